@@ -1,0 +1,9 @@
+/* Subcommands of the tfbench executable; each returns the process exit code (0 ok, 1 failure, 2 bad input). */
+#ifndef TFBENCH_HOST_CLI_H
+#define TFBENCH_HOST_CLI_H
+
+int tfb_cmd_run(int argc, char **argv);      /* tfbench [--device N] [--suite ...] ... */
+int tfb_cmd_model(int argc, char **argv);    /* tfbench model ... (argv[0] == "model") */
+int tfb_cmd_compare(int argc, char **argv);  /* tfbench compare ... (argv[0] == "compare") */
+
+#endif

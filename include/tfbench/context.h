@@ -1,0 +1,33 @@
+/* The opened device: context, profiling queue, and the programs built on it (cached per file + options). */
+#ifndef TFBENCH_CONTEXT_H
+#define TFBENCH_CONTEXT_H
+
+#include "tfbench/device.h"
+
+#define TFB_MAX_PROGRAMS 96
+
+typedef struct tfb_program_entry {
+    char key[512];            /* "file|options" */
+    cl_program program;
+} tfb_program_entry;
+
+typedef struct tfb_context {
+    cl_context context;
+    cl_command_queue queue;   /* in-order, CL_QUEUE_PROFILING_ENABLE */
+    cl_device_id device;
+    tfb_device_info info;
+    const char *kernel_dir;   /* NULL: kernels embedded in the binary */
+    tfb_program_entry programs[TFB_MAX_PROGRAMS];
+    size_t program_count;
+} tfb_context;
+
+int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char *kernel_dir, tfb_error *err);
+void tfb_context_close(tfb_context *ctx);
+
+/* Buffers with the error turned into a message; TFB_SKIP when the size exceeds the device's limits. */
+int tfb_buffer_create(tfb_context *ctx, cl_mem_flags flags, size_t bytes, const void *host, cl_mem *out, tfb_error *err);
+int tfb_buffer_write(tfb_context *ctx, cl_mem buf, size_t bytes, const void *host, tfb_error *err);
+int tfb_buffer_read(tfb_context *ctx, cl_mem buf, size_t bytes, void *host, tfb_error *err);
+void tfb_buffer_release(cl_mem *buf);
+
+#endif

@@ -1,0 +1,41 @@
+/* OpenCL platforms and devices: enumeration with a flat index, selection, and the opened context. */
+#ifndef TFBENCH_DEVICE_H
+#define TFBENCH_DEVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <CL/cl.h>
+#include "tfbench/error.h"
+
+typedef struct tfb_device_info {
+    char platform[128];
+    char name[256];
+    char vendor[128];
+    char version[128];        /* CL_DEVICE_VERSION */
+    char driver[128];         /* CL_DRIVER_VERSION */
+    char type[16];            /* "CPU", "GPU", "ACCELERATOR", "OTHER" */
+    unsigned compute_units;
+    unsigned clock_mhz;
+    uint64_t global_mem_bytes;
+    uint64_t max_alloc_bytes;
+    uint64_t local_mem_bytes;
+    uint64_t global_cache_bytes;
+    size_t max_work_group_size;
+    int fp64;                 /* cl_khr_fp64 or a non-zero CL_DEVICE_DOUBLE_FP_CONFIG */
+    int fp16;                 /* cl_khr_fp16 */
+    int is_cpu;
+} tfb_device_info;
+
+typedef struct tfb_device_entry {
+    cl_platform_id platform;
+    cl_device_id device;
+    tfb_device_info info;
+} tfb_device_entry;
+
+/* All devices of all platforms, in a stable flat order. No platform at all is an error naming the ICD loader. */
+int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err);
+/* spec: a flat index ("0") or a case-insensitive substring of the device name. */
+int tfb_device_find(const tfb_device_entry *list, size_t count, const char *spec, size_t *index, tfb_error *err);
+void tfb_devices_print(const tfb_device_entry *list, size_t count, FILE *out);
+
+#endif

@@ -1,0 +1,72 @@
+/* Measured results and their writers (Google Benchmark JSON layout plus tfbench fields, CSV, terminal table). */
+#ifndef TFBENCH_RESULTS_H
+#define TFBENCH_RESULTS_H
+
+#include <stdio.h>
+#include <cjson/cJSON.h>
+#include "tfbench/device.h"
+#include "tfbench/host.h"
+#include "tfbench/stats.h"
+
+typedef struct tfb_result {
+    char name[192];           /* "suite/impl/shape/dtype", unique in a run */
+    char suite[32];
+    char impl[16];            /* "tfbench", "clblast", "openblas" */
+    char dtype[8];            /* "fp32", "fp16", "fp64" */
+    char shape[96];           /* human label of the shape */
+    char series[128];         /* points sharing a series are drawn connected (e.g. a batch sweep) */
+    long long m, n, k;        /* 0 where not applicable */
+    double flops;             /* per repetition */
+    double bytes;             /* minimum traffic per repetition */
+    tfb_stats time;           /* seconds */
+    double gflops, gbytes_per_second, intensity;
+    double roofline_fraction; /* achieved / measured roofline at this intensity; < 0 when unknown */
+    unsigned long long working_set_bytes;
+    int cache_resident;
+    int verified;             /* 1 passed, 0 failed, -1 not checked */
+    double max_error;         /* largest |error| / tolerance seen by verification */
+    char skipped[192];        /* non-empty: not measured, and why */
+    cJSON *extra;             /* suite-specific fields copied into the JSON object (owned) */
+} tfb_result;
+
+typedef struct tfb_ceilings {
+    double bandwidth_gbps;
+    double peak_gflops_fp32, peak_gflops_fp64, peak_gflops_fp16;
+    double ridge_fp32;        /* peak_gflops_fp32 / bandwidth_gbps */
+    char bandwidth_source[64];/* name of the benchmark that set it */
+    cJSON *extra;             /* more ceilings from other suites (owned), merged into context.ceilings */
+} tfb_ceilings;
+
+typedef struct tfb_results {
+    tfb_result *items;
+    size_t count, capacity;
+    tfb_device_info device;
+    tfb_host_info host;
+    tfb_ceilings ceilings;
+    char date[32];
+    cJSON *context_extra;     /* more context fields (owned) */
+} tfb_results;
+
+void tfb_results_init(tfb_results *results);
+void tfb_results_free(tfb_results *results);
+/* A zeroed entry with roofline_fraction = -1 and verified = -1; NULL when out of memory. */
+tfb_result *tfb_results_add(tfb_results *results);
+const tfb_result *tfb_results_find(const tfb_results *results, const char *name);
+/* Fills gflops, gbytes_per_second and intensity from flops, bytes and the median time. */
+void tfb_result_derive(tfb_result *result);
+/* Roofline fraction of every result, against the measured ceilings for its dtype. */
+void tfb_results_apply_roofline(tfb_results *results);
+double tfb_roofline_gflops(const tfb_ceilings *ceilings, const char *dtype, double intensity);
+
+cJSON *tfb_results_to_json(const tfb_results *results);
+int tfb_results_write_json(const tfb_results *results, const char *path, tfb_error *err);
+int tfb_results_write_csv(const tfb_results *results, const char *path, tfb_error *err);
+void tfb_results_print_table(const tfb_results *results, FILE *out);
+void tfb_results_print_ceilings(const tfb_results *results, FILE *out);
+
+/* Writes to "<path>.tmp.XXXXXX" then renames, so a reader never sees a half-written file. */
+int tfb_write_file_atomic(const char *path, const char *data, size_t length, tfb_error *err);
+/* Reads a whole file (NUL-terminated); refuses files over max_bytes. */
+int tfb_read_file(const char *path, size_t max_bytes, char **data, size_t *length, tfb_error *err);
+
+#endif

@@ -1,0 +1,63 @@
+/* A benchmark suite is one table entry: its cases (shapes/sweep), their flops() and bytes(), and how to set up,
+ * run, verify and time one case. The driver (tfb_suite_run) does the rest the same way for every suite. */
+#ifndef TFBENCH_SUITE_H
+#define TFBENCH_SUITE_H
+
+#include "tfbench/context.h"
+#include "tfbench/host.h"
+#include "tfbench/launch.h"
+#include "tfbench/options.h"
+#include "tfbench/results.h"
+
+typedef struct tfb_run {
+    tfb_context *ctx;
+    const tfb_options *opt;
+    const tfb_host_info *host;
+    tfb_results *results;
+    tfb_timing_policy policy;
+    uint64_t seed;
+    FILE *log;                /* progress and notes; NULL when quiet */
+} tfb_run;
+
+#define TFB_CASE_PARAMS 8
+
+typedef struct tfb_case {
+    char name[192];           /* the benchmark name, "suite/impl/shape/dtype" */
+    char shape[96];
+    char series[128];
+    const char *impl;         /* "tfbench" unless a library runs it */
+    const char *dtype;
+    int variant;              /* suite-defined: kernel variant, precision, ... */
+    size_t m, n, k;
+    size_t p[TFB_CASE_PARAMS];/* suite-defined extra parameters */
+} tfb_case;
+
+typedef struct tfb_suite {
+    const char *name;
+    const char *description;
+    int in_default_run;
+    /* Writes up to `max` cases; returns how many there are (may exceed max: the driver then asks again). */
+    size_t (*cases)(const tfb_run *run, tfb_case *out, size_t max);
+    double (*flops)(const tfb_case *c);
+    double (*bytes)(const tfb_case *c);
+    /* Allocates inputs (random), poisons outputs, builds kernels. TFB_SKIP with a reason when it cannot fit. */
+    int (*setup)(tfb_run *run, const tfb_case *c, void **state, tfb_error *err);
+    int (*execute)(tfb_run *run, void *state, tfb_error *err);
+    /* Checks the executed run's outputs against a float64 reference: TFB_OK, or TFB_ERROR with the mismatch. */
+    int (*verify)(tfb_run *run, void *state, double *max_error, tfb_error *err);
+    int (*measure)(tfb_run *run, void *state, tfb_stats *time, tfb_error *err);
+    /* Optional: extra fields of the result (working set, cache residency, suite-specific JSON). */
+    void (*annotate)(tfb_run *run, const tfb_case *c, void *state, tfb_result *result);
+    void (*teardown)(void *state);
+    /* Optional: after all cases, derive ceilings or summaries from the results. */
+    void (*finish)(tfb_run *run);
+} tfb_suite;
+
+const tfb_suite *const *tfb_suite_registry(size_t *count);
+const tfb_suite *tfb_suite_find(const char *name);
+/* Runs every case: setup, execute, verify, measure, record. Returns the number of failed cases, or -1. */
+int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err);
+/* Case name helper: "suite/impl/shape/dtype". */
+void tfb_case_name(tfb_case *c, const char *suite);
+
+#endif

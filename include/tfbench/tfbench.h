@@ -1,0 +1,18 @@
+/* tfbench public API. */
+#ifndef TFBENCH_H
+#define TFBENCH_H
+
+#include "tfbench/error.h"
+#include "tfbench/stats.h"
+#include "tfbench/device.h"
+#include "tfbench/context.h"
+#include "tfbench/kernels.h"
+#include "tfbench/launch.h"
+#include "tfbench/host.h"
+#include "tfbench/datasheet.h"
+#include "tfbench/results.h"
+#include "tfbench/options.h"
+#include "tfbench/suite.h"
+#include "tfbench/random.h"
+
+#endif
