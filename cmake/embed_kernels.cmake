@@ -1,4 +1,5 @@
-# Writes OUT: a C table of every .cl file in KERNELS, as byte arrays (no escaping pitfalls).
+# Writes OUT: a C table of every .cl file in KERNELS ("|"-separated), as byte arrays (no escaping pitfalls).
+string(REPLACE "|" ";" KERNELS "${KERNELS}")
 set(body "#include \"tfbench/kernels.h\"\n\n")
 set(table "")
 set(index 0)

@@ -3,6 +3,7 @@
 #define TFBENCH_DEVICE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <CL/cl.h>
 #include "tfbench/error.h"

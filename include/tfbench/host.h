@@ -14,10 +14,11 @@ typedef struct tfb_host_info {
     uint64_t l3_total_bytes;                  /* all L3 instances together */
     uint64_t total_memory_bytes;
     char cpu_flags_simd[64];                  /* "avx512f", "avx2", "sse4_2", ... the widest found */
-    char device_pci[64];                      /* PCI locality of the selected device where hwloc knows it */
+    char device_pci[128];                     /* PCI bus id and locality of the selected device, where known */
 } tfb_host_info;
 
-int tfb_host_probe(tfb_host_info *host, const tfb_device_info *device);
+/* device may be NULL; for a PCI device (a GPU) its bus id and locality are recorded where hwloc knows them. */
+int tfb_host_probe(tfb_host_info *host, cl_device_id device);
 /* The working set a memory-bound figure needs to be out of cache: 4x the last-level cache, at least 64 MiB. */
 uint64_t tfb_host_out_of_cache_bytes(const tfb_host_info *host);
 uint64_t tfb_host_last_level_cache(const tfb_host_info *host);

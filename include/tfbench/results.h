@@ -33,7 +33,7 @@ typedef struct tfb_ceilings {
     double bandwidth_gbps;
     double peak_gflops_fp32, peak_gflops_fp64, peak_gflops_fp16;
     double ridge_fp32;        /* peak_gflops_fp32 / bandwidth_gbps */
-    char bandwidth_source[64];/* name of the benchmark that set it */
+    char bandwidth_source[192];/* name of the benchmark that set it */
     cJSON *extra;             /* more ceilings from other suites (owned), merged into context.ceilings */
 } tfb_ceilings;
 

@@ -57,7 +57,12 @@ const tfb_suite *const *tfb_suite_registry(size_t *count);
 const tfb_suite *tfb_suite_find(const char *name);
 /* Runs every case: setup, execute, verify, measure, record. Returns the number of failed cases, or -1. */
 int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err);
-/* Case name helper: "suite/impl/shape/dtype". */
+/* Case name helper: sets c->name to "suite/impl/shape/dtype" from the case's fields. */
 void tfb_case_name(tfb_case *c, const char *suite);
+/* Bytes a memory-bound working set needs to be out of cache on this device: 4x the host's last-level cache on a
+ * CPU device, 4x the device's global memory cache otherwise. */
+uint64_t tfb_run_out_of_cache_bytes(const tfb_run *run);
+/* Prints to run->log when not quiet. */
+void tfb_run_note(const tfb_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -14,5 +14,8 @@
 #include "tfbench/options.h"
 #include "tfbench/suite.h"
 #include "tfbench/random.h"
+#include "tfbench/report.h"
+#include "tfbench/fill.h"
+#include "tfbench/verify.h"
 
 #endif

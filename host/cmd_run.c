@@ -1,0 +1,147 @@
+/* tfbench [options]: run the selected suites on one device and report. */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli.h"
+#include "tfbench/tfbench.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
+static void list_suites(FILE *out)
+{
+    size_t count;
+    const tfb_suite *const *all = tfb_suite_registry(&count);
+    for (size_t i = 0; i < count; i++)
+        fprintf(out, "  %-10s %s%s\n", all[i]->name, all[i]->description, all[i]->in_default_run ? "" : " (opt-in)");
+}
+
+/* The suites named by --suite, or the default run's. */
+static int select_suites(const char *names, const tfb_suite **out, size_t *count, tfb_error *err)
+{
+    size_t total;
+    const tfb_suite *const *all = tfb_suite_registry(&total);
+    *count = 0;
+    if (!names) {
+        for (size_t i = 0; i < total; i++)
+            if (all[i]->in_default_run) out[(*count)++] = all[i];
+        return TFB_OK;
+    }
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", names);
+    for (char *save = NULL, *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        const tfb_suite *suite = tfb_suite_find(name);
+        if (!suite) return tfb_fail(err, "unknown suite \"%s\" (tfbench --list-suites shows them)", name);
+        if (*count < total) out[(*count)++] = suite;
+    }
+    if (*count == 0) return tfb_fail(err, "--suite: no suite named");
+    return TFB_OK;
+}
+
+/* Fail before the run, not after it, when a results file could not be written. */
+static int check_writable(const char *path, tfb_error *err)
+{
+    if (!path) return TFB_OK;
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", path);
+    const char *dir = dirname(copy);
+    if (access(dir, W_OK) != 0) return tfb_fail(err, "cannot write %s: folder %s is not writable or missing", path, dir);
+    return TFB_OK;
+}
+
+static int open_device(const tfb_options *opt, tfb_context *ctx, cl_device_id *device, tfb_error *err)
+{
+    tfb_device_entry *devices = NULL;
+    size_t count = 0, index = 0;
+    if (tfb_devices_enumerate(&devices, &count, err) != TFB_OK) return TFB_ERROR;
+    int rc = tfb_device_find(devices, count, opt->device, &index, err);
+    if (rc == TFB_OK) rc = tfb_context_open(ctx, &devices[index], opt->kernel_dir, err);
+    if (rc == TFB_OK) *device = devices[index].device;
+    free(devices);
+    return rc;
+}
+
+static int list_devices(void)
+{
+    tfb_error err = {{0}};
+    tfb_device_entry *devices = NULL;
+    size_t count = 0;
+    if (tfb_devices_enumerate(&devices, &count, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    tfb_devices_print(devices, count, stdout);
+    free(devices);
+    return 0;
+}
+
+static int write_outputs(const tfb_options *opt, const tfb_results *results)
+{
+    tfb_error err = {{0}};
+    int rc = 0;
+    if (opt->json_path && tfb_results_write_json(results, opt->json_path, &err) != TFB_OK) rc = 1;
+    if (rc == 0 && opt->csv_path && tfb_results_write_csv(results, opt->csv_path, &err) != TFB_OK) rc = 1;
+    if (rc == 0 && opt->out_dir) rc = tfb_write_report_dir(results, opt->out_dir, &err) != TFB_OK;
+    if (rc) fprintf(stderr, "tfbench: %s\n", err.message);
+    return rc;
+}
+
+static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t suite_count)
+{
+    tfb_error err = {{0}};
+    tfb_context ctx;
+    tfb_host_info host;
+    tfb_results results;
+    cl_device_id device = NULL;
+    if (open_device(opt, &ctx, &device, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    tfb_host_probe(&host, device);
+    tfb_results_init(&results);
+    results.device = ctx.info;
+    results.host = host;
+    tfb_run run = {&ctx, opt, &host, &results, tfb_timing_default(opt->quick), opt->seed, stderr};
+    if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
+    int failures = 0;
+    for (size_t i = 0; i < suite_count; i++) {
+        int failed = tfb_suite_run(&run, suites[i], &err);
+        if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
+        failures += failed < 0 ? 1 : failed;
+    }
+    tfb_results_apply_roofline(&results);
+    if (opt->verbose >= 0 || !opt->json_path) {
+        tfb_results_print_table(&results, stdout);
+        tfb_results_print_ceilings(&results, stdout);
+    }
+    int write_failed = write_outputs(opt, &results);
+    tfb_results_free(&results);
+    tfb_context_close(&ctx);
+    if (failures) fprintf(stderr, "tfbench: %d benchmark(s) failed (see messages above)\n", failures);
+    return failures || write_failed ? EXIT_FAILED : 0;
+}
+
+int tfb_cmd_run(int argc, char **argv)
+{
+    tfb_options opt;
+    tfb_error err = {{0}};
+    const tfb_suite *suites[64];
+    size_t suite_count = 0;
+    tfb_options_defaults(&opt);
+    if (tfb_options_parse(argc, argv, &opt, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    if (opt.help) return tfb_options_usage(stdout), 0;
+    if (opt.version) return printf("tfbench %s\n", TFB_VERSION), 0;
+    if (opt.list == 1) return list_devices();
+    if (opt.list == 2) return list_suites(stdout), 0;
+    if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK ||
+        check_writable(opt.json_path, &err) != TFB_OK || check_writable(opt.csv_path, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    return run_suites(&opt, suites, suite_count);
+}

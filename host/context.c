@@ -1,0 +1,75 @@
+#include <stdio.h>
+#include <string.h>
+#include "tfbench/context.h"
+
+int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char *kernel_dir, tfb_error *err)
+{
+    cl_int status;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->device = entry->device;
+    ctx->info = entry->info;
+    ctx->kernel_dir = kernel_dir;
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)entry->platform, 0};
+    ctx->context = clCreateContext(props, 1, &entry->device, NULL, NULL, &status);
+    TFB_CL_CHECK(err, "clCreateContext", status);
+    /* clCreateCommandQueue is deprecated in 2.0 but is the one call every 1.2+ driver has. */
+    ctx->queue = clCreateCommandQueue(ctx->context, entry->device, CL_QUEUE_PROFILING_ENABLE, &status);
+    if (status != CL_SUCCESS) {
+        clReleaseContext(ctx->context);
+        ctx->context = NULL;
+        return tfb_cl_fail(err, "clCreateCommandQueue", status);
+    }
+    return TFB_OK;
+}
+
+void tfb_context_close(tfb_context *ctx)
+{
+    for (size_t i = 0; i < ctx->program_count; i++) clReleaseProgram(ctx->programs[i].program);
+    ctx->program_count = 0;
+    if (ctx->queue) clReleaseCommandQueue(ctx->queue);
+    if (ctx->context) clReleaseContext(ctx->context);
+    ctx->queue = NULL;
+    ctx->context = NULL;
+}
+
+static double gib(double bytes)
+{
+    return bytes / (1024.0 * 1024.0 * 1024.0);
+}
+
+int tfb_buffer_create(tfb_context *ctx, cl_mem_flags flags, size_t bytes, const void *host, cl_mem *out, tfb_error *err)
+{
+    cl_int status;
+    *out = NULL;
+    if (bytes > ctx->info.max_alloc_bytes)
+        return tfb_skip(err, "needs a %.2f GiB buffer, device allows %.2f GiB per allocation", gib((double)bytes),
+                        gib((double)ctx->info.max_alloc_bytes));
+    if (host) flags |= CL_MEM_COPY_HOST_PTR;
+    *out = clCreateBuffer(ctx->context, flags, bytes ? bytes : 1, (void *)host, &status);
+    if (status == CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL_OUT_OF_RESOURCES ||
+        status == CL_OUT_OF_HOST_MEMORY)
+        return tfb_skip(err, "could not allocate %.2f GiB on the device (%s)", gib((double)bytes),
+                        tfb_cl_error_name(status));
+    TFB_CL_CHECK(err, "clCreateBuffer", status);
+    return TFB_OK;
+}
+
+int tfb_buffer_write(tfb_context *ctx, cl_mem buf, size_t bytes, const void *host, tfb_error *err)
+{
+    TFB_CL_CHECK(err, "clEnqueueWriteBuffer",
+                 clEnqueueWriteBuffer(ctx->queue, buf, CL_TRUE, 0, bytes, host, 0, NULL, NULL));
+    return TFB_OK;
+}
+
+int tfb_buffer_read(tfb_context *ctx, cl_mem buf, size_t bytes, void *host, tfb_error *err)
+{
+    TFB_CL_CHECK(err, "clEnqueueReadBuffer",
+                 clEnqueueReadBuffer(ctx->queue, buf, CL_TRUE, 0, bytes, host, 0, NULL, NULL));
+    return TFB_OK;
+}
+
+void tfb_buffer_release(cl_mem *buf)
+{
+    if (*buf) clReleaseMemObject(*buf);
+    *buf = NULL;
+}

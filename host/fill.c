@@ -1,0 +1,45 @@
+#include <math.h>
+#include "tfbench/fill.h"
+#include "tfbench/launch.h"
+
+static uint32_t hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
+float tfb_hash_uniform(uint32_t seed, uint64_t index, float lo, float hi)
+{
+    uint32_t bits = hash32((uint32_t)index ^ hash32(seed ^ (uint32_t)(index >> 32))) >> 8;
+    return lo + (hi - lo) * ((float)bits * (1.0f / 16777216.0f));
+}
+
+int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
+                            tfb_error *err)
+{
+    cl_kernel kernel;
+    cl_ulong n = count;
+    cl_uint s = seed;
+    if (tfb_kernel_create(ctx, "fill.cl", "", "fill_uniform", &kernel, err) != TFB_OK) return TFB_ERROR;
+    int rc = TFB_SET_ARGS(kernel, err, TFB_MEM(buffer), TFB_VAL(s), TFB_VAL(lo), TFB_VAL(hi), TFB_VAL(n));
+    const size_t group = 256;
+    tfb_launch launch = {kernel, 1, {(count + group - 1) / group * group}, {group}};
+    if (rc == TFB_OK) rc = tfb_enqueue(ctx, &launch, NULL, err);
+    tfb_kernel_release(&kernel);
+    if (rc != TFB_OK) return rc;
+    TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
+    return TFB_OK;
+}
+
+int tfb_device_poison(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *err)
+{
+    const float poison = NAN;
+    TFB_CL_CHECK(err, "clEnqueueFillBuffer",
+                 clEnqueueFillBuffer(ctx->queue, buffer, &poison, sizeof poison, 0, bytes / sizeof poison * sizeof poison, 0, NULL, NULL));
+    TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
+    return TFB_OK;
+}

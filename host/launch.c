@@ -1,0 +1,241 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tfbench/kernels.h"
+#include "tfbench/launch.h"
+
+#define BUILD_LOG_MAX 16384
+
+static void build_log(tfb_context *ctx, cl_program program, char *out, size_t size)
+{
+    size_t length = 0;
+    out[0] = '\0';
+    clGetProgramBuildInfo(program, ctx->device, CL_PROGRAM_BUILD_LOG, size, out, &length);
+    out[size - 1] = '\0';
+}
+
+static int build_program(tfb_context *ctx, const char *file, const char *options, cl_program *out, tfb_error *err)
+{
+    char *source = NULL;
+    size_t length = 0;
+    cl_int status;
+    if (tfb_kernel_source(ctx->kernel_dir, file, &source, &length, err) != TFB_OK) return TFB_ERROR;
+    const char *sources[] = {source};
+    cl_program program = clCreateProgramWithSource(ctx->context, 1, sources, &length, &status);
+    free(source);
+    TFB_CL_CHECK(err, "clCreateProgramWithSource", status);
+    char full_options[1024];
+    snprintf(full_options, sizeof full_options, "-cl-std=CL1.2 %s", options ? options : "");
+    status = clBuildProgram(program, 1, &ctx->device, full_options, NULL, NULL);
+    if (status != CL_SUCCESS) {
+        char *log = malloc(BUILD_LOG_MAX);
+        if (log) build_log(ctx, program, log, BUILD_LOG_MAX);
+        tfb_fail(err, "clBuildProgram failed for %s [%s]: %s (%d)\nbuild log:\n%s", file, full_options,
+                 tfb_cl_error_name(status), (int)status, log ? log : "(unavailable)");
+        free(log);
+        clReleaseProgram(program);
+        return TFB_ERROR;
+    }
+    *out = program;
+    return TFB_OK;
+}
+
+int tfb_program_get(tfb_context *ctx, const char *file, const char *options, cl_program *out, tfb_error *err)
+{
+    char key[sizeof ctx->programs[0].key];
+    snprintf(key, sizeof key, "%s|%s", file, options ? options : "");
+    for (size_t i = 0; i < ctx->program_count; i++) {
+        if (strcmp(ctx->programs[i].key, key) == 0) {
+            *out = ctx->programs[i].program;
+            return TFB_OK;
+        }
+    }
+    if (build_program(ctx, file, options, out, err) != TFB_OK) return TFB_ERROR;
+    if (ctx->program_count == TFB_MAX_PROGRAMS) {  /* full: evict the oldest; its kernels keep it alive */
+        clReleaseProgram(ctx->programs[0].program);
+        memmove(ctx->programs, ctx->programs + 1, (TFB_MAX_PROGRAMS - 1) * sizeof ctx->programs[0]);
+        ctx->program_count--;
+    }
+    tfb_program_entry *entry = &ctx->programs[ctx->program_count++];
+    snprintf(entry->key, sizeof entry->key, "%s", key);
+    entry->program = *out;
+    return TFB_OK;
+}
+
+int tfb_kernel_create(tfb_context *ctx, const char *file, const char *options, const char *name, cl_kernel *out,
+                      tfb_error *err)
+{
+    cl_program program;
+    cl_int status;
+    *out = NULL;
+    if (tfb_program_get(ctx, file, options, &program, err) != TFB_OK) return TFB_ERROR;
+    *out = clCreateKernel(program, name, &status);
+    if (status != CL_SUCCESS) {
+        tfb_cl_fail(err, "clCreateKernel", status);
+        size_t used = strlen(err->message);
+        snprintf(err->message + used, sizeof err->message - used, " (kernel %s in %s)", name, file);
+        return TFB_ERROR;
+    }
+    return TFB_OK;
+}
+
+void tfb_kernel_release(cl_kernel *kernel)
+{
+    if (*kernel) clReleaseKernel(*kernel);
+    *kernel = NULL;
+}
+
+int tfb_kernel_set_args(cl_kernel kernel, const tfb_arg *args, size_t count, tfb_error *err)
+{
+    for (size_t i = 0; i < count; i++) {
+        cl_int status = clSetKernelArg(kernel, (cl_uint)i, args[i].size, args[i].value);
+        if (status != CL_SUCCESS) {
+            tfb_cl_fail(err, "clSetKernelArg", status);
+            size_t used = strlen(err->message);
+            snprintf(err->message + used, sizeof err->message - used, " (argument %zu)", i);
+            return TFB_ERROR;
+        }
+    }
+    return TFB_OK;
+}
+
+tfb_timing_policy tfb_timing_default(int quick)
+{
+    tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 5 : 10, .max_reps = 2000,
+                                .min_seconds = quick ? 0.05 : 0.3};
+    return policy;
+}
+
+int tfb_enqueue(tfb_context *ctx, const tfb_launch *launch, cl_event *event, tfb_error *err)
+{
+    const size_t *local = launch->local[0] ? launch->local : NULL;
+    TFB_CL_CHECK(err, "clEnqueueNDRangeKernel",
+                 clEnqueueNDRangeKernel(ctx->queue, launch->kernel, launch->dims, NULL, launch->global, local, 0,
+                                        NULL, event));
+    return TFB_OK;
+}
+
+/* Enqueues one set; returns the events of its first and last launch (the caller releases them). */
+static int enqueue_set(tfb_context *ctx, const tfb_work *work, size_t set, cl_event *first, cl_event *last,
+                       tfb_error *err)
+{
+    const tfb_launch *launches = work->launches + set * work->per_set;
+    *first = *last = NULL;
+    for (size_t i = 0; i < work->per_set; i++) {
+        int is_first = i == 0, is_last = i + 1 == work->per_set;
+        cl_event event = NULL;
+        if (tfb_enqueue(ctx, &launches[i], (is_first || is_last) ? &event : NULL, err) != TFB_OK) {
+            if (*first) clReleaseEvent(*first);
+            *first = NULL;
+            return TFB_ERROR;
+        }
+        if (is_first) *first = event;
+        if (is_last) {
+            if (!is_first) *last = event;
+            else { clRetainEvent(event); *last = event; }
+        }
+    }
+    return TFB_OK;
+}
+
+static int event_span(cl_event first, cl_event last, double *seconds, tfb_error *err)
+{
+    cl_ulong start = 0, end = 0;
+    TFB_CL_CHECK(err, "clWaitForEvents", clWaitForEvents(1, &last));
+    TFB_CL_CHECK(err, "clGetEventProfilingInfo",
+                 clGetEventProfilingInfo(first, CL_PROFILING_COMMAND_START, sizeof start, &start, NULL));
+    TFB_CL_CHECK(err, "clGetEventProfilingInfo",
+                 clGetEventProfilingInfo(last, CL_PROFILING_COMMAND_END, sizeof end, &end, NULL));
+    *seconds = end > start ? 1e-9 * (double)(end - start) : 0.0;
+    return TFB_OK;
+}
+
+static int time_one_set(tfb_context *ctx, const tfb_work *work, size_t set, double *seconds, tfb_error *err)
+{
+    cl_event first, last;
+    if (enqueue_set(ctx, work, set, &first, &last, err) != TFB_OK) return TFB_ERROR;
+    int rc = event_span(first, last, seconds, err);
+    clReleaseEvent(first);
+    clReleaseEvent(last);
+    return rc;
+}
+
+int tfb_work_run_once(tfb_context *ctx, const tfb_work *work, tfb_error *err)
+{
+    for (size_t set = 0; set < work->sets; set++)
+        for (size_t i = 0; i < work->per_set; i++)
+            if (tfb_enqueue(ctx, &work->launches[set * work->per_set + i], NULL, err) != TFB_OK) return TFB_ERROR;
+    TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
+    return TFB_OK;
+}
+
+/* Repeats `measure_one` under the policy: warm-up runs first (discarded), then until both the minimum count and
+ * the minimum measured time are reached. */
+typedef int (*measure_fn)(void *user, size_t rep, double *seconds, tfb_error *err);
+
+static int repeat_measure(measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
+                          tfb_error *err)
+{
+    double ignored, total = 0.0;
+    size_t max_reps = policy->max_reps > 0 ? policy->max_reps : 1, reps = 0;
+    double *samples = malloc(max_reps * sizeof *samples);
+    if (!samples) return tfb_fail(err, "out of memory for timing samples");
+    for (unsigned i = 0; i < policy->warmup; i++)
+        if (measure_one(user, i, &ignored, err) != TFB_OK) goto fail;
+    while (reps < max_reps && (reps < policy->min_reps || total < policy->min_seconds)) {
+        if (measure_one(user, policy->warmup + reps, &samples[reps], err) != TFB_OK) goto fail;
+        total += samples[reps++];
+    }
+    if (tfb_stats_compute(samples, reps, out) != 0) {
+        tfb_fail(err, "timing produced no usable samples");
+        goto fail;
+    }
+    free(samples);
+    return TFB_OK;
+fail:
+    free(samples);
+    return TFB_ERROR;
+}
+
+typedef struct work_timer {
+    tfb_context *ctx;
+    const tfb_work *work;
+} work_timer;
+
+static int measure_work(void *user, size_t rep, double *seconds, tfb_error *err)
+{
+    work_timer *t = user;
+    return time_one_set(t->ctx, t->work, rep % t->work->sets, seconds, err);
+}
+
+int tfb_work_time(tfb_context *ctx, const tfb_work *work, const tfb_timing_policy *policy, tfb_stats *out,
+                  tfb_error *err)
+{
+    work_timer timer = {ctx, work};
+    if (work->per_set == 0 || work->sets == 0) return tfb_fail(err, "nothing to time (empty work)");
+    return repeat_measure(measure_work, &timer, policy, out, err);
+}
+
+typedef struct wall_timer {
+    tfb_context *ctx;
+    tfb_wall_fn fn;
+    void *user;
+} wall_timer;
+
+static int measure_wall(void *user, size_t rep, double *seconds, tfb_error *err)
+{
+    wall_timer *t = user;
+    double start = tfb_now_seconds();
+    if (t->fn(t->user, err) != TFB_OK) return TFB_ERROR;
+    TFB_CL_CHECK(err, "clFinish", clFinish(t->ctx->queue));
+    *seconds = tfb_now_seconds() - start;
+    return TFB_OK;
+}
+
+int tfb_wall_time(tfb_context *ctx, tfb_wall_fn fn, void *user, const tfb_timing_policy *policy, tfb_stats *out,
+                  tfb_error *err)
+{
+    wall_timer timer = {ctx, fn, user};
+    TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
+    return repeat_measure(measure_wall, &timer, policy, out, err);
+}

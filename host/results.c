@@ -1,0 +1,141 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "tfbench/results.h"
+
+void tfb_results_init(tfb_results *results)
+{
+    memset(results, 0, sizeof *results);
+    time_t now = time(NULL);
+    struct tm utc;
+    gmtime_r(&now, &utc);
+    strftime(results->date, sizeof results->date, "%Y-%m-%dT%H:%M:%S+00:00", &utc);
+}
+
+void tfb_results_free(tfb_results *results)
+{
+    for (size_t i = 0; i < results->count; i++) cJSON_Delete(results->items[i].extra);
+    free(results->items);
+    cJSON_Delete(results->ceilings.extra);
+    cJSON_Delete(results->context_extra);
+    memset(results, 0, sizeof *results);
+}
+
+tfb_result *tfb_results_add(tfb_results *results)
+{
+    if (results->count == results->capacity) {
+        size_t capacity = results->capacity ? 2 * results->capacity : 64;
+        tfb_result *grown = realloc(results->items, capacity * sizeof *grown);
+        if (!grown) return NULL;
+        results->items = grown;
+        results->capacity = capacity;
+    }
+    tfb_result *r = &results->items[results->count++];
+    memset(r, 0, sizeof *r);
+    r->roofline_fraction = -1.0;
+    r->verified = -1;
+    return r;
+}
+
+const tfb_result *tfb_results_find(const tfb_results *results, const char *name)
+{
+    for (size_t i = 0; i < results->count; i++)
+        if (strcmp(results->items[i].name, name) == 0) return &results->items[i];
+    return NULL;
+}
+
+void tfb_result_derive(tfb_result *r)
+{
+    double t = r->time.median;
+    r->gflops = t > 0 ? r->flops / t * 1e-9 : 0.0;
+    r->gbytes_per_second = t > 0 ? r->bytes / t * 1e-9 : 0.0;
+    r->intensity = r->bytes > 0 ? r->flops / r->bytes : 0.0;
+}
+
+static double peak_for_dtype(const tfb_ceilings *c, const char *dtype)
+{
+    if (strcmp(dtype, "fp64") == 0) return c->peak_gflops_fp64;
+    /* fp16 storage with fp32 arithmetic is bounded by the fp32 roof, unless fp16 math was measured. */
+    if (strcmp(dtype, "fp16") == 0 && c->peak_gflops_fp16 > 0) return c->peak_gflops_fp16;
+    return c->peak_gflops_fp32;
+}
+
+double tfb_roofline_gflops(const tfb_ceilings *c, const char *dtype, double intensity)
+{
+    double peak = peak_for_dtype(c, dtype);
+    if (peak <= 0 || c->bandwidth_gbps <= 0 || intensity <= 0) return 0.0;
+    double memory_roof = intensity * c->bandwidth_gbps;
+    return memory_roof < peak ? memory_roof : peak;
+}
+
+void tfb_results_apply_roofline(tfb_results *results)
+{
+    for (size_t i = 0; i < results->count; i++) {
+        tfb_result *r = &results->items[i];
+        double roof = tfb_roofline_gflops(&results->ceilings, r->dtype, r->intensity);
+        if (r->skipped[0] || r->flops <= 0) continue;
+        r->roofline_fraction = roof > 0 ? r->gflops / roof : -1.0;
+    }
+}
+
+int tfb_write_file_atomic(const char *path, const char *data, size_t length, tfb_error *err)
+{
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+        return tfb_fail(err, "path too long: %s", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) return tfb_fail(err, "cannot create %s: %s", tmp, strerror(errno));
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        return tfb_fail(err, "cannot open %s: %s", tmp, strerror(errno));
+    }
+    size_t written = fwrite(data, 1, length, f);
+    int flush_failed = fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int close_failed = fclose(f) != 0;
+    if (written != length || flush_failed || close_failed) {
+        unlink(tmp);
+        return tfb_fail(err, "cannot write %s: %s", path, strerror(errno));
+    }
+    chmod(tmp, 0644);  /* mkstemp creates 0600; results are meant to be shared */
+    if (rename(tmp, path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        return tfb_fail(err, "cannot rename %s to %s: %s", tmp, path, strerror(saved));
+    }
+    return TFB_OK;
+}
+
+int tfb_read_file(const char *path, size_t max_bytes, char **data, size_t *length, tfb_error *err)
+{
+    struct stat st;
+    *data = NULL;
+    *length = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return tfb_fail(err, "cannot open %s: %s", path, strerror(errno));
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        return tfb_fail(err, "%s is not a regular file", path);
+    }
+    if ((uint64_t)st.st_size > max_bytes) {
+        fclose(f);
+        return tfb_fail(err, "%s is too large (%lld bytes, limit %zu)", path, (long long)st.st_size, max_bytes);
+    }
+    char *buffer = malloc((size_t)st.st_size + 1);
+    if (!buffer) {
+        fclose(f);
+        return tfb_fail(err, "out of memory reading %s", path);
+    }
+    size_t got = fread(buffer, 1, (size_t)st.st_size, f);
+    fclose(f);
+    buffer[got] = '\0';
+    *data = buffer;
+    *length = got;
+    return TFB_OK;
+}

@@ -1,0 +1,123 @@
+/* Runs a suite's cases the same way for every suite: setup (random inputs, poisoned outputs), one execution checked
+ * against the float64 reference, then the timed repetitions. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tfbench/suite.h"
+
+void tfb_case_name(tfb_case *c, const char *suite)
+{
+    snprintf(c->name, sizeof c->name, "%s/%s/%s/%s", suite, c->impl ? c->impl : "tfbench", c->shape,
+             c->dtype ? c->dtype : "fp32");
+}
+
+uint64_t tfb_run_out_of_cache_bytes(const tfb_run *run)
+{
+    if (run->ctx->info.is_cpu) return tfb_host_out_of_cache_bytes(run->host);
+    uint64_t cache = run->ctx->info.global_cache_bytes;
+    uint64_t bytes = 4 * (cache > (16ull << 20) ? cache : (16ull << 20));
+    return bytes;
+}
+
+void tfb_run_note(const tfb_run *run, const char *fmt, ...)
+{
+    if (!run->log || run->opt->verbose < 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(run->log, fmt, ap);
+    va_end(ap);
+}
+
+static void show_progress(const tfb_run *run, const tfb_case *c, size_t index, size_t count, double elapsed)
+{
+    if (!run->log || run->opt->verbose < 0 || !isatty(fileno(run->log))) return;
+    double eta = index ? elapsed / (double)index * (double)(count - index) : 0.0;
+    fprintf(run->log, "\r\033[K[%zu/%zu] %-60.60s ETA %3.0fs", index + 1, count, c->name, eta);
+    fflush(run->log);
+}
+
+static void clear_progress(const tfb_run *run)
+{
+    if (run->log && run->opt->verbose >= 0 && isatty(fileno(run->log))) fprintf(run->log, "\r\033[K");
+}
+
+static void init_result(tfb_result *r, const tfb_suite *suite, const tfb_case *c)
+{
+    snprintf(r->name, sizeof r->name, "%s", c->name);
+    snprintf(r->suite, sizeof r->suite, "%s", suite->name);
+    snprintf(r->impl, sizeof r->impl, "%s", c->impl ? c->impl : "tfbench");
+    snprintf(r->dtype, sizeof r->dtype, "%s", c->dtype ? c->dtype : "fp32");
+    snprintf(r->shape, sizeof r->shape, "%s", c->shape);
+    snprintf(r->series, sizeof r->series, "%s", c->series);
+    r->m = (long long)c->m;
+    r->n = (long long)c->n;
+    r->k = (long long)c->k;
+    r->flops = suite->flops ? suite->flops(c) : 0.0;
+    r->bytes = suite->bytes ? suite->bytes(c) : 0.0;
+}
+
+/* Returns 1 when the case failed (error or wrong result), 0 when measured or skipped. */
+static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_result *r)
+{
+    tfb_error err = {{0}};
+    void *state = NULL;
+    int failed = 0;
+    int rc = suite->setup(run, c, &state, &err);
+    if (rc == TFB_OK) rc = suite->execute(run, state, &err);
+    if (rc == TFB_OK) {
+        rc = suite->verify(run, state, &r->max_error, &err);
+        r->verified = rc == TFB_OK;
+    }
+    if (rc == TFB_OK) rc = suite->measure(run, state, &r->time, &err);
+    if (rc == TFB_OK) {
+        tfb_result_derive(r);
+        if (suite->annotate) suite->annotate(run, c, state, r);
+    } else if (rc == TFB_SKIP) {
+        snprintf(r->skipped, sizeof r->skipped, "%.191s", err.message);
+        tfb_run_note(run, "%s: skipped: %s\n", c->name, err.message);
+    } else {
+        snprintf(r->skipped, sizeof r->skipped, "FAILED: %.180s", err.message);
+        clear_progress(run);
+        fprintf(stderr, "tfbench: %s: %s\n", c->name, err.message);
+        failed = 1;
+    }
+    if (suite->teardown) suite->teardown(state);
+    return failed;
+}
+
+static tfb_case *list_cases(const tfb_run *run, const tfb_suite *suite, size_t *count)
+{
+    *count = suite->cases(run, NULL, 0);
+    tfb_case *cases = calloc(*count ? *count : 1, sizeof *cases);
+    if (cases) *count = suite->cases(run, cases, *count);
+    return cases;
+}
+
+int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
+{
+    size_t count;
+    tfb_case *cases = list_cases(run, suite, &count);
+    if (!cases) return tfb_fail(err, "out of memory listing the cases of %s", suite->name);
+    int failures = 0;
+    double start = tfb_now_seconds();
+    for (size_t i = 0; i < count; i++) {
+        if (!cases[i].name[0]) tfb_case_name(&cases[i], suite->name);
+        show_progress(run, &cases[i], i, count, tfb_now_seconds() - start);
+        tfb_result *r = tfb_results_add(run->results);
+        if (!r) {
+            free(cases);
+            return tfb_fail(err, "out of memory recording results");
+        }
+        init_result(r, suite, &cases[i]);
+        failures += run_case(run, suite, &cases[i], r);
+        if (run->opt->verbose > 0 && run->log && !r->skipped[0])
+            fprintf(run->log, "\r\033[K%s: %.4g ms, %.3g GFLOP/s, %.3g GB/s\n", r->name, r->time.median * 1e3,
+                    r->gflops, r->gbytes_per_second);
+    }
+    clear_progress(run);
+    free(cases);
+    if (suite->finish) suite->finish(run);
+    return failures;
+}

@@ -1,0 +1,28 @@
+#include <math.h>
+#include "tfbench/verify.h"
+
+int tfb_check_f32(const char *what, const float *got, const double *want, size_t count, double atol, double rtol,
+                  double *worst, tfb_error *err)
+{
+    double largest = 0.0;
+    for (size_t i = 0; i < count; i++) {
+        double allowed = atol + rtol * fabs(want[i]);
+        double error = fabs((double)got[i] - want[i]);
+        if (isnan(got[i]))
+            return tfb_fail(err, "%s[%zu] was never written (still the poison NaN; expected %.6g)", what, i, want[i]);
+        if (!(error <= allowed))
+            return tfb_fail(err, "%s[%zu] = %.9g, expected %.9g (error %.3g > tolerance %.3g)", what, i,
+                            (double)got[i], want[i], error, allowed);
+        if (allowed > 0 && error / allowed > largest) largest = error / allowed;
+    }
+    if (worst) *worst = largest;
+    return TFB_OK;
+}
+
+double tfb_dot_tolerance_f32(size_t k)
+{
+    /* fp32 unit roundoff 2^-24 ~ 6e-8; a sum of k products accumulates ~sqrt(k) of them when errors are random,
+     * k of them in the worst case. We allow 8*sqrt(k)+ 4 units relative to the sum of |terms| ~ k. */
+    const double unit = 5.96e-8;
+    return unit * (8.0 * sqrt((double)k) + 4.0);
+}
