@@ -54,7 +54,7 @@ static size_t stream_cases(const tfb_run *run, tfb_case *out, size_t max)
             c->variant = kind;
             c->p[0] = VEC_WIDTHS[v];
             c->n = array_count(run, kind);
-            char width[8] = "";
+            char width[16] = "";
             if (VEC_WIDTHS[v] > 1) snprintf(width, sizeof width, "%u", VEC_WIDTHS[v]);
             snprintf(c->shape, sizeof c->shape, "%s-float%s", kind == STREAM_COPY ? "copy" : "triad", width);
             snprintf(c->series, sizeof c->series, "stream");
