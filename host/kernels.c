@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tfbench/kernels.h"
 #include "tfbench/results.h"
 
@@ -24,8 +25,9 @@ int tfb_kernel_source(const char *kernel_dir, const char *file, char **source, s
 {
     *source = NULL;
     *length = 0;
-    if (!kernel_dir) return copy_embedded(file, source, length, err);
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", kernel_dir, file);
+    snprintf(path, sizeof path, "%s/%s", kernel_dir ? kernel_dir : "", file);
+    /* A development folder may override only some kernels; the others come from the binary. */
+    if (!kernel_dir || access(path, F_OK) != 0) return copy_embedded(file, source, length, err);
     return tfb_read_file(path, MAX_KERNEL_SOURCE, source, length, err);
 }

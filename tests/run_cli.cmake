@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.20)
 # Runs BIN with ARGS (a ;-list; the token @WORKDIR@ becomes a fresh scratch folder) and checks the exit code.
 # CHECK, if given, is a CMake script included afterwards (variables: out, errout, WORKDIR) for deeper checks.
 # Output goes to stdout so PASS_REGULAR_EXPRESSION can match it.

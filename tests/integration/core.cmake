@@ -1,0 +1,17 @@
+# The foundation, through the real binary on the default device (PoCL in CI).
+tfb_cli_test(list ARGS --list REGEX "\\[0\\] .*compute units")
+tfb_cli_test(list_suites ARGS --list-suites REGEX "stream.*peak")
+tfb_cli_test(help ARGS --help REGEX "usage: tfbench")
+tfb_cli_test(bad_device ARGS --device 99 --suite stream EXIT 2 REGEX "no OpenCL device 99 \\(run tfbench --list\\)")
+tfb_cli_test(bad_device_name ARGS --device no-such-gpu EXIT 2 REGEX "no OpenCL device matching")
+tfb_cli_test(bad_flag ARGS --frobnicate EXIT 2 REGEX "unknown option")
+tfb_cli_test(bad_suite ARGS --suite stream,nosuch EXIT 2 REGEX "unknown suite \"nosuch\"")
+tfb_cli_test(unwritable_json ARGS --suite stream --json /nonexistent-dir/r.json EXIT 2 REGEX "not writable or missing")
+tfb_cli_test(broken_kernel
+  ARGS --suite stream --quick --kernel-dir ${PROJECT_SOURCE_DIR}/tests/data/broken-kernels
+  EXIT 1 REGEX "clBuildProgram failed for stream.cl.*build log:.*undefined_symbol_in_tfbench_test")
+tfb_cli_test(stream_peak_quick
+  ARGS --device 0 --suite stream,peak --quick --json @WORKDIR@/r.json --csv @WORKDIR@/r.csv
+  REGEX "ridge point fp32" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_stream_peak.cmake)
+tfb_cli_test(kernel_dir_override
+  ARGS --suite peak --quick --kernel-dir ${PROJECT_SOURCE_DIR}/kernels REGEX "peak/tfbench/fma-chains/fp32")

@@ -1,0 +1,291 @@
+/* Unit tests of the foundation: statistics, option parsing, error names, datasheets, results writers. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "tfbench/tfbench.h"
+
+static void stats_of_odd_sample(void **state)
+{
+    const double samples[] = {5.0, 1.0, 3.0, 2.0, 4.0};
+    tfb_stats s;
+    assert_int_equal(tfb_stats_compute(samples, 5, &s), 0);
+    assert_int_equal(s.count, 5);
+    assert_true(s.median == 3.0 && s.min == 1.0 && s.max == 5.0 && s.mean == 3.0);
+    assert_true(fabs(s.stddev - sqrt(2.5)) < 1e-12);
+    assert_true(fabs(s.rel_spread - 4.0 / 3.0) < 1e-12);
+    assert_true(samples[0] == 5.0);  /* input untouched */
+}
+
+static void stats_of_even_sample_and_errors(void **state)
+{
+    const double even[] = {4.0, 1.0, 3.0, 2.0};
+    const double bad[] = {1.0, NAN};
+    tfb_stats s;
+    assert_int_equal(tfb_stats_compute(even, 4, &s), 0);
+    assert_true(s.median == 2.5);
+    assert_int_equal(tfb_stats_compute(even, 0, &s), -1);
+    assert_int_equal(tfb_stats_compute(bad, 2, &s), -1);
+    assert_true(tfb_median(even, 4) == 2.5);
+}
+
+static int parse(tfb_options *opt, tfb_error *err, int argc, char **argv)
+{
+    tfb_options_defaults(opt);
+    return tfb_options_parse(argc, argv, opt, err);
+}
+
+static void options_parse_values(void **state)
+{
+    char *argv[] = {"tfbench", "--device", "pthread", "--suite=stream,peak", "--quick", "--batch", "1,2,64",
+                    "--json", "out.json", "--seed", "7", "--quiet"};
+    tfb_options opt;
+    tfb_error err;
+    assert_int_equal(parse(&opt, &err, 12, argv), TFB_OK);
+    assert_string_equal(opt.device, "pthread");
+    assert_string_equal(opt.suites, "stream,peak");
+    assert_string_equal(opt.json_path, "out.json");
+    assert_int_equal(opt.quick, 1);
+    assert_int_equal(opt.verbose, -1);
+    assert_int_equal(opt.seed, 7);
+    assert_int_equal(opt.batch_count, 3);
+    assert_int_equal(opt.batches[2], 64);
+}
+
+static void options_reject_bad_input(void **state)
+{
+    tfb_options opt;
+    tfb_error err;
+    char *unknown[] = {"tfbench", "--frobnicate"};
+    assert_int_equal(parse(&opt, &err, 2, unknown), TFB_ERROR);
+    assert_non_null(strstr(err.message, "--frobnicate"));
+    char *missing[] = {"tfbench", "--device"};
+    assert_int_equal(parse(&opt, &err, 2, missing), TFB_ERROR);
+    assert_non_null(strstr(err.message, "needs a value"));
+    char *bad_list[] = {"tfbench", "--batch", "1,x"};
+    assert_int_equal(parse(&opt, &err, 3, bad_list), TFB_ERROR);
+    assert_non_null(strstr(err.message, "--batch"));
+    char *zero[] = {"tfbench", "--batch", "0"};
+    assert_int_equal(parse(&opt, &err, 3, zero), TFB_ERROR);
+    char *bad_seed[] = {"tfbench", "--seed", "-3"};
+    assert_int_equal(parse(&opt, &err, 3, bad_seed), TFB_ERROR);
+}
+
+static void error_names_and_messages(void **state)
+{
+    tfb_error err;
+    assert_string_equal(tfb_cl_error_name(CL_MEM_OBJECT_ALLOCATION_FAILURE), "CL_MEM_OBJECT_ALLOCATION_FAILURE");
+    assert_string_equal(tfb_cl_error_name(CL_INVALID_KERNEL_NAME), "CL_INVALID_KERNEL_NAME");
+    assert_string_equal(tfb_cl_error_name(-9999), "unknown OpenCL error");
+    assert_int_equal(tfb_cl_fail(&err, "clCreateBuffer", CL_INVALID_BUFFER_SIZE), TFB_ERROR);
+    assert_string_equal(err.message, "clCreateBuffer failed: CL_INVALID_BUFFER_SIZE (-61)");
+    assert_int_equal(tfb_skip(&err, "needs %d GiB", 3), TFB_SKIP);
+}
+
+static void device_find_by_index_and_name(void **state)
+{
+    tfb_device_entry list[2];
+    tfb_error err;
+    size_t index = 99;
+    memset(list, 0, sizeof list);
+    snprintf(list[0].info.name, sizeof list[0].info.name, "pthread-skylake");
+    snprintf(list[1].info.name, sizeof list[1].info.name, "NVIDIA H100 80GB HBM3");
+    assert_int_equal(tfb_device_find(list, 2, "1", &index, &err), TFB_OK);
+    assert_int_equal(index, 1);
+    assert_int_equal(tfb_device_find(list, 2, "h100", &index, &err), TFB_OK);
+    assert_int_equal(index, 1);
+    assert_int_equal(tfb_device_find(list, 2, "99", &index, &err), TFB_ERROR);
+    assert_string_equal(err.message, "no OpenCL device 99 (run tfbench --list)");
+    assert_int_equal(tfb_device_find(list, 2, "radeon", &index, &err), TFB_ERROR);
+}
+
+static void datasheets_match_the_lecture(void **state)
+{
+    const tfb_datasheet *h100 = tfb_datasheet_find("h100-sxm");
+    assert_non_null(h100);
+    assert_int_equal((int)lround(h100->fp16_gflops / h100->bandwidth_gbps), 296);
+    const tfb_datasheet *a100 = tfb_datasheet_find("A100");
+    assert_int_equal((int)lround(a100->fp16_gflops / a100->bandwidth_gbps), 156);
+    const tfb_datasheet *tpu = tfb_datasheet_find("tpu v4");
+    assert_int_equal((int)lround(tpu->fp16_gflops / tpu->bandwidth_gbps), 229);
+    assert_non_null(tfb_datasheet_find("H200"));
+    assert_ptr_equal(tfb_datasheet_for_device("NVIDIA H100 80GB HBM3", 80), h100);
+    assert_null(tfb_datasheet_for_device("pthread-skylake-avx512", 4));
+}
+
+static void fill_sample_results(tfb_results *results)
+{
+    tfb_results_init(results);
+    snprintf(results->device.name, sizeof results->device.name, "test device");
+    results->ceilings.bandwidth_gbps = 20.0;
+    results->ceilings.peak_gflops_fp32 = 200.0;
+    results->ceilings.ridge_fp32 = 10.0;
+    tfb_result *r = tfb_results_add(results);
+    snprintf(r->name, sizeof r->name, "gemv/tfbench/1x4096x4096/fp32");
+    snprintf(r->suite, sizeof r->suite, "gemv");
+    snprintf(r->dtype, sizeof r->dtype, "fp32");
+    r->flops = 2.0 * 4096 * 4096;
+    r->bytes = 4.0 * 4096 * 4096;
+    const double times[] = {0.004, 0.005, 0.006};
+    tfb_stats_compute(times, 3, &r->time);
+    r->verified = 1;
+    tfb_result_derive(r);
+    tfb_result *skipped = tfb_results_add(results);
+    snprintf(skipped->name, sizeof skipped->name, "attention/tfbench/\"n=32768\"/fp32");
+    snprintf(skipped->skipped, sizeof skipped->skipped, "needs 16.0 GiB, device allows 1.0 GiB");
+    tfb_results_apply_roofline(results);
+}
+
+static void derived_metrics_and_roofline(void **state)
+{
+    tfb_results results;
+    fill_sample_results(&results);
+    const tfb_result *r = &results.items[0];
+    assert_true(fabs(r->gflops - 2.0 * 4096 * 4096 / 0.005 * 1e-9) < 1e-9);
+    assert_true(fabs(r->intensity - 0.5) < 1e-12);
+    /* roof at 0.5 FLOP/byte = 0.5 x 20 GB/s = 10 GFLOP/s */
+    assert_true(fabs(r->roofline_fraction - r->gflops / 10.0) < 1e-12);
+    assert_true(tfb_roofline_gflops(&results.ceilings, "fp32", 100.0) == 200.0);
+    tfb_results_free(&results);
+}
+
+static char *temp_path(const char *name)
+{
+    static char path[512];
+    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(path, sizeof path, "%s/tfb-test-%d-%s", dir, (int)getpid(), name);
+    return path;
+}
+
+static void json_writer_layout(void **state)
+{
+    tfb_results results;
+    tfb_error err;
+    char *path = temp_path("results.json");
+    fill_sample_results(&results);
+    assert_int_equal(tfb_results_write_json(&results, path, &err), TFB_OK);
+    char *text;
+    size_t length;
+    assert_int_equal(tfb_read_file(path, 1 << 20, &text, &length, &err), TFB_OK);
+    cJSON *root = cJSON_Parse(text);
+    assert_non_null(root);
+    cJSON *context = cJSON_GetObjectItem(root, "context");
+    cJSON *ceilings = cJSON_GetObjectItem(context, "ceilings");
+    assert_true(cJSON_GetObjectItem(ceilings, "ridge_fp32")->valuedouble == 10.0);
+    assert_non_null(cJSON_GetObjectItem(context, "device"));
+    assert_non_null(cJSON_GetObjectItem(context, "host"));
+    cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "benchmarks"), 0);
+    assert_string_equal(cJSON_GetObjectItem(first, "name")->valuestring, "gemv/tfbench/1x4096x4096/fp32");
+    assert_string_equal(cJSON_GetObjectItem(first, "run_type")->valuestring, "iteration");
+    assert_string_equal(cJSON_GetObjectItem(first, "time_unit")->valuestring, "us");
+    assert_true(fabs(cJSON_GetObjectItem(first, "real_time")->valuedouble - 5000.0) < 1e-6);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(first, "verified")));
+    assert_non_null(cJSON_GetObjectItem(first, "bytes_per_second"));
+    assert_non_null(cJSON_GetObjectItem(first, "items_per_second"));
+    cJSON *second = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "benchmarks"), 1);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(second, "error_occurred")));
+    assert_string_equal(cJSON_GetObjectItem(second, "name")->valuestring, "attention/tfbench/\"n=32768\"/fp32");
+    cJSON_Delete(root);
+    free(text);
+    unlink(path);
+    tfb_results_free(&results);
+}
+
+static void csv_writer_quotes(void **state)
+{
+    tfb_results results;
+    tfb_error err;
+    char *path = temp_path("results.csv");
+    fill_sample_results(&results);
+    assert_int_equal(tfb_results_write_csv(&results, path, &err), TFB_OK);
+    char *text;
+    size_t length;
+    assert_int_equal(tfb_read_file(path, 1 << 20, &text, &length, &err), TFB_OK);
+    assert_non_null(strstr(text, "name,suite,impl,dtype"));
+    assert_non_null(strstr(text, "\"attention/tfbench/\"\"n=32768\"\"/fp32\""));
+    free(text);
+    unlink(path);
+    tfb_results_free(&results);
+}
+
+static void writers_fail_cleanly(void **state)
+{
+    tfb_results results;
+    tfb_error err;
+    fill_sample_results(&results);
+    assert_int_equal(tfb_results_write_json(&results, "/nonexistent-dir/x/results.json", &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "/nonexistent-dir/x/results.json"));
+    char *text;
+    size_t length;
+    assert_int_equal(tfb_read_file("/nonexistent-file.json", 100, &text, &length, &err), TFB_ERROR);
+    tfb_results_free(&results);
+}
+
+static void table_fits_100_columns(void **state)
+{
+    tfb_results results;
+    char *text = NULL;
+    size_t length = 0;
+    fill_sample_results(&results);
+    tfb_result *long_name = tfb_results_add(&results);
+    memset(long_name->name, 'x', 150);
+    snprintf(long_name->skipped, sizeof long_name->skipped, "%0180d", 7);
+    FILE *out = open_memstream(&text, &length);
+    tfb_results_print_table(&results, out);
+    fclose(out);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) assert_true(strlen(line) <= 100);
+    free(text);
+    tfb_results_free(&results);
+}
+
+static void random_inputs_are_never_zero(void **state)
+{
+    tfb_rng rng;
+    float values[4096];
+    tfb_rng_seed(&rng, 42);
+    tfb_fill_random_f32(values, 4096, &rng, -1.0f, 1.0f);
+    for (size_t i = 0; i < 4096; i++) assert_true(values[i] != 0.0f && values[i] >= -1.0f && values[i] < 1.0f);
+    for (uint64_t i = 0; i < 100000; i++) {
+        float x = tfb_hash_uniform(42, i, 0.5f, 1.5f);
+        assert_true(x >= 0.5f && x < 1.5f);
+    }
+}
+
+static void verify_reports_poison_and_mismatch(void **state)
+{
+    const double want[] = {1.0, 2.0, 3.0};
+    float good[] = {1.0f, 2.0f, 3.0f}, poisoned[] = {1.0f, NAN, 3.0f}, wrong[] = {1.0f, 2.0f, 3.1f};
+    tfb_error err;
+    double worst;
+    assert_int_equal(tfb_check_f32("out", good, want, 3, 0.0, 1e-6, &worst, &err), TFB_OK);
+    assert_int_equal(tfb_check_f32("out", poisoned, want, 3, 0.0, 1e-6, &worst, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "out[1] was never written"));
+    assert_int_equal(tfb_check_f32("out", wrong, want, 3, 0.0, 1e-3, &worst, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "out[2]"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stats_of_odd_sample),
+        cmocka_unit_test(stats_of_even_sample_and_errors),
+        cmocka_unit_test(options_parse_values),
+        cmocka_unit_test(options_reject_bad_input),
+        cmocka_unit_test(error_names_and_messages),
+        cmocka_unit_test(device_find_by_index_and_name),
+        cmocka_unit_test(datasheets_match_the_lecture),
+        cmocka_unit_test(derived_metrics_and_roofline),
+        cmocka_unit_test(json_writer_layout),
+        cmocka_unit_test(csv_writer_quotes),
+        cmocka_unit_test(writers_fail_cleanly),
+        cmocka_unit_test(table_fits_100_columns),
+        cmocka_unit_test(random_inputs_are_never_zero),
+        cmocka_unit_test(verify_reports_poison_and_mismatch),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

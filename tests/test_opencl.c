@@ -1,0 +1,136 @@
+/* The OpenCL helpers on the default device (PoCL): errors are readable, timing follows its policy. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "tfbench/tfbench.h"
+
+typedef struct fixture {
+    tfb_context ctx;
+    char broken_dir[1024];
+} fixture;
+
+static int open_device(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    tfb_device_entry *devices = NULL;
+    size_t count = 0;
+    tfb_error err;
+    if (!f || tfb_devices_enumerate(&devices, &count, &err) != TFB_OK) return -1;
+    int rc = tfb_context_open(&f->ctx, &devices[0], NULL, &err);
+    free(devices);
+    const char *src = getenv("TFB_SOURCE_DIR");
+    snprintf(f->broken_dir, sizeof f->broken_dir, "%s/tests/data/broken-kernels", src ? src : ".");
+    *state = f;
+    return rc == TFB_OK ? 0 : -1;
+}
+
+static int close_device(void **state)
+{
+    fixture *f = *state;
+    tfb_context_close(&f->ctx);
+    free(f);
+    return 0;
+}
+
+static void build_failure_carries_the_log(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    cl_kernel kernel = NULL;
+    f->ctx.kernel_dir = f->broken_dir;
+    int rc = tfb_kernel_create(&f->ctx, "stream.cl", "", "copy", &kernel, &err);
+    f->ctx.kernel_dir = NULL;
+    assert_int_equal(rc, TFB_ERROR);
+    assert_null(kernel);
+    assert_non_null(strstr(err.message, "clBuildProgram failed for stream.cl"));
+    assert_non_null(strstr(err.message, "CL_BUILD_PROGRAM_FAILURE"));
+    assert_non_null(strstr(err.message, "undefined_symbol_in_tfbench_test"));
+}
+
+static void missing_kernel_names_are_reported(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    cl_kernel kernel = NULL;
+    assert_int_equal(tfb_kernel_create(&f->ctx, "stream.cl", "", "no_such_kernel", &kernel, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "CL_INVALID_KERNEL_NAME"));
+    assert_non_null(strstr(err.message, "no_such_kernel"));
+    assert_int_equal(tfb_kernel_create(&f->ctx, "nosuch.cl", "", "copy", &kernel, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "no embedded kernel named nosuch.cl"));
+}
+
+static void oversized_buffer_is_a_skip(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    cl_mem buf = NULL;
+    size_t too_big = (size_t)f->ctx.info.max_alloc_bytes + 4096;
+    assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, too_big, NULL, &buf, &err), TFB_SKIP);
+    assert_null(buf);
+    assert_non_null(strstr(err.message, "device allows"));
+}
+
+static void wrong_argument_is_named(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    cl_kernel kernel;
+    cl_mem buf;
+    assert_int_equal(tfb_kernel_create(&f->ctx, "stream.cl", "-DVEC=4", "copy", &kernel, &err), TFB_OK);
+    assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, 4096, NULL, &buf, &err), TFB_OK);
+    float extra = 1.0f;  /* copy() takes two arguments; a third is refused by the driver */
+    assert_int_equal(TFB_SET_ARGS(kernel, &err, TFB_MEM(buf), TFB_MEM(buf), TFB_VAL(extra)), TFB_ERROR);
+    assert_non_null(strstr(err.message, "clSetKernelArg failed: CL_INVALID_ARG_INDEX"));
+    assert_non_null(strstr(err.message, "(argument 2)"));
+    tfb_kernel_release(&kernel);
+    tfb_buffer_release(&buf);
+}
+
+static void copy_is_timed_and_correct(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    const size_t count = 1 << 16;
+    cl_kernel kernel;
+    cl_mem a, c;
+    assert_int_equal(tfb_kernel_create(&f->ctx, "stream.cl", "-DVEC=8", "copy", &kernel, &err), TFB_OK);
+    assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, count * 4, NULL, &a, &err), TFB_OK);
+    assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, count * 4, NULL, &c, &err), TFB_OK);
+    assert_int_equal(tfb_device_fill_uniform(&f->ctx, a, count, 9, 0.5f, 1.5f, &err), TFB_OK);
+    assert_int_equal(tfb_device_poison(&f->ctx, c, count * 4, &err), TFB_OK);
+    assert_int_equal(TFB_SET_ARGS(kernel, &err, TFB_MEM(a), TFB_MEM(c)), TFB_OK);
+    tfb_launch launch = {kernel, 1, {count / 8}, {64}};
+    tfb_work work = {&launch, 1, 1};
+    tfb_timing_policy policy = {.warmup = 1, .min_reps = 7, .max_reps = 50, .min_seconds = 0.0};
+    tfb_stats stats;
+    assert_int_equal(tfb_work_time(&f->ctx, &work, &policy, &stats, &err), TFB_OK);
+    assert_int_equal(stats.count, 7);
+    assert_true(stats.min > 0 && stats.min <= stats.median && stats.median <= stats.max);
+    float *got = malloc(count * sizeof *got);
+    double *want = malloc(count * sizeof *want);
+    assert_int_equal(tfb_buffer_read(&f->ctx, c, count * 4, got, &err), TFB_OK);
+    for (size_t i = 0; i < count; i++) want[i] = tfb_hash_uniform(9, i, 0.5f, 1.5f);
+    assert_int_equal(tfb_check_f32("copy", got, want, count, 0.0, 0.0, NULL, &err), TFB_OK);
+    free(got);
+    free(want);
+    tfb_kernel_release(&kernel);
+    tfb_buffer_release(&a);
+    tfb_buffer_release(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(build_failure_carries_the_log),
+        cmocka_unit_test(missing_kernel_names_are_reported),
+        cmocka_unit_test(oversized_buffer_is_a_skip),
+        cmocka_unit_test(wrong_argument_is_named),
+        cmocka_unit_test(copy_is_timed_and_correct),
+    };
+    return cmocka_run_group_tests(tests, open_device, close_device);
+}
