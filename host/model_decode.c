@@ -94,9 +94,9 @@ static void analyze_exact(const tfb_model_config *config, uint64_t seq, uint64_t
     out->flops_per_step = t.flops_per_token * batch;
     out->arithmetic_intensity = step_intensity(&t, batch);
     out->ridge_batch = exact_ridge_batch(&t, out->ridge_point);
+    fill_rates(out, batch, (double)step_bytes(&t, batch), device);
     t.kv_elements_per_seq = 0;  /* as if the KV cache stayed on chip: the weights' share of the problem alone */
     out->ridge_batch_weights_only = exact_ridge_batch(&t, out->ridge_point);
-    fill_rates(out, batch, (double)step_bytes(&t, batch), device);
 }
 
 /* The lecture: 2 FLOPs per weight per token called "2 FLOP/byte" at batch 1, all weights read per token, KV traffic
