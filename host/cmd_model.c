@@ -62,8 +62,17 @@ static int parse_count(const char *option, const char *text, uint64_t *out)
 }
 
 /* Options that take a value; returns how many argv slots were used, or -1 after printing an error. */
+static int takes_value(const char *opt)
+{
+    static const char *const VALUED[] = {"--config", "--device-spec", "--measured", "--seq", "--batch", "--dtype"};
+    for (size_t i = 0; i < sizeof VALUED / sizeof VALUED[0]; i++)
+        if (strcmp(opt, VALUED[i]) == 0) return 1;
+    return 0;
+}
+
 static int parse_valued(model_args *a, const char *opt, const char *value)
 {
+    if (!takes_value(opt)) return usage_error("unknown option %s", opt), -1;
     if (!value) return usage_error("%s needs a value", opt), -1;
     if (strcmp(opt, "--config") == 0) a->config_path = value;
     else if (strcmp(opt, "--device-spec") == 0) a->device_spec = value;

@@ -30,3 +30,5 @@ tfb_cli_test(model_bad_dtype EXIT 2 ARGS model llama2-7b --dtype fp8 REGEX "unkn
 tfb_cli_test(model_bad_device EXIT 2 ARGS model llama2-7b --device-spec v100 REGEX "unknown device \"v100\"")
 tfb_cli_test(model_no_name EXIT 2 ARGS model --seq 10 REGEX "name one built-in model")
 tfb_cli_test(model_huge_seq EXIT 2 ARGS model llama3-405b --seq 1099511627776 --batch 1048576 REGEX "too large")
+tfb_cli_test(model_bad_flag EXIT 2 ARGS model llama2-7b --frobnicate REGEX "unknown option --frobnicate")
+tfb_cli_test(model_missing_value EXIT 2 ARGS model llama2-7b --batch REGEX "--batch needs a value")
