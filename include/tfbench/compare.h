@@ -1,0 +1,95 @@
+/* Regression check between two results files (tfbench's JSON or any Google Benchmark JSON). */
+#ifndef TFBENCH_COMPARE_H
+#define TFBENCH_COMPARE_H
+
+#include <stddef.h>
+#include "tfbench/error.h"
+
+/* Hostile-input limits of the reader: anything beyond them is refused before or instead of being parsed. */
+#define TFB_COMPARE_MAX_BYTES ((size_t)64 << 20)
+#define TFB_COMPARE_MAX_DEPTH 64
+#define TFB_COMPARE_MAX_VALUES 4000000u
+#define TFB_COMPARE_MAX_NAME 1000
+#define TFB_COMPARE_ABSURD 1e15  /* seconds, GFLOP/s or GB/s: no real measurement gets near it */
+
+typedef enum tfb_metric { TFB_METRIC_TIME, TFB_METRIC_GFLOPS, TFB_METRIC_GBPS } tfb_metric;
+
+/* One benchmark of a results file, its repetitions (or aggregates) already summarised. */
+typedef struct tfb_compare_entry {
+    char *name;                /* run_name (owned); control characters replaced by '?' */
+    int skipped;               /* error_occurred: not measured */
+    int has_spread;            /* min and max are measured, not just copies of the median */
+    double time_median, time_min, time_max;  /* seconds */
+    double gflops, gbps;       /* median throughput; 0 when the file does not report it */
+} tfb_compare_entry;
+
+typedef struct tfb_compare_doc {
+    tfb_compare_entry *entries;  /* in file order */
+    size_t count;
+    /* Where the numbers come from; empty when the file does not say (Google Benchmark has no device). */
+    char device[256];          /* context.device.name, else context.host_name */
+    char driver[256];          /* context.device.driver */
+    char version[64];          /* context.tfbench_version, else context.library_version */
+    int from_tfbench;          /* context.tfbench_version present */
+} tfb_compare_doc;
+
+/* A benchmark's value in one metric: the median and the spread [lo, hi] it was measured with. */
+typedef struct tfb_interval {
+    double median, lo, hi;
+} tfb_interval;
+
+typedef enum tfb_verdict {
+    TFB_VERDICT_SAME,        /* change within the threshold */
+    TFB_VERDICT_NOISE,       /* change beyond the threshold, but the spreads overlap */
+    TFB_VERDICT_REGRESSION,
+    TFB_VERDICT_IMPROVEMENT,
+    TFB_VERDICT_NEW,         /* only in the current file */
+    TFB_VERDICT_MISSING,     /* only in the baseline */
+    TFB_VERDICT_SKIPPED,     /* skipped in at least one of the files */
+    TFB_VERDICT_NO_METRIC,   /* the chosen metric is not reported for it (e.g. GFLOP/s of a copy) */
+    TFB_VERDICT_COUNT
+} tfb_verdict;
+
+typedef struct tfb_compare_pair {
+    const char *name;        /* points into one of the documents */
+    tfb_verdict verdict;
+    const tfb_compare_entry *base, *current;  /* NULL when absent from that file */
+    tfb_interval base_value, current_value;   /* valid when both are measured and have the metric */
+    double change;           /* (current - base) / base of the medians: +0.2 is 20% more */
+    int overlap;             /* the two spreads overlap */
+} tfb_compare_pair;
+
+typedef struct tfb_compare_report {
+    tfb_compare_pair *pairs;  /* baseline order, then the new ones in current order */
+    size_t count;
+    size_t counts[TFB_VERDICT_COUNT];
+    tfb_metric metric;
+    double threshold;         /* fraction: 0.1 is 10% */
+} tfb_compare_report;
+
+/* Parses a results document of `length` bytes (need not be NUL-terminated). On failure the doc is empty and
+   err says what is wrong, naming the benchmark and field where there is one. */
+int tfb_compare_load_text(const char *text, size_t length, tfb_compare_doc *doc, tfb_error *err);
+/* Reads and parses a file; refuses files over TFB_COMPARE_MAX_BYTES before reading them. */
+int tfb_compare_load_file(const char *path, tfb_compare_doc *doc, tfb_error *err);
+void tfb_compare_doc_free(tfb_compare_doc *doc);
+
+/* The entry's value in a metric; returns 0 when it has none (skipped, or throughput not reported). */
+int tfb_compare_value(const tfb_compare_entry *entry, tfb_metric metric, tfb_interval *out);
+int tfb_metric_higher_is_better(tfb_metric metric);
+const char *tfb_metric_name(tfb_metric metric);   /* "time", "gflops", "gbps" */
+int tfb_metric_parse(const char *text, tfb_metric *out);
+const char *tfb_verdict_name(tfb_verdict verdict); /* "regression", "noise", ... */
+
+/* Pairs the benchmarks by name and classifies each pair. A change is a regression (or improvement) only when
+   it exceeds the threshold and the two spreads do not overlap: a difference inside the noise proves nothing. */
+int tfb_compare_docs(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
+                     double threshold, tfb_compare_report *report, tfb_error *err);
+void tfb_compare_report_free(tfb_compare_report *report);
+
+/* Differences in device, driver or version between the files, one message each (also when a file does not
+   say); returns how many were written (at most max). */
+size_t tfb_compare_provenance_warnings(const tfb_compare_doc *base, const tfb_compare_doc *current,
+                                       char messages[][512], size_t max);
+
+#endif
