@@ -8,7 +8,7 @@
 
 static const char *const METRIC_NAMES[] = {"time", "gflops", "gbps"};
 static const char *const VERDICT_NAMES[TFB_VERDICT_COUNT] = {
-    "same", "noise", "regression", "improvement", "new", "missing", "skipped", "no-metric"};
+    "same", "noise", "regression", "improvement", "new", "missing", "skipped", "no_metric"};
 
 const char *tfb_metric_name(tfb_metric metric) { return METRIC_NAMES[metric]; }
 const char *tfb_verdict_name(tfb_verdict verdict) { return VERDICT_NAMES[verdict]; }

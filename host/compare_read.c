@@ -65,6 +65,18 @@ static size_t line_of(const char *text, size_t offset)
     return line;
 }
 
+/* Other writers emit NaN or Infinity for a failed measurement; say so instead of just "not valid JSON". */
+static const char *non_finite_hint(const char *text, size_t length, size_t offset)
+{
+    static const char *const WORDS[] = {"NaN", "nan", "Infinity", "-Infinity", "inf", "-inf"};
+    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++) {
+        size_t n = strlen(WORDS[i]);
+        if (offset + n <= length && strncmp(text + offset, WORDS[i], n) == 0)
+            return ": NaN and Infinity are not JSON numbers";
+    }
+    return "";
+}
+
 static int parse_json(const char *text, size_t length, cJSON **root, tfb_error *err)
 {
     const char *end = NULL;
@@ -75,7 +87,8 @@ static int parse_json(const char *text, size_t length, cJSON **root, tfb_error *
     cJSON *parsed = cJSON_ParseWithLengthOpts(text, length, &end, 0);
     size_t offset = end && end >= text && end <= text + length ? (size_t)(end - text) : length;
     if (!parsed)
-        return tfb_fail(err, "not valid JSON (error at byte %zu, line %zu)", offset, line_of(text, offset));
+        return tfb_fail(err, "not valid JSON (error at byte %zu, line %zu)%s", offset, line_of(text, offset),
+                        non_finite_hint(text, length, offset));
     while (offset < length && strchr(" \t\r\n", text[offset]) && text[offset]) offset++;
     if (offset < length) {
         cJSON_Delete(parsed);
@@ -425,11 +438,12 @@ static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
         return tfb_fail(err, "\"context.device\" must be an object");
     if (!cJSON_IsObject(device)) device = NULL;
     doc->from_tfbench = cJSON_GetObjectItemCaseSensitive(context, "tfbench_version") != NULL;
-    return copy_string(device, "name", "context.device", doc->device, sizeof doc->device, err) ||
-           copy_string(context, "host_name", "context", doc->device, sizeof doc->device, err) ||
-           copy_string(device, "driver", "context.device", doc->driver, sizeof doc->driver, err) ||
-           copy_string(context, "tfbench_version", "context", doc->version, sizeof doc->version, err) ||
-           copy_string(context, "library_version", "context", doc->version, sizeof doc->version, err);
+    int failed = copy_string(device, "name", "context.device", doc->device, sizeof doc->device, err) ||
+                 copy_string(context, "host_name", "context", doc->device, sizeof doc->device, err) ||
+                 copy_string(device, "driver", "context.device", doc->driver, sizeof doc->driver, err) ||
+                 copy_string(context, "tfbench_version", "context", doc->version, sizeof doc->version, err) ||
+                 copy_string(context, "library_version", "context", doc->version, sizeof doc->version, err);
+    return failed ? TFB_ERROR : TFB_OK;
 }
 
 /* ---- public ---- */

@@ -1,0 +1,375 @@
+/* Unit tests of `tfbench compare`: the results reader (tfbench and Google Benchmark JSON, hostile input),
+   pairing by name and the noise-aware classification. Fixtures: tests/data/compare/. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "tfbench/compare.h"
+
+static void fixture_path(char *out, size_t size, const char *name)
+{
+    const char *root = getenv("TFB_SOURCE_DIR");
+    snprintf(out, size, "%s/tests/data/compare/%s", root ? root : ".", name);
+}
+
+static void load_fixture(const char *name, tfb_compare_doc *doc)
+{
+    char path[4096];
+    tfb_error err = {{0}};
+    fixture_path(path, sizeof path, name);
+    if (tfb_compare_load_file(path, doc, &err) != TFB_OK) fail_msg("%s: %s", name, err.message);
+}
+
+/* Parses from an exactly sized heap copy without a terminating NUL, so ASan catches any read past the end. */
+static int load_exact(const char *text, tfb_compare_doc *doc, tfb_error *err)
+{
+    size_t length = strlen(text);
+    char *copy = malloc(length ? length : 1);
+    assert_non_null(copy);
+    memcpy(copy, text, length);
+    int rc = tfb_compare_load_text(copy, length, doc, err);
+    free(copy);
+    return rc;
+}
+
+static void expect_refused(const char *text, const char *message_part)
+{
+    tfb_compare_doc doc;
+    tfb_error err = {{0}};
+    if (load_exact(text, &doc, &err) != TFB_ERROR) fail_msg("accepted: %s", text);
+    assert_int_equal(doc.count, 0);
+    assert_null(doc.entries);
+    if (!strstr(err.message, message_part)) fail_msg("message \"%s\" lacks \"%s\"", err.message, message_part);
+}
+
+static const tfb_compare_pair *pair_named(const tfb_compare_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->count; i++)
+        if (strcmp(r->pairs[i].name, name) == 0) return &r->pairs[i];
+    fail_msg("no pair %s", name);
+    return NULL;
+}
+
+static const tfb_compare_entry *entry_named(const tfb_compare_doc *doc, const char *name)
+{
+    for (size_t i = 0; i < doc->count; i++)
+        if (strcmp(doc->entries[i].name, name) == 0) return &doc->entries[i];
+    fail_msg("no entry %s", name);
+    return NULL;
+}
+
+static void compare_fixtures(const char *base_name, const char *current_name, tfb_metric metric, double threshold,
+                             tfb_compare_doc *base, tfb_compare_doc *current, tfb_compare_report *report)
+{
+    tfb_error err;
+    load_fixture(base_name, base);
+    load_fixture(current_name, current);
+    assert_int_equal(tfb_compare_docs(base, current, metric, threshold, report, &err), TFB_OK);
+}
+
+static void release(tfb_compare_doc *base, tfb_compare_doc *current, tfb_compare_report *report)
+{
+    tfb_compare_report_free(report);
+    tfb_compare_doc_free(base);
+    tfb_compare_doc_free(current);
+}
+
+static void reads_tfbench_fields(void **state)
+{
+    tfb_compare_doc doc;
+    load_fixture("base.json", &doc);
+    assert_int_equal(doc.count, 6);
+    assert_string_equal(doc.entries[0].name, "stream/tight-slowdown");  /* file order kept */
+    assert_string_equal(doc.device, "Test CPU");
+    assert_string_equal(doc.driver, "1.0");
+    assert_string_equal(doc.version, "0.1.0");
+    assert_true(doc.from_tfbench);
+    const tfb_compare_entry *e = entry_named(&doc, "stream/noisy-slowdown");
+    assert_true(e->time_median == 0.100 && e->time_min == 0.080 && e->time_max == 0.130 && e->has_spread);
+    assert_true(fabs(e->gbps - 10.0) < 1e-9);
+    assert_true(entry_named(&doc, "peak/tight-speedup")->gflops > 99.99);
+    tfb_compare_doc_free(&doc);
+}
+
+/* The issue's two cases: 20% slower with tight spreads is a regression; 20% with overlapping spreads is not. */
+static void classifies_known_deltas(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    compare_fixtures("base.json", "current-regression.json", TFB_METRIC_TIME, 0.10, &base, &current, &r);
+    const tfb_compare_pair *slow = pair_named(&r, "stream/tight-slowdown");
+    assert_int_equal(slow->verdict, TFB_VERDICT_REGRESSION);
+    assert_true(fabs(slow->change - 0.20) < 1e-9);
+    assert_false(slow->overlap);
+    const tfb_compare_pair *noisy = pair_named(&r, "stream/noisy-slowdown");
+    assert_int_equal(noisy->verdict, TFB_VERDICT_NOISE);
+    assert_true(fabs(noisy->change - 0.20) < 1e-9 && noisy->overlap);
+    assert_int_equal(pair_named(&r, "peak/tight-speedup")->verdict, TFB_VERDICT_IMPROVEMENT);
+    assert_int_equal(pair_named(&r, "stream/unchanged")->verdict, TFB_VERDICT_SAME);
+    assert_int_equal(pair_named(&r, "stream/removed")->verdict, TFB_VERDICT_MISSING);
+    assert_null(pair_named(&r, "stream/removed")->current);
+    assert_int_equal(pair_named(&r, "big/now-skipped")->verdict, TFB_VERDICT_SKIPPED);
+    assert_int_equal(pair_named(&r, "stream/added")->verdict, TFB_VERDICT_NEW);
+    assert_null(pair_named(&r, "stream/added")->base);
+    assert_string_equal(r.pairs[r.count - 1].name, "stream/added");  /* new ones come last */
+    assert_int_equal(r.count, 7);
+    assert_int_equal(r.counts[TFB_VERDICT_REGRESSION], 1);
+    release(&base, &current, &r);
+}
+
+static void threshold_above_change_is_same(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    compare_fixtures("base.json", "current-regression.json", TFB_METRIC_TIME, 0.25, &base, &current, &r);
+    assert_int_equal(pair_named(&r, "stream/tight-slowdown")->verdict, TFB_VERDICT_SAME);
+    assert_int_equal(r.counts[TFB_VERDICT_REGRESSION], 0);
+    release(&base, &current, &r);
+}
+
+static void self_comparison_is_clean(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    compare_fixtures("base.json", "base.json", TFB_METRIC_TIME, 0.0, &base, &current, &r);
+    assert_int_equal(r.count, 6);
+    assert_int_equal(r.counts[TFB_VERDICT_SAME], 6);
+    for (size_t i = 0; i < r.count; i++) assert_true(r.pairs[i].change == 0.0 && r.pairs[i].overlap);
+    release(&base, &current, &r);
+}
+
+/* Throughput: higher is better, so the 20% faster kernel gains GFLOP/s and the reverse comparison regresses. */
+static void throughput_metrics_flip_direction(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    compare_fixtures("current-regression.json", "base.json", TFB_METRIC_GFLOPS, 0.10, &base, &current, &r);
+    const tfb_compare_pair *p = pair_named(&r, "peak/tight-speedup");
+    assert_int_equal(p->verdict, TFB_VERDICT_REGRESSION);
+    assert_true(fabs(p->change - (0.080 / 0.100 - 1.0)) < 1e-9);
+    assert_true(p->base_value.lo < p->base_value.median && p->base_value.median < p->base_value.hi);
+    assert_int_equal(pair_named(&r, "stream/unchanged")->verdict, TFB_VERDICT_NO_METRIC);  /* no FLOPs */
+    release(&base, &current, &r);
+    compare_fixtures("base.json", "current-regression.json", TFB_METRIC_GBPS, 0.10, &base, &current, &r);
+    assert_int_equal(pair_named(&r, "stream/tight-slowdown")->verdict, TFB_VERDICT_REGRESSION);
+    assert_int_equal(pair_named(&r, "peak/tight-speedup")->verdict, TFB_VERDICT_NO_METRIC);
+    release(&base, &current, &r);
+}
+
+static void google_repetitions_give_median_and_spread(void **state)
+{
+    tfb_compare_doc doc;
+    load_fixture("google-repetitions.json", &doc);
+    assert_int_equal(doc.count, 1);  /* repetitions and aggregates fold into one benchmark */
+    const tfb_compare_entry *e = &doc.entries[0];
+    assert_string_equal(e->name, "BM_Sum/1024");
+    assert_true(fabs(e->time_median - 1050e-9) < 1e-15);
+    assert_true(fabs(e->time_min - 1000e-9) < 1e-15 && fabs(e->time_max - 1100e-9) < 1e-15);
+    assert_true(fabs(e->gflops - 2048 / 1050e-9 / 1e9) < 1e-9);
+    assert_false(doc.from_tfbench);
+    assert_string_equal(doc.device, "gb-host");
+    assert_string_equal(doc.version, "v1.8.3");
+    tfb_compare_doc_free(&doc);
+}
+
+static void google_aggregates_only_use_stddev(void **state)
+{
+    tfb_compare_doc doc;
+    load_fixture("google-aggregates-only.json", &doc);
+    assert_int_equal(doc.count, 1);
+    const tfb_compare_entry *e = &doc.entries[0];
+    assert_true(fabs(e->time_median - 1050e-9) < 1e-15);
+    assert_true(fabs(e->time_min - 1000e-9) < 1e-15 && fabs(e->time_max - 1100e-9) < 1e-15 && e->has_spread);
+    tfb_compare_doc_free(&doc);
+}
+
+static void google_single_runs_have_no_spread(void **state)
+{
+    tfb_compare_doc doc;
+    load_fixture("google-plain.json", &doc);
+    assert_int_equal(doc.count, 2);
+    assert_true(fabs(entry_named(&doc, "BM_Sum/1024")->time_median - 2e-6) < 1e-15);
+    const tfb_compare_entry *copy = entry_named(&doc, "BM_Copy/64");
+    assert_true(fabs(copy->time_median - 0.5e-3) < 1e-15);
+    assert_true(copy->time_min == copy->time_median && copy->time_max == copy->time_median && !copy->has_spread);
+    tfb_compare_doc_free(&doc);
+}
+
+static void provenance_differences_are_named(void **state)
+{
+    char messages[8][512];
+    tfb_compare_doc base, other, google;
+    load_fixture("base.json", &base);
+    load_fixture("other-device.json", &other);
+    load_fixture("google-plain.json", &google);
+    assert_int_equal(tfb_compare_provenance_warnings(&base, &base, messages, 8), 0);
+    assert_int_equal(tfb_compare_provenance_warnings(&base, &other, messages, 8), 3);
+    assert_non_null(strstr(messages[0], "different devices: baseline \"Test CPU\", current \"Other GPU\""));
+    assert_non_null(strstr(messages[1], "different drivers"));
+    assert_non_null(strstr(messages[2], "different versions: baseline \"0.1.0\", current \"0.2.0\""));
+    assert_int_equal(tfb_compare_provenance_warnings(&base, &google, messages, 8), 2);
+    assert_non_null(strstr(messages[1], "only one file was written by tfbench"));
+    assert_int_equal(tfb_compare_provenance_warnings(&base, &other, messages, 1), 1);  /* bounded */
+    tfb_compare_doc_free(&base);
+    tfb_compare_doc_free(&other);
+    tfb_compare_doc_free(&google);
+}
+
+static void hostile_fixtures_are_refused(void **state)
+{
+    static const struct { const char *file, *message; } CASES[] = {
+        {"truncated.json", "not valid JSON"},
+        {"wrong-type.json", "benchmark \"stream/tight-slowdown\": field \"time_median_s\" must be a number"},
+        {"infinite.json", "field \"time_max_s\" is not finite"},
+        {"negative.json", "field \"time_median_s\" is negative"},
+        {"absurd.json", "field \"time_max_s\" is absurdly large"},
+        {"nan.json", "NaN and Infinity are not JSON numbers"},
+        {"deep.json", "nested deeper than 64 levels"},
+        {"not-object.json", "not a JSON object"},
+        {"no-benchmarks.json", "no \"benchmarks\" array"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char path[4096];
+        tfb_compare_doc doc;
+        tfb_error err = {{0}};
+        fixture_path(path, sizeof path, CASES[i].file);
+        assert_int_equal(tfb_compare_load_file(path, &doc, &err), TFB_ERROR);
+        assert_int_equal(doc.count, 0);
+        if (!strstr(err.message, CASES[i].message)) fail_msg("%s: \"%s\"", CASES[i].file, err.message);
+    }
+}
+
+static void hostile_text_is_refused(void **state)
+{
+    expect_refused("", "not valid JSON");
+    expect_refused("{\"benchmarks\": []} trailing", "unexpected data after the document");
+    expect_refused("{\"benchmarks\": {}}", "no \"benchmarks\" array");
+    expect_refused("{\"benchmarks\": [42]}", "benchmark #0 is not an object");
+    expect_refused("{\"benchmarks\": [{\"real_time\": 1}]}", "benchmark #0 has no \"name\"");
+    expect_refused("{\"benchmarks\": [{\"name\": 7}]}", "field \"name\" must be a string");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\"}]}", "benchmark \"a\": no \"real_time\"");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"time_unit\": \"fortnight\"}]}",
+                   "\"time_unit\" must be ns, us, ms or s");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 0, \"time_unit\": \"ns\"}]}",
+                   "field \"real_time\" must be positive");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1e300, \"time_unit\": \"s\"}]}",
+                   "absurdly large");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"real_time\": -1e400, \"time_unit\": \"s\"}]}", "not finite");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"error_occurred\": \"yes\"}]}", "must be true or false");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"gflops\": 1e30}]}",
+                   "field \"gflops\" is absurdly large");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"time_min_s\": 2}]}",
+                   "time_min_s <= time_median_s <= time_max_s");
+    expect_refused("{\"context\": [], \"benchmarks\": []}", "\"context\" must be an object");
+    expect_refused("{\"context\": {\"device\": {\"name\": 5}}, \"benchmarks\": []}", "field \"name\" must be a string");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1}", "not valid JSON");
+}
+
+/* A benchmark with an extra field nested `levels` deep: the document is 3 + levels deep. */
+static void nested_document(char *text, size_t size, int levels)
+{
+    int n = snprintf(text, size, "{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"x\": ");
+    for (int i = 0; i < levels; i++) text[n++] = '[';
+    for (int i = 0; i < levels; i++) text[n++] = ']';
+    snprintf(text + n, size - (size_t)n, "}]}");
+}
+
+static void nesting_limit_holds_at_the_edge(void **state)
+{
+    char text[512];
+    tfb_compare_doc doc;
+    tfb_error err;
+    nested_document(text, sizeof text, TFB_COMPARE_MAX_DEPTH - 3);
+    assert_int_equal(load_exact(text, &doc, &err), TFB_OK);
+    tfb_compare_doc_free(&doc);
+    nested_document(text, sizeof text, TFB_COMPARE_MAX_DEPTH - 2);
+    expect_refused(text, "nested deeper than 64 levels");
+}
+
+static void names_are_cleaned_and_repeated_names_fold(void **state)
+{
+    tfb_compare_doc doc;
+    tfb_error err;
+    const char *text = "{\"benchmarks\": [{\"name\": \"b\\u001b[31m\", \"time_median_s\": 3},"
+                       "{\"name\": \"a\", \"time_median_s\": 1}, {\"name\": \"a\", \"time_median_s\": 2},"
+                       "{\"name\": \"a\", \"time_median_s\": 5}, {\"name\": \"c\", \"error_occurred\": true}]}";
+    assert_int_equal(load_exact(text, &doc, &err), TFB_OK);
+    assert_int_equal(doc.count, 3);
+    assert_string_equal(doc.entries[0].name, "b?[31m");  /* no escape sequence reaches the terminal */
+    assert_string_equal(doc.entries[1].name, "a");
+    assert_true(doc.entries[1].time_median == 2 && doc.entries[1].time_min == 1 && doc.entries[1].time_max == 5);
+    assert_true(doc.entries[2].skipped);
+    assert_string_equal(doc.device, "");
+    tfb_compare_doc_free(&doc);
+}
+
+/* The 100 MB file of the issue: refused from its size, before anything is read or parsed. */
+static void huge_file_is_refused(void **state)
+{
+    const char *dir = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tfb-compare-huge-XXXXXX", dir && dir[0] ? dir : "/tmp");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    static char block[1 << 20];
+    memset(block, ' ', sizeof block);
+    fputs("{\"benchmarks\": [", f);
+    for (int i = 0; i < 100; i++) assert_int_equal(fwrite(block, 1, sizeof block, f), sizeof block);
+    fputs("]}", f);
+    assert_int_equal(fclose(f), 0);
+    tfb_compare_doc doc;
+    tfb_error err = {{0}};
+    int rc = tfb_compare_load_file(path, &doc, &err);
+    unlink(path);
+    assert_int_equal(rc, TFB_ERROR);
+    assert_non_null(strstr(err.message, "too large"));
+}
+
+static void missing_file_is_an_error(void **state)
+{
+    tfb_compare_doc doc;
+    tfb_error err = {{0}};
+    assert_int_equal(tfb_compare_load_file("/nonexistent/results.json", &doc, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "cannot open"));
+}
+
+static void metric_names_round_trip(void **state)
+{
+    tfb_metric m;
+    assert_int_equal(tfb_metric_parse("gbps", &m), TFB_OK);
+    assert_int_equal(m, TFB_METRIC_GBPS);
+    assert_string_equal(tfb_metric_name(TFB_METRIC_GFLOPS), "gflops");
+    assert_int_equal(tfb_metric_parse("latency", &m), TFB_ERROR);
+    assert_false(tfb_metric_higher_is_better(TFB_METRIC_TIME));
+    assert_string_equal(tfb_verdict_name(TFB_VERDICT_NOISE), "noise");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reads_tfbench_fields),
+        cmocka_unit_test(classifies_known_deltas),
+        cmocka_unit_test(threshold_above_change_is_same),
+        cmocka_unit_test(self_comparison_is_clean),
+        cmocka_unit_test(throughput_metrics_flip_direction),
+        cmocka_unit_test(google_repetitions_give_median_and_spread),
+        cmocka_unit_test(google_aggregates_only_use_stddev),
+        cmocka_unit_test(google_single_runs_have_no_spread),
+        cmocka_unit_test(provenance_differences_are_named),
+        cmocka_unit_test(hostile_fixtures_are_refused),
+        cmocka_unit_test(hostile_text_is_refused),
+        cmocka_unit_test(nesting_limit_holds_at_the_edge),
+        cmocka_unit_test(names_are_cleaned_and_repeated_names_fold),
+        cmocka_unit_test(huge_file_is_refused),
+        cmocka_unit_test(missing_file_is_an_error),
+        cmocka_unit_test(metric_names_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
