@@ -8,7 +8,6 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "tfbench/compare.h"
-#include "tfbench/results.h"
 
 typedef enum record_kind {
     KIND_ITERATION, KIND_MEDIAN, KIND_MEAN, KIND_MIN, KIND_MAX, KIND_STDDEV, KIND_IGNORED
@@ -471,16 +470,5 @@ int tfb_compare_load_text(const char *text, size_t length, tfb_compare_doc *doc,
     free(rd.scratch);
     cJSON_Delete(rd.root);
     if (rc != TFB_OK) tfb_compare_doc_free(doc);
-    return rc;
-}
-
-int tfb_compare_load_file(const char *path, tfb_compare_doc *doc, tfb_error *err)
-{
-    char *text = NULL;
-    size_t length = 0;
-    memset(doc, 0, sizeof *doc);
-    if (tfb_read_file(path, TFB_COMPARE_MAX_BYTES, &text, &length, err)) return TFB_ERROR;
-    int rc = tfb_compare_load_text(text, length, doc, err);
-    free(text);
     return rc;
 }
