@@ -74,7 +74,7 @@ static void build_options(const gemm_config *cfg, char *buf, size_t size)
 {
     const gemm_params *p = &cfg->params;
     int used = snprintf(buf, size, "-DTN=%u%s", p->tn, cfg->half ? " -DWEIGHT_HALF" : "");
-    if (cfg->kind == GEMM_KIND_GEMV) snprintf(buf + used, size - used, " -DWG=%u", p->wg);
+    if (cfg->kind == GEMM_KIND_GEMV) snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u", p->wg, p->streams);
     else snprintf(buf + used, size - used, " -DTM=%u -DMB=%u", p->tm, p->mb);
 }
 
@@ -82,7 +82,7 @@ int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
 {
     if (cfg->impl != GEMM_IMPL_TFBENCH) return 1;
     if (p->tn == 0 || p->tn % 16 || p->tn > 64) return 0;
-    if (cfg->kind == GEMM_KIND_GEMV) return p->wg >= 1 && p->wg <= 256;
+    if (cfg->kind == GEMM_KIND_GEMV) return p->wg >= 1 && p->wg <= 256 && p->streams >= 1 && p->streams <= 16;
     return p->tm >= 1 && p->tm <= 16 && p->mb >= p->tm && p->mb % p->tm == 0;
 }
 
@@ -95,7 +95,10 @@ static int pack_matrix(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl
     cl_kernel kernel;
     if (tfb_kernel_create(ctx, "gemm.cl", options, "pack_weights", &kernel, err) != TFB_OK) return TFB_ERROR;
     cl_uint n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
-    tfb_launch launch = {kernel, 2, {panels(cfg), (cfg->k + 15) / 16}, {0}};
+    /* Small explicit groups: each work-item holds a TN x 16 tile in private memory, which PoCL allocates per item
+     * of a group (a driver-chosen group of thousands would overflow its stack). */
+    size_t k_blocks = ((cfg->k + 15) / 16 + 3) / 4 * 4;
+    tfb_launch launch = {kernel, 2, {panels(cfg), k_blocks}, {1, 4}};
     tfb_work work = {&launch, 1, 1};
     tfb_timing_policy once = {.warmup = 0, .min_reps = 1, .max_reps = 1, .min_seconds = 0};
     tfb_stats time;
@@ -172,8 +175,9 @@ int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb
 {
     *out = NULL;
     if (cfg->sets < 1 || cfg->sets > GEMM_MAX_SETS || !gemm_params_valid(cfg, &cfg->params))
-        return tfb_fail(err, "gemm: invalid configuration (sets %zu, tn %u, tm %u, mb %u, wg %u)", cfg->sets,
-                        cfg->params.tn, cfg->params.tm, cfg->params.mb, cfg->params.wg);
+        return tfb_fail(err, "gemm: invalid configuration (sets %zu, tn %u, tm %u, mb %u, wg %u, streams %u)",
+                        cfg->sets, cfg->params.tn, cfg->params.tm, cfg->params.mb, cfg->params.wg,
+                        cfg->params.streams);
     if (cfg->impl == GEMM_IMPL_CLBLAST && cfg->half) return tfb_skip(err, "CLBlast runs fp32 weights only here");
     gemm_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");

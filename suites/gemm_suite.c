@@ -103,7 +103,7 @@ typedef struct suite_state {
 static size_t weight_sets(const tfb_run *run, const gemm_config *cfg)
 {
     if (cfg->kind == GEMM_KIND_GEMM && cfg->m > GEMM_ROTATE_MAX_M) return 1;
-    uint64_t matrix = gemm_weight_bytes(cfg);
+    uint64_t matrix = (uint64_t)cfg->n * cfg->k * (cfg->half ? 2 : 4);  /* packing only adds padding */
     uint64_t sets = (tfb_run_out_of_cache_bytes(run) + matrix - 1) / matrix;
     uint64_t budget = run->ctx->info.global_mem_bytes / 2 / (matrix ? matrix : 1);
     if (sets > budget) sets = budget;
@@ -119,11 +119,11 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
     if (c->p[CASE_BAD_INPUT]) return tfb_fail(err, "%s", c->shape);
     s->cfg = (gemm_config){.kind = c->variant, .impl = (int)c->p[CASE_IMPL], .half = (int)c->p[CASE_HALF],
                            .m = c->m, .n = c->n, .k = c->k, .seed = (uint32_t)run->seed};
+    s->cfg.sets = weight_sets(run, &s->cfg);
     if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
         int rc = gemm_tuned_params(run->ctx, &s->cfg, &s->cfg.params, s->tuning, sizeof s->tuning, err);
         if (rc != TFB_OK) return rc;
     }
-    s->cfg.sets = weight_sets(run, &s->cfg);
     s->out_of_cache = tfb_run_out_of_cache_bytes(run);
     return gemm_prepare(run->ctx, &s->cfg, &s->gemm, err);
 }
@@ -153,6 +153,7 @@ static void add_params(cJSON *extra, const suite_state *s)
     cJSON_AddNumberToObject(params, "tn", p->tn);
     if (s->cfg.kind == GEMM_KIND_GEMV) {
         cJSON_AddNumberToObject(params, "wg", p->wg);
+        cJSON_AddNumberToObject(params, "streams", p->streams);
     } else {
         cJSON_AddNumberToObject(params, "tm", p->tm);
         cJSON_AddNumberToObject(params, "mb", p->mb);

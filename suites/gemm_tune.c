@@ -71,15 +71,16 @@ int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *p
 
 size_t gemm_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm_params *out, size_t max)
 {
-    static const gemm_params GEMV[] = {{16, 0, 0, 4}, {32, 0, 0, 4}, {16, 0, 0, 1}, {64, 0, 0, 2}, {32, 0, 0, 16}};
-    static const gemm_params GEMM[] = {{32, 8, 32, 0}, {32, 12, 48, 0}, {64, 6, 24, 0}, {48, 8, 32, 0},
-                                       {32, 14, 56, 0}, {64, 4, 32, 0}};
+    static const gemm_params GEMV[] = {{16, 0, 0, 1, 8}, {16, 0, 0, 1, 4}, {16, 0, 0, 4, 4}, {32, 0, 0, 1, 8},
+                                       {32, 0, 0, 4, 2}};
+    static const gemm_params GEMM[] = {{32, 12, 96, 0, 0}, {64, 6, 96, 0, 0}, {32, 14, 56, 0, 0},
+                                       {48, 8, 64, 0, 0}, {32, 8, 64, 0, 0}};
     size_t count = 0;
     if (cfg->kind == GEMM_KIND_GEMV) {
         for (size_t i = 0; i < sizeof GEMV / sizeof *GEMV && count < max; i++) out[count++] = GEMV[i];
     } else if (cfg->m <= 8) {  /* small batch: one register tile covers the batch; only the panel width varies */
         unsigned tm = cfg->m <= 1 ? 1 : cfg->m <= 2 ? 2 : cfg->m <= 4 ? 4 : 8;
-        for (unsigned tn = 16; tn <= 64 && count < max; tn *= 2) out[count++] = (gemm_params){tn, tm, tm, 0};
+        for (unsigned tn = 16; tn <= 64 && count < max; tn *= 2) out[count++] = (gemm_params){tn, tm, tm, 0, 0};
     } else {
         for (size_t i = 0; i < sizeof GEMM / sizeof *GEMM && count < max; i++) out[count++] = GEMM[i];
     }
@@ -102,9 +103,9 @@ static int load_cached(const char *path, const tfb_device_info *info, const gemm
     int ok = params && device && driver && cJSON_IsNumber(version) && strcmp(device, info->name) == 0 &&
              strcmp(driver, info->driver) == 0 && version->valueint == GEMM_KERNEL_VERSION;
     if (ok) {
-        const char *fields[] = {"tn", "tm", "mb", "wg"};
-        unsigned *slots[] = {&out->tn, &out->tm, &out->mb, &out->wg};
-        for (size_t i = 0; i < 4; i++) {
+        const char *fields[] = {"tn", "tm", "mb", "wg", "streams"};
+        unsigned *slots[] = {&out->tn, &out->tm, &out->mb, &out->wg, &out->streams};
+        for (size_t i = 0; i < 5; i++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, fields[i]);
             ok = ok && cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 4096;
             if (ok) *slots[i] = (unsigned)v->valuedouble;
@@ -134,6 +135,7 @@ static int save_cached(const char *path, const tfb_device_info *info, const gemm
     cJSON_AddNumberToObject(params, "tm", p->tm);
     cJSON_AddNumberToObject(params, "mb", p->mb);
     cJSON_AddNumberToObject(params, "wg", p->wg);
+    cJSON_AddNumberToObject(params, "streams", p->streams);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text) return tfb_fail(err, "out of memory writing %s", path);
@@ -142,12 +144,13 @@ static int save_cached(const char *path, const tfb_device_info *info, const gemm
     return rc;
 }
 
-/* The search runs on a smaller problem of the same kind (K kept: it decides which cache the panel lives in). */
+/* The search runs on a smaller problem of the same kind (K kept: it decides which cache the panel lives in).
+ * Memory-bound problems keep their rotating weight sets: streaming from memory is what they are tuned for. */
 static gemm_config tuning_problem(const gemm_config *cfg)
 {
     gemm_config t = *cfg;
     t.impl = GEMM_IMPL_TFBENCH;
-    t.sets = 1;
+    if (t.kind == GEMM_KIND_GEMM && t.m > GEMM_ROTATE_MAX_M) t.sets = 1;
     if (t.kind == GEMM_KIND_GEMM && t.m > 512) t.m = 512;
     if (t.kind == GEMM_KIND_GEMM && t.n > 1024) t.n = 1024;
     return t;
