@@ -15,7 +15,8 @@ static const char *batch_class(const gemm_config *cfg)
     if (cfg->m <= 2) return "m2";
     if (cfg->m <= 4) return "m4";
     if (cfg->m <= 8) return "m8";
-    return "m16plus";
+    if (cfg->m <= GEMM_ROTATE_MAX_M) return "m16to64";
+    return "m65plus";
 }
 
 static const char *kind_name(const gemm_config *cfg)
@@ -163,7 +164,7 @@ static int time_candidate(tfb_context *ctx, const gemm_config *cfg, double *seco
     tfb_stats time;
     int rc = gemm_prepare(ctx, cfg, &s, err);
     if (rc == TFB_OK) rc = gemm_time(s, &quick, &time, err);
-    if (rc == TFB_OK) *seconds = time.median;
+    if (rc == TFB_OK) *seconds = time.min;  /* the least disturbed run: other processes share the CPU */
     gemm_release(s);
     return rc;
 }
