@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gemm_core.h"
+#include "tfbench/model.h"
 
 enum { CASE_IMPL, CASE_HALF, CASE_BAD_INPUT };
 
@@ -23,16 +24,16 @@ static void add_shape(gemm_weight_shape *out, size_t *count, size_t n, size_t k,
 }
 
 /* The projections of one transformer layer: Q and O are d_model x d_model, K and V n_kv_heads * d_head rows (GQA),
- * gate and up d_ff x d_model, down d_model x d_ff. */
-static void layer_shapes(size_t d_model, size_t d_ff, size_t n_heads, size_t n_kv_heads, gemm_weight_shape *out,
-                         size_t *count)
+ * gate and up d_ff x d_model (SwiGLU; GELU has up only), down d_model x d_ff. */
+static void layer_shapes(const tfb_model_config *m, gemm_weight_shape *out, size_t *count)
 {
-    size_t kv_rows = n_kv_heads * (d_model / n_heads);
+    size_t d_model = (size_t)m->d_model, d_ff = (size_t)m->d_ff;
+    size_t kv_rows = (size_t)(m->n_kv_heads * tfb_model_d_head(m));
     add_shape(out, count, d_model, d_model, "q");
     add_shape(out, count, kv_rows, d_model, "k");
     add_shape(out, count, kv_rows, d_model, "v");
     add_shape(out, count, d_model, d_model, "o");
-    add_shape(out, count, d_ff, d_model, "gate");
+    if (m->ffn == TFB_FFN_SWIGLU) add_shape(out, count, d_ff, d_model, "gate");
     add_shape(out, count, d_ff, d_model, "up");
     add_shape(out, count, d_model, d_ff, "down");
 }
@@ -48,13 +49,18 @@ int gemm_model_shapes(const tfb_options *opt, gemm_weight_shape *out, size_t *co
         snprintf(model, model_size, "--shape");
         return TFB_OK;
     }
-    if (opt->config)
-        return tfb_fail(err, "--config: model config files need the analytical model (not in this build); use --shape");
-    const char *name = opt->model ? opt->model : "llama2-7b";
-    if (strcmp(name, "llama2-7b") != 0 && strcmp(name, "llama-2-7b") != 0)
-        return tfb_fail(err, "--model \"%s\": unknown here (built in: llama2-7b); use --shape MxNxK", name);
-    layer_shapes(4096, 11008, 32, 32, out, count);
-    snprintf(model, model_size, "llama2-7b");
+    tfb_model_config config;
+    if (opt->config) {
+        if (tfb_model_load_json(opt->config, &config, err) != TFB_OK) return TFB_ERROR;
+    } else {
+        const char *name = opt->model ? opt->model : "llama2-7b";
+        const tfb_model_config *builtin = tfb_model_builtin(name);
+        if (!builtin) return tfb_fail(err, "--model \"%s\": unknown here (tfbench model --list); use --shape", name);
+        config = *builtin;
+    }
+    if (tfb_model_validate(&config, err) != TFB_OK) return TFB_ERROR;
+    layer_shapes(&config, out, count);
+    snprintf(model, model_size, "%s", config.name);
     return TFB_OK;
 }
 
