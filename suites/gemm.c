@@ -33,7 +33,7 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
     if (gemm_model_shapes(run->opt, shapes, &shape_count, model, sizeof model, &err) != TFB_OK) {
         if (max > 0) {
             gemm_case_init(&out[0], "gemm", GEMM_KIND_GEMM, GEMM_IMPL_TFBENCH, 0, 1, 1, 1);
-            snprintf(out[0].shape, sizeof out[0].shape, "%s", err.message);
+            snprintf(out[0].shape, sizeof out[0].shape, "%.95s", err.message);
             out[0].p[2] = 1;
         }
         return 1;
