@@ -74,8 +74,10 @@ static void format_bytes(double bytes, char *out, size_t size)
 {
     const char *units[] = {"B", "KiB", "MiB", "GiB"};
     int u = 0;
-    while (bytes >= 1024 && fmod(bytes, 1024) == 0 && u < 3) bytes /= 1024, u++;
-    snprintf(out, size, "%.0f%s", bytes, units[u]);
+    while (bytes >= 1024 && u < 3) bytes /= 1024, u++;
+    snprintf(out, size, bytes == floor(bytes) ? "%.0f%s" : "%.1f%s", bytes, units[u]);
+    if (bytes != floor(bytes) && u > 0 && fmod(bytes * 1024, 1.0) == 0)  /* 1040MiB, not 1.0GiB */
+        snprintf(out, size, "%.0f%s", bytes * 1024, units[u - 1]);
 }
 
 static void add_case(tfb_case *out, size_t max, size_t n, int kind, size_t working_set)
