@@ -76,7 +76,7 @@ static void format_bytes(double bytes, char *out, size_t size)
     int u = 0;
     while (bytes >= 1024 && u < 3) bytes /= 1024, u++;
     snprintf(out, size, bytes == floor(bytes) ? "%.0f%s" : "%.1f%s", bytes, units[u]);
-    if (bytes != floor(bytes) && u > 0 && fmod(bytes * 1024, 1.0) == 0)  /* 1040MiB, not 1.0GiB */
+    if (bytes != floor(bytes) && u >= 2 && fmod(bytes * 1024, 1.0) == 0)  /* 1040MiB, not 1.0GiB */
         snprintf(out, size, "%.0f%s", bytes * 1024, units[u - 1]);
 }
 
