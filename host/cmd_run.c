@@ -121,6 +121,8 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     if (opt->verbose >= 0 || !opt->json_path) {
         tfb_results_print_table(&results, stdout);
         tfb_results_print_ceilings(&results, stdout);
+        for (size_t i = 0; i < suite_count; i++)
+            if (suites[i]->summarize) suites[i]->summarize(&results, stdout);
     }
     int write_failed = write_outputs(opt, &results);
     tfb_results_free(&results);

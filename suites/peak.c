@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tfbench/half.h"
 #include "tfbench/fill.h"
 #include "tfbench/suite.h"
 #include "tfbench/verify.h"
@@ -147,20 +148,11 @@ static int peak_execute(tfb_run *run, void *state, tfb_error *err)
     return tfb_work_run_once(run->ctx, &work, err);
 }
 
-static double half_to_double(uint16_t h)
-{
-    int exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
-    double sign = (h & 0x8000) ? -1.0 : 1.0;
-    if (exponent == 31) return mantissa ? NAN : sign * INFINITY;
-    if (exponent == 0) return sign * ldexp(mantissa, -24);
-    return sign * ldexp(1024 + mantissa, exponent - 25);
-}
-
 static void read_as_float(const peak_state *s, const void *raw, float *got, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
         if (s->precision == PEAK_FP64) got[i] = (float)((const double *)raw)[i];
-        else if (s->precision == PEAK_FP16) got[i] = (float)half_to_double(((const uint16_t *)raw)[i]);
+        else if (s->precision == PEAK_FP16) got[i] = (float)tfb_half_to_double(((const uint16_t *)raw)[i]);
         else got[i] = ((const float *)raw)[i];
     }
 }

@@ -7,12 +7,16 @@ extern const tfb_suite tfb_suite_stream;
 extern const tfb_suite tfb_suite_peak;
 extern const tfb_suite tfb_suite_gemv;
 extern const tfb_suite tfb_suite_gemm;
+extern const tfb_suite tfb_suite_intensity;
+extern const tfb_suite tfb_suite_cache;
 
 static const tfb_suite *const SUITES[] = {
     &tfb_suite_stream,
     &tfb_suite_peak,
     &tfb_suite_gemv,
     &tfb_suite_gemm,
+    &tfb_suite_intensity,
+    &tfb_suite_cache,
 };
 
 const tfb_suite *const *tfb_suite_registry(size_t *count)

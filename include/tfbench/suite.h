@@ -55,6 +55,8 @@ typedef struct tfb_suite {
     void (*finish)(tfb_run *run);
     /* Optional: frees run->shared. */
     void (*release_shared)(void *shared);
+    /* Optional: lines printed after the results table and the ceilings (derived from the results alone). */
+    void (*summarize)(const tfb_results *results, FILE *out);
 } tfb_suite;
 
 const tfb_suite *const *tfb_suite_registry(size_t *count);
