@@ -80,14 +80,19 @@ int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err)
 /* "pthread-skylake-avx512-intel-r-xeon-r-processor": lowercase letters and digits, other runs become one dash. */
 static void device_slug(const char *name, char *out, size_t size)
 {
-    size_t n = 0;
-    for (const char *p = name; *p && n + 1 < size && n < 40; p++) {
+    size_t n = 0, limit = size - 1 < 40 ? size - 1 : 40;
+    const char *p;
+    for (p = name; *p && n < limit; p++) {
         char ch = *p;
         if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
         int keep = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
         if (keep) out[n++] = ch;
         else if (n > 0 && out[n - 1] != '-') out[n++] = '-';
     }
+    int cut_mid_word = *p && n > 0 && out[n - 1] != '-' && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                                             (*p >= '0' && *p <= '9'));
+    if (cut_mid_word)
+        while (n > 0 && out[n - 1] != '-') n--;  /* end on a whole word */
     while (n > 0 && out[n - 1] == '-') n--;
     out[n] = '\0';
     if (n == 0) snprintf(out, size, "device");
