@@ -60,7 +60,8 @@ int chart_rotated_label(chart *c, double x, double y, double angle_deg, const ch
 /* Both points in one named series of one suite: drawn as one connected line. */
 int chart_same_series(const tfb_report_point *a, const tfb_report_point *b);
 void chart_marker(FILE *out, const char *impl, double x, double y, const char *color, int hollow);
-void chart_point_labels(chart *c);
+/* Labels the compute-only points (first pass, before the roof labels) or all the others (second pass). */
+void chart_point_labels(chart *c, int compute_only);
 void chart_legend(chart *c);
 void chart_key(chart *c);
 

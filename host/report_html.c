@@ -10,8 +10,8 @@ static const char *const STYLE =
     "line-height:1.4;padding:0 12px}"
     "h1{margin-bottom:0}h2{border-bottom:1px solid #ccc;margin-top:32px}.sub{color:#666;margin-top:4px}"
     "table{border-collapse:collapse;margin:8px 0;font-size:13px}"
-    "th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;vertical-align:top}"
-    "th{background:#f3f3f3}td.l,th.l{text-align:left}tr.skip td{color:#888}"
+    "th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;vertical-align:top;white-space:nowrap}"
+    "th{background:#f3f3f3}td.l,th.l{text-align:left}td.l{white-space:normal}tr.skip td{color:#888}"
     ".no{color:#b00;font-weight:bold}.note{color:#555;font-size:13px}.chart{overflow-x:auto}"
     ".swatch{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px}"
     ".big{font-size:20px;font-weight:bold}";
@@ -134,8 +134,6 @@ static void ceilings_section(FILE *out, const tfb_report_data *d)
         fprintf(out, "<td>%s</td><td>%.1f GB/s</td></tr>\n", size, d->levels[i].bandwidth_gbps);
         if (i + 1 == d->level_count) fputs("</table>\n", out);
     }
-    fputs("<p class=\"note\">All ceilings recorded in the results (context.ceilings):</p>\n", out);
-    object_table(out, cJSON_GetObjectItemCaseSensitive(d->context, "ceilings"), NULL);
     if (d->datasheet_name) {
         fputs("<p class=\"note\">Datasheet of this device:</p>\n", out);
         object_table(out, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d->context, "ceilings"),
@@ -154,10 +152,10 @@ static void prediction_section(FILE *out, const tfb_report_data *d)
     }
     fputs("<p>The analytical model: ", out);
     put_escaped(out, pred.model);
-    fprintf(out, " has %.0f parameters, %.2f GB of fp16 weights. At batch 1 every decode step streams all weights "
+    fprintf(out, " has %.3f billion parameters, %.2f GB of fp16 weights. At batch 1 every decode step streams all weights "
             "once, so tokens/s &#8804; bandwidth / weight bytes (KV cache and activations left out: an upper bound)."
             "</p>\n<table>\n<tr><th class=\"l\">bandwidth used</th><th>GB/s</th><th>tokens/s bound</th>"
-            "<th class=\"l\">from</th></tr>\n", pred.params, pred.weight_bytes / 1e9);
+            "<th class=\"l\">from</th></tr>\n", pred.params / 1e9, pred.weight_bytes / 1e9);
     for (size_t i = 0; i < pred.count; i++) {
         const tfb_decode_bound *b = &pred.bounds[i];
         fprintf(out, "<tr><td class=\"l\">%s</td><td>%.1f</td><td class=\"big\">%.2f</td>", b->source,
@@ -268,6 +266,8 @@ static void system_section(FILE *out, const tfb_report_data *d)
     object_table(out, cJSON_GetObjectItemCaseSensitive(d->context, "device"), NULL);
     fputs("<h3>Host (hwloc)</h3>\n", out);
     object_table(out, cJSON_GetObjectItemCaseSensitive(d->context, "host"), NULL);
+    fputs("<h3>Every ceiling recorded (context.ceilings)</h3>\n", out);
+    object_table(out, cJSON_GetObjectItemCaseSensitive(d->context, "ceilings"), NULL);
     fputs("<p class=\"note\">results.json (Google Benchmark layout) and results.csv beside this file hold every "
           "figure above.</p>\n", out);
 }
@@ -281,9 +281,9 @@ int tfb_report_html(const tfb_report_data *data, const char *svg, char **html, t
     chart colors = {.data = data};
     chart_assign_colors(&colors);
     header(out, data);
+    chart_section(out, svg);
     ceilings_section(out, data);
     prediction_section(out, data);
-    chart_section(out, svg);
     results_section(out, data, &colors);
     system_section(out, data);
     fputs("</body>\n</html>\n", out);

@@ -31,8 +31,8 @@ static void widen(range *r, double value)
 static void decades(range r, double fallback_lo, double fallback_hi, int min_decades, int *lo, int *hi)
 {
     if (!(r.hi >= r.lo)) r.lo = fallback_lo, r.hi = fallback_hi;
-    *lo = (int)floor(log10(r.lo / 1.8));
-    *hi = (int)ceil(log10(r.hi * 1.8));
+    *lo = (int)floor(log10(r.lo / 1.3));
+    *hi = (int)ceil(log10(r.hi * 1.3));
     while (*hi - *lo < min_decades) {
         if ((*hi - *lo) % 2) (*lo)--;
         else (*hi)++;
@@ -451,12 +451,13 @@ static void draw(chart *c, const tfb_report_point **members)
     datasheet_slope_label(c);
     all_roof_obstacles(c);
     ridge_markers(c);
+    chart_point_labels(c, 1);  /* points pinned to the right edge have the fewest places for a label */
     measured_roof_labels(c);
     datasheet_labels(c);
     lecture_reference(c);
     series_lines(c, members);
     point_markers(c);
-    chart_point_labels(c);
+    chart_point_labels(c, 0);
     chart_legend(c);
     chart_key(c);
 }

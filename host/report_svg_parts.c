@@ -279,14 +279,15 @@ static void series_labels(chart *c)
 }
 
 /* Every drawn point gets its "suite shape" label where it fits, else its number (listed in the key). */
-void chart_point_labels(chart *c)
+void chart_point_labels(chart *c, int compute_only)
 {
     const tfb_report_data *d = c->data;
-    find_shared_spots(c);
-    series_labels(c);
+    if (compute_only) find_shared_spots(c);
+    else series_labels(c);
     for (size_t i = 0; i < d->count; i++) {
         const tfb_report_point *p = &d->points[i];
-        if (p->kind == TFB_POINT_NONE || c->same_spot[i] < 0) continue;
+        if (p->kind == TFB_POINT_NONE || c->same_spot[i] < 0 || (p->kind == TFB_POINT_COMPUTE_ONLY) != compute_only)
+            continue;
         double x, y;
         char text[LABEL_CHARS + 32], attrs[64];
         chart_point_xy(c, p, &x, &y);
