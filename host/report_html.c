@@ -164,8 +164,12 @@ static void prediction_section(FILE *out, const tfb_report_data *d)
         fputs("</tr>\n", out);
     }
     if (pred.count == 0) fputs("<tr><td class=\"l\" colspan=\"4\">no bandwidth measured</td></tr>\n", out);
-    fputs("</table>\n<p class=\"note\">The GEMV row is the rate our own GEMV kernels streamed (fp32) weights at; "
-          "the bound assumes fp16 weights streamed at that rate. ", out);
+    int has_gemv = 0;
+    for (size_t i = 0; i < pred.count; i++) has_gemv |= strstr(pred.bounds[i].source, "GEMV") != NULL;
+    fputs(has_gemv ? "</table>\n<p class=\"note\">The GEMV row is the rate our own GEMV kernels streamed (fp32) "
+                     "weights at; the bound assumes fp16 weights streamed at that rate. "
+                   : "</table>\n<p class=\"note\">No out-of-cache GEMV was measured (run the gemv suite for the "
+                     "rate a decode step's matrix-vector products actually reach). ", out);
     const cJSON *device = cJSON_GetObjectItemCaseSensitive(d->context, "device");
     const cJSON *memory = cJSON_GetObjectItemCaseSensitive(device, "global_mem_bytes");
     if (cJSON_IsNumber(memory) && memory->valuedouble < pred.weight_bytes)

@@ -49,7 +49,7 @@ static void show_progress(const tfb_run *run, const tfb_suite *suite, const tfb_
     if (!progress_visible(run)) return;
     const tfb_progress *p = &run->progress;
     int library = c->impl && strcmp(c->impl, "tfbench") != 0;
-    char what[160], eta[24];
+    char what[256], eta[24];
     snprintf(what, sizeof what, "%s %s%s%s", c->shape[0] ? c->shape : c->name, c->dtype ? c->dtype : "fp32",
              library ? " " : "", library ? c->impl : "");
     double elapsed = tfb_now_seconds() - p->started;
