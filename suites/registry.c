@@ -5,10 +5,14 @@
 
 extern const tfb_suite tfb_suite_stream;
 extern const tfb_suite tfb_suite_peak;
+extern const tfb_suite tfb_suite_gemv;
+extern const tfb_suite tfb_suite_gemm;
 
 static const tfb_suite *const SUITES[] = {
     &tfb_suite_stream,
     &tfb_suite_peak,
+    &tfb_suite_gemv,
+    &tfb_suite_gemm,
 };
 
 const tfb_suite *const *tfb_suite_registry(size_t *count)
