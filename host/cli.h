@@ -5,5 +5,6 @@
 int tfb_cmd_run(int argc, char **argv);      /* tfbench [--device N] [--suite ...] ... */
 int tfb_cmd_model(int argc, char **argv);    /* tfbench model ... (argv[0] == "model") */
 int tfb_cmd_compare(int argc, char **argv);  /* tfbench compare ... (argv[0] == "compare") */
+int tfb_cmd_report(int argc, char **argv);   /* tfbench report RESULTS.json ... (argv[0] == "report") */
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 #include "tfbench/native.h"
@@ -78,25 +79,47 @@ static int list_devices(void)
     return 0;
 }
 
-static int write_outputs(const tfb_options *opt, const tfb_results *results)
+/* The report folder: --out DIR, or a fresh ./tfbench-results/<device>-<time> when no output was named at all. */
+static int resolve_report_dir(const tfb_options *opt, const char *device_name, long long started, char *dir,
+                              size_t size, tfb_error *err)
+{
+    dir[0] = '\0';
+    if (opt->out_dir) return snprintf(dir, size, "%s", opt->out_dir) < (int)size ? TFB_OK : tfb_fail(err, "--out: path too long");
+    if (opt->json_path || opt->csv_path) return TFB_OK;
+    return tfb_report_default_dir(device_name, started, dir, size, err);
+}
+
+static int write_outputs(const tfb_options *opt, const tfb_results *results, const cJSON *native, const char *dir)
 {
     tfb_error err = {{0}};
     int rc = 0;
     if (opt->json_path && tfb_results_write_json(results, opt->json_path, &err) != TFB_OK) rc = 1;
     if (rc == 0 && opt->csv_path && tfb_results_write_csv(results, opt->csv_path, &err) != TFB_OK) rc = 1;
-    if (rc == 0 && opt->out_dir) rc = tfb_write_report_dir(results, opt->out_dir, &err) != TFB_OK;
+    if (rc == 0 && dir[0]) rc = tfb_write_report_dir(results, native, dir, &err) != TFB_OK;
     if (rc) fprintf(stderr, "tfbench: %s\n", err.message);
+    else if (dir[0]) printf("\nreport: %s/report.html\n", dir);
     return rc;
 }
 
-static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t suite_count)
+/* Cases of all selected suites, for the progress line's "n of m". */
+static size_t count_cases(const tfb_run *run, const tfb_suite **suites, size_t suite_count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < suite_count; i++) total += suites[i]->cases(run, NULL, 0);
+    return total;
+}
+
+static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t suite_count, const cJSON *native)
 {
     tfb_error err = {{0}};
     tfb_context ctx;
     tfb_host_info host;
     tfb_results results;
     cl_device_id device = NULL;
-    if (open_device(opt, &ctx, &device, &err) != TFB_OK) {
+    char report_dir[4096];
+    long long started = (long long)time(NULL);
+    if (open_device(opt, &ctx, &device, &err) != TFB_OK ||
+        resolve_report_dir(opt, ctx.info.name, started, report_dir, sizeof report_dir, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }
@@ -106,6 +129,8 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     results.host = host;
     tfb_run run = {.ctx = &ctx, .opt = opt, .host = &host, .results = &results,
                    .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
+    run.progress.total = count_cases(&run, suites, suite_count);
+    run.progress.started = tfb_now_seconds();
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
     int failures = 0;
     for (size_t i = 0; i < suite_count; i++) {
@@ -118,13 +143,13 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
         failures++;
     }
     tfb_results_apply_roofline(&results);
-    if (opt->verbose >= 0 || !opt->json_path) {
+    if (opt->verbose >= 0) {
         tfb_results_print_table(&results, stdout);
         tfb_results_print_ceilings(&results, stdout);
         for (size_t i = 0; i < suite_count; i++)
             if (suites[i]->summarize) suites[i]->summarize(&results, stdout);
     }
-    int write_failed = write_outputs(opt, &results);
+    int write_failed = write_outputs(opt, &results, native, report_dir);
     tfb_results_free(&results);
     tfb_context_close(&ctx);
     if (failures) fprintf(stderr, "tfbench: %d benchmark(s) failed (see messages above)\n", failures);
@@ -151,5 +176,12 @@ int tfb_cmd_run(int argc, char **argv)
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }
-    return run_suites(&opt, suites, suite_count);
+    cJSON *native = NULL;
+    if (opt.native_path && tfb_report_load_results(opt.native_path, &native, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: --native: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    int rc = run_suites(&opt, suites, suite_count, native);
+    cJSON_Delete(native);
+    return rc;
 }

@@ -5,5 +5,6 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "model") == 0) return tfb_cmd_model(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "compare") == 0) return tfb_cmd_compare(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0) return tfb_cmd_report(argc - 1, argv + 1);
     return tfb_cmd_run(argc, argv);
 }

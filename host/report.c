@@ -1,13 +1,18 @@
+/* The report folder: results.json and results.csv from the results, roofline.svg and report.html from their JSON. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include "tfbench/report.h"
+
+#define MAX_RESULTS_BYTES (256u << 20)
 
 static int ensure_dir(const char *dir, tfb_error *err)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s", dir);
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) return tfb_fail(err, "path too long: %s", dir);
     for (char *p = path + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
@@ -18,12 +23,95 @@ static int ensure_dir(const char *dir, tfb_error *err)
     return TFB_OK;
 }
 
-int tfb_write_report_dir(const tfb_results *results, const char *dir, tfb_error *err)
+static int write_text(const char *dir, const char *file, const char *text, tfb_error *err)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) return tfb_fail(err, "path too long: %s", dir);
+    return tfb_write_file_atomic(path, text, strlen(text), err);
+}
+
+int tfb_write_report_files(const cJSON *results, const cJSON *native, const char *dir, tfb_error *err)
+{
+    tfb_report_data data;
+    char *svg = NULL, *html = NULL;
+    if (ensure_dir(dir, err) != TFB_OK || tfb_report_data_load(&data, results, native, err) != TFB_OK) return TFB_ERROR;
+    int rc = tfb_report_svg(&data, &svg, err);
+    if (rc == TFB_OK) rc = write_text(dir, "roofline.svg", svg, err);
+    if (rc == TFB_OK) rc = tfb_report_html(&data, svg, &html, err);
+    if (rc == TFB_OK) rc = write_text(dir, "report.html", html, err);
+    free(svg);
+    free(html);
+    tfb_report_data_free(&data);
+    return rc;
+}
+
+int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const char *dir, tfb_error *err)
 {
     char path[4096];
     if (ensure_dir(dir, err) != TFB_OK) return TFB_ERROR;
     snprintf(path, sizeof path, "%s/results.json", dir);
     if (tfb_results_write_json(results, path, err) != TFB_OK) return TFB_ERROR;
     snprintf(path, sizeof path, "%s/results.csv", dir);
-    return tfb_results_write_csv(results, path, err);
+    if (tfb_results_write_csv(results, path, err) != TFB_OK) return TFB_ERROR;
+    cJSON *root = tfb_results_to_json(results);
+    if (!root) return tfb_fail(err, "out of memory formatting the results");
+    int rc = tfb_write_report_files(root, native, dir, err);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err)
+{
+    char *text = NULL;
+    size_t length = 0;
+    *root = NULL;
+    if (tfb_read_file(path, MAX_RESULTS_BYTES, &text, &length, err) != TFB_OK) return TFB_ERROR;
+    cJSON *parsed = cJSON_ParseWithLength(text, length);
+    free(text);
+    if (!parsed) return tfb_fail(err, "%s: not valid JSON", path);
+    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(parsed, "benchmarks"))) {
+        cJSON_Delete(parsed);
+        return tfb_fail(err, "%s: not a tfbench results file (no \"benchmarks\" list)", path);
+    }
+    *root = parsed;
+    return TFB_OK;
+}
+
+/* "pthread-skylake-avx512-intel-r-xeon-r-processor": lowercase letters and digits, other runs become one dash. */
+static void device_slug(const char *name, char *out, size_t size)
+{
+    size_t n = 0, limit = size - 1 < 40 ? size - 1 : 40;
+    const char *p;
+    for (p = name; *p && n < limit; p++) {
+        char ch = *p;
+        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+        int keep = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+        if (keep) out[n++] = ch;
+        else if (n > 0 && out[n - 1] != '-') out[n++] = '-';
+    }
+    int cut_mid_word = *p && n > 0 && out[n - 1] != '-' && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                                             (*p >= '0' && *p <= '9'));
+    if (cut_mid_word)
+        while (n > 0 && out[n - 1] != '-') n--;  /* end on a whole word */
+    while (n > 0 && out[n - 1] == '-') n--;
+    out[n] = '\0';
+    if (n == 0) snprintf(out, size, "device");
+}
+
+int tfb_report_default_dir(const char *device_name, long long when, char *out, size_t size, tfb_error *err)
+{
+    char slug[48], stamp[32];
+    time_t t = (time_t)when;
+    struct tm local;
+    localtime_r(&t, &local);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &local);
+    device_slug(device_name, slug, sizeof slug);
+    struct stat st;
+    for (int attempt = 1; attempt < 100; attempt++) {
+        int n = attempt == 1 ? snprintf(out, size, "tfbench-results/%s-%s", slug, stamp)
+                             : snprintf(out, size, "tfbench-results/%s-%s-%d", slug, stamp, attempt);
+        if (n >= (int)size) return tfb_fail(err, "report folder name too long");
+        if (stat(out, &st) != 0) return TFB_OK;
+    }
+    return tfb_fail(err, "cannot find a fresh report folder name under tfbench-results/");
 }

@@ -51,14 +51,17 @@ int tfb_results_write_csv(const tfb_results *results, const char *path, tfb_erro
 
 static void format_time(double seconds, char *out, size_t size)
 {
-    if (seconds >= 1.0) snprintf(out, size, "%.3f s", seconds);
+    if (seconds >= 1000.0) snprintf(out, size, "%.0f s", seconds);
+    else if (seconds >= 1.0) snprintf(out, size, "%.3f s", seconds);
     else if (seconds >= 1e-3) snprintf(out, size, "%.2f ms", seconds * 1e3);
     else snprintf(out, size, "%.1f us", seconds * 1e6);
 }
 
+/* At most 7 characters, so the table keeps to 100 columns. */
 static void format_metric(double value, char *out, size_t size)
 {
     if (!(value > 0) || !isfinite(value)) snprintf(out, size, "-");
+    else if (value >= 1e7) snprintf(out, size, "%.1e", value);
     else if (value >= 100) snprintf(out, size, "%.0f", value);
     else if (value >= 10) snprintf(out, size, "%.1f", value);
     else snprintf(out, size, "%.2f", value);
@@ -73,17 +76,19 @@ static void print_row(FILE *out, const tfb_result *r)
     if (len > NAME_WIDTH) snprintf(name, sizeof name, "%.*s~", NAME_WIDTH - 1, r->name);
     else snprintf(name, sizeof name, "%s", r->name);
     if (r->skipped[0]) {
-        fprintf(out, "%-*s  skipped: %.*s\n", NAME_WIDTH, name, 100 - NAME_WIDTH - 12, r->skipped);
+        int room = 100 - NAME_WIDTH - 12, cut = (int)strlen(r->skipped) > room;
+        fprintf(out, "%-*s  skipped: %.*s%s\n", NAME_WIDTH, name, cut ? room - 1 : room, r->skipped, cut ? "~" : "");
         return;
     }
     format_time(r->time.median, time_text, sizeof time_text);
     format_metric(r->gflops, gflops, sizeof gflops);
     format_metric(r->gbytes_per_second, gbps, sizeof gbps);
     format_metric(r->intensity, intensity, sizeof intensity);
-    if (r->roofline_fraction >= 0) snprintf(roof, sizeof roof, "%.0f%%", 100.0 * r->roofline_fraction);
+    if (r->roofline_fraction >= 0) snprintf(roof, sizeof roof, "%.0f%%", fmin(100.0 * r->roofline_fraction, 9999));
     else snprintf(roof, sizeof roof, "-");
     const char *check = r->verified == 1 ? "ok" : r->verified == 0 ? "FAIL" : "-";
-    fprintf(out, "%-*s %10s %5.1f%% %8s %7s %6s %5s %4s%s\n", NAME_WIDTH, name, time_text, 100.0 * r->time.rel_spread,
+    double spread = 100.0 * r->time.rel_spread;
+    fprintf(out, "%-*s %10s %5.1f%% %8s %7s %6s %5s %4s%s\n", NAME_WIDTH, name, time_text, spread < 999.9 ? spread : 999.9,
             gflops, gbps, intensity, roof, check, r->cache_resident ? "*" : "");
 }
 
@@ -118,9 +123,9 @@ static void print_datasheets(const tfb_results *results, FILE *out)
 void tfb_results_print_ceilings(const tfb_results *results, FILE *out)
 {
     const tfb_ceilings *c = &results->ceilings;
-    fprintf(out, "\nMeasured ceilings on %s:\n", results->device.name);
+    fprintf(out, "\nMeasured ceilings on %.78s:\n", results->device.name);
     if (c->bandwidth_gbps > 0)
-        fprintf(out, "  memory bandwidth  %8.1f GB/s   (%s)\n", c->bandwidth_gbps, c->bandwidth_source);
+        fprintf(out, "  memory bandwidth  %8.1f GB/s   (%.60s)\n", c->bandwidth_gbps, c->bandwidth_source);
     if (c->peak_gflops_fp32 > 0) fprintf(out, "  peak fp32         %8.1f GFLOP/s\n", c->peak_gflops_fp32);
     if (c->peak_gflops_fp64 > 0) fprintf(out, "  peak fp64         %8.1f GFLOP/s\n", c->peak_gflops_fp64);
     if (c->peak_gflops_fp16 > 0) fprintf(out, "  peak fp16         %8.1f GFLOP/s\n", c->peak_gflops_fp16);

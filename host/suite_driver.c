@@ -1,5 +1,6 @@
 /* Runs a suite's cases the same way for every suite: setup (random inputs, poisoned outputs), one execution checked
  * against the float64 reference, then the timed repetitions. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,17 +31,36 @@ void tfb_run_note(const tfb_run *run, const char *fmt, ...)
     va_end(ap);
 }
 
-static void show_progress(const tfb_run *run, const tfb_case *c, size_t index, size_t count, double elapsed)
+static int progress_visible(const tfb_run *run)
 {
-    if (!run->log || run->opt->verbose < 0 || !isatty(fileno(run->log))) return;
-    double eta = index ? elapsed / (double)index * (double)(count - index) : 0.0;
-    fprintf(run->log, "\r\033[K[%zu/%zu] %-60.60s ETA %3.0fs", index + 1, count, c->name, eta);
+    return run->log && run->opt->verbose >= 0 && isatty(fileno(run->log));
+}
+
+static void format_eta(double seconds, char *out, size_t size)
+{
+    if (seconds < 0) snprintf(out, size, "ETA --");
+    else if (seconds < 60) snprintf(out, size, "ETA %.0fs", seconds);
+    else snprintf(out, size, "ETA %.0fm%02.0fs", floor(seconds / 60), fmod(seconds, 60));
+}
+
+/* "[12/40] gemm       4096x4096x1 fp32            ETA 35s": one line, rewritten in place (stderr on a terminal). */
+static void show_progress(const tfb_run *run, const tfb_suite *suite, const tfb_case *c)
+{
+    if (!progress_visible(run)) return;
+    const tfb_progress *p = &run->progress;
+    int library = c->impl && strcmp(c->impl, "tfbench") != 0;
+    char what[256], eta[24];
+    snprintf(what, sizeof what, "%s %s%s%s", c->shape[0] ? c->shape : c->name, c->dtype ? c->dtype : "fp32",
+             library ? " " : "", library ? c->impl : "");
+    double elapsed = tfb_now_seconds() - p->started;
+    format_eta(p->done ? elapsed / (double)p->done * (double)(p->total - p->done) : -1, eta, sizeof eta);
+    fprintf(run->log, "\r\033[K[%zu/%zu] %-10.10s %-42.42s %s", p->done + 1, p->total, suite->name, what, eta);
     fflush(run->log);
 }
 
 static void clear_progress(const tfb_run *run)
 {
-    if (run->log && run->opt->verbose >= 0 && isatty(fileno(run->log))) fprintf(run->log, "\r\033[K");
+    if (progress_visible(run)) fprintf(run->log, "\r\033[K");
 }
 
 static void init_result(tfb_result *r, const tfb_suite *suite, const tfb_case *c)
@@ -101,11 +121,12 @@ int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
     tfb_case *cases = list_cases(run, suite, &count);
     if (!cases) return tfb_fail(err, "out of memory listing the cases of %s", suite->name);
     int failures = 0;
-    double start = tfb_now_seconds();
+    if (run->progress.total < run->progress.done + count) run->progress.total = run->progress.done + count;
+    if (run->progress.started <= 0) run->progress.started = tfb_now_seconds();
     run->shared = NULL;
     for (size_t i = 0; i < count; i++) {
         if (!cases[i].name[0]) tfb_case_name(&cases[i], suite->name);
-        show_progress(run, &cases[i], i, count, tfb_now_seconds() - start);
+        show_progress(run, suite, &cases[i]);
         tfb_result *r = tfb_results_add(run->results);
         if (!r) {
             free(cases);
@@ -115,6 +136,7 @@ int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
         }
         init_result(r, suite, &cases[i]);
         failures += run_case(run, suite, &cases[i], r);
+        run->progress.done++;
         if (run->opt->verbose > 0 && run->log && !r->skipped[0])
             fprintf(run->log, "\r\033[K%s: %.4g ms, %.3g GFLOP/s, %.3g GB/s\n", r->name, r->time.median * 1e3,
                     r->gflops, r->gbytes_per_second);

@@ -1,10 +1,94 @@
-/* The report folder: results.json, results.csv, roofline.svg, report.html. */
+/* The report folder: results.json, results.csv, roofline.svg, report.html.
+ * The chart and the HTML are drawn from the results JSON alone (a live run's tfb_results_to_json tree or a saved
+ * results.json), so every suite's benchmarks appear without the report knowing the suite: a benchmark with FLOPs and
+ * a time is a roofline point, `series` connects points, `cache_resident` points are hollow. */
 #ifndef TFBENCH_REPORT_H
 #define TFBENCH_REPORT_H
 
+#include <stddef.h>
+#include <cjson/cJSON.h>
 #include "tfbench/results.h"
 
-/* Creates `dir` if needed and writes every report file into it (each atomically). */
-int tfb_write_report_dir(const tfb_results *results, const char *dir, tfb_error *err);
+typedef enum {
+    TFB_POINT_NONE = 0,     /* table only: skipped, no FLOPs (stream copy, cache sweeps) or no time */
+    TFB_POINT_PLOTTED,      /* at (intensity, GFLOP/s) */
+    TFB_POINT_COMPUTE_ONLY  /* FLOPs but no memory traffic (peak): drawn on the right edge at its GFLOP/s */
+} tfb_point_kind;
+
+/* One benchmark of the results (or of the native file). Strings point into the JSON tree, never NULL. */
+typedef struct tfb_report_point {
+    const char *name, *suite, *impl, *dtype, *shape, *series, *skipped;
+    double intensity, gflops, gbytes_per_second, roofline_fraction; /* fraction < 0: unknown */
+    double time_s, rel_spread, working_set_bytes;
+    long long m, n, k;
+    int cache_resident;
+    int verified;           /* 1 yes, 0 no, -1 not recorded */
+    tfb_point_kind kind;
+    int number;             /* 1-based label shared by the chart and the tables */
+} tfb_report_point;
+
+/* A bandwidth slope of one level of the memory hierarchy (context.ceilings.levels). */
+typedef struct tfb_report_level {
+    const char *name;
+    double bandwidth_gbps, working_set_bytes;
+} tfb_report_level;
+
+typedef struct tfb_report_data {
+    const cJSON *context;   /* the results' context object (may be NULL) */
+    tfb_report_point *points;
+    size_t count;
+    tfb_report_level *levels;
+    size_t level_count;
+    double bandwidth_gbps;  /* measured ceilings; 0 when not measured */
+    double peak_gflops[3];  /* fp32, fp64, fp16 */
+    const char *bandwidth_source, *device_name;
+    const char *datasheet_name;  /* NULL when the device has no datasheet entry */
+    double datasheet_bandwidth_gbps, datasheet_gflops[3];
+} tfb_report_data;
+
+enum { TFB_PREC_FP32, TFB_PREC_FP64, TFB_PREC_FP16, TFB_PREC_COUNT };
+
+/* Collects the points of `results` (and of `native`, which may be NULL) and the ceilings. */
+int tfb_report_data_load(tfb_report_data *data, const cJSON *results, const cJSON *native, tfb_error *err);
+void tfb_report_data_free(tfb_report_data *data);
+/* Ratio of a point's GFLOP/s to the same shape and dtype run by `impl` (e.g. "clblast"); 0 when there is none. */
+double tfb_report_ratio_to(const tfb_report_data *data, const tfb_report_point *p, const char *impl);
+
+/* The chart's axes, in decades (log10): every plotted point, roof kink and reference line lies inside. */
+typedef struct tfb_chart_axes {
+    int x_lo, x_hi, y_lo, y_hi;
+} tfb_chart_axes;
+
+void tfb_chart_axes_compute(const tfb_report_data *data, tfb_chart_axes *axes);
+/* The roofline chart as a standalone SVG document (malloc'ed, NUL-terminated). */
+int tfb_report_svg(const tfb_report_data *data, char **svg, tfb_error *err);
+
+/* The decode-rate prediction of the HTML report: tokens/s bound = bandwidth / weight bytes, for each bandwidth. */
+typedef struct tfb_decode_bound {
+    const char *source;     /* "measured stream bandwidth", ... */
+    char detail[192];       /* which benchmark(s) it comes from */
+    double bandwidth_gbps, tokens_per_second;
+} tfb_decode_bound;
+
+typedef struct tfb_decode_prediction {
+    char model[64];
+    double params, weight_bytes;  /* fp16 weights */
+    tfb_decode_bound bounds[4];
+    size_t count;
+} tfb_decode_prediction;
+
+void tfb_report_predict_decode(const tfb_report_data *data, tfb_decode_prediction *out);
+/* The whole report as one self-contained HTML file (the chart inline, no scripts, no network). */
+int tfb_report_html(const tfb_report_data *data, const char *svg, char **html, tfb_error *err);
+
+/* Writes roofline.svg and report.html for a results tree (and an optional native results tree) into `dir`. */
+int tfb_write_report_files(const cJSON *results, const cJSON *native, const char *dir, tfb_error *err);
+/* Creates `dir` if needed and writes every report file into it (each atomically). `native` may be NULL. */
+int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const char *dir, tfb_error *err);
+
+/* Parses a tfbench results file (ours or tfbench-native's): must have a benchmarks array. Caller frees. */
+int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err);
+/* "./tfbench-results/<device-slug>-<YYYYmmdd-HHMMSS>" for a run started at `when`, not yet existing. */
+int tfb_report_default_dir(const char *device_name, long long when, char *out, size_t size, tfb_error *err);
 
 #endif

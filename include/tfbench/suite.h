@@ -9,6 +9,13 @@
 #include "tfbench/options.h"
 #include "tfbench/results.h"
 
+/* The run's place in all its cases, for the progress line. */
+typedef struct tfb_progress {
+    size_t total;             /* cases of every suite of the run; 0 when unknown (then counted per suite) */
+    size_t done;
+    double started;           /* tfb_now_seconds() when the first case started */
+} tfb_progress;
+
 typedef struct tfb_run {
     tfb_context *ctx;
     const tfb_options *opt;
@@ -19,6 +26,7 @@ typedef struct tfb_run {
     FILE *log;                /* progress and notes; NULL when quiet */
     void *shared;             /* a suite's state kept across its cases (e.g. big buffers); the driver starts it at
                                * NULL and hands it to the suite's release_shared after the last case */
+    tfb_progress progress;
 } tfb_run;
 
 #define TFB_CASE_PARAMS 8
