@@ -14,24 +14,35 @@ static void build_log(tfb_context *ctx, cl_program program, char *out, size_t si
     out[size - 1] = '\0';
 }
 
+/* Every program is kernels/prelude.cl (shared type plumbing) followed by the kernel file. */
+static int create_program(tfb_context *ctx, const char *file, cl_program *out, tfb_error *err)
+{
+    char *sources[2] = {NULL, NULL};
+    size_t lengths[2] = {0, 0};
+    cl_int status = CL_SUCCESS;
+    int rc = tfb_kernel_source(ctx->kernel_dir, "prelude.cl", &sources[0], &lengths[0], err);
+    if (rc == TFB_OK) rc = tfb_kernel_source(ctx->kernel_dir, file, &sources[1], &lengths[1], err);
+    if (rc == TFB_OK) {
+        *out = clCreateProgramWithSource(ctx->context, 2, (const char **)sources, lengths, &status);
+        if (status != CL_SUCCESS) rc = tfb_cl_fail(err, "clCreateProgramWithSource", status);
+    }
+    free(sources[0]);
+    free(sources[1]);
+    return rc;
+}
+
 static int build_program(tfb_context *ctx, const char *file, const char *options, cl_program *out, tfb_error *err)
 {
-    char *source = NULL;
-    size_t length = 0;
-    cl_int status;
-    if (tfb_kernel_source(ctx->kernel_dir, file, &source, &length, err) != TFB_OK) return TFB_ERROR;
-    const char *sources[] = {source};
-    cl_program program = clCreateProgramWithSource(ctx->context, 1, sources, &length, &status);
-    free(source);
-    TFB_CL_CHECK(err, "clCreateProgramWithSource", status);
+    cl_program program;
+    if (create_program(ctx, file, &program, err) != TFB_OK) return TFB_ERROR;
     char full_options[1024];
     snprintf(full_options, sizeof full_options, "-cl-std=CL1.2 %s", options ? options : "");
-    status = clBuildProgram(program, 1, &ctx->device, full_options, NULL, NULL);
+    cl_int status = clBuildProgram(program, 1, &ctx->device, full_options, NULL, NULL);
     if (status != CL_SUCCESS) {
         char *log = malloc(BUILD_LOG_MAX);
         if (log) build_log(ctx, program, log, BUILD_LOG_MAX);
-        tfb_fail(err, "clBuildProgram failed for %s [%s]: %s (%d)\nbuild log:\n%s", file, full_options,
-                 tfb_cl_error_name(status), (int)status, log ? log : "(unavailable)");
+        tfb_fail(err, "clBuildProgram failed for %s [%s]: %s (%d)\nbuild log (line numbers count prelude.cl first):\n%s",
+                 file, full_options, tfb_cl_error_name(status), (int)status, log ? log : "(unavailable)");
         free(log);
         clReleaseProgram(program);
         return TFB_ERROR;

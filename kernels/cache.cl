@@ -5,13 +5,6 @@
 #ifndef VEC
 #define VEC 16
 #endif
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#if VEC == 1
-#define VT float
-#else
-#define VT CAT(float, VEC)
-#endif
 #ifdef INTERLEAVED
 #define AT(i) ((size_t)offset + (size_t)(i) * get_global_size(0) + get_global_id(0))
 #else

@@ -4,27 +4,11 @@
 // run-time trip count, while mul and add are kernel arguments the compiler cannot fold.
 // TYPE: float, double or half; VEC: vector width; ELEMS: independent vectors per work-item, so the FMA units have
 // ELEMS chains in flight at high intensity.
-#ifndef TYPE
-#define TYPE float
-#endif
 #ifndef VEC
 #define VEC 16
 #endif
 #ifndef ELEMS
 #define ELEMS 8
-#endif
-#if defined(USE_FP16)
-#pragma OPENCL EXTENSION cl_khr_fp16 : enable
-#endif
-#if defined(USE_FP64)
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#endif
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#if VEC == 1
-#define VT TYPE
-#else
-#define VT CAT(TYPE, VEC)
 #endif
 
 // A work-group owns get_local_size * ELEMS consecutive vectors starting at `offset` (a vector index); item l's

@@ -1,27 +1,11 @@
 // Peak arithmetic rate: CHAINS independent FMA chains per work-item, each VEC wide, so the FMA units always have
 // independent work in flight (latency x throughput). x <- x * mul + add with |mul| < 1 stays bounded, and mul/add
 // are kernel arguments, so nothing can be folded at compile time.
-#ifndef TYPE
-#define TYPE float
-#endif
 #ifndef VEC
 #define VEC 16
 #endif
 #ifndef CHAINS
 #define CHAINS 8
-#endif
-#if defined(USE_FP16)
-#pragma OPENCL EXTENSION cl_khr_fp16 : enable
-#endif
-#if defined(USE_FP64)
-#pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#endif
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#if VEC == 1
-#define VT TYPE
-#else
-#define VT CAT(TYPE, VEC)
 #endif
 
 // start holds CHAINS x VEC random starting values per work-item (read once, so memory plays no part).

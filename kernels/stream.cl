@@ -3,13 +3,6 @@
 #ifndef VEC
 #define VEC 1
 #endif
-#define CAT_(a, b) a##b
-#define CAT(a, b) CAT_(a, b)
-#if VEC == 1
-#define VT float
-#else
-#define VT CAT(float, VEC)
-#endif
 
 __kernel void copy(__global const VT *restrict a, __global VT *restrict c)
 {
