@@ -5,10 +5,16 @@
 
 extern const tfb_suite tfb_suite_stream;
 extern const tfb_suite tfb_suite_peak;
+extern const tfb_suite tfb_suite_attention;
+extern const tfb_suite tfb_suite_flash;
+extern const tfb_suite tfb_suite_decode;
 
 static const tfb_suite *const SUITES[] = {
     &tfb_suite_stream,
     &tfb_suite_peak,
+    &tfb_suite_attention,
+    &tfb_suite_flash,
+    &tfb_suite_decode,
 };
 
 const tfb_suite *const *tfb_suite_registry(size_t *count)
