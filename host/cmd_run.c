@@ -103,7 +103,8 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     tfb_results_init(&results);
     results.device = ctx.info;
     results.host = host;
-    tfb_run run = {&ctx, opt, &host, &results, tfb_timing_default(opt->quick), opt->seed, stderr};
+    tfb_run run = {.ctx = &ctx, .opt = opt, .host = &host, .results = &results,
+                   .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
     int failures = 0;
     for (size_t i = 0; i < suite_count; i++) {

@@ -102,12 +102,15 @@ int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
     if (!cases) return tfb_fail(err, "out of memory listing the cases of %s", suite->name);
     int failures = 0;
     double start = tfb_now_seconds();
+    run->shared = NULL;
     for (size_t i = 0; i < count; i++) {
         if (!cases[i].name[0]) tfb_case_name(&cases[i], suite->name);
         show_progress(run, &cases[i], i, count, tfb_now_seconds() - start);
         tfb_result *r = tfb_results_add(run->results);
         if (!r) {
             free(cases);
+            if (suite->release_shared && run->shared) suite->release_shared(run->shared);
+            run->shared = NULL;
             return tfb_fail(err, "out of memory recording results");
         }
         init_result(r, suite, &cases[i]);
@@ -118,6 +121,8 @@ int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
     }
     clear_progress(run);
     free(cases);
+    if (suite->release_shared && run->shared) suite->release_shared(run->shared);
+    run->shared = NULL;
     if (suite->finish) suite->finish(run);
     return failures;
 }

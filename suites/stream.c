@@ -12,14 +12,19 @@ enum { STREAM_COPY, STREAM_TRIAD };
 static const unsigned VEC_WIDTHS[] = {1, 4, 8, 16};
 static const float TRIAD_SCALAR = 3.0f;
 
-typedef struct stream_state {
+/* The arrays, kept across the variants of one kind (allocating and filling a gigabyte per case would cost more than
+ * measuring it). */
+typedef struct stream_arrays {
     int kind;
-    unsigned vec;
     size_t count;             /* floats per array */
     cl_mem a, b, c;
+} stream_arrays;
+
+typedef struct stream_state {
+    stream_arrays *arrays;
+    unsigned vec;
     cl_kernel kernel;
     tfb_launch launch;
-    tfb_context *ctx;
     uint32_t seed;
 } stream_state;
 
@@ -74,33 +79,63 @@ static double stream_bytes(const tfb_case *c)
     return (double)arrays_of(c->variant) * (double)c->n * sizeof(float);
 }
 
+static void release_arrays(void *p)
+{
+    stream_arrays *arrays = p;
+    if (!arrays) return;
+    tfb_buffer_release(&arrays->a);
+    tfb_buffer_release(&arrays->b);
+    tfb_buffer_release(&arrays->c);
+    free(arrays);
+}
+
 static void stream_teardown(void *p)
 {
     stream_state *s = p;
     if (!s) return;
-    tfb_buffer_release(&s->a);
-    tfb_buffer_release(&s->b);
-    tfb_buffer_release(&s->c);
     tfb_kernel_release(&s->kernel);
     free(s);
 }
 
-static int create_arrays(tfb_run *run, stream_state *s, tfb_error *err)
+static cl_mem output_of(const stream_arrays *arrays)
 {
-    size_t bytes = s->count * sizeof(float);
-    cl_mem *arrays[] = {&s->a, &s->b, &s->c};
-    for (size_t i = 0; i < arrays_of(s->kind); i++) {
-        int rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, bytes, NULL, arrays[i], err);
+    return arrays->kind == STREAM_COPY ? arrays->b : arrays->a;
+}
+
+/* Inputs random in [0.5, 1.5): never zero. */
+static int create_arrays(tfb_run *run, stream_arrays *arrays, uint32_t seed, tfb_error *err)
+{
+    size_t bytes = arrays->count * sizeof(float);
+    cl_mem *all[] = {&arrays->a, &arrays->b, &arrays->c};
+    for (size_t i = 0; i < arrays_of(arrays->kind); i++) {
+        int rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, bytes, NULL, all[i], err);
         if (rc != TFB_OK) return rc;
     }
-    /* Inputs random in [0.5, 1.5): never zero. The output array is poisoned. */
-    if (s->kind == STREAM_COPY) {
-        if (tfb_device_fill_uniform(run->ctx, s->a, s->count, s->seed, 0.5f, 1.5f, err) != TFB_OK) return TFB_ERROR;
-        return tfb_device_poison(run->ctx, s->b, bytes, err);
+    if (arrays->kind == STREAM_COPY) return tfb_device_fill_uniform(run->ctx, arrays->a, arrays->count, seed, 0.5f, 1.5f, err);
+    if (tfb_device_fill_uniform(run->ctx, arrays->b, arrays->count, seed, 0.5f, 1.5f, err) != TFB_OK) return TFB_ERROR;
+    return tfb_device_fill_uniform(run->ctx, arrays->c, arrays->count, seed + 1, 0.5f, 1.5f, err);
+}
+
+/* The arrays for this case's kind: reused from the previous case when it had the same kind and size. */
+static int shared_arrays(tfb_run *run, const tfb_case *c, stream_arrays **out, tfb_error *err)
+{
+    stream_arrays *arrays = run->shared;
+    if (arrays && arrays->kind == c->variant && arrays->count == c->n) {
+        *out = arrays;
+        return TFB_OK;
     }
-    if (tfb_device_fill_uniform(run->ctx, s->b, s->count, s->seed, 0.5f, 1.5f, err) != TFB_OK) return TFB_ERROR;
-    if (tfb_device_fill_uniform(run->ctx, s->c, s->count, s->seed + 1, 0.5f, 1.5f, err) != TFB_OK) return TFB_ERROR;
-    return tfb_device_poison(run->ctx, s->a, bytes, err);
+    release_arrays(arrays);
+    run->shared = arrays = calloc(1, sizeof *arrays);
+    if (!arrays) return tfb_fail(err, "out of memory");
+    arrays->kind = c->variant;
+    arrays->count = c->n;
+    *out = arrays;
+    int rc = create_arrays(run, arrays, (uint32_t)run->seed, err);
+    if (rc != TFB_OK) {
+        release_arrays(arrays);
+        run->shared = NULL;
+    }
+    return rc;
 }
 
 static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
@@ -108,22 +143,22 @@ static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
     stream_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
-    s->kind = c->variant;
     s->vec = (unsigned)c->p[0];
-    s->count = c->n;
-    s->ctx = run->ctx;
     s->seed = (uint32_t)run->seed;
-    if (s->count == 0) return tfb_skip(err, "device memory too small for a stream array");
-    int rc = create_arrays(run, s, err);
+    if (c->n == 0) return tfb_skip(err, "device memory too small for a stream array");
+    int rc = shared_arrays(run, c, &s->arrays, err);
     if (rc != TFB_OK) return rc;
+    stream_arrays *arrays = s->arrays;
+    if (tfb_device_poison(run->ctx, output_of(arrays), arrays->count * sizeof(float), err) != TFB_OK) return TFB_ERROR;
     char options[64];
     snprintf(options, sizeof options, "-DVEC=%u", s->vec);
-    const char *name = s->kind == STREAM_COPY ? "copy" : "triad";
+    const char *name = arrays->kind == STREAM_COPY ? "copy" : "triad";
     if (tfb_kernel_create(run->ctx, "stream.cl", options, name, &s->kernel, err) != TFB_OK) return TFB_ERROR;
-    rc = s->kind == STREAM_COPY
-             ? TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->a), TFB_MEM(s->b))
-             : TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->a), TFB_MEM(s->b), TFB_MEM(s->c), TFB_VAL(TRIAD_SCALAR));
-    size_t items = s->count / s->vec;
+    rc = arrays->kind == STREAM_COPY
+             ? TFB_SET_ARGS(s->kernel, err, TFB_MEM(arrays->a), TFB_MEM(arrays->b))
+             : TFB_SET_ARGS(s->kernel, err, TFB_MEM(arrays->a), TFB_MEM(arrays->b), TFB_MEM(arrays->c),
+                            TFB_VAL(TRIAD_SCALAR));
+    size_t items = arrays->count / s->vec;
     size_t group = items % 256 == 0 ? 256 : 0;
     s->launch = (tfb_launch){s->kernel, 1, {items}, {group}};
     return rc;
@@ -138,30 +173,36 @@ static int stream_execute(tfb_run *run, void *state, tfb_error *err)
 
 #define VERIFY_CHUNK (1u << 20)
 
+static void expected_values(int kind, uint32_t seed, size_t start, size_t n, double *want)
+{
+    for (size_t i = 0; i < n; i++) {
+        double b = tfb_hash_uniform(seed, start + i, 0.5f, 1.5f);
+        want[i] = kind == STREAM_COPY ? b : b + TRIAD_SCALAR * (double)tfb_hash_uniform(seed + 1, start + i, 0.5f, 1.5f);
+    }
+}
+
 /* Every element of the output against the closed-form expectation, one chunk at a time. */
 static int stream_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
 {
     stream_state *s = state;
-    cl_mem output = s->kind == STREAM_COPY ? s->b : s->a;
+    const stream_arrays *arrays = s->arrays;
+    cl_mem output = output_of(arrays);
     float *got = malloc(VERIFY_CHUNK * sizeof *got);
     double *want = malloc(VERIFY_CHUNK * sizeof *want);
     int rc = got && want ? TFB_OK : tfb_fail(err, "out of memory");
     *max_error = 0.0;
-    for (size_t start = 0; rc == TFB_OK && start < s->count; start += VERIFY_CHUNK) {
-        size_t n = s->count - start < VERIFY_CHUNK ? s->count - start : VERIFY_CHUNK;
+    for (size_t start = 0; rc == TFB_OK && start < arrays->count; start += VERIFY_CHUNK) {
+        size_t n = arrays->count - start < VERIFY_CHUNK ? arrays->count - start : VERIFY_CHUNK;
         cl_int status = clEnqueueReadBuffer(run->ctx->queue, output, CL_TRUE, start * sizeof(float),
                                             n * sizeof(float), got, 0, NULL, NULL);
         if (status != CL_SUCCESS) {
             rc = tfb_cl_fail(err, "clEnqueueReadBuffer", status);
             break;
         }
-        for (size_t i = 0; i < n; i++) {
-            double x = tfb_hash_uniform(s->seed, start + i, 0.5f, 1.5f);
-            want[i] = s->kind == STREAM_COPY ? x : x + TRIAD_SCALAR * (double)tfb_hash_uniform(s->seed + 1, start + i, 0.5f, 1.5f);
-        }
+        expected_values(arrays->kind, s->seed, start, n, want);
         double worst = 0.0;
-        rc = tfb_check_f32(s->kind == STREAM_COPY ? "copy output" : "triad output", got, want, n, 0.0, 2e-7, &worst,
-                           err);
+        rc = tfb_check_f32(arrays->kind == STREAM_COPY ? "copy output" : "triad output", got, want, n, 0.0, 2e-7,
+                           &worst, err);
         if (worst > *max_error) *max_error = worst;
     }
     free(got);
@@ -179,11 +220,11 @@ static int stream_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error 
 static void stream_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)
 {
     stream_state *s = state;
-    r->working_set_bytes = (unsigned long long)(arrays_of(s->kind) * s->count * sizeof(float));
+    r->working_set_bytes = (unsigned long long)(arrays_of(s->arrays->kind) * s->arrays->count * sizeof(float));
     r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddNumberToObject(extra, "vector_width", s->vec);
-    cJSON_AddNumberToObject(extra, "array_bytes", (double)(s->count * sizeof(float)));
+    cJSON_AddNumberToObject(extra, "array_bytes", (double)(s->arrays->count * sizeof(float)));
     r->extra = extra;
 }
 
@@ -217,4 +258,5 @@ const tfb_suite tfb_suite_stream = {
     .annotate = stream_annotate,
     .teardown = stream_teardown,
     .finish = stream_finish,
+    .release_shared = release_arrays,
 };

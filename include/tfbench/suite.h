@@ -17,6 +17,8 @@ typedef struct tfb_run {
     tfb_timing_policy policy;
     uint64_t seed;
     FILE *log;                /* progress and notes; NULL when quiet */
+    void *shared;             /* a suite's state kept across its cases (e.g. big buffers); the driver starts it at
+                               * NULL and hands it to the suite's release_shared after the last case */
 } tfb_run;
 
 #define TFB_CASE_PARAMS 8
@@ -51,6 +53,8 @@ typedef struct tfb_suite {
     void (*teardown)(void *state);
     /* Optional: after all cases, derive ceilings or summaries from the results. */
     void (*finish)(tfb_run *run);
+    /* Optional: frees run->shared. */
+    void (*release_shared)(void *shared);
 } tfb_suite;
 
 const tfb_suite *const *tfb_suite_registry(size_t *count);

@@ -17,5 +17,7 @@
 #include "tfbench/report.h"
 #include "tfbench/fill.h"
 #include "tfbench/verify.h"
+#include "tfbench/model.h"
+#include "tfbench/reference.h"
 
 #endif

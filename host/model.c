@@ -1,0 +1,203 @@
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+#include "tfbench/model.h"
+
+/* Published architectures. Llama 2 70B and Llama 3 405B use grouped-query attention with 8 KV heads; the lecture's
+ * tables treat every model as MHA, which --mha reproduces. Vocabulary sizes are the real tokenizers' (Llama 3: 128,256;
+ * the lecture rounds to 128,000, which changes none of its printed figures). */
+static const tfb_model_config BUILTINS[] = {
+    {"Llama 2 7B", 4096, 32, 32, 32, 11008, 32000, TFB_FFN_SWIGLU, 0, 1, 1},
+    {"Llama 2 13B", 5120, 40, 40, 40, 13824, 32000, TFB_FFN_SWIGLU, 0, 1, 1},
+    {"Llama 2 70B", 8192, 80, 64, 8, 28672, 32000, TFB_FFN_SWIGLU, 0, 1, 1},
+    {"Llama 3 405B", 16384, 126, 128, 8, 53248, 128256, TFB_FFN_SWIGLU, 0, 1, 1},
+    {"GPT-3 175B", 12288, 96, 96, 96, 49152, 50257, TFB_FFN_GELU, 1, 1, 1},
+    {"BERT-base", 768, 12, 12, 12, 3072, 30522, TFB_FFN_GELU, 1, 1, 1},
+    {"Mixtral 8x7B", 4096, 32, 32, 8, 14336, 32000, TFB_FFN_SWIGLU, 0, 8, 2},
+};
+/* Same order as BUILTINS: the short names the CLI prints. */
+static const char *const BUILTIN_IDS[] = {
+    "llama2-7b", "llama2-13b", "llama2-70b", "llama3-405b", "gpt3-175b", "bert-base", "mixtral-8x7b",
+};
+enum { BUILTIN_COUNT = sizeof BUILTINS / sizeof BUILTINS[0] };
+
+const tfb_model_config *tfb_model_builtins(size_t *count)
+{
+    *count = BUILTIN_COUNT;
+    return BUILTINS;
+}
+
+/* Lowercase, dropping spaces, dashes, underscores and dots: "Llama 2 7B", "llama-2-7b" and "llama2-7b" compare equal. */
+static void normalize_name(const char *in, char *out, size_t size)
+{
+    size_t j = 0;
+    for (; *in && j + 1 < size; in++)
+        if (!strchr(" -_.", *in)) out[j++] = (char)tolower((unsigned char)*in);
+    out[j] = '\0';
+}
+
+const tfb_model_config *tfb_model_builtin(const char *name)
+{
+    char want[80], id[80], display[80];
+    normalize_name(name, want, sizeof want);
+    for (size_t i = 0; i < BUILTIN_COUNT; i++) {
+        normalize_name(BUILTIN_IDS[i], id, sizeof id);
+        normalize_name(BUILTINS[i].name, display, sizeof display);
+        if (strcmp(want, id) == 0 || strcmp(want, display) == 0) return &BUILTINS[i];
+    }
+    return NULL;
+}
+
+const char *tfb_model_builtin_id(const tfb_model_config *config)
+{
+    for (size_t i = 0; i < BUILTIN_COUNT; i++)
+        if (config == &BUILTINS[i]) return BUILTIN_IDS[i];
+    return NULL;
+}
+
+int tfb_model_dtype_parse(const char *text, tfb_model_dtype *out)
+{
+    static const struct { const char *name; tfb_model_dtype dtype; } NAMES[] = {
+        {"fp32", TFB_MODEL_FP32}, {"fp16", TFB_MODEL_FP16}, {"bf16", TFB_MODEL_FP16},
+        {"int8", TFB_MODEL_INT8}, {"int4", TFB_MODEL_INT4},
+    };
+    for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+        if (strcmp(text, NAMES[i].name) == 0) {
+            *out = NAMES[i].dtype;
+            return TFB_OK;
+        }
+    return TFB_ERROR;
+}
+
+const char *tfb_model_dtype_name(tfb_model_dtype dtype)
+{
+    switch (dtype) {
+    case TFB_MODEL_FP32: return "fp32";
+    case TFB_MODEL_FP16: return "fp16";
+    case TFB_MODEL_INT8: return "int8";
+    case TFB_MODEL_INT4: return "int4";
+    }
+    return "?";
+}
+
+unsigned tfb_model_dtype_bits(tfb_model_dtype dtype)
+{
+    switch (dtype) {
+    case TFB_MODEL_FP32: return 32;
+    case TFB_MODEL_FP16: return 16;
+    case TFB_MODEL_INT8: return 8;
+    case TFB_MODEL_INT4: return 4;
+    }
+    return 0;
+}
+
+uint64_t tfb_model_bytes(uint64_t elements, tfb_model_dtype dtype)
+{
+    unsigned bits = tfb_model_dtype_bits(dtype);
+    /* Divide first so elements * bits cannot overflow for counts near 2^64 / 32. */
+    return elements / 8 * bits + (elements % 8 * bits + 7) / 8;
+}
+
+uint64_t tfb_model_d_head(const tfb_model_config *config)
+{
+    return config->d_model / config->n_heads;
+}
+
+uint64_t tfb_model_kv_heads(const tfb_model_config *config, tfb_model_mode mode)
+{
+    return mode == TFB_MODEL_LECTURE ? config->n_heads : config->n_kv_heads;
+}
+
+static uint64_t ffn_matrices(const tfb_model_config *config)
+{
+    return config->ffn == TFB_FFN_SWIGLU ? 3 : 2;
+}
+
+/* Router: a d_model x n_experts linear layer per MoE layer; dense FFNs have none. */
+static uint64_t router_params(const tfb_model_config *config)
+{
+    return config->n_experts > 1 ? config->d_model * config->n_experts : 0;
+}
+
+static uint64_t attention_params_per_layer(const tfb_model_config *config, tfb_model_mode mode)
+{
+    uint64_t d = config->d_model;
+    uint64_t kv_width = tfb_model_kv_heads(config, mode) * tfb_model_d_head(config);
+    return 2 * d * d + 2 * d * kv_width;  /* Q and O are d x d; K and V are d x (kv_heads * d_head) */
+}
+
+void tfb_model_count_params(const tfb_model_config *config, tfb_model_mode mode, tfb_model_params *out)
+{
+    uint64_t d = config->d_model, layers = config->n_layers;
+    int head_untied = mode == TFB_MODEL_LECTURE || !config->tied_embeddings;
+    memset(out, 0, sizeof *out);
+    out->expert = ffn_matrices(config) * d * config->d_ff;
+    out->embedding = config->vocab_size * d;
+    out->attention = layers * attention_params_per_layer(config, mode);
+    out->ffn = layers * (config->n_experts * out->expert + router_params(config));
+    out->norms = (2 * layers + 1) * d;
+    out->output_head = head_untied ? config->vocab_size * d : 0;
+    out->total = out->embedding + out->attention + out->ffn + out->norms + out->output_head;
+    out->active = out->total - layers * (config->n_experts - config->experts_per_token) * out->expert;
+}
+
+void tfb_model_count_flops(const tfb_model_config *config, tfb_model_mode mode, uint64_t context,
+                           tfb_model_flops *out)
+{
+    uint64_t d = config->d_model, layers = config->n_layers;
+    uint64_t query_width = config->n_heads * tfb_model_d_head(config);
+    uint64_t expert = ffn_matrices(config) * d * config->d_ff;
+    memset(out, 0, sizeof *out);
+    out->attention_projections = layers * 2 * attention_params_per_layer(config, mode);
+    out->attention_scores = layers * 4 * context * query_width;  /* every query head scores and mixes `context` keys */
+    out->attention = out->attention_projections + out->attention_scores;
+    out->ffn = layers * 2 * (config->experts_per_token * expert + router_params(config));
+    out->head = mode == TFB_MODEL_LECTURE ? 0 : 2 * d * config->vocab_size;
+    out->total = out->attention + out->ffn + out->head;
+}
+
+double tfb_model_attention_fraction(const tfb_model_flops *flops)
+{
+    uint64_t both = flops->attention + flops->ffn;
+    return both ? (double)flops->attention / (double)both : 0.0;
+}
+
+double tfb_model_crossover_context(const tfb_model_config *config, tfb_model_mode mode)
+{
+    tfb_model_flops at_zero, at_one;
+    tfb_model_count_flops(config, mode, 0, &at_zero);
+    tfb_model_count_flops(config, mode, 1, &at_one);
+    double per_token = (double)(at_one.attention_scores - at_zero.attention_scores);
+    double gap = (double)at_zero.ffn - (double)at_zero.attention;
+    return gap > 0 ? gap / per_token : 0.0;
+}
+
+double tfb_model_crossover_on_grid(const tfb_model_config *config, tfb_model_mode mode, double lo_exp,
+                                   double hi_exp, int points)
+{
+    double best = 0.0, best_distance = INFINITY;
+    for (int i = 0; i < points; i++) {
+        double exponent = points > 1 ? lo_exp + (hi_exp - lo_exp) * i / (points - 1) : lo_exp;
+        double context = pow(10.0, exponent);
+        tfb_model_flops flops;
+        tfb_model_count_flops(config, mode, (uint64_t)context, &flops);
+        double distance = fabs(tfb_model_attention_fraction(&flops) * 100.0 - 50.0);
+        if (distance < best_distance) {  /* strict: ties keep the first, as np.argmin does */
+            best_distance = distance;
+            best = context;
+        }
+    }
+    return best;
+}
+
+uint64_t tfb_model_kv_cache_bytes(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
+                                  tfb_model_dtype dtype)
+{
+    uint64_t per_token = config->n_layers * 2 * tfb_model_kv_heads(config, mode) * tfb_model_d_head(config);
+    return tfb_model_bytes(per_token * seq * batch, dtype);
+}
+
+double tfb_model_tokens_per_second(double bytes_per_token, double bandwidth_gbps)
+{
+    return bytes_per_token > 0 ? bandwidth_gbps * 1e9 / bytes_per_token : 0.0;
+}

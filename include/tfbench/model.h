@@ -1,0 +1,120 @@
+/* Analytical transformer model: parameters, FLOPs, KV cache and decode roofline of a model configuration.
+ * Exact (integer) for MHA, GQA, MQA and MoE; TFB_MODEL_LECTURE reproduces the lecture's MHA-everywhere arithmetic. */
+#ifndef TFBENCH_MODEL_H
+#define TFBENCH_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "tfbench/error.h"
+
+typedef enum { TFB_FFN_SWIGLU = 0, TFB_FFN_GELU = 1 } tfb_ffn_kind;
+
+typedef struct tfb_model_config {
+    char name[64];
+    uint64_t d_model, n_layers, n_heads, n_kv_heads, d_ff, vocab_size;
+    tfb_ffn_kind ffn;            /* SwiGLU: gate, up, down (3 matrices); GELU: up, down (2) */
+    int tied_embeddings;         /* output head shares the embedding matrix */
+    uint64_t n_experts;          /* 1 = dense FFN */
+    uint64_t experts_per_token;  /* routed experts each token uses (1 for dense) */
+} tfb_model_config;
+
+/* EXACT counts K/V projections and KV cache by n_kv_heads, counts the output head only when untied and the head's
+ * FLOPs per token. LECTURE is the lecture's simplification: every layer MHA (K/V d_model x d_model), the output head
+ * always counted, no head FLOPs, decode intensity 2*batch FLOP/byte and tokens/s = bandwidth / weight bytes. */
+typedef enum { TFB_MODEL_EXACT = 0, TFB_MODEL_LECTURE = 1 } tfb_model_mode;
+
+typedef enum { TFB_MODEL_FP32, TFB_MODEL_FP16, TFB_MODEL_INT8, TFB_MODEL_INT4 } tfb_model_dtype;
+
+/* Built-in configurations ("llama2-7b", "Llama 2 7B", ... case-insensitive, spaces/dashes/dots ignored). */
+const tfb_model_config *tfb_model_builtins(size_t *count);
+const tfb_model_config *tfb_model_builtin(const char *name);
+/* Short id of a built-in ("llama2-7b"), or NULL for a user config. */
+const char *tfb_model_builtin_id(const tfb_model_config *config);
+
+/* User config: keys name, d_model, n_layers, n_heads, n_kv_heads, d_ff, vocab_size, ffn, tied_embeddings, n_experts,
+ * experts_per_token. The error names the offending key. */
+int tfb_model_parse_json(const char *text, tfb_model_config *out, tfb_error *err);
+int tfb_model_load_json(const char *path, tfb_model_config *out, tfb_error *err);
+/* Checks sizes are positive, divide evenly and are small enough that every count fits 64 bits. */
+int tfb_model_validate(const tfb_model_config *config, tfb_error *err);
+/* Checks a sequence length and batch keep the KV cache and FLOP counts of `config` within 64 bits. */
+int tfb_model_check_workload(const tfb_model_config *config, uint64_t seq, uint64_t batch, tfb_error *err);
+
+int tfb_model_dtype_parse(const char *text, tfb_model_dtype *out);
+const char *tfb_model_dtype_name(tfb_model_dtype dtype);
+unsigned tfb_model_dtype_bits(tfb_model_dtype dtype);
+/* Bytes of `elements` values of `dtype`, rounded up (int4 packs two per byte). */
+uint64_t tfb_model_bytes(uint64_t elements, tfb_model_dtype dtype);
+
+uint64_t tfb_model_d_head(const tfb_model_config *config);
+/* n_kv_heads, or n_heads in LECTURE mode. */
+uint64_t tfb_model_kv_heads(const tfb_model_config *config, tfb_model_mode mode);
+
+typedef struct tfb_model_params {
+    uint64_t embedding;    /* vocab x d_model */
+    uint64_t attention;    /* Q, K, V, O of all layers */
+    uint64_t ffn;          /* all experts of all layers, plus the MoE routers */
+    uint64_t norms;        /* two per layer plus the final one, d_model each (RMSNorm gains) */
+    uint64_t output_head;  /* vocab x d_model when untied (always in LECTURE mode), else 0 */
+    uint64_t total;
+    uint64_t active;       /* used by one token: total minus the experts it does not route to */
+    uint64_t expert;       /* one expert of one layer */
+} tfb_model_params;
+
+void tfb_model_count_params(const tfb_model_config *config, tfb_model_mode mode, tfb_model_params *out);
+
+/* FLOPs to produce one token attending to `context` tokens (2*m*n*k per matmul; norms, softmax, activations left out). */
+typedef struct tfb_model_flops {
+    uint64_t attention_projections;  /* Q, K, V, O of all layers */
+    uint64_t attention_scores;       /* QK^T and A*V of all layers: 4 * context * n_heads * d_head each */
+    uint64_t attention;              /* the two above */
+    uint64_t ffn;                    /* routed experts (+ router) of all layers */
+    uint64_t head;                   /* output head, 2 * d_model * vocab (0 in LECTURE mode) */
+    uint64_t total;
+} tfb_model_flops;
+
+void tfb_model_count_flops(const tfb_model_config *config, tfb_model_mode mode, uint64_t context,
+                           tfb_model_flops *out);
+/* attention / (attention + ffn): the lecture's attention/FFN split. */
+double tfb_model_attention_fraction(const tfb_model_flops *flops);
+/* Context where attention FLOPs equal FFN FLOPs (real solution of the linear equation; 0 if attention already leads). */
+double tfb_model_crossover_context(const tfb_model_config *config, tfb_model_mode mode);
+/* The lecture's way: `points` log-spaced contexts 10^lo_exp..10^hi_exp (truncated to integers), the one whose
+ * attention share is closest to 50% (np.logspace + argmin |attn% - 50|). Returns the grid value, untruncated. */
+double tfb_model_crossover_on_grid(const tfb_model_config *config, tfb_model_mode mode, double lo_exp,
+                                   double hi_exp, int points);
+
+/* layers x 2 x kv_heads x d_head x seq x batch x dtype bytes. */
+uint64_t tfb_model_kv_cache_bytes(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
+                                  tfb_model_dtype dtype);
+
+/* The ceilings a prediction is made against: a datasheet or a measured results file. */
+typedef struct tfb_model_device {
+    char name[128];
+    double bandwidth_gbps;  /* GB/s (1e9) */
+    double peak_gflops;     /* matrix rate used for the ridge point */
+    double memory_bytes;
+} tfb_model_device;
+
+typedef struct tfb_model_decode {
+    uint64_t weight_bytes;            /* all weights stored */
+    uint64_t weight_bytes_per_step;   /* weights read by one decode step of the batch (MoE: routed experts only) */
+    uint64_t kv_cache_bytes;          /* whole batch at `seq` */
+    uint64_t flops_per_step;          /* batch x flops per token */
+    double arithmetic_intensity;      /* FLOP per byte moved by one decode step */
+    double ridge_point;               /* device peak / bandwidth */
+    uint64_t ridge_batch;             /* smallest batch reaching the ridge; 0 when no batch does */
+    uint64_t ridge_batch_weights_only;/* the same with the KV-cache traffic left out */
+    double tokens_per_second;         /* per sequence, bandwidth bound */
+    double tokens_per_second_aggregate;
+    double tokens_per_second_roofline;/* per sequence, the slower of the bandwidth and compute bounds */
+    uint64_t max_batch_in_memory;     /* weights + batch x KV cache <= device memory; 0 when the weights alone overflow */
+} tfb_model_decode;
+
+void tfb_model_analyze_decode(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
+                              tfb_model_dtype dtype, const tfb_model_device *device, tfb_model_decode *out);
+
+/* Lecture's rule of thumb: bandwidth / bytes per token. */
+double tfb_model_tokens_per_second(double bytes_per_token, double bandwidth_gbps);
+
+#endif
