@@ -203,3 +203,17 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
                     }
     return n;
 }
+
+void tfb_attention_plan_release(tfb_attention_plan *plan)
+{
+    for (size_t i = 0; i < 3; i++) tfb_kernel_release(&plan->kernels[i]);
+    tfb_buffer_release(&plan->scratch[0]);
+    tfb_buffer_release(&plan->scratch[1]);
+    plan->steps = 0;
+}
+
+int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err)
+{
+    tfb_work work = {plan->launches, plan->steps, 1};
+    return tfb_work_run_once(ctx, &work, err);
+}

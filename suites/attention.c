@@ -11,9 +11,7 @@ typedef struct naive_state {
     int causal;
     tfb_attention_inputs inputs;
     tfb_attention_io io;
-    cl_mem scores;
-    cl_kernel qk, softmax, pv;
-    tfb_launch launches[3];
+    tfb_attention_plan plan;
 } naive_state;
 
 static size_t naive_cases(const tfb_run *run, tfb_case *out, size_t max)
@@ -38,32 +36,30 @@ static void naive_teardown(void *p)
     naive_state *st = p;
     if (!st) return;
     tfb_attention_io_release(&st->io);
-    tfb_buffer_release(&st->scores);
-    tfb_kernel_release(&st->qk);
-    tfb_kernel_release(&st->softmax);
-    tfb_kernel_release(&st->pv);
+    tfb_attention_plan_release(&st->plan);
     free(st);
 }
 
-static int create_kernels(tfb_context *ctx, naive_state *st, tfb_error *err)
+static int create_kernels(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                          tfb_attention_plan *plan, tfb_error *err)
 {
     char options[64];
-    snprintf(options, sizeof options, "-DD=%zu -DDV=%u", st->shape.d, tfb_attention_vector_width(st->shape.d));
-    if (tfb_kernel_create(ctx, "attention.cl", options, "scores", &st->qk, err) != TFB_OK ||
-        tfb_kernel_create(ctx, "attention.cl", options, "softmax_rows", &st->softmax, err) != TFB_OK ||
-        tfb_kernel_create(ctx, "attention.cl", options, "weighted_values", &st->pv, err) != TFB_OK)
-        return TFB_ERROR;
-    const tfb_attention_shape *s = &st->shape;
+    snprintf(options, sizeof options, "-DD=%zu -DDV=%u", s->d, tfb_attention_vector_width(s->d));
+    const char *names[3] = {"scores", "softmax_rows", "weighted_values"};
+    for (int i = 0; i < 3; i++)
+        if (tfb_kernel_create(ctx, "attention.cl", options, names[i], &plan->kernels[i], err) != TFB_OK)
+            return TFB_ERROR;
     cl_uint n_q = (cl_uint)s->n_q, n_kv = (cl_uint)s->n_kv, heads = (cl_uint)s->heads;
     cl_uint group = (cl_uint)(s->heads / s->kv_heads);
-    cl_int causal = st->causal;
+    cl_int mask = causal;
     float scale = tfb_attention_scale_log2(s->d);
-    if (TFB_SET_ARGS(st->qk, err, TFB_MEM(st->io.q), TFB_MEM(st->io.k), TFB_MEM(st->scores), TFB_VAL(n_q),
-                     TFB_VAL(n_kv), TFB_VAL(heads), TFB_VAL(group), TFB_VAL(scale), TFB_VAL(causal)) != TFB_OK ||
-        TFB_SET_ARGS(st->softmax, err, TFB_MEM(st->scores), TFB_VAL(n_q), TFB_VAL(n_kv), TFB_VAL(causal)) != TFB_OK)
+    cl_mem scores = plan->scratch[0];
+    if (TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(io->k), TFB_MEM(scores), TFB_VAL(n_q),
+                     TFB_VAL(n_kv), TFB_VAL(heads), TFB_VAL(group), TFB_VAL(scale), TFB_VAL(mask)) != TFB_OK ||
+        TFB_SET_ARGS(plan->kernels[1], err, TFB_MEM(scores), TFB_VAL(n_q), TFB_VAL(n_kv), TFB_VAL(mask)) != TFB_OK)
         return TFB_ERROR;
-    return TFB_SET_ARGS(st->pv, err, TFB_MEM(st->scores), TFB_MEM(st->io.v), TFB_MEM(st->io.out), TFB_VAL(n_q),
-                        TFB_VAL(n_kv), TFB_VAL(heads), TFB_VAL(group), TFB_VAL(causal));
+    return TFB_SET_ARGS(plan->kernels[2], err, TFB_MEM(scores), TFB_MEM(io->v), TFB_MEM(io->out), TFB_VAL(n_q),
+                        TFB_VAL(n_kv), TFB_VAL(heads), TFB_VAL(group), TFB_VAL(mask));
 }
 
 static size_t round_up(size_t x, size_t to)
@@ -71,13 +67,39 @@ static size_t round_up(size_t x, size_t to)
     return (x + to - 1) / to * to;
 }
 
-static void plan_launches(naive_state *st)
+/* Q K^T: one score per item in groups of 16 keys; softmax and P V: one row per item in groups of 4. */
+static void plan_launches(const tfb_attention_shape *s, tfb_attention_plan *plan)
 {
-    const tfb_attention_shape *s = &st->shape;
     size_t heads = s->batch * s->heads, rows = round_up(s->n_q, 4);
-    st->launches[0] = (tfb_launch){st->qk, 3, {round_up(s->n_kv, 16), s->n_q, heads}, {16, 1, 1}};
-    st->launches[1] = (tfb_launch){st->softmax, 2, {rows, heads}, {4, 1}};
-    st->launches[2] = (tfb_launch){st->pv, 2, {rows, heads}, {4, 1}};
+    plan->launches[0] = (tfb_launch){plan->kernels[0], 3, {round_up(s->n_kv, 16), s->n_q, heads}, {16, 1, 1}};
+    plan->launches[1] = (tfb_launch){plan->kernels[1], 2, {rows, heads}, {4, 1}};
+    plan->launches[2] = (tfb_launch){plan->kernels[2], 2, {rows, heads}, {4, 1}};
+    plan->steps = 3;
+}
+
+/* TFB_SKIP with the memory the case needs when the score matrices cannot be allocated. */
+static int check_fits(const tfb_context *ctx, const tfb_attention_shape *s, tfb_error *err)
+{
+    uint64_t matrix = tfb_attention_score_device_bytes(s), total = matrix + tfb_attention_io_device_bytes(s);
+    const double gib = 1024.0 * 1024.0 * 1024.0;
+    if (matrix > ctx->info.max_alloc_bytes)
+        return tfb_skip(err, "needs %.2f GiB: the %zux%zu score matrices of %zu heads take %.2f GiB, device allows "
+                        "%.2f GiB per allocation", (double)total / gib, s->n_q, s->n_kv, s->batch * s->heads,
+                        (double)matrix / gib, (double)ctx->info.max_alloc_bytes / gib);
+    return tfb_attention_fits(ctx, total, "Q, K, V, O and the score matrices", err);
+}
+
+int tfb_naive_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                             tfb_attention_plan *plan, tfb_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    int rc = check_fits(ctx, s, err);
+    if (rc == TFB_OK)
+        rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, tfb_attention_score_device_bytes(s), NULL, &plan->scratch[0],
+                               err);
+    if (rc == TFB_OK) rc = create_kernels(ctx, s, causal, io, plan, err);
+    if (rc == TFB_OK) plan_launches(s, plan);
+    return rc;
 }
 
 static int naive_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
@@ -88,29 +110,16 @@ static int naive_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     st->shape = tfb_attention_case_shape(c);
     st->causal = c->variant;
     st->inputs = tfb_attention_inputs_for((uint32_t)run->seed);
-    const tfb_attention_shape *s = &st->shape;
-    uint64_t matrix = tfb_attention_score_device_bytes(s);
-    const double gib = 1024.0 * 1024.0 * 1024.0;
-    if (matrix > run->ctx->info.max_alloc_bytes)
-        return tfb_skip(err, "needs %.2f GiB: the %zux%zu score matrix of %zu heads is %.2f GiB, device allows %.2f "
-                        "GiB per allocation",
-                        (double)(matrix + tfb_attention_io_device_bytes(s)) / gib, s->n_q, s->n_kv,
-                        s->batch * s->heads, (double)matrix / gib, (double)run->ctx->info.max_alloc_bytes / gib);
-    int rc = tfb_attention_fits(run->ctx, matrix + tfb_attention_io_device_bytes(s), "Q, K, V, O and the score matrix",
-                                err);
-    if (rc == TFB_OK) rc = tfb_attention_io_create(run->ctx, s, &st->inputs, &st->io, err);
-    if (rc == TFB_OK) rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, matrix, NULL, &st->scores, err);
-    if (rc != TFB_OK) return rc;
-    if (create_kernels(run->ctx, st, err) != TFB_OK) return TFB_ERROR;
-    plan_launches(st);
-    return TFB_OK;
+    int rc = check_fits(run->ctx, &st->shape, err);   /* before any input is made */
+    if (rc == TFB_OK) rc = tfb_attention_io_create(run->ctx, &st->shape, &st->inputs, &st->io, err);
+    if (rc == TFB_OK) rc = tfb_naive_attention_plan(run->ctx, &st->shape, st->causal, &st->io, &st->plan, err);
+    return rc;
 }
 
 static int naive_execute(tfb_run *run, void *state, tfb_error *err)
 {
     naive_state *st = state;
-    tfb_work work = {st->launches, 3, 1};
-    return tfb_work_run_once(run->ctx, &work, err);
+    return tfb_attention_plan_run(run->ctx, &st->plan, err);
 }
 
 static int naive_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
@@ -123,7 +132,7 @@ static int naive_verify(tfb_run *run, void *state, double *max_error, tfb_error 
 static int naive_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     naive_state *st = state;
-    tfb_work work = {st->launches, 3, 1};
+    tfb_work work = {st->plan.launches, st->plan.steps, 1};
     return tfb_work_time(run->ctx, &work, &run->policy, time, err);
 }
 

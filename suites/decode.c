@@ -15,12 +15,11 @@
 
 typedef struct decode_state {
     tfb_attention_shape shape;
-    size_t sets, chunk, splits;
+    size_t sets;
     tfb_attention_inputs inputs[MAX_SETS];
     tfb_attention_io io[MAX_SETS];
-    cl_mem part_o, part_ml;
-    cl_kernel partial[MAX_SETS], combine[MAX_SETS];
-    tfb_launch launches[2 * MAX_SETS];
+    tfb_attention_plan plan[MAX_SETS];
+    tfb_launch launches[2 * MAX_SETS];  /* the plans' launches, set after set */
 } decode_state;
 
 static const size_t DEFAULT_KV_HEADS[] = {32, 8, 1}, QUICK_KV_HEADS[] = {8, 2, 1};
@@ -63,11 +62,8 @@ static void decode_teardown(void *p)
     if (!st) return;
     for (size_t i = 0; i < st->sets; i++) {
         tfb_attention_io_release(&st->io[i]);
-        tfb_kernel_release(&st->partial[i]);
-        tfb_kernel_release(&st->combine[i]);
+        tfb_attention_plan_release(&st->plan[i]);
     }
-    tfb_buffer_release(&st->part_o);
-    tfb_buffer_release(&st->part_ml);
     free(st);
 }
 
@@ -77,16 +73,12 @@ static size_t round_up(size_t x, size_t to)
 }
 
 /* Enough splits that the device has several work-groups per compute unit even for one sequence. */
-static void plan_splits(const tfb_context *ctx, decode_state *st)
+static size_t auto_chunk(const tfb_context *ctx, const tfb_attention_shape *s)
 {
-    const tfb_attention_shape *s = &st->shape;
     size_t slices = s->batch * s->kv_heads;
     size_t target = (size_t)(ctx->info.compute_units ? ctx->info.compute_units : 1) * (ctx->info.is_cpu ? 64 : 1024);
     size_t chunk = round_up((s->n_kv * slices + target - 1) / target, BLOCK_KEYS);
-    if (chunk < MIN_CHUNK) chunk = MIN_CHUNK;
-    if (chunk > round_up(s->n_kv, BLOCK_KEYS)) chunk = round_up(s->n_kv, BLOCK_KEYS);
-    st->chunk = chunk;
-    st->splits = (s->n_kv + chunk - 1) / chunk;
+    return chunk < MIN_CHUNK ? MIN_CHUNK : chunk;
 }
 
 /* KV caches to rotate over so one repetition's cache is out of the last-level cache when timed back to back. */
@@ -99,27 +91,43 @@ static size_t plan_sets(const tfb_run *run, const tfb_attention_shape *s)
     return sets;
 }
 
-static int create_kernels(tfb_context *ctx, decode_state *st, size_t set, tfb_error *err)
+static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *s, const tfb_attention_io *io,
+                           tfb_error *err)
 {
-    const tfb_attention_shape *s = &st->shape;
+    cl_uint n_kv = (cl_uint)s->n_kv, chunk = (cl_uint)plan->chunk, splits = (cl_uint)plan->splits;
+    cl_uint slices = (cl_uint)(s->batch * s->kv_heads), rows = (cl_uint)(s->batch * s->heads);
+    float scale = tfb_attention_scale_log2(s->d);
+    if (TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(io->k), TFB_MEM(io->v), TFB_MEM(plan->scratch[0]),
+                     TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk), TFB_VAL(splits), TFB_VAL(slices),
+                     TFB_VAL(scale)) != TFB_OK)
+        return TFB_ERROR;
+    plan->launches[0] = (tfb_launch){plan->kernels[0], 1, {round_up(plan->splits * slices, GROUP)}, {GROUP}};
+    plan->launches[1] = (tfb_launch){plan->kernels[1], 1, {round_up(rows, GROUP)}, {GROUP}};
+    plan->steps = 2;
+    return TFB_SET_ARGS(plan->kernels[1], err, TFB_MEM(plan->scratch[0]), TFB_MEM(plan->scratch[1]),
+                        TFB_MEM(io->out), TFB_VAL(rows), TFB_VAL(splits));
+}
+
+int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              size_t chunk, tfb_attention_plan *plan, tfb_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    if (s->n_q != 1) return tfb_fail(err, "decode attention takes one query token per head, not %zu", s->n_q);
+    plan->chunk = round_up(chunk ? chunk : auto_chunk(ctx, s), BLOCK_KEYS);
+    if (plan->chunk > round_up(s->n_kv, BLOCK_KEYS)) plan->chunk = round_up(s->n_kv, BLOCK_KEYS);
+    plan->splits = (s->n_kv + plan->chunk - 1) / plan->chunk;
+    size_t partials = s->batch * s->heads * plan->splits;
+    int rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * s->d * sizeof(float), NULL, &plan->scratch[0], err);
+    if (rc == TFB_OK)
+        rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &plan->scratch[1], err);
+    if (rc != TFB_OK) return rc;
     char options[96];
     snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu -DBKD=%d", s->d, tfb_attention_vector_width(s->d),
              s->heads / s->kv_heads, BLOCK_KEYS);
-    if (tfb_kernel_create(ctx, "decode.cl", options, "decode_partial", &st->partial[set], err) != TFB_OK ||
-        tfb_kernel_create(ctx, "decode.cl", options, "decode_combine", &st->combine[set], err) != TFB_OK)
+    if (tfb_kernel_create(ctx, "decode.cl", options, "decode_partial", &plan->kernels[0], err) != TFB_OK ||
+        tfb_kernel_create(ctx, "decode.cl", options, "decode_combine", &plan->kernels[1], err) != TFB_OK)
         return TFB_ERROR;
-    cl_uint n_kv = (cl_uint)s->n_kv, chunk = (cl_uint)st->chunk, splits = (cl_uint)st->splits;
-    cl_uint slices = (cl_uint)(s->batch * s->kv_heads), rows = (cl_uint)(s->batch * s->heads);
-    float scale = tfb_attention_scale_log2(s->d);
-    const tfb_attention_io *io = &st->io[set];
-    if (TFB_SET_ARGS(st->partial[set], err, TFB_MEM(io->q), TFB_MEM(io->k), TFB_MEM(io->v), TFB_MEM(st->part_o),
-                     TFB_MEM(st->part_ml), TFB_VAL(n_kv), TFB_VAL(chunk), TFB_VAL(splits), TFB_VAL(slices),
-                     TFB_VAL(scale)) != TFB_OK)
-        return TFB_ERROR;
-    st->launches[2 * set] = (tfb_launch){st->partial[set], 1, {round_up(st->splits * slices, GROUP)}, {GROUP}};
-    st->launches[2 * set + 1] = (tfb_launch){st->combine[set], 1, {round_up(rows, GROUP)}, {GROUP}};
-    return TFB_SET_ARGS(st->combine[set], err, TFB_MEM(st->part_o), TFB_MEM(st->part_ml), TFB_MEM(io->out),
-                        TFB_VAL(rows), TFB_VAL(splits));
+    return set_decode_args(plan, s, io, err);
 }
 
 static int decode_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
@@ -129,18 +137,13 @@ static int decode_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
     *state = st;
     st->shape = tfb_attention_case_shape(c);
     const tfb_attention_shape *s = &st->shape;
-    plan_splits(run->ctx, st);
-    size_t partials = s->batch * s->heads * st->splits;
     int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(s), "Q, the KV cache and O", err);
-    if (rc == TFB_OK) rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, partials * s->d * sizeof(float), NULL,
-                                             &st->part_o, err);
-    if (rc == TFB_OK) rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL,
-                                             &st->part_ml, err);
     size_t wanted = plan_sets(run, s);
     for (size_t i = 0; rc == TFB_OK && i < wanted; i++, st->sets++) {
         st->inputs[i] = tfb_attention_inputs_for((uint32_t)(run->seed + 7919 * i));
         rc = tfb_attention_io_create(run->ctx, s, &st->inputs[i], &st->io[i], err);
-        if (rc == TFB_OK) rc = create_kernels(run->ctx, st, i, err);
+        if (rc == TFB_OK) rc = tfb_decode_attention_plan(run->ctx, s, &st->io[i], 0, &st->plan[i], err);
+        if (rc == TFB_OK) memcpy(&st->launches[2 * i], st->plan[i].launches, 2 * sizeof(tfb_launch));
     }
     return rc;
 }
@@ -185,11 +188,12 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
     r->extra = tfb_attention_extra(s, 0, r->working_set_bytes);
     double kv_bytes = 2.0 * sizeof(float) * (double)tfb_attention_kv_count(s);
-    double partial_bytes = 2.0 * sizeof(float) * (double)(s->batch * s->heads * st->splits * (s->d + 2));
+    const tfb_attention_plan *plan = &st->plan[0];
+    double partial_bytes = 2.0 * sizeof(float) * (double)(s->batch * s->heads * plan->splits * (s->d + 2));
     cJSON_AddNumberToObject(r->extra, "kv_cache_bytes", kv_bytes);
     cJSON_AddNumberToObject(r->extra, "kv_caches_rotated", (double)st->sets);
-    cJSON_AddNumberToObject(r->extra, "splits", (double)st->splits);
-    cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)st->chunk);
+    cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
+    cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);
     cJSON_AddNumberToObject(r->extra, "actual_bytes", r->bytes + partial_bytes);
 }
 

@@ -1,20 +1,16 @@
 /* Flash-style attention: one kernel per call, online softmax over K/V tiles held in local memory, the n x n score
  * matrix never materialized, so it runs at lengths where the naive suite cannot allocate its matrix. The tile
  * shape (items per work-group, query rows per item, keys per tile) is chosen per device and head dim by a short
- * search on a small probe, cached in the results' context (flash_tiles) so later cases reuse it. */
+ * search on a small probe, cached in the results' context (tfb_flash_tiles) so later cases reuse it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/attention.h"
 
-typedef struct flash_tile {
-    unsigned wg, rows, keys;   /* items per work-group, query rows per item, keys per tile */
-} flash_tile;
-
 /* CPU (PoCL): few items, many rows each, so a tile load feeds 32-64 rows from cache. GPU: many items, one or two
  * rows each, tiles that fit the small local memory. The first of each list is the unsearched (--quick) choice. */
-static const flash_tile CPU_TILES[] = {{4, 8, 32}, {8, 8, 32}, {4, 16, 32}, {8, 4, 64}, {4, 8, 64}};
-static const flash_tile GPU_TILES[] = {{64, 1, 32}, {128, 1, 32}, {64, 2, 16}, {32, 2, 32}};
+static const tfb_flash_tile CPU_TILES[] = {{4, 8, 32}, {8, 8, 32}, {4, 16, 32}, {8, 4, 64}, {4, 8, 64}};
+static const tfb_flash_tile GPU_TILES[] = {{64, 1, 32}, {128, 1, 32}, {64, 2, 16}, {32, 2, 32}};
 static const size_t PROBE_SEQ = 768;
 
 typedef struct flash_state {
@@ -22,9 +18,8 @@ typedef struct flash_state {
     int causal;
     tfb_attention_inputs inputs;
     tfb_attention_io io;
-    flash_tile tile;
-    cl_kernel kernel;
-    tfb_launch launch;
+    tfb_flash_tile tile;
+    tfb_attention_plan plan;
 } flash_state;
 
 static size_t flash_cases(const tfb_run *run, tfb_case *out, size_t max)
@@ -44,27 +39,30 @@ static double flash_bytes(const tfb_case *c)
     return tfb_attention_min_bytes(&s);
 }
 
-static int tile_fits(const tfb_context *ctx, const flash_tile *t, size_t d)
+static int tile_fits(const tfb_context *ctx, const tfb_flash_tile *t, size_t d)
 {
     return t->wg <= ctx->info.max_work_group_size && 2ull * t->keys * d * sizeof(float) <= ctx->info.local_mem_bytes;
 }
 
-/* Builds the kernel for a tile and sets its arguments and launch shape for `s` on `io`. */
-static int prepare(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
-                   const flash_tile *t, cl_kernel *kernel, tfb_launch *launch, tfb_error *err)
+int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                             const tfb_flash_tile *t, tfb_attention_plan *plan, tfb_error *err)
 {
+    memset(plan, 0, sizeof *plan);
+    plan->tile = *t;
+    if (!tile_fits(ctx, t, s->d)) return tfb_skip(err, "the flash tile does not fit this device");
     char options[128];
     snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DBK=%u -DR=%u -DWG=%u", s->d, tfb_attention_vector_width(s->d),
              t->keys, t->rows, t->wg);
-    tfb_kernel_release(kernel);
-    if (tfb_kernel_create(ctx, "flash.cl", options, "flash_attention", kernel, err) != TFB_OK) return TFB_ERROR;
+    if (tfb_kernel_create(ctx, "flash.cl", options, "flash_attention", &plan->kernels[0], err) != TFB_OK)
+        return TFB_ERROR;
     cl_uint n_q = (cl_uint)s->n_q, n_kv = (cl_uint)s->n_kv, heads = (cl_uint)s->heads;
     cl_uint group = (cl_uint)(s->heads / s->kv_heads);
     cl_int mask = causal;
     float scale = tfb_attention_scale_log2(s->d);
     size_t block_rows = (size_t)t->wg * t->rows, blocks = (s->n_q + block_rows - 1) / block_rows;
-    *launch = (tfb_launch){*kernel, 2, {blocks * t->wg, s->batch * s->heads}, {t->wg, 1}};
-    return TFB_SET_ARGS(*kernel, err, TFB_MEM(io->q), TFB_MEM(io->k), TFB_MEM(io->v), TFB_MEM(io->out),
+    plan->launches[0] = (tfb_launch){plan->kernels[0], 2, {blocks * t->wg, s->batch * s->heads}, {t->wg, 1}};
+    plan->steps = 1;
+    return TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(io->k), TFB_MEM(io->v), TFB_MEM(io->out),
                         TFB_VAL(n_q), TFB_VAL(n_kv), TFB_VAL(heads), TFB_VAL(group), TFB_VAL(scale), TFB_VAL(mask));
 }
 
@@ -72,12 +70,12 @@ static cJSON *tile_cache(tfb_run *run)
 {
     tfb_results *results = run->results;
     if (!results->context_extra) results->context_extra = cJSON_CreateObject();
-    cJSON *tiles = cJSON_GetObjectItem(results->context_extra, "flash_tiles");
-    if (!tiles) tiles = cJSON_AddObjectToObject(results->context_extra, "flash_tiles");
+    cJSON *tiles = cJSON_GetObjectItem(results->context_extra, "tfb_flash_tiles");
+    if (!tiles) tiles = cJSON_AddObjectToObject(results->context_extra, "tfb_flash_tiles");
     return tiles;
 }
 
-static int tile_from_cache(cJSON *tiles, const char *key, flash_tile *t)
+static int tile_from_cache(cJSON *tiles, const char *key, tfb_flash_tile *t)
 {
     cJSON *entry = cJSON_GetObjectItem(tiles, key);
     if (!cJSON_IsObject(entry)) return 0;
@@ -88,25 +86,24 @@ static int tile_from_cache(cJSON *tiles, const char *key, flash_tile *t)
 }
 
 /* Times one tile on the probe; *seconds = the median, or a huge value when the tile does not build or run. */
-static int time_tile(tfb_run *run, const tfb_attention_shape *probe, const tfb_attention_io *io, const flash_tile *t,
+static int time_tile(tfb_run *run, const tfb_attention_shape *probe, const tfb_attention_io *io, const tfb_flash_tile *t,
                      double *seconds, tfb_error *err)
 {
-    cl_kernel kernel = NULL;
-    tfb_launch launch;
+    tfb_attention_plan plan;
     tfb_stats stats;
     tfb_timing_policy brief = {.warmup = 1, .min_reps = 3, .max_reps = 3, .min_seconds = 0};
-    tfb_work work = {&launch, 1, 1};
-    int rc = prepare(run->ctx, probe, 0, io, t, &kernel, &launch, err);
+    int rc = tfb_flash_attention_plan(run->ctx, probe, 0, io, t, &plan, err);
+    tfb_work work = {plan.launches, plan.steps, 1};
     if (rc == TFB_OK) rc = tfb_work_time(run->ctx, &work, &brief, &stats, err);
-    tfb_kernel_release(&kernel);
+    tfb_attention_plan_release(&plan);
     *seconds = rc == TFB_OK ? stats.median : 1e30;
     return rc;
 }
 
 /* The fastest fitting tile on a small non-causal probe of head dim d (one tile under --quick). */
-static int search_tile(tfb_run *run, size_t d, flash_tile *best, double *best_seconds, tfb_error *err)
+static int search_tile(tfb_run *run, size_t d, tfb_flash_tile *best, double *best_seconds, tfb_error *err)
 {
-    const flash_tile *list = run->ctx->info.is_cpu ? CPU_TILES : GPU_TILES;
+    const tfb_flash_tile *list = run->ctx->info.is_cpu ? CPU_TILES : GPU_TILES;
     size_t count = run->ctx->info.is_cpu ? sizeof CPU_TILES / sizeof *CPU_TILES : sizeof GPU_TILES / sizeof *GPU_TILES;
     tfb_attention_shape probe = {1, 4, 4, PROBE_SEQ, PROBE_SEQ, d};
     tfb_attention_inputs inputs = tfb_attention_inputs_for((uint32_t)run->seed);
@@ -128,7 +125,7 @@ static int search_tile(tfb_run *run, size_t d, flash_tile *best, double *best_se
     return rc;
 }
 
-static int choose_tile(tfb_run *run, size_t d, flash_tile *tile, tfb_error *err)
+static int choose_tile(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *err)
 {
     char key[32];
     snprintf(key, sizeof key, "d%zu", d);
@@ -154,7 +151,7 @@ static void flash_teardown(void *p)
     flash_state *st = p;
     if (!st) return;
     tfb_attention_io_release(&st->io);
-    tfb_kernel_release(&st->kernel);
+    tfb_attention_plan_release(&st->plan);
     free(st);
 }
 
@@ -170,14 +167,13 @@ static int flash_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     if (rc == TFB_OK) rc = choose_tile(run, st->shape.d, &st->tile, err);
     if (rc == TFB_OK) rc = tfb_attention_io_create(run->ctx, &st->shape, &st->inputs, &st->io, err);
     if (rc != TFB_OK) return rc;
-    return prepare(run->ctx, &st->shape, st->causal, &st->io, &st->tile, &st->kernel, &st->launch, err);
+    return tfb_flash_attention_plan(run->ctx, &st->shape, st->causal, &st->io, &st->tile, &st->plan, err);
 }
 
 static int flash_execute(tfb_run *run, void *state, tfb_error *err)
 {
     flash_state *st = state;
-    tfb_work work = {&st->launch, 1, 1};
-    return tfb_work_run_once(run->ctx, &work, err);
+    return tfb_attention_plan_run(run->ctx, &st->plan, err);
 }
 
 static int flash_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
@@ -190,7 +186,7 @@ static int flash_verify(tfb_run *run, void *state, double *max_error, tfb_error 
 static int flash_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     flash_state *st = state;
-    tfb_work work = {&st->launch, 1, 1};
+    tfb_work work = {st->plan.launches, st->plan.steps, 1};
     return tfb_work_time(run->ctx, &work, &run->policy, time, err);
 }
 

@@ -89,6 +89,33 @@ float tfb_attention_scale_log2(size_t d);
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
 /* TFB_SKIP "needs X GiB (what), device has Y GiB" when `bytes` exceed the device's global memory. */
 int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what, tfb_error *err);
+/* The kernels of one attention call on given tensors, as the suites time them and the tests check them. */
+typedef struct tfb_flash_tile {
+    unsigned wg, rows, keys;  /* items per work-group, query rows per item, keys per K/V tile */
+} tfb_flash_tile;
+
+typedef struct tfb_attention_plan {
+    cl_kernel kernels[3];
+    tfb_launch launches[3];
+    size_t steps;             /* launches in order: naive 3 (Q K^T, softmax, P V), flash 1, decode 2 */
+    cl_mem scratch[2];        /* naive: the score matrix; decode: partial outputs, partial (max, sum) */
+    tfb_flash_tile tile;      /* flash */
+    size_t chunk, splits;     /* decode: keys per split, splits per sequence */
+} tfb_attention_plan;
+
+/* suites/attention.c: TFB_SKIP "needs X GiB ..." when the score matrix does not fit. */
+int tfb_naive_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                             tfb_attention_plan *plan, tfb_error *err);
+/* suites/flash.c, with a given tile (see the suite for the per-device search). */
+int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                             const tfb_flash_tile *tile, tfb_attention_plan *plan, tfb_error *err);
+/* suites/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per unit). */
+int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              size_t chunk, tfb_attention_plan *plan, tfb_error *err);
+void tfb_attention_plan_release(tfb_attention_plan *plan);
+/* Runs the plan's launches once and waits. */
+int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);
+
 /* The JSON fields every attention result carries (shape, accounting, device memory). */
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes);
 
