@@ -3,7 +3,9 @@
  * heads that share it (so GQA/MQA read each cached byte once), keeping a partial softmax state (max m, sum l,
  * unnormalized output o). decode_combine merges the chunks. Scores are in the log2 domain (q pre-scaled).
  * Layouts: q/out [batch][heads][D], k/v [batch][kv_heads][n_kv][D], partial o [batch * heads][splits][D],
- * partial m/l [batch * heads][splits][2]. Build options: D, DV (vector width along D), G, BKD (keys per block). */
+ * partial m/l [batch * heads][splits][2]. Inner loops carry `#pragma unroll` (PoCL leaves them rolled otherwise,
+ * with the accumulators in memory). Keys go 16 at a time (scores as one vector). Build options: D, DV (vector
+ * width along D), G. */
 
 #if DV == 16
 typedef float16 dvec;
@@ -45,23 +47,68 @@ static float hsum16(float16 x)
     return hsum8(x.lo + x.hi);
 }
 
-/* Scores of keys [j0, j0 + BKD) for the G heads; keys at or past `end` get -inf. */
-static void block_scores(__global const float *kh, dvec qv[G][NV], float s[G][BKD], uint j0, uint end)
+static float max16(float16 x)
 {
-    for (uint j = 0; j < BKD; j++) {
-        if (j0 + j >= end) {
-            for (uint g = 0; g < G; g++) s[g][j] = -INFINITY;
-            continue;
-        }
-        __global const float *krow = kh + (size_t)(j0 + j) * D;
-        dvec kk[NV];
-        for (uint c = 0; c < NV; c++) kk[c] = DLOAD(c, krow);
-        for (uint g = 0; g < G; g++) {
-            dvec acc = qv[g][0] * kk[0];
-            for (uint c = 1; c < NV; c++) acc = fma(qv[g][c], kk[c], acc);
-            s[g][j] = HSUM(acc);
-        }
+    float8 a = fmax(x.lo, x.hi);
+    float4 b = fmax(a.lo, a.hi);
+    float2 c = fmax(b.lo, b.hi);
+    return fmax(c.x, c.y);
+}
+
+/* 2^x for x <= 0 with ~1e-8 relative error, vectorized (a library exp2 may run lane by lane on CPUs):
+ * 2^x = 2^n 2^f with n = rint(x), |f| <= 1/2, 2^f from its Taylor series to degree 7 (terms (f ln 2)^k / k!).
+ * Inputs below -125 (masked keys are -inf) give ~2^-125, a weight that vanishes beside the maximum's 1. */
+static float16 exp2_nonpositive(float16 x)
+{
+    x = fmax(x, (float16)(-125.0f));
+    float16 n = rint(x), f = x - n;
+    float16 p = (float16)(1.5252733804059840e-5f);
+    p = fma(p, f, (float16)(1.5403530393381610e-4f));
+    p = fma(p, f, (float16)(1.3333558146428443e-3f));
+    p = fma(p, f, (float16)(9.6181291076284772e-3f));
+    p = fma(p, f, (float16)(5.5504108664821580e-2f));
+    p = fma(p, f, (float16)(2.4022650695910071e-1f));
+    p = fma(p, f, (float16)(6.9314718055994531e-1f));
+    p = fma(p, f, (float16)(1.0f));
+    return as_float16(as_int16(p) + (convert_int16(n) << 23));
+}
+
+/* Lane sums of 16 vectors as one vector (lane j = sum of x[j]), pairing neighbours level by level: cheaper than 16
+ * separate horizontal sums, and the 16 dot products before it are independent chains. */
+static float16 pair16(float16 a, float16 b)
+{
+    return (float16)(a.even + a.odd, b.even + b.odd);
+}
+
+static float16 transpose_sum16(float16 x[16])
+{
+#pragma unroll
+    for (uint step = 1; step < 16; step *= 2)
+#pragma unroll
+        for (uint j = 0; j < 16; j += 2 * step) x[j] = pair16(x[j], x[j + step]);
+    return x[0];                                   /* lane j holds the sum of x[j]: the levels keep key order */
+}
+
+/* Scores of keys [j0, j0 + 16) for query head g, one vector; keys at or past `end` get -inf (their rows are
+ * read clamped to the last key, so every load stays inside the cache). */
+static float16 block_scores(__global const float *kh, const dvec q[NV], uint j0, uint end)
+{
+    float16 acc[16];
+#pragma unroll
+    for (uint j = 0; j < 16; j++) {
+        __global const float *krow = kh + (size_t)min(j0 + j, end - 1) * D;
+        dvec sum = q[0] * DLOAD(0, krow);
+#pragma unroll
+        for (uint c = 1; c < NV; c++) sum = fma(q[c], DLOAD(c, krow), sum);
+#if DV == 16
+        acc[j] = sum;
+#else
+        acc[j] = (float16)(0.0f);
+        acc[j].s0 = HSUM(sum);
+#endif
     }
+    const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    return select(transpose_sum16(acc), (float16)(-INFINITY), lane + (int)j0 >= (int)end);
 }
 
 __kernel void decode_partial(__global const float *q, __global const float *k, __global const float *v,
@@ -86,28 +133,27 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
         m[g] = -INFINITY;
         l[g] = 0.0f;
     }
-    for (uint j0 = begin; j0 < end; j0 += BKD) {
-        float s[G][BKD];
-        block_scores(kh, qv, s, j0, end);
-        for (uint g = 0; g < G; g++) {        /* the block's first key is < end, so m_new is finite */
-            float m_new = m[g];
-            for (uint j = 0; j < BKD; j++) m_new = fmax(m_new, s[g][j]);
-            float correction = exp2(m[g] - m_new), sum = 0.0f;
-            for (uint j = 0; j < BKD; j++) {
-                s[g][j] = exp2(s[g][j] - m_new);
-                sum += s[g][j];
-            }
-            l[g] = l[g] * correction + sum;
+    for (uint j0 = begin; j0 < end; j0 += 16) {
+        float p[G][16];
+        for (uint g = 0; g < G; g++) {       /* the block's first key is < end, so m_new is finite */
+            float16 s = block_scores(kh, qv[g], j0, end);
+            float m_new = fmax(m[g], max16(s));
+            float16 e = exp2_nonpositive(s - m_new);
+            float correction = exp2_nonpositive((float16)(m[g] - m_new)).s0;
+            l[g] = l[g] * correction + hsum16(e);
             m[g] = m_new;
+#pragma unroll
             for (uint c = 0; c < NV; c++) o[g][c] *= correction;
+            vstore16(e, 0, p[g]);
         }
-        for (uint j = 0; j < BKD && j0 + j < end; j++) {
-            __global const float *vrow = vh + (size_t)(j0 + j) * D;
-            for (uint c = 0; c < NV; c++) {
-                dvec vv = DLOAD(c, vrow);
-                for (uint g = 0; g < G; g++) o[g][c] = fma((dvec)(s[g][j]), vv, o[g][c]);
+        /* Head by head: NV independent accumulators; the block's 16 V rows stay in the L1 cache across heads. */
+        for (uint g = 0; g < G; g++)
+#pragma unroll
+            for (uint j = 0; j < 16; j++) {
+                __global const float *vrow = vh + (size_t)min(j0 + j, end - 1) * D;
+#pragma unroll
+                for (uint c = 0; c < NV; c++) o[g][c] = fma((dvec)(p[g][j]), DLOAD(c, vrow), o[g][c]);
             }
-        }
     }
     for (uint g = 0; g < G; g++) {
         size_t slot = ((size_t)kv_slice * G + g) * splits + split;

@@ -3,6 +3,7 @@
  * A work-group of WG items owns WG * R consecutive query rows of one head; each item keeps R rows (their scaled
  * queries, running max m, running sum l and output accumulator o) so every K/V tile load serves WG * R rows.
  * Scores are computed in the log2 domain (q pre-multiplied by log2(e) / sqrt(D)) so the softmax uses exp2.
+ * Inner loops carry `#pragma unroll`: PoCL leaves them rolled otherwise, and the accumulators then live in memory.
  * Build options: D (head dim), DV (vector width along D: 1, 4, 8, 16; divides D), BK (keys per tile, a
  * multiple of 16), R (rows per item), WG (items per group). */
 
@@ -116,11 +117,15 @@ void flash_attention(__global const float *q, __global const float *k, __global 
         barrier(CLK_LOCAL_MEM_FENCE);
 
         float16 s[R][KV];
+#pragma unroll
         for (uint r = 0; r < R; r++)
+#pragma unroll
             for (uint b = 0; b < KV; b++) s[r][b] = (float16)(0.0f);
         for (uint c = 0; c < D; c++)
+#pragma unroll
             for (uint b = 0; b < KV; b++) {
                 float16 kk = vload16(b, kt + c * BK);
+#pragma unroll
                 for (uint r = 0; r < R; r++) s[r][b] = fma((float16)(qs[r][c]), kk, s[r][b]);
             }
 
@@ -131,6 +136,7 @@ void flash_attention(__global const float *q, __global const float *k, __global 
         for (uint r = 0; r < R; r++) {
             int limit = causal ? (int)min(first + r + offset, n_kv - 1) : (int)n_kv - 1;
             float tile_max = -INFINITY;
+#pragma unroll
             for (uint b = 0; b < KV; b++) {
                 if (needs_mask) s[r][b] = select(s[r][b], (float16)(-INFINITY), lane + (int)(j0 + b * KW) > limit);
                 tile_max = fmax(tile_max, max16(s[r][b]));
@@ -138,6 +144,7 @@ void flash_attention(__global const float *q, __global const float *k, __global 
             float m_new = fmax(m[r], tile_max);
             float correction = exp2(m[r] - m_new);
             float tile_sum = 0.0f;
+#pragma unroll
             for (uint b = 0; b < KV; b++) {
                 float16 e = exp2_nonpositive(s[r][b] - m_new);
                 tile_sum += sum16(e);
@@ -145,16 +152,20 @@ void flash_attention(__global const float *q, __global const float *k, __global 
             }
             l[r] = l[r] * correction + tile_sum;
             m[r] = m_new;
+#pragma unroll
             for (uint c = 0; c < NV; c++) o[r][c] *= correction;
         }
 
         for (uint c = 0; c < NV; c++) {
             dvec acc[R];
+#pragma unroll
             for (uint r = 0; r < R; r++) acc[r] = o[r][c];
             for (uint j = 0; j < BK; j++) {
                 dvec vv = DLOAD(c, vt + j * D);
+#pragma unroll
                 for (uint r = 0; r < R; r++) acc[r] = fma((dvec)(p[r][j]), vv, acc[r]);
             }
+#pragma unroll
             for (uint r = 0; r < R; r++) o[r][c] = acc[r];
         }
     }

@@ -8,7 +8,7 @@
 #include <string.h>
 #include "tfbench/attention.h"
 
-#define BLOCK_KEYS 16         /* keys scored together before a softmax update (kernel BKD) */
+#define BLOCK_KEYS 16         /* keys scored together before a softmax update (kernels/decode.cl) */
 #define MIN_CHUNK 256         /* keys per split: keeps the partial results small beside the cache */
 #define MAX_SETS 256
 #define GROUP 4               /* work-group size of both kernels */
@@ -122,8 +122,8 @@ int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, co
         rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &plan->scratch[1], err);
     if (rc != TFB_OK) return rc;
     char options[96];
-    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu -DBKD=%d", s->d, tfb_attention_vector_width(s->d),
-             s->heads / s->kv_heads, BLOCK_KEYS);
+    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu", s->d, tfb_attention_vector_width(s->d),
+             s->heads / s->kv_heads);
     if (tfb_kernel_create(ctx, "decode.cl", options, "decode_partial", &plan->kernels[0], err) != TFB_OK ||
         tfb_kernel_create(ctx, "decode.cl", options, "decode_combine", &plan->kernels[1], err) != TFB_OK)
         return TFB_ERROR;

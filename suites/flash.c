@@ -7,9 +7,11 @@
 #include <string.h>
 #include "tfbench/attention.h"
 
-/* CPU (PoCL): few items, many rows each, so a tile load feeds 32-64 rows from cache. GPU: many items, one or two
- * rows each, tiles that fit the small local memory. The first of each list is the unsearched (--quick) choice. */
-static const tfb_flash_tile CPU_TILES[] = {{4, 8, 32}, {8, 8, 32}, {4, 16, 32}, {8, 4, 64}, {4, 8, 64}};
+/* CPU (PoCL): blocks of 64-256 query rows per work-group, so each K/V tile (whose transposition into local memory
+ * is the costly part) feeds many rows from cache; R x BK/16 score accumulators must fit the 32 vector registers.
+ * GPU: many items, one or two rows each, tiles that fit the small local memory. The first of each list is the
+ * unsearched (--quick) choice. */
+static const tfb_flash_tile CPU_TILES[] = {{16, 8, 32}, {8, 16, 16}, {8, 8, 32}, {32, 8, 32}, {4, 16, 16}, {4, 8, 32}};
 static const tfb_flash_tile GPU_TILES[] = {{64, 1, 32}, {128, 1, 32}, {64, 2, 16}, {32, 2, 32}};
 static const size_t PROBE_SEQ = 768;
 

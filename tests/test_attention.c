@@ -38,7 +38,7 @@ static int close_device(void **state)
 
 enum { NAIVE, FLASH, DECODE };
 static const char *const IMPL_NAMES[] = {"naive", "flash", "decode"};
-static const tfb_flash_tile DEFAULT_TILE = {4, 8, 32};
+static const tfb_flash_tile DEFAULT_TILE = {16, 8, 32};
 
 /* Builds the plan of `impl` for the tensors in io (chunk: decode keys per split, 0 = automatic). */
 static void plan_for(fixture *f, int impl, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
@@ -100,7 +100,7 @@ static void flash_matches_reference(void **state)
  * pick, on lengths that leave partial query blocks and partial key tiles. */
 static void flash_tiles_and_head_dims(void **state)
 {
-    const tfb_flash_tile tiles[] = {{8, 8, 32}, {4, 16, 32}, {8, 4, 64}, {4, 8, 64}};
+    const tfb_flash_tile tiles[] = {{8, 16, 16}, {4, 8, 32}, {32, 8, 32}, {8, 4, 64}};
     const size_t dims[] = {128, 24, 20};
     for (size_t t = 0; t < sizeof tiles / sizeof *tiles; t++)
         for (int causal = 0; causal <= 1; causal++) {
