@@ -173,34 +173,54 @@ int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what,
                     (double)ctx->info.global_mem_bytes / gib);
 }
 
-static const size_t DEFAULT_SEQS[] = {512, 2048, 8192}, QUICK_SEQS[] = {128, 257};
+static const size_t DEFAULT_SEQS[] = {512, 2048}, QUICK_SEQS[] = {128, 257};
 static const size_t HEAD_DIMS[] = {64, 128}, QUICK_HEAD_DIMS[] = {64};
+#define PREFILL_HEADS 4
+#define LONG_SEQ_MAX 32768
+
+/* The shortest multiple of 1024 whose naive score matrices (heads x n^2 floats) exceed the device's allocation
+ * limit: the default run's long case, where naive must skip and flash goes on. 0 when even LONG_SEQ_MAX fits. */
+static size_t long_seq(const tfb_context *ctx, size_t heads)
+{
+    for (size_t n = 4096; n <= LONG_SEQ_MAX; n += 1024)
+        if ((double)heads * (double)n * (double)n * sizeof(float) > (double)ctx->info.max_alloc_bytes) return n;
+    return 0;
+}
+
+static size_t add_case(tfb_case *out, size_t n, size_t max, const char *suite, const tfb_attention_shape *s,
+                       int causal)
+{
+    if (n < max) tfb_attention_case_init(&out[n], suite, s, causal);
+    return n + 1;
+}
 
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max)
 {
     const tfb_options *opt = run->opt;
-    const size_t one = 1, heads = opt->quick ? 4 : 8;
+    const size_t one = 1, heads = PREFILL_HEADS;
     const size_t *seqs = opt->seq_count ? opt->seqs : opt->quick ? QUICK_SEQS : DEFAULT_SEQS;
-    size_t seq_count = opt->seq_count ? opt->seq_count : opt->quick ? 2 : 3;
+    size_t seq_count = opt->seq_count ? opt->seq_count : 2;
     const size_t *dims = opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS;
     size_t dim_count = opt->quick ? 1 : 2;
     const size_t *batches = opt->batch_count ? opt->batches : &one;
     const size_t *kv = opt->kv_head_count ? opt->kv_heads : &heads;
     size_t kv_count = opt->kv_head_count ? opt->kv_head_count : 1, n = 0;
     for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)
-        for (size_t h = 0; h < kv_count; h++)
+        for (size_t h = 0; h < kv_count; h++) {
+            if (heads % kv[h]) continue;
             for (size_t di = 0; di < dim_count; di++)
                 for (int causal = 0; causal <= 1; causal++)
                     for (size_t si = 0; si < seq_count; si++) {
-                        /* The default long sequence is a causal d=64 case only: it is there to show naive
-                         * running out of memory while flash goes on, at a cost the default run can afford. */
-                        if (!opt->seq_count && !opt->quick && seqs[si] > 2048 && (!causal || dims[di] != 64))
-                            continue;
-                        if (heads % kv[h] && opt->kv_head_count) continue;
                         tfb_attention_shape s = {batches[b], heads, kv[h], seqs[si], seqs[si], dims[di]};
-                        if (n < max) tfb_attention_case_init(&out[n], suite, &s, causal);
-                        n++;
+                        n = add_case(out, n, max, suite, &s, causal);
                     }
+        }
+    /* One causal d=64 case past the naive memory limit, only in the default (not --quick, not --seq) sweep. */
+    size_t n_long = opt->seq_count || opt->quick ? 0 : long_seq(run->ctx, heads * batches[0]);
+    if (n_long) {
+        tfb_attention_shape s = {batches[0], heads, heads, n_long, n_long, 64};
+        n = add_case(out, n, max, suite, &s, 1);
+    }
     return n;
 }
 
@@ -216,4 +236,15 @@ int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb
 {
     tfb_work work = {plan->launches, plan->steps, 1};
     return tfb_work_run_once(ctx, &work, err);
+}
+
+tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s)
+{
+    tfb_timing_policy policy = run->policy;
+    if (first_run_s > 0.2) {
+        policy.warmup = 1;
+        policy.min_reps = policy.max_reps = 3;
+        policy.min_seconds = 0.0;
+    }
+    return policy;
 }

@@ -2,7 +2,8 @@
  * S = Q K^T (scaled), a row softmax over S (max-subtracted), then O = S V. Layouts: q/out [batch][heads][n_q][D],
  * k/v [batch][heads / group][n_kv][D], s [batch * heads][n_q][n_kv]. Scores are stored in the log2 domain
  * (scale_log2 = log2(e) / sqrt(D)) so the softmax uses exp2. Under the causal mask (query i sees keys
- * j <= i + n_kv - n_q) the masked cells are never written or read. Build options: D, DV (vector width along D). */
+ * j <= i + n_kv - n_q) the masked cells are never written or read. The loops along D are unrolled (PoCL would keep
+ * the accumulators in memory otherwise). Build options: D, DV (vector width along D). */
 
 #if DV == 16
 typedef float16 dvec;
@@ -59,6 +60,7 @@ __kernel void scores(__global const float *q, __global const float *k, __global 
     __global const float *qrow = q + ((size_t)bh * n_q + i) * D;
     __global const float *krow = k + ((size_t)kv_head * n_kv + j) * D;
     dvec acc = DLOAD(0, qrow) * DLOAD(0, krow);
+#pragma unroll
     for (uint c = 1; c < NV; c++) acc = fma(DLOAD(c, qrow), DLOAD(c, krow), acc);
     s[((size_t)bh * n_q + i) * n_kv + j] = HSUM(acc) * scale_log2;
 }
@@ -96,6 +98,7 @@ __kernel void weighted_values(__global const float *s, __global const float *v, 
     const uint visible = visible_keys(i, n_q, n_kv, causal);
     for (uint j = 0; j < visible; j++) {
         dvec p = (dvec)(row[j]);
+#pragma unroll
         for (uint c = 0; c < NV; c++) o[c] = fma(p, DLOAD(c, vh + (size_t)j * D), o[c]);
     }
     __global float *orow = out + ((size_t)bh * n_q + i) * D;

@@ -12,6 +12,7 @@ typedef struct naive_state {
     tfb_attention_inputs inputs;
     tfb_attention_io io;
     tfb_attention_plan plan;
+    double first_run_s;       /* wall time of the verified run: long cases get fewer repetitions */
 } naive_state;
 
 static size_t naive_cases(const tfb_run *run, tfb_case *out, size_t max)
@@ -119,7 +120,10 @@ static int naive_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
 static int naive_execute(tfb_run *run, void *state, tfb_error *err)
 {
     naive_state *st = state;
-    return tfb_attention_plan_run(run->ctx, &st->plan, err);
+    double start = tfb_now_seconds();
+    int rc = tfb_attention_plan_run(run->ctx, &st->plan, err);
+    st->first_run_s = tfb_now_seconds() - start;
+    return rc;
 }
 
 static int naive_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
@@ -133,7 +137,8 @@ static int naive_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *
 {
     naive_state *st = state;
     tfb_work work = {st->plan.launches, st->plan.steps, 1};
-    return tfb_work_time(run->ctx, &work, &run->policy, time, err);
+    tfb_timing_policy policy = tfb_attention_policy(run, st->first_run_s);
+    return tfb_work_time(run->ctx, &work, &policy, time, err);
 }
 
 static void naive_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)

@@ -83,10 +83,14 @@ tfb_attention_shape tfb_attention_case_shape(const tfb_case *c);
 unsigned tfb_attention_vector_width(size_t d);
 /* log2(e) / sqrt(d): the kernels compute scores in the log2 domain and use exp2. */
 float tfb_attention_scale_log2(size_t d);
-/* The prefill cases of naive and flash (the same list, so their points line up): --batch, --kv-heads, --seq or
- * the defaults (n 512, 2048 for d 64 and 128, causal off and on, 8 heads; one causal d=64 n=8192 case that the
- * naive matrix cannot fit on small devices). Returns the count (may exceed max). */
+/* The prefill cases of naive and flash (the same list, so their points line up), 4 heads: --batch, --kv-heads,
+ * --seq or the defaults (n 512, 2048 for d 64 and 128, causal off and on) plus, in the default sweep, one causal
+ * d=64 case at the shortest length whose naive score matrices exceed the device's allocation limit. Returns the
+ * count (may exceed max). */
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
+/* The timing policy for a case whose verified run took `first_run_s`: the run's policy, or for runs over 0.2 s
+ * one warm-up and 3 repetitions (still a median and a spread), so long sequences fit the default run's time. */
+tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s);
 /* TFB_SKIP "needs X GiB (what), device has Y GiB" when `bytes` exceed the device's global memory. */
 int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what, tfb_error *err);
 /* The kernels of one attention call on given tensors, as the suites time them and the tests check them. */
