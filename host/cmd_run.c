@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "tfbench/native.h"
 #include "tfbench/tfbench.h"
 
 #define EXIT_FAILED 1
@@ -111,6 +112,10 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
         int failed = tfb_suite_run(&run, suites[i], &err);
         if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
         failures += failed < 0 ? 1 : failed;
+    }
+    if (opt->native_path && tfb_results_load_native(&results, opt->native_path, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        failures++;
     }
     tfb_results_apply_roofline(&results);
     if (opt->verbose >= 0 || !opt->json_path) {

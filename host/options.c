@@ -62,6 +62,24 @@ int tfb_parse_size_list(const char *text, size_t *out, size_t max, size_t *count
     }
 }
 
+int tfb_parse_shape(const char *text, size_t *m, size_t *n, size_t *k, tfb_error *err)
+{
+    size_t *dims[] = {m, n, k};
+    const char *p = text;
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        errno = 0;
+        unsigned long long value = strtoull(p, &end, 10);
+        char expected = i < 2 ? 'x' : '\0';
+        if (!isdigit((unsigned char)*p) || errno || value == 0 || value > (1ull << 31) || *end != expected)
+            return tfb_fail(err, "--shape \"%s\": expected MxNxK with three positive integers (e.g. 1x4096x4096)",
+                            text);
+        *dims[i] = (size_t)value;
+        p = end + 1;
+    }
+    return TFB_OK;
+}
+
 static int parse_u64(const char *flag, const char *text, uint64_t *out, tfb_error *err)
 {
     char *end;
@@ -156,5 +174,7 @@ int tfb_options_parse(int argc, char **argv, tfb_options *opt, tfb_error *err)
         if (listed) continue;
         if (parse_u64("--seed", value, &opt->seed, err) != TFB_OK) return TFB_ERROR;
     }
+    size_t m, n, k;
+    if (opt->shape && tfb_parse_shape(opt->shape, &m, &n, &k, err) != TFB_OK) return TFB_ERROR;
     return TFB_OK;
 }

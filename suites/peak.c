@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tfbench/fill.h"
 #include "tfbench/suite.h"
 #include "tfbench/verify.h"
 
@@ -18,8 +19,9 @@ typedef struct peak_state {
     unsigned vec;
     size_t items, group;
     cl_uint iterations;
-    cl_mem out;
+    cl_mem out, start;
     cl_kernel kernel;
+    uint32_t seed;
     size_t element_bytes;
 } peak_state;
 
@@ -52,15 +54,10 @@ static double peak_flops(const tfb_case *c)
     return 0.0;
 }
 
-static double start_value(unsigned g, unsigned c, unsigned l, unsigned vec)
+/* The starting value of chain c, lane l of work-item g, as the kernel sees it (fp32, then converted to its type). */
+static double start_value(const peak_state *s, size_t g, unsigned c, unsigned l)
 {
-    uint32_t x = (g * CHAINS + c) * vec + l;
-    x = (x ^ 61u) ^ (x >> 16);
-    x *= 9u;
-    x ^= x >> 4;
-    x *= 0x27d4eb2du;
-    x ^= x >> 15;
-    return 0.5 + (double)(float)((float)(x >> 8) * (1.0f / 16777216.0f));
+    return tfb_hash_uniform(s->seed, (g * CHAINS + c) * s->vec + l, 0.5f, 1.5f);
 }
 
 static void peak_teardown(void *p)
@@ -68,6 +65,7 @@ static void peak_teardown(void *p)
     peak_state *s = p;
     if (!s) return;
     tfb_buffer_release(&s->out);
+    tfb_buffer_release(&s->start);
     tfb_kernel_release(&s->kernel);
     free(s);
 }
@@ -101,14 +99,14 @@ static int set_args(peak_state *s, cl_uint iterations, tfb_error *err)
     s->iterations = iterations;
     if (s->precision == PEAK_FP64) {
         double mul = MUL, add = ADD;
-        return TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->out), TFB_VAL(mul), TFB_VAL(add), TFB_VAL(iterations));
+        return TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->out), TFB_MEM(s->start), TFB_VAL(mul), TFB_VAL(add), TFB_VAL(iterations));
     }
     if (s->precision == PEAK_FP16) {
         cl_half mul = 0x3bfe, add = 0x1400;  /* 1 - 2^-10 and 2^-10 as IEEE half bit patterns */
-        return TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->out), TFB_VAL(mul), TFB_VAL(add), TFB_VAL(iterations));
+        return TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->out), TFB_MEM(s->start), TFB_VAL(mul), TFB_VAL(add), TFB_VAL(iterations));
     }
     float mul = (float)MUL, add = (float)ADD;
-    return TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->out), TFB_VAL(mul), TFB_VAL(add), TFB_VAL(iterations));
+    return TFB_SET_ARGS(s->kernel, err, TFB_MEM(s->out), TFB_MEM(s->start), TFB_VAL(mul), TFB_VAL(add), TFB_VAL(iterations));
 }
 
 static int peak_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
@@ -120,7 +118,11 @@ static int peak_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *
     s->element_bytes = s->precision == PEAK_FP64 ? 8 : s->precision == PEAK_FP16 ? 2 : 4;
     choose_shape(&run->ctx->info, s);
     char options[128];
-    int rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, s->items * s->vec * s->element_bytes, NULL, &s->out, err);
+    s->seed = (uint32_t)run->seed;
+    size_t values = s->items * s->vec;
+    int rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, values * s->element_bytes, NULL, &s->out, err);
+    if (rc == TFB_OK) rc = tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, values * CHAINS * sizeof(float), NULL, &s->start, err);
+    if (rc == TFB_OK) rc = tfb_device_fill_uniform(run->ctx, s->start, values * CHAINS, s->seed, 0.5f, 1.5f, err);
     if (rc != TFB_OK) return rc;
     if (tfb_kernel_create(run->ctx, "peak.cl", build_options(s, options, sizeof options), "fma_chains", &s->kernel,
                           err) != TFB_OK)
@@ -170,7 +172,7 @@ static void reference_sums(const peak_state *s, double *want)
         for (unsigned l = 0; l < s->vec; l++) {
             double sum = 0.0;
             for (unsigned c = 0; c < CHAINS; c++) {
-                double x = start_value((unsigned)g, c, l, s->vec);
+                double x = start_value(s, g, c, l);
                 for (unsigned i = 0; i < VERIFY_ITERATIONS; i++) x = x * MUL + ADD;
                 sum += x;
             }

@@ -5,6 +5,8 @@
 
 extern const tfb_suite tfb_suite_stream;
 extern const tfb_suite tfb_suite_peak;
+extern const tfb_suite tfb_suite_gemv;
+extern const tfb_suite tfb_suite_gemm;
 extern const tfb_suite tfb_suite_attention;
 extern const tfb_suite tfb_suite_flash;
 extern const tfb_suite tfb_suite_decode;
@@ -12,6 +14,8 @@ extern const tfb_suite tfb_suite_decode;
 static const tfb_suite *const SUITES[] = {
     &tfb_suite_stream,
     &tfb_suite_peak,
+    &tfb_suite_gemv,
+    &tfb_suite_gemm,
     &tfb_suite_attention,
     &tfb_suite_flash,
     &tfb_suite_decode,

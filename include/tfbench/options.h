@@ -33,5 +33,7 @@ int tfb_options_parse(int argc, char **argv, tfb_options *opt, tfb_error *err);
 /* "1,2,4" -> {1,2,4}; every element must be a positive integer. */
 int tfb_parse_size_list(const char *text, size_t *out, size_t max, size_t *count, tfb_error *err);
 void tfb_options_usage(FILE *out);
+/* "MxNxK" (e.g. "1x4096x4096"): three positive integers; anything else is an error naming the text. */
+int tfb_parse_shape(const char *text, size_t *m, size_t *n, size_t *k, tfb_error *err);
 
 #endif

@@ -1,0 +1,341 @@
+/* Weight sets, packing, our kernels and CLBlast on the same buffers, and the float64 reference check. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <clblast_c.h>
+#include "gemm_core.h"
+#include "tfbench/fill.h"
+#include "tfbench/verify.h"
+
+/* Activations in [0.5, 1.5), weights in [-1.5, -0.5): never zero, and every product has the same sign, so the
+ * reference's magnitude is the sum of |terms| the tolerance is relative to. */
+static const float A_LO = 0.5f, A_HI = 1.5f, W_LO = -1.5f, W_HI = -0.5f;
+
+struct gemm_state {
+    tfb_context *ctx;
+    gemm_config cfg;
+    cl_mem weights[GEMM_MAX_SETS];  /* packed panels (tfbench) or row-major [N x K] (CLBlast) */
+    cl_mem a, c;
+    cl_kernel kernels[GEMM_MAX_SETS];
+    tfb_launch launches[GEMM_MAX_SETS];
+    double pack_seconds;            /* device time to pack one matrix */
+    size_t next_set;                /* CLBlast: the set its next call uses */
+};
+
+static uint32_t weight_seed(const gemm_config *cfg, size_t set)
+{
+    return cfg->seed + 100u + (uint32_t)set;
+}
+
+static size_t panels(const gemm_config *cfg)
+{
+    return (cfg->n + cfg->params.tn - 1) / cfg->params.tn;
+}
+
+size_t gemm_weight_bytes(const gemm_config *cfg)
+{
+    size_t element = cfg->half ? 2 : 4;
+    if (cfg->impl == GEMM_IMPL_CLBLAST) return cfg->n * cfg->k * element;
+    return panels(cfg) * cfg->params.tn * cfg->k * element;  /* the last panel is zero-padded */
+}
+
+size_t gemm_working_set_bytes(const gemm_state *s)
+{
+    return s->cfg.sets * gemm_weight_bytes(&s->cfg) + (s->cfg.m * s->cfg.k + s->cfg.m * s->cfg.n) * sizeof(float);
+}
+
+double gemm_pack_seconds(const gemm_state *s)
+{
+    return s->pack_seconds;
+}
+
+/* Derivation: a length-k fp32 dot product computed as a few FMA chains plus a final sum commits at most k
+ * roundings, each <= u = 2^-24 times the running magnitude, which never exceeds S = sum |a_i w_i| (all our terms
+ * have one sign). Roundings of random data behave like independent zero-mean errors, so their sum grows like
+ * sqrt(k) u S; tfb_dot_tolerance_f32 allows (8 sqrt(k) + 4) u, a >= 8 sigma margin. The inputs themselves are exact
+ * (fp16 weights are rounded on the host exactly as the device stores them), so nothing else adds error. */
+double gemm_tolerance(size_t k)
+{
+    return tfb_dot_tolerance_f32(k);
+}
+
+float gemm_round_to_half(float x)
+{
+    if (x == 0.0f || !isfinite(x)) return x;
+    int exponent;
+    frexp((double)x, &exponent);  /* |x| in [2^(exponent - 1), 2^exponent) */
+    int quantum = exponent - 11 < -24 ? -24 : exponent - 11;  /* 11 significant bits; subnormals step 2^-24 */
+    double rounded = ldexp(nearbyint(ldexp((double)x, -quantum)), quantum);  /* ties to even */
+    return fabs(rounded) > 65504.0 ? (float)copysign(INFINITY, x) : (float)rounded;
+}
+
+static void build_options(const gemm_config *cfg, char *buf, size_t size)
+{
+    const gemm_params *p = &cfg->params;
+    int used = snprintf(buf, size, "-DTN=%u%s", p->tn, cfg->half ? " -DWEIGHT_HALF" : "");
+    if (cfg->kind == GEMM_KIND_GEMV) snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u", p->wg, p->streams);
+    else snprintf(buf + used, size - used, " -DTM=%u -DMB=%u", p->tm, p->mb);
+}
+
+int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
+{
+    if (cfg->impl != GEMM_IMPL_TFBENCH) return 1;
+    if (p->tn == 0 || p->tn % 16 || p->tn > 64) return 0;
+    if (cfg->kind == GEMM_KIND_GEMV) return p->wg >= 1 && p->wg <= 256 && p->streams >= 1 && p->streams <= 16;
+    return p->tm >= 1 && p->tm <= 16 && p->mb >= p->tm && p->mb % p->tm == 0;
+}
+
+/* Packs the row-major matrix in `rows` into `packed` and returns the device time of the packing kernel. */
+static int pack_matrix(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl_mem packed, double *seconds,
+                       tfb_error *err)
+{
+    char options[128];
+    build_options(cfg, options, sizeof options);
+    cl_kernel kernel;
+    if (tfb_kernel_create(ctx, "gemm.cl", options, "pack_weights", &kernel, err) != TFB_OK) return TFB_ERROR;
+    cl_uint n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
+    /* Small explicit groups: each work-item holds a TN x 16 tile in private memory, which PoCL allocates per item
+     * of a group (a driver-chosen group of thousands would overflow its stack). */
+    size_t k_blocks = ((cfg->k + 15) / 16 + 3) / 4 * 4;
+    tfb_launch launch = {kernel, 2, {panels(cfg), k_blocks}, {1, 4}};
+    tfb_work work = {&launch, 1, 1};
+    tfb_timing_policy once = {.warmup = 0, .min_reps = 1, .max_reps = 1, .min_seconds = 0};
+    tfb_stats time;
+    int rc = TFB_SET_ARGS(kernel, err, TFB_MEM(rows), TFB_MEM(packed), TFB_VAL(n), TFB_VAL(k));
+    if (rc == TFB_OK) rc = tfb_work_time(ctx, &work, &once, &time, err);
+    if (rc == TFB_OK) *seconds = time.median;
+    tfb_kernel_release(&kernel);
+    return rc;
+}
+
+/* Every weight set: random row-major matrices (CLBlast uses them as they are; we pack each once, untimed). */
+static int create_weights(gemm_state *s, tfb_error *err)
+{
+    const gemm_config *cfg = &s->cfg;
+    size_t count = cfg->n * cfg->k;
+    if (cfg->impl == GEMM_IMPL_CLBLAST) {
+        for (size_t set = 0; set < cfg->sets; set++) {
+            int rc = tfb_buffer_create(s->ctx, CL_MEM_READ_WRITE, count * sizeof(float), NULL, &s->weights[set], err);
+            if (rc != TFB_OK) return rc;
+            rc = tfb_device_fill_uniform(s->ctx, s->weights[set], count, weight_seed(cfg, set), W_LO, W_HI, err);
+            if (rc != TFB_OK) return rc;
+        }
+        return TFB_OK;
+    }
+    cl_mem rows = NULL;
+    int rc = tfb_buffer_create(s->ctx, CL_MEM_READ_WRITE, count * sizeof(float), NULL, &rows, err);
+    double total = 0.0;
+    for (size_t set = 0; rc == TFB_OK && set < cfg->sets; set++) {
+        double seconds = 0.0;
+        rc = tfb_buffer_create(s->ctx, CL_MEM_READ_ONLY, gemm_weight_bytes(cfg), NULL, &s->weights[set], err);
+        if (rc == TFB_OK) rc = tfb_device_fill_uniform(s->ctx, rows, count, weight_seed(cfg, set), W_LO, W_HI, err);
+        if (rc == TFB_OK) rc = pack_matrix(s->ctx, cfg, rows, s->weights[set], &seconds, err);
+        total += seconds;
+    }
+    s->pack_seconds = cfg->sets ? total / (double)cfg->sets : 0.0;
+    tfb_buffer_release(&rows);
+    return rc;
+}
+
+/* One kernel object per weight set: tfb_work replays fixed launches, so each binds its own weights. */
+static int create_launch(gemm_state *s, size_t set, tfb_error *err)
+{
+    const gemm_config *cfg = &s->cfg;
+    const gemm_params *p = &cfg->params;
+    char options[128];
+    build_options(cfg, options, sizeof options);
+    const char *name = cfg->kind == GEMM_KIND_GEMV ? "gemv_packed" : "gemm_packed";
+    cl_kernel *kernel = &s->kernels[set];
+    if (tfb_kernel_create(s->ctx, "gemm.cl", options, name, kernel, err) != TFB_OK) return TFB_ERROR;
+    cl_uint m = (cl_uint)cfg->m, n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
+    if (cfg->kind == GEMM_KIND_GEMV) {
+        s->launches[set] = (tfb_launch){*kernel, 1, {panels(cfg) * p->wg}, {p->wg}};
+        return TFB_SET_ARGS(*kernel, err, TFB_MEM(s->a), TFB_MEM(s->weights[set]), TFB_MEM(s->c), TFB_VAL(n),
+                            TFB_VAL(k));
+    }
+    s->launches[set] = (tfb_launch){*kernel, 2, {panels(cfg), (cfg->m + p->mb - 1) / p->mb}, {0}};
+    return TFB_SET_ARGS(*kernel, err, TFB_MEM(s->a), TFB_MEM(s->weights[set]), TFB_MEM(s->c), TFB_VAL(m), TFB_VAL(n),
+                        TFB_VAL(k));
+}
+
+/* NaN everywhere, except for CLBlast: it computes beta * C even when beta is 0 (0 * NaN = NaN), so its output
+ * gets a huge finite sentinel instead, which 0 * sentinel clears and an unwritten element keeps (and fails). */
+static int poison_output(gemm_state *s, tfb_error *err)
+{
+    size_t bytes = s->cfg.m * s->cfg.n * sizeof(float);
+    if (s->cfg.impl == GEMM_IMPL_TFBENCH) return tfb_device_poison(s->ctx, s->c, bytes, err);
+    const float sentinel = 1e30f;
+    TFB_CL_CHECK(err, "clEnqueueFillBuffer",
+                 clEnqueueFillBuffer(s->ctx->queue, s->c, &sentinel, sizeof sentinel, 0, bytes, 0, NULL, NULL));
+    return TFB_OK;
+}
+
+int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb_error *err)
+{
+    *out = NULL;
+    if (cfg->sets < 1 || cfg->sets > GEMM_MAX_SETS || !gemm_params_valid(cfg, &cfg->params))
+        return tfb_fail(err, "gemm: invalid configuration (sets %zu, tn %u, tm %u, mb %u, wg %u, streams %u)",
+                        cfg->sets, cfg->params.tn, cfg->params.tm, cfg->params.mb, cfg->params.wg,
+                        cfg->params.streams);
+    if (cfg->impl == GEMM_IMPL_CLBLAST && cfg->half) return tfb_skip(err, "CLBlast runs fp32 weights only here");
+    gemm_state *s = calloc(1, sizeof *s);
+    if (!s) return tfb_fail(err, "out of memory");
+    *out = s;
+    s->ctx = ctx;
+    s->cfg = *cfg;
+    uint64_t total = (uint64_t)cfg->sets * gemm_weight_bytes(cfg) + (cfg->m * cfg->k + cfg->m * cfg->n) * 4ull;
+    if (total > ctx->info.global_mem_bytes * 3 / 4)
+        return tfb_skip(err, "needs %.1f GiB, device allows %.1f GiB", total / 1073741824.0,
+                        ctx->info.global_mem_bytes * 0.75 / 1073741824.0);
+    int rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, cfg->m * cfg->k * sizeof(float), NULL, &s->a, err);
+    if (rc == TFB_OK) rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, cfg->m * cfg->n * sizeof(float), NULL, &s->c, err);
+    if (rc == TFB_OK) rc = tfb_device_fill_uniform(ctx, s->a, cfg->m * cfg->k, cfg->seed + 1u, A_LO, A_HI, err);
+    if (rc == TFB_OK) rc = poison_output(s, err);
+    if (rc == TFB_OK) rc = create_weights(s, err);
+    for (size_t set = 0; rc == TFB_OK && cfg->impl == GEMM_IMPL_TFBENCH && set < cfg->sets; set++)
+        rc = create_launch(s, set, err);
+    return rc;
+}
+
+void gemm_release(gemm_state *s)
+{
+    if (!s) return;
+    for (size_t set = 0; set < GEMM_MAX_SETS; set++) {
+        tfb_kernel_release(&s->kernels[set]);
+        tfb_buffer_release(&s->weights[set]);
+    }
+    tfb_buffer_release(&s->a);
+    tfb_buffer_release(&s->c);
+    free(s);
+}
+
+static int clblast_fail(tfb_error *err, const char *call, CLBlastStatusCode status)
+{
+    if (status < 0 && status > -100) return tfb_cl_fail(err, call, (cl_int)status);
+    return tfb_fail(err, "%s failed: CLBlast status %d", call, (int)status);
+}
+
+/* One CLBlast call on the next weight set (no wait: the caller finishes the queue). */
+static int clblast_call(void *user, tfb_error *err)
+{
+    gemm_state *s = user;
+    const gemm_config *cfg = &s->cfg;
+    cl_mem w = s->weights[s->next_set];
+    s->next_set = (s->next_set + 1) % cfg->sets;
+    cl_event event = NULL;
+    CLBlastStatusCode status;
+    if (cfg->kind == GEMM_KIND_GEMV)
+        status = CLBlastSgemv(CLBlastLayoutRowMajor, CLBlastTransposeNo, cfg->n, cfg->k, 1.0f, w, 0, cfg->k, s->a, 0,
+                              1, 0.0f, s->c, 0, 1, &s->ctx->queue, &event);
+    else
+        status = CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeYes, cfg->m, cfg->n, cfg->k,
+                              1.0f, s->a, 0, cfg->k, w, 0, cfg->k, 0.0f, s->c, 0, cfg->n, &s->ctx->queue, &event);
+    if (event) clReleaseEvent(event);
+    if (status != CLBlastSuccess)
+        return clblast_fail(err, cfg->kind == GEMM_KIND_GEMV ? "CLBlastSgemv" : "CLBlastSgemm", status);
+    return TFB_OK;
+}
+
+int gemm_run_all_sets(gemm_state *s, tfb_error *err)
+{
+    if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
+        tfb_work work = {s->launches, 1, s->cfg.sets};
+        return tfb_work_run_once(s->ctx, &work, err);
+    }
+    s->next_set = 0;
+    for (size_t set = 0; set < s->cfg.sets; set++)
+        if (clblast_call(s, err) != TFB_OK) return TFB_ERROR;
+    TFB_CL_CHECK(err, "clFinish", clFinish(s->ctx->queue));
+    return TFB_OK;
+}
+
+/* CLBlast is timed by wall clock from the call to clFinish (its event covers only its last kernel); its first
+ * call, which compiles its kernels, happened in gemm_run_all_sets and is not part of the statistics. */
+int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, tfb_error *err)
+{
+    if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
+        tfb_work work = {s->launches, 1, s->cfg.sets};
+        return tfb_work_time(s->ctx, &work, policy, time, err);
+    }
+    tfb_timing_policy lean = *policy;  /* CLBlast on a CPU can take seconds per call: fewer repetitions */
+    lean.warmup = 0;                   /* its compiling first call was the verified run */
+    if (lean.min_reps > 2) lean.min_reps = 2;
+    return tfb_wall_time(s->ctx, clblast_call, s, &lean, time, err);
+}
+
+/* Indices to check along one dimension: all of a small one; otherwise both ends (tile tails live there) and an
+ * even spread in between. */
+static size_t check_indices(size_t extent, size_t *out, size_t max)
+{
+    if (extent <= max) {
+        for (size_t i = 0; i < extent; i++) out[i] = i;
+        return extent;
+    }
+    size_t count = 0, edge = max / 4;
+    for (size_t i = 0; i < edge; i++) out[count++] = i;
+    for (size_t i = 0; i < edge; i++) out[count++] = extent - edge + i;
+    size_t spread = max - count;
+    for (size_t i = 0; i < spread; i++) out[count++] = edge + (extent - 2 * edge) * (2 * i + 1) / (2 * spread);
+    return count;
+}
+
+static void weight_row(const gemm_config *cfg, size_t set, size_t n, double *row)
+{
+    for (size_t k = 0; k < cfg->k; k++) {
+        float w = tfb_hash_uniform(weight_seed(cfg, set), (uint64_t)n * cfg->k + k, W_LO, W_HI);
+        row[k] = cfg->half ? gemm_round_to_half(w) : w;
+    }
+}
+
+/* Reference for the checked rows and columns of the last set's output; returns how many outputs it holds. */
+static size_t reference(const gemm_config *cfg, const size_t *rows, size_t row_count, const size_t *cols,
+                        size_t col_count, double *want, double *a_rows)
+{
+    double *w = malloc(cfg->k * sizeof *w);
+    if (!w) return 0;
+    for (size_t r = 0; r < row_count; r++)
+        for (size_t k = 0; k < cfg->k; k++)
+            a_rows[r * cfg->k + k] = tfb_hash_uniform(cfg->seed + 1u, (uint64_t)rows[r] * cfg->k + k, A_LO, A_HI);
+    for (size_t c = 0; c < col_count; c++) {
+        weight_row(cfg, cfg->sets - 1, cols[c], w);
+        for (size_t r = 0; r < row_count; r++) {
+            double sum = 0.0;
+            const double *a = a_rows + r * cfg->k;
+            for (size_t k = 0; k < cfg->k; k++) sum += a[k] * w[k];
+            want[r * col_count + c] = sum;
+        }
+    }
+    free(w);
+    return row_count * col_count;
+}
+
+#define CHECK_ROWS 16
+#define CHECK_COLS 512
+
+int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
+{
+    const gemm_config *cfg = &s->cfg;
+    size_t rows[CHECK_ROWS], cols[CHECK_COLS];
+    size_t row_count = check_indices(cfg->m, rows, CHECK_ROWS), col_count = check_indices(cfg->n, cols, CHECK_COLS);
+    float *c = malloc(cfg->m * cfg->n * sizeof *c);
+    float *got = malloc(row_count * col_count * sizeof *got);
+    double *want = malloc(row_count * col_count * sizeof *want);
+    double *a_rows = malloc(row_count * cfg->k * sizeof *a_rows);
+    int rc = c && got && want && a_rows ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    if (rc == TFB_OK) rc = tfb_buffer_read(s->ctx, s->c, cfg->m * cfg->n * sizeof(float), c, err);
+    if (rc == TFB_OK && reference(cfg, rows, row_count, cols, col_count, want, a_rows) == 0)
+        rc = tfb_fail(err, "out of memory for the reference");
+    if (rc == TFB_OK) {
+        for (size_t r = 0; r < row_count; r++)
+            for (size_t j = 0; j < col_count; j++) got[r * col_count + j] = c[rows[r] * cfg->n + cols[j]];
+        char what[96];
+        snprintf(what, sizeof what, "C[%zux%zu] (sampled rows x columns)", cfg->m, cfg->n);
+        rc = tfb_check_f32(what, got, want, row_count * col_count, 0.0, gemm_tolerance(cfg->k), max_error, err);
+    }
+    free(c);
+    free(got);
+    free(want);
+    free(a_rows);
+    return rc;
+}

@@ -1,0 +1,260 @@
+/* gemv/gemm: every kernel variant verified on sizes that are no multiple of any tile, the tolerance, half rounding,
+ * the tuning cache key and files, and packing. Runs on the default device (PoCL). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "../suites/gemm_core.h"
+#include "tfbench/tfbench.h"
+
+typedef struct fixture {
+    tfb_context ctx;
+    char cache_dir[256];
+} fixture;
+
+static int open_device(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    tfb_device_entry *devices = NULL;
+    size_t count = 0;
+    tfb_error err;
+    if (!f || tfb_devices_enumerate(&devices, &count, &err) != TFB_OK) return -1;
+    int rc = tfb_context_open(&f->ctx, &devices[0], NULL, &err);
+    free(devices);
+    snprintf(f->cache_dir, sizeof f->cache_dir, "/tmp/tfbench-test-gemm-%ld/cache", (long)getpid());
+    setenv("TFB_CACHE_DIR", f->cache_dir, 1);
+    *state = f;
+    return rc == TFB_OK ? 0 : -1;
+}
+
+static int close_device(void **state)
+{
+    fixture *f = *state;
+    tfb_context_close(&f->ctx);
+    rmdir(f->cache_dir);  /* every test removes its cache files */
+    char *slash = strrchr(f->cache_dir, '/');
+    if (slash) *slash = '\0', rmdir(f->cache_dir);
+    free(f);
+    return 0;
+}
+
+/* Prepares, runs every set, and checks against the float64 reference; fails the test with the message. */
+static void run_and_check(tfb_context *ctx, const gemm_config *cfg)
+{
+    tfb_error err = {{0}};
+    gemm_state *s = NULL;
+    double worst = -1.0;
+    int rc = gemm_prepare(ctx, cfg, &s, &err);
+    if (rc == TFB_OK) rc = gemm_run_all_sets(s, &err);
+    if (rc == TFB_OK) rc = gemm_check(s, &worst, &err);
+    if (rc != TFB_OK)
+        fail_msg("%s %zux%zux%zu %s tn%u tm%u mb%u wg%u streams%u: %s", cfg->kind == GEMM_KIND_GEMV ? "gemv" : "gemm",
+                 cfg->m, cfg->n, cfg->k, cfg->half ? "fp16" : "fp32", cfg->params.tn, cfg->params.tm, cfg->params.mb,
+                 cfg->params.wg, cfg->params.streams, err.message);
+    assert_true(worst >= 0.0 && worst <= 1.0);
+    gemm_release(s);
+}
+
+static const size_t ODD[] = {1, 7, 127, 1000, 4097};
+
+static void gemv_variants_on_odd_sizes(void **state)
+{
+    fixture *f = *state;
+    gemm_config cfg = {.kind = GEMM_KIND_GEMV, .m = 1, .sets = 2, .seed = 5};
+    gemm_params candidates[16];
+    for (int half = 0; half <= 1; half++) {
+        cfg.half = half;
+        size_t count = gemm_candidates(&f->ctx.info, &cfg, candidates, 16);
+        assert_true(count > 0);
+        for (size_t c = 0; c < count; c++) {
+            cfg.params = candidates[c];
+            for (size_t i = 0; i < 5; i++) {
+                cfg.n = ODD[i];
+                cfg.k = ODD[4 - i];  /* pairs every extent with another: 1x4097, 7x1000, ..., 4097x1 */
+                run_and_check(&f->ctx, &cfg);
+            }
+        }
+    }
+}
+
+static void gemm_variants_on_odd_sizes(void **state)
+{
+    fixture *f = *state;
+    static const size_t SHAPES[][3] = {{1, 7, 127}, {7, 127, 1000}, {127, 1000, 7}, {3, 4097, 127}, {1000, 7, 1},
+                                       {9, 33, 300}};
+    gemm_config cfg = {.kind = GEMM_KIND_GEMM, .sets = 1, .seed = 9};
+    gemm_params candidates[16];
+    for (int half = 0; half <= 1; half++) {
+        cfg.half = half;
+        for (size_t i = 0; i < sizeof SHAPES / sizeof *SHAPES; i++) {
+            cfg.m = SHAPES[i][0], cfg.n = SHAPES[i][1], cfg.k = SHAPES[i][2];
+            size_t count = gemm_candidates(&f->ctx.info, &cfg, candidates, 16);
+            for (size_t c = 0; c < count; c++) {
+                cfg.params = candidates[c];
+                run_and_check(&f->ctx, &cfg);
+            }
+        }
+    }
+}
+
+/* The rotation: each set is a different matrix, and the output checked is the last set's. */
+static void rotating_sets_and_k_blocks(void **state)
+{
+    fixture *f = *state;
+    gemm_config cfg = {.kind = GEMM_KIND_GEMM, .m = 70, .n = 130, .k = 700, .sets = 3, .seed = 3,
+                       .params = {32, 12, 96, 0, 0}};  /* K spans three 256-blocks, M a partial tile */
+    run_and_check(&f->ctx, &cfg);
+}
+
+static void clblast_on_odd_sizes(void **state)
+{
+    fixture *f = *state;
+    gemm_config gemv = {.kind = GEMM_KIND_GEMV, .impl = GEMM_IMPL_CLBLAST, .m = 1, .n = 127, .k = 1000, .sets = 2};
+    gemm_config gemm = {.kind = GEMM_KIND_GEMM, .impl = GEMM_IMPL_CLBLAST, .m = 7, .n = 127, .k = 1000, .sets = 1};
+    run_and_check(&f->ctx, &gemv);
+    run_and_check(&f->ctx, &gemm);
+}
+
+/* A kernel that never ran leaves the poisoned output, which verification must reject. */
+static void unwritten_output_fails(void **state)
+{
+    fixture *f = *state;
+    tfb_error err = {{0}};
+    gemm_state *s = NULL;
+    double worst;
+    gemm_config cfg = {.kind = GEMM_KIND_GEMM, .m = 7, .n = 127, .k = 1000, .sets = 1, .params = {32, 8, 64, 0, 0}};
+    assert_int_equal(gemm_prepare(&f->ctx, &cfg, &s, &err), TFB_OK);
+    assert_int_equal(gemm_check(s, &worst, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "never written"));
+    gemm_release(s);
+}
+
+static void tolerance_grows_with_k(void **state)
+{
+    double previous = 0.0;
+    for (size_t i = 0; i < 5; i++) {
+        double t = gemm_tolerance(ODD[i]);
+        assert_true(t > previous);
+        assert_true(t < 1e-3);  /* still catches a dropped term of ~1/K relative at K = 4097 */
+        previous = t;
+    }
+    assert_true(gemm_tolerance(1) >= 5.96e-8);  /* at least one rounding */
+}
+
+static void half_rounding_matches_ieee(void **state)
+{
+    assert_true(gemm_round_to_half(1.0f) == 1.0f);
+    assert_true(gemm_round_to_half(1.0f + 0x1p-11f) == 1.0f);                 /* tie -> even */
+    assert_true(gemm_round_to_half(1.0f + 3 * 0x1p-11f) == 1.0f + 0x1p-9f);   /* tie -> even, upwards */
+    assert_true(gemm_round_to_half(-0.7f) == -0.7001953125f);
+    assert_true(gemm_round_to_half(65504.0f) == 65504.0f);
+    assert_true(isinf(gemm_round_to_half(1e5f)));
+    assert_true(gemm_round_to_half(0x1p-24f) == 0x1p-24f);                   /* smallest subnormal */
+    assert_true(gemm_round_to_half(0x1p-26f) == 0.0f);
+}
+
+static void cache_key_names_device_driver_version(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    char a[4096], b[4096], c[4096];
+    gemm_config fp32 = {.kind = GEMM_KIND_GEMM, .m = 256, .n = 64, .k = 64};
+    gemm_config fp16 = fp32, small = fp32;
+    fp16.half = 1;
+    small.m = 4;
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &fp32, a, sizeof a, &err), TFB_OK);
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &fp16, b, sizeof b, &err), TFB_OK);
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &small, c, sizeof c, &err), TFB_OK);
+    assert_true(strncmp(a, f->cache_dir, strlen(f->cache_dir)) == 0);
+    assert_true(strcmp(a, b) != 0 && strcmp(a, c) != 0);
+    char version[16];
+    snprintf(version, sizeof version, "-v%d-", GEMM_KERNEL_VERSION);
+    assert_non_null(strstr(a, version));
+    assert_null(strchr(a + strlen(f->cache_dir) + 1, ' '));  /* sanitized: no spaces, no further folders */
+    assert_null(strchr(a + strlen(f->cache_dir) + 1, '/'));
+}
+
+static void tuning_is_cached_and_bad_files_ignored(void **state)
+{
+    fixture *f = *state;
+    tfb_error err = {{0}};
+    gemm_config cfg = {.kind = GEMM_KIND_GEMM, .m = 100, .n = 100, .k = 100, .sets = 1, .seed = 1};
+    gemm_params first, second, third;
+    char source[16], path[4096];
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &cfg, path, sizeof path, &err), TFB_OK);
+    unlink(path);
+    assert_int_equal(gemm_tuned_params(&f->ctx, &cfg, &first, source, sizeof source, &err), TFB_OK);
+    assert_string_equal(source, "search");
+    assert_true(gemm_params_valid(&cfg, &first));
+    assert_int_equal(gemm_tuned_params(&f->ctx, &cfg, &second, source, sizeof source, &err), TFB_OK);
+    assert_string_equal(source, "cache");
+    assert_memory_equal(&first, &second, sizeof first);
+    FILE *file = fopen(path, "w");
+    assert_non_null(file);
+    fputs("{\"params\": {\"tn\": 17}}", file);  /* invalid and keyless: must be ignored, then rewritten */
+    fclose(file);
+    assert_int_equal(gemm_tuned_params(&f->ctx, &cfg, &third, source, sizeof source, &err), TFB_OK);
+    assert_string_equal(source, "search");
+    unlink(path);
+}
+
+static void packed_weights_are_padded_to_panels(void **state)
+{
+    gemm_config cfg = {.kind = GEMM_KIND_GEMM, .n = 1000, .k = 7, .params = {48, 8, 64, 0, 0}};
+    assert_int_equal(gemm_weight_bytes(&cfg), 21 * 48 * 7 * sizeof(float));  /* ceil(1000 / 48) = 21 panels */
+    cfg.half = 1;
+    assert_int_equal(gemm_weight_bytes(&cfg), 21 * 48 * 7 * 2);
+    cfg.impl = GEMM_IMPL_CLBLAST;
+    cfg.half = 0;
+    assert_int_equal(gemm_weight_bytes(&cfg), 1000 * 7 * sizeof(float));    /* CLBlast: row-major, unpadded */
+}
+
+static void pack_time_is_reported(void **state)
+{
+    fixture *f = *state;
+    tfb_error err = {{0}};
+    gemm_state *s = NULL;
+    gemm_config cfg = {.kind = GEMM_KIND_GEMV, .m = 1, .n = 300, .k = 300, .sets = 2,
+                       .params = {16, 0, 0, 4, 2}};
+    assert_int_equal(gemm_prepare(&f->ctx, &cfg, &s, &err), TFB_OK);
+    assert_true(gemm_pack_seconds(s) > 0.0);
+    assert_true(gemm_working_set_bytes(s) >= 2 * 300 * 304 * sizeof(float));
+    gemm_release(s);
+}
+
+static void shape_parsing(void **state)
+{
+    tfb_error err;
+    size_t m, n, k;
+    assert_int_equal(tfb_parse_shape("1x4096x11008", &m, &n, &k, &err), TFB_OK);
+    assert_true(m == 1 && n == 4096 && k == 11008);
+    const char *bad[] = {"", "4096", "1x2", "1x2x", "0x2x3", "1x-2x3", "1x2x3x4", "axbxc", "1 x2x3"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(tfb_parse_shape(bad[i], &m, &n, &k, &err), TFB_ERROR);
+        assert_non_null(strstr(err.message, "MxNxK"));
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gemv_variants_on_odd_sizes),
+        cmocka_unit_test(gemm_variants_on_odd_sizes),
+        cmocka_unit_test(rotating_sets_and_k_blocks),
+        cmocka_unit_test(clblast_on_odd_sizes),
+        cmocka_unit_test(unwritten_output_fails),
+        cmocka_unit_test(tolerance_grows_with_k),
+        cmocka_unit_test(half_rounding_matches_ieee),
+        cmocka_unit_test(cache_key_names_device_driver_version),
+        cmocka_unit_test(tuning_is_cached_and_bad_files_ignored),
+        cmocka_unit_test(packed_weights_are_padded_to_panels),
+        cmocka_unit_test(pack_time_is_reported),
+        cmocka_unit_test(shape_parsing),
+    };
+    return cmocka_run_group_tests(tests, open_device, close_device);
+}
