@@ -1,7 +1,7 @@
 /* Flash-style attention: one kernel per call, online softmax over K/V tiles held in local memory, the n x n score
  * matrix never materialized, so it runs at lengths where the naive suite cannot allocate its matrix. The tile
  * shape (items per work-group, query rows per item, keys per tile) is chosen per device and head dim by a short
- * search on a small probe, cached in the results' context (tfb_flash_tiles) so later cases reuse it. */
+ * search on a small probe, cached in the results' context (flash_tiles) so later cases reuse it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +73,8 @@ static cJSON *tile_cache(tfb_run *run)
 {
     tfb_results *results = run->results;
     if (!results->context_extra) results->context_extra = cJSON_CreateObject();
-    cJSON *tiles = cJSON_GetObjectItem(results->context_extra, "tfb_flash_tiles");
-    if (!tiles) tiles = cJSON_AddObjectToObject(results->context_extra, "tfb_flash_tiles");
+    cJSON *tiles = cJSON_GetObjectItem(results->context_extra, "flash_tiles");
+    if (!tiles) tiles = cJSON_AddObjectToObject(results->context_extra, "flash_tiles");
     return tiles;
 }
 
