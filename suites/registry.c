@@ -7,6 +7,9 @@ extern const tfb_suite tfb_suite_stream;
 extern const tfb_suite tfb_suite_peak;
 extern const tfb_suite tfb_suite_gemv;
 extern const tfb_suite tfb_suite_gemm;
+extern const tfb_suite tfb_suite_attention;
+extern const tfb_suite tfb_suite_flash;
+extern const tfb_suite tfb_suite_decode;
 extern const tfb_suite tfb_suite_intensity;
 extern const tfb_suite tfb_suite_cache;
 
@@ -15,6 +18,9 @@ static const tfb_suite *const SUITES[] = {
     &tfb_suite_peak,
     &tfb_suite_gemv,
     &tfb_suite_gemm,
+    &tfb_suite_attention,
+    &tfb_suite_flash,
+    &tfb_suite_decode,
     &tfb_suite_intensity,
     &tfb_suite_cache,
 };

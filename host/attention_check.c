@@ -1,0 +1,106 @@
+/* Verification of attention outputs against the float64 reference (include/tfbench/reference.h) on a budget: long
+ * sequences check a spread of query rows, each against the full reference row. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "tfbench/attention.h"
+#include "tfbench/fill.h"
+#include "tfbench/verify.h"
+
+
+static double bound_of(float lo, float hi)
+{
+    return fmax(fabs((double)lo), fabs((double)hi));
+}
+
+double tfb_attention_score_bound(const tfb_attention_shape *s, const tfb_attention_inputs *in)
+{
+    return (double)s->d * bound_of(in->lo[TFB_ATTN_Q], in->hi[TFB_ATTN_Q]) *
+           bound_of(in->lo[TFB_ATTN_K], in->hi[TFB_ATTN_K]) / sqrt((double)s->d);
+}
+
+void tfb_attention_tolerance(const tfb_attention_shape *s, double score_bound, double *atol, double *rtol)
+{
+    *rtol = tfb_dot_tolerance_f32(s->d) * fmax(score_bound, 1.0) + tfb_dot_tolerance_f32(s->n_kv);
+    *atol = 1e-6;
+}
+
+/* Host mirror of one tensor slice: `count` values starting at flat index `first`. */
+static void mirror(const tfb_attention_inputs *in, int tensor, size_t first, size_t count, double *out)
+{
+    for (size_t i = 0; i < count; i++)
+        out[i] = tfb_hash_uniform(in->seed[tensor], first + i, in->lo[tensor], in->hi[tensor]);
+}
+
+/* "<context>: <the message already in err>", returning TFB_ERROR. */
+static int prefix_error(tfb_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int prefix_error(tfb_error *err, const char *fmt, ...)
+{
+    char context[256], message[sizeof err->message];
+    snprintf(message, sizeof message, "%s", err->message);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(context, sizeof context, fmt, ap);
+    va_end(ap);
+    return tfb_fail(err, "%s: %.3800s", context, message);
+}
+
+typedef struct check_buffers {
+    double *k, *v, *q, *want;
+    size_t slice;             /* (batch * kv_heads + kv head) of the mirrored K/V, or SIZE_MAX */
+} check_buffers;
+
+static int check_row(const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in, const float *out,
+                     size_t row, check_buffers *b, double *worst, tfb_error *err)
+{
+    size_t i = row % s->n_q, head = row / s->n_q;            /* head = batch * heads + h */
+    size_t slice = head / s->heads * s->kv_heads + head % s->heads / (s->heads / s->kv_heads);
+    if (slice != b->slice) {
+        mirror(in, TFB_ATTN_K, slice * s->n_kv * s->d, s->n_kv * s->d, b->k);
+        mirror(in, TFB_ATTN_V, slice * s->n_kv * s->d, s->n_kv * s->d, b->v);
+        b->slice = slice;
+    }
+    mirror(in, TFB_ATTN_Q, row * s->d, s->d, b->q);
+    size_t visible = causal ? i + (s->n_kv - s->n_q) + 1 : s->n_kv;
+    tfb_reference_attention(b->q, b->k, b->v, b->want, 1, visible, s->d, 0, 1.0 / sqrt((double)s->d));
+    double atol, rtol, row_worst = 0.0;
+    tfb_attention_tolerance(s, tfb_attention_score_bound(s, in), &atol, &rtol);
+    int rc = tfb_check_f32("attention output", out + row * s->d, b->want, s->d, atol, rtol, &row_worst, err);
+    if (rc != TFB_OK) return prefix_error(err, "batch %zu, head %zu, query %zu of %zu", head / s->heads,
+                                          head % s->heads, i, s->n_q);
+    if (row_worst > *worst) *worst = row_worst;
+    return TFB_OK;
+}
+
+int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
+                        const float *out, double *worst, tfb_error *err)
+{
+    return tfb_attention_check_budget(what, s, causal, in, out, TFB_ATTENTION_CHECK_BUDGET, 16, worst, err);
+}
+
+int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
+                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
+                               double *worst, tfb_error *err)
+{
+    if (s->heads % s->kv_heads || s->n_q > s->n_kv) return tfb_fail(err, "%s: invalid attention shape", what);
+    size_t rows = s->batch * s->heads * s->n_q;
+    double per_row = (double)s->n_kv * (double)s->d * 3.0;
+    size_t checked = per_row * (double)rows <= budget ? rows : (size_t)fmax(budget / per_row, (double)min_rows);
+    if (checked > rows) checked = rows;
+    check_buffers b = {malloc(s->n_kv * s->d * sizeof(double)), malloc(s->n_kv * s->d * sizeof(double)),
+                       malloc(s->d * sizeof(double)), malloc(s->d * sizeof(double)), (size_t)-1};
+    int rc = b.k && b.v && b.q && b.want ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
+    *worst = 0.0;
+    /* Evenly spaced flat rows: the first query of the first head and the last query of the last head included. */
+    for (size_t c = 0; rc == TFB_OK && c < checked; c++) {
+        size_t row = checked == 1 ? rows - 1 : (size_t)((double)c * (double)(rows - 1) / (double)(checked - 1));
+        rc = check_row(s, causal, in, out, row, &b, worst, err);
+    }
+    if (rc != TFB_OK) prefix_error(err, "%s", what);
+    free(b.k);
+    free(b.v);
+    free(b.q);
+    free(b.want);
+    return rc;
+}

@@ -1,0 +1,126 @@
+/* Accounting and verification shared by the attention suites (attention = naive, flash, decode): FLOPs, minimum
+ * and actual bytes, device memory, case names, and the check of a device output against the float64 reference. */
+#ifndef TFBENCH_ATTENTION_H
+#define TFBENCH_ATTENTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "tfbench/context.h"
+#include "tfbench/reference.h"
+#include "tfbench/suite.h"
+
+/* Pairs (query, key) one head computes. Causal prefill counts n_q * n_kv / 2, the lecture's convention ("half
+ * with the causal mask"; the diagonal's extra n/2 pairs are ignored); a single query (decode) sees every key. */
+double tfb_attention_pairs(const tfb_attention_shape *s, int causal);
+/* 4 * d FLOPs per pair (2 d for Q K^T, 2 d for P V) for every query head of every sequence. */
+double tfb_attention_flops(const tfb_attention_shape *s, int causal);
+/* Q, K, V and O each moved once (fp32): the traffic a kernel that never spills the score matrix needs. */
+double tfb_attention_min_bytes(const tfb_attention_shape *s);
+/* The materialized score matrix of the naive kernels: the visible pairs of every head, fp32. */
+double tfb_attention_score_bytes(const tfb_attention_shape *s, int causal);
+/* Naive traffic: the minimum plus the score matrix written (Q K^T), read and written (softmax), read (P V). */
+double tfb_attention_naive_bytes(const tfb_attention_shape *s, int causal);
+/* Device memory of Q, K, V, O (fp32) and, for the naive kernels, the full n_q x n_kv matrix of every head. */
+uint64_t tfb_attention_io_device_bytes(const tfb_attention_shape *s);
+uint64_t tfb_attention_score_device_bytes(const tfb_attention_shape *s);
+size_t tfb_attention_q_count(const tfb_attention_shape *s);   /* floats of Q (and of O) */
+size_t tfb_attention_kv_count(const tfb_attention_shape *s);  /* floats of K (and of V) */
+/* "b1-h8-n2048-d64-causal", "b4-h32-kv8-n8192-d128" (kv shown when kv_heads != heads). */
+void tfb_attention_label(const tfb_attention_shape *s, int causal, char *buf, size_t size);
+
+/* Inputs as the suites fill them on the device: element i of Q is tfb_hash_uniform(seed[Q], i, lo[Q], hi[Q]), etc.
+ * Q > 0 and K < 0 with different spreads give scores of varied size and a peaked softmax; no value is zero. */
+enum { TFB_ATTN_Q, TFB_ATTN_K, TFB_ATTN_V };
+typedef struct tfb_attention_inputs {
+    uint32_t seed[3];         /* indexed TFB_ATTN_Q, _K, _V */
+    float lo[3], hi[3];
+} tfb_attention_inputs;
+
+tfb_attention_inputs tfb_attention_inputs_for(uint32_t seed);
+/* Fills q, k, v (device buffers of the shape's sizes) with the random inputs. */
+int tfb_attention_fill(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_inputs *in, cl_mem q,
+                       cl_mem k, cl_mem v, tfb_error *err);
+
+/* fp32 kernel against the float64 reference: |got - want| <= atol + rtol |want|. An error e in a score becomes a
+ * relative error e in its softmax weight, and e ~ (rounding of a d-long dot) x |score|, so rtol = dot tolerance(d)
+ * x score_bound (the largest |q.k| scale the inputs allow) + dot tolerance(n_kv) (the P V sum); atol covers the
+ * lecture's small mixed-sign values. */
+void tfb_attention_tolerance(const tfb_attention_shape *s, double score_bound, double *atol, double *rtol);
+/* The score bound of the suites' random inputs: d * max|q| * max|k| * scale. */
+double tfb_attention_score_bound(const tfb_attention_shape *s, const tfb_attention_inputs *in);
+
+/* Checks `out` (host copy of O, layout [batch][heads][n_q][d]) against the reference on a sample of query rows:
+ * every row when the reference is cheap, else rows spread over the sequence (first, last, and evenly between) of
+ * every head, within a budget of reference FLOPs. *worst: largest error / tolerance seen. */
+int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
+                        const float *out, double *worst, tfb_error *err);
+/* The same with a reference budget in multiply-adds (TFB_ATTENTION_CHECK_BUDGET by default) and a minimum row
+ * count, for callers that check many outputs (decode's rotating KV caches). */
+#define TFB_ATTENTION_CHECK_BUDGET 1.5e8
+int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
+                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
+                               double *worst, tfb_error *err);
+
+
+/* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
+typedef struct tfb_attention_io {
+    cl_mem q, k, v, out;
+} tfb_attention_io;
+
+/* TFB_SKIP (with the size) when a tensor exceeds the device's allocation limit. */
+int tfb_attention_io_create(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_inputs *in,
+                            tfb_attention_io *io, tfb_error *err);
+void tfb_attention_io_release(tfb_attention_io *io);
+/* Reads io->out and checks it (tfb_attention_check_budget). */
+int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
+                           const tfb_attention_inputs *in, const tfb_attention_io *io, double budget, size_t min_rows,
+                           double *worst, tfb_error *err);
+
+/* Case fields: p[0..5] = batch, heads, kv_heads, n_q, n_kv, d; variant = causal; n = n_kv, k = d. */
+void tfb_attention_case_init(tfb_case *c, const char *suite, const tfb_attention_shape *s, int causal);
+tfb_attention_shape tfb_attention_case_shape(const tfb_case *c);
+/* Widest of float16/8/4 that divides d (1 otherwise): the kernels' vector width along the head dim. */
+unsigned tfb_attention_vector_width(size_t d);
+/* log2(e) / sqrt(d): the kernels compute scores in the log2 domain and use exp2. */
+float tfb_attention_scale_log2(size_t d);
+/* The prefill cases of naive and flash (the same list, so their points line up), 4 heads: --batch, --kv-heads,
+ * --seq or the defaults (n 512, 2048 for d 64 and 128, causal off and on) plus, in the default sweep, one causal
+ * d=64 case at the shortest length whose naive score matrices exceed the device's allocation limit. Returns the
+ * count (may exceed max). */
+size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
+/* The timing policy for a case whose verified run took `first_run_s`: the run's policy, or for runs over 0.2 s
+ * one warm-up and 3 repetitions (still a median and a spread), so long sequences fit the default run's time. */
+tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s);
+/* TFB_SKIP "needs X GiB (what), device has Y GiB" when `bytes` exceed the device's global memory. */
+int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what, tfb_error *err);
+/* The kernels of one attention call on given tensors, as the suites time them and the tests check them. */
+typedef struct tfb_flash_tile {
+    unsigned wg, rows, keys;  /* items per work-group, query rows per item, keys per K/V tile */
+} tfb_flash_tile;
+
+typedef struct tfb_attention_plan {
+    cl_kernel kernels[3];
+    tfb_launch launches[3];
+    size_t steps;             /* launches in order: naive 3 (Q K^T, softmax, P V), flash 1, decode 2 */
+    cl_mem scratch[2];        /* naive: the score matrix; decode: partial outputs, partial (max, sum) */
+    tfb_flash_tile tile;      /* flash */
+    size_t chunk, splits;     /* decode: keys per split, splits per sequence */
+} tfb_attention_plan;
+
+/* suites/attention.c: TFB_SKIP "needs X GiB ..." when the score matrix does not fit. */
+int tfb_naive_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                             tfb_attention_plan *plan, tfb_error *err);
+/* suites/flash.c, with a given tile (see the suite for the per-device search). */
+int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                             const tfb_flash_tile *tile, tfb_attention_plan *plan, tfb_error *err);
+/* suites/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per unit). */
+int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              size_t chunk, tfb_attention_plan *plan, tfb_error *err);
+void tfb_attention_plan_release(tfb_attention_plan *plan);
+/* Runs the plan's launches once and waits. */
+int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);
+
+/* The JSON fields every attention result carries (shape, accounting, device memory). */
+cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes);
+
+#endif

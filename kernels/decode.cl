@@ -1,0 +1,186 @@
+/* Decode attention (flash-decoding): one new query per head against a KV cache of n_kv keys. The sequence is split
+ * into chunks of CHUNK keys; each work-item streams one chunk of one KV head for all G = heads / kv_heads query
+ * heads that share it (so GQA/MQA read each cached byte once), keeping a partial softmax state (max m, sum l,
+ * unnormalized output o). decode_combine merges the chunks. Scores are in the log2 domain (q pre-scaled).
+ * Layouts: q/out [batch][heads][D], k/v [batch][kv_heads][n_kv][D], partial o [batch * heads][splits][D],
+ * partial m/l [batch * heads][splits][2]. Inner loops carry `#pragma unroll` (PoCL leaves them rolled otherwise,
+ * with the accumulators in memory). Keys go 16 at a time (scores as one vector). Build options: D, DV (vector
+ * width along D), G. */
+
+#if DV == 16
+typedef float16 dvec;
+#define DLOAD(i, p) vload16((i), (p))
+#define DSTORE(x, i, p) vstore16((x), (i), (p))
+#define HSUM(x) hsum16(x)
+#elif DV == 8
+typedef float8 dvec;
+#define DLOAD(i, p) vload8((i), (p))
+#define DSTORE(x, i, p) vstore8((x), (i), (p))
+#define HSUM(x) hsum8(x)
+#elif DV == 4
+typedef float4 dvec;
+#define DLOAD(i, p) vload4((i), (p))
+#define DSTORE(x, i, p) vstore4((x), (i), (p))
+#define HSUM(x) hsum4(x)
+#else
+typedef float dvec;
+#define DLOAD(i, p) ((p)[i])
+#define DSTORE(x, i, p) ((p)[i] = (x))
+#define HSUM(x) (x)
+#endif
+
+#define NV (D / DV)
+
+static float hsum4(float4 x)
+{
+    float2 a = x.lo + x.hi;
+    return a.x + a.y;
+}
+
+static float hsum8(float8 x)
+{
+    return hsum4(x.lo + x.hi);
+}
+
+static float hsum16(float16 x)
+{
+    return hsum8(x.lo + x.hi);
+}
+
+static float max16(float16 x)
+{
+    float8 a = fmax(x.lo, x.hi);
+    float4 b = fmax(a.lo, a.hi);
+    float2 c = fmax(b.lo, b.hi);
+    return fmax(c.x, c.y);
+}
+
+/* 2^x for x <= 0 with ~1e-8 relative error, vectorized (a library exp2 may run lane by lane on CPUs):
+ * 2^x = 2^n 2^f with n = rint(x), |f| <= 1/2, 2^f from its Taylor series to degree 7 (terms (f ln 2)^k / k!).
+ * Inputs below -125 (masked keys are -inf) give ~2^-125, a weight that vanishes beside the maximum's 1. */
+static float16 exp2_nonpositive(float16 x)
+{
+    x = fmax(x, (float16)(-125.0f));
+    float16 n = rint(x), f = x - n;
+    float16 p = (float16)(1.5252733804059840e-5f);
+    p = fma(p, f, (float16)(1.5403530393381610e-4f));
+    p = fma(p, f, (float16)(1.3333558146428443e-3f));
+    p = fma(p, f, (float16)(9.6181291076284772e-3f));
+    p = fma(p, f, (float16)(5.5504108664821580e-2f));
+    p = fma(p, f, (float16)(2.4022650695910071e-1f));
+    p = fma(p, f, (float16)(6.9314718055994531e-1f));
+    p = fma(p, f, (float16)(1.0f));
+    return as_float16(as_int16(p) + (convert_int16(n) << 23));
+}
+
+/* Lane sums of 16 vectors as one vector (lane j = sum of x[j]), pairing neighbours level by level: cheaper than 16
+ * separate horizontal sums, and the 16 dot products before it are independent chains. */
+static float16 pair16(float16 a, float16 b)
+{
+    return (float16)(a.even + a.odd, b.even + b.odd);
+}
+
+static float16 transpose_sum16(float16 x[16])
+{
+#pragma unroll
+    for (uint step = 1; step < 16; step *= 2)
+#pragma unroll
+        for (uint j = 0; j < 16; j += 2 * step) x[j] = pair16(x[j], x[j + step]);
+    return x[0];                                   /* lane j holds the sum of x[j]: the levels keep key order */
+}
+
+/* Scores of keys [j0, j0 + 16) for query head g, one vector; keys at or past `end` get -inf (their rows are
+ * read clamped to the last key, so every load stays inside the cache). */
+static float16 block_scores(__global const float *kh, const dvec q[NV], uint j0, uint end)
+{
+    float16 acc[16];
+#pragma unroll
+    for (uint j = 0; j < 16; j++) {
+        __global const float *krow = kh + (size_t)min(j0 + j, end - 1) * D;
+        dvec sum = q[0] * DLOAD(0, krow);
+#pragma unroll
+        for (uint c = 1; c < NV; c++) sum = fma(q[c], DLOAD(c, krow), sum);
+#if DV == 16
+        acc[j] = sum;
+#else
+        acc[j] = (float16)(0.0f);
+        acc[j].s0 = HSUM(sum);
+#endif
+    }
+    const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    return select(transpose_sum16(acc), (float16)(-INFINITY), lane + (int)j0 >= (int)end);
+}
+
+__kernel void decode_partial(__global const float *q, __global const float *k, __global const float *v,
+                             __global float *part_o, __global float *part_ml, uint n_kv, uint chunk, uint splits,
+                             uint slices, float scale_log2)
+{
+    const uint item = get_global_id(0);
+    if (item >= splits * slices) return;
+    const uint split = item % splits, kv_slice = item / splits; /* kv_slice = batch * kv_heads + kv head */
+    const uint begin = split * chunk, end = min(n_kv, begin + chunk);
+    __global const float *kh = k + (size_t)kv_slice * n_kv * D;
+    __global const float *vh = v + (size_t)kv_slice * n_kv * D;
+
+    dvec qv[G][NV], o[G][NV];
+    float m[G], l[G];
+    for (uint g = 0; g < G; g++) {
+        __global const float *qrow = q + ((size_t)kv_slice * G + g) * D;
+        for (uint c = 0; c < NV; c++) {
+            qv[g][c] = DLOAD(c, qrow) * scale_log2;
+            o[g][c] = (dvec)(0.0f);
+        }
+        m[g] = -INFINITY;
+        l[g] = 0.0f;
+    }
+    for (uint j0 = begin; j0 < end; j0 += 16) {
+        float p[G][16];
+        for (uint g = 0; g < G; g++) {       /* the block's first key is < end, so m_new is finite */
+            float16 s = block_scores(kh, qv[g], j0, end);
+            float m_new = fmax(m[g], max16(s));
+            float16 e = exp2_nonpositive(s - m_new);
+            float correction = exp2_nonpositive((float16)(m[g] - m_new)).s0;
+            l[g] = l[g] * correction + hsum16(e);
+            m[g] = m_new;
+#pragma unroll
+            for (uint c = 0; c < NV; c++) o[g][c] *= correction;
+            vstore16(e, 0, p[g]);
+        }
+        /* Head by head: NV independent accumulators; the block's 16 V rows stay in the L1 cache across heads. */
+        for (uint g = 0; g < G; g++)
+#pragma unroll
+            for (uint j = 0; j < 16; j++) {
+                __global const float *vrow = vh + (size_t)min(j0 + j, end - 1) * D;
+#pragma unroll
+                for (uint c = 0; c < NV; c++) o[g][c] = fma((dvec)(p[g][j]), DLOAD(c, vrow), o[g][c]);
+            }
+    }
+    for (uint g = 0; g < G; g++) {
+        size_t slot = ((size_t)kv_slice * G + g) * splits + split;
+        for (uint c = 0; c < NV; c++) DSTORE(o[g][c], c, part_o + slot * D);
+        part_ml[2 * slot] = m[g];
+        part_ml[2 * slot + 1] = l[g];
+    }
+}
+
+/* One item per (batch, head): out = sum_s o_s 2^(m_s - M) / sum_s l_s 2^(m_s - M), M = max_s m_s. */
+__kernel void decode_combine(__global const float *part_o, __global const float *part_ml, __global float *out,
+                             uint rows, uint splits)
+{
+    const uint row = get_global_id(0);
+    if (row >= rows) return;
+    __global const float *ml = part_ml + (size_t)row * splits * 2;
+    float m_all = -INFINITY;
+    for (uint s = 0; s < splits; s++) m_all = fmax(m_all, ml[2 * s]);
+    dvec o[NV];
+    for (uint c = 0; c < NV; c++) o[c] = (dvec)(0.0f);
+    float l_all = 0.0f;
+    for (uint s = 0; s < splits; s++) {
+        float w = exp2(ml[2 * s] - m_all);
+        l_all += ml[2 * s + 1] * w;
+        __global const float *po = part_o + ((size_t)row * splits + s) * D;
+        for (uint c = 0; c < NV; c++) o[c] = fma((dvec)(w), DLOAD(c, po), o[c]);
+    }
+    float inv = 1.0f / l_all;
+    for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);
+}

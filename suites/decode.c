@@ -1,0 +1,213 @@
+/* Decode attention: one new query token per head against a KV cache of n tokens (the generation step), MHA
+ * (kv_heads = heads), GQA and MQA (kv_heads = 1). The cache is split into chunks across work-items and the
+ * partial softmax states combined (flash-decoding), so a single sequence still fills the device. Memory-bound:
+ * the figure is GB/s of KV cache (plus Q and O) against the stream ceiling. One step's cache is usually smaller
+ * than the out-of-cache size, so the timed repetitions rotate over several caches (tfb_work sets). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tfbench/attention.h"
+
+#define BLOCK_KEYS 16         /* keys scored together before a softmax update (kernels/decode.cl) */
+#define MIN_CHUNK 256         /* keys per split: keeps the partial results small beside the cache */
+#define MAX_SETS 256
+#define GROUP 4               /* work-group size of both kernels */
+
+typedef struct decode_state {
+    tfb_attention_shape shape;
+    size_t sets;
+    tfb_attention_inputs inputs[MAX_SETS];
+    tfb_attention_io io[MAX_SETS];
+    tfb_attention_plan plan[MAX_SETS];
+    tfb_launch launches[2 * MAX_SETS];  /* the plans' launches, set after set */
+} decode_state;
+
+static const size_t DEFAULT_KV_HEADS[] = {32, 8, 1}, QUICK_KV_HEADS[] = {8, 2, 1};
+
+static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
+{
+    const tfb_options *opt = run->opt;
+    const size_t heads = opt->quick ? 8 : 32, d = opt->quick ? 64 : 128;
+    const size_t default_seq = opt->quick ? 1000 : 8192, default_batch = opt->quick ? 2 : 4;
+    const size_t *seqs = opt->seq_count ? opt->seqs : &default_seq;
+    const size_t *batches = opt->batch_count ? opt->batches : &default_batch;
+    const size_t *kv = opt->kv_head_count ? opt->kv_heads : opt->quick ? QUICK_KV_HEADS : DEFAULT_KV_HEADS;
+    size_t kv_count = opt->kv_head_count ? opt->kv_head_count : 3, n = 0;
+    for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)
+        for (size_t h = 0; h < kv_count; h++)
+            for (size_t si = 0; si < (opt->seq_count ? opt->seq_count : 1); si++) {
+                if (kv[h] > heads || heads % kv[h]) continue;
+                tfb_attention_shape s = {batches[b], heads, kv[h], 1, seqs[si], d};
+                if (n < max) tfb_attention_case_init(&out[n], "decode", &s, 0);
+                n++;
+            }
+    return n;
+}
+
+static double decode_flops(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_flops(&s, 0);
+}
+
+static double decode_bytes(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_min_bytes(&s);
+}
+
+static void decode_teardown(void *p)
+{
+    decode_state *st = p;
+    if (!st) return;
+    for (size_t i = 0; i < st->sets; i++) {
+        tfb_attention_io_release(&st->io[i]);
+        tfb_attention_plan_release(&st->plan[i]);
+    }
+    free(st);
+}
+
+static size_t round_up(size_t x, size_t to)
+{
+    return (x + to - 1) / to * to;
+}
+
+/* Enough splits that the device has several work-groups per compute unit even for one sequence. */
+static size_t auto_chunk(const tfb_context *ctx, const tfb_attention_shape *s)
+{
+    size_t slices = s->batch * s->kv_heads;
+    size_t target = (size_t)(ctx->info.compute_units ? ctx->info.compute_units : 1) * (ctx->info.is_cpu ? 64 : 1024);
+    size_t chunk = round_up((s->n_kv * slices + target - 1) / target, BLOCK_KEYS);
+    return chunk < MIN_CHUNK ? MIN_CHUNK : chunk;
+}
+
+/* KV caches to rotate over so one repetition's cache is out of the last-level cache when timed back to back. */
+static size_t plan_sets(const tfb_run *run, const tfb_attention_shape *s)
+{
+    uint64_t step = tfb_attention_io_device_bytes(s), target = tfb_run_out_of_cache_bytes(run);
+    size_t sets = (size_t)((target + step - 1) / step);
+    if (sets < 1) sets = 1;
+    while (sets > 1 && (sets > MAX_SETS || sets * step > run->ctx->info.global_mem_bytes * 3 / 4)) sets--;
+    return sets;
+}
+
+static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *s, const tfb_attention_io *io,
+                           tfb_error *err)
+{
+    cl_uint n_kv = (cl_uint)s->n_kv, chunk = (cl_uint)plan->chunk, splits = (cl_uint)plan->splits;
+    cl_uint slices = (cl_uint)(s->batch * s->kv_heads), rows = (cl_uint)(s->batch * s->heads);
+    float scale = tfb_attention_scale_log2(s->d);
+    if (TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(io->k), TFB_MEM(io->v), TFB_MEM(plan->scratch[0]),
+                     TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk), TFB_VAL(splits), TFB_VAL(slices),
+                     TFB_VAL(scale)) != TFB_OK)
+        return TFB_ERROR;
+    plan->launches[0] = (tfb_launch){plan->kernels[0], 1, {round_up(plan->splits * slices, GROUP)}, {GROUP}};
+    plan->launches[1] = (tfb_launch){plan->kernels[1], 1, {round_up(rows, GROUP)}, {GROUP}};
+    plan->steps = 2;
+    return TFB_SET_ARGS(plan->kernels[1], err, TFB_MEM(plan->scratch[0]), TFB_MEM(plan->scratch[1]),
+                        TFB_MEM(io->out), TFB_VAL(rows), TFB_VAL(splits));
+}
+
+int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              size_t chunk, tfb_attention_plan *plan, tfb_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    if (s->n_q != 1) return tfb_fail(err, "decode attention takes one query token per head, not %zu", s->n_q);
+    plan->chunk = round_up(chunk ? chunk : auto_chunk(ctx, s), BLOCK_KEYS);
+    if (plan->chunk > round_up(s->n_kv, BLOCK_KEYS)) plan->chunk = round_up(s->n_kv, BLOCK_KEYS);
+    plan->splits = (s->n_kv + plan->chunk - 1) / plan->chunk;
+    size_t partials = s->batch * s->heads * plan->splits;
+    int rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * s->d * sizeof(float), NULL, &plan->scratch[0], err);
+    if (rc == TFB_OK)
+        rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &plan->scratch[1], err);
+    if (rc != TFB_OK) return rc;
+    char options[96];
+    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu", s->d, tfb_attention_vector_width(s->d),
+             s->heads / s->kv_heads);
+    if (tfb_kernel_create(ctx, "decode.cl", options, "decode_partial", &plan->kernels[0], err) != TFB_OK ||
+        tfb_kernel_create(ctx, "decode.cl", options, "decode_combine", &plan->kernels[1], err) != TFB_OK)
+        return TFB_ERROR;
+    return set_decode_args(plan, s, io, err);
+}
+
+static int decode_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
+{
+    decode_state *st = calloc(1, sizeof *st);
+    if (!st) return tfb_fail(err, "out of memory");
+    *state = st;
+    st->shape = tfb_attention_case_shape(c);
+    const tfb_attention_shape *s = &st->shape;
+    int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(s), "Q, the KV cache and O", err);
+    size_t wanted = plan_sets(run, s);
+    for (size_t i = 0; rc == TFB_OK && i < wanted; i++, st->sets++) {
+        st->inputs[i] = tfb_attention_inputs_for((uint32_t)(run->seed + 7919 * i));
+        rc = tfb_attention_io_create(run->ctx, s, &st->inputs[i], &st->io[i], err);
+        if (rc == TFB_OK) rc = tfb_decode_attention_plan(run->ctx, s, &st->io[i], 0, &st->plan[i], err);
+        if (rc == TFB_OK) memcpy(&st->launches[2 * i], st->plan[i].launches, 2 * sizeof(tfb_launch));
+    }
+    return rc;
+}
+
+static int decode_execute(tfb_run *run, void *state, tfb_error *err)
+{
+    decode_state *st = state;
+    tfb_work work = {st->launches, 2, st->sets};
+    return tfb_work_run_once(run->ctx, &work, err);
+}
+
+/* Every cache's output, within a shared reference budget. */
+static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
+{
+    decode_state *st = state;
+    *max_error = 0.0;
+    for (size_t i = 0; i < st->sets; i++) {
+        double worst = 0.0;
+        char what[96];
+        snprintf(what, sizeof what, "decode output (KV cache %zu of %zu)", i + 1, st->sets);
+        int rc = tfb_attention_io_check(run->ctx, what, &st->shape, 0, &st->inputs[i], &st->io[i],
+                                        TFB_ATTENTION_CHECK_BUDGET / (double)st->sets, 2, &worst, err);
+        if (rc != TFB_OK) return rc;
+        if (worst > *max_error) *max_error = worst;
+    }
+    return TFB_OK;
+}
+
+static int decode_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
+{
+    decode_state *st = state;
+    tfb_work work = {st->launches, 2, st->sets};
+    return tfb_work_time(run->ctx, &work, &run->policy, time, err);
+}
+
+static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)
+{
+    decode_state *st = state;
+    const tfb_attention_shape *s = &st->shape;
+    uint64_t step = tfb_attention_io_device_bytes(s);
+    r->working_set_bytes = step * st->sets;
+    r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
+    r->extra = tfb_attention_extra(s, 0, r->working_set_bytes);
+    double kv_bytes = 2.0 * sizeof(float) * (double)tfb_attention_kv_count(s);
+    const tfb_attention_plan *plan = &st->plan[0];
+    double partial_bytes = 2.0 * sizeof(float) * (double)(s->batch * s->heads * plan->splits * (s->d + 2));
+    cJSON_AddNumberToObject(r->extra, "kv_cache_bytes", kv_bytes);
+    cJSON_AddNumberToObject(r->extra, "kv_caches_rotated", (double)st->sets);
+    cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
+    cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);
+    cJSON_AddNumberToObject(r->extra, "actual_bytes", r->bytes + partial_bytes);
+}
+
+const tfb_suite tfb_suite_decode = {
+    .name = "decode",
+    .description = "decode attention: one query token per head over a KV cache (MHA/GQA/MQA), split and combined",
+    .in_default_run = 1,
+    .cases = decode_cases,
+    .flops = decode_flops,
+    .bytes = decode_bytes,
+    .setup = decode_setup,
+    .execute = decode_execute,
+    .verify = decode_verify,
+    .measure = decode_measure,
+    .annotate = decode_annotate,
+    .teardown = decode_teardown,
+};

@@ -1,0 +1,224 @@
+/* Flash-style attention: one kernel per call, online softmax over K/V tiles held in local memory, the n x n score
+ * matrix never materialized, so it runs at lengths where the naive suite cannot allocate its matrix. The tile
+ * shape (items per work-group, query rows per item, keys per tile) is chosen per device and head dim by a short
+ * search on a small probe, cached in the results' context (flash_tiles) so later cases reuse it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tfbench/attention.h"
+
+/* CPU (PoCL): blocks of 64-256 query rows per work-group, so each K/V tile (whose transposition into local memory
+ * is the costly part) feeds many rows from cache; R x BK/16 score accumulators must fit the 32 vector registers.
+ * GPU: many items, one or two rows each, tiles that fit the small local memory. The first of each list is the
+ * unsearched (--quick) choice. */
+static const tfb_flash_tile CPU_TILES[] = {{16, 8, 32}, {8, 16, 16}, {8, 8, 32}, {32, 8, 32}, {4, 16, 16}, {4, 8, 32}};
+static const tfb_flash_tile GPU_TILES[] = {{64, 1, 32}, {128, 1, 32}, {64, 2, 16}, {32, 2, 32}};
+static const size_t PROBE_SEQ = 768;
+
+typedef struct flash_state {
+    tfb_attention_shape shape;
+    int causal;
+    tfb_attention_inputs inputs;
+    tfb_attention_io io;
+    tfb_flash_tile tile;
+    tfb_attention_plan plan;
+    double first_run_s;       /* wall time of the verified run: long cases get fewer repetitions */
+} flash_state;
+
+static size_t flash_cases(const tfb_run *run, tfb_case *out, size_t max)
+{
+    return tfb_attention_prefill_cases(run, "flash", out, max);
+}
+
+static double flash_flops(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_flops(&s, c->variant);
+}
+
+static double flash_bytes(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_min_bytes(&s);
+}
+
+static int tile_fits(const tfb_context *ctx, const tfb_flash_tile *t, size_t d)
+{
+    return t->wg <= ctx->info.max_work_group_size && 2ull * t->keys * d * sizeof(float) <= ctx->info.local_mem_bytes;
+}
+
+int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
+                             const tfb_flash_tile *t, tfb_attention_plan *plan, tfb_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    plan->tile = *t;
+    if (!tile_fits(ctx, t, s->d)) return tfb_skip(err, "the flash tile does not fit this device");
+    char options[128];
+    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DBK=%u -DR=%u -DWG=%u", s->d, tfb_attention_vector_width(s->d),
+             t->keys, t->rows, t->wg);
+    if (tfb_kernel_create(ctx, "flash.cl", options, "flash_attention", &plan->kernels[0], err) != TFB_OK)
+        return TFB_ERROR;
+    cl_uint n_q = (cl_uint)s->n_q, n_kv = (cl_uint)s->n_kv, heads = (cl_uint)s->heads;
+    cl_uint group = (cl_uint)(s->heads / s->kv_heads);
+    cl_int mask = causal;
+    float scale = tfb_attention_scale_log2(s->d);
+    size_t block_rows = (size_t)t->wg * t->rows, blocks = (s->n_q + block_rows - 1) / block_rows;
+    plan->launches[0] = (tfb_launch){plan->kernels[0], 2, {blocks * t->wg, s->batch * s->heads}, {t->wg, 1}};
+    plan->steps = 1;
+    return TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(io->k), TFB_MEM(io->v), TFB_MEM(io->out),
+                        TFB_VAL(n_q), TFB_VAL(n_kv), TFB_VAL(heads), TFB_VAL(group), TFB_VAL(scale), TFB_VAL(mask));
+}
+
+static cJSON *tile_cache(tfb_run *run)
+{
+    tfb_results *results = run->results;
+    if (!results->context_extra) results->context_extra = cJSON_CreateObject();
+    cJSON *tiles = cJSON_GetObjectItem(results->context_extra, "flash_tiles");
+    if (!tiles) tiles = cJSON_AddObjectToObject(results->context_extra, "flash_tiles");
+    return tiles;
+}
+
+static int tile_from_cache(cJSON *tiles, const char *key, tfb_flash_tile *t)
+{
+    cJSON *entry = cJSON_GetObjectItem(tiles, key);
+    if (!cJSON_IsObject(entry)) return 0;
+    t->wg = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(entry, "work_group"));
+    t->rows = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(entry, "rows_per_item"));
+    t->keys = (unsigned)cJSON_GetNumberValue(cJSON_GetObjectItem(entry, "keys_per_tile"));
+    return t->wg && t->rows && t->keys;
+}
+
+/* Times one tile on the probe; *seconds = the median, or a huge value when the tile does not build or run. */
+static int time_tile(tfb_run *run, const tfb_attention_shape *probe, const tfb_attention_io *io, const tfb_flash_tile *t,
+                     double *seconds, tfb_error *err)
+{
+    tfb_attention_plan plan;
+    tfb_stats stats;
+    tfb_timing_policy brief = {.warmup = 1, .min_reps = 3, .max_reps = 3, .min_seconds = 0};
+    int rc = tfb_flash_attention_plan(run->ctx, probe, 0, io, t, &plan, err);
+    tfb_work work = {plan.launches, plan.steps, 1};
+    if (rc == TFB_OK) rc = tfb_work_time(run->ctx, &work, &brief, &stats, err);
+    tfb_attention_plan_release(&plan);
+    *seconds = rc == TFB_OK ? stats.median : 1e30;
+    return rc;
+}
+
+/* The fastest fitting tile on a small non-causal probe of head dim d (one tile under --quick). */
+static int search_tile(tfb_run *run, size_t d, tfb_flash_tile *best, double *best_seconds, tfb_error *err)
+{
+    const tfb_flash_tile *list = run->ctx->info.is_cpu ? CPU_TILES : GPU_TILES;
+    size_t count = run->ctx->info.is_cpu ? sizeof CPU_TILES / sizeof *CPU_TILES : sizeof GPU_TILES / sizeof *GPU_TILES;
+    tfb_attention_shape probe = {1, 4, 4, PROBE_SEQ, PROBE_SEQ, d};
+    tfb_attention_inputs inputs = tfb_attention_inputs_for((uint32_t)run->seed);
+    tfb_attention_io io = {0};
+    int rc = tfb_attention_io_create(run->ctx, &probe, &inputs, &io, err);
+    *best_seconds = 1e30;
+    for (size_t i = 0; rc == TFB_OK && i < count; i++) {
+        if (!tile_fits(run->ctx, &list[i], d)) continue;
+        double seconds;
+        rc = time_tile(run, &probe, &io, &list[i], &seconds, err);
+        if (rc == TFB_OK && seconds < *best_seconds) {
+            *best = list[i];
+            *best_seconds = seconds;
+        }
+        if (run->opt->quick) break;
+    }
+    tfb_attention_io_release(&io);
+    if (rc == TFB_OK && *best_seconds >= 1e30) return tfb_skip(err, "no flash tile fits this device's local memory");
+    return rc;
+}
+
+static int choose_tile(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *err)
+{
+    char key[32];
+    snprintf(key, sizeof key, "d%zu", d);
+    cJSON *tiles = tile_cache(run);
+    if (tile_from_cache(tiles, key, tile)) return TFB_OK;
+    double seconds;
+    int rc = search_tile(run, d, tile, &seconds, err);
+    if (rc != TFB_OK) return rc;
+    tfb_attention_shape probe = {1, 4, 4, PROBE_SEQ, PROBE_SEQ, d};
+    cJSON *entry = cJSON_AddObjectToObject(tiles, key);
+    cJSON_AddNumberToObject(entry, "work_group", tile->wg);
+    cJSON_AddNumberToObject(entry, "rows_per_item", tile->rows);
+    cJSON_AddNumberToObject(entry, "keys_per_tile", tile->keys);
+    cJSON_AddBoolToObject(entry, "searched", !run->opt->quick);
+    cJSON_AddNumberToObject(entry, "probe_gflops", tfb_attention_flops(&probe, 0) / seconds / 1e9);
+    tfb_run_note(run, "flash: d=%zu tile %u items x %u rows, %u keys (%.1f GFLOP/s on the probe)\n", d, tile->wg,
+                 tile->rows, tile->keys, tfb_attention_flops(&probe, 0) / seconds / 1e9);
+    return TFB_OK;
+}
+
+static void flash_teardown(void *p)
+{
+    flash_state *st = p;
+    if (!st) return;
+    tfb_attention_io_release(&st->io);
+    tfb_attention_plan_release(&st->plan);
+    free(st);
+}
+
+static int flash_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
+{
+    flash_state *st = calloc(1, sizeof *st);
+    if (!st) return tfb_fail(err, "out of memory");
+    *state = st;
+    st->shape = tfb_attention_case_shape(c);
+    st->causal = c->variant;
+    st->inputs = tfb_attention_inputs_for((uint32_t)run->seed);
+    int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(&st->shape), "Q, K, V and O", err);
+    if (rc == TFB_OK) rc = choose_tile(run, st->shape.d, &st->tile, err);
+    if (rc == TFB_OK) rc = tfb_attention_io_create(run->ctx, &st->shape, &st->inputs, &st->io, err);
+    if (rc != TFB_OK) return rc;
+    return tfb_flash_attention_plan(run->ctx, &st->shape, st->causal, &st->io, &st->tile, &st->plan, err);
+}
+
+static int flash_execute(tfb_run *run, void *state, tfb_error *err)
+{
+    flash_state *st = state;
+    double start = tfb_now_seconds();
+    int rc = tfb_attention_plan_run(run->ctx, &st->plan, err);
+    st->first_run_s = tfb_now_seconds() - start;
+    return rc;
+}
+
+static int flash_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
+{
+    flash_state *st = state;
+    return tfb_attention_io_check(run->ctx, "flash attention output", &st->shape, st->causal, &st->inputs, &st->io,
+                                  TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
+}
+
+static int flash_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
+{
+    flash_state *st = state;
+    tfb_work work = {st->plan.launches, st->plan.steps, 1};
+    tfb_timing_policy policy = tfb_attention_policy(run, st->first_run_s);
+    return tfb_work_time(run->ctx, &work, &policy, time, err);
+}
+
+static void flash_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)
+{
+    flash_state *st = state;
+    r->working_set_bytes = tfb_attention_io_device_bytes(&st->shape);
+    r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
+    r->extra = tfb_attention_extra(&st->shape, st->causal, r->working_set_bytes);
+    cJSON_AddNumberToObject(r->extra, "work_group", st->tile.wg);
+    cJSON_AddNumberToObject(r->extra, "rows_per_item", st->tile.rows);
+    cJSON_AddNumberToObject(r->extra, "keys_per_tile", st->tile.keys);
+}
+
+const tfb_suite tfb_suite_flash = {
+    .name = "flash",
+    .description = "flash-style attention: one kernel, online softmax, K/V tiles in local memory, no n x n matrix",
+    .in_default_run = 1,
+    .cases = flash_cases,
+    .flops = flash_flops,
+    .bytes = flash_bytes,
+    .setup = flash_setup,
+    .execute = flash_execute,
+    .verify = flash_verify,
+    .measure = flash_measure,
+    .annotate = flash_annotate,
+    .teardown = flash_teardown,
+};
