@@ -13,12 +13,15 @@ static const size_t QUICK_BATCHES[] = {1, 16, 128};
  * up to this batch, so the default run stays near a minute; an explicit --batch or --shape runs it everywhere
  * (e.g. --shape 2048x2048x2048 for the 2048^3 comparison). */
 #define CLBLAST_DEFAULT_MAX_M 8
+#define FP16_DEFAULT_MAX_M 32
 
-static size_t add_variants(tfb_case *out, size_t n, size_t max, size_t m, size_t rows, size_t cols, int clblast)
+static size_t add_variants(tfb_case *out, size_t n, size_t max, size_t m, size_t rows, size_t cols, int clblast,
+                           int fp16)
 {
     static const int VARIANTS[][2] = {{GEMM_IMPL_TFBENCH, 0}, {GEMM_IMPL_CLBLAST, 0}, {GEMM_IMPL_TFBENCH, 1}};
     for (size_t v = 0; v < sizeof VARIANTS / sizeof *VARIANTS; v++) {
         if (VARIANTS[v][0] == GEMM_IMPL_CLBLAST && !clblast) continue;
+        if (VARIANTS[v][1] && !fp16) continue;
         if (n < max) gemm_case_init(&out[n], "gemm", GEMM_KIND_GEMM, VARIANTS[v][0], VARIANTS[v][1], m, rows, cols);
         n++;
     }
@@ -47,11 +50,16 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
     if (opt->shape) tfb_parse_shape(opt->shape, &shape_m, &unused_n, &unused_k, &err);
     if (opt->batch_count) batches = opt->batches, batch_count = opt->batch_count;
     else if (opt->shape) batches = &shape_m, batch_count = 1;
+    int explicit_sweep = opt->batch_count || opt->shape;
     for (size_t b = 0; b < batch_count; b++) {
-        int clblast = opt->batch_count || opt->shape || batches[b] <= CLBLAST_DEFAULT_MAX_M;
-        n = add_variants(out, n, max, batches[b], shapes[0].n, shapes[0].k, clblast);
+        /* The default sweep skips what another case already shows: CLBlast at M = 1 (that is gemv's CLBlast
+         * point) and fp16 weights where the weights no longer dominate the traffic (M > FP16_DEFAULT_MAX_M). */
+        size_t m = batches[b];
+        int clblast = explicit_sweep || (m > 1 && m <= CLBLAST_DEFAULT_MAX_M);
+        int fp16 = explicit_sweep || m <= FP16_DEFAULT_MAX_M;
+        n = add_variants(out, n, max, m, shapes[0].n, shapes[0].k, clblast, fp16);
     }
-    if (!opt->shape && !opt->batch_count && !opt->quick) n = add_variants(out, n, max, 2048, 2048, 2048, 0);
+    if (!explicit_sweep && !opt->quick) n = add_variants(out, n, max, 2048, 2048, 2048, 0, 0);
     return n;
 }
 
