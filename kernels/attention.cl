@@ -5,46 +5,6 @@
  * j <= i + n_kv - n_q) the masked cells are never written or read. The loops along D are unrolled (PoCL would keep
  * the accumulators in memory otherwise). Build options: D, DV (vector width along D). */
 
-#if DV == 16
-typedef float16 dvec;
-#define DLOAD(i, p) vload16((i), (p))
-#define DSTORE(x, i, p) vstore16((x), (i), (p))
-#define HSUM(x) hsum16(x)
-#elif DV == 8
-typedef float8 dvec;
-#define DLOAD(i, p) vload8((i), (p))
-#define DSTORE(x, i, p) vstore8((x), (i), (p))
-#define HSUM(x) hsum8(x)
-#elif DV == 4
-typedef float4 dvec;
-#define DLOAD(i, p) vload4((i), (p))
-#define DSTORE(x, i, p) vstore4((x), (i), (p))
-#define HSUM(x) hsum4(x)
-#else
-typedef float dvec;
-#define DLOAD(i, p) ((p)[i])
-#define DSTORE(x, i, p) ((p)[i] = (x))
-#define HSUM(x) (x)
-#endif
-
-#define NV (D / DV)
-
-static float hsum4(float4 x)
-{
-    float2 a = x.lo + x.hi;
-    return a.x + a.y;
-}
-
-static float hsum8(float8 x)
-{
-    return hsum4(x.lo + x.hi);
-}
-
-static float hsum16(float16 x)
-{
-    return hsum8(x.lo + x.hi);
-}
-
 static uint visible_keys(uint i, uint n_q, uint n_kv, int causal)
 {
     return causal ? i + (n_kv - n_q) + 1 : n_kv;

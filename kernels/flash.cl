@@ -7,35 +7,10 @@
  * Build options: D (head dim), DV (vector width along D: 1, 4, 8, 16; divides D), BK (keys per tile, a
  * multiple of 16), R (rows per item), WG (items per group). */
 
-#if DV == 16
-typedef float16 dvec;
-#define DLOAD(i, p) vload16((i), (p))
-#define DSTORE(x, i, p) vstore16((x), (i), (p))
-#elif DV == 8
-typedef float8 dvec;
-#define DLOAD(i, p) vload8((i), (p))
-#define DSTORE(x, i, p) vstore8((x), (i), (p))
-#elif DV == 4
-typedef float4 dvec;
-#define DLOAD(i, p) vload4((i), (p))
-#define DSTORE(x, i, p) vstore4((x), (i), (p))
-#else
-typedef float dvec;
-#define DLOAD(i, p) ((p)[i])
-#define DSTORE(x, i, p) ((p)[i] = (x))
-#endif
 
-#define NV (D / DV)           /* d-vectors per row */
 #define KW 16                 /* keys per score vector */
 #define KV (BK / KW)          /* score vectors per row and tile */
 
-static float max16(float16 x)
-{
-    float8 a = fmax(x.lo, x.hi);
-    float4 b = fmax(a.lo, a.hi);
-    float2 c = fmax(b.lo, b.hi);
-    return fmax(c.x, c.y);
-}
 
 static float sum16(float16 x)
 {
@@ -45,23 +20,6 @@ static float sum16(float16 x)
     return c.x + c.y;
 }
 
-/* 2^x for x <= 0 with ~1e-8 relative error, vectorized (the library exp2 is scalarized on some CPU compilers):
- * 2^x = 2^n * 2^f with n = rint(x), |f| <= 1/2, 2^f from its Taylor series to degree 7 (terms (f ln 2)^k / k!).
- * Inputs below -125 (masked keys are -inf) give ~2^-125, a weight that vanishes beside the row maximum's 1. */
-static float16 exp2_nonpositive(float16 x)
-{
-    x = fmax(x, (float16)(-125.0f));
-    float16 n = rint(x), f = x - n;
-    float16 p = (float16)(1.5252733804059840e-5f);
-    p = fma(p, f, (float16)(1.5403530393381610e-4f));
-    p = fma(p, f, (float16)(1.3333558146428443e-3f));
-    p = fma(p, f, (float16)(9.6181291076284772e-3f));
-    p = fma(p, f, (float16)(5.5504108664821580e-2f));
-    p = fma(p, f, (float16)(2.4022650695910071e-1f));
-    p = fma(p, f, (float16)(6.9314718055994531e-1f));
-    p = fma(p, f, (float16)(1.0f));
-    return as_float16(as_int16(p) + (convert_int16(n) << 23));
-}
 
 /* Each item copies its share of keys [j0, j0 + BK): K transposed (kt[c][j], so 16 keys' scores are one vector
  * FMA per element of q), V as rows. Keys past n_kv become zeros and are masked later. */
