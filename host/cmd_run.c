@@ -53,18 +53,6 @@ static int check_writable(const char *path, tfb_error *err)
     return TFB_OK;
 }
 
-static int open_device(const tfb_options *opt, tfb_context *ctx, cl_device_id *device, tfb_error *err)
-{
-    tfb_device_entry *devices = NULL;
-    size_t count = 0, index = 0;
-    if (tfb_devices_enumerate(&devices, &count, err) != TFB_OK) return TFB_ERROR;
-    int rc = tfb_device_find(devices, count, opt->device, &index, err);
-    if (rc == TFB_OK) rc = tfb_context_open(ctx, &devices[index], opt->kernel_dir, err);
-    if (rc == TFB_OK) *device = devices[index].device;
-    free(devices);
-    return rc;
-}
-
 static int list_devices(void)
 {
     tfb_error err = {{0}};
@@ -115,15 +103,14 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     tfb_context ctx;
     tfb_host_info host;
     tfb_results results;
-    cl_device_id device = NULL;
     char report_dir[4096];
     long long started = (long long)time(NULL);
-    if (open_device(opt, &ctx, &device, &err) != TFB_OK ||
+    if (tfb_context_open_spec(&ctx, opt->device, opt->kernel_dir, &err) != TFB_OK ||
         resolve_report_dir(opt, ctx.info.name, started, report_dir, sizeof report_dir, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }
-    tfb_host_probe(&host, device);
+    tfb_host_probe(&host, ctx.device);
     tfb_results_init(&results);
     results.device = ctx.info;
     results.host = host;

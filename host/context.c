@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "tfbench/context.h"
 
@@ -20,6 +21,17 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
         return tfb_cl_fail(err, "clCreateCommandQueue", status);
     }
     return TFB_OK;
+}
+
+int tfb_context_open_spec(tfb_context *ctx, const char *spec, const char *kernel_dir, tfb_error *err)
+{
+    tfb_device_entry *devices = NULL;
+    size_t count = 0, index = 0;
+    if (tfb_devices_enumerate(&devices, &count, err) != TFB_OK) return TFB_ERROR;
+    int rc = tfb_device_find(devices, count, spec, &index, err);
+    if (rc == TFB_OK) rc = tfb_context_open(ctx, &devices[index], kernel_dir, err);
+    free(devices);
+    return rc;
 }
 
 void tfb_context_close(tfb_context *ctx)

@@ -32,22 +32,14 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     gemm_weight_shape shapes[GEMM_MAX_SHAPES];
     size_t shape_count, n = 0;
-    char model[64];
-    tfb_error err = {{0}};
-    if (gemm_model_shapes(run->opt, shapes, &shape_count, model, sizeof model, &err) != TFB_OK) {
-        if (max > 0) {
-            gemm_case_init(&out[0], "gemm", GEMM_KIND_GEMM, GEMM_IMPL_TFBENCH, 0, 1, 1, 1);
-            snprintf(out[0].shape, sizeof out[0].shape, "%.95s", err.message);
-            out[0].p[2] = 1;
-        }
-        return 1;
-    }
+    if (gemm_suite_shapes(run, "gemm", GEMM_KIND_GEMM, shapes, &shape_count, out, max) != TFB_OK) return 1;
     const tfb_options *opt = run->opt;
     const size_t *batches = opt->quick ? QUICK_BATCHES : DEFAULT_BATCHES;
     size_t batch_count = opt->quick ? sizeof QUICK_BATCHES / sizeof *QUICK_BATCHES
                                     : sizeof DEFAULT_BATCHES / sizeof *DEFAULT_BATCHES;
     size_t shape_m = 0, unused_n, unused_k;
-    if (opt->shape) tfb_parse_shape(opt->shape, &shape_m, &unused_n, &unused_k, &err);
+    tfb_error ignored;  /* gemm_suite_shapes has already checked --shape */
+    if (opt->shape) tfb_parse_shape(opt->shape, &shape_m, &unused_n, &unused_k, &ignored);
     if (opt->batch_count) batches = opt->batches, batch_count = opt->batch_count;
     else if (opt->shape) batches = &shape_m, batch_count = 1;
     int explicit_sweep = opt->batch_count || opt->shape;

@@ -69,6 +69,10 @@ int gemm_params_valid(const gemm_config *cfg, const gemm_params *p);
 
 /* Suite plumbing shared by gemv.c and gemm.c. */
 void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half, size_t m, size_t n, size_t k);
+/* The model's weight shapes for a suite's cases. When --model/--config/--shape cannot be resolved it writes one case
+ * carrying the reason (its setup fails with it, so the run reports the bad option) and returns TFB_ERROR. */
+int gemm_suite_shapes(const tfb_run *run, const char *suite, int kind, gemm_weight_shape *shapes, size_t *count,
+                      tfb_case *out, size_t max);
 double gemm_case_flops(const tfb_case *c);
 double gemm_case_bytes(const tfb_case *c);
 int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err);

@@ -200,3 +200,17 @@ void gemm_suite_teardown(void *state)
     gemm_release(s->gemm);
     free(s);
 }
+
+int gemm_suite_shapes(const tfb_run *run, const char *suite, int kind, gemm_weight_shape *shapes, size_t *count,
+                      tfb_case *out, size_t max)
+{
+    char model[64];
+    tfb_error err = {{0}};
+    if (gemm_model_shapes(run->opt, shapes, count, model, sizeof model, &err) == TFB_OK) return TFB_OK;
+    if (max > 0) {
+        gemm_case_init(&out[0], suite, kind, GEMM_IMPL_TFBENCH, 0, 1, 1, 1);
+        snprintf(out[0].shape, sizeof out[0].shape, "%.95s", err.message);
+        out[0].p[2] = 1;
+    }
+    return TFB_ERROR;
+}

@@ -20,12 +20,9 @@ typedef struct fixture {
 static int open_device(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    tfb_device_entry *devices = NULL;
-    size_t count = 0;
     tfb_error err;
-    if (!f || tfb_devices_enumerate(&devices, &count, &err) != TFB_OK) return -1;
-    int rc = tfb_context_open(&f->ctx, &devices[0], NULL, &err);
-    free(devices);
+    if (!f) return -1;
+    int rc = tfb_context_open_spec(&f->ctx, "0", NULL, &err);
     snprintf(f->cache_dir, sizeof f->cache_dir, "/tmp/tfbench-test-gemm-%ld/cache", (long)getpid());
     setenv("TFB_CACHE_DIR", f->cache_dir, 1);
     *state = f;

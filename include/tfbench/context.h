@@ -22,6 +22,8 @@ typedef struct tfb_context {
 } tfb_context;
 
 int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char *kernel_dir, tfb_error *err);
+/* Enumerates the devices and opens the one `spec` names (an index or a name substring, as --device takes). */
+int tfb_context_open_spec(tfb_context *ctx, const char *spec, const char *kernel_dir, tfb_error *err);
 void tfb_context_close(tfb_context *ctx);
 
 /* Buffers with the error turned into a message; TFB_SKIP when the size exceeds the device's limits. */
