@@ -42,6 +42,14 @@ static int select_suites(const char *names, const tfb_suite **out, size_t *count
     return TFB_OK;
 }
 
+/* A bad --model or --config is bad input (exit 2), found before any suite runs. */
+static int check_model_options(const tfb_options *opt, tfb_error *err)
+{
+    tfb_model_config config;
+    if (!opt->model && !opt->config) return TFB_OK;
+    return tfb_model_select(opt->model, opt->config, &config, err);
+}
+
 /* Fail before the run, not after it, when a results file could not be written. */
 static int check_writable(const char *path, tfb_error *err)
 {
@@ -158,7 +166,7 @@ int tfb_cmd_run(int argc, char **argv)
     if (opt.version) return printf("tfbench %s\n", TFB_VERSION), 0;
     if (opt.list == 1) return list_devices();
     if (opt.list == 2) return list_suites(stdout), 0;
-    if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK ||
+    if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK || check_model_options(&opt, &err) != TFB_OK ||
         check_writable(opt.json_path, &err) != TFB_OK || check_writable(opt.csv_path, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;

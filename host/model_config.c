@@ -172,3 +172,16 @@ int tfb_model_check_workload(const tfb_model_config *c, uint64_t seq, uint64_t b
                         (unsigned long long)seq, (unsigned long long)batch);
     return TFB_OK;
 }
+
+int tfb_model_select(const char *model_name, const char *config_path, tfb_model_config *out, tfb_error *err)
+{
+    if (config_path) {
+        if (tfb_model_load_json(config_path, out, err) != TFB_OK) return TFB_ERROR;
+    } else {
+        const char *name = model_name ? model_name : "llama2-7b";
+        const tfb_model_config *builtin = tfb_model_builtin(name);
+        if (!builtin) return tfb_fail(err, "--model \"%s\": no such built-in model (tfbench model --list)", name);
+        *out = *builtin;
+    }
+    return tfb_model_validate(out, err);
+}

@@ -50,15 +50,7 @@ int gemm_model_shapes(const tfb_options *opt, gemm_weight_shape *out, size_t *co
         return TFB_OK;
     }
     tfb_model_config config;
-    if (opt->config) {
-        if (tfb_model_load_json(opt->config, &config, err) != TFB_OK) return TFB_ERROR;
-    } else {
-        const char *name = opt->model ? opt->model : "llama2-7b";
-        const tfb_model_config *builtin = tfb_model_builtin(name);
-        if (!builtin) return tfb_fail(err, "--model \"%s\": unknown here (tfbench model --list); use --shape", name);
-        config = *builtin;
-    }
-    if (tfb_model_validate(&config, err) != TFB_OK) return TFB_ERROR;
+    if (tfb_model_select(opt->model, opt->config, &config, err) != TFB_OK) return TFB_ERROR;
     layer_shapes(&config, out, count);
     snprintf(model, model_size, "%s", config.name);
     return TFB_OK;

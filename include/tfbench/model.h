@@ -37,6 +37,8 @@ int tfb_model_parse_json(const char *text, tfb_model_config *out, tfb_error *err
 int tfb_model_load_json(const char *path, tfb_model_config *out, tfb_error *err);
 /* Checks sizes are positive, divide evenly and are small enough that every count fits 64 bits. */
 int tfb_model_validate(const tfb_model_config *config, tfb_error *err);
+/* The model a benchmark run's --config FILE or --model NAME selects (default llama2-7b), validated. */
+int tfb_model_select(const char *model_name, const char *config_path, tfb_model_config *out, tfb_error *err);
 /* Checks a sequence length and batch keep the KV cache and FLOP counts of `config` within 64 bits. */
 int tfb_model_check_workload(const tfb_model_config *config, uint64_t seq, uint64_t batch, tfb_error *err);
 

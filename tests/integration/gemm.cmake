@@ -5,4 +5,4 @@ tfb_cli_test(gemv_gemm_quick
 tfb_cli_test(gemm_bad_shape ARGS --suite gemm --shape 12x34 EXIT 2 REGEX "--shape \"12x34\": expected MxNxK")
 tfb_cli_test(gemm_zero_shape ARGS --suite gemv --shape 0x4096x4096 EXIT 2 REGEX "expected MxNxK")
 tfb_cli_test(gemm_bad_batch ARGS --suite gemm --batch 1,x EXIT 2 REGEX "--batch")
-tfb_cli_test(gemm_unknown_model ARGS --suite gemv --quick --model no-such-model EXIT 1 REGEX "unknown here")
+tfb_cli_test(gemm_unknown_model ARGS --suite gemv --quick --model no-such-model EXIT 2 REGEX "no such built-in model")
