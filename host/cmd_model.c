@@ -6,11 +6,11 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "cli.h"
+#include "tfbench/report.h"
 #include "tfbench/datasheet.h"
 #include "tfbench/model.h"
 #include "tfbench/results.h"
 
-enum { MAX_RESULTS_BYTES = 64 << 20 };
 
 typedef struct model_args {
     const char *name, *config_path, *device_spec, *measured_path;
@@ -222,16 +222,12 @@ static int read_measured_ceilings(const cJSON *root, const model_args *a, model_
 
 static int device_from_results(const model_args *a, model_run *run)
 {
-    char *text = NULL;
-    size_t length = 0;
     tfb_error err;
-    if (tfb_read_file(a->measured_path, MAX_RESULTS_BYTES, &text, &length, &err)) {
-        fprintf(stderr, "tfbench: model: %s\n", err.message);
+    cJSON *root = NULL;
+    if (tfb_report_load_results(a->measured_path, &root, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: model: --measured %s\n", err.message);
         return 2;
     }
-    cJSON *root = cJSON_Parse(text);
-    free(text);
-    if (!root) return measured_fail(a->measured_path, "not valid JSON");
     int status = read_measured_ceilings(root, a, run);
     cJSON_Delete(root);
     return status;

@@ -133,7 +133,7 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
         if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
         failures += failed < 0 ? 1 : failed;
     }
-    if (opt->native_path && tfb_results_load_native(&results, opt->native_path, &err) != TFB_OK) {
+    if (native && tfb_results_add_native(&results, native, opt->native_path, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         failures++;
     }

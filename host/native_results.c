@@ -45,19 +45,12 @@ static int add_point(tfb_results *results, const cJSON *b)
     return TFB_OK;
 }
 
-int tfb_results_load_native(tfb_results *results, const char *path, tfb_error *err)
+int tfb_results_add_native(tfb_results *results, const cJSON *root, const char *path, tfb_error *err)
 {
-    char *text = NULL;
-    size_t length = 0;
-    if (tfb_read_file(path, 64u << 20, &text, &length, err) != TFB_OK) return TFB_ERROR;
-    cJSON *root = cJSON_Parse(text);
-    free(text);
     const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
     const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, "context");
-    if (!cJSON_IsArray(benchmarks)) {
-        cJSON_Delete(root);
+    if (!cJSON_IsArray(benchmarks))
         return tfb_fail(err, "--native %s: not a tfbench-native results file (no \"benchmarks\" array)", path);
-    }
     int rc = TFB_OK;
     const cJSON *b;
     cJSON_ArrayForEach(b, benchmarks) {
@@ -73,6 +66,5 @@ int tfb_results_load_native(tfb_results *results, const char *path, tfb_error *e
         cJSON_AddStringToObject(native, "openblas_core", core ? core : "");
         cJSON_AddItemToObject(results->context_extra, "native", native);
     }
-    cJSON_Delete(root);
     return rc == TFB_OK ? TFB_OK : tfb_fail(err, "out of memory loading %s", path);
 }

@@ -4,7 +4,8 @@
 
 #include "tfbench/results.h"
 
-/* Appends the file's "native/..." points to `results` and records the file and OpenBLAS core in the context. */
-int tfb_results_load_native(tfb_results *results, const char *path, tfb_error *err);
+/* Appends the "native/..." points of a parsed tfbench-native file (tfb_report_load_results) to `results` and
+ * records the file and OpenBLAS core in the context. */
+int tfb_results_add_native(tfb_results *results, const cJSON *root, const char *path, tfb_error *err);
 
 #endif
