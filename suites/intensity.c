@@ -39,6 +39,7 @@ typedef struct ring {
 typedef struct work_shape {
     unsigned vec, elems;      /* vector width, independent vectors per work-item */
     size_t group;
+    int item_block;           /* each item's vectors consecutive (CPUs) rather than strided by the group size */
 } work_shape;
 
 typedef struct intensity_state {
@@ -56,9 +57,9 @@ typedef struct intensity_state {
 
 static work_shape shape_for(const tfb_device_info *info, int precision)
 {
-    if (info->is_cpu)  /* one AVX-512 register per vector, 8 chains per item, groups of 8 items */
-        return (work_shape){precision == P_FP64 ? 8 : 16, 8, 8};
-    return (work_shape){4, 4, 256};
+    if (info->is_cpu)  /* one AVX-512 register per vector, 8 chains per item, groups of 32 items */
+        return (work_shape){precision == P_FP64 ? 8 : 16, 8, 32, 1};
+    return (work_shape){4, 4, 256, 0};
 }
 
 /* Bytes per buffer: half the out-of-cache working set, a multiple of 64 slices of whole work-groups (64 bytes is
@@ -204,8 +205,8 @@ static int intensity_setup(tfb_run *run, const tfb_case *c, void **state, tfb_er
     s->precision = c->variant;
     s->flops = (unsigned)c->p[0];
     s->shape = shape_for(&run->ctx->info, s->precision);
-    snprintf(s->options, sizeof s->options, "-DTYPE=%s -DVEC=%u -DELEMS=%u %s", types[s->precision], s->shape.vec,
-             s->shape.elems, extensions[s->precision]);
+    snprintf(s->options, sizeof s->options, "-DTYPE=%s -DVEC=%u -DELEMS=%u %s %s", types[s->precision], s->shape.vec,
+             s->shape.elems, extensions[s->precision], s->shape.item_block ? "-DITEM_BLOCK" : "");
     int rc = shared_ring(run, &s->ring, err);
     if (rc == TFB_OK) rc = fill_inputs(run, s, err);
     return rc;
@@ -355,6 +356,7 @@ static void intensity_annotate(tfb_run *run, const tfb_case *c, void *state, tfb
     cJSON_AddNumberToObject(extra, "flops_per_element", s->flops);
     cJSON_AddNumberToObject(extra, "vector_width", s->shape.vec);
     cJSON_AddNumberToObject(extra, "chains_per_item", s->shape.elems);
+    cJSON_AddBoolToObject(extra, "item_block", s->shape.item_block);
     cJSON_AddNumberToObject(extra, "slice_bytes", r->bytes);
     cJSON_AddNumberToObject(extra, "slices", s->sets);
     r->extra = extra;
