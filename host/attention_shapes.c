@@ -5,6 +5,7 @@
 #include <string.h>
 #include "tfbench/attention.h"
 #include "tfbench/fill.h"
+#include "tfbench/model.h"
 
 double tfb_attention_pairs(const tfb_attention_shape *s, int causal)
 {
@@ -187,6 +188,34 @@ static size_t long_seq(const tfb_context *ctx, size_t heads)
     return 0;
 }
 
+static size_t copy_list(size_t *to, const size_t *from, size_t count)
+{
+    if (count > TFB_MAX_LIST) count = TFB_MAX_LIST;
+    memcpy(to, from, count * sizeof *to);
+    return count;
+}
+
+void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *kv, size_t kv_count,
+                            const size_t *dims, size_t dim_count, tfb_attention_axes *out)
+{
+    tfb_model_config model;
+    tfb_error ignored;  /* a bad --model/--config was refused before the run */
+    size_t model_kv = 0, model_dim = 0;
+    if ((opt->model || opt->config) && tfb_model_select(opt->model, opt->config, &model, &ignored) == TFB_OK &&
+        model.n_heads > 0 && model.d_model % model.n_heads == 0 && model.d_model / model.n_heads <= TFB_MAX_HEAD_DIM) {
+        heads = (size_t)model.n_heads;
+        model_kv = (size_t)model.n_kv_heads;
+        model_dim = (size_t)(model.d_model / model.n_heads);
+        kv = &model_kv, kv_count = 1;
+        dims = &model_dim, dim_count = 1;
+    }
+    out->heads = heads;
+    out->kv_count = opt->kv_head_count ? copy_list(out->kv, opt->kv_heads, opt->kv_head_count)
+                                       : copy_list(out->kv, kv, kv_count);
+    out->dim_count = opt->head_dim_count ? copy_list(out->dims, opt->head_dims, opt->head_dim_count)
+                                         : copy_list(out->dims, dims, dim_count);
+}
+
 static size_t add_case(tfb_case *out, size_t n, size_t max, const char *suite, const tfb_attention_shape *s,
                        int causal)
 {
@@ -197,28 +226,31 @@ static size_t add_case(tfb_case *out, size_t n, size_t max, const char *suite, c
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max)
 {
     const tfb_options *opt = run->opt;
-    const size_t one = 1, heads = PREFILL_HEADS;
+    const size_t one = 1, mha = PREFILL_HEADS;
     const size_t *seqs = opt->seq_count ? opt->seqs : opt->quick ? QUICK_SEQS : DEFAULT_SEQS;
     size_t seq_count = opt->seq_count ? opt->seq_count : 2;
-    const size_t *dims = opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS;
-    size_t dim_count = opt->quick ? 1 : 2;
+    tfb_attention_axes axes;
+    tfb_attention_axes_for(opt, PREFILL_HEADS, &mha, 1, opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS, opt->quick ? 1 : 2,
+                           &axes);
     const size_t *batches = opt->batch_count ? opt->batches : &one;
-    const size_t *kv = opt->kv_head_count ? opt->kv_heads : &heads;
-    size_t kv_count = opt->kv_head_count ? opt->kv_head_count : 1, n = 0;
+    size_t n = 0;
     for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)
-        for (size_t h = 0; h < kv_count; h++) {
-            if (heads % kv[h]) continue;
-            for (size_t di = 0; di < dim_count; di++)
+        for (size_t h = 0; h < axes.kv_count; h++) {
+            if (axes.kv[h] > axes.heads || axes.heads % axes.kv[h]) continue;
+            for (size_t di = 0; di < axes.dim_count; di++)
                 for (int causal = 0; causal <= 1; causal++)
                     for (size_t si = 0; si < seq_count; si++) {
-                        tfb_attention_shape s = {batches[b], heads, kv[h], seqs[si], seqs[si], dims[di]};
+                        tfb_attention_shape s = {batches[b], axes.heads, axes.kv[h], seqs[si], seqs[si], axes.dims[di]};
                         n = add_case(out, n, max, suite, &s, causal);
                     }
         }
-    /* One causal d=64 case past the naive memory limit, only in the default (not --quick, not --seq) sweep. */
-    size_t n_long = opt->seq_count || opt->quick ? 0 : long_seq(run->ctx, heads * batches[0]);
+    /* One causal d=64 MHA case past the naive memory limit, only in the default sweep (no --quick, --seq, --model,
+     * --config, --kv-heads or --head-dim). */
+    int default_sweep = !opt->seq_count && !opt->quick && !opt->model && !opt->config && !opt->kv_head_count &&
+                        !opt->head_dim_count;
+    size_t n_long = default_sweep ? long_seq(run->ctx, axes.heads * batches[0]) : 0;
     if (n_long) {
-        tfb_attention_shape s = {batches[0], heads, heads, n_long, n_long, 64};
+        tfb_attention_shape s = {batches[0], axes.heads, axes.heads, n_long, n_long, 64};
         n = add_case(out, n, max, suite, &s, 1);
     }
     return n;

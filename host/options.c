@@ -32,11 +32,13 @@ void tfb_options_usage(FILE *out)
           "  --csv FILE           write results as CSV\n"
           "  --kernel-dir DIR     load .cl kernels from DIR instead of the embedded copies\n"
           "  --model NAME         model whose weight shapes gemv/gemm use (default llama2-7b)\n"
+          "                       and whose heads, KV heads and head dim the attention suites use\n"
           "  --config FILE        the same from a model config JSON file\n"
           "  --shape MxNxK        one GEMM/GEMV shape instead of the model's\n"
           "  --batch 1,2,4        batch sizes (tokens in flight) for gemm\n"
           "  --seq 128,1024       sequence lengths for the attention suites\n"
-          "  --kv-heads 32,8,1    KV-head layouts for decode attention\n"
+          "  --kv-heads 32,8,1    KV-head layouts for the attention suites\n"
+          "  --head-dim 64,128    head dimensions for the attention suites (at most 512)\n"
           "  --native FILE        tfbench-native results to show beside ours\n"
           "  --seed N             seed of the random inputs (default 42)\n"
           "  --quiet, --verbose   less or more on stderr\n"
@@ -122,6 +124,7 @@ static int set_list_flag(tfb_options *opt, const char *flag, const char *value, 
     if (strcmp(flag, "--batch") == 0) list = opt->batches, count = &opt->batch_count;
     else if (strcmp(flag, "--kv-heads") == 0) list = opt->kv_heads, count = &opt->kv_head_count;
     else if (strcmp(flag, "--seq") == 0) list = opt->seqs, count = &opt->seq_count;
+    else if (strcmp(flag, "--head-dim") == 0) list = opt->head_dims, count = &opt->head_dim_count;
     else return 0;
     if (tfb_parse_size_list(value, list, TFB_MAX_LIST, count, err) != TFB_OK) {
         char reason[sizeof err->message];
@@ -129,6 +132,11 @@ static int set_list_flag(tfb_options *opt, const char *flag, const char *value, 
         tfb_fail(err, "%s: %s", flag, reason);
         return -1;
     }
+    for (size_t i = 0; list == opt->head_dims && i < *count; i++)
+        if (list[i] > TFB_MAX_HEAD_DIM) {
+            tfb_fail(err, "--head-dim: %zu is larger than %d", list[i], TFB_MAX_HEAD_DIM);
+            return -1;
+        }
     return 1;
 }
 
@@ -147,7 +155,7 @@ static int set_switch(tfb_options *opt, const char *flag)
 
 static int takes_value(const char *flag)
 {
-    static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--seed"};
+    static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--seed"};
     for (size_t i = 0; i < sizeof STRING_FLAGS / sizeof *STRING_FLAGS; i++)
         if (strcmp(flag, STRING_FLAGS[i].name) == 0) return 1;
     for (size_t i = 0; i < sizeof with_value / sizeof *with_value; i++)

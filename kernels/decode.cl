@@ -42,8 +42,10 @@ static float16 block_scores(__global const float *kh, const dvec q[NV], uint j0,
         acc[j].s0 = HSUM(sum);
 #endif
     }
+    float16 s = transpose_sum16(acc);
+    if (j0 + 16 <= end) return s;
     const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    return select(transpose_sum16(acc), (float16)(-INFINITY), lane + (int)j0 >= (int)end);
+    return select(s, (float16)(-INFINITY), lane + (int)j0 >= (int)end);
 }
 
 __kernel void decode_partial(__global const float *q, __global const float *k, __global const float *v,
@@ -69,26 +71,39 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
         l[g] = 0.0f;
     }
     for (uint j0 = begin; j0 < end; j0 += 16) {
-        float p[G][16];
+        float p[G][16], correction[G];
+#pragma unroll 1
         for (uint g = 0; g < G; g++) {       /* the block's first key is < end, so m_new is finite */
-            float16 s = block_scores(kh, qv[g], j0, end);
-            float m_new = fmax(m[g], max16(s));
-            float16 e = exp2_nonpositive(s - m_new);
-            float correction = exp2_nonpositive((float16)(m[g] - m_new)).s0;
-            l[g] = l[g] * correction + hsum16(e);
-            m[g] = m_new;
+            dvec qg[NV];                      /* this head's query in registers (qv[g] is indexed at run time) */
 #pragma unroll
-            for (uint c = 0; c < NV; c++) o[g][c] *= correction;
+            for (uint c = 0; c < NV; c++) qg[c] = qv[g][c];
+            float16 s = block_scores(kh, qg, j0, end);
+            const float block_max = max16(s);
+            const float m_new = block_max > m[g] ? block_max : m[g];
+            float16 e = exp2_nonpositive(s - m_new);
+            /* the running maximum settles after a few blocks: most blocks need no rescaling */
+            correction[g] = m_new > m[g] ? exp2(m[g] - m_new) : 1.0f;
+            l[g] = l[g] * correction[g] + hsum16(e);
+            m[g] = m_new;
             vstore16(e, 0, p[g]);
         }
-        /* Head by head: NV independent accumulators; the block's 16 V rows stay in the L1 cache across heads. */
-        for (uint g = 0; g < G; g++)
+        /* Head by head: NV independent accumulators in registers; the block's 16 V rows stay in the L1 cache
+         * across heads. */
+#pragma unroll 1
+        for (uint g = 0; g < G; g++) {
+            dvec og[NV];
+#pragma unroll
+            for (uint c = 0; c < NV; c++) og[c] = o[g][c] * correction[g];
 #pragma unroll
             for (uint j = 0; j < 16; j++) {
                 __global const float *vrow = vh + (size_t)min(j0 + j, end - 1) * D;
+                const dvec pj = (dvec)(p[g][j]);
 #pragma unroll
-                for (uint c = 0; c < NV; c++) o[g][c] = fma((dvec)(p[g][j]), DLOAD(c, vrow), o[g][c]);
+                for (uint c = 0; c < NV; c++) og[c] = fma(pj, DLOAD(c, vrow), og[c]);
             }
+#pragma unroll
+            for (uint c = 0; c < NV; c++) o[g][c] = og[c];
+        }
     }
     for (uint g = 0; g < G; g++) {
         size_t slot = ((size_t)kv_slice * G + g) * splits + split;

@@ -62,12 +62,13 @@ static float hsum16(float16 x)
     return hsum8(x.lo + x.hi);
 }
 
+/* Plain comparisons rather than fmax: no NaN handling (scores are never NaN), so one max instruction per level. */
 static float max16(float16 x)
 {
-    float8 a = fmax(x.lo, x.hi);
-    float4 b = fmax(a.lo, a.hi);
-    float2 c = fmax(b.lo, b.hi);
-    return fmax(c.x, c.y);
+    float8 a = x.lo > x.hi ? x.lo : x.hi;
+    float4 b = a.lo > a.hi ? a.lo : a.hi;
+    float2 c = b.lo > b.hi ? b.lo : b.hi;
+    return c.x > c.y ? c.x : c.y;
 }
 
 /* 2^x for x <= 0 with ~1e-8 relative error, vectorized (a library exp2 may run lane by lane on CPUs):
@@ -75,7 +76,7 @@ static float max16(float16 x)
  * Inputs below -125 (masked keys are -inf) give ~2^-125, a weight that vanishes beside the maximum's 1. */
 static float16 exp2_nonpositive(float16 x)
 {
-    x = fmax(x, (float16)(-125.0f));
+    x = x > (float16)(-125.0f) ? x : (float16)(-125.0f);
     float16 n = rint(x), f = x - n;
     float16 p = (float16)(1.5252733804059840e-5f);
     p = fma(p, f, (float16)(1.5403530393381610e-4f));

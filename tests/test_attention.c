@@ -133,6 +133,45 @@ static void decode_matches_reference(void **state)
             }
     tfb_attention_shape wide = {1, 32, 8, 1, 777, 128};
     check_random(*state, DECODE, &wide, 0, NULL, 48);
+    const size_t odd_dims[] = {80, 100, 20};  /* vector widths 16, 4 and 4 along d, --head-dim style */
+    for (size_t i = 0; i < sizeof odd_dims / sizeof *odd_dims; i++) {
+        tfb_attention_shape s = {1, 8, 2, 1, 1000, odd_dims[i]};
+        check_random(*state, DECODE, &s, 0, NULL, 0);
+    }
+}
+
+/* The suites' head layout: the defaults, a model's (Llama 2 70B: 64 heads, 8 KV heads, d 8192 / 64 = 128), and
+ * --kv-heads / --head-dim replacing either. */
+static void axes_follow_model_and_overrides(void **state)
+{
+    (void)state;
+    const size_t kv[] = {32, 8, 1}, dims[] = {64, 128};
+    tfb_options opt;
+    tfb_options_defaults(&opt);
+    tfb_attention_axes axes;
+    tfb_attention_axes_for(&opt, 32, kv, 3, dims, 2, &axes);
+    assert_int_equal(axes.heads, 32);
+    assert_int_equal(axes.kv_count, 3);
+    assert_int_equal(axes.kv[1], 8);
+    assert_int_equal(axes.dim_count, 2);
+    assert_int_equal(axes.dims[1], 128);
+
+    opt.model = "llama2-70b";
+    tfb_attention_axes_for(&opt, 32, kv, 3, dims, 2, &axes);
+    assert_int_equal(axes.heads, 64);
+    assert_int_equal(axes.kv_count, 1);
+    assert_int_equal(axes.kv[0], 8);
+    assert_int_equal(axes.dim_count, 1);
+    assert_int_equal(axes.dims[0], 128);
+
+    opt.kv_heads[0] = 64, opt.kv_heads[1] = 1, opt.kv_head_count = 2;
+    opt.head_dims[0] = 80, opt.head_dim_count = 1;
+    tfb_attention_axes_for(&opt, 32, kv, 3, dims, 2, &axes);
+    assert_int_equal(axes.heads, 64);
+    assert_int_equal(axes.kv_count, 2);
+    assert_int_equal(axes.kv[1], 1);
+    assert_int_equal(axes.dim_count, 1);
+    assert_int_equal(axes.dims[0], 80);
 }
 
 /* Section 2 of the lecture (np.random.seed(42), 4 tokens, d_k 3): the inputs are printed to 2 decimals by the
@@ -270,6 +309,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(accounting_formulas),
+        cmocka_unit_test(axes_follow_model_and_overrides),
         cmocka_unit_test(lecture_worked_example),
         cmocka_unit_test(naive_matches_reference),
         cmocka_unit_test(flash_matches_reference),

@@ -43,10 +43,12 @@ static int parse(tfb_options *opt, tfb_error *err, int argc, char **argv)
 static void options_parse_values(void **state)
 {
     char *argv[] = {"tfbench", "--device", "pthread", "--suite=stream,peak", "--quick", "--batch", "1,2,64",
-                    "--json", "out.json", "--seed", "7", "--quiet"};
+                    "--json", "out.json", "--seed", "7", "--quiet", "--head-dim", "64,80"};
     tfb_options opt;
     tfb_error err;
-    assert_int_equal(parse(&opt, &err, 12, argv), TFB_OK);
+    assert_int_equal(parse(&opt, &err, 14, argv), TFB_OK);
+    assert_int_equal(opt.head_dim_count, 2);
+    assert_int_equal(opt.head_dims[1], 80);
     assert_string_equal(opt.device, "pthread");
     assert_string_equal(opt.suites, "stream,peak");
     assert_string_equal(opt.json_path, "out.json");
@@ -74,6 +76,9 @@ static void options_reject_bad_input(void **state)
     assert_int_equal(parse(&opt, &err, 3, zero), TFB_ERROR);
     char *bad_seed[] = {"tfbench", "--seed", "-3"};
     assert_int_equal(parse(&opt, &err, 3, bad_seed), TFB_ERROR);
+    char *huge_head[] = {"tfbench", "--head-dim", "64,1024"};
+    assert_int_equal(parse(&opt, &err, 3, huge_head), TFB_ERROR);
+    assert_non_null(strstr(err.message, "--head-dim: 1024 is larger than 512"));
 }
 
 static void error_names_and_messages(void **state)

@@ -83,11 +83,22 @@ tfb_attention_shape tfb_attention_case_shape(const tfb_case *c);
 unsigned tfb_attention_vector_width(size_t d);
 /* log2(e) / sqrt(d): the kernels compute scores in the log2 domain and use exp2. */
 float tfb_attention_scale_log2(size_t d);
-/* The prefill cases of naive and flash (the same list, so their points line up), 4 heads: --batch, --kv-heads,
- * --seq or the defaults (n 512, 2048 for d 64 and 128, causal off and on) plus, in the default sweep, one causal
+/* The prefill cases of naive and flash (the same list, so their points line up), 4 heads or the model's
+ * (tfb_attention_axes_for): --batch, --kv-heads, --head-dim, --seq or the defaults (n 512, 2048 for d 64 and 128, causal off and on) plus, in the default sweep, one causal
  * d=64 case at the shortest length whose naive score matrices exceed the device's allocation limit. Returns the
  * count (may exceed max). */
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
+
+/* The head layout an attention suite sweeps: the model's (n_heads, n_kv_heads, d_model / n_heads) when --model or
+ * --config names one, else the suite's defaults; --kv-heads and --head-dim replace either list. */
+typedef struct tfb_attention_axes {
+    size_t heads;
+    size_t kv[TFB_MAX_LIST], kv_count;
+    size_t dims[TFB_MAX_LIST], dim_count;
+} tfb_attention_axes;
+
+void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *kv, size_t kv_count,
+                            const size_t *dims, size_t dim_count, tfb_attention_axes *out);
 /* The timing policy for a case whose verified run took `first_run_s`: the run's policy, or for runs over 0.2 s
  * one warm-up and 3 repetitions (still a median and a spread), so long sequences fit the default run's time. */
 tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s);

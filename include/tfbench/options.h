@@ -7,6 +7,7 @@
 #include "tfbench/error.h"
 
 #define TFB_MAX_LIST 32
+#define TFB_MAX_HEAD_DIM 512  /* the attention kernels keep a query row and its output in registers */
 
 typedef struct tfb_options {
     int list;                 /* --list */
@@ -15,13 +16,14 @@ typedef struct tfb_options {
     const char *suites;       /* --suite a,b (NULL: the default suite) */
     const char *json_path, *csv_path, *out_dir;
     const char *kernel_dir;
-    const char *model;        /* --model NAME: weight shapes for gemv/gemm */
+    const char *model;        /* --model NAME: weight shapes for gemv/gemm, head layout for attention */
     const char *config;       /* --config FILE.json */
     const char *shape;        /* --shape MxNxK */
     const char *native_path;  /* --native FILE: tfbench-native results to show beside ours */
     size_t batches[TFB_MAX_LIST], batch_count;     /* --batch 1,2,4 */
     size_t kv_heads[TFB_MAX_LIST], kv_head_count;  /* --kv-heads 32,8,1 */
     size_t seqs[TFB_MAX_LIST], seq_count;          /* --seq 128,1024 */
+    size_t head_dims[TFB_MAX_LIST], head_dim_count; /* --head-dim 64,128 */
     int quick;
     int verbose;              /* -1 quiet, 0 normal, 1 verbose */
     uint64_t seed;

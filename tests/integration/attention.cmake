@@ -11,3 +11,12 @@ tfb_cli_test(attention_quick
 tfb_cli_test(attention_naive_skip
   ARGS --device 0 --suite attention,flash --quick --seq 12288 --json @WORKDIR@/r.json
   FAIL_REGEX "CMake Error|FAILED" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_attention_skip.cmake TIMEOUT 900)
+# --head-dim and --kv-heads reach all three suites (an odd head dim: vector width 16 along d, then a tail).
+tfb_cli_test(attention_head_dim
+  ARGS --device 0 --suite attention,flash,decode --quick --seq 127 --head-dim 80 --kv-heads 2 --json @WORKDIR@/r.json
+  FAIL_REGEX "CMake Error|FAILED" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_attention_axes.cmake)
+# --model gives the attention suites the model's heads, KV heads and head dim (Llama 2 70B: 64, 8, 128).
+tfb_cli_test(attention_model
+  ARGS --device 0 --suite decode --quick --seq 100 --model llama2-70b
+  REGEX "decode/tfbench/b2-h64-kv8-n100-d128/fp32 .* ok" FAIL_REGEX "FAILED")
+tfb_cli_test(attention_bad_head_dim ARGS --suite decode --head-dim 1024 EXIT 2 REGEX "--head-dim: 1024 is larger than 512")
