@@ -5,7 +5,7 @@
  * Layouts: q/out [batch][heads][D], k/v [batch][kv_heads][n_kv][D], partial o [batch * heads][splits][D],
  * partial m/l [batch * heads][splits][2]. Inner loops carry `#pragma unroll` (PoCL leaves them rolled otherwise,
  * with the accumulators in memory). Keys go 16 at a time (scores as one vector). Build options: D, DV (vector
- * width along D), G. */
+ * width along D), G, and PREFETCH (CPU devices: the __builtin_prefetch locality hint, see prefetch_share). */
 
 
 /* Lane sums of 16 vectors as one vector (lane j = sum of x[j]), pairing neighbours level by level: cheaper than 16
@@ -26,11 +26,34 @@ static float16 transpose_sum16(float16 x[16])
 
 /* Scores of keys [j0, j0 + 16) for query head g, one vector; keys at or past `end` get -inf (their rows are
  * read clamped to the last key, so every load stays inside the cache). */
-static float16 block_scores(__global const float *kh, const dvec q[NV], uint j0, uint end)
+/* On a CPU the block's computation (G heads' scores, softmax and V sums) runs without touching memory for long
+ * enough that the hardware prefetcher stops running ahead, so memory and compute take turns (measured: GQA-8 time =
+ * memory time + compute time). So the next block's lines are prefetched a few at a time from each of the
+ * 32 * G inner steps of this block (16 score steps and 16 V steps per head); in one burst they stall like loads. */
+#define PREFETCH_SLOTS (32 * G)
+static void prefetch_share(__global const float *next_k, __global const float *next_v, uint slot)
+{
+#ifdef PREFETCH
+    const uint lines = D, per_slot = (lines + PREFETCH_SLOTS - 1) / PREFETCH_SLOTS; /* a block is D lines of 16 */
+#pragma unroll
+    for (uint u = 0; u < per_slot; u++) {
+        const uint line = slot * per_slot + u;
+        if (line < lines) {
+            /* through an integer: OpenCL C 1.2 has no cast from a __global to a private pointer */
+            __builtin_prefetch((const void *)(size_t)(next_k + line * 16), 0, PREFETCH);
+            __builtin_prefetch((const void *)(size_t)(next_v + line * 16), 0, PREFETCH);
+        }
+    }
+#endif
+}
+
+static float16 block_scores(__global const float *kh, const dvec q[NV], uint j0, uint end,
+                            __global const float *next_k, __global const float *next_v, uint g)
 {
     float16 acc[16];
 #pragma unroll
     for (uint j = 0; j < 16; j++) {
+        prefetch_share(next_k, next_v, g * 32 + j);
         __global const float *krow = kh + (size_t)min(j0 + j, end - 1) * D;
         dvec sum = q[0] * DLOAD(0, krow);
 #pragma unroll
@@ -72,12 +95,14 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
     }
     for (uint j0 = begin; j0 < end; j0 += 16) {
         float p[G][16], correction[G];
+        /* the last block prefetches itself again (a prefetch past a partial block's end cannot fault) */
+        const size_t next = (size_t)(j0 + 16 < end ? j0 + 16 : j0) * D;
 #pragma unroll 1
         for (uint g = 0; g < G; g++) {       /* the block's first key is < end, so m_new is finite */
             dvec qg[NV];                      /* this head's query in registers (qv[g] is indexed at run time) */
 #pragma unroll
             for (uint c = 0; c < NV; c++) qg[c] = qv[g][c];
-            float16 s = block_scores(kh, qg, j0, end);
+            float16 s = block_scores(kh, qg, j0, end, kh + next, vh + next, g);
             const float block_max = max16(s);
             const float m_new = block_max > m[g] ? block_max : m[g];
             float16 e = exp2_nonpositive(s - m_new);
@@ -98,6 +123,7 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
             for (uint j = 0; j < 16; j++) {
                 __global const float *vrow = vh + (size_t)min(j0 + j, end - 1) * D;
                 const dvec pj = (dvec)(p[g][j]);
+                prefetch_share(kh + next, vh + next, g * 32 + 16 + j);
 #pragma unroll
                 for (uint c = 0; c < NV; c++) og[c] = fma(pj, DLOAD(c, vrow), og[c]);
             }

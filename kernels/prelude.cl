@@ -77,7 +77,10 @@ static float max16(float16 x)
 static float16 exp2_nonpositive(float16 x)
 {
     x = x > (float16)(-125.0f) ? x : (float16)(-125.0f);
-    float16 n = rint(x), f = x - n;
+    /* n = rint(x) by adding 1.5 * 2^23, which leaves n in the low mantissa bits: PoCL's vector rint is a long
+     * sequence, and this also hands over n as an integer */
+    const float16 magic = (float16)(0x1.8p23f);
+    float16 shifted = x + magic, n = shifted - magic, f = x - n;
     float16 p = (float16)(1.5252733804059840e-5f);
     p = fma(p, f, (float16)(1.5403530393381610e-4f));
     p = fma(p, f, (float16)(1.3333558146428443e-3f));
@@ -86,5 +89,5 @@ static float16 exp2_nonpositive(float16 x)
     p = fma(p, f, (float16)(2.4022650695910071e-1f));
     p = fma(p, f, (float16)(6.9314718055994531e-1f));
     p = fma(p, f, (float16)(1.0f));
-    return as_float16(as_int16(p) + (convert_int16(n) << 23));
+    return as_float16(as_int16(p) + ((as_int16(shifted) - as_int16(magic)) << 23));
 }

@@ -70,11 +70,14 @@ float gemm_round_to_half(float x)
     return fabs(rounded) > 65504.0 ? (float)copysign(INFINITY, x) : (float)rounded;
 }
 
-static void build_options(const gemm_config *cfg, char *buf, size_t size)
+static void build_options(const tfb_context *ctx, const gemm_config *cfg, char *buf, size_t size)
 {
     const gemm_params *p = &cfg->params;
     int used = snprintf(buf, size, "-DTN=%u%s", p->tn, cfg->half ? " -DWEIGHT_HALF" : "");
-    if (cfg->kind == GEMM_KIND_GEMV) snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u", p->wg, p->streams);
+    /* GEMV on a CPU prefetches into L1 (hint 3: measured best on PoCL, see kernels/gemm.cl) */
+    if (cfg->kind == GEMM_KIND_GEMV)
+        snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u%s", p->wg, p->streams,
+                 ctx->info.is_cpu ? " -DPREFETCH=3" : "");
     else snprintf(buf + used, size - used, " -DTM=%u -DMB=%u", p->tm, p->mb);
 }
 
@@ -91,7 +94,7 @@ static int pack_matrix(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl
                        tfb_error *err)
 {
     char options[128];
-    build_options(cfg, options, sizeof options);
+    build_options(ctx, cfg, options, sizeof options);
     cl_kernel kernel;
     if (tfb_kernel_create(ctx, "gemm.cl", options, "pack_weights", &kernel, err) != TFB_OK) return TFB_ERROR;
     cl_uint n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
@@ -144,7 +147,7 @@ static int create_launch(gemm_state *s, size_t set, tfb_error *err)
     const gemm_config *cfg = &s->cfg;
     const gemm_params *p = &cfg->params;
     char options[128];
-    build_options(cfg, options, sizeof options);
+    build_options(s->ctx, cfg, options, sizeof options);
     const char *name = cfg->kind == GEMM_KIND_GEMV ? "gemv_packed" : "gemm_packed";
     cl_kernel *kernel = &s->kernels[set];
     if (tfb_kernel_create(s->ctx, "gemm.cl", options, name, kernel, err) != TFB_OK) return TFB_ERROR;
