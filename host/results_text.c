@@ -74,7 +74,7 @@ static void print_row(FILE *out, const tfb_result *r)
     char name[NAME_WIDTH + 1], time_text[24], gflops[16], gbps[16], intensity[16], roof[16];
     size_t len = strlen(r->name);
     if (len > NAME_WIDTH) snprintf(name, sizeof name, "%.*s~", NAME_WIDTH - 1, r->name);
-    else snprintf(name, sizeof name, "%s", r->name);
+    else snprintf(name, sizeof name, "%.*s", NAME_WIDTH, r->name);
     if (r->skipped[0]) {
         int room = 100 - NAME_WIDTH - 12, cut = (int)strlen(r->skipped) > room;
         fprintf(out, "%-*s  skipped: %.*s%s\n", NAME_WIDTH, name, cut ? room - 1 : room, r->skipped, cut ? "~" : "");
