@@ -259,8 +259,7 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
 void tfb_attention_plan_release(tfb_attention_plan *plan)
 {
     for (size_t i = 0; i < 3; i++) tfb_kernel_release(&plan->kernels[i]);
-    tfb_buffer_release(&plan->scratch[0]);
-    tfb_buffer_release(&plan->scratch[1]);
+    for (size_t i = 0; i < 3; i++) tfb_buffer_release(&plan->scratch[i]);
     plan->steps = 0;
 }
 

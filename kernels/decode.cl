@@ -2,34 +2,44 @@
  * into chunks of CHUNK keys; each work-item streams one chunk of one KV head for all G = heads / kv_heads query
  * heads that share it (so GQA/MQA read each cached byte once), keeping a partial softmax state (max m, sum l,
  * unnormalized output o). decode_combine merges the chunks. Scores are in the log2 domain (q pre-scaled).
- * Layouts: q/out [batch][heads][D], k/v [batch][kv_heads][n_kv][D], partial o [batch * heads][splits][D],
- * partial m/l [batch * heads][splits][2]. Inner loops carry `#pragma unroll` (PoCL leaves them rolled otherwise,
- * with the accumulators in memory). Keys go 16 at a time (scores as one vector). Build options: D, DV (vector
- * width along D), G, and PREFETCH (CPU devices: the __builtin_prefetch locality hint, see prefetch_share). */
+ * Layouts: q/out [batch][heads][D], v [batch][kv_heads][n_kv][D], partial o [batch * heads][splits][D], partial m/l
+ * [batch * heads][splits][2]. K is stored key-blocked (decode_pack_keys), as paged-attention engines store it: per
+ * KV head, blocks of 16 keys, each block [D][16], padded to whole blocks. Then the 16 scores of a block are one
+ * vector, sum over d of q[d] x (the block's row d), with no transposes, and one row load serves several heads.
+ * Inner loops carry `#pragma unroll` (PoCL leaves them rolled otherwise, with the accumulators in memory). Build
+ * options: D, DV (vector width along D, for V and O), G, and PREFETCH (CPU devices: the __builtin_prefetch
+ * locality hint, see prefetch_share). */
 
+#define BLOCK 16
 
-/* Lane sums of 16 vectors as one vector (lane j = sum of x[j]), pairing neighbours level by level: cheaper than 16
- * separate horizontal sums, and the 16 dot products before it are independent chains. */
-static float16 pair16(float16 a, float16 b)
+/* Heads scored together (HB, a divisor of G) and partial sums per head (AC): HB * AC = 8 independent FMA chains
+ * hide the FMA latency, and each K row loaded serves HB heads. */
+#if G % 4 == 0
+#define HB 4
+#elif G % 2 == 0
+#define HB 2
+#else
+#define HB 1
+#endif
+#define AC (8 / HB)
+
+/* The key-blocked K of decode_partial from the [slices][n_kv][D] layout, one item per (slice, padded key); keys
+ * past n_kv repeat the last key (their scores are masked, and every value stays a finite input). */
+__kernel void decode_pack_keys(__global const float *k, __global float *packed, uint n_kv, uint n_pad, uint slices)
 {
-    return (float16)(a.even + a.odd, b.even + b.odd);
+    const uint item = get_global_id(0);
+    if (item >= slices * n_pad) return;
+    const uint slice = item / n_pad, key = item % n_pad;
+    __global const float *row = k + ((size_t)slice * n_kv + min(key, n_kv - 1)) * D;
+    __global float *block = packed + ((size_t)slice * n_pad + key / BLOCK * BLOCK) * D + key % BLOCK;
+    for (uint d = 0; d < D; d++) block[d * BLOCK] = row[d];
 }
 
-static float16 transpose_sum16(float16 x[16])
-{
-#pragma unroll
-    for (uint step = 1; step < 16; step *= 2)
-#pragma unroll
-        for (uint j = 0; j < 16; j += 2 * step) x[j] = pair16(x[j], x[j + step]);
-    return x[0];                                   /* lane j holds the sum of x[j]: the levels keep key order */
-}
-
-/* Scores of keys [j0, j0 + 16) for query head g, one vector; keys at or past `end` get -inf (their rows are
- * read clamped to the last key, so every load stays inside the cache). */
 /* On a CPU the block's computation (G heads' scores, softmax and V sums) runs without touching memory for long
  * enough that the hardware prefetcher stops running ahead, so memory and compute take turns (measured: GQA-8 time =
  * memory time + compute time). So the next block's lines are prefetched a few at a time from each of the
- * 32 * G inner steps of this block (16 score steps and 16 V steps per head); in one burst they stall like loads. */
+ * 32 * G slots of this block (16 in the scores and 16 in the V sums of each head); in one burst they stall like
+ * loads. */
 #define PREFETCH_SLOTS (32 * G)
 static void prefetch_share(__global const float *next_k, __global const float *next_v, uint slot)
 {
@@ -47,28 +57,48 @@ static void prefetch_share(__global const float *next_k, __global const float *n
 #endif
 }
 
-static float16 block_scores(__global const float *kh, const dvec q[NV], uint j0, uint end,
-                            __global const float *next_k, __global const float *next_v, uint g)
+/* Scores of the block's 16 keys for heads g0 .. g0 + HB - 1 into s[]; keys at or past `end` get -inf. The
+ * prefetch slots of these heads' score phase are spread over the D rows. */
+static void block_scores(__global const float *kb, float qs[G][D], uint g0, uint j0, uint end,
+                         __global const float *next_k, __global const float *next_v, float16 s[HB])
 {
-    float16 acc[16];
+    float16 acc[HB][AC];
 #pragma unroll
-    for (uint j = 0; j < 16; j++) {
-        prefetch_share(next_k, next_v, g * 32 + j);
-        __global const float *krow = kh + (size_t)min(j0 + j, end - 1) * D;
-        dvec sum = q[0] * DLOAD(0, krow);
+    for (uint h = 0; h < HB; h++)
 #pragma unroll
-        for (uint c = 1; c < NV; c++) sum = fma(q[c], DLOAD(c, krow), sum);
-#if DV == 16
-        acc[j] = sum;
-#else
-        acc[j] = (float16)(0.0f);
-        acc[j].s0 = HSUM(sum);
-#endif
+        for (uint a = 0; a < AC; a++) acc[h][a] = (float16)(0.0f);
+#pragma unroll
+    for (uint d = 0; d < D; d++) {
+#pragma unroll
+        for (uint sl = d * HB * 16 / D; sl < (d + 1) * HB * 16 / D; sl++)
+            prefetch_share(next_k, next_v, (g0 + sl / 16) * 32 + sl % 16);
+        const float16 row = vload16(d, kb);
+#pragma unroll
+        for (uint h = 0; h < HB; h++) acc[h][d % AC] = fma((float16)(qs[g0 + h][d]), row, acc[h][d % AC]);
     }
-    float16 s = transpose_sum16(acc);
-    if (j0 + 16 <= end) return s;
     const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    return select(s, (float16)(-INFINITY), lane + (int)j0 >= (int)end);
+#pragma unroll
+    for (uint h = 0; h < HB; h++) {
+        float16 sum = acc[h][0];
+#pragma unroll
+        for (uint a = 1; a < AC; a++) sum += acc[h][a];
+        if (j0 + BLOCK > end) sum = select(sum, (float16)(-INFINITY), lane + (int)j0 >= (int)end);
+        s[h] = sum;
+    }
+}
+
+/* The online-softmax step of one head for one block: new max, the rescale of the old state, the weights p. */
+static float softmax_step(float16 s, float *m, float *l, float p[BLOCK])
+{
+    const float block_max = max16(s);              /* the block's first key is < end, so m_new is finite */
+    const float m_new = block_max > *m ? block_max : *m;
+    const float16 e = exp2_nonpositive(s - m_new);
+    /* the running maximum settles after a few blocks: most blocks need no rescaling */
+    const float correction = m_new > *m ? exp2(*m - m_new) : 1.0f;
+    *l = *l * correction + hsum16(e);
+    *m = m_new;
+    vstore16(e, 0, p);
+    return correction;
 }
 
 __kernel void decode_partial(__global const float *q, __global const float *k, __global const float *v,
@@ -78,39 +108,29 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
     const uint item = get_global_id(0);
     if (item >= splits * slices) return;
     const uint split = item % splits, kv_slice = item / splits; /* kv_slice = batch * kv_heads + kv head */
-    const uint begin = split * chunk, end = min(n_kv, begin + chunk);
-    __global const float *kh = k + (size_t)kv_slice * n_kv * D;
+    const uint begin = split * chunk, end = min(n_kv, begin + chunk), n_pad = (n_kv + BLOCK - 1) / BLOCK * BLOCK;
+    __global const float *kh = k + (size_t)kv_slice * n_pad * D;
     __global const float *vh = v + (size_t)kv_slice * n_kv * D;
 
-    dvec qv[G][NV], o[G][NV];
-    float m[G], l[G];
+    float qs[G][D], m[G], l[G];
+    dvec o[G][NV];
     for (uint g = 0; g < G; g++) {
         __global const float *qrow = q + ((size_t)kv_slice * G + g) * D;
-        for (uint c = 0; c < NV; c++) {
-            qv[g][c] = DLOAD(c, qrow) * scale_log2;
-            o[g][c] = (dvec)(0.0f);
-        }
+        for (uint d = 0; d < D; d++) qs[g][d] = qrow[d] * scale_log2;
+        for (uint c = 0; c < NV; c++) o[g][c] = (dvec)(0.0f);
         m[g] = -INFINITY;
         l[g] = 0.0f;
     }
-    for (uint j0 = begin; j0 < end; j0 += 16) {
-        float p[G][16], correction[G];
+    for (uint j0 = begin; j0 < end; j0 += BLOCK) {
+        float p[G][BLOCK], correction[G];
         /* the last block prefetches itself again (a prefetch past a partial block's end cannot fault) */
-        const size_t next = (size_t)(j0 + 16 < end ? j0 + 16 : j0) * D;
+        const size_t next = (size_t)(j0 + BLOCK < end ? j0 + BLOCK : j0) * D;
 #pragma unroll 1
-        for (uint g = 0; g < G; g++) {       /* the block's first key is < end, so m_new is finite */
-            dvec qg[NV];                      /* this head's query in registers (qv[g] is indexed at run time) */
+        for (uint g0 = 0; g0 < G; g0 += HB) {
+            float16 s[HB];
+            block_scores(kh + (size_t)j0 * D, qs, g0, j0, end, kh + next, vh + next, s);
 #pragma unroll
-            for (uint c = 0; c < NV; c++) qg[c] = qv[g][c];
-            float16 s = block_scores(kh, qg, j0, end, kh + next, vh + next, g);
-            const float block_max = max16(s);
-            const float m_new = block_max > m[g] ? block_max : m[g];
-            float16 e = exp2_nonpositive(s - m_new);
-            /* the running maximum settles after a few blocks: most blocks need no rescaling */
-            correction[g] = m_new > m[g] ? exp2(m[g] - m_new) : 1.0f;
-            l[g] = l[g] * correction[g] + hsum16(e);
-            m[g] = m_new;
-            vstore16(e, 0, p[g]);
+            for (uint h = 0; h < HB; h++) correction[g0 + h] = softmax_step(s[h], &m[g0 + h], &l[g0 + h], p[g0 + h]);
         }
         /* Head by head: NV independent accumulators in registers; the block's 16 V rows stay in the L1 cache
          * across heads. */
@@ -120,7 +140,7 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
 #pragma unroll
             for (uint c = 0; c < NV; c++) og[c] = o[g][c] * correction[g];
 #pragma unroll
-            for (uint j = 0; j < 16; j++) {
+            for (uint j = 0; j < BLOCK; j++) {
                 __global const float *vrow = vh + (size_t)min(j0 + j, end - 1) * D;
                 const dvec pj = (dvec)(p[g][j]);
                 prefetch_share(kh + next, vh + next, g * 32 + 16 + j);

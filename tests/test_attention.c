@@ -121,7 +121,8 @@ static void prefill_chunk_after_a_prefix(void **state)
     }
 }
 
-/* One query per head over caches of odd lengths, MHA/GQA/MQA, one split per sequence and many small splits. */
+/* One query per head over caches of odd lengths (partial key blocks), MHA/GQA/MQA, one split per sequence and many
+ * small splits. */
 static void decode_matches_reference(void **state)
 {
     const size_t kv_heads[] = {8, 2, 1}, chunks[] = {0, 16};
@@ -133,6 +134,9 @@ static void decode_matches_reference(void **state)
             }
     tfb_attention_shape wide = {1, 32, 8, 1, 777, 128};
     check_random(*state, DECODE, &wide, 0, NULL, 48);
+    /* groups of 3 and 2 query heads per KV head: the kernel scores 1 and 2 heads per pass over a K block */
+    const tfb_attention_shape odd_groups[] = {{1, 6, 2, 1, 127, 64}, {2, 8, 4, 1, 1000, 64}};
+    for (size_t i = 0; i < 2; i++) check_random(*state, DECODE, &odd_groups[i], 0, NULL, 0);
     const size_t odd_dims[] = {80, 100, 20};  /* vector widths 16, 4 and 4 along d, --head-dim style */
     for (size_t i = 0; i < sizeof odd_dims / sizeof *odd_dims; i++) {
         tfb_attention_shape s = {1, 8, 2, 1, 1000, odd_dims[i]};

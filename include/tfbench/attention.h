@@ -113,7 +113,7 @@ typedef struct tfb_attention_plan {
     cl_kernel kernels[3];
     tfb_launch launches[3];
     size_t steps;             /* launches in order: naive 3 (Q K^T, softmax, P V), flash 1, decode 2 */
-    cl_mem scratch[2];        /* naive: the score matrix; decode: partial outputs, partial (max, sum) */
+    cl_mem scratch[3];        /* naive: the score matrix; decode: partial outputs, partial (max, sum), blocked K */
     tfb_flash_tile tile;      /* flash */
     size_t chunk, splits;     /* decode: keys per split, splits per sequence */
 } tfb_attention_plan;
@@ -124,7 +124,9 @@ int tfb_naive_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int
 /* suites/flash.c, with a given tile (see the suite for the per-device search). */
 int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
                              const tfb_flash_tile *tile, tfb_attention_plan *plan, tfb_error *err);
-/* suites/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per unit). */
+/* suites/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per unit).
+ * Copies io->k into the key-blocked layout the decode kernel reads (scratch[2], before any timing): afterwards
+ * the plan no longer reads io->k, which the caller may release. */
 int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
                               size_t chunk, tfb_attention_plan *plan, tfb_error *err);
 void tfb_attention_plan_release(tfb_attention_plan *plan);
