@@ -210,8 +210,12 @@ void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *
         dims = &model_dim, dim_count = 1;
     }
     out->heads = heads;
-    out->kv_count = opt->kv_head_count ? copy_list(out->kv, opt->kv_heads, opt->kv_head_count)
+    size_t listed = opt->kv_head_count ? copy_list(out->kv, opt->kv_heads, opt->kv_head_count)
                                        : copy_list(out->kv, kv, kv_count);
+    /* only KV-head counts that divide the heads: each KV head serves the same number of query heads */
+    out->kv_count = 0;
+    for (size_t i = 0; i < listed; i++)
+        if (out->kv[i] > 0 && heads % out->kv[i] == 0) out->kv[out->kv_count++] = out->kv[i];
     out->dim_count = opt->head_dim_count ? copy_list(out->dims, opt->head_dims, opt->head_dim_count)
                                          : copy_list(out->dims, dims, dim_count);
 }
@@ -236,7 +240,6 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
     size_t n = 0;
     for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)
         for (size_t h = 0; h < axes.kv_count; h++) {
-            if (axes.kv[h] > axes.heads || axes.heads % axes.kv[h]) continue;
             for (size_t di = 0; di < axes.dim_count; di++)
                 for (int causal = 0; causal <= 1; causal++)
                     for (size_t si = 0; si < seq_count; si++) {

@@ -39,7 +39,6 @@ static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
         for (size_t h = 0; h < axes.kv_count; h++)
             for (size_t di = 0; di < axes.dim_count; di++)
                 for (size_t si = 0; si < (opt->seq_count ? opt->seq_count : 1); si++) {
-                    if (axes.kv[h] > axes.heads || axes.heads % axes.kv[h]) continue;
                     tfb_attention_shape s = {batches[b], axes.heads, axes.kv[h], 1, seqs[si], axes.dims[di]};
                     if (n < max) tfb_attention_case_init(&out[n], "decode", &s, 0);
                     n++;

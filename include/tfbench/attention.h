@@ -90,7 +90,8 @@ float tfb_attention_scale_log2(size_t d);
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
 
 /* The head layout an attention suite sweeps: the model's (n_heads, n_kv_heads, d_model / n_heads) when --model or
- * --config names one, else the suite's defaults; --kv-heads and --head-dim replace either list. */
+ * --config names one, else the suite's defaults; --kv-heads and --head-dim replace either list. KV-head counts
+ * that do not divide the heads are left out. */
 typedef struct tfb_attention_axes {
     size_t heads;
     size_t kv[TFB_MAX_LIST], kv_count;

@@ -1,10 +1,7 @@
 # Asserts on the JSON written by `--suite attention,flash,decode --quick`: every case measured and verified, with
 # the attention accounting fields; naive reports its actual traffic above the minimum; decode its KV cache.
-file(READ ${WORKDIR}/r.json json)
-string(JSON count LENGTH "${json}" benchmarks)
-if(NOT count EQUAL 11)
-  message(FATAL_ERROR "expected 4 naive + 4 flash + 3 decode benchmarks, got ${count}")
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/check_benchmarks_common.cmake)
+tfb_read_benchmarks(11 "4 naive + 4 flash + 3 decode benchmarks")
 foreach(expected "flash/tfbench/b1-h4-n257-d64-causal/fp32" "decode/tfbench/b2-h8-kv1-n1000-d64/fp32"
                  "attention/tfbench/b1-h4-n128-d64/fp32")
   string(FIND "${json}" "\"${expected}\"" at)
@@ -16,7 +13,6 @@ string(JSON tile GET "${json}" context flash_tiles d64 rows_per_item)
 if(NOT tile GREATER 0)
   message(FATAL_ERROR "context.flash_tiles.d64 records no tile")
 endif()
-math(EXPR last "${count} - 1")
 foreach(i RANGE ${last})
   string(JSON name GET "${json}" benchmarks ${i} name)
   string(JSON suite GET "${json}" benchmarks ${i} suite)

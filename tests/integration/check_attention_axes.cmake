@@ -1,11 +1,7 @@
 # Asserts on the JSON of `--suite attention,flash,decode --quick --seq 127 --head-dim 80 --kv-heads 2`: naive and
 # flash (both masks) and decode ran, verified, every one with head dim 80 and 2 KV heads.
-file(READ ${WORKDIR}/r.json json)
-string(JSON count LENGTH "${json}" benchmarks)
-if(NOT count EQUAL 5)
-  message(FATAL_ERROR "expected 2 naive + 2 flash + 1 decode benchmarks, got ${count}")
-endif()
-math(EXPR last "${count} - 1")
+include(${CMAKE_CURRENT_LIST_DIR}/check_benchmarks_common.cmake)
+tfb_read_benchmarks(5 "2 naive + 2 flash + 1 decode benchmarks")
 foreach(i RANGE ${last})
   string(JSON name GET "${json}" benchmarks ${i} name)
   string(JSON verified GET "${json}" benchmarks ${i} verified)
