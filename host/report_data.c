@@ -10,12 +10,6 @@ static const char *json_string(const cJSON *obj, const char *key)
     return cJSON_IsString(item) && item->valuestring ? item->valuestring : "";
 }
 
-static double json_number(const cJSON *obj, const char *key, double fallback)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNumber(item) && isfinite(item->valuedouble) ? item->valuedouble : fallback;
-}
-
 /* 1 true, 0 false, -1 absent. */
 static int json_flag(const cJSON *obj, const char *key)
 {
@@ -44,17 +38,17 @@ static void read_point(const cJSON *b, tfb_report_point *p)
     if (!p->skipped[0] && json_flag(b, "error_occurred") == 1) p->skipped = json_string(b, "error_message");
     if (!p->skipped[0] && json_flag(b, "error_occurred") == 1) p->skipped = "error";
     if (!p->dtype[0]) p->dtype = "fp32";
-    double flops = json_number(b, "flops", 0), bytes = json_number(b, "bytes", 0);
-    p->time_s = json_number(b, "time_median_s", json_number(b, "real_time", 0) * 1e-6);
-    p->gflops = json_number(b, "gflops", p->time_s > 0 ? flops / p->time_s * 1e-9 : 0);
-    p->gbytes_per_second = json_number(b, "gbytes_per_second", p->time_s > 0 ? bytes / p->time_s * 1e-9 : 0);
-    p->intensity = json_number(b, "intensity", bytes > 0 ? flops / bytes : 0);
-    p->roofline_fraction = json_number(b, "roofline_fraction", -1);
-    p->rel_spread = json_number(b, "time_rel_spread", 0);
-    p->working_set_bytes = json_number(b, "working_set_bytes", 0);
-    p->m = (long long)json_number(b, "m", 0);
-    p->n = (long long)json_number(b, "n", 0);
-    p->k = (long long)json_number(b, "k", 0);
+    double flops = tfb_json_number(b, "flops", 0), bytes = tfb_json_number(b, "bytes", 0);
+    p->time_s = tfb_json_number(b, "time_median_s", tfb_json_number(b, "real_time", 0) * 1e-6);
+    p->gflops = tfb_json_number(b, "gflops", p->time_s > 0 ? flops / p->time_s * 1e-9 : 0);
+    p->gbytes_per_second = tfb_json_number(b, "gbytes_per_second", p->time_s > 0 ? bytes / p->time_s * 1e-9 : 0);
+    p->intensity = tfb_json_number(b, "intensity", bytes > 0 ? flops / bytes : 0);
+    p->roofline_fraction = tfb_json_number(b, "roofline_fraction", -1);
+    p->rel_spread = tfb_json_number(b, "time_rel_spread", 0);
+    p->working_set_bytes = tfb_json_number(b, "working_set_bytes", 0);
+    p->m = (long long)tfb_json_number(b, "m", 0);
+    p->n = (long long)tfb_json_number(b, "n", 0);
+    p->k = (long long)tfb_json_number(b, "k", 0);
     p->cache_resident = json_flag(b, "cache_resident") == 1;
     p->verified = json_flag(b, "verified");
     p->kind = point_kind(p, flops, bytes);
@@ -89,12 +83,12 @@ static int read_levels(tfb_report_data *data, const cJSON *ceilings, tfb_error *
     if (!data->levels) return tfb_fail(err, "out of memory reading the results");
     const cJSON *level;
     cJSON_ArrayForEach(level, levels) {
-        double bandwidth = json_number(level, "bandwidth_gbps", 0);
+        double bandwidth = tfb_json_number(level, "bandwidth_gbps", 0);
         if (!(bandwidth > 0)) continue;
         tfb_report_level *l = &data->levels[data->level_count++];
         l->name = json_string(level, "name");
         l->bandwidth_gbps = bandwidth;
-        l->working_set_bytes = json_number(level, "working_set_bytes", 0);
+        l->working_set_bytes = tfb_json_number(level, "working_set_bytes", 0);
     }
     return TFB_OK;
 }
@@ -103,18 +97,18 @@ static int read_ceilings(tfb_report_data *data, const cJSON *context, tfb_error 
 {
     const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(context, "ceilings");
     data->device_name = json_string(cJSON_GetObjectItemCaseSensitive(context, "device"), "name");
-    data->bandwidth_gbps = json_number(ceilings, "bandwidth_gbps", 0);
+    data->bandwidth_gbps = tfb_json_number(ceilings, "bandwidth_gbps", 0);
     data->bandwidth_source = json_string(ceilings, "bandwidth_source");
-    data->peak_gflops[TFB_PREC_FP32] = json_number(ceilings, "peak_gflops_fp32", 0);
-    data->peak_gflops[TFB_PREC_FP64] = json_number(ceilings, "peak_gflops_fp64", 0);
-    data->peak_gflops[TFB_PREC_FP16] = json_number(ceilings, "peak_gflops_fp16", 0);
+    data->peak_gflops[TFB_PREC_FP32] = tfb_json_number(ceilings, "peak_gflops_fp32", 0);
+    data->peak_gflops[TFB_PREC_FP64] = tfb_json_number(ceilings, "peak_gflops_fp64", 0);
+    data->peak_gflops[TFB_PREC_FP16] = tfb_json_number(ceilings, "peak_gflops_fp16", 0);
     const cJSON *sheet = cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet");
-    if (cJSON_IsObject(sheet) && json_number(sheet, "bandwidth_gbps", 0) > 0) {
+    if (cJSON_IsObject(sheet) && tfb_json_number(sheet, "bandwidth_gbps", 0) > 0) {
         data->datasheet_name = json_string(sheet, "name");
-        data->datasheet_bandwidth_gbps = json_number(sheet, "bandwidth_gbps", 0);
-        data->datasheet_gflops[TFB_PREC_FP32] = json_number(sheet, "fp32_gflops", 0);
-        data->datasheet_gflops[TFB_PREC_FP64] = json_number(sheet, "fp64_gflops", 0);
-        data->datasheet_gflops[TFB_PREC_FP16] = json_number(sheet, "fp16_gflops", 0);
+        data->datasheet_bandwidth_gbps = tfb_json_number(sheet, "bandwidth_gbps", 0);
+        data->datasheet_gflops[TFB_PREC_FP32] = tfb_json_number(sheet, "fp32_gflops", 0);
+        data->datasheet_gflops[TFB_PREC_FP64] = tfb_json_number(sheet, "fp64_gflops", 0);
+        data->datasheet_gflops[TFB_PREC_FP16] = tfb_json_number(sheet, "fp16_gflops", 0);
     }
     return read_levels(data, ceilings, err);
 }

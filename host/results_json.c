@@ -214,3 +214,9 @@ int tfb_results_write_json(const tfb_results *results, const char *path, tfb_err
     cJSON_free(text);
     return rc;
 }
+
+double tfb_json_number(const cJSON *object, const char *key, double fallback)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+    return cJSON_IsNumber(item) && isfinite(item->valuedouble) ? item->valuedouble : fallback;
+}

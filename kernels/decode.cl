@@ -8,7 +8,7 @@
  * vector, sum over d of q[d] x (the block's row d), with no transposes, and one row load serves several heads.
  * Inner loops carry `#pragma unroll` (PoCL leaves them rolled otherwise, with the accumulators in memory). Build
  * options: D, DV (vector width along D, for V and O), G, and PREFETCH (CPU devices: the __builtin_prefetch
- * locality hint, see prefetch_share). */
+ * locality hint of the L2 stage, see prefetch_share). */
 
 #define BLOCK 16
 
@@ -36,12 +36,20 @@ __kernel void decode_pack_keys(__global const float *k, __global float *packed, 
 }
 
 /* On a CPU the block's computation (G heads' scores, softmax and V sums) runs without touching memory for long
- * enough that the hardware prefetcher stops running ahead, so memory and compute take turns (measured: GQA-8 time =
- * memory time + compute time). So the next block's lines are prefetched a few at a time from each of the
- * 32 * G slots of this block (16 in the scores and 16 in the V sums of each head); in one burst they stall like
- * loads. */
+ * enough that the hardware prefetcher stops running ahead, so memory and compute take turns. So the next block's
+ * lines are prefetched a few at a time from each of the 32 * G slots of this block (16 in the scores and 16 in the V
+ * sums of each head); in one burst they stall like loads (measured: 21 ms vs 18 for GQA-8 at n = 16384). Where the
+ * kernel is memory-bound (G <= 8: at most 4 FLOP/byte) the same slots also fetch the block after next into L2, so the
+ * one-ahead prefetch into L1 is an L2 hit and the block's loads never wait on DRAM (GQA-8 at n = 16384: 17.9 ->
+ * 16.8 ms, MHA unchanged). For larger G the extra prefetches cost the compiler its registers (MQA 7.3 -> 25 ms). */
+#if defined(PREFETCH) && G <= 8
+#define PREFETCH_FAR
+#define PREFETCH_NEAR 3 /* prefetcht0: into L1 */
+#elif defined(PREFETCH)
+#define PREFETCH_NEAR PREFETCH
+#endif
 #define PREFETCH_SLOTS (32 * G)
-static void prefetch_share(__global const float *next_k, __global const float *next_v, uint slot)
+static void prefetch_share(__global const float *next_k, __global const float *next_v, size_t far, uint slot)
 {
 #ifdef PREFETCH
     const uint lines = D, per_slot = (lines + PREFETCH_SLOTS - 1) / PREFETCH_SLOTS; /* a block is D lines of 16 */
@@ -50,8 +58,12 @@ static void prefetch_share(__global const float *next_k, __global const float *n
         const uint line = slot * per_slot + u;
         if (line < lines) {
             /* through an integer: OpenCL C 1.2 has no cast from a __global to a private pointer */
-            __builtin_prefetch((const void *)(size_t)(next_k + line * 16), 0, PREFETCH);
-            __builtin_prefetch((const void *)(size_t)(next_v + line * 16), 0, PREFETCH);
+            __builtin_prefetch((const void *)(size_t)(next_k + line * 16), 0, PREFETCH_NEAR);
+            __builtin_prefetch((const void *)(size_t)(next_v + line * 16), 0, PREFETCH_NEAR);
+#ifdef PREFETCH_FAR
+            __builtin_prefetch((const void *)(size_t)(next_k + far + line * 16), 0, PREFETCH);
+            __builtin_prefetch((const void *)(size_t)(next_v + far + line * 16), 0, PREFETCH);
+#endif
         }
     }
 #endif
@@ -60,7 +72,7 @@ static void prefetch_share(__global const float *next_k, __global const float *n
 /* Scores of the block's 16 keys for heads g0 .. g0 + HB - 1 into s[]; keys at or past `end` get -inf. The
  * prefetch slots of these heads' score phase are spread over the D rows. */
 static void block_scores(__global const float *kb, float qs[G][D], uint g0, uint j0, uint end,
-                         __global const float *next_k, __global const float *next_v, float16 s[HB])
+                         __global const float *next_k, __global const float *next_v, size_t far, float16 s[HB])
 {
     float16 acc[HB][AC];
 #pragma unroll
@@ -71,7 +83,7 @@ static void block_scores(__global const float *kb, float qs[G][D], uint g0, uint
     for (uint d = 0; d < D; d++) {
 #pragma unroll
         for (uint sl = d * HB * 16 / D; sl < (d + 1) * HB * 16 / D; sl++)
-            prefetch_share(next_k, next_v, (g0 + sl / 16) * 32 + sl % 16);
+            prefetch_share(next_k, next_v, far, (g0 + sl / 16) * 32 + sl % 16);
         const float16 row = vload16(d, kb);
 #pragma unroll
         for (uint h = 0; h < HB; h++) acc[h][d % AC] = fma((float16)(qs[g0 + h][d]), row, acc[h][d % AC]);
@@ -123,12 +135,14 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
     }
     for (uint j0 = begin; j0 < end; j0 += BLOCK) {
         float p[G][BLOCK], correction[G];
-        /* the last block prefetches itself again (a prefetch past a partial block's end cannot fault) */
-        const size_t next = (size_t)(j0 + BLOCK < end ? j0 + BLOCK : j0) * D;
+        /* the chunk's last blocks prefetch themselves again (a prefetch past a partial block's end cannot fault);
+         * far: from the next block to the one after it */
+        const uint ahead = j0 + BLOCK < end ? j0 + BLOCK : j0, after = ahead + BLOCK < end ? ahead + BLOCK : ahead;
+        const size_t next = (size_t)ahead * D, far = (size_t)(after - ahead) * D;
 #pragma unroll 1
         for (uint g0 = 0; g0 < G; g0 += HB) {
             float16 s[HB];
-            block_scores(kh + (size_t)j0 * D, qs, g0, j0, end, kh + next, vh + next, s);
+            block_scores(kh + (size_t)j0 * D, qs, g0, j0, end, kh + next, vh + next, far, s);
 #pragma unroll
             for (uint h = 0; h < HB; h++) correction[g0 + h] = softmax_step(s[h], &m[g0 + h], &l[g0 + h], p[g0 + h]);
         }
@@ -143,7 +157,7 @@ __kernel void decode_partial(__global const float *q, __global const float *k, _
             for (uint j = 0; j < BLOCK; j++) {
                 __global const float *vrow = vh + (size_t)min(j0 + j, end - 1) * D;
                 const dvec pj = (dvec)(p[g][j]);
-                prefetch_share(kh + next, vh + next, g * 32 + 16 + j);
+                prefetch_share(kh + next, vh + next, far, g * 32 + 16 + j);
 #pragma unroll
                 for (uint c = 0; c < NV; c++) og[c] = fma(pj, DLOAD(c, vrow), og[c]);
             }

@@ -437,12 +437,6 @@ static void cache_finish(tfb_run *run)
     cJSON_AddItemToObject(run->results->ceilings.extra, "levels", levels);
 }
 
-static double number_in(const cJSON *object, const char *key)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
-    return cJSON_IsNumber(item) ? item->valuedouble : -1.0;
-}
-
 static void cache_summarize(const tfb_results *results, FILE *out)
 {
     const cJSON *levels = cJSON_GetObjectItemCaseSensitive(results->ceilings.extra, "levels");
@@ -453,12 +447,13 @@ static void cache_summarize(const tfb_results *results, FILE *out)
     {
         char size[32], rw[32] = "-", ridge[48] = "";
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(level, "name");
-        format_bytes(number_in(level, "working_set_bytes"), size, sizeof size);
-        if (number_in(level, "read_write_gbps") > 0) snprintf(rw, sizeof rw, "%.1f", number_in(level, "read_write_gbps"));
-        if (number_in(level, "ridge_fp32") > 0)
-            snprintf(ridge, sizeof ridge, "  ridge fp32 %.2f FLOP/byte", number_in(level, "ridge_fp32"));
+        format_bytes(tfb_json_number(level, "working_set_bytes", -1.0), size, sizeof size);
+        double read_write = tfb_json_number(level, "read_write_gbps", -1.0);
+        double ridge_fp32 = tfb_json_number(level, "ridge_fp32", -1.0);
+        if (read_write > 0) snprintf(rw, sizeof rw, "%.1f", read_write);
+        if (ridge_fp32 > 0) snprintf(ridge, sizeof ridge, "  ridge fp32 %.2f FLOP/byte", ridge_fp32);
         fprintf(out, "  %-8s ~%-9s %8.1f GB/s  (rw %s)%s\n", cJSON_IsString(name) ? name->valuestring : "?", size,
-                number_in(level, "bandwidth_gbps"), rw, ridge);
+                tfb_json_number(level, "bandwidth_gbps", -1.0), rw, ridge);
     }
 }
 

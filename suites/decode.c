@@ -222,6 +222,87 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     cJSON_AddNumberToObject(r->extra, "actual_bytes", r->bytes + partial_bytes);
 }
 
+/* A measured, verified decode result of ours; its shape from the JSON fields of tfb_attention_extra. */
+static int decode_point(const tfb_result *r)
+{
+    return strcmp(r->suite, "decode") == 0 && strcmp(r->impl, "tfbench") == 0 && !r->skipped[0] &&
+           r->verified == 1 && r->time.median > 0 && r->extra;
+}
+
+static int same_shape_but_kv_heads(const tfb_result *a, const tfb_result *b)
+{
+    static const char *const keys[] = {"batch", "heads", "kv_tokens", "head_dim"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (tfb_json_number(a->extra, keys[i], -1) != tfb_json_number(b->extra, keys[i], -2)) return 0;
+    return 1;
+}
+
+static const tfb_result *mha_twin(const tfb_results *all, const tfb_result *r)
+{
+    for (size_t i = 0; i < all->count; i++) {
+        const tfb_result *m = &all->items[i];
+        if (decode_point(m) && same_shape_but_kv_heads(m, r) &&
+            tfb_json_number(m->extra, "kv_heads", -1) == tfb_json_number(m->extra, "heads", -2))
+            return m;
+    }
+    return NULL;
+}
+
+/* The lecture's claim that a decode step's time follows its KV cache: every GQA/MQA point against the MHA point of
+ * the same batch, heads, length and head dim, in context.ceilings.decode_kv_layouts. */
+static void decode_finish(tfb_run *run)
+{
+    tfb_results *all = run->results;
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < all->count; i++) {
+        const tfb_result *r = &all->items[i], *mha;
+        if (!decode_point(r) || tfb_json_number(r->extra, "kv_heads", -1) >= tfb_json_number(r->extra, "heads", -1) ||
+            !(mha = mha_twin(all, r)))
+            continue;
+        double bytes_ratio =
+            tfb_json_number(mha->extra, "kv_cache_bytes", 0) / tfb_json_number(r->extra, "kv_cache_bytes", 1);
+        double time_ratio = mha->time.median / r->time.median;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", r->name);
+        cJSON_AddStringToObject(o, "mha", mha->name);
+        cJSON_AddNumberToObject(o, "kv_bytes_ratio", bytes_ratio);
+        cJSON_AddNumberToObject(o, "time_ratio", time_ratio);
+        cJSON_AddNumberToObject(o, "gbytes_per_second", r->gbytes_per_second);
+        cJSON_AddNumberToObject(o, "mha_gbytes_per_second", mha->gbytes_per_second);
+        cJSON_AddNumberToObject(o, "intensity", r->intensity);
+        cJSON_AddItemToArray(list, o);
+    }
+    if (!all->ceilings.extra) all->ceilings.extra = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(all->ceilings.extra, "decode_kv_layouts");
+    cJSON_AddItemToObject(all->ceilings.extra, "decode_kv_layouts", list);
+}
+
+static void decode_summarize(const tfb_results *results, FILE *out)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(results->ceilings.extra, "decode_kv_layouts");
+    if (cJSON_GetArraySize(list) == 0) return;
+    double ceiling = results->ceilings.bandwidth_gbps, ridge = results->ceilings.ridge_fp32;
+    fprintf(out, "\nDecode: time against KV-cache bytes, each layout vs MHA of the same shape:\n");
+    const cJSON *o;
+    cJSON_ArrayForEach(o, list)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
+        double gbps = tfb_json_number(o, "gbytes_per_second", 0);
+        double mha_gbps = tfb_json_number(o, "mha_gbytes_per_second", 0);
+        double intensity = tfb_json_number(o, "intensity", 0);
+        char of_ceiling[80] = "";
+        /* past the ridge the time follows FLOPs, not bytes */
+        if (ridge > 0 && intensity >= ridge)
+            snprintf(of_ceiling, sizeof of_ceiling, " (compute-bound: %.1f FLOP/B, ridge %.1f)", intensity, ridge);
+        else if (ceiling > 0)
+            snprintf(of_ceiling, sizeof of_ceiling, " (%.0f%% and %.0f%% of bandwidth)", 100 * gbps / ceiling,
+                     100 * mha_gbps / ceiling);
+        fprintf(out, "  %-44.44s %5.2fx fewer KV bytes, %5.2fx less time; %.1f vs %.1f GB/s%s\n",
+                cJSON_IsString(name) ? name->valuestring : "?", tfb_json_number(o, "kv_bytes_ratio", 0),
+                tfb_json_number(o, "time_ratio", 0), gbps, mha_gbps, of_ceiling);
+    }
+}
+
 const tfb_suite tfb_suite_decode = {
     .name = "decode",
     .description = "decode attention: one query token per head over a KV cache (MHA/GQA/MQA), split and combined",
@@ -235,4 +316,6 @@ const tfb_suite tfb_suite_decode = {
     .measure = decode_measure,
     .annotate = decode_annotate,
     .teardown = decode_teardown,
+    .finish = decode_finish,
+    .summarize = decode_summarize,
 };

@@ -64,6 +64,9 @@ int tfb_results_write_csv(const tfb_results *results, const char *path, tfb_erro
 void tfb_results_print_table(const tfb_results *results, FILE *out);
 void tfb_results_print_ceilings(const tfb_results *results, FILE *out);
 
+/* The finite number under key, or fallback when it is absent, not a number, or not finite. */
+double tfb_json_number(const cJSON *object, const char *key, double fallback);
+
 /* Writes to "<path>.tmp.XXXXXX" then renames, so a reader never sees a half-written file. */
 int tfb_write_file_atomic(const char *path, const char *data, size_t length, tfb_error *err);
 /* Reads a whole file (NUL-terminated); refuses files over max_bytes. */
