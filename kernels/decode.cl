@@ -37,11 +37,12 @@ __kernel void decode_pack_keys(__global const float *k, __global float *packed, 
 
 /* On a CPU the block's computation (G heads' scores, softmax and V sums) runs without touching memory for long
  * enough that the hardware prefetcher stops running ahead, so memory and compute take turns. So the next block's
- * lines are prefetched a few at a time from each of the 32 * G slots of this block (16 in the scores and 16 in the V
- * sums of each head); in one burst they stall like loads (measured: 21 ms vs 18 for GQA-8 at n = 16384). Where the
- * kernel is memory-bound (G <= 8: at most 4 FLOP/byte) the same slots also fetch the block after next into L2, so the
- * one-ahead prefetch into L1 is an L2 hit and the block's loads never wait on DRAM (GQA-8 at n = 16384: 17.9 ->
- * 16.8 ms, MHA unchanged). For larger G the extra prefetches cost the compiler its registers (MQA 7.3 -> 25 ms). */
+ * lines are prefetched a few at a time from each of the 32 * G slots of this block (16 in the scores and 16 in the
+ * V sums of each head); bunched together they stall like loads (all in the score phase: 21 ms vs 18 for GQA-8 at
+ * n = 16384). Where the kernel is memory-bound (G <= 8: at most 4 FLOP/byte) the same slots also fetch the block
+ * after next into L2, so the one-ahead prefetch into L1 is an L2 hit and the block's loads never wait on DRAM
+ * (GQA-8 at n = 16384: 17.9 -> 16.8 ms, MHA unchanged). For larger G the extra prefetches cost the compiler its
+ * registers (MQA 7.3 -> 25 ms). */
 #if defined(PREFETCH) && G <= 8
 #define PREFETCH_FAR
 #define PREFETCH_NEAR 3 /* prefetcht0: into L1 */

@@ -143,7 +143,8 @@ int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, co
         rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &plan->scratch[1], err);
     if (rc != TFB_OK) return rc;
     char options[128];
-    /* prefetcht1 (hint 2): into L2, measured best on PoCL; GPUs stream without help */
+    /* CPUs: PREFETCH is the hint of the L2 stage (prefetcht1, measured best on PoCL; the kernel adds an L1 stage
+     * where it is memory-bound); GPUs stream without help */
     snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu%s", s->d, tfb_attention_vector_width(s->d),
              s->heads / s->kv_heads, ctx->info.is_cpu ? " -DPREFETCH=2" : "");
     const char *names[3] = {"decode_partial", "decode_combine", "decode_pack_keys"};

@@ -84,9 +84,9 @@ unsigned tfb_attention_vector_width(size_t d);
 /* log2(e) / sqrt(d): the kernels compute scores in the log2 domain and use exp2. */
 float tfb_attention_scale_log2(size_t d);
 /* The prefill cases of naive and flash (the same list, so their points line up), 4 heads or the model's
- * (tfb_attention_axes_for): --batch, --kv-heads, --head-dim, --seq or the defaults (n 512, 2048 for d 64 and 128, causal off and on) plus, in the default sweep, one causal
- * d=64 case at the shortest length whose naive score matrices exceed the device's allocation limit. Returns the
- * count (may exceed max). */
+ * (tfb_attention_axes_for): --batch, --kv-heads, --head-dim, --seq or the defaults (n 512, 2048 for d 64 and 128,
+ * causal off and on) plus, in the default sweep, one causal d=64 case at the shortest length whose naive score
+ * matrices exceed the device's allocation limit. Returns the count (may exceed max). */
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
 
 /* The head layout an attention suite sweeps: the model's (n_heads, n_kv_heads, d_model / n_heads) when --model or
