@@ -33,6 +33,11 @@ double tfb_attention_min_bytes(const tfb_attention_shape *s)
     return sizeof(float) * 2.0 * ((double)tfb_attention_q_count(s) + (double)tfb_attention_kv_count(s));
 }
 
+double tfb_attention_written_bytes(const tfb_attention_shape *s)
+{
+    return sizeof(float) * (double)tfb_attention_q_count(s);
+}
+
 double tfb_attention_score_bytes(const tfb_attention_shape *s, int causal)
 {
     return sizeof(float) * tfb_attention_pairs(s, causal) * (double)(s->batch * s->heads);

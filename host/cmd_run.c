@@ -124,6 +124,7 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     results.host = host;
     tfb_run run = {.ctx = &ctx, .opt = opt, .host = &host, .results = &results,
                    .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
+    tfb_run_resolve_sizing(&run);
     run.progress.total = count_cases(&run, suites, suite_count);
     run.progress.started = tfb_now_seconds();
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
@@ -133,6 +134,7 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
         if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
         failures += failed < 0 ? 1 : failed;
     }
+    tfb_run_finish(&run);
     if (native && tfb_results_add_native(&results, native, opt->native_path, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         failures++;

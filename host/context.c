@@ -9,6 +9,7 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
     memset(ctx, 0, sizeof *ctx);
     ctx->device = entry->device;
     ctx->info = entry->info;
+    tfb_device_refresh_limits(entry->device, &ctx->info);
     ctx->kernel_dir = kernel_dir;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)entry->platform, 0};
     ctx->context = clCreateContext(props, 1, &entry->device, NULL, NULL, &status);

@@ -80,6 +80,14 @@ static void describe_device(cl_platform_id platform, cl_device_id device, tfb_de
     info->fp16 = has_extension(device, "cl_khr_fp16");
 }
 
+void tfb_device_refresh_limits(cl_device_id device, tfb_device_info *info)
+{
+    uint64_t global = device_ulong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
+    uint64_t alloc = device_ulong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
+    if (global) info->global_mem_bytes = global;
+    if (alloc) info->max_alloc_bytes = alloc;
+}
+
 static int append_platform_devices(cl_platform_id platform, tfb_device_entry **list, size_t *count, tfb_error *err)
 {
     cl_device_id devices[MAX_DEVICES_PER_PLATFORM];

@@ -12,20 +12,28 @@ static uint32_t hash32(uint32_t x)
     return x;
 }
 
-float tfb_hash_uniform(uint32_t seed, uint64_t index, float lo, float hi)
+float tfb_hash_grid(uint32_t seed, uint64_t index, float lo, float hi, unsigned bits)
 {
-    uint32_t bits = hash32((uint32_t)index ^ hash32(seed ^ (uint32_t)(index >> 32))) >> 8;
-    return lo + (hi - lo) * ((float)bits * (1.0f / 16777216.0f));
+    uint32_t u = hash32((uint32_t)index ^ hash32(seed ^ (uint32_t)(index >> 32))) >> (32 - bits);
+    return lo + (hi - lo) * ((float)u * ldexpf(1.0f, -(int)bits));
 }
 
-int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
-                            tfb_error *err)
+float tfb_hash_uniform(uint32_t seed, uint64_t index, float lo, float hi)
+{
+    return tfb_hash_grid(seed, index, lo, hi, 24);
+}
+
+int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
+                         unsigned bits, tfb_error *err)
 {
     cl_kernel kernel;
     cl_ulong n = count;
-    cl_uint s = seed;
+    cl_uint s = seed, b = bits;
+    float step = ldexpf(1.0f, -(int)bits);
+    if (bits < 1 || bits > 24) return tfb_fail(err, "fill: %u random bits (1 to 24 fit a float exactly)", bits);
     if (tfb_kernel_create(ctx, "fill.cl", "", "fill_uniform", &kernel, err) != TFB_OK) return TFB_ERROR;
-    int rc = TFB_SET_ARGS(kernel, err, TFB_MEM(buffer), TFB_VAL(s), TFB_VAL(lo), TFB_VAL(hi), TFB_VAL(n));
+    int rc = TFB_SET_ARGS(kernel, err, TFB_MEM(buffer), TFB_VAL(s), TFB_VAL(lo), TFB_VAL(hi), TFB_VAL(n), TFB_VAL(b),
+                          TFB_VAL(step));
     const size_t group = 256;
     tfb_launch launch = {kernel, 1, {(count + group - 1) / group * group}, {group}};
     if (rc == TFB_OK) rc = tfb_enqueue(ctx, &launch, NULL, err);
@@ -33,6 +41,12 @@ int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint3
     if (rc != TFB_OK) return rc;
     TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
     return TFB_OK;
+}
+
+int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
+                            tfb_error *err)
+{
+    return tfb_device_fill_grid(ctx, buffer, count, seed, lo, hi, 24, err);
 }
 
 int tfb_device_poison(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *err)

@@ -99,6 +99,8 @@ static int read_ceilings(tfb_report_data *data, const cJSON *context, tfb_error 
     data->device_name = json_string(cJSON_GetObjectItemCaseSensitive(context, "device"), "name");
     data->bandwidth_gbps = tfb_json_number(ceilings, "bandwidth_gbps", 0);
     data->bandwidth_source = json_string(ceilings, "bandwidth_source");
+    data->bandwidth_read_gbps = tfb_json_number(ceilings, "bandwidth_read_gbps", 0);
+    data->bandwidth_read_source = json_string(ceilings, "bandwidth_read_source");
     data->peak_gflops[TFB_PREC_FP32] = tfb_json_number(ceilings, "peak_gflops_fp32", 0);
     data->peak_gflops[TFB_PREC_FP64] = tfb_json_number(ceilings, "peak_gflops_fp64", 0);
     data->peak_gflops[TFB_PREC_FP16] = tfb_json_number(ceilings, "peak_gflops_fp16", 0);

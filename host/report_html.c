@@ -110,8 +110,13 @@ static void ceilings_section(FILE *out, const tfb_report_data *d)
     fputs("<h2>Measured ceilings</h2>\n<table>\n<tr><th class=\"l\">ceiling</th><th>value</th>"
           "<th class=\"l\">from</th></tr>\n", out);
     if (d->bandwidth_gbps > 0) {
-        fprintf(out, "<tr><td class=\"l\">memory bandwidth</td><td>%.1f GB/s</td>", d->bandwidth_gbps);
+        fprintf(out, "<tr><td class=\"l\">read+write bandwidth</td><td>%.1f GB/s</td>", d->bandwidth_gbps);
         cell_text(out, d->bandwidth_source);
+        fputs("</tr>\n", out);
+    }
+    if (d->bandwidth_read_gbps > 0) {
+        fprintf(out, "<tr><td class=\"l\">read-only bandwidth</td><td>%.1f GB/s</td>", d->bandwidth_read_gbps);
+        cell_text(out, d->bandwidth_read_source);
         fputs("</tr>\n", out);
     }
     for (int prec = 0; prec < TFB_PREC_COUNT; prec++) {

@@ -10,6 +10,7 @@ static const char *const PRECISION_DASH[TFB_PREC_COUNT] = {"none", "8 4", "2 3"}
 static const double LECTURE_DECODE_INTENSITY = 2.0;  /* the lecture's batch-1 decode figure (FLOP/byte) */
 static const char *const DATASHEET_COLOR = "#6a3d9a";
 static const char *const LEVEL_COLOR = "#8a8a8a";
+static const char *const READ_ROOF_COLOR = "#1f6f8b";
 
 static double ridge_of(double peak, double bandwidth)
 {
@@ -221,6 +222,7 @@ static void all_roof_obstacles(chart *c)
             roof_obstacles(c, d->datasheet_bandwidth_gbps, d->datasheet_gflops[prec]);
     }
     if (d->bandwidth_gbps > 0) roof_obstacles(c, d->bandwidth_gbps, d->peak_gflops[TFB_PREC_FP32]);
+    if (d->bandwidth_read_gbps > 0) roof_obstacles(c, d->bandwidth_read_gbps, d->peak_gflops[TFB_PREC_FP32]);
     for (size_t i = 0; i < d->level_count; i++)
         if (level_drawn(d, &d->levels[i])) roof_obstacles(c, d->levels[i].bandwidth_gbps, -d->peak_gflops[TFB_PREC_FP32]);
 }
@@ -252,6 +254,8 @@ static void measured_roofs(chart *c)
                       PRECISION_DASH[prec]);
     if (d->bandwidth_gbps > 0 && !(d->peak_gflops[TFB_PREC_FP32] > 0) && !(d->peak_gflops[TFB_PREC_FP64] > 0))
         roof_path(c, d->bandwidth_gbps, 0, "#222", 2.2, "none");
+    if (d->bandwidth_read_gbps > 0)
+        roof_path(c, d->bandwidth_read_gbps, d->peak_gflops[TFB_PREC_FP32], READ_ROOF_COLOR, 1.8, "none");
 }
 
 static void measured_slope_label(chart *c)
@@ -264,6 +268,19 @@ static void measured_slope_label(chart *c)
     double end = d->peak_gflops[TFB_PREC_FP32] > 0 ? d->peak_gflops[TFB_PREC_FP32] / d->bandwidth_gbps
                                                    : pow(10, c->axes.x_hi);
     slope_label(c, d->bandwidth_gbps, end, "#222", text);
+}
+
+/* The read-only roof's slope label ("read"): read-dominated points (GEMV, decode) are judged against it. */
+static void read_slope_label(chart *c)
+{
+    const tfb_report_data *d = c->data;
+    char text[128], rate[32];
+    if (!(d->bandwidth_read_gbps > 0)) return;
+    format_rate(d->bandwidth_read_gbps, "B/s", rate, sizeof rate);
+    snprintf(text, sizeof text, "read %s", rate);
+    double peak = d->peak_gflops[TFB_PREC_FP32];
+    slope_label(c, d->bandwidth_read_gbps, peak > 0 ? peak / d->bandwidth_read_gbps : pow(10, c->axes.x_hi),
+                READ_ROOF_COLOR, text);
 }
 
 static void measured_roof_labels(chart *c)
@@ -448,6 +465,7 @@ static void draw(chart *c, const tfb_report_point **members)
     level_slopes(c);
     measured_roofs(c);
     measured_slope_label(c);
+    read_slope_label(c);
     datasheet_slope_label(c);
     all_roof_obstacles(c);
     ridge_markers(c);

@@ -397,7 +397,9 @@ static void legend_lines(legend *l)
     const tfb_report_data *d = l->c->data;
     char text[160];
     legend_heading(l, "Lines");
-    if (d->peak_gflops[TFB_PREC_FP32] > 0 || d->bandwidth_gbps > 0) legend_line(l, "#222", 2.2, "none", "measured roofline fp32");
+    if (d->peak_gflops[TFB_PREC_FP32] > 0 || d->bandwidth_gbps > 0)
+        legend_line(l, "#222", 2.2, "none", "measured roofline fp32 (read+write)");
+    if (d->bandwidth_read_gbps > 0) legend_line(l, "#1f6f8b", 1.8, "none", "measured read-only roof");
     if (d->peak_gflops[TFB_PREC_FP64] > 0) legend_line(l, "#222", 1.6, "8 4", "measured roofline fp64");
     if (d->peak_gflops[TFB_PREC_FP16] > 0) legend_line(l, "#222", 1.6, "2 3", "measured roofline fp16");
     if (d->level_count) legend_line(l, "#8a8a8a", 1.2, "5 3", "cache-level bandwidth");

@@ -94,11 +94,15 @@ static cJSON *ceilings_json(const tfb_results *results)
     const tfb_ceilings *c = &results->ceilings;
     cJSON *o = cJSON_CreateObject();
     add_number(o, "bandwidth_gbps", c->bandwidth_gbps);
+    add_number(o, "bandwidth_read_gbps", c->bandwidth_read_gbps);
     add_number(o, "peak_gflops_fp32", c->peak_gflops_fp32);
     add_number(o, "peak_gflops_fp64", c->peak_gflops_fp64);
     add_number(o, "peak_gflops_fp16", c->peak_gflops_fp16);
     add_number(o, "ridge_fp32", c->ridge_fp32);
+    add_number(o, "ridge_read_fp32", c->ridge_read_fp32);
     cJSON_AddStringToObject(o, "bandwidth_source", c->bandwidth_source);
+    cJSON_AddStringToObject(o, "bandwidth_read_source", c->bandwidth_read_source);
+    if (c->bandwidth_missing[0]) cJSON_AddStringToObject(o, "bandwidth_missing", c->bandwidth_missing);
     const tfb_datasheet *ds =
         tfb_datasheet_for_device(results->device.name, (double)results->device.global_mem_bytes / 1e9);
     if (ds) cJSON_AddItemToObject(o, "datasheet", datasheet_json(ds));
@@ -154,11 +158,14 @@ static void add_tfbench_fields(cJSON *o, const tfb_result *r)
     add_number(o, "k", (double)r->k);
     add_number(o, "flops", r->flops);
     add_number(o, "bytes", r->bytes);
+    if (r->bytes_written >= 0) add_number(o, "bytes_written", r->bytes_written);
     add_number(o, "gflops", r->gflops);
     add_number(o, "gbytes_per_second", r->gbytes_per_second);
     add_number(o, "intensity", r->intensity);
     if (r->roofline_fraction >= 0) add_number(o, "roofline_fraction", r->roofline_fraction);
     else cJSON_AddNullToObject(o, "roofline_fraction");
+    if (r->roof_gflops > 0) add_number(o, "roof_gflops", r->roof_gflops);
+    if (r->roof_kind) cJSON_AddStringToObject(o, "roof_kind", r->roof_kind);
     add_number(o, "working_set_bytes", (double)r->working_set_bytes);
     cJSON_AddBoolToObject(o, "cache_resident", r->cache_resident);
     cJSON_AddBoolToObject(o, "verified", r->verified == 1);

@@ -84,7 +84,9 @@ static void print_row(FILE *out, const tfb_result *r)
     format_metric(r->gflops, gflops, sizeof gflops);
     format_metric(r->gbytes_per_second, gbps, sizeof gbps);
     format_metric(r->intensity, intensity, sizeof intensity);
-    if (r->roofline_fraction >= 0) snprintf(roof, sizeof roof, "%.0f%%", fmin(100.0 * r->roofline_fraction, 9999));
+    int read_roof = r->roof_kind && strcmp(r->roof_kind, "read") == 0;
+    if (r->roofline_fraction >= 0)
+        snprintf(roof, sizeof roof, "%.0f%%%s", fmin(100.0 * r->roofline_fraction, 999), read_roof ? "r" : "");
     else snprintf(roof, sizeof roof, "-");
     const char *check = r->verified == 1 ? "ok" : r->verified == 0 ? "FAIL" : "-";
     double spread = 100.0 * r->time.rel_spread;
@@ -96,12 +98,15 @@ void tfb_results_print_table(const tfb_results *results, FILE *out)
 {
     fprintf(out, "%-*s %10s %6s %8s %7s %6s %5s %4s\n", NAME_WIDTH, "benchmark", "median", "spread", "GFLOP/s",
             "GB/s", "FLOP/B", "roof", "chk");
-    int any_cached = 0;
+    int any_cached = 0, any_read = 0;
     for (size_t i = 0; i < results->count; i++) {
-        print_row(out, &results->items[i]);
-        any_cached |= results->items[i].cache_resident;
+        const tfb_result *r = &results->items[i];
+        print_row(out, r);
+        any_cached |= r->cache_resident;
+        any_read |= r->roof_kind && strcmp(r->roof_kind, "read") == 0 && r->roofline_fraction >= 0;
     }
     if (any_cached) fprintf(out, "* cache-resident working set: not a memory-bandwidth figure\n");
+    if (any_read) fprintf(out, "r: read-dominated traffic, judged against the read roof (the others: read-write roof)\n");
 }
 
 static void print_datasheets(const tfb_results *results, FILE *out)
@@ -120,16 +125,40 @@ static void print_datasheets(const tfb_results *results, FILE *out)
                 mine->bandwidth_gbps, mine->fp32_gflops / 1e3, mine->fp32_gflops / mine->bandwidth_gbps);
 }
 
+static void print_bandwidths(const tfb_ceilings *c, FILE *out)
+{
+    if (c->bandwidth_read_gbps > 0)
+        fprintf(out, "  bandwidth read    %8.1f GB/s   (%.60s)\n", c->bandwidth_read_gbps, c->bandwidth_read_source);
+    if (c->bandwidth_gbps > 0)
+        fprintf(out, "  bandwidth r+w     %8.1f GB/s   (%.60s)\n", c->bandwidth_gbps, c->bandwidth_source);
+    if (c->bandwidth_missing[0]) {
+        const char *what = !(c->bandwidth_gbps > 0) && !(c->bandwidth_read_gbps > 0) ? "memory bandwidth"
+                           : !(c->bandwidth_gbps > 0)                                ? "read-write bandwidth"
+                                                                                     : "read bandwidth";
+        fprintf(out, "  %s not measured: %s\n", what, c->bandwidth_missing);
+    }
+}
+
+static void print_out_of_cache(const tfb_ceilings *c, FILE *out)
+{
+    const cJSON *ooc = cJSON_GetObjectItemCaseSensitive(c->extra, "out_of_cache");
+    const cJSON *rule = cJSON_GetObjectItemCaseSensitive(ooc, "description");
+    if (cJSON_IsString(rule)) fprintf(out, "  out of cache      %s\n", rule->valuestring);
+}
+
 void tfb_results_print_ceilings(const tfb_results *results, FILE *out)
 {
     const tfb_ceilings *c = &results->ceilings;
     fprintf(out, "\nMeasured ceilings on %.78s:\n", results->device.name);
-    if (c->bandwidth_gbps > 0)
-        fprintf(out, "  memory bandwidth  %8.1f GB/s   (%.60s)\n", c->bandwidth_gbps, c->bandwidth_source);
+    print_bandwidths(c, out);
     if (c->peak_gflops_fp32 > 0) fprintf(out, "  peak fp32         %8.1f GFLOP/s\n", c->peak_gflops_fp32);
     if (c->peak_gflops_fp64 > 0) fprintf(out, "  peak fp64         %8.1f GFLOP/s\n", c->peak_gflops_fp64);
     if (c->peak_gflops_fp16 > 0) fprintf(out, "  peak fp16         %8.1f GFLOP/s\n", c->peak_gflops_fp16);
     if (c->ridge_fp32 > 0)
-        fprintf(out, "  ridge point fp32  %8.2f FLOP/byte (peak fp32 / bandwidth)\n", c->ridge_fp32);
+        fprintf(out, "  ridge point fp32  %8.2f FLOP/byte (peak fp32 / read-write bandwidth)\n", c->ridge_fp32);
+    if (c->ridge_read_fp32 > 0)
+        fprintf(out, "  ridge (read) fp32 %8.2f FLOP/byte (peak fp32 / read bandwidth: GEMV, decode)\n",
+                c->ridge_read_fp32);
+    print_out_of_cache(c, out);
     print_datasheets(results, out);
 }

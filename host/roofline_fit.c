@@ -1,5 +1,6 @@
 /* Two-line roofline fit and plateau detection (see roofline_fit.h). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "tfbench/roofline_fit.h"
 
@@ -102,7 +103,7 @@ static int within(double a, double b, double rel_tol)
 
 static tfb_plateau make_plateau(const double *sizes, const double *gbps, size_t first, size_t last)
 {
-    return (tfb_plateau){first, last, median_of(gbps, first, last), sqrt(sizes[first] * sizes[last]), NULL};
+    return (tfb_plateau){first, last, median_of(gbps, first, last), sqrt(sizes[first] * sizes[last]), "", 0, NULL};
 }
 
 /* Runs of points that stay within rel_tol of their run's median. */
@@ -117,46 +118,62 @@ static size_t raw_runs(const double *sizes, const double *gbps, size_t n, double
     return count;
 }
 
-size_t tfb_detect_plateaus(const double *sizes, const double *gbps, size_t n, double rel_tol, tfb_plateau *out,
-                           size_t max)
+size_t tfb_detect_plateaus(const double *sizes, const double *gbps, size_t n, double run_tol, double drop,
+                           tfb_plateau *out, size_t max)
 {
-    tfb_plateau runs[TFB_FIT_MAX_POINTS], kept[TFB_FIT_MAX_POINTS];
+    tfb_plateau runs[TFB_FIT_MAX_POINTS], levels[TFB_FIT_MAX_POINTS];
     if (n == 0 || n > TFB_FIT_MAX_POINTS) return 0;
-    size_t run_count = raw_runs(sizes, gbps, n, rel_tol, runs), count = 0;
+    size_t run_count = raw_runs(sizes, gbps, n, run_tol, runs), count = 0, kept = 0;
     for (size_t r = 0; r < run_count; r++) {
-        int transition = runs[r].first == runs[r].last && r + 1 < run_count;
-        if (transition) continue;
-        if (count > 0 && within(kept[count - 1].bandwidth_gbps, runs[r].bandwidth_gbps, rel_tol))
-            kept[count - 1] = make_plateau(sizes, gbps, kept[count - 1].first, runs[r].last);
+        if (count > 0 && !(levels[count - 1].bandwidth_gbps >= drop * runs[r].bandwidth_gbps))
+            levels[count - 1] = make_plateau(sizes, gbps, levels[count - 1].first, runs[r].last);
         else
-            kept[count++] = runs[r];
+            levels[count++] = runs[r];
     }
-    for (size_t i = 0; i < count && i < max; i++) out[i] = kept[i];
-    return count;
+    for (size_t i = 0; i < count; i++) {
+        int transition = levels[i].first == levels[i].last && i + 1 < count;
+        if (!transition && kept < max) out[kept] = levels[i];
+        kept += !transition;
+    }
+    return kept;
 }
 
-static size_t level_of(double working_set, const tfb_cache_level *levels, size_t level_count)
+/* The first unused topology level whose capacity fits the plateau's extent: [largest / 2, 2 x next smallest]. */
+static size_t fitting_level(double largest, double next_smallest, const tfb_cache_level *levels, size_t from,
+                            size_t level_count)
 {
-    for (size_t j = 0; j < level_count; j++)
-        if (levels[j].capacity_bytes <= 0 || working_set <= levels[j].capacity_bytes) return j;
+    for (size_t j = from; j < level_count; j++)
+        if (levels[j].capacity_bytes >= largest / 2 && levels[j].capacity_bytes <= 2 * next_smallest) return j;
     return level_count;
 }
 
-size_t tfb_label_plateaus(tfb_plateau *plateaus, size_t count, const tfb_cache_level *levels, size_t level_count)
+size_t tfb_name_plateaus(tfb_plateau *plateaus, size_t count, const double *sizes, const tfb_cache_level *levels,
+                         size_t level_count, double dram_from_bytes)
 {
-    size_t owner[TFB_FIT_MAX_POINTS], labelled = 0;
-    for (size_t j = 0; j < level_count && j < TFB_FIT_MAX_POINTS; j++) owner[j] = count;
+    size_t next_level = 0, agreeing = 0;
+    int has_dram = count > 0 && dram_from_bytes > 0 && sizes[plateaus[count - 1].last] >= dram_from_bytes;
     for (size_t i = 0; i < count; i++) {
-        plateaus[i].label = NULL;
-        size_t j = level_of(plateaus[i].working_set_bytes, levels, level_count);
-        if (j >= level_count || j >= TFB_FIT_MAX_POINTS) continue;
-        size_t points = plateaus[i].last - plateaus[i].first + 1;
-        if (owner[j] == count || points > plateaus[owner[j]].last - plateaus[owner[j]].first + 1) owner[j] = i;
+        tfb_plateau *p = &plateaus[i];
+        p->agrees = 0;
+        p->topology = NULL;
+        if (has_dram && i + 1 == count) {
+            snprintf(p->label, sizeof p->label, "DRAM");
+            break;
+        }
+        double next = i + 1 < count ? sizes[plateaus[i + 1].first] : sizes[p->last] * 2;
+        size_t j = fitting_level(sizes[p->last], next, levels, next_level, level_count);
+        if (j < level_count) {
+            snprintf(p->label, sizeof p->label, "%s", levels[j].name);
+            p->agrees = 1;
+            p->topology = &levels[j];
+            next_level = j + 1;
+            agreeing++;
+        } else if (next_level < level_count) {
+            snprintf(p->label, sizeof p->label, "%s?", levels[next_level].name);
+            p->topology = &levels[next_level++];
+        } else {
+            snprintf(p->label, sizeof p->label, "L%zu?", next_level++ + 1);
+        }
     }
-    for (size_t j = 0; j < level_count && j < TFB_FIT_MAX_POINTS; j++) {
-        if (owner[j] == count) continue;
-        plateaus[owner[j]].label = levels[j].name;
-        labelled++;
-    }
-    return labelled;
+    return agreeing;
 }

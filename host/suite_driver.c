@@ -14,12 +14,70 @@ void tfb_case_name(tfb_case *c, const char *suite)
              c->dtype ? c->dtype : "fp32");
 }
 
+tfb_memory_view tfb_run_memory_view(const tfb_device_info *device, const tfb_host_info *host)
+{
+    tfb_memory_view view = {.is_cpu = device->is_cpu, .global_mem_bytes = device->global_mem_bytes,
+                            .max_alloc_bytes = device->max_alloc_bytes};
+    if (!device->is_cpu) {
+        view.last_level_cache = device->global_cache_bytes > (16ull << 20) ? device->global_cache_bytes : 16ull << 20;
+        view.cache_name = "global memory cache";
+        return view;
+    }
+    view.last_level_cache = tfb_host_last_level_cache(host);
+    view.cache_name = host->l3_total_bytes ? "L3 (hwloc)" : host->l2_bytes ? "L2 x cores (hwloc)" : "cache (assumed)";
+    return view;
+}
+
+void tfb_run_resolve_sizing(tfb_run *run)
+{
+    tfb_memory_view view = tfb_run_memory_view(&run->ctx->info, run->host);
+    tfb_sizing_decide(&view, &run->sizing);
+}
+
 uint64_t tfb_run_out_of_cache_bytes(const tfb_run *run)
 {
-    if (run->ctx->info.is_cpu) return tfb_host_out_of_cache_bytes(run->host);
-    uint64_t cache = run->ctx->info.global_cache_bytes;
-    uint64_t bytes = 4 * (cache > (16ull << 20) ? cache : (16ull << 20));
-    return bytes;
+    return run->sizing.target_bytes;
+}
+
+int tfb_run_cache_resident(const tfb_run *run, uint64_t working_set)
+{
+    return !tfb_sizing_out_of_cache(&run->sizing, working_set);
+}
+
+static cJSON *sizing_json(const tfb_sizing *sizing)
+{
+    char text[640];
+    cJSON *o = cJSON_CreateObject();
+    tfb_sizing_describe(sizing, text, sizeof text);
+    cJSON_AddStringToObject(o, "rule", tfb_ooc_rule_name(sizing->rule));
+    cJSON_AddStringToObject(o, "description", text);
+    cJSON_AddStringToObject(o, "cache", sizing->cache_name);
+    cJSON_AddNumberToObject(o, "cache_bytes", (double)sizing->cache_bytes);
+    cJSON_AddNumberToObject(o, "needed_bytes", (double)sizing->needed_bytes);
+    cJSON_AddNumberToObject(o, "usable_bytes", (double)sizing->usable_bytes);
+    cJSON_AddNumberToObject(o, "working_set_bytes", (double)sizing->target_bytes);
+    cJSON_AddNumberToObject(o, "max_alloc_bytes", (double)sizing->max_alloc_bytes);
+    if (sizing->rule == TFB_OOC_PLATEAU_CHECK) {
+        cJSON_AddNumberToObject(o, "plateau_bytes", (double)sizing->plateau_bytes);
+        cJSON_AddNumberToObject(o, "plateau_full_gbps", sizing->plateau_full_gbps);
+        cJSON_AddNumberToObject(o, "plateau_half_gbps", sizing->plateau_half_gbps);
+    }
+    return o;
+}
+
+/* After the last suite: every memory-bound label under the run's final rule (the stream suite's plateau check may
+ * have come after a suite that used it; stream labels its own points), and the rule in context.ceilings. */
+void tfb_run_finish(tfb_run *run)
+{
+    for (size_t i = 0; i < run->results->count; i++) {
+        tfb_result *r = &run->results->items[i];
+        if (r->skipped[0] || r->working_set_bytes == 0 || strcmp(r->suite, "stream") == 0) continue;
+        r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
+    }
+    tfb_ceilings *ceilings = &run->results->ceilings;
+    if (!ceilings->extra) ceilings->extra = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(ceilings->extra, "out_of_cache");
+    cJSON_AddItemToObject(ceilings->extra, "out_of_cache", sizing_json(&run->sizing));
 }
 
 void tfb_run_note(const tfb_run *run, const char *fmt, ...)
@@ -76,6 +134,7 @@ static void init_result(tfb_result *r, const tfb_suite *suite, const tfb_case *c
     r->k = (long long)c->k;
     r->flops = suite->flops ? suite->flops(c) : 0.0;
     r->bytes = suite->bytes ? suite->bytes(c) : 0.0;
+    r->bytes_written = suite->bytes_written ? suite->bytes_written(c) : -1.0;
 }
 
 /* Returns 1 when the case failed (error or wrong result), 0 when measured or skipped. */

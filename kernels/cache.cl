@@ -11,20 +11,27 @@
 #define AT(i) ((size_t)offset + get_global_id(0) * per_item + (size_t)(i))
 #endif
 
-// Read-only: four independent sums (per_item is a multiple of 4), one float per item so no load is dead.
+// Read-only: four independent sums (per_item is a multiple of 4), one float per item so no load is dead. The sums
+// restart every BLOCK vectors and are added to the total, so the rounding error stays bounded (and checkable) when
+// one item reads hundreds of MiB.
+#define BLOCK 1024u
 __kernel void read_sum(__global const VT *restrict data, __global float *restrict sums, ulong offset, uint per_item,
                        uint passes)
 {
-    VT acc0 = (VT)(0.0f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    VT total = (VT)(0.0f);
     for (uint p = 0; p < passes; p++) {
-        for (uint i = 0; i < per_item; i += 4) {
-            acc0 += data[AT(i)];
-            acc1 += data[AT(i + 1)];
-            acc2 += data[AT(i + 2)];
-            acc3 += data[AT(i + 3)];
+        for (uint b = 0; b < per_item; b += BLOCK) {
+            VT acc0 = (VT)(0.0f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            const uint end = min(per_item, b + BLOCK);
+            for (uint i = b; i < end; i += 4) {
+                acc0 += data[AT(i)];
+                acc1 += data[AT(i + 1)];
+                acc2 += data[AT(i + 2)];
+                acc3 += data[AT(i + 3)];
+            }
+            total += (acc0 + acc1) + (acc2 + acc3);
         }
     }
-    VT total = (acc0 + acc1) + (acc2 + acc3);
     float sum = 0.0f;
 #if VEC == 1
     sum = total;

@@ -11,11 +11,12 @@ uint tfb_hash(uint x)
     return x;
 }
 
-// Uniform in [lo, hi): 24 random bits, so every value is exactly representable in fp32.
-__kernel void fill_uniform(__global float *out, uint seed, float lo, float hi, ulong count)
+// Uniform in [lo, hi) on a grid of 2^bits steps (bits <= 24), so every value is exactly representable in fp32;
+// step = 2^-bits.
+__kernel void fill_uniform(__global float *out, uint seed, float lo, float hi, ulong count, uint bits, float step)
 {
     size_t i = get_global_id(0);
     if (i >= count) return;
-    uint bits = tfb_hash((uint)i ^ tfb_hash(seed ^ (uint)(i >> 32))) >> 8;
-    out[i] = lo + (hi - lo) * ((float)bits * (1.0f / 16777216.0f));
+    uint u = tfb_hash((uint)i ^ tfb_hash(seed ^ (uint)(i >> 32))) >> (32 - bits);
+    out[i] = lo + (hi - lo) * ((float)u * step);
 }

@@ -32,6 +32,12 @@ static double naive_bytes(const tfb_case *c)
     return tfb_attention_min_bytes(&s);
 }
 
+static double naive_bytes_written(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_written_bytes(&s);
+}
+
 static void naive_teardown(void *p)
 {
     naive_state *st = p;
@@ -147,7 +153,7 @@ static void naive_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     const tfb_attention_shape *s = &st->shape;
     uint64_t matrix = tfb_attention_score_device_bytes(s);
     r->working_set_bytes = tfb_attention_io_device_bytes(s) + matrix;
-    r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
+    r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     r->extra = tfb_attention_extra(s, st->causal, r->working_set_bytes);
     double actual = tfb_attention_naive_bytes(s, st->causal);
     cJSON_AddNumberToObject(r->extra, "actual_bytes", actual);
@@ -162,6 +168,7 @@ const tfb_suite tfb_suite_attention = {
     .cases = naive_cases,
     .flops = naive_flops,
     .bytes = naive_bytes,
+    .bytes_written = naive_bytes_written,
     .setup = naive_setup,
     .execute = naive_execute,
     .verify = naive_verify,

@@ -58,6 +58,12 @@ static double decode_bytes(const tfb_case *c)
     return tfb_attention_min_bytes(&s);
 }
 
+static double decode_bytes_written(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_written_bytes(&s);
+}
+
 static void decode_teardown(void *p)
 {
     decode_state *st = p;
@@ -86,11 +92,7 @@ static size_t auto_chunk(const tfb_context *ctx, const tfb_attention_shape *s)
 /* KV caches to rotate over so one repetition's cache is out of the last-level cache when timed back to back. */
 static size_t plan_sets(const tfb_run *run, const tfb_attention_shape *s)
 {
-    uint64_t step = tfb_attention_io_device_bytes(s), target = tfb_run_out_of_cache_bytes(run);
-    size_t sets = (size_t)((target + step - 1) / step);
-    if (sets < 1) sets = 1;
-    while (sets > 1 && (sets > MAX_SETS || sets * step > run->ctx->info.global_mem_bytes * 3 / 4)) sets--;
-    return sets;
+    return tfb_sizing_sets(&run->sizing, tfb_attention_io_device_bytes(s), MAX_SETS);
 }
 
 static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *s, const tfb_attention_io *io,
@@ -210,7 +212,7 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     const tfb_attention_shape *s = &st->shape;
     uint64_t step = tfb_attention_io_device_bytes(s);
     r->working_set_bytes = step * st->sets;
-    r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
+    r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     r->extra = tfb_attention_extra(s, 0, r->working_set_bytes);
     double kv_bytes = 2.0 * sizeof(float) * (double)tfb_attention_kv_count(s);
     const tfb_attention_plan *plan = &st->plan[0];
@@ -311,6 +313,7 @@ const tfb_suite tfb_suite_decode = {
     .cases = decode_cases,
     .flops = decode_flops,
     .bytes = decode_bytes,
+    .bytes_written = decode_bytes_written,
     .setup = decode_setup,
     .execute = decode_execute,
     .verify = decode_verify,

@@ -42,6 +42,12 @@ static double flash_bytes(const tfb_case *c)
     return tfb_attention_min_bytes(&s);
 }
 
+static double flash_bytes_written(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_written_bytes(&s);
+}
+
 static int tile_fits(const tfb_context *ctx, const tfb_flash_tile *t, size_t d)
 {
     return t->wg <= ctx->info.max_work_group_size && 2ull * t->keys * d * sizeof(float) <= ctx->info.local_mem_bytes;
@@ -201,7 +207,7 @@ static void flash_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
 {
     flash_state *st = state;
     r->working_set_bytes = tfb_attention_io_device_bytes(&st->shape);
-    r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
+    r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     r->extra = tfb_attention_extra(&st->shape, st->causal, r->working_set_bytes);
     cJSON_AddNumberToObject(r->extra, "work_group", st->tile.wg);
     cJSON_AddNumberToObject(r->extra, "rows_per_item", st->tile.rows);
@@ -215,6 +221,7 @@ const tfb_suite tfb_suite_flash = {
     .cases = flash_cases,
     .flops = flash_flops,
     .bytes = flash_bytes,
+    .bytes_written = flash_bytes_written,
     .setup = flash_setup,
     .execute = flash_execute,
     .verify = flash_verify,

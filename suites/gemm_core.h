@@ -75,6 +75,7 @@ int gemm_suite_shapes(const tfb_run *run, const char *suite, int kind, gemm_weig
                       tfb_case *out, size_t max);
 double gemm_case_flops(const tfb_case *c);
 double gemm_case_bytes(const tfb_case *c);
+double gemm_case_bytes_written(const tfb_case *c);  /* the outputs */
 int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err);
 int gemm_suite_execute(tfb_run *run, void *state, tfb_error *err);
 int gemm_suite_verify(tfb_run *run, void *state, double *max_error, tfb_error *err);

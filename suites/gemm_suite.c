@@ -89,11 +89,15 @@ double gemm_case_bytes(const tfb_case *c)
     return weight_element * (double)c->n * (double)c->k + 4.0 * ((double)c->m * c->k + (double)c->m * c->n);
 }
 
+double gemm_case_bytes_written(const tfb_case *c)
+{
+    return 4.0 * (double)c->m * (double)c->n;
+}
+
 typedef struct suite_state {
     gemm_state *gemm;
     gemm_config cfg;
     char tuning[16];          /* "cache" or "search" */
-    uint64_t out_of_cache;
 } suite_state;
 
 /* Memory-bound cases rotate over distinct weight matrices totalling >= the out-of-cache size (like a pass over
@@ -102,11 +106,7 @@ static size_t weight_sets(const tfb_run *run, const gemm_config *cfg)
 {
     if (cfg->kind == GEMM_KIND_GEMM && cfg->m > GEMM_ROTATE_MAX_M) return 1;
     uint64_t matrix = (uint64_t)cfg->n * cfg->k * (cfg->half ? 2 : 4);  /* packing only adds padding */
-    uint64_t sets = (tfb_run_out_of_cache_bytes(run) + matrix - 1) / matrix;
-    uint64_t budget = run->ctx->info.global_mem_bytes / 2 / (matrix ? matrix : 1);
-    if (sets > budget) sets = budget;
-    if (sets > GEMM_MAX_SETS) sets = GEMM_MAX_SETS;
-    return sets ? (size_t)sets : 1;
+    return tfb_sizing_sets(&run->sizing, matrix, GEMM_MAX_SETS);
 }
 
 int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
@@ -124,7 +124,6 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
         int rc = gemm_tuned_params(run->ctx, &s->cfg, &s->cfg.params, s->tuning, sizeof s->tuning, err);
         if (rc != TFB_OK) return rc;
     }
-    s->out_of_cache = tfb_run_out_of_cache_bytes(run);
     return gemm_prepare(run->ctx, &s->cfg, &s->gemm, err);
 }
 
@@ -165,7 +164,7 @@ void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_resul
 {
     suite_state *s = state;
     r->working_set_bytes = gemm_working_set_bytes(s->gemm);
-    r->cache_resident = r->working_set_bytes < s->out_of_cache;
+    r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddNumberToObject(extra, "weight_sets", (double)s->cfg.sets);
     cJSON_AddStringToObject(extra, "weight_dtype", s->cfg.half ? "fp16" : "fp32");

@@ -26,6 +26,7 @@ const tfb_suite tfb_suite_gemv = {
     .cases = gemv_cases,
     .flops = gemm_case_flops,
     .bytes = gemm_case_bytes,
+    .bytes_written = gemm_case_bytes_written,
     .setup = gemm_suite_setup,
     .execute = gemm_suite_execute,
     .verify = gemm_suite_verify,

@@ -349,9 +349,10 @@ static void intensity_annotate(tfb_run *run, const tfb_case *c, void *state, tfb
     double elements = (double)elements_of(s) / s->sets;
     r->flops = (double)s->flops * elements;
     r->bytes = 2.0 * (double)ELEMENT_BYTES[s->precision] * elements;
+    r->bytes_written = r->bytes / 2;  /* each element read once and its result written once */
     tfb_result_derive(r);
     r->working_set_bytes = 2ull * s->ring->bytes;
-    r->cache_resident = r->working_set_bytes < tfb_run_out_of_cache_bytes(run);
+    r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddNumberToObject(extra, "flops_per_element", s->flops);
     cJSON_AddNumberToObject(extra, "vector_width", s->shape.vec);

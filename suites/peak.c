@@ -250,8 +250,7 @@ static void peak_finish(tfb_run *run)
         for (int p = PEAK_FP32; p <= PEAK_FP16; p++)
             if (strcmp(r->dtype, DTYPES[p]) == 0 && r->gflops > *slots[p]) *slots[p] = r->gflops;
     }
-    if (ceil->bandwidth_gbps > 0 && ceil->peak_gflops_fp32 > 0)
-        ceil->ridge_fp32 = ceil->peak_gflops_fp32 / ceil->bandwidth_gbps;
+    tfb_ceilings_derive(ceil);
 }
 
 const tfb_suite tfb_suite_peak = {

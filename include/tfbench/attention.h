@@ -16,6 +16,8 @@ double tfb_attention_pairs(const tfb_attention_shape *s, int causal);
 double tfb_attention_flops(const tfb_attention_shape *s, int causal);
 /* Q, K, V and O each moved once (fp32): the traffic a kernel that never spills the score matrix needs. */
 double tfb_attention_min_bytes(const tfb_attention_shape *s);
+/* The written part of the minimum traffic: O. */
+double tfb_attention_written_bytes(const tfb_attention_shape *s);
 /* The materialized score matrix of the naive kernels: the visible pairs of every head, fp32. */
 double tfb_attention_score_bytes(const tfb_attention_shape *s, int causal);
 /* Naive traffic: the minimum plus the score matrix written (Q K^T), read and written (softmax), read (P V). */

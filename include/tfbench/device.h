@@ -37,6 +37,8 @@ typedef struct tfb_device_entry {
 int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err);
 /* spec: a flat index ("0") or a case-insensitive substring of the device name. */
 int tfb_device_find(const tfb_device_entry *list, size_t count, const char *spec, size_t *index, tfb_error *err);
+/* Reads the memory limits again: PoCL derives them from free host memory, which moves between reads. */
+void tfb_device_refresh_limits(cl_device_id device, tfb_device_info *info);
 void tfb_devices_print(const tfb_device_entry *list, size_t count, FILE *out);
 
 #endif

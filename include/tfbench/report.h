@@ -40,6 +40,8 @@ typedef struct tfb_report_data {
     tfb_report_level *levels;
     size_t level_count;
     double bandwidth_gbps;  /* measured ceilings; 0 when not measured */
+    double bandwidth_read_gbps;  /* the read-only roof (GEMV, decode) */
+    const char *bandwidth_read_source;
     double peak_gflops[3];  /* fp32, fp64, fp16 */
     const char *bandwidth_source, *device_name;
     const char *datasheet_name;  /* NULL when the device has no datasheet entry */

@@ -18,9 +18,12 @@ typedef struct tfb_result {
     long long m, n, k;        /* 0 where not applicable */
     double flops;             /* per repetition */
     double bytes;             /* minimum traffic per repetition */
+    double bytes_written;     /* the written part of bytes; < 0 when the suite does not say */
     tfb_stats time;           /* seconds */
     double gflops, gbytes_per_second, intensity;
     double roofline_fraction; /* achieved / measured roofline at this intensity; < 0 when unknown */
+    double roof_gflops;       /* that roofline; 0 when unknown */
+    const char *roof_kind;    /* the memory roof it is judged against: "read" or "read_write"; NULL when none */
     unsigned long long working_set_bytes;
     int cache_resident;
     int verified;             /* 1 passed, 0 failed, -1 not checked */
@@ -30,10 +33,14 @@ typedef struct tfb_result {
 } tfb_result;
 
 typedef struct tfb_ceilings {
-    double bandwidth_gbps;
+    double bandwidth_gbps;    /* read + write: STREAM copy/triad */
+    double bandwidth_read_gbps;/* read only: the stream suite's read sum */
     double peak_gflops_fp32, peak_gflops_fp64, peak_gflops_fp16;
     double ridge_fp32;        /* peak_gflops_fp32 / bandwidth_gbps */
+    double ridge_read_fp32;   /* peak_gflops_fp32 / bandwidth_read_gbps */
     char bandwidth_source[192];/* name of the benchmark that set it */
+    char bandwidth_read_source[192];
+    char bandwidth_missing[512];/* why a bandwidth ceiling is missing after the stream suite ran; "" otherwise */
     cJSON *extra;             /* more ceilings from other suites (owned), merged into context.ceilings */
 } tfb_ceilings;
 
@@ -54,9 +61,19 @@ tfb_result *tfb_results_add(tfb_results *results);
 const tfb_result *tfb_results_find(const tfb_results *results, const char *name);
 /* Fills gflops, gbytes_per_second and intensity from flops, bytes and the median time. */
 void tfb_result_derive(tfb_result *result);
-/* Roofline fraction of every result, against the measured ceilings for its dtype. */
+/* Roofline fraction of every result, against the measured ceilings for its dtype and the memory roof of its traffic. */
 void tfb_results_apply_roofline(tfb_results *results);
 double tfb_roofline_gflops(const tfb_ceilings *ceilings, const char *dtype, double intensity);
+/* Written bytes at most this fraction of the traffic: judged against the read roof (GEMV, decode). */
+#define TFB_READ_DOMINATED 0.1
+/* The roof for a point of this traffic: min(intensity x the matching memory roof, the dtype's peak); either part
+ * alone when the other is not measured. *kind (may be NULL) names the memory roof used. */
+double tfb_roofline_for(const tfb_ceilings *ceilings, const char *dtype, double intensity, double bytes,
+                        double bytes_written, const char **kind);
+/* A bandwidth figure offered as a ceiling: kept when it beats the current one of its traffic. */
+void tfb_ceilings_offer_bandwidth(tfb_ceilings *ceilings, int read_only, double gbps, const char *source);
+/* The ridge points, from the peaks and the bandwidths measured so far. */
+void tfb_ceilings_derive(tfb_ceilings *ceilings);
 
 cJSON *tfb_results_to_json(const tfb_results *results);
 int tfb_results_write_json(const tfb_results *results, const char *path, tfb_error *err);

@@ -1,6 +1,6 @@
 /* The empirical roofline's math, kept free of OpenCL so it is unit-tested on synthetic data: the two-line fit
  * (bandwidth slope, flat roof) of an intensity sweep, and plateau detection on a bandwidth-versus-working-set
- * sweep with the plateaus labelled by cache capacities. */
+ * sweep with the plateaus named from the data and checked against the topology's cache capacities. */
 #ifndef TFBENCH_ROOFLINE_FIT_H
 #define TFBENCH_ROOFLINE_FIT_H
 
@@ -26,28 +26,35 @@ int tfb_roofline_fit_points(const double *intensity, const double *gflops, size_
  * outside the points' range. */
 double tfb_curve_at(const double *intensity, const double *gflops, size_t n, double x);
 
+typedef struct tfb_cache_level {
+    const char *name;         /* "L1", "L2", "L3" */
+    double capacity_bytes;    /* what the whole device holds at this level */
+} tfb_cache_level;
+
 typedef struct tfb_plateau {
     size_t first, last;       /* indices into the size-sorted points, inclusive */
     double bandwidth_gbps;    /* median of the plateau's points */
     double working_set_bytes; /* geometric middle of the plateau's working sets */
-    const char *label;        /* from tfb_label_plateaus; NULL before */
+    char label[16];           /* from tfb_name_plateaus: "L2", "L3?" (no topology level fits), "DRAM" */
+    int agrees;               /* the label is a topology level whose capacity fits the measured extent */
+    const tfb_cache_level *topology; /* the topology level it was compared with; NULL when none was left */
 } tfb_plateau;
 
-/* Splits a bandwidth-versus-working-set sweep (sizes ascending) into plateaus: a point joins the current plateau
- * while it is within rel_tol of the plateau's median. Single-point plateaus between two others are transitions and
- * are dropped (a lone last point is kept: the DRAM tail may hold one point only), then neighbours whose medians
- * are within rel_tol are merged. Returns the number of plateaus (writes at most max). */
-size_t tfb_detect_plateaus(const double *sizes, const double *gbps, size_t n, double rel_tol, tfb_plateau *out,
-                           size_t max);
+/* The Empirical Roofline Toolkit's rule, on a bandwidth-versus-working-set sweep (sizes ascending): a plateau is a
+ * run of points within run_tol of the run's median; a run starts a new level only when it is at least `drop` times
+ * below the current level (otherwise it is noise in the same level and merges into it); a level of a single point
+ * is a transition and is dropped, except the last one (the memory tail may hold one point only). Returns the number
+ * of levels (writes at most max). */
+#define TFB_LEVEL_RUN_TOLERANCE 0.05
+#define TFB_LEVEL_DROP 1.25
+size_t tfb_detect_plateaus(const double *sizes, const double *gbps, size_t n, double run_tol, double drop,
+                           tfb_plateau *out, size_t max);
 
-typedef struct tfb_cache_level {
-    const char *name;         /* "L1", "L2", "L3", "DRAM" */
-    double capacity_bytes;    /* what the whole device can hold at this level; <= 0: unbounded (memory) */
-} tfb_cache_level;
-
-/* Labels each plateau with the smallest level (levels ascending) whose capacity holds the plateau's middle
- * working set. When several plateaus get the same level, the one with more points keeps it and the others are
- * labelled NULL. Returns how many plateaus carry a label. */
-size_t tfb_label_plateaus(tfb_plateau *plateaus, size_t count, const tfb_cache_level *levels, size_t level_count);
+/* Names the levels: the last one "DRAM" when its working sets reach dram_from_bytes (> 0); each other level, in
+ * order, the next unused topology level (ascending) whose capacity lies between half the level's largest working
+ * set and twice the next level's smallest (agrees = 1); when none fits, the next topology name with a "?" (or
+ * "L<n>?" past the last one), agrees = 0. Returns how many agree with the topology. */
+size_t tfb_name_plateaus(tfb_plateau *plateaus, size_t count, const double *sizes, const tfb_cache_level *levels,
+                         size_t level_count, double dram_from_bytes);
 
 #endif

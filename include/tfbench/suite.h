@@ -8,6 +8,7 @@
 #include "tfbench/launch.h"
 #include "tfbench/options.h"
 #include "tfbench/results.h"
+#include "tfbench/sizing.h"
 
 /* The run's place in all its cases, for the progress line. */
 typedef struct tfb_progress {
@@ -27,6 +28,8 @@ typedef struct tfb_run {
     void *shared;             /* a suite's state kept across its cases (e.g. big buffers); the driver starts it at
                                * NULL and hands it to the suite's release_shared after the last case */
     tfb_progress progress;
+    tfb_sizing sizing;        /* resolved once before the suites run (tfb_run_resolve_sizing); the stream suite's
+                               * plateau check may extend what counts as out of cache */
 } tfb_run;
 
 #define TFB_CASE_PARAMS 8
@@ -50,6 +53,9 @@ typedef struct tfb_suite {
     size_t (*cases)(const tfb_run *run, tfb_case *out, size_t max);
     double (*flops)(const tfb_case *c);
     double (*bytes)(const tfb_case *c);
+    /* The part of bytes() that is written: with it, a read-dominated kernel is judged against the read roof. NULL:
+     * treated as read + write traffic (the STREAM roof). */
+    double (*bytes_written)(const tfb_case *c);
     /* Allocates inputs (random), poisons outputs, builds kernels. TFB_SKIP with a reason when it cannot fit. */
     int (*setup)(tfb_run *run, const tfb_case *c, void **state, tfb_error *err);
     int (*execute)(tfb_run *run, void *state, tfb_error *err);
@@ -73,9 +79,17 @@ const tfb_suite *tfb_suite_find(const char *name);
 int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err);
 /* Case name helper: sets c->name to "suite/impl/shape/dtype" from the case's fields. */
 void tfb_case_name(tfb_case *c, const char *suite);
-/* Bytes a memory-bound working set needs to be out of cache on this device: 4x the host's last-level cache on a
- * CPU device, 4x the device's global memory cache otherwise. */
+/* The out-of-cache sizing of this run, from the device's limits and its caches (hwloc on a CPU device, the global
+ * memory cache otherwise). */
+void tfb_run_resolve_sizing(tfb_run *run);
+tfb_memory_view tfb_run_memory_view(const tfb_device_info *device, const tfb_host_info *host);
+/* Bytes a memory-bound suite should spread its rotating working set over: 4x the last-level cache, or the largest
+ * size the device allows when that is less (see tfb_sizing). */
 uint64_t tfb_run_out_of_cache_bytes(const tfb_run *run);
+/* After the last suite: memory-bound labels under the final rule, and the rule in context.ceilings.out_of_cache. */
+void tfb_run_finish(tfb_run *run);
+/* 1 when a working set of this size is not an out-of-cache figure under the run's rule. */
+int tfb_run_cache_resident(const tfb_run *run, uint64_t working_set);
 /* Prints to run->log when not quiet. */
 void tfb_run_note(const tfb_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -41,13 +41,17 @@ foreach(impl tfbench clblast)
   endif()
 endforeach()
 # The gemv points rotate over several weight sets, and are labeled cache-resident exactly when the rotation stays
-# under 4x the last-level cache (a small test shape cannot leave a 260 MiB L3 with the set limit).
+# under the run's out-of-cache size (context.ceilings.out_of_cache: 4x the last-level cache, at least 512 MiB; a
+# small test shape cannot reach it with the set limit).
 string(JSON first GET "${json}" benchmarks 0 name)
 string(JSON resident GET "${json}" benchmarks 0 cache_resident)
 string(JSON sets GET "${json}" benchmarks 0 weight_sets)
 string(JSON working_set GET "${json}" benchmarks 0 working_set_bytes)
-string(JSON l3 GET "${json}" context host l3_total_bytes)
-math(EXPR out_of_cache "4 * ${l3}")
+string(JSON rule GET "${json}" context ceilings out_of_cache rule)
+string(JSON out_of_cache GET "${json}" context ceilings out_of_cache needed_bytes)
+if(NOT rule STREQUAL "4x_llc")
+  message(FATAL_ERROR "out_of_cache rule ${rule}, expected 4x_llc on this machine")
+endif()
 if(working_set LESS out_of_cache)
   set(expect_resident ON)
 else()
