@@ -105,6 +105,21 @@ static size_t count_cases(const tfb_run *run, const tfb_suite **suites, size_t s
     return total;
 }
 
+/* Every selected suite in turn, then the run's final labels; returns the failed benchmarks (a suite that could not
+ * run at all counts as one). */
+static int run_each_suite(tfb_run *run, const tfb_suite **suites, size_t suite_count)
+{
+    tfb_error err = {{0}};
+    int failures = 0;
+    for (size_t i = 0; i < suite_count; i++) {
+        int failed = tfb_suite_run(run, suites[i], &err);
+        if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
+        failures += failed < 0 ? 1 : failed;
+    }
+    tfb_run_finish(run);
+    return failures;
+}
+
 static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t suite_count, const cJSON *native)
 {
     tfb_error err = {{0}};
@@ -128,13 +143,7 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     run.progress.total = count_cases(&run, suites, suite_count);
     run.progress.started = tfb_now_seconds();
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
-    int failures = 0;
-    for (size_t i = 0; i < suite_count; i++) {
-        int failed = tfb_suite_run(&run, suites[i], &err);
-        if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
-        failures += failed < 0 ? 1 : failed;
-    }
-    tfb_run_finish(&run);
+    int failures = run_each_suite(&run, suites, suite_count);
     if (native && tfb_results_add_native(&results, native, opt->native_path, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         failures++;

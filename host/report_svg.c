@@ -258,29 +258,22 @@ static void measured_roofs(chart *c)
         roof_path(c, d->bandwidth_read_gbps, d->peak_gflops[TFB_PREC_FP32], READ_ROOF_COLOR, 1.8, "none");
 }
 
-static void measured_slope_label(chart *c)
+/* "memory 39.3 GB/s" along a bandwidth slope, up to where it meets the fp32 roof. */
+static void bandwidth_label(chart *c, double bandwidth, const char *what, const char *fill)
 {
-    const tfb_report_data *d = c->data;
     char text[128], rate[32];
-    if (!(d->bandwidth_gbps > 0)) return;
-    format_rate(d->bandwidth_gbps, "B/s", rate, sizeof rate);
-    snprintf(text, sizeof text, "memory %s", rate);
-    double end = d->peak_gflops[TFB_PREC_FP32] > 0 ? d->peak_gflops[TFB_PREC_FP32] / d->bandwidth_gbps
-                                                   : pow(10, c->axes.x_hi);
-    slope_label(c, d->bandwidth_gbps, end, "#222", text);
+    if (!(bandwidth > 0)) return;
+    format_rate(bandwidth, "B/s", rate, sizeof rate);
+    snprintf(text, sizeof text, "%s %s", what, rate);
+    double peak = c->data->peak_gflops[TFB_PREC_FP32];
+    slope_label(c, bandwidth, peak > 0 ? peak / bandwidth : pow(10, c->axes.x_hi), fill, text);
 }
 
-/* The read-only roof's slope label ("read"): read-dominated points (GEMV, decode) are judged against it. */
-static void read_slope_label(chart *c)
+/* The read-write slope ("memory"), and the read-only one ("read") that GEMV and decode points are judged against. */
+static void measured_slope_labels(chart *c)
 {
-    const tfb_report_data *d = c->data;
-    char text[128], rate[32];
-    if (!(d->bandwidth_read_gbps > 0)) return;
-    format_rate(d->bandwidth_read_gbps, "B/s", rate, sizeof rate);
-    snprintf(text, sizeof text, "read %s", rate);
-    double peak = d->peak_gflops[TFB_PREC_FP32];
-    slope_label(c, d->bandwidth_read_gbps, peak > 0 ? peak / d->bandwidth_read_gbps : pow(10, c->axes.x_hi),
-                READ_ROOF_COLOR, text);
+    bandwidth_label(c, c->data->bandwidth_gbps, "memory", "#222");
+    bandwidth_label(c, c->data->bandwidth_read_gbps, "read", READ_ROOF_COLOR);
 }
 
 static void measured_roof_labels(chart *c)
@@ -464,8 +457,7 @@ static void draw(chart *c, const tfb_report_point **members)
     datasheet_roofs(c);
     level_slopes(c);
     measured_roofs(c);
-    measured_slope_label(c);
-    read_slope_label(c);
+    measured_slope_labels(c);
     datasheet_slope_label(c);
     all_roof_obstacles(c);
     ridge_markers(c);
