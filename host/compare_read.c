@@ -19,6 +19,7 @@ typedef struct record {
     size_t order;
     record_kind kind;
     int skipped, has_spread;
+    int failed;          /* verified: false (a wrong result, not a skip) */
     double time, time_min, time_max, gflops, gbps;
 } record;
 
@@ -173,6 +174,17 @@ static int read_skipped(const cJSON *bench, const char *name, int *skipped, tfb_
     return TFB_OK;
 }
 
+/* tfbench writes verified: false for a result its check refused; absent or true is not a failure. */
+static int read_failed(const cJSON *bench, const char *name, int *failed, tfb_error *err)
+{
+    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(bench, "verified");
+    *failed = 0;
+    if (!flag || cJSON_IsNull(flag)) return TFB_OK;
+    if (!cJSON_IsBool(flag)) return tfb_fail(err, "benchmark \"%s\": field \"verified\" must be true or false", name);
+    *failed = cJSON_IsFalse(flag);
+    return TFB_OK;
+}
+
 /* tfbench's own seconds fields when present, else Google Benchmark's real_time in its time_unit. */
 static int read_times(const cJSON *bench, const char *name, record *r, tfb_error *err)
 {
@@ -242,7 +254,9 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
     if (strlen(r->key) > TFB_COMPARE_MAX_NAME)
         return tfb_fail(err, "%s: name longer than %d bytes", where, TFB_COMPARE_MAX_NAME);
     r->kind = kind_of(bench, r->key, err, &failed);
-    if (failed || read_skipped(bench, r->key, &r->skipped, err)) return TFB_ERROR;
+    if (failed || read_skipped(bench, r->key, &r->skipped, err) || read_failed(bench, r->key, &r->failed, err))
+        return TFB_ERROR;
+    if (r->failed) r->skipped = 1;  /* no figure to compare; the pairing sees the failure */
     if (r->skipped || r->kind == KIND_IGNORED) return TFB_OK;
     if (read_times(bench, r->key, r, err) ||
         read_rate(bench, r->key, "gflops", "items_per_second", &r->gflops, err) ||
@@ -363,6 +377,8 @@ static int summarise_group(const record *group, size_t n, double *scratch, tfb_c
         memset(e, 0, sizeof *e);
         e->skipped = 1;
     }
+    for (size_t i = 0; i < n; i++)
+        if (group[i].failed) e->skipped = e->failed = 1;  /* one wrong repetition makes the benchmark wrong */
     e->name = strdup(group[0].key);
     if (!e->name) return tfb_fail(err, "out of memory");
     clean_name(e->name);
