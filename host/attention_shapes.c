@@ -6,6 +6,7 @@
 #include "tfbench/attention.h"
 #include "tfbench/fill.h"
 #include "tfbench/model.h"
+#include "tfbench/verify.h"
 
 double tfb_attention_pairs(const tfb_attention_shape *s, int causal)
 {
@@ -96,6 +97,12 @@ int tfb_attention_io_create(tfb_context *ctx, const tfb_attention_shape *s, cons
     return tfb_device_poison(ctx, io->out, q_bytes, err);
 }
 
+int tfb_attention_io_repoison(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              tfb_error *err)
+{
+    return tfb_device_poison_finite(ctx, io->out, tfb_attention_q_count(s) * sizeof(float), err);
+}
+
 void tfb_attention_io_release(tfb_attention_io *io)
 {
     tfb_buffer_release(&io->q);
@@ -149,6 +156,13 @@ unsigned tfb_attention_vector_width(size_t d)
 float tfb_attention_scale_log2(size_t d)
 {
     return (float)(1.4426950408889634 / sqrt((double)d));
+}
+
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, double budget, size_t min_rows,
+                                    size_t sets)
+{
+    size_t rows = tfb_attention_check_rows(s, budget, min_rows, 0, NULL) * sets;
+    tfb_add_verification(extra, rows, s->d, (double)tfb_attention_q_count(s) * (double)sets);
 }
 
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes)

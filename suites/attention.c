@@ -133,6 +133,12 @@ static int naive_verify(tfb_run *run, void *state, double *max_error, tfb_error 
                                   TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
 }
 
+static int naive_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    naive_state *st = state;
+    return tfb_attention_io_repoison(run->ctx, &st->shape, &st->io, err);
+}
+
 static int naive_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     naive_state *st = state;
@@ -153,6 +159,7 @@ static void naive_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     cJSON_AddNumberToObject(r->extra, "actual_bytes", actual);
     cJSON_AddNumberToObject(r->extra, "actual_gbytes_per_second", r->time.median > 0 ? actual / r->time.median / 1e9 : 0);
     cJSON_AddNumberToObject(r->extra, "score_matrix_bytes", (double)matrix);
+    tfb_attention_add_verification(r->extra, s, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
 }
 
 const tfb_suite tfb_suite_attention = {
@@ -168,4 +175,5 @@ const tfb_suite tfb_suite_attention = {
     .measure = naive_measure,
     .annotate = naive_annotate,
     .teardown = naive_teardown,
+    .repoison = naive_repoison,
 };

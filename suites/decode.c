@@ -197,6 +197,14 @@ static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error
     return TFB_OK;
 }
 
+static int decode_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    decode_state *st = state;
+    for (size_t i = 0; i < st->sets; i++)
+        if (tfb_attention_io_repoison(run->ctx, &st->shape, &st->io[i], err) != TFB_OK) return TFB_ERROR;
+    return TFB_OK;
+}
+
 static int decode_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     decode_state *st = state;
@@ -217,6 +225,7 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     double partial_bytes = 2.0 * sizeof(float) * (double)(s->batch * s->heads * plan->splits * (s->d + 2));
     cJSON_AddNumberToObject(r->extra, "kv_cache_bytes", kv_bytes);
     cJSON_AddNumberToObject(r->extra, "kv_caches_rotated", (double)st->sets);
+    tfb_attention_add_verification(r->extra, s, TFB_ATTENTION_CHECK_BUDGET / (double)st->sets, 2, st->sets);
     cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
     cJSON_AddStringToObject(r->extra, "k_layout", "key-blocked, 16 keys x d per block");
     cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);
@@ -319,4 +328,5 @@ const tfb_suite tfb_suite_decode = {
     .teardown = decode_teardown,
     .finish = decode_finish,
     .summarize = decode_summarize,
+    .repoison = decode_repoison,
 };

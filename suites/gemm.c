@@ -138,4 +138,5 @@ const tfb_suite tfb_suite_gemm = {
     .annotate = gemm_suite_annotate,
     .teardown = gemm_suite_teardown,
     .finish = gemm_finish,
+    .repoison = gemm_suite_repoison,
 };

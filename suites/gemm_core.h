@@ -48,6 +48,10 @@ void gemm_release(gemm_state *s);
 int gemm_run_all_sets(gemm_state *s, tfb_error *err);
 /* Compares the output with the float64 reference (every element of small problems, a spread sample of large ones). */
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err);
+/* Rows and columns of C the last gemm_check compared (their cross product). */
+void gemm_check_coverage(const gemm_state *s, size_t *rows, size_t *cols);
+/* The output set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
+int gemm_repoison(gemm_state *s, tfb_error *err);
 int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, tfb_error *err);
 double gemm_pack_seconds(const gemm_state *s);
 size_t gemm_working_set_bytes(const gemm_state *s);
@@ -78,6 +82,7 @@ double gemm_case_bytes(const tfb_case *c);
 int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err);
 int gemm_suite_execute(tfb_run *run, void *state, tfb_error *err);
 int gemm_suite_verify(tfb_run *run, void *state, double *max_error, tfb_error *err);
+int gemm_suite_repoison(tfb_run *run, void *state, tfb_error *err);
 int gemm_suite_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err);
 void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r);
 void gemm_suite_teardown(void *state);

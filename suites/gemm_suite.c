@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gemm_core.h"
+#include "tfbench/verify.h"
 #include "tfbench/model.h"
 
 enum { CASE_IMPL, CASE_HALF, CASE_BAD_INPUT };
@@ -140,6 +141,12 @@ int gemm_suite_verify(tfb_run *run, void *state, double *max_error, tfb_error *e
     return gemm_check(s->gemm, max_error, err);
 }
 
+int gemm_suite_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    suite_state *s = state;
+    return gemm_repoison(s->gemm, err);
+}
+
 int gemm_suite_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     suite_state *s = state;
@@ -170,6 +177,9 @@ void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_resul
     cJSON_AddNumberToObject(extra, "weight_sets", (double)s->cfg.sets);
     cJSON_AddStringToObject(extra, "weight_dtype", s->cfg.half ? "fp16" : "fp32");
     cJSON_AddStringToObject(extra, "accumulate", "fp32");
+    size_t rows, cols;
+    gemm_check_coverage(s->gemm, &rows, &cols);
+    tfb_add_verification(extra, rows, cols, (double)s->cfg.m * (double)s->cfg.n);
     if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
         char layout[96];
         snprintf(layout, sizeof layout, "packed panels of %u weight rows, prepared once before timing",

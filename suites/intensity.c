@@ -53,6 +53,7 @@ typedef struct intensity_state {
     tfb_launch launches[SLICES];
     unsigned sets;            /* timing: the ring is split into `sets` slices */
     unsigned verified_first;  /* first of the two 64ths the verification run wrote */
+    int finite_poison;        /* the check after timing: execute poisons with finite wrong values, not NaN */
 } intensity_state;
 
 static work_shape shape_for(const tfb_device_info *info, int precision)
@@ -235,7 +236,9 @@ static int intensity_execute(tfb_run *run, void *state, tfb_error *err)
     ring *r = s->ring;
     s->verified_first = r->cursor + 2 <= SLICES ? r->cursor : 0;
     size_t slice_bytes = r->bytes / SLICES;
-    const float poison = NAN;
+    /* words of float NaN bits are NaN as fp64 too; fp16 needs half NaNs (the low half of a float NaN is +0.0) */
+    const cl_uint nan_bits = s->precision == P_FP16 ? 0x7e007e00u : 0x7fc00000u;
+    const cl_uint poison = s->finite_poison ? TFB_FINITE_POISON_BITS : nan_bits;
     TFB_CL_CHECK(err, "clEnqueueFillBuffer",
                  clEnqueueFillBuffer(run->ctx->queue, r->out, &poison, sizeof poison, s->verified_first * slice_bytes,
                                      2 * slice_bytes, 0, NULL, NULL));
@@ -244,6 +247,13 @@ static int intensity_execute(tfb_run *run, void *state, tfb_error *err)
     r->cursor = (s->verified_first + 2) % SLICES;
     tfb_work work = {&launch, 1, 1};
     return tfb_work_run_once(run->ctx, &work, err);
+}
+
+static int intensity_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    intensity_state *s = state;
+    s->finite_poison = 1;
+    return TFB_OK;
 }
 
 static double element_value(int precision, const unsigned char *raw, size_t i)
@@ -512,4 +522,5 @@ const tfb_suite tfb_suite_intensity = {
     .finish = intensity_finish,
     .summarize = intensity_summarize,
     .release_shared = release_ring,
+    .repoison = intensity_repoison,
 };

@@ -210,6 +210,12 @@ static int stream_verify(tfb_run *run, void *state, double *max_error, tfb_error
     return rc;
 }
 
+static int stream_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    stream_state *s = state;
+    return tfb_device_poison_finite(run->ctx, output_of(s->arrays), s->arrays->count * sizeof(float), err);
+}
+
 static int stream_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     stream_state *s = state;
@@ -259,4 +265,5 @@ const tfb_suite tfb_suite_stream = {
     .teardown = stream_teardown,
     .finish = stream_finish,
     .release_shared = release_arrays,
+    .repoison = stream_repoison,
 };

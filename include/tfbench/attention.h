@@ -49,9 +49,8 @@ void tfb_attention_tolerance(const tfb_attention_shape *s, double score_bound, d
 /* The score bound of the suites' random inputs: d * max|q| * max|k| * scale. */
 double tfb_attention_score_bound(const tfb_attention_shape *s, const tfb_attention_inputs *in);
 
-/* Checks `out` (host copy of O, layout [batch][heads][n_q][d]) against the reference on a sample of query rows:
- * every row when the reference is cheap, else rows spread over the sequence (first, last, and evenly between) of
- * every head, within a budget of reference FLOPs. *worst: largest error / tolerance seen. */
+/* Checks `out` (host copy of O, layout [batch][heads][n_q][d]) against the reference on a sample of query rows
+ * (tfb_attention_check_rows). *worst: largest error / tolerance seen. */
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
                         const float *out, double *worst, tfb_error *err);
 /* The same with a reference budget in multiply-adds (TFB_ATTENTION_CHECK_BUDGET by default) and a minimum row
@@ -60,6 +59,14 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
 int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
                                const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
                                double *worst, tfb_error *err);
+/* Query rows checked in blocks of this many (no kernel's work-group covers fewer rows of one head). */
+#define TFB_ATTENTION_CHECK_BLOCK 32
+/* The flat rows (head * n_q + query, head = batch * heads + h) a budgeted check compares, ascending; returns how
+ * many (out may be NULL to count). Every row when the reference fits the budget; else one seeded random row of
+ * every block of every head when that fits 4x the budget; else one of every block (at a seeded random head) and
+ * one of every head (at a seeded random block), with the first and the last row. */
+size_t tfb_attention_check_rows(const tfb_attention_shape *s, double budget, size_t min_rows, uint32_t seed,
+                                size_t *out);
 
 
 /* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
@@ -71,6 +78,9 @@ typedef struct tfb_attention_io {
 int tfb_attention_io_create(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_inputs *in,
                             tfb_attention_io *io, tfb_error *err);
 void tfb_attention_io_release(tfb_attention_io *io);
+/* io->out set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
+int tfb_attention_io_repoison(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              tfb_error *err);
 /* Reads io->out and checks it (tfb_attention_check_budget). */
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
                            const tfb_attention_inputs *in, const tfb_attention_io *io, double budget, size_t min_rows,
@@ -134,6 +144,9 @@ void tfb_attention_plan_release(tfb_attention_plan *plan);
 /* Runs the plan's launches once and waits. */
 int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);
 
+/* "verification" of a result's extra fields for `sets` outputs each checked with this budget and minimum. */
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, double budget, size_t min_rows,
+                                    size_t sets);
 /* The JSON fields every attention result carries (shape, accounting, device memory). */
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes);
 
