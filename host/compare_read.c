@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "tfbench/compare.h"
+#include "tfbench/results_read.h"
 
 typedef enum record_kind {
     KIND_ITERATION, KIND_MEDIAN, KIND_MEAN, KIND_MIN, KIND_MAX, KIND_STDDEV, KIND_IGNORED
@@ -30,33 +31,6 @@ typedef struct reader {
     double *scratch;     /* one value per record, for medians */
     tfb_error *err;
 } reader;
-
-/* ---- structure checks before parsing: cJSON recurses per level and allocates per value ---- */
-
-static int check_shape(const char *text, size_t length, tfb_error *err)
-{
-    size_t depth = 0, values = 1;
-    int in_string = 0;
-    for (size_t i = 0; i < length; i++) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\') i++;
-            else if (c == '"') in_string = 0;
-            continue;
-        }
-        if (c == '"') in_string = 1;
-        else if (c == '{' || c == '[') {
-            if (++depth > TFB_COMPARE_MAX_DEPTH)
-                return tfb_fail(err, "JSON nested deeper than %d levels at byte %zu", TFB_COMPARE_MAX_DEPTH, i);
-            values++;
-        } else if (c == '}' || c == ']') {
-            if (depth > 0) depth--;
-        } else if (c == ',' && ++values > TFB_COMPARE_MAX_VALUES) {
-            return tfb_fail(err, "JSON has more than %u values", TFB_COMPARE_MAX_VALUES);
-        }
-    }
-    return TFB_OK;
-}
 
 static size_t line_of(const char *text, size_t offset)
 {
@@ -83,7 +57,7 @@ static int parse_json(const char *text, size_t length, cJSON **root, tfb_error *
     *root = NULL;
     if (length > TFB_COMPARE_MAX_BYTES)
         return tfb_fail(err, "document too large (%zu bytes, limit %zu)", length, TFB_COMPARE_MAX_BYTES);
-    if (check_shape(text, length, err)) return TFB_ERROR;
+    if (tfb_json_check_shape(text, length, TFB_COMPARE_MAX_DEPTH, TFB_COMPARE_MAX_VALUES, err)) return TFB_ERROR;
     cJSON *parsed = cJSON_ParseWithLengthOpts(text, length, &end, 0);
     size_t offset = end && end >= text && end <= text + length ? (size_t)(end - text) : length;
     if (!parsed)

@@ -6,8 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "tfbench/report.h"
-
-#define MAX_RESULTS_BYTES (256u << 20)
+#include "tfbench/results_read.h"
 
 static int ensure_dir(const char *dir, tfb_error *err)
 {
@@ -62,19 +61,7 @@ int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const 
 
 int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err)
 {
-    char *text = NULL;
-    size_t length = 0;
-    *root = NULL;
-    if (tfb_read_file(path, MAX_RESULTS_BYTES, &text, &length, err) != TFB_OK) return TFB_ERROR;
-    cJSON *parsed = cJSON_ParseWithLength(text, length);
-    free(text);
-    if (!parsed) return tfb_fail(err, "%s: not valid JSON", path);
-    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(parsed, "benchmarks"))) {
-        cJSON_Delete(parsed);
-        return tfb_fail(err, "%s: not a tfbench results file (no \"benchmarks\" list)", path);
-    }
-    *root = parsed;
-    return TFB_OK;
+    return tfb_results_read(path, root, err);
 }
 
 /* "pthread-skylake-avx512-intel-r-xeon-r-processor": lowercase letters and digits, other runs become one dash. */

@@ -86,7 +86,8 @@ int tfb_write_report_files(const cJSON *results, const cJSON *native, const char
 /* Creates `dir` if needed and writes every report file into it (each atomically). `native` may be NULL. */
 int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const char *dir, tfb_error *err);
 
-/* Parses a tfbench results file (ours or tfbench-native's): must have a benchmarks array. Caller frees. */
+/* Reads a tfbench results file (ours or tfbench-native's) through the bounded, validating reader
+ * (tfb_results_read, include/tfbench/results_read.h). Caller frees. */
 int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err);
 /* "./tfbench-results/<device-slug>-<YYYYmmdd-HHMMSS>" for a run started at `when`, not yet existing. */
 int tfb_report_default_dir(const char *device_name, long long when, char *out, size_t size, tfb_error *err);
