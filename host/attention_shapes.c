@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/attention.h"
+#include "tfbench/checked.h"
 #include "tfbench/fill.h"
 #include "tfbench/model.h"
 #include "tfbench/verify.h"
@@ -21,12 +22,12 @@ double tfb_attention_flops(const tfb_attention_shape *s, int causal)
 
 size_t tfb_attention_q_count(const tfb_attention_shape *s)
 {
-    return s->batch * s->heads * s->n_q * s->d;
+    return tfb_mul_size(tfb_mul3_size(s->batch, s->heads, s->n_q), s->d);
 }
 
 size_t tfb_attention_kv_count(const tfb_attention_shape *s)
 {
-    return s->batch * s->kv_heads * s->n_kv * s->d;
+    return tfb_mul_size(tfb_mul3_size(s->batch, s->kv_heads, s->n_kv), s->d);
 }
 
 double tfb_attention_min_bytes(const tfb_attention_shape *s)
@@ -46,12 +47,12 @@ double tfb_attention_naive_bytes(const tfb_attention_shape *s, int causal)
 
 uint64_t tfb_attention_io_device_bytes(const tfb_attention_shape *s)
 {
-    return sizeof(float) * 2 * ((uint64_t)tfb_attention_q_count(s) + (uint64_t)tfb_attention_kv_count(s));
+    return tfb_mul_size(2 * sizeof(float), tfb_add_size(tfb_attention_q_count(s), tfb_attention_kv_count(s)));
 }
 
 uint64_t tfb_attention_score_device_bytes(const tfb_attention_shape *s)
 {
-    return sizeof(float) * (uint64_t)s->batch * s->heads * s->n_q * s->n_kv;
+    return tfb_mul3_size(tfb_mul3_size(s->batch, s->heads, s->n_q), s->n_kv, sizeof(float));
 }
 
 void tfb_attention_label(const tfb_attention_shape *s, int causal, char *buf, size_t size)
@@ -86,7 +87,8 @@ int tfb_attention_fill(tfb_context *ctx, const tfb_attention_shape *s, const tfb
 int tfb_attention_io_create(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_inputs *in,
                             tfb_attention_io *io, tfb_error *err)
 {
-    size_t q_bytes = tfb_attention_q_count(s) * sizeof(float), kv_bytes = tfb_attention_kv_count(s) * sizeof(float);
+    size_t q_bytes = tfb_mul_size(tfb_attention_q_count(s), sizeof(float));
+    size_t kv_bytes = tfb_mul_size(tfb_attention_kv_count(s), sizeof(float));
     size_t sizes[4] = {q_bytes, kv_bytes, kv_bytes, q_bytes};
     cl_mem *buffers[4] = {&io->q, &io->k, &io->v, &io->out};
     for (int i = 0; i < 4; i++) {
@@ -182,10 +184,11 @@ cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t de
 
 int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what, tfb_error *err)
 {
-    const double gib = 1024.0 * 1024.0 * 1024.0;
     if (bytes <= ctx->info.global_mem_bytes) return TFB_OK;
-    return tfb_skip(err, "needs %.2f GiB (%s), device has %.2f GiB", (double)bytes / gib, what,
-                    (double)ctx->info.global_mem_bytes / gib);
+    char need[32], have[32];
+    tfb_format_bytes(bytes, need, sizeof need);
+    tfb_format_bytes(ctx->info.global_mem_bytes, have, sizeof have);
+    return tfb_skip(err, "needs %s (%s), device has %s", need, what, have);
 }
 
 static const size_t DEFAULT_SEQS[] = {512, 2048}, QUICK_SEQS[] = {128, 257};

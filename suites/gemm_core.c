@@ -5,6 +5,7 @@
 #include <string.h>
 #include <clblast_c.h>
 #include "gemm_core.h"
+#include "tfbench/checked.h"
 #include "tfbench/fill.h"
 #include "tfbench/verify.h"
 
@@ -39,13 +40,19 @@ static size_t panels(const gemm_config *cfg)
 size_t gemm_weight_bytes(const gemm_config *cfg)
 {
     size_t element = cfg->half ? 2 : 4;
-    if (cfg->impl == GEMM_IMPL_CLBLAST) return cfg->n * cfg->k * element;
-    return panels(cfg) * cfg->params.tn * cfg->k * element;  /* the last panel is zero-padded */
+    if (cfg->impl == GEMM_IMPL_CLBLAST || cfg->params.tn == 0) return tfb_mul3_size(cfg->n, cfg->k, element);
+    return tfb_mul3_size(panels(cfg) * cfg->params.tn, cfg->k, element);  /* the last panel is zero-padded */
+}
+
+static size_t config_bytes(const gemm_config *cfg)
+{
+    return tfb_add_size(tfb_mul_size(cfg->sets, gemm_weight_bytes(cfg)),
+                        tfb_add_size(tfb_mul3_size(cfg->m, cfg->k, 4), tfb_mul3_size(cfg->m, cfg->n, 4)));
 }
 
 size_t gemm_working_set_bytes(const gemm_state *s)
 {
-    return s->cfg.sets * gemm_weight_bytes(&s->cfg) + (s->cfg.m * s->cfg.k + s->cfg.m * s->cfg.n) * sizeof(float);
+    return config_bytes(&s->cfg);
 }
 
 double gemm_pack_seconds(const gemm_state *s)
@@ -182,6 +189,27 @@ int gemm_repoison(gemm_state *s, tfb_error *err)
     return tfb_device_poison_finite(s->ctx, s->c, s->cfg.m * s->cfg.n * sizeof(float), err);
 }
 
+/* Each buffer within the device's allocation limit, and all of them within 3/4 of its global memory (what the rest
+ * of the run and the driver keep); the message says which limit and what needs it. */
+int gemm_fits(const tfb_context *ctx, const gemm_config *cfg, tfb_error *err)
+{
+    const char *what[] = {"A", "C", "one weight matrix", "the fp32 staging copy of one weight matrix (packed after)"};
+    size_t bytes[] = {tfb_mul3_size(cfg->m, cfg->k, 4), tfb_mul3_size(cfg->m, cfg->n, 4), gemm_weight_bytes(cfg),
+                      cfg->impl == GEMM_IMPL_TFBENCH ? tfb_mul3_size(cfg->n, cfg->k, 4) : 0};
+    char need[32], limit[32];
+    for (size_t i = 0; i < 4; i++) {
+        if (bytes[i] <= ctx->info.max_alloc_bytes) continue;
+        tfb_format_bytes(bytes[i], need, sizeof need);
+        tfb_format_bytes(ctx->info.max_alloc_bytes, limit, sizeof limit);
+        return tfb_skip(err, "%s needs %s in one buffer; the device allows %s per allocation", what[i], need, limit);
+    }
+    size_t total = config_bytes(cfg), share = ctx->info.global_mem_bytes / 4 * 3;
+    if (total <= share) return TFB_OK;
+    tfb_format_bytes(total, need, sizeof need);
+    tfb_format_bytes(share, limit, sizeof limit);
+    return tfb_skip(err, "needs %s in all; tfbench uses at most 3/4 of the device's global memory, %s", need, limit);
+}
+
 int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb_error *err)
 {
     *out = NULL;
@@ -195,11 +223,9 @@ int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb
     *out = s;
     s->ctx = ctx;
     s->cfg = *cfg;
-    uint64_t total = (uint64_t)cfg->sets * gemm_weight_bytes(cfg) + (cfg->m * cfg->k + cfg->m * cfg->n) * 4ull;
-    if (total > ctx->info.global_mem_bytes * 3 / 4)
-        return tfb_skip(err, "needs %.1f GiB, device allows %.1f GiB", total / 1073741824.0,
-                        ctx->info.global_mem_bytes * 0.75 / 1073741824.0);
-    int rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, cfg->m * cfg->k * sizeof(float), NULL, &s->a, err);
+    int rc = gemm_fits(ctx, cfg, err);
+    if (rc != TFB_OK) return rc;
+    rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, cfg->m * cfg->k * sizeof(float), NULL, &s->a, err);
     if (rc == TFB_OK) rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, cfg->m * cfg->n * sizeof(float), NULL, &s->c, err);
     if (rc == TFB_OK) rc = tfb_device_fill_uniform(ctx, s->a, cfg->m * cfg->k, cfg->seed + 1u, A_LO, A_HI, err);
     if (rc == TFB_OK) rc = poison_output(s, err);

@@ -41,6 +41,10 @@ typedef struct gemm_config {
 
 typedef struct gemm_state gemm_state;
 
+/* TFB_SKIP, saying which limit, when a buffer exceeds the device's allocation limit or all of them 3/4 of its
+ * global memory (sizes saturate: a shape whose bytes overflow is refused, not wrapped). Without tuned parameters
+ * (tn 0) it counts unpadded weights. */
+int gemm_fits(const tfb_context *ctx, const gemm_config *cfg, tfb_error *err);
 /* Allocates and fills everything, packs the weights (tfbench) and builds the kernel. TFB_SKIP when too big. */
 int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb_error *err);
 void gemm_release(gemm_state *s);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gemm_core.h"
+#include "tfbench/checked.h"
 #include "tfbench/verify.h"
 #include "tfbench/model.h"
 
@@ -102,9 +103,10 @@ typedef struct suite_state {
 static size_t weight_sets(const tfb_run *run, const gemm_config *cfg)
 {
     if (cfg->kind == GEMM_KIND_GEMM && cfg->m > GEMM_ROTATE_MAX_M) return 1;
-    uint64_t matrix = (uint64_t)cfg->n * cfg->k * (cfg->half ? 2 : 4);  /* packing only adds padding */
-    uint64_t sets = (tfb_run_out_of_cache_bytes(run) + matrix - 1) / matrix;
-    uint64_t budget = run->ctx->info.global_mem_bytes / 2 / (matrix ? matrix : 1);
+    uint64_t matrix = tfb_mul3_size(cfg->n, cfg->k, cfg->half ? 2 : 4);  /* packing only adds padding */
+    uint64_t out_of_cache = tfb_run_out_of_cache_bytes(run);
+    uint64_t sets = out_of_cache / matrix + (out_of_cache % matrix != 0);
+    uint64_t budget = run->ctx->info.global_mem_bytes / 2 / matrix;
     if (sets > budget) sets = budget;
     if (sets > GEMM_MAX_SETS) sets = GEMM_MAX_SETS;
     return sets ? (size_t)sets : 1;
@@ -121,6 +123,8 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
     /* At batch 1 a GEMM is a GEMV: our GEMV kernel runs it (CLBlast keeps its GEMM routine). */
     if (s->cfg.kind == GEMM_KIND_GEMM && s->cfg.m == 1 && s->cfg.impl == GEMM_IMPL_TFBENCH) s->cfg.kind = GEMM_KIND_GEMV;
     s->cfg.sets = weight_sets(run, &s->cfg);
+    int fits = gemm_fits(run->ctx, &s->cfg, err);  /* before tuning, which would fail on it instead */
+    if (fits != TFB_OK) return fits;
     if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
         int rc = gemm_tuned_params(run->ctx, &s->cfg, &s->cfg.params, s->tuning, sizeof s->tuning, err);
         if (rc != TFB_OK) return rc;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "tfbench/tfbench.h"
+#include "tfbench/checked.h"
 
 static void stats_of_odd_sample(void **state)
 {
@@ -261,6 +262,22 @@ static void random_inputs_are_never_zero(void **state)
     }
 }
 
+/* Sizes from user input saturate instead of wrapping: 2^31 x 2^31 x 4 bytes is not 0. */
+static void size_products_saturate(void **state)
+{
+    char text[32];
+    assert_int_equal(tfb_mul_size(3, 4), 12);
+    assert_int_equal(tfb_mul_size(0, SIZE_MAX), 0);
+    assert_int_equal(tfb_mul3_size((size_t)1 << 31, (size_t)1 << 31, 4), SIZE_MAX);
+    assert_int_equal(tfb_mul_size(SIZE_MAX / 2, 3), SIZE_MAX);
+    assert_int_equal(tfb_add_size(SIZE_MAX - 1, 2), SIZE_MAX);
+    assert_int_equal(tfb_add_size(1, 2), 3);
+    tfb_format_bytes(SIZE_MAX, text, sizeof text);
+    assert_string_equal(text, "more than 16 EiB");
+    tfb_format_bytes((size_t)3 << 29, text, sizeof text);
+    assert_string_equal(text, "1.50 GiB");
+}
+
 static void verify_reports_poison_and_mismatch(void **state)
 {
     const double want[] = {1.0, 2.0, 3.0};
@@ -291,6 +308,7 @@ int main(void)
         cmocka_unit_test(table_fits_100_columns),
         cmocka_unit_test(random_inputs_are_never_zero),
         cmocka_unit_test(verify_reports_poison_and_mismatch),
+        cmocka_unit_test(size_products_saturate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
