@@ -1,5 +1,4 @@
 /* tfbench [options]: run the selected suites on one device and report. */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +49,12 @@ static int check_model_options(const tfb_options *opt, tfb_error *err)
     return tfb_model_select(opt->model, opt->config, &config, err);
 }
 
-/* Fail before the run, not after it, when a results file could not be written. */
-static int check_writable(const char *path, tfb_error *err)
+/* Fail before the run, not after it, when an output could not be written (bad input: exit 2). */
+static int check_outputs(const tfb_options *opt, tfb_error *err)
 {
-    if (!path) return TFB_OK;
-    char copy[4096];
-    snprintf(copy, sizeof copy, "%s", path);
-    const char *dir = dirname(copy);
-    if (access(dir, W_OK) != 0) return tfb_fail(err, "cannot write %s: folder %s is not writable or missing", path, dir);
+    if (opt->json_path && tfb_check_output_file(opt->json_path, err) != TFB_OK) return TFB_ERROR;
+    if (opt->csv_path && tfb_check_output_file(opt->csv_path, err) != TFB_OK) return TFB_ERROR;
+    if (opt->out_dir && tfb_report_dir_prepare(opt->out_dir, err) != TFB_OK) return TFB_ERROR;
     return TFB_OK;
 }
 
@@ -82,7 +79,8 @@ static int resolve_report_dir(const tfb_options *opt, const char *device_name, l
     dir[0] = '\0';
     if (opt->out_dir) return snprintf(dir, size, "%s", opt->out_dir) < (int)size ? TFB_OK : tfb_fail(err, "--out: path too long");
     if (opt->json_path || opt->csv_path) return TFB_OK;
-    return tfb_report_default_dir(device_name, started, dir, size, err);
+    if (tfb_report_default_dir(device_name, started, dir, size, err) != TFB_OK) return TFB_ERROR;
+    return tfb_report_dir_prepare(dir, err);
 }
 
 static int write_outputs(const tfb_options *opt, const tfb_results *results, const cJSON *native, const char *dir)
@@ -167,7 +165,7 @@ int tfb_cmd_run(int argc, char **argv)
     if (opt.list == 1) return list_devices();
     if (opt.list == 2) return list_suites(stdout), 0;
     if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK || check_model_options(&opt, &err) != TFB_OK ||
-        check_writable(opt.json_path, &err) != TFB_OK || check_writable(opt.csv_path, &err) != TFB_OK) {
+        check_outputs(&opt, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }

@@ -86,6 +86,9 @@ int tfb_write_report_files(const cJSON *results, const cJSON *native, const char
 /* Creates `dir` if needed and writes every report file into it (each atomically). `native` may be NULL. */
 int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const char *dir, tfb_error *err);
 
+/* Before a run: creates the report folder if needed and checks that files can be written into it (exit 2 when
+ * not, instead of failing after the whole run). */
+int tfb_report_dir_prepare(const char *dir, tfb_error *err);
 /* Reads a tfbench results file (ours or tfbench-native's) through the bounded, validating reader
  * (tfb_results_read, include/tfbench/results_read.h). Caller frees. */
 int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err);

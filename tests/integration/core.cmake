@@ -15,3 +15,12 @@ tfb_cli_test(stream_peak_quick
   REGEX "ridge point fp32" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_stream_peak.cmake)
 tfb_cli_test(kernel_dir_override
   ARGS --suite peak --quick --kernel-dir ${PROJECT_SOURCE_DIR}/kernels REGEX "peak/tfbench/fma-chains/fp32")
+# Outputs that cannot be written are bad input found before the run (exit 2), not after it (issue 19).
+tfb_cli_test(json_is_folder ARGS --suite stream --quick --json @WORKDIR@ EXIT 2 REGEX "cannot write .*: it is a folder")
+tfb_cli_test(json_in_proc ARGS --suite stream --quick --json /proc/forbidden/r.json EXIT 2
+  REGEX "cannot write /proc/forbidden/r.json: folder /proc/forbidden is not writable or missing")
+string(REPEAT "n" 100000 TFB_LONG_NAME)
+tfb_cli_test(csv_name_too_long ARGS --suite stream --quick --csv @WORKDIR@/${TFB_LONG_NAME} EXIT 2 REGEX "path too long")
+tfb_cli_test(out_in_proc ARGS --suite stream --quick --out /proc/zz EXIT 2 REGEX "cannot create /proc/zz")
+tfb_cli_test(report_out_in_proc ARGS report ${PROJECT_SOURCE_DIR}/tests/data/report-synthetic.json --out /proc/zz
+  EXIT 2 REGEX "cannot create /proc/zz")
