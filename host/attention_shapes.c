@@ -230,11 +230,23 @@ void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *
     size_t listed = opt->kv_head_count ? copy_list(out->kv, opt->kv_heads, opt->kv_head_count)
                                        : copy_list(out->kv, kv, kv_count);
     /* only KV-head counts that divide the heads: each KV head serves the same number of query heads */
-    out->kv_count = 0;
-    for (size_t i = 0; i < listed; i++)
+    out->kv_count = out->dropped_count = 0;
+    for (size_t i = 0; i < listed; i++) {
         if (out->kv[i] > 0 && heads % out->kv[i] == 0) out->kv[out->kv_count++] = out->kv[i];
+        else out->dropped[out->dropped_count++] = out->kv[i];
+    }
     out->dim_count = opt->head_dim_count ? copy_list(out->dims, opt->head_dims, opt->head_dim_count)
                                          : copy_list(out->dims, dims, dim_count);
+}
+
+void tfb_attention_warn_dropped(const char *suite, const tfb_attention_axes *axes)
+{
+    if (axes->dropped_count == 0) return;
+    char values[256] = "";
+    for (size_t i = 0, used = 0; i < axes->dropped_count && used < sizeof values; i++)
+        used += (size_t)snprintf(values + used, sizeof values - used, "%s%zu", i ? "," : "", axes->dropped[i]);
+    fprintf(stderr, "tfbench: warning: %s: --kv-heads %s left out: a KV-head count must divide the %zu query heads%s\n",
+            suite, values, axes->heads, axes->kv_count ? "" : "; no case is left");
 }
 
 static size_t add_case(tfb_case *out, size_t n, size_t max, const char *suite, const tfb_attention_shape *s,
@@ -253,6 +265,7 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
     tfb_attention_axes axes;
     tfb_attention_axes_for(opt, PREFILL_HEADS, &mha, 1, opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS, opt->quick ? 1 : 2,
                            &axes);
+    if (out) tfb_attention_warn_dropped(suite, &axes);
     const size_t *batches = opt->batch_count ? opt->batches : &one;
     size_t n = 0;
     for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)

@@ -1,7 +1,9 @@
 /* tfbench [options]: run the selected suites on one device and report. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
@@ -19,7 +21,14 @@ static void list_suites(FILE *out)
         fprintf(out, "  %-10s %s%s\n", all[i]->name, all[i]->description, all[i]->in_default_run ? "" : " (opt-in)");
 }
 
-/* The suites named by --suite, or the default run's. */
+static int listed(const tfb_suite **suites, size_t count, const tfb_suite *suite)
+{
+    for (size_t i = 0; i < count; i++)
+        if (suites[i] == suite) return 1;
+    return 0;
+}
+
+/* The suites named by --suite, or the default run's; a suite named twice runs once (with a warning). */
 static int select_suites(const char *names, const tfb_suite **out, size_t *count, tfb_error *err)
 {
     size_t total;
@@ -30,15 +39,18 @@ static int select_suites(const char *names, const tfb_suite **out, size_t *count
             if (all[i]->in_default_run) out[(*count)++] = all[i];
         return TFB_OK;
     }
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", names);
-    for (char *save = NULL, *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+    char *list = strdup(names);  /* any length: a fixed buffer would cut the list */
+    if (!list) return tfb_fail(err, "out of memory reading --suite");
+    int rc = TFB_OK;
+    for (char *save = NULL, *name = strtok_r(list, ",", &save); rc == TFB_OK && name; name = strtok_r(NULL, ",", &save)) {
         const tfb_suite *suite = tfb_suite_find(name);
-        if (!suite) return tfb_fail(err, "unknown suite \"%s\" (tfbench --list-suites shows them)", name);
-        if (*count < total) out[(*count)++] = suite;
+        if (!suite) rc = tfb_fail(err, "unknown suite \"%.100s\" (tfbench --list-suites shows them)", name);
+        else if (listed(out, *count, suite)) fprintf(stderr, "tfbench: warning: --suite names %s twice; it runs once\n", name);
+        else if (*count < total) out[(*count)++] = suite;
     }
-    if (*count == 0) return tfb_fail(err, "--suite: no suite named");
-    return TFB_OK;
+    free(list);
+    if (rc == TFB_OK && *count == 0) rc = tfb_fail(err, "--suite: no suite named");
+    return rc;
 }
 
 /* A bad --model or --config is bad input (exit 2), found before any suite runs. */
@@ -47,6 +59,17 @@ static int check_model_options(const tfb_options *opt, tfb_error *err)
     tfb_model_config config;
     if (!opt->model && !opt->config) return TFB_OK;
     return tfb_model_select(opt->model, opt->config, &config, err);
+}
+
+/* A --kernel-dir that does not exist would silently mean the embedded kernels: bad input instead. (Files missing
+ * from an existing folder still come from the embedded copies, so a folder may override just one kernel.) */
+static int check_kernel_dir(const char *dir, tfb_error *err)
+{
+    struct stat st;
+    if (!dir) return TFB_OK;
+    if (stat(dir, &st) != 0) return tfb_fail(err, "--kernel-dir %.300s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) return tfb_fail(err, "--kernel-dir %.300s is not a folder", dir);
+    return TFB_OK;
 }
 
 /* Fail before the run, not after it, when an output could not be written (bad input: exit 2). */
@@ -103,6 +126,19 @@ static size_t count_cases(const tfb_run *run, const tfb_suite **suites, size_t s
     return total;
 }
 
+/* Returns the number of failed benchmarks (a suite that could not run counts as one). */
+static int run_each_suite(tfb_run *run, const tfb_suite **suites, size_t suite_count)
+{
+    int failures = 0;
+    for (size_t i = 0; i < suite_count; i++) {
+        tfb_error err = {{0}};
+        int failed = tfb_suite_run(run, suites[i], &err);
+        if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
+        failures += failed < 0 ? 1 : failed;
+    }
+    return failures;
+}
+
 static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t suite_count, const cJSON *native)
 {
     tfb_error err = {{0}};
@@ -125,15 +161,16 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     run.progress.total = count_cases(&run, suites, suite_count);
     run.progress.started = tfb_now_seconds();
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
-    int failures = 0;
-    for (size_t i = 0; i < suite_count; i++) {
-        int failed = tfb_suite_run(&run, suites[i], &err);
-        if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
-        failures += failed < 0 ? 1 : failed;
-    }
+    int failures = run_each_suite(&run, suites, suite_count);
     if (native && tfb_results_add_native(&results, native, opt->native_path, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         failures++;
+    }
+    if (results.count == 0) {  /* e.g. --kv-heads values that divide no head count: the warnings said why */
+        fprintf(stderr, "tfbench: no benchmark to run: the options leave none (see the warnings above)\n");
+        tfb_results_free(&results);
+        tfb_context_close(&ctx);
+        return EXIT_USAGE;
     }
     tfb_results_apply_roofline(&results);
     if (opt->verbose >= 0) {
@@ -165,7 +202,7 @@ int tfb_cmd_run(int argc, char **argv)
     if (opt.list == 1) return list_devices();
     if (opt.list == 2) return list_suites(stdout), 0;
     if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK || check_model_options(&opt, &err) != TFB_OK ||
-        check_outputs(&opt, &err) != TFB_OK) {
+        check_kernel_dir(opt.kernel_dir, &err) != TFB_OK || check_outputs(&opt, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }

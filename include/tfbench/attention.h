@@ -106,10 +106,14 @@ typedef struct tfb_attention_axes {
     size_t heads;
     size_t kv[TFB_MAX_LIST], kv_count;
     size_t dims[TFB_MAX_LIST], dim_count;
+    size_t dropped[TFB_MAX_LIST], dropped_count;  /* KV-head counts left out */
 } tfb_attention_axes;
 
 void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *kv, size_t kv_count,
                             const size_t *dims, size_t dim_count, tfb_attention_axes *out);
+/* A warning on stderr (also under --quiet: ignored input is never silent) naming the --kv-heads values the suite
+ * left out. The suites call it on the driver's listing pass (out != NULL), so it is printed once per run. */
+void tfb_attention_warn_dropped(const char *suite, const tfb_attention_axes *axes);
 /* The timing policy for a case whose verified run took `first_run_s`: the run's policy, or for runs over 0.2 s
  * one warm-up and 3 repetitions (still a median and a spread), so long sequences fit the default run's time. */
 tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s);
