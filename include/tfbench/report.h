@@ -25,6 +25,7 @@ typedef struct tfb_report_point {
     int verified;           /* 1 yes, 0 no, -1 not recorded */
     tfb_point_kind kind;
     int number;             /* 1-based label shared by the chart and the tables */
+    int series_id;          /* equal for the points of one (suite, series); -1 without a series */
 } tfb_report_point;
 
 /* A bandwidth slope of one level of the memory hierarchy (context.ceilings.levels). */
