@@ -132,24 +132,33 @@ size_t tfb_attention_check_rows(const tfb_attention_shape *s, double budget, siz
     return count;
 }
 
-int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
-                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
-                               double *worst, tfb_error *err)
+int tfb_attention_check_row_list(const char *what, const tfb_attention_shape *s, int causal,
+                                 const tfb_attention_inputs *in, const float *out, const size_t *rows, size_t count,
+                                 double *worst, tfb_error *err)
 {
     if (s->heads % s->kv_heads || s->n_q > s->n_kv) return tfb_fail(err, "%s: invalid attention shape", what);
-    size_t checked = tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], NULL);
-    size_t *rows = malloc((checked ? checked : 1) * sizeof *rows);
-    if (rows) tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], rows);
     check_buffers b = {malloc(s->n_kv * s->d * sizeof(double)), malloc(s->n_kv * s->d * sizeof(double)),
                        malloc(s->d * sizeof(double)), malloc(s->d * sizeof(double)), (size_t)-1};
-    int rc = rows && b.k && b.v && b.q && b.want ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
+    int rc = b.k && b.v && b.q && b.want ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
     *worst = 0.0;
-    for (size_t c = 0; rc == TFB_OK && c < checked; c++) rc = check_row(s, causal, in, out, rows[c], &b, worst, err);
+    for (size_t c = 0; rc == TFB_OK && c < count; c++) rc = check_row(s, causal, in, out, rows[c], &b, worst, err);
     if (rc != TFB_OK) prefix_error(err, "%s", what);
     free(b.k);
     free(b.v);
     free(b.q);
     free(b.want);
+    return rc;
+}
+
+int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
+                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
+                               double *worst, tfb_error *err)
+{
+    size_t checked = tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], NULL);
+    size_t *rows = malloc((checked ? checked : 1) * sizeof *rows);
+    if (!rows) return tfb_fail(err, "%s: out of memory for the reference", what);
+    tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], rows);
+    int rc = tfb_attention_check_row_list(what, s, causal, in, out, rows, checked, worst, err);
     free(rows);
     return rc;
 }

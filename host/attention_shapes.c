@@ -126,6 +126,19 @@ int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attenti
     return rc;
 }
 
+int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_attention_shape *s,
+                                const tfb_attention_inputs *in, const tfb_attention_io *io, const size_t *rows,
+                                size_t count, double *worst, tfb_error *err)
+{
+    size_t values = tfb_attention_q_count(s);
+    float *out = malloc(values * sizeof *out);
+    if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
+    int rc = tfb_buffer_read(ctx, io->out, values * sizeof *out, out, err);
+    if (rc == TFB_OK) rc = tfb_attention_check_row_list(what, s, 0, in, out, rows, count, worst, err);
+    free(out);
+    return rc;
+}
+
 void tfb_attention_case_init(tfb_case *c, const char *suite, const tfb_attention_shape *s, int causal)
 {
     memset(c, 0, sizeof *c);

@@ -59,6 +59,10 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
 int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
                                const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
                                double *worst, tfb_error *err);
+/* The same on the given flat rows (ascending keeps the K/V mirror of one KV head for its rows). */
+int tfb_attention_check_row_list(const char *what, const tfb_attention_shape *s, int causal,
+                                 const tfb_attention_inputs *in, const float *out, const size_t *rows, size_t count,
+                                 double *worst, tfb_error *err);
 /* Query rows checked in blocks of this many (no kernel's work-group covers fewer rows of one head). */
 #define TFB_ATTENTION_CHECK_BLOCK 32
 /* The flat rows (head * n_q + query, head = batch * heads + h) a budgeted check compares, ascending; returns how
@@ -148,6 +152,10 @@ void tfb_attention_plan_release(tfb_attention_plan *plan);
 /* Runs the plan's launches once and waits. */
 int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);
 
+/* Reads io->out and checks the given rows (tfb_attention_check_row_list). */
+int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_attention_shape *s,
+                                const tfb_attention_inputs *in, const tfb_attention_io *io, const size_t *rows,
+                                size_t count, double *worst, tfb_error *err);
 /* "verification" of a result's extra fields for `sets` outputs each checked with this budget and minimum. */
 void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, double budget, size_t min_rows,
                                     size_t sets);
