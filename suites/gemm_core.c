@@ -384,6 +384,20 @@ static int sample_create(const gemm_config *cfg, gemm_sample *p, tfb_error *err)
     return TFB_OK;
 }
 
+/* The sample's index in tfb_check_f32's message says little: prefix the row and column of C it stands for. */
+static void name_first_wrong(const gemm_config *cfg, const gemm_sample *p, tfb_error *err)
+{
+    double tolerance = gemm_tolerance(cfg->k);
+    for (size_t i = 0; i < p->row_count * p->col_count; i++) {
+        double error = fabs((double)p->got[i] - p->want[i]);
+        if (!isnan(p->got[i]) && error <= tolerance * fabs(p->want[i])) continue;
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        tfb_fail(err, "row %zu, column %zu: %.3900s", p->rows[i / p->col_count], p->cols[i % p->col_count], message);
+        return;
+    }
+}
+
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
 {
     const gemm_config *cfg = &s->cfg;
@@ -400,6 +414,7 @@ int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
         snprintf(what, sizeof what, "C[%zux%zu] (sampled rows x columns)", cfg->m, cfg->n);
         rc = tfb_check_f32(what, p.got, p.want, p.row_count * p.col_count, 0.0, gemm_tolerance(cfg->k), max_error,
                            err);
+        if (rc != TFB_OK) name_first_wrong(cfg, &p, err);
         s->checked_rows = p.row_count;
         s->checked_cols = p.col_count;
     }
