@@ -120,6 +120,7 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
         tfb_run_note(run, "%s: skipped: %s\n", c->name, err.message);
     } else {
         snprintf(r->skipped, sizeof r->skipped, "FAILED: %.180s", err.message);
+        memset(&r->time, 0, sizeof r->time);  /* a wrong kernel's timing is no figure, in no output */
         clear_progress(run);
         fprintf(stderr, "tfbench: %s: %s%s\n", c->name, r->verified == 0 ? "verification FAILED: " : "", err.message);
         failed = 1;
