@@ -87,8 +87,9 @@ static int verify_after_timing(tfb_run *run, const tfb_suite *suite, void *state
     double max_error = 0.0;
     int rc = suite->repoison(run, state, err);
     if (rc == TFB_OK) rc = suite->execute(run, state, err);
-    if (rc == TFB_OK) rc = suite->verify(run, state, &max_error, err);
-    if (rc == TFB_ERROR && r->verified == 1) {
+    if (rc != TFB_OK) return rc;  /* an OpenCL error, not a wrong result */
+    rc = suite->verify(run, state, &max_error, err);
+    if (rc == TFB_ERROR) {
         char message[sizeof err->message];
         snprintf(message, sizeof message, "%s", err->message);
         r->verified = 0;
