@@ -118,7 +118,8 @@ int tfb_check_output_file(const char *path, tfb_error *err)
     if (fd < 0) {
         char folder[sizeof probe];
         folder_of(path, folder, sizeof folder);
-        return tfb_fail(err, "cannot write %s: folder %s is not writable or missing (%s)", path, folder, strerror(errno));
+        return tfb_fail(err, "cannot write %s: folder %s is not writable or missing (%s)", path, folder,
+                        strerror(errno));
     }
     close(fd);
     unlink(probe);

@@ -95,8 +95,8 @@ static size_t rows_per_block_and_head(size_t heads, size_t n_q, size_t blocks, u
 {
     size_t count = 0;
     for (size_t b = 0; b < blocks; b++) {
-        size_t span = n_q - b * TFB_ATTENTION_CHECK_BLOCK < TFB_ATTENTION_CHECK_BLOCK ? n_q - b * TFB_ATTENTION_CHECK_BLOCK
-                                                                                      : TFB_ATTENTION_CHECK_BLOCK;
+        size_t left = n_q - b * TFB_ATTENTION_CHECK_BLOCK;
+        size_t span = left < TFB_ATTENTION_CHECK_BLOCK ? left : TFB_ATTENTION_CHECK_BLOCK;
         if (out) out[count] = random_below(seed, 2 * b, heads) * n_q + b * TFB_ATTENTION_CHECK_BLOCK +
                               random_below(seed, 2 * b + 1, span);
         count++;
@@ -119,7 +119,8 @@ size_t tfb_attention_check_rows(const tfb_attention_shape *s, double budget, siz
         for (size_t i = 0; out && i < rows; i++) out[i] = i;
         return rows;
     }
-    if (per_row * (double)(heads * blocks) > 4 * budget && heads * blocks > min_rows && heads * blocks > blocks + heads + 2)
+    size_t pairs = heads * blocks;
+    if (per_row * (double)pairs > 4 * budget && pairs > min_rows && pairs > blocks + heads + 2)
         return rows_per_block_and_head(heads, s->n_q, blocks, seed, out);
     size_t count = 0;
     for (size_t h = 0; h < heads; h++) {

@@ -15,7 +15,8 @@ int tfb_json_check_shape(const char *text, size_t length, size_t max_depth, size
         }
         if (c == '"') in_string = 1;
         else if (c == '{' || c == '[') {
-            if (++depth > max_depth) return tfb_fail(err, "JSON nested deeper than %zu levels at byte %zu", max_depth, i);
+            if (++depth > max_depth)
+                return tfb_fail(err, "JSON nested deeper than %zu levels at byte %zu", max_depth, i);
             values++;
         } else if (c == '}' || c == ']') {
             if (depth > 0) depth--;

@@ -103,7 +103,8 @@ static void series_crossover(tfb_run *run, const tfb_result *first, cJSON *list)
                      predicted_crossover((double)first->n, (double)first->k, device_ridge), device_ridge);
     else  /* without stream and peak in the run there is no device ridge to predict from */
         tfb_run_note(run, "gemm: %s: crossover measured at M=%lld (kernel ridge %.1f FLOP/B); no prediction: no device "
-                     "ridge was measured (run the stream and peak suites too)\n", first->series, measured, kernel_ridge);
+                     "ridge was measured (run the stream and peak suites too)\n", first->series, measured,
+                     kernel_ridge);
 }
 
 /* One crossover entry per series with at least two batches, in context.ceilings.gemm_crossover. */
