@@ -1,5 +1,5 @@
 /* Verification of attention outputs against the float64 reference (include/tfbench/reference.h) on a budget: long
- * sequences check a spread of query rows, each against the full reference row. */
+ * sequences check a seeded sample of query rows from every block of rows, each against the full reference row. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,28 +79,87 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
     return tfb_attention_check_budget(what, s, causal, in, out, TFB_ATTENTION_CHECK_BUDGET, 16, worst, err);
 }
 
-int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
-                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
-                               double *worst, tfb_error *err)
+static size_t random_below(uint32_t seed, uint64_t index, size_t n)
+{
+    return (size_t)tfb_hash_uniform(seed, index, 0.0f, (float)n) % n;
+}
+
+static int by_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* One row of every block and one of every head: the sample when every (head, block) pair costs too much. */
+static size_t rows_per_block_and_head(size_t heads, size_t n_q, size_t blocks, uint32_t seed, size_t *out)
+{
+    size_t count = 0;
+    for (size_t b = 0; b < blocks; b++) {
+        size_t left = n_q - b * TFB_ATTENTION_CHECK_BLOCK;
+        size_t span = left < TFB_ATTENTION_CHECK_BLOCK ? left : TFB_ATTENTION_CHECK_BLOCK;
+        if (out) out[count] = random_below(seed, 2 * b, heads) * n_q + b * TFB_ATTENTION_CHECK_BLOCK +
+                              random_below(seed, 2 * b + 1, span);
+        count++;
+    }
+    for (size_t h = 0; h < heads; h++, count++)
+        if (out) out[count] = h * n_q + random_below(seed + 1u, h, n_q);
+    if (out) out[count] = 0, out[count + 1] = heads * n_q - 1;
+    count += 2;
+    if (out) qsort(out, count, sizeof *out, by_size);
+    return count;
+}
+
+size_t tfb_attention_check_rows(const tfb_attention_shape *s, double budget, size_t min_rows, uint32_t seed,
+                                size_t *out)
+{
+    size_t heads = s->batch * s->heads, rows = heads * s->n_q;
+    size_t blocks = (s->n_q + TFB_ATTENTION_CHECK_BLOCK - 1) / TFB_ATTENTION_CHECK_BLOCK;
+    double per_row = (double)s->n_kv * (double)s->d * 3.0;
+    if (per_row * (double)rows <= budget || rows <= min_rows) {
+        for (size_t i = 0; out && i < rows; i++) out[i] = i;
+        return rows;
+    }
+    size_t pairs = heads * blocks;
+    if (per_row * (double)pairs > 4 * budget && pairs > min_rows && pairs > blocks + heads + 2)
+        return rows_per_block_and_head(heads, s->n_q, blocks, seed, out);
+    size_t count = 0;
+    for (size_t h = 0; h < heads; h++) {
+        for (size_t b = 0; b < blocks; b++, count++) {
+            size_t first = b * TFB_ATTENTION_CHECK_BLOCK;
+            size_t span = s->n_q - first < TFB_ATTENTION_CHECK_BLOCK ? s->n_q - first : TFB_ATTENTION_CHECK_BLOCK;
+            if (out) out[count] = h * s->n_q + first + random_below(seed, h * blocks + b, span);
+        }
+    }
+    return count;
+}
+
+int tfb_attention_check_row_list(const char *what, const tfb_attention_shape *s, int causal,
+                                 const tfb_attention_inputs *in, const float *out, const size_t *rows, size_t count,
+                                 double *worst, tfb_error *err)
 {
     if (s->heads % s->kv_heads || s->n_q > s->n_kv) return tfb_fail(err, "%s: invalid attention shape", what);
-    size_t rows = s->batch * s->heads * s->n_q;
-    double per_row = (double)s->n_kv * (double)s->d * 3.0;
-    size_t checked = per_row * (double)rows <= budget ? rows : (size_t)fmax(budget / per_row, (double)min_rows);
-    if (checked > rows) checked = rows;
     check_buffers b = {malloc(s->n_kv * s->d * sizeof(double)), malloc(s->n_kv * s->d * sizeof(double)),
                        malloc(s->d * sizeof(double)), malloc(s->d * sizeof(double)), (size_t)-1};
     int rc = b.k && b.v && b.q && b.want ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
     *worst = 0.0;
-    /* Evenly spaced flat rows: the first query of the first head and the last query of the last head included. */
-    for (size_t c = 0; rc == TFB_OK && c < checked; c++) {
-        size_t row = checked == 1 ? rows - 1 : (size_t)((double)c * (double)(rows - 1) / (double)(checked - 1));
-        rc = check_row(s, causal, in, out, row, &b, worst, err);
-    }
+    for (size_t c = 0; rc == TFB_OK && c < count; c++) rc = check_row(s, causal, in, out, rows[c], &b, worst, err);
     if (rc != TFB_OK) prefix_error(err, "%s", what);
     free(b.k);
     free(b.v);
     free(b.q);
     free(b.want);
+    return rc;
+}
+
+int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
+                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
+                               double *worst, tfb_error *err)
+{
+    size_t checked = tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], NULL);
+    size_t *rows = malloc((checked ? checked : 1) * sizeof *rows);
+    if (!rows) return tfb_fail(err, "%s: out of memory for the reference", what);
+    tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], rows);
+    int rc = tfb_attention_check_row_list(what, s, causal, in, out, rows, checked, worst, err);
+    free(rows);
     return rc;
 }

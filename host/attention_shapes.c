@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/attention.h"
+#include "tfbench/checked.h"
 #include "tfbench/fill.h"
 #include "tfbench/model.h"
+#include "tfbench/verify.h"
 
 double tfb_attention_pairs(const tfb_attention_shape *s, int causal)
 {
@@ -20,12 +22,12 @@ double tfb_attention_flops(const tfb_attention_shape *s, int causal)
 
 size_t tfb_attention_q_count(const tfb_attention_shape *s)
 {
-    return s->batch * s->heads * s->n_q * s->d;
+    return tfb_mul_size(tfb_mul3_size(s->batch, s->heads, s->n_q), s->d);
 }
 
 size_t tfb_attention_kv_count(const tfb_attention_shape *s)
 {
-    return s->batch * s->kv_heads * s->n_kv * s->d;
+    return tfb_mul_size(tfb_mul3_size(s->batch, s->kv_heads, s->n_kv), s->d);
 }
 
 double tfb_attention_min_bytes(const tfb_attention_shape *s)
@@ -50,12 +52,12 @@ double tfb_attention_naive_bytes(const tfb_attention_shape *s, int causal)
 
 uint64_t tfb_attention_io_device_bytes(const tfb_attention_shape *s)
 {
-    return sizeof(float) * 2 * ((uint64_t)tfb_attention_q_count(s) + (uint64_t)tfb_attention_kv_count(s));
+    return tfb_mul_size(2 * sizeof(float), tfb_add_size(tfb_attention_q_count(s), tfb_attention_kv_count(s)));
 }
 
 uint64_t tfb_attention_score_device_bytes(const tfb_attention_shape *s)
 {
-    return sizeof(float) * (uint64_t)s->batch * s->heads * s->n_q * s->n_kv;
+    return tfb_mul3_size(tfb_mul3_size(s->batch, s->heads, s->n_q), s->n_kv, sizeof(float));
 }
 
 void tfb_attention_label(const tfb_attention_shape *s, int causal, char *buf, size_t size)
@@ -90,7 +92,8 @@ int tfb_attention_fill(tfb_context *ctx, const tfb_attention_shape *s, const tfb
 int tfb_attention_io_create(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_inputs *in,
                             tfb_attention_io *io, tfb_error *err)
 {
-    size_t q_bytes = tfb_attention_q_count(s) * sizeof(float), kv_bytes = tfb_attention_kv_count(s) * sizeof(float);
+    size_t q_bytes = tfb_mul_size(tfb_attention_q_count(s), sizeof(float));
+    size_t kv_bytes = tfb_mul_size(tfb_attention_kv_count(s), sizeof(float));
     size_t sizes[4] = {q_bytes, kv_bytes, kv_bytes, q_bytes};
     cl_mem *buffers[4] = {&io->q, &io->k, &io->v, &io->out};
     for (int i = 0; i < 4; i++) {
@@ -99,6 +102,12 @@ int tfb_attention_io_create(tfb_context *ctx, const tfb_attention_shape *s, cons
     }
     if (tfb_attention_fill(ctx, s, in, io->q, io->k, io->v, err) != TFB_OK) return TFB_ERROR;
     return tfb_device_poison(ctx, io->out, q_bytes, err);
+}
+
+int tfb_attention_io_repoison(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              tfb_error *err)
+{
+    return tfb_device_poison_finite(ctx, io->out, tfb_attention_q_count(s) * sizeof(float), err);
 }
 
 void tfb_attention_io_release(tfb_attention_io *io)
@@ -118,6 +127,19 @@ int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attenti
     if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
     int rc = tfb_buffer_read(ctx, io->out, count * sizeof *out, out, err);
     if (rc == TFB_OK) rc = tfb_attention_check_budget(what, s, causal, in, out, budget, min_rows, worst, err);
+    free(out);
+    return rc;
+}
+
+int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_attention_shape *s,
+                                const tfb_attention_inputs *in, const tfb_attention_io *io, const size_t *rows,
+                                size_t count, double *worst, tfb_error *err)
+{
+    size_t values = tfb_attention_q_count(s);
+    float *out = malloc(values * sizeof *out);
+    if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
+    int rc = tfb_buffer_read(ctx, io->out, values * sizeof *out, out, err);
+    if (rc == TFB_OK) rc = tfb_attention_check_row_list(what, s, 0, in, out, rows, count, worst, err);
     free(out);
     return rc;
 }
@@ -156,6 +178,13 @@ float tfb_attention_scale_log2(size_t d)
     return (float)(1.4426950408889634 / sqrt((double)d));
 }
 
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, double budget, size_t min_rows,
+                                    size_t sets)
+{
+    size_t rows = tfb_attention_check_rows(s, budget, min_rows, 0, NULL) * sets;
+    tfb_add_verification(extra, rows, s->d, (double)tfb_attention_q_count(s) * (double)sets);
+}
+
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes)
 {
     cJSON *extra = cJSON_CreateObject();
@@ -173,10 +202,11 @@ cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t de
 
 int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what, tfb_error *err)
 {
-    const double gib = 1024.0 * 1024.0 * 1024.0;
     if (bytes <= ctx->info.global_mem_bytes) return TFB_OK;
-    return tfb_skip(err, "needs %.2f GiB (%s), device has %.2f GiB", (double)bytes / gib, what,
-                    (double)ctx->info.global_mem_bytes / gib);
+    char need[32], have[32];
+    tfb_format_bytes(bytes, need, sizeof need);
+    tfb_format_bytes(ctx->info.global_mem_bytes, have, sizeof have);
+    return tfb_skip(err, "needs %s (%s), device has %s", need, what, have);
 }
 
 static const size_t DEFAULT_SEQS[] = {512, 2048}, QUICK_SEQS[] = {128, 257};
@@ -218,11 +248,23 @@ void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *
     size_t listed = opt->kv_head_count ? copy_list(out->kv, opt->kv_heads, opt->kv_head_count)
                                        : copy_list(out->kv, kv, kv_count);
     /* only KV-head counts that divide the heads: each KV head serves the same number of query heads */
-    out->kv_count = 0;
-    for (size_t i = 0; i < listed; i++)
+    out->kv_count = out->dropped_count = 0;
+    for (size_t i = 0; i < listed; i++) {
         if (out->kv[i] > 0 && heads % out->kv[i] == 0) out->kv[out->kv_count++] = out->kv[i];
+        else out->dropped[out->dropped_count++] = out->kv[i];
+    }
     out->dim_count = opt->head_dim_count ? copy_list(out->dims, opt->head_dims, opt->head_dim_count)
                                          : copy_list(out->dims, dims, dim_count);
+}
+
+void tfb_attention_warn_dropped(const char *suite, const tfb_attention_axes *axes)
+{
+    if (axes->dropped_count == 0) return;
+    char values[256] = "";
+    for (size_t i = 0, used = 0; i < axes->dropped_count && used < sizeof values; i++)
+        used += (size_t)snprintf(values + used, sizeof values - used, "%s%zu", i ? "," : "", axes->dropped[i]);
+    fprintf(stderr, "tfbench: warning: %s: --kv-heads %s left out: a KV-head count must divide the %zu query heads%s\n",
+            suite, values, axes->heads, axes->kv_count ? "" : "; no case is left");
 }
 
 static size_t add_case(tfb_case *out, size_t n, size_t max, const char *suite, const tfb_attention_shape *s,
@@ -241,6 +283,7 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
     tfb_attention_axes axes;
     tfb_attention_axes_for(opt, PREFILL_HEADS, &mha, 1, opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS, opt->quick ? 1 : 2,
                            &axes);
+    if (out) tfb_attention_warn_dropped(suite, &axes);
     const size_t *batches = opt->batch_count ? opt->batches : &one;
     size_t n = 0;
     for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)

@@ -128,14 +128,18 @@ static const char *verdict_label(const tfb_compare_pair *p)
 {
     if (p->verdict == TFB_VERDICT_REGRESSION) return "REGRESSION";
     if (p->verdict == TFB_VERDICT_NOISE) return "within noise";
+    if (p->verdict == TFB_VERDICT_FAILED) return "REGRESSION: wrong result now (verified: false)";
     if (p->verdict != TFB_VERDICT_SKIPPED) return tfb_verdict_name(p->verdict);
+    if (p->current->failed) return p->base->failed ? "wrong result in both" : "wrong result now";
+    if (p->base->failed) return "wrong result in baseline";
     if (p->base->skipped && p->current->skipped) return "skipped in both";
     return p->base->skipped ? "skipped in baseline" : "skipped now";
 }
 
 static void print_pair(FILE *out, const tfb_compare_pair *p, tfb_metric metric, int width)
 {
-    int measured = p->base && p->current && p->verdict != TFB_VERDICT_SKIPPED && p->verdict != TFB_VERDICT_NO_METRIC;
+    int measured = p->base && p->current && p->verdict != TFB_VERDICT_SKIPPED && p->verdict != TFB_VERDICT_NO_METRIC &&
+                   p->verdict != TFB_VERDICT_FAILED;
     fprintf(out, "%-*s", width, p->name);
     print_side(out, &p->base_value, measured, metric);
     print_side(out, &p->current_value, measured, metric);
@@ -168,9 +172,13 @@ static void print_report(FILE *out, const compare_run *run)
     fprintf(out, "%-*s  %14s %7s  %14s %7s  %9s  %s\n", width, "benchmark", "baseline", "spread", "current", "spread",
             "change", "verdict");
     for (size_t i = 0; i < r->count; i++) print_pair(out, &r->pairs[i], r->metric, width);
+    if (r->counts[TFB_VERDICT_FAILED])
+        fprintf(out, "\n%zu benchmark(s) verified in the baseline give a wrong result now: counted as regressions\n",
+                r->counts[TFB_VERDICT_FAILED]);
     fprintf(out, "\n%zu regression(s), %zu improvement(s), %zu unchanged, %zu within noise, %zu missing, %zu new, "
                  "%zu skipped, %zu without %s\n",
-            r->counts[TFB_VERDICT_REGRESSION], r->counts[TFB_VERDICT_IMPROVEMENT], r->counts[TFB_VERDICT_SAME],
+            r->counts[TFB_VERDICT_REGRESSION] + r->counts[TFB_VERDICT_FAILED], r->counts[TFB_VERDICT_IMPROVEMENT],
+            r->counts[TFB_VERDICT_SAME],
             r->counts[TFB_VERDICT_NOISE], r->counts[TFB_VERDICT_MISSING], r->counts[TFB_VERDICT_NEW],
             r->counts[TFB_VERDICT_SKIPPED], r->counts[TFB_VERDICT_NO_METRIC], tfb_metric_name(r->metric));
 }
@@ -204,12 +212,14 @@ static cJSON *side_json(const tfb_compare_entry *entry, const tfb_interval *v, i
     if (measured) return value_json(v);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "skipped", entry->skipped);
+    if (entry->failed) cJSON_AddBoolToObject(o, "verified", 0);
     return o;
 }
 
 static cJSON *pair_json(const tfb_compare_pair *p)
 {
-    int measured = p->base && p->current && p->verdict != TFB_VERDICT_SKIPPED && p->verdict != TFB_VERDICT_NO_METRIC;
+    int measured = p->base && p->current && p->verdict != TFB_VERDICT_SKIPPED && p->verdict != TFB_VERDICT_NO_METRIC &&
+                   p->verdict != TFB_VERDICT_FAILED;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", p->name);
     cJSON_AddStringToObject(o, "verdict", tfb_verdict_name(p->verdict));
@@ -236,7 +246,7 @@ static cJSON *report_json(const compare_run *run)
     for (int v = 0; v < TFB_VERDICT_COUNT; v++)
         cJSON_AddNumberToObject(summary, tfb_verdict_name((tfb_verdict)v), (double)r->counts[v]);
     cJSON_AddItemToObject(root, "summary", summary);
-    cJSON_AddBoolToObject(root, "regression", r->counts[TFB_VERDICT_REGRESSION] > 0);
+    cJSON_AddBoolToObject(root, "regression", r->counts[TFB_VERDICT_REGRESSION] + r->counts[TFB_VERDICT_FAILED] > 0);
     cJSON *list = cJSON_AddArrayToObject(root, "benchmarks");
     for (size_t i = 0; i < r->count; i++) cJSON_AddItemToArray(list, pair_json(&r->pairs[i]));
     return root;
@@ -296,6 +306,7 @@ static int compare_loaded(compare_run *run)
     }
     if (!a->json) print_report(stdout, run);
     if ((a->json || a->json_file) && emit_json(run)) return EXIT_UNUSABLE;
+    if (run->report.counts[TFB_VERDICT_FAILED]) return EXIT_REGRESSION;  /* a wrong result needs no figure */
     if (compared_count(&run->report) == 0) {
         fprintf(stderr, "tfbench: compare: nothing to compare: no benchmark has a %s figure in both files\n",
                 tfb_metric_name(a->metric));

@@ -225,7 +225,7 @@ static int device_from_results(const model_args *a, model_run *run)
     tfb_error err;
     cJSON *root = NULL;
     if (tfb_report_load_results(a->measured_path, &root, &err) != TFB_OK) {
-        fprintf(stderr, "tfbench: model: --measured %s\n", err.message);
+        fprintf(stderr, "tfbench: model: --measured: %s\n", err.message);
         return 2;
     }
     int status = read_measured_ceilings(root, a, run);

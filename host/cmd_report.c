@@ -45,9 +45,12 @@ int tfb_cmd_report(int argc, char **argv)
 
     tfb_error err = {{0}};
     cJSON *results = NULL, *native = NULL;
+    /* bad input (exit 2): an unreadable results file or an output folder that cannot be written */
     if (tfb_report_load_results(input, &results, &err) != TFB_OK ||
-        (native_path && tfb_report_load_results(native_path, &native, &err) != TFB_OK)) {
+        (native_path && tfb_report_load_results(native_path, &native, &err) != TFB_OK) ||
+        tfb_report_dir_prepare(out_dir, &err) != TFB_OK) {
         cJSON_Delete(results);
+        cJSON_Delete(native);
         fprintf(stderr, "tfbench report: %s\n", err.message);
         return EXIT_USAGE;
     }

@@ -1,8 +1,9 @@
 /* tfbench [options]: run the selected suites on one device and report. */
-#include <libgen.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
@@ -20,7 +21,14 @@ static void list_suites(FILE *out)
         fprintf(out, "  %-10s %s%s\n", all[i]->name, all[i]->description, all[i]->in_default_run ? "" : " (opt-in)");
 }
 
-/* The suites named by --suite, or the default run's. */
+static int listed(const tfb_suite **suites, size_t count, const tfb_suite *suite)
+{
+    for (size_t i = 0; i < count; i++)
+        if (suites[i] == suite) return 1;
+    return 0;
+}
+
+/* The suites named by --suite, or the default run's; a suite named twice runs once (with a warning). */
 static int select_suites(const char *names, const tfb_suite **out, size_t *count, tfb_error *err)
 {
     size_t total;
@@ -31,15 +39,20 @@ static int select_suites(const char *names, const tfb_suite **out, size_t *count
             if (all[i]->in_default_run) out[(*count)++] = all[i];
         return TFB_OK;
     }
-    char buf[512];
-    snprintf(buf, sizeof buf, "%s", names);
-    for (char *save = NULL, *name = strtok_r(buf, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+    char *list = strdup(names);  /* any length: a fixed buffer would cut the list */
+    if (!list) return tfb_fail(err, "out of memory reading --suite");
+    int rc = TFB_OK;
+    char *save = NULL;
+    for (char *name = strtok_r(list, ",", &save); rc == TFB_OK && name; name = strtok_r(NULL, ",", &save)) {
         const tfb_suite *suite = tfb_suite_find(name);
-        if (!suite) return tfb_fail(err, "unknown suite \"%s\" (tfbench --list-suites shows them)", name);
-        if (*count < total) out[(*count)++] = suite;
+        if (!suite) rc = tfb_fail(err, "unknown suite \"%.100s\" (tfbench --list-suites shows them)", name);
+        else if (listed(out, *count, suite))
+            fprintf(stderr, "tfbench: warning: --suite names %s twice; it runs once\n", name);
+        else if (*count < total) out[(*count)++] = suite;
     }
-    if (*count == 0) return tfb_fail(err, "--suite: no suite named");
-    return TFB_OK;
+    free(list);
+    if (rc == TFB_OK && *count == 0) rc = tfb_fail(err, "--suite: no suite named");
+    return rc;
 }
 
 /* A bad --model or --config is bad input (exit 2), found before any suite runs. */
@@ -50,14 +63,23 @@ static int check_model_options(const tfb_options *opt, tfb_error *err)
     return tfb_model_select(opt->model, opt->config, &config, err);
 }
 
-/* Fail before the run, not after it, when a results file could not be written. */
-static int check_writable(const char *path, tfb_error *err)
+/* A --kernel-dir that does not exist would silently mean the embedded kernels: bad input instead. (Files missing
+ * from an existing folder still come from the embedded copies, so a folder may override just one kernel.) */
+static int check_kernel_dir(const char *dir, tfb_error *err)
 {
-    if (!path) return TFB_OK;
-    char copy[4096];
-    snprintf(copy, sizeof copy, "%s", path);
-    const char *dir = dirname(copy);
-    if (access(dir, W_OK) != 0) return tfb_fail(err, "cannot write %s: folder %s is not writable or missing", path, dir);
+    struct stat st;
+    if (!dir) return TFB_OK;
+    if (stat(dir, &st) != 0) return tfb_fail(err, "--kernel-dir %.300s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) return tfb_fail(err, "--kernel-dir %.300s is not a folder", dir);
+    return TFB_OK;
+}
+
+/* Fail before the run, not after it, when an output could not be written (bad input: exit 2). */
+static int check_outputs(const tfb_options *opt, tfb_error *err)
+{
+    if (opt->json_path && tfb_check_output_file(opt->json_path, err) != TFB_OK) return TFB_ERROR;
+    if (opt->csv_path && tfb_check_output_file(opt->csv_path, err) != TFB_OK) return TFB_ERROR;
+    if (opt->out_dir && tfb_report_dir_prepare(opt->out_dir, err) != TFB_OK) return TFB_ERROR;
     return TFB_OK;
 }
 
@@ -82,7 +104,8 @@ static int resolve_report_dir(const tfb_options *opt, const char *device_name, l
     dir[0] = '\0';
     if (opt->out_dir) return snprintf(dir, size, "%s", opt->out_dir) < (int)size ? TFB_OK : tfb_fail(err, "--out: path too long");
     if (opt->json_path || opt->csv_path) return TFB_OK;
-    return tfb_report_default_dir(device_name, started, dir, size, err);
+    if (tfb_report_default_dir(device_name, started, dir, size, err) != TFB_OK) return TFB_ERROR;
+    return tfb_report_dir_prepare(dir, err);
 }
 
 static int write_outputs(const tfb_options *opt, const tfb_results *results, const cJSON *native, const char *dir)
@@ -109,9 +132,9 @@ static size_t count_cases(const tfb_run *run, const tfb_suite **suites, size_t s
  * run at all counts as one). */
 static int run_each_suite(tfb_run *run, const tfb_suite **suites, size_t suite_count)
 {
-    tfb_error err = {{0}};
     int failures = 0;
     for (size_t i = 0; i < suite_count; i++) {
+        tfb_error err = {{0}};
         int failed = tfb_suite_run(run, suites[i], &err);
         if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
         failures += failed < 0 ? 1 : failed;
@@ -148,6 +171,12 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
         fprintf(stderr, "tfbench: %s\n", err.message);
         failures++;
     }
+    if (results.count == 0) {  /* e.g. --kv-heads values that divide no head count: the warnings said why */
+        fprintf(stderr, "tfbench: no benchmark to run: the options leave none (see the warnings above)\n");
+        tfb_results_free(&results);
+        tfb_context_close(&ctx);
+        return EXIT_USAGE;
+    }
     tfb_results_apply_roofline(&results);
     if (opt->verbose >= 0) {
         tfb_results_print_table(&results, stdout);
@@ -178,7 +207,7 @@ int tfb_cmd_run(int argc, char **argv)
     if (opt.list == 1) return list_devices();
     if (opt.list == 2) return list_suites(stdout), 0;
     if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK || check_model_options(&opt, &err) != TFB_OK ||
-        check_writable(opt.json_path, &err) != TFB_OK || check_writable(opt.csv_path, &err) != TFB_OK) {
+        check_kernel_dir(opt.kernel_dir, &err) != TFB_OK || check_outputs(&opt, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }

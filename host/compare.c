@@ -8,7 +8,7 @@
 
 static const char *const METRIC_NAMES[] = {"time", "gflops", "gbps"};
 static const char *const VERDICT_NAMES[TFB_VERDICT_COUNT] = {
-    "same", "noise", "regression", "improvement", "new", "missing", "skipped", "no_metric"};
+    "same", "noise", "regression", "improvement", "new", "missing", "skipped", "no_metric", "failed"};
 
 const char *tfb_metric_name(tfb_metric metric) { return METRIC_NAMES[metric]; }
 const char *tfb_verdict_name(tfb_verdict verdict) { return VERDICT_NAMES[verdict]; }
@@ -44,6 +44,10 @@ int tfb_compare_value(const tfb_compare_entry *entry, tfb_metric metric, tfb_int
 
 static void classify(tfb_compare_pair *p, tfb_metric metric, double threshold)
 {
+    if (p->current->failed && !p->base->failed && !p->base->skipped) {
+        p->verdict = TFB_VERDICT_FAILED;
+        return;
+    }
     if (p->base->skipped || p->current->skipped) {
         p->verdict = TFB_VERDICT_SKIPPED;
         return;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "tfbench/compare.h"
+#include "tfbench/results_read.h"
 
 typedef enum record_kind {
     KIND_ITERATION, KIND_MEDIAN, KIND_MEAN, KIND_MIN, KIND_MAX, KIND_STDDEV, KIND_IGNORED
@@ -19,6 +20,7 @@ typedef struct record {
     size_t order;
     record_kind kind;
     int skipped, has_spread;
+    int failed;          /* verified: false (a wrong result, not a skip) */
     double time, time_min, time_max, gflops, gbps;
 } record;
 
@@ -29,33 +31,6 @@ typedef struct reader {
     double *scratch;     /* one value per record, for medians */
     tfb_error *err;
 } reader;
-
-/* ---- structure checks before parsing: cJSON recurses per level and allocates per value ---- */
-
-static int check_shape(const char *text, size_t length, tfb_error *err)
-{
-    size_t depth = 0, values = 1;
-    int in_string = 0;
-    for (size_t i = 0; i < length; i++) {
-        char c = text[i];
-        if (in_string) {
-            if (c == '\\') i++;
-            else if (c == '"') in_string = 0;
-            continue;
-        }
-        if (c == '"') in_string = 1;
-        else if (c == '{' || c == '[') {
-            if (++depth > TFB_COMPARE_MAX_DEPTH)
-                return tfb_fail(err, "JSON nested deeper than %d levels at byte %zu", TFB_COMPARE_MAX_DEPTH, i);
-            values++;
-        } else if (c == '}' || c == ']') {
-            if (depth > 0) depth--;
-        } else if (c == ',' && ++values > TFB_COMPARE_MAX_VALUES) {
-            return tfb_fail(err, "JSON has more than %u values", TFB_COMPARE_MAX_VALUES);
-        }
-    }
-    return TFB_OK;
-}
 
 static size_t line_of(const char *text, size_t offset)
 {
@@ -82,7 +57,7 @@ static int parse_json(const char *text, size_t length, cJSON **root, tfb_error *
     *root = NULL;
     if (length > TFB_COMPARE_MAX_BYTES)
         return tfb_fail(err, "document too large (%zu bytes, limit %zu)", length, TFB_COMPARE_MAX_BYTES);
-    if (check_shape(text, length, err)) return TFB_ERROR;
+    if (tfb_json_check_shape(text, length, TFB_COMPARE_MAX_DEPTH, TFB_COMPARE_MAX_VALUES, err)) return TFB_ERROR;
     cJSON *parsed = cJSON_ParseWithLengthOpts(text, length, &end, 0);
     size_t offset = end && end >= text && end <= text + length ? (size_t)(end - text) : length;
     if (!parsed)
@@ -173,6 +148,17 @@ static int read_skipped(const cJSON *bench, const char *name, int *skipped, tfb_
     return TFB_OK;
 }
 
+/* tfbench writes verified: false for a result its check refused; absent or true is not a failure. */
+static int read_failed(const cJSON *bench, const char *name, int *failed, tfb_error *err)
+{
+    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(bench, "verified");
+    *failed = 0;
+    if (!flag || cJSON_IsNull(flag)) return TFB_OK;
+    if (!cJSON_IsBool(flag)) return tfb_fail(err, "benchmark \"%s\": field \"verified\" must be true or false", name);
+    *failed = cJSON_IsFalse(flag);
+    return TFB_OK;
+}
+
 /* tfbench's own seconds fields when present, else Google Benchmark's real_time in its time_unit. */
 static int read_times(const cJSON *bench, const char *name, record *r, tfb_error *err)
 {
@@ -242,7 +228,9 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
     if (strlen(r->key) > TFB_COMPARE_MAX_NAME)
         return tfb_fail(err, "%s: name longer than %d bytes", where, TFB_COMPARE_MAX_NAME);
     r->kind = kind_of(bench, r->key, err, &failed);
-    if (failed || read_skipped(bench, r->key, &r->skipped, err)) return TFB_ERROR;
+    if (failed || read_skipped(bench, r->key, &r->skipped, err) || read_failed(bench, r->key, &r->failed, err))
+        return TFB_ERROR;
+    if (r->failed) r->skipped = 1;  /* no figure to compare; the pairing sees the failure */
     if (r->skipped || r->kind == KIND_IGNORED) return TFB_OK;
     if (read_times(bench, r->key, r, err) ||
         read_rate(bench, r->key, "gflops", "items_per_second", &r->gflops, err) ||
@@ -363,6 +351,8 @@ static int summarise_group(const record *group, size_t n, double *scratch, tfb_c
         memset(e, 0, sizeof *e);
         e->skipped = 1;
     }
+    for (size_t i = 0; i < n; i++)
+        if (group[i].failed) e->skipped = e->failed = 1;  /* one wrong repetition makes the benchmark wrong */
     e->name = strdup(group[0].key);
     if (!e->name) return tfb_fail(err, "out of memory");
     clean_name(e->name);

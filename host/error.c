@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include "tfbench/checked.h"
 #include "tfbench/error.h"
 
 static void format_into(tfb_error *err, const char *fmt, va_list ap)
@@ -60,3 +61,9 @@ const char *tfb_cl_error_name(cl_int status)
     }
 }
 #undef NAME
+
+void tfb_format_bytes(size_t bytes, char *out, size_t size)
+{
+    if (bytes == SIZE_MAX) snprintf(out, size, "more than 16 EiB");
+    else snprintf(out, size, "%.2f GiB", (double)bytes / (1024.0 * 1024.0 * 1024.0));
+}

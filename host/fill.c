@@ -57,3 +57,13 @@ int tfb_device_poison(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *
     TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
     return TFB_OK;
 }
+
+int tfb_device_poison_finite(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *err)
+{
+    const cl_uint poison = TFB_FINITE_POISON_BITS;
+    TFB_CL_CHECK(err, "clEnqueueFillBuffer",
+                 clEnqueueFillBuffer(ctx->queue, buffer, &poison, sizeof poison, 0,
+                                     bytes / sizeof poison * sizeof poison, 0, NULL, NULL));
+    TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
+    return TFB_OK;
+}

@@ -70,10 +70,18 @@ static uint64_t exact_ridge_batch(const decode_terms *t, double ridge)
     return 0;
 }
 
+/* A count from a double that may come from a results file (a memory of 1e18 bytes, a ridge of 1e30): converting
+ * a value beyond uint64_t is undefined behaviour, so it saturates. */
+static uint64_t count_of(double x)
+{
+    if (!(x > 0)) return 0;
+    return x >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)x;
+}
+
 static uint64_t max_batch_in_memory(uint64_t weight_bytes, uint64_t kv_per_seq, double memory_bytes)
 {
     if (memory_bytes <= (double)weight_bytes || kv_per_seq == 0) return 0;
-    return (uint64_t)floor((memory_bytes - (double)weight_bytes) / (double)kv_per_seq);
+    return count_of(floor((memory_bytes - (double)weight_bytes) / (double)kv_per_seq));
 }
 
 static void fill_rates(tfb_model_decode *out, uint64_t batch, double bytes_per_step, const tfb_model_device *device)
@@ -109,7 +117,7 @@ static void analyze_lecture(const tfb_model_config *config, uint64_t seq, uint64
     out->weight_bytes_per_step = out->weight_bytes;
     out->flops_per_step = flops.total * batch;
     out->arithmetic_intensity = 2.0 * (double)batch;
-    out->ridge_batch = (uint64_t)ceil(out->ridge_point / 2.0);
+    out->ridge_batch = count_of(ceil(out->ridge_point / 2.0));
     out->ridge_batch_weights_only = out->ridge_batch;
     fill_rates(out, batch, (double)out->weight_bytes, device);
 }

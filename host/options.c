@@ -163,26 +163,30 @@ static int takes_value(const char *flag)
     return 0;
 }
 
+/* One option (flag, with its value when it came as --flag=value); *i moves past a separate value. */
+static int parse_arg(int argc, char **argv, int *i, tfb_options *opt, const char *flag, const char *value,
+                     tfb_error *err)
+{
+    if (!value && set_switch(opt, flag)) return TFB_OK;
+    if (!takes_value(flag)) return tfb_fail(err, "unknown option \"%.200s\" (see tfbench --help)", argv[*i]);
+    if (!value && (value = *i + 1 < argc ? argv[++*i] : NULL) == NULL)
+        return tfb_fail(err, "%.200s needs a value (see tfbench --help)", flag);
+    if (set_string_flag(opt, flag, value)) return TFB_OK;
+    int listed = set_list_flag(opt, flag, value, err);
+    if (listed) return listed < 0 ? TFB_ERROR : TFB_OK;
+    return parse_u64("--seed", value, &opt->seed, err);
+}
+
 int tfb_options_parse(int argc, char **argv, tfb_options *opt, tfb_error *err)
 {
     for (int i = 1; i < argc; i++) {
-        char flag[64];
-        const char *arg = argv[i], *value = NULL, *eq = strchr(arg, '=');
-        if (eq && strncmp(arg, "--", 2) == 0 && (size_t)(eq - arg) < sizeof flag) {
-            snprintf(flag, sizeof flag, "%.*s", (int)(eq - arg), arg);  /* --flag=value */
-            value = eq + 1;
-        } else {
-            snprintf(flag, sizeof flag, "%s", arg);
-        }
-        if (!value && set_switch(opt, flag)) continue;
-        if (!takes_value(flag)) return tfb_fail(err, "unknown option \"%s\" (see tfbench --help)", arg);
-        if (!value && (value = i + 1 < argc ? argv[++i] : NULL) == NULL)
-            return tfb_fail(err, "%s needs a value (see tfbench --help)", flag);
-        if (set_string_flag(opt, flag, value)) continue;
-        int listed = set_list_flag(opt, flag, value, err);
-        if (listed < 0) return TFB_ERROR;
-        if (listed) continue;
-        if (parse_u64("--seed", value, &opt->seed, err) != TFB_OK) return TFB_ERROR;
+        const char *arg = argv[i], *eq = strchr(arg, '=');
+        int split = eq && strncmp(arg, "--", 2) == 0;  /* --flag=value: the flag copied whatever its length */
+        char *flag = split ? strndup(arg, (size_t)(eq - arg)) : NULL;
+        if (split && !flag) return tfb_fail(err, "out of memory parsing the options");
+        int rc = parse_arg(argc, argv, &i, opt, split ? flag : arg, split ? eq + 1 : NULL, err);
+        free(flag);
+        if (rc != TFB_OK) return TFB_ERROR;
     }
     size_t m, n, k;
     if (opt->shape && tfb_parse_shape(opt->shape, &m, &n, &k, err) != TFB_OK) return TFB_ERROR;

@@ -6,13 +6,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include "tfbench/report.h"
-
-#define MAX_RESULTS_BYTES (256u << 20)
+#include "tfbench/results_read.h"
 
 static int ensure_dir(const char *dir, tfb_error *err)
 {
     char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) return tfb_fail(err, "path too long: %s", dir);
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
+        return tfb_fail(err, "path too long (%zu bytes): %.200s...", strlen(dir), dir);
     for (char *p = path + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
@@ -28,6 +28,18 @@ static int write_text(const char *dir, const char *file, const char *text, tfb_e
     char path[4096];
     if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) return tfb_fail(err, "path too long: %s", dir);
     return tfb_write_file_atomic(path, text, strlen(text), err);
+}
+
+int tfb_report_dir_prepare(const char *dir, tfb_error *err)
+{
+    char path[4096];
+    if (!dir[0]) return tfb_fail(err, "the report folder name is empty");
+    if (strlen(dir) + 32 > sizeof path) return tfb_fail(err, "report folder path too long (%zu bytes)", strlen(dir));
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) return tfb_fail(err, "%s exists and is not a folder", dir);
+    if (ensure_dir(dir, err) != TFB_OK) return TFB_ERROR;
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    return tfb_check_output_file(path, err);
 }
 
 int tfb_write_report_files(const cJSON *results, const cJSON *native, const char *dir, tfb_error *err)
@@ -62,19 +74,7 @@ int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const 
 
 int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err)
 {
-    char *text = NULL;
-    size_t length = 0;
-    *root = NULL;
-    if (tfb_read_file(path, MAX_RESULTS_BYTES, &text, &length, err) != TFB_OK) return TFB_ERROR;
-    cJSON *parsed = cJSON_ParseWithLength(text, length);
-    free(text);
-    if (!parsed) return tfb_fail(err, "%s: not valid JSON", path);
-    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(parsed, "benchmarks"))) {
-        cJSON_Delete(parsed);
-        return tfb_fail(err, "%s: not a tfbench results file (no \"benchmarks\" list)", path);
-    }
-    *root = parsed;
-    return TFB_OK;
+    return tfb_results_read(path, root, err);
 }
 
 /* "pthread-skylake-avx512-intel-r-xeon-r-processor": lowercase letters and digits, other runs become one dash. */

@@ -115,6 +115,33 @@ static int read_ceilings(tfb_report_data *data, const cJSON *context, tfb_error 
     return read_levels(data, ceilings, err);
 }
 
+static int by_suite_and_series(const void *a, const void *b)
+{
+    const tfb_report_point *x = *(const tfb_report_point *const *)a, *y = *(const tfb_report_point *const *)b;
+    int c = strcmp(x->suite, y->suite);
+    return c ? c : strcmp(x->series, y->series);
+}
+
+/* Series ids in one sort (O(n log n)), so the chart compares integers instead of names for every pair of points. */
+static int index_series(tfb_report_data *data, tfb_error *err)
+{
+    tfb_report_point **order = malloc((data->count ? data->count : 1) * sizeof *order);
+    if (!order) return tfb_fail(err, "out of memory reading the results");
+    for (size_t i = 0; i < data->count; i++) order[i] = &data->points[i];
+    qsort(order, data->count, sizeof *order, by_suite_and_series);
+    int id = -1;
+    for (size_t i = 0; i < data->count; i++) {
+        if (!order[i]->series[0]) {
+            order[i]->series_id = -1;
+            continue;
+        }
+        if (id < 0 || by_suite_and_series(&order[i - 1], &order[i]) != 0 || !order[i - 1]->series[0]) id++;
+        order[i]->series_id = id;
+    }
+    free(order);
+    return TFB_OK;
+}
+
 int tfb_report_data_load(tfb_report_data *data, const cJSON *results, const cJSON *native, tfb_error *err)
 {
     memset(data, 0, sizeof *data);
@@ -125,6 +152,7 @@ int tfb_report_data_load(tfb_report_data *data, const cJSON *results, const cJSO
     int rc = read_ceilings(data, data->context, err);
     if (rc == TFB_OK) rc = add_benchmarks(data, results, &capacity, err);
     if (rc == TFB_OK && native) rc = add_benchmarks(data, native, &capacity, err);
+    if (rc == TFB_OK) rc = index_series(data, err);
     if (rc != TFB_OK) tfb_report_data_free(data);
     return rc;
 }
@@ -149,7 +177,11 @@ double tfb_report_ratio_to(const tfb_report_data *data, const tfb_report_point *
     if (p->kind == TFB_POINT_NONE || strcmp(p->impl, impl) == 0) return 0.0;
     for (size_t i = 0; i < data->count; i++) {
         const tfb_report_point *other = &data->points[i];
-        if (other == p || other->kind == TFB_POINT_NONE || strcmp(other->impl, impl) != 0) continue;
+        int sized = p->m || p->n || p->k;  /* integers first: this runs for every pair of table rows */
+        if (other == p || other->kind == TFB_POINT_NONE || (sized && (other->m != p->m || other->n != p->n ||
+                                                                      other->k != p->k)))
+            continue;
+        if (strcmp(other->impl, impl) != 0) continue;
         if (same_work(p, other)) return p->gflops / other->gflops;
     }
     return 0.0;

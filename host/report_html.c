@@ -205,8 +205,8 @@ static void point_notes(FILE *out, const tfb_report_point *p)
 {
     fputs("<td class=\"l\">", out);
     if (p->skipped[0]) {
-        fputs("skipped: ", out);
-        put_escaped(out, p->skipped);
+        fputs(p->verified == 0 ? "wrong result: " : "skipped: ", out);  /* verified false: a failed check, no skip */
+        put_escaped(out, strncmp(p->skipped, "FAILED: ", 8) == 0 ? p->skipped + 8 : p->skipped);
     } else {
         char size[32];
         format_bytes(p->working_set_bytes, size, sizeof size);
@@ -234,7 +234,7 @@ static void point_row(FILE *out, const tfb_report_data *d, const tfb_report_poin
     else fputs("<td>-</td>", out);
     if (clblast) cell_number(out, tfb_report_ratio_to(d, p, "clblast"));
     if (openblas) cell_number(out, tfb_report_ratio_to(d, p, "openblas"));
-    const char *verified = p->verified == 1 ? "yes" : p->verified == 0 && !p->skipped[0] ? "no" : "-";
+    const char *verified = p->verified == 1 ? "yes" : p->verified == 0 ? "no" : "-";
     fprintf(out, "<td%s>%s</td>", strcmp(verified, "no") == 0 ? " class=\"no\"" : "", verified);
     point_notes(out, p);
     fputs("</tr>\n", out);

@@ -170,7 +170,7 @@ static void clip_text(const char *text, size_t chars, char *out, size_t size)
 
 int chart_same_series(const tfb_report_point *a, const tfb_report_point *b)
 {
-    return a->series[0] && strcmp(a->series, b->series) == 0 && strcmp(a->suite, b->suite) == 0;
+    return a->series_id >= 0 && a->series_id == b->series_id;  /* indexed once by tfb_report_data_load */
 }
 
 /* "suite shape [dtype] [impl]"; the suite is left out when the point's series is labeled already. */

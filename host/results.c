@@ -125,35 +125,6 @@ void tfb_ceilings_derive(tfb_ceilings *c)
     if (c->bandwidth_gbps > 0 && c->bandwidth_read_gbps > 0) c->bandwidth_missing[0] = '\0';
 }
 
-int tfb_write_file_atomic(const char *path, const char *data, size_t length, tfb_error *err)
-{
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
-        return tfb_fail(err, "path too long: %s", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) return tfb_fail(err, "cannot create %s: %s", tmp, strerror(errno));
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        close(fd);
-        unlink(tmp);
-        return tfb_fail(err, "cannot open %s: %s", tmp, strerror(errno));
-    }
-    size_t written = fwrite(data, 1, length, f);
-    int flush_failed = fflush(f) != 0 || fsync(fileno(f)) != 0;
-    int close_failed = fclose(f) != 0;
-    if (written != length || flush_failed || close_failed) {
-        unlink(tmp);
-        return tfb_fail(err, "cannot write %s: %s", path, strerror(errno));
-    }
-    chmod(tmp, 0644);  /* mkstemp creates 0600; results are meant to be shared */
-    if (rename(tmp, path) != 0) {
-        int saved = errno;
-        unlink(tmp);
-        return tfb_fail(err, "cannot rename %s to %s: %s", tmp, path, strerror(saved));
-    }
-    return TFB_OK;
-}
-
 int tfb_read_file(const char *path, size_t max_bytes, char **data, size_t *length, tfb_error *err)
 {
     struct stat st;

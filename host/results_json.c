@@ -182,8 +182,11 @@ static cJSON *benchmark_json(const tfb_result *r)
 {
     cJSON *o = cJSON_CreateObject();
     if (r->skipped[0]) {
+        /* A wrong result is not a skip: verified false says so to compare and CI, with the reason beside it. */
+        const char *reason = strncmp(r->skipped, "FAILED: ", 8) == 0 ? r->skipped + 8 : r->skipped;
         char message[256];
-        snprintf(message, sizeof message, "skipped: %s", r->skipped);
+        if (r->verified == 0) snprintf(message, sizeof message, "verification failed: %s", reason);
+        else snprintf(message, sizeof message, "skipped: %s", r->skipped);
         cJSON_AddStringToObject(o, "name", r->name);
         cJSON_AddStringToObject(o, "run_name", r->name);
         cJSON_AddStringToObject(o, "run_type", "iteration");
@@ -194,6 +197,10 @@ static cJSON *benchmark_json(const tfb_result *r)
         cJSON_AddStringToObject(o, "impl", r->impl);
         cJSON_AddStringToObject(o, "dtype", r->dtype);
         cJSON_AddStringToObject(o, "shape", r->shape);
+        if (r->verified == 0) {
+            cJSON_AddBoolToObject(o, "verified", 0);
+            cJSON_AddStringToObject(o, "verification_error", reason);
+        }
     } else {
         add_google_benchmark_fields(o, r);
         add_tfbench_fields(o, r);

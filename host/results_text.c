@@ -76,8 +76,11 @@ static void print_row(FILE *out, const tfb_result *r)
     if (len > NAME_WIDTH) snprintf(name, sizeof name, "%.*s~", NAME_WIDTH - 1, r->name);
     else snprintf(name, sizeof name, "%.*s", NAME_WIDTH, r->name);
     if (r->skipped[0]) {
-        int room = 100 - NAME_WIDTH - 12, cut = (int)strlen(r->skipped) > room;
-        fprintf(out, "%-*s  skipped: %.*s%s\n", NAME_WIDTH, name, cut ? room - 1 : room, r->skipped, cut ? "~" : "");
+        /* a wrong result is no skip: the row says the check failed (the message is on stderr in full) */
+        const char *label = r->verified == 0 ? "WRONG RESULT" : "skipped";
+        const char *why = r->verified == 0 && strncmp(r->skipped, "FAILED: ", 8) == 0 ? r->skipped + 8 : r->skipped;
+        int room = 100 - NAME_WIDTH - 4 - (int)strlen(label), cut = (int)strlen(why) > room;
+        fprintf(out, "%-*s  %s: %.*s%s\n", NAME_WIDTH, name, label, cut ? room - 1 : room, why, cut ? "~" : "");
         return;
     }
     format_time(r->time.median, time_text, sizeof time_text);

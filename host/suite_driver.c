@@ -1,5 +1,6 @@
 /* Runs a suite's cases the same way for every suite: setup (random inputs, poisoned outputs), one execution checked
- * against the float64 reference, then the timed repetitions. */
+ * against the float64 reference, the timed repetitions, then (suites with a repoison hook) one more execution on
+ * outputs poisoned again, checked again. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -137,6 +138,26 @@ static void init_result(tfb_result *r, const tfb_suite *suite, const tfb_case *c
     r->bytes_written = suite->bytes_written ? suite->bytes_written(c) : -1.0;
 }
 
+/* The timed repetitions ran on outputs the first check had already seen: poison them again (finite wrong values),
+ * execute once more and verify again, so what was timed is what was checked. */
+static int verify_after_timing(tfb_run *run, const tfb_suite *suite, void *state, tfb_result *r, tfb_error *err)
+{
+    if (!suite->repoison) return TFB_OK;
+    double max_error = 0.0;
+    int rc = suite->repoison(run, state, err);
+    if (rc == TFB_OK) rc = suite->execute(run, state, err);
+    if (rc != TFB_OK) return rc;  /* an OpenCL error, not a wrong result */
+    rc = suite->verify(run, state, &max_error, err);
+    if (rc == TFB_ERROR) {
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        r->verified = 0;
+        return tfb_fail(err, "after the timed repetitions: %.3900s", message);
+    }
+    if (max_error > r->max_error) r->max_error = max_error;
+    return rc;
+}
+
 /* Returns 1 when the case failed (error or wrong result), 0 when measured or skipped. */
 static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_result *r)
 {
@@ -147,9 +168,10 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
     if (rc == TFB_OK) rc = suite->execute(run, state, &err);
     if (rc == TFB_OK) {
         rc = suite->verify(run, state, &r->max_error, &err);
-        r->verified = rc == TFB_OK;
+        r->verified = rc == TFB_OK ? 1 : rc == TFB_ERROR ? 0 : -1;
     }
     if (rc == TFB_OK) rc = suite->measure(run, state, &r->time, &err);
+    if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, r, &err);
     if (rc == TFB_OK) {
         tfb_result_derive(r);
         if (suite->annotate) suite->annotate(run, c, state, r);
@@ -158,8 +180,9 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
         tfb_run_note(run, "%s: skipped: %s\n", c->name, err.message);
     } else {
         snprintf(r->skipped, sizeof r->skipped, "FAILED: %.180s", err.message);
+        memset(&r->time, 0, sizeof r->time);  /* a wrong kernel's timing is no figure, in no output */
         clear_progress(run);
-        fprintf(stderr, "tfbench: %s: %s\n", c->name, err.message);
+        fprintf(stderr, "tfbench: %s: %s%s\n", c->name, r->verified == 0 ? "verification FAILED: " : "", err.message);
         failed = 1;
     }
     if (suite->teardown) suite->teardown(state);

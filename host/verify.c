@@ -26,3 +26,14 @@ double tfb_dot_tolerance_f32(size_t k)
     const double unit = 5.96e-8;
     return unit * (8.0 * sqrt((double)k) + 4.0);
 }
+
+void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements)
+{
+    cJSON *o = cJSON_AddObjectToObject(extra, "verification");
+    if (!o) return;
+    double elements = (double)rows * (double)cols;
+    cJSON_AddNumberToObject(o, "rows", (double)rows);
+    cJSON_AddNumberToObject(o, "cols", (double)cols);
+    cJSON_AddNumberToObject(o, "elements", elements);
+    cJSON_AddNumberToObject(o, "fraction", output_elements > 0 ? elements / output_elements : 0.0);
+}

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tfbench/checked.h"
 #include "tfbench/attention.h"
 
 typedef struct naive_state {
@@ -87,12 +88,14 @@ static void plan_launches(const tfb_attention_shape *s, tfb_attention_plan *plan
 /* TFB_SKIP with the memory the case needs when the score matrices cannot be allocated. */
 static int check_fits(const tfb_context *ctx, const tfb_attention_shape *s, tfb_error *err)
 {
-    uint64_t matrix = tfb_attention_score_device_bytes(s), total = matrix + tfb_attention_io_device_bytes(s);
-    const double gib = 1024.0 * 1024.0 * 1024.0;
+    size_t matrix = tfb_attention_score_device_bytes(s), total = tfb_add_size(matrix, tfb_attention_io_device_bytes(s));
+    char need[32], takes[32], limit[32];
+    tfb_format_bytes(total, need, sizeof need);
+    tfb_format_bytes(matrix, takes, sizeof takes);
+    tfb_format_bytes(ctx->info.max_alloc_bytes, limit, sizeof limit);
     if (matrix > ctx->info.max_alloc_bytes)
-        return tfb_skip(err, "needs %.2f GiB: the %zux%zu score matrices of %zu heads take %.2f GiB, device allows "
-                        "%.2f GiB per allocation", (double)total / gib, s->n_q, s->n_kv, s->batch * s->heads,
-                        (double)matrix / gib, (double)ctx->info.max_alloc_bytes / gib);
+        return tfb_skip(err, "needs %s: the %zux%zu score matrices of %zu heads take %s, device allows %s per "
+                        "allocation", need, s->n_q, s->n_kv, s->batch * s->heads, takes, limit);
     return tfb_attention_fits(ctx, total, "Q, K, V, O and the score matrices", err);
 }
 
@@ -139,6 +142,12 @@ static int naive_verify(tfb_run *run, void *state, double *max_error, tfb_error 
                                   TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
 }
 
+static int naive_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    naive_state *st = state;
+    return tfb_attention_io_repoison(run->ctx, &st->shape, &st->io, err);
+}
+
 static int naive_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     naive_state *st = state;
@@ -159,6 +168,7 @@ static void naive_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     cJSON_AddNumberToObject(r->extra, "actual_bytes", actual);
     cJSON_AddNumberToObject(r->extra, "actual_gbytes_per_second", r->time.median > 0 ? actual / r->time.median / 1e9 : 0);
     cJSON_AddNumberToObject(r->extra, "score_matrix_bytes", (double)matrix);
+    tfb_attention_add_verification(r->extra, s, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
 }
 
 const tfb_suite tfb_suite_attention = {
@@ -175,4 +185,5 @@ const tfb_suite tfb_suite_attention = {
     .measure = naive_measure,
     .annotate = naive_annotate,
     .teardown = naive_teardown,
+    .repoison = naive_repoison,
 };

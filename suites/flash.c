@@ -195,6 +195,12 @@ static int flash_verify(tfb_run *run, void *state, double *max_error, tfb_error 
                                   TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
 }
 
+static int flash_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    flash_state *st = state;
+    return tfb_attention_io_repoison(run->ctx, &st->shape, &st->io, err);
+}
+
 static int flash_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     flash_state *st = state;
@@ -212,6 +218,7 @@ static void flash_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     cJSON_AddNumberToObject(r->extra, "work_group", st->tile.wg);
     cJSON_AddNumberToObject(r->extra, "rows_per_item", st->tile.rows);
     cJSON_AddNumberToObject(r->extra, "keys_per_tile", st->tile.keys);
+    tfb_attention_add_verification(r->extra, &st->shape, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
 }
 
 const tfb_suite tfb_suite_flash = {
@@ -228,4 +235,5 @@ const tfb_suite tfb_suite_flash = {
     .measure = flash_measure,
     .annotate = flash_annotate,
     .teardown = flash_teardown,
+    .repoison = flash_repoison,
 };

@@ -97,10 +97,14 @@ static void series_crossover(tfb_run *run, const tfb_result *first, cJSON *list)
                                 (double)predicted_crossover((double)first->n, (double)first->k, device_ridge));
     }
     cJSON_AddItemToArray(list, o);
-    tfb_run_note(run, "gemm: %s: crossover measured at M=%lld (kernel ridge %.1f FLOP/B), predicted M=%zu from the "
-                 "measured ridge %.1f FLOP/B\n", first->series, measured, kernel_ridge,
-                 device_ridge > 0 ? predicted_crossover((double)first->n, (double)first->k, device_ridge) : 0,
-                 device_ridge);
+    if (device_ridge > 0)
+        tfb_run_note(run, "gemm: %s: crossover measured at M=%lld (kernel ridge %.1f FLOP/B), predicted M=%zu from the "
+                     "measured ridge %.1f FLOP/B\n", first->series, measured, kernel_ridge,
+                     predicted_crossover((double)first->n, (double)first->k, device_ridge), device_ridge);
+    else  /* without stream and peak in the run there is no device ridge to predict from */
+        tfb_run_note(run, "gemm: %s: crossover measured at M=%lld (kernel ridge %.1f FLOP/B); no prediction: no device "
+                     "ridge was measured (run the stream and peak suites too)\n", first->series, measured,
+                     kernel_ridge);
 }
 
 /* One crossover entry per series with at least two batches, in context.ceilings.gemm_crossover. */
@@ -139,4 +143,5 @@ const tfb_suite tfb_suite_gemm = {
     .annotate = gemm_suite_annotate,
     .teardown = gemm_suite_teardown,
     .finish = gemm_finish,
+    .repoison = gemm_suite_repoison,
 };

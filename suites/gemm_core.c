@@ -5,6 +5,7 @@
 #include <string.h>
 #include <clblast_c.h>
 #include "gemm_core.h"
+#include "tfbench/checked.h"
 #include "tfbench/fill.h"
 #include "tfbench/verify.h"
 
@@ -21,7 +22,10 @@ struct gemm_state {
     tfb_launch launches[GEMM_MAX_SETS];
     double pack_seconds;            /* device time to pack one matrix */
     size_t next_set;                /* CLBlast: the set its next call uses */
+    size_t checked_rows, checked_cols;  /* the last check's sample of C */
 };
+
+enum { CHECK_ALL = 64 };  /* dimensions up to this are checked at every index */
 
 static uint32_t weight_seed(const gemm_config *cfg, size_t set)
 {
@@ -36,13 +40,19 @@ static size_t panels(const gemm_config *cfg)
 size_t gemm_weight_bytes(const gemm_config *cfg)
 {
     size_t element = cfg->half ? 2 : 4;
-    if (cfg->impl == GEMM_IMPL_CLBLAST) return cfg->n * cfg->k * element;
-    return panels(cfg) * cfg->params.tn * cfg->k * element;  /* the last panel is zero-padded */
+    if (cfg->impl == GEMM_IMPL_CLBLAST || cfg->params.tn == 0) return tfb_mul3_size(cfg->n, cfg->k, element);
+    return tfb_mul3_size(panels(cfg) * cfg->params.tn, cfg->k, element);  /* the last panel is zero-padded */
+}
+
+static size_t config_bytes(const gemm_config *cfg)
+{
+    return tfb_add_size(tfb_mul_size(cfg->sets, gemm_weight_bytes(cfg)),
+                        tfb_add_size(tfb_mul3_size(cfg->m, cfg->k, 4), tfb_mul3_size(cfg->m, cfg->n, 4)));
 }
 
 size_t gemm_working_set_bytes(const gemm_state *s)
 {
-    return s->cfg.sets * gemm_weight_bytes(&s->cfg) + (s->cfg.m * s->cfg.k + s->cfg.m * s->cfg.n) * sizeof(float);
+    return config_bytes(&s->cfg);
 }
 
 double gemm_pack_seconds(const gemm_state *s)
@@ -174,6 +184,32 @@ static int poison_output(gemm_state *s, tfb_error *err)
     return TFB_OK;
 }
 
+int gemm_repoison(gemm_state *s, tfb_error *err)
+{
+    return tfb_device_poison_finite(s->ctx, s->c, s->cfg.m * s->cfg.n * sizeof(float), err);
+}
+
+/* Each buffer within the device's allocation limit, and all of them within 3/4 of its global memory (what the rest
+ * of the run and the driver keep); the message says which limit and what needs it. */
+int gemm_fits(const tfb_context *ctx, const gemm_config *cfg, tfb_error *err)
+{
+    const char *what[] = {"A", "C", "one weight matrix", "the fp32 staging copy of one weight matrix (packed after)"};
+    size_t bytes[] = {tfb_mul3_size(cfg->m, cfg->k, 4), tfb_mul3_size(cfg->m, cfg->n, 4), gemm_weight_bytes(cfg),
+                      cfg->impl == GEMM_IMPL_TFBENCH ? tfb_mul3_size(cfg->n, cfg->k, 4) : 0};
+    char need[32], limit[32];
+    for (size_t i = 0; i < 4; i++) {
+        if (bytes[i] <= ctx->info.max_alloc_bytes) continue;
+        tfb_format_bytes(bytes[i], need, sizeof need);
+        tfb_format_bytes(ctx->info.max_alloc_bytes, limit, sizeof limit);
+        return tfb_skip(err, "%s needs %s in one buffer; the device allows %s per allocation", what[i], need, limit);
+    }
+    size_t total = config_bytes(cfg), share = ctx->info.global_mem_bytes / 4 * 3;
+    if (total <= share) return TFB_OK;
+    tfb_format_bytes(total, need, sizeof need);
+    tfb_format_bytes(share, limit, sizeof limit);
+    return tfb_skip(err, "needs %s in all; tfbench uses at most 3/4 of the device's global memory, %s", need, limit);
+}
+
 int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb_error *err)
 {
     *out = NULL;
@@ -187,11 +223,9 @@ int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb
     *out = s;
     s->ctx = ctx;
     s->cfg = *cfg;
-    uint64_t total = (uint64_t)cfg->sets * gemm_weight_bytes(cfg) + (cfg->m * cfg->k + cfg->m * cfg->n) * 4ull;
-    if (total > ctx->info.global_mem_bytes * 3 / 4)
-        return tfb_skip(err, "needs %.1f GiB, device allows %.1f GiB", total / 1073741824.0,
-                        ctx->info.global_mem_bytes * 0.75 / 1073741824.0);
-    int rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, cfg->m * cfg->k * sizeof(float), NULL, &s->a, err);
+    int rc = gemm_fits(ctx, cfg, err);
+    if (rc != TFB_OK) return rc;
+    rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, cfg->m * cfg->k * sizeof(float), NULL, &s->a, err);
     if (rc == TFB_OK) rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, cfg->m * cfg->n * sizeof(float), NULL, &s->c, err);
     if (rc == TFB_OK) rc = tfb_device_fill_uniform(ctx, s->a, cfg->m * cfg->k, cfg->seed + 1u, A_LO, A_HI, err);
     if (rc == TFB_OK) rc = poison_output(s, err);
@@ -267,19 +301,20 @@ int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, t
     return tfb_wall_time(s->ctx, clblast_call, s, &lean, time, err);
 }
 
-/* Indices to check along one dimension: all of a small one; otherwise both ends (tile tails live there) and an
- * even spread in between. */
-static size_t check_indices(size_t extent, size_t *out, size_t max)
+/* Indices to check along one dimension: every index of a short one; otherwise one seeded random index in every
+ * block of `block` (so every work-item's tile of C is sampled) and the last index (tile tails live there). */
+static size_t check_indices(size_t extent, size_t block, uint32_t seed, size_t *out)
 {
-    if (extent <= max) {
+    if (extent <= CHECK_ALL) {
         for (size_t i = 0; i < extent; i++) out[i] = i;
         return extent;
     }
-    size_t count = 0, edge = max / 4;
-    for (size_t i = 0; i < edge; i++) out[count++] = i;
-    for (size_t i = 0; i < edge; i++) out[count++] = extent - edge + i;
-    size_t spread = max - count;
-    for (size_t i = 0; i < spread; i++) out[count++] = edge + (extent - 2 * edge) * (2 * i + 1) / (2 * spread);
+    size_t count = 0;
+    for (size_t start = 0; start < extent; start += block) {
+        size_t span = extent - start < block ? extent - start : block;
+        out[count++] = start + (size_t)tfb_hash_uniform(seed, start, 0.0f, (float)span) % span;
+    }
+    if (out[count - 1] != extent - 1) out[count++] = extent - 1;
     return count;
 }
 
@@ -313,32 +348,83 @@ static size_t reference(const gemm_config *cfg, const size_t *rows, size_t row_c
     return row_count * col_count;
 }
 
-#define CHECK_ROWS 16
-#define CHECK_COLS 512
+/* The sampled rows and columns of C and their float64 reference. */
+typedef struct gemm_sample {
+    size_t *rows, *cols, row_count, col_count;
+    float *got;
+    double *want, *a_rows;
+} gemm_sample;
+
+static void sample_release(gemm_sample *p)
+{
+    free(p->rows);
+    free(p->cols);
+    free(p->got);
+    free(p->want);
+    free(p->a_rows);
+}
+
+/* Rows in blocks of at most a work-item's rows (MB, capped at 8), columns in blocks of 16 (every panel width is a
+ * multiple of it), each block sampled at a seeded random index: the check reads part of every work-item's output. */
+static int sample_create(const gemm_config *cfg, gemm_sample *p, tfb_error *err)
+{
+    size_t row_block = cfg->kind == GEMM_KIND_GEMM && cfg->impl == GEMM_IMPL_TFBENCH && cfg->params.mb < 8
+                           ? cfg->params.mb : 8;
+    memset(p, 0, sizeof *p);
+    p->rows = malloc((cfg->m / row_block + 2 + CHECK_ALL) * sizeof *p->rows);  /* CHECK_ALL: a short one's all */
+    p->cols = malloc((cfg->n / 16 + 2 + CHECK_ALL) * sizeof *p->cols);
+    if (!p->rows || !p->cols) return tfb_fail(err, "out of memory for the reference");
+    p->row_count = check_indices(cfg->m, row_block, cfg->seed + 7u, p->rows);
+    p->col_count = check_indices(cfg->n, 16, cfg->seed + 11u, p->cols);
+    size_t elements = p->row_count * p->col_count;
+    p->got = malloc(elements * sizeof *p->got);
+    p->want = malloc(elements * sizeof *p->want);
+    p->a_rows = malloc(p->row_count * cfg->k * sizeof *p->a_rows);
+    if (!p->got || !p->want || !p->a_rows) return tfb_fail(err, "out of memory for the reference");
+    return TFB_OK;
+}
+
+/* The sample's index in tfb_check_f32's message says little: prefix the row and column of C it stands for. */
+static void name_first_wrong(const gemm_config *cfg, const gemm_sample *p, tfb_error *err)
+{
+    double tolerance = gemm_tolerance(cfg->k);
+    for (size_t i = 0; i < p->row_count * p->col_count; i++) {
+        double error = fabs((double)p->got[i] - p->want[i]);
+        if (!isnan(p->got[i]) && error <= tolerance * fabs(p->want[i])) continue;
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        tfb_fail(err, "row %zu, column %zu: %.3900s", p->rows[i / p->col_count], p->cols[i % p->col_count], message);
+        return;
+    }
+}
 
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
 {
     const gemm_config *cfg = &s->cfg;
-    size_t rows[CHECK_ROWS], cols[CHECK_COLS];
-    size_t row_count = check_indices(cfg->m, rows, CHECK_ROWS), col_count = check_indices(cfg->n, cols, CHECK_COLS);
+    gemm_sample p;
     float *c = malloc(cfg->m * cfg->n * sizeof *c);
-    float *got = malloc(row_count * col_count * sizeof *got);
-    double *want = malloc(row_count * col_count * sizeof *want);
-    double *a_rows = malloc(row_count * cfg->k * sizeof *a_rows);
-    int rc = c && got && want && a_rows ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    int rc = c ? sample_create(cfg, &p, err) : tfb_fail(err, "out of memory for the reference");
     if (rc == TFB_OK) rc = tfb_buffer_read(s->ctx, s->c, cfg->m * cfg->n * sizeof(float), c, err);
-    if (rc == TFB_OK && reference(cfg, rows, row_count, cols, col_count, want, a_rows) == 0)
+    if (rc == TFB_OK && reference(cfg, p.rows, p.row_count, p.cols, p.col_count, p.want, p.a_rows) == 0)
         rc = tfb_fail(err, "out of memory for the reference");
     if (rc == TFB_OK) {
-        for (size_t r = 0; r < row_count; r++)
-            for (size_t j = 0; j < col_count; j++) got[r * col_count + j] = c[rows[r] * cfg->n + cols[j]];
+        for (size_t r = 0; r < p.row_count; r++)
+            for (size_t j = 0; j < p.col_count; j++) p.got[r * p.col_count + j] = c[p.rows[r] * cfg->n + p.cols[j]];
         char what[96];
         snprintf(what, sizeof what, "C[%zux%zu] (sampled rows x columns)", cfg->m, cfg->n);
-        rc = tfb_check_f32(what, got, want, row_count * col_count, 0.0, gemm_tolerance(cfg->k), max_error, err);
+        rc = tfb_check_f32(what, p.got, p.want, p.row_count * p.col_count, 0.0, gemm_tolerance(cfg->k), max_error,
+                           err);
+        if (rc != TFB_OK) name_first_wrong(cfg, &p, err);
+        s->checked_rows = p.row_count;
+        s->checked_cols = p.col_count;
     }
+    if (c) sample_release(&p);
     free(c);
-    free(got);
-    free(want);
-    free(a_rows);
     return rc;
+}
+
+void gemm_check_coverage(const gemm_state *s, size_t *rows, size_t *cols)
+{
+    *rows = s->checked_rows;
+    *cols = s->checked_cols;
 }

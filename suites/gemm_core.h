@@ -41,6 +41,10 @@ typedef struct gemm_config {
 
 typedef struct gemm_state gemm_state;
 
+/* TFB_SKIP, saying which limit, when a buffer exceeds the device's allocation limit or all of them 3/4 of its
+ * global memory (sizes saturate: a shape whose bytes overflow is refused, not wrapped). Without tuned parameters
+ * (tn 0) it counts unpadded weights. */
+int gemm_fits(const tfb_context *ctx, const gemm_config *cfg, tfb_error *err);
 /* Allocates and fills everything, packs the weights (tfbench) and builds the kernel. TFB_SKIP when too big. */
 int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb_error *err);
 void gemm_release(gemm_state *s);
@@ -48,6 +52,10 @@ void gemm_release(gemm_state *s);
 int gemm_run_all_sets(gemm_state *s, tfb_error *err);
 /* Compares the output with the float64 reference (every element of small problems, a spread sample of large ones). */
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err);
+/* Rows and columns of C the last gemm_check compared (their cross product). */
+void gemm_check_coverage(const gemm_state *s, size_t *rows, size_t *cols);
+/* The output set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
+int gemm_repoison(gemm_state *s, tfb_error *err);
 int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, tfb_error *err);
 double gemm_pack_seconds(const gemm_state *s);
 size_t gemm_working_set_bytes(const gemm_state *s);
@@ -79,6 +87,7 @@ double gemm_case_bytes_written(const tfb_case *c);  /* the outputs */
 int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err);
 int gemm_suite_execute(tfb_run *run, void *state, tfb_error *err);
 int gemm_suite_verify(tfb_run *run, void *state, double *max_error, tfb_error *err);
+int gemm_suite_repoison(tfb_run *run, void *state, tfb_error *err);
 int gemm_suite_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err);
 void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r);
 void gemm_suite_teardown(void *state);

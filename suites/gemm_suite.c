@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gemm_core.h"
+#include "tfbench/checked.h"
+#include "tfbench/verify.h"
 #include "tfbench/model.h"
 
 enum { CASE_IMPL, CASE_HALF, CASE_BAD_INPUT };
@@ -105,7 +107,7 @@ typedef struct suite_state {
 static size_t weight_sets(const tfb_run *run, const gemm_config *cfg)
 {
     if (cfg->kind == GEMM_KIND_GEMM && cfg->m > GEMM_ROTATE_MAX_M) return 1;
-    uint64_t matrix = (uint64_t)cfg->n * cfg->k * (cfg->half ? 2 : 4);  /* packing only adds padding */
+    uint64_t matrix = tfb_mul3_size(cfg->n, cfg->k, cfg->half ? 2 : 4);  /* packing only adds padding */
     return tfb_sizing_sets(&run->sizing, matrix, GEMM_MAX_SETS);
 }
 
@@ -120,6 +122,8 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
     /* At batch 1 a GEMM is a GEMV: our GEMV kernel runs it (CLBlast keeps its GEMM routine). */
     if (s->cfg.kind == GEMM_KIND_GEMM && s->cfg.m == 1 && s->cfg.impl == GEMM_IMPL_TFBENCH) s->cfg.kind = GEMM_KIND_GEMV;
     s->cfg.sets = weight_sets(run, &s->cfg);
+    int fits = gemm_fits(run->ctx, &s->cfg, err);  /* before tuning, which would fail on it instead */
+    if (fits != TFB_OK) return fits;
     if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
         int rc = gemm_tuned_params(run->ctx, &s->cfg, &s->cfg.params, s->tuning, sizeof s->tuning, err);
         if (rc != TFB_OK) return rc;
@@ -137,6 +141,12 @@ int gemm_suite_verify(tfb_run *run, void *state, double *max_error, tfb_error *e
 {
     suite_state *s = state;
     return gemm_check(s->gemm, max_error, err);
+}
+
+int gemm_suite_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    suite_state *s = state;
+    return gemm_repoison(s->gemm, err);
 }
 
 int gemm_suite_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
@@ -169,6 +179,9 @@ void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_resul
     cJSON_AddNumberToObject(extra, "weight_sets", (double)s->cfg.sets);
     cJSON_AddStringToObject(extra, "weight_dtype", s->cfg.half ? "fp16" : "fp32");
     cJSON_AddStringToObject(extra, "accumulate", "fp32");
+    size_t rows, cols;
+    gemm_check_coverage(s->gemm, &rows, &cols);
+    tfb_add_verification(extra, rows, cols, (double)s->cfg.m * (double)s->cfg.n);
     if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
         char layout[96];
         snprintf(layout, sizeof layout, "packed panels of %u weight rows, prepared once before timing",

@@ -33,4 +33,5 @@ const tfb_suite tfb_suite_gemv = {
     .measure = gemm_suite_measure,
     .annotate = gemm_suite_annotate,
     .teardown = gemm_suite_teardown,
+    .repoison = gemm_suite_repoison,
 };

@@ -24,8 +24,7 @@ static const size_t ELEMENT_BYTES[] = {4, 8, 2};
 #define SLICES 64u            /* the ring is cut into 64ths; a launch covers a power-of-two number of them */
 #define MAX_FLOPS 4096u       /* the largest chain_F in kernels/intensity.cl */
 #define MAX_KERNELS (SLICES + 3)
-#define VERIFY_PIECES 8u      /* per verified slice: pieces spread over it, each VERIFY_PIECE elements */
-#define VERIFY_PIECE 512u
+#define VERIFY_PIECE 512u     /* elements checked per work-group */
 /* Exact in fp16, fp32 and fp64; x -> x * MUL + ADD stays in [0.5, 2) for x in [0.5, 1.5). */
 static const double MUL = 1.0 - 1.0 / 1024.0, ADD = 1.0 / 512.0;
 
@@ -53,6 +52,7 @@ typedef struct intensity_state {
     tfb_launch launches[SLICES];
     unsigned sets;            /* timing: the ring is split into `sets` slices */
     unsigned verified_first;  /* first of the two 64ths the verification run wrote */
+    int finite_poison;        /* the check after timing: execute poisons with finite wrong values, not NaN */
 } intensity_state;
 
 static work_shape shape_for(const tfb_device_info *info, int precision)
@@ -235,7 +235,9 @@ static int intensity_execute(tfb_run *run, void *state, tfb_error *err)
     ring *r = s->ring;
     s->verified_first = r->cursor + 2 <= SLICES ? r->cursor : 0;
     size_t slice_bytes = r->bytes / SLICES;
-    const float poison = NAN;
+    /* words of float NaN bits are NaN as fp64 too; fp16 needs half NaNs (the low half of a float NaN is +0.0) */
+    const cl_uint nan_bits = s->precision == P_FP16 ? 0x7e007e00u : 0x7fc00000u;
+    const cl_uint poison = s->finite_poison ? TFB_FINITE_POISON_BITS : nan_bits;
     TFB_CL_CHECK(err, "clEnqueueFillBuffer",
                  clEnqueueFillBuffer(run->ctx->queue, r->out, &poison, sizeof poison, s->verified_first * slice_bytes,
                                      2 * slice_bytes, 0, NULL, NULL));
@@ -244,6 +246,13 @@ static int intensity_execute(tfb_run *run, void *state, tfb_error *err)
     r->cursor = (s->verified_first + 2) % SLICES;
     tfb_work work = {&launch, 1, 1};
     return tfb_work_run_once(run->ctx, &work, err);
+}
+
+static int intensity_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    intensity_state *s = state;
+    s->finite_poison = 1;
+    return TFB_OK;
 }
 
 static double element_value(int precision, const unsigned char *raw, size_t i)
@@ -277,34 +286,57 @@ static int read_range(tfb_run *run, cl_mem buffer, size_t offset, size_t bytes, 
     return TFB_OK;
 }
 
-static int check_piece(tfb_run *run, intensity_state *s, size_t first, double *max_error, tfb_error *err)
+/* Host copies of one piece of the ring: its inputs, outputs and the reference. */
+typedef struct piece_buffers {
+    unsigned char *in, *out;
+    float *got;
+    double *want;
+} piece_buffers;
+
+static int check_piece(tfb_run *run, intensity_state *s, size_t first, size_t n, piece_buffers *b, double *max_error,
+                       tfb_error *err)
 {
-    size_t width = ELEMENT_BYTES[s->precision], n = VERIFY_PIECE;
-    unsigned char in[VERIFY_PIECE * 8], out[VERIFY_PIECE * 8];
-    float got[VERIFY_PIECE];
-    double want[VERIFY_PIECE], worst = 0.0;
-    if (read_range(run, s->ring->in, first * width, n * width, in, err) != TFB_OK ||
-        read_range(run, s->ring->out, first * width, n * width, out, err) != TFB_OK)
+    size_t width = ELEMENT_BYTES[s->precision];
+    double worst = 0.0;
+    if (read_range(run, s->ring->in, first * width, n * width, b->in, err) != TFB_OK ||
+        read_range(run, s->ring->out, first * width, n * width, b->out, err) != TFB_OK)
         return TFB_ERROR;
     for (size_t i = 0; i < n; i++) {
-        got[i] = (float)element_value(s->precision, out, i);
-        want[i] = chain_reference(element_value(s->precision, in, i), s->flops);
+        b->got[i] = (float)element_value(s->precision, b->out, i);
+        b->want[i] = chain_reference(element_value(s->precision, b->in, i), s->flops);
     }
-    int rc = tfb_check_f32("FMA chain output", got, want, n, 0.0, tolerance(s->precision, s->flops), &worst, err);
+    int rc = tfb_check_f32("FMA chain output", b->got, b->want, n, 0.0, tolerance(s->precision, s->flops), &worst, err);
+    if (rc != TFB_OK) {
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        rc = tfb_fail(err, "element %zu of the ring: %.3900s", first, message);
+    }
     if (worst > *max_error) *max_error = worst;
     return rc;
 }
 
-/* Pieces spread over both verified 64ths (first and last pieces at their edges) against the float64 chain. */
+/* One piece of every work-group's block (group x ELEMS consecutive vectors, kernels/intensity.cl) of both verified
+ * 64ths, at a seeded random place in the block, against the float64 chain. */
 static int intensity_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
 {
     intensity_state *s = state;
-    size_t per_64th = elements_of(s) / SLICES, start = s->verified_first * per_64th;
-    size_t stride = (2 * per_64th - VERIFY_PIECE) / (2 * VERIFY_PIECES - 1);
+    size_t per_64th = elements_of(s) / SLICES, start = s->verified_first * per_64th, end = start + 2 * per_64th;
+    size_t block = s->shape.group * s->shape.elems * s->shape.vec, piece = block < VERIFY_PIECE ? block : VERIFY_PIECE;
+    piece_buffers b = {malloc(VERIFY_PIECE * 8), malloc(VERIFY_PIECE * 8), malloc(VERIFY_PIECE * sizeof(float)),
+                       malloc(VERIFY_PIECE * sizeof(double))};
+    int rc = b.in && b.out && b.got && b.want ? TFB_OK : tfb_fail(err, "out of memory for the reference");
     *max_error = 0.0;
-    for (size_t piece = 0; piece < 2 * VERIFY_PIECES; piece++)
-        if (check_piece(run, s, start + piece * stride, max_error, err) != TFB_OK) return TFB_ERROR;
-    return TFB_OK;
+    for (size_t group = start; rc == TFB_OK && group < end; group += block) {
+        size_t span = end - group < block ? end - group : block, n = span < piece ? span : piece;
+        size_t places = span - n + 1;
+        size_t at = group + (size_t)tfb_hash_uniform((uint32_t)s->flops, group, 0.0f, (float)places) % places;
+        rc = check_piece(run, s, at, n, &b, max_error, err);
+    }
+    free(b.in);
+    free(b.out);
+    free(b.got);
+    free(b.want);
+    return rc;
 }
 
 static unsigned pow2_at_least(double x)
@@ -360,6 +392,10 @@ static void intensity_annotate(tfb_run *run, const tfb_case *c, void *state, tfb
     cJSON_AddBoolToObject(extra, "item_block", s->shape.item_block);
     cJSON_AddNumberToObject(extra, "slice_bytes", r->bytes);
     cJSON_AddNumberToObject(extra, "slices", s->sets);
+    size_t block = s->shape.group * s->shape.elems * s->shape.vec;  /* what intensity_verify reads */
+    size_t groups = (2 * (elements_of(s) / SLICES) + block - 1) / block;
+    tfb_add_verification(extra, groups, block < VERIFY_PIECE ? block : VERIFY_PIECE,
+                         2.0 * (double)(elements_of(s) / SLICES));
     r->extra = extra;
 }
 
@@ -513,4 +549,5 @@ const tfb_suite tfb_suite_intensity = {
     .finish = intensity_finish,
     .summarize = intensity_summarize,
     .release_shared = release_ring,
+    .repoison = intensity_repoison,
 };

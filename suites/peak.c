@@ -24,6 +24,8 @@ typedef struct peak_state {
     cl_kernel kernel;
     uint32_t seed;
     size_t element_bytes;
+    cl_uint timed_iterations; /* the calibrated count of the timed runs (the checks run VERIFY_ITERATIONS) */
+    int finite_poison;        /* the check after timing: execute poisons with finite wrong values, not NaN */
 } peak_state;
 
 static const char *const DTYPES[] = {"fp32", "fp64", "fp16"};
@@ -141,11 +143,21 @@ static int peak_execute(tfb_run *run, void *state, tfb_error *err)
     peak_state *s = state;
     tfb_launch launch = peak_launch(s);
     tfb_work work = {&launch, 1, 1};
-    const float poison = NAN;
+    /* Words of float NaN bits are NaN as fp32 and as fp64; fp16 needs half NaNs (0x7e00), as the low half of a
+     * float NaN's bits is +0.0. */
+    const cl_uint nan_bits = s->precision == PEAK_FP16 ? 0x7e007e00u : 0x7fc00000u;
+    const cl_uint poison = s->finite_poison ? TFB_FINITE_POISON_BITS : nan_bits;
+    size_t bytes = s->items * s->vec * s->element_bytes;
     TFB_CL_CHECK(err, "clEnqueueFillBuffer",
-                 clEnqueueFillBuffer(run->ctx->queue, s->out, &poison, s->precision == PEAK_FP16 ? 2 : sizeof poison,
-                                     0, s->items * s->vec * s->element_bytes, 0, NULL, NULL));
+                 clEnqueueFillBuffer(run->ctx->queue, s->out, &poison, sizeof poison, 0, bytes, 0, NULL, NULL));
     return tfb_work_run_once(run->ctx, &work, err);
+}
+
+static int peak_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    peak_state *s = state;
+    s->finite_poison = 1;
+    return set_args(s, VERIFY_ITERATIONS, err);
 }
 
 static void read_as_float(const peak_state *s, const void *raw, float *got, size_t count)
@@ -219,6 +231,7 @@ static int peak_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *e
 {
     peak_state *s = state;
     if (calibrate(run, s, run->opt->quick ? 0.02 : 0.05, err) != TFB_OK) return TFB_ERROR;
+    s->timed_iterations = s->iterations;
     tfb_launch launch = peak_launch(s);
     tfb_work work = {&launch, 1, 1};
     return tfb_work_time(run->ctx, &work, &run->policy, time, err);
@@ -227,7 +240,7 @@ static int peak_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *e
 static void peak_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)
 {
     peak_state *s = state;
-    r->flops = 2.0 * (double)s->items * s->vec * CHAINS * (double)s->iterations;
+    r->flops = 2.0 * (double)s->items * s->vec * CHAINS * (double)s->timed_iterations;
     r->bytes = 0.0;
     tfb_result_derive(r);
     r->working_set_bytes = (unsigned long long)(s->items * s->vec * s->element_bytes);
@@ -236,7 +249,7 @@ static void peak_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_resu
     cJSON_AddNumberToObject(extra, "vector_width", s->vec);
     cJSON_AddNumberToObject(extra, "chains", CHAINS);
     cJSON_AddNumberToObject(extra, "work_items", (double)s->items);
-    cJSON_AddNumberToObject(extra, "iterations", s->iterations);
+    cJSON_AddNumberToObject(extra, "iterations", s->timed_iterations);
     r->extra = extra;
 }
 
@@ -266,4 +279,5 @@ const tfb_suite tfb_suite_peak = {
     .annotate = peak_annotate,
     .teardown = peak_teardown,
     .finish = peak_finish,
+    .repoison = peak_repoison,
 };

@@ -262,6 +262,20 @@ static size_t launch_items(const tfb_run *run, const stream_state *s)
     return s->used / s->vec;
 }
 
+/* Every set's output: NaN before the first check, finite wrong numbers before the check after timing (so a kernel
+ * that skips its work once its output holds numbers fails). */
+static int poison_outputs(tfb_run *run, const stream_state *s, int finite, tfb_error *err)
+{
+    size_t floats = s->arrays->kind == STREAM_READ ? s->arrays->count / s->arrays->item_floats : s->arrays->count;
+    for (size_t set = 0; set < s->arrays->sets; set++) {
+        cl_mem out = output_of(s->arrays, set);
+        int rc = finite ? tfb_device_poison_finite(run->ctx, out, floats * sizeof(float), err)
+                        : tfb_device_poison(run->ctx, out, floats * sizeof(float), err);
+        if (rc != TFB_OK) return rc;
+    }
+    return TFB_OK;
+}
+
 static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
 {
     stream_state *s = calloc(1, sizeof *s);
@@ -288,23 +302,18 @@ static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
         s->full_launches[set] = (tfb_launch){s->kernels[set], 1, {items * (s->used < s->arrays->count ? 2 : 1)},
                                              {s->group}};
     }
-    return TFB_OK;
+    return poison_outputs(run, s, 0, err);
 }
 
-static int poison_outputs(tfb_run *run, stream_state *s, tfb_error *err)
+static int stream_repoison(tfb_run *run, void *state, tfb_error *err)
 {
-    size_t floats = s->arrays->kind == STREAM_READ ? s->arrays->count / s->arrays->item_floats : s->arrays->count;
-    for (size_t set = 0; set < s->arrays->sets; set++)
-        if (tfb_device_poison(run->ctx, output_of(s->arrays, set), floats * sizeof(float), err) != TFB_OK)
-            return TFB_ERROR;
-    return TFB_OK;
+    return poison_outputs(run, state, 1, err);
 }
 
 static int stream_execute(tfb_run *run, void *state, tfb_error *err)
 {
     stream_state *s = state;
     tfb_work work = {s->launches, 1, s->arrays->sets};
-    if (poison_outputs(run, s, err) != TFB_OK) return TFB_ERROR;
     return tfb_work_run_once(run->ctx, &work, err);
 }
 
@@ -496,4 +505,5 @@ const tfb_suite tfb_suite_stream = {
     .teardown = stream_teardown,
     .finish = stream_finish,
     .release_shared = release_arrays,
+    .repoison = stream_repoison,
 };

@@ -96,6 +96,28 @@ static void reads_tfbench_fields(void **state)
     tfb_compare_doc_free(&doc);
 }
 
+/* Issue 19: a benchmark measured in the baseline that is verified:false now is a wrong kernel, a regression (not a
+ * skip); wrong in both files it is neither. */
+static void wrong_result_now_is_a_regression(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report report;
+    compare_fixtures("base.json", "current-wrong-result.json", TFB_METRIC_TIME, 0.1, &base, &current, &report);
+    const tfb_compare_entry *wrong = entry_named(&current, "stream/unchanged");
+    assert_true(wrong->failed && wrong->skipped);
+    assert_int_equal(report.counts[TFB_VERDICT_FAILED], 1);
+    assert_int_equal(report.counts[TFB_VERDICT_SKIPPED], 0);
+    assert_string_equal(tfb_verdict_name(TFB_VERDICT_FAILED), "failed");
+    release(&base, &current, &report);
+    compare_fixtures("current-wrong-result.json", "current-wrong-result.json", TFB_METRIC_TIME, 0.1, &base, &current,
+                     &report);
+    assert_int_equal(report.counts[TFB_VERDICT_FAILED], 0);
+    assert_int_equal(report.counts[TFB_VERDICT_SKIPPED], 1);
+    release(&base, &current, &report);
+    expect_refused("{\"benchmarks\":[{\"name\":\"x\",\"verified\":\"no\",\"real_time\":1,\"time_unit\":\"s\"}]}",
+                   "field \"verified\" must be true or false");
+}
+
 /* The issue's two cases: 20% slower with tight spreads is a regression; 20% with overlapping spreads is not. */
 static void classifies_known_deltas(void **state)
 {
@@ -370,6 +392,7 @@ int main(void)
         cmocka_unit_test(huge_file_is_refused),
         cmocka_unit_test(missing_file_is_an_error),
         cmocka_unit_test(metric_names_round_trip),
+        cmocka_unit_test(wrong_result_now_is_a_regression),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

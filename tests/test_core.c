@@ -8,7 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include "tfbench/tfbench.h"
+#include "tfbench/checked.h"
 
 static void stats_of_odd_sample(void **state)
 {
@@ -261,6 +266,79 @@ static void random_inputs_are_never_zero(void **state)
     }
 }
 
+static size_t temp_files_in(const char *dir)
+{
+    size_t count = 0;
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    for (struct dirent *e = readdir(d); e; e = readdir(d)) count += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return count;
+}
+
+/* A SIGTERM or SIGINT while a results file is being written leaves no temp file, and still kills the writer by
+ * that signal. The child rewrites a large file in a loop; the signal lands at a different point each round. */
+static void signal_during_write_leaves_no_temp_file(void **state)
+{
+    char dir[] = "/tmp/tfb-atomic-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    size_t length = 16u << 20;
+    char *data = calloc(length, 1);
+    assert_non_null(data);
+    for (int round = 0; round < 6; round++) {
+        pid_t child = fork();
+        assert_true(child >= 0);
+        if (child == 0) {
+            tfb_error err;
+            for (;;) tfb_write_file_atomic(path, data, length, &err);
+        }
+        struct timespec pause = {0, 20000000L + 7919000L * round};
+        nanosleep(&pause, NULL);
+        int sig = round % 2 ? SIGINT : SIGTERM, status = 0;
+        kill(child, sig);
+        assert_int_equal(waitpid(child, &status, 0), child);
+        assert_true(WIFSIGNALED(status));
+        assert_int_equal(WTERMSIG(status), sig);
+        assert_int_equal(temp_files_in(dir), 0);
+    }
+    free(data);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Output paths are checked before a run: a folder, a missing folder, a name too long. */
+static void output_paths_are_checked(void **state)
+{
+    tfb_error err = {{0}};
+    char name[400];
+    assert_int_equal(tfb_check_output_file("/tmp", &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "is a folder"));
+    assert_int_equal(tfb_check_output_file("/nonexistent-tfb-dir/r.json", &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "not writable or missing"));
+    snprintf(name, sizeof name, "/tmp/%0300d", 0);
+    assert_int_equal(tfb_check_output_file(name, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "file name too long"));
+    assert_int_equal(tfb_check_output_file("/tmp/tfb-check-output.json", &err), TFB_OK);
+    assert_int_equal(access("/tmp/tfb-check-output.json", F_OK), -1);  /* the probe leaves nothing behind */
+}
+
+/* Sizes from user input saturate instead of wrapping: 2^31 x 2^31 x 4 bytes is not 0. */
+static void size_products_saturate(void **state)
+{
+    char text[32];
+    assert_int_equal(tfb_mul_size(3, 4), 12);
+    assert_int_equal(tfb_mul_size(0, SIZE_MAX), 0);
+    assert_int_equal(tfb_mul3_size((size_t)1 << 31, (size_t)1 << 31, 4), SIZE_MAX);
+    assert_int_equal(tfb_mul_size(SIZE_MAX / 2, 3), SIZE_MAX);
+    assert_int_equal(tfb_add_size(SIZE_MAX - 1, 2), SIZE_MAX);
+    assert_int_equal(tfb_add_size(1, 2), 3);
+    tfb_format_bytes(SIZE_MAX, text, sizeof text);
+    assert_string_equal(text, "more than 16 EiB");
+    tfb_format_bytes((size_t)3 << 29, text, sizeof text);
+    assert_string_equal(text, "1.50 GiB");
+}
+
 static void verify_reports_poison_and_mismatch(void **state)
 {
     const double want[] = {1.0, 2.0, 3.0};
@@ -291,6 +369,9 @@ int main(void)
         cmocka_unit_test(table_fits_100_columns),
         cmocka_unit_test(random_inputs_are_never_zero),
         cmocka_unit_test(verify_reports_poison_and_mismatch),
+        cmocka_unit_test(size_products_saturate),
+        cmocka_unit_test(signal_during_write_leaves_no_temp_file),
+        cmocka_unit_test(output_paths_are_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -346,6 +346,45 @@ static void bad_results_files_are_refused(void **state)
     assert_null(root);
 }
 
+static void expect_refused(const char *text, const char *message)
+{
+    tfb_error err = {{0}};
+    cJSON *root = NULL;
+    assert_int_equal(tfb_results_parse(text, strlen(text), &root, &err), TFB_ERROR);
+    assert_null(root);
+    if (!strstr(err.message, message)) fail_msg("\"%s\": got \"%s\", expected \"%s\"", text, err.message, message);
+}
+
+/* The shared reader (report, --native, model --measured): wrong shapes, absurd or non-finite numbers and too many
+ * benchmarks are refused with the field named, before any consumer sees them. */
+static void hostile_results_are_refused(void **state)
+{
+    expect_refused("{\"context\":{\"device\":[1]},\"benchmarks\":[]}", "context.device must be an object");
+    expect_refused("{\"context\":{\"host\":[1]},\"benchmarks\":[]}", "context.host must be an object");
+    expect_refused("{\"context\":{\"ceilings\":[1]},\"benchmarks\":[]}", "context.ceilings must be an object");
+    expect_refused("{\"context\":[],\"benchmarks\":[]}", "context must be an object");
+    expect_refused("{\"context\":{\"ceilings\":{\"levels\":{}}},\"benchmarks\":[]}", "levels must be an array");
+    expect_refused("{\"benchmarks\":[0]}", "benchmark #0 is not an object");
+    expect_refused("{\"benchmarks\":[{\"name\":\"x\",\"gflops\":1e308}]}",
+                   "benchmark #0 (\"x\"): field \"gflops\" = 1e+308 is out of range");
+    expect_refused("{\"benchmarks\":[{\"m\":1e999}]}", "field \"m\" = inf is out of range");
+    expect_refused("{\"benchmarks\":[{\"k\":-1}]}", "field \"k\" = -1 is out of range");
+    expect_refused("{\"benchmarks\":[{\"time_median_s\":\"fast\"}]}", "\"time_median_s\" must be a number");
+    expect_refused("{\"benchmarks\":[{\"extra\":{\"x\":-1e300}}]}", "field \"x\" = -1e+300: not finite");
+    expect_refused("{\"context\":{\"ceilings\":{\"bandwidth_gbps\":1e16}},\"benchmarks\":[]}",
+                   "context.ceilings: field \"bandwidth_gbps\"");
+    expect_refused("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+                   "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "nested deeper than 64 levels");
+    size_t count = TFB_RESULTS_MAX_BENCHMARKS + 1;
+    char *many = malloc(count * 3 + 32);
+    assert_non_null(many);
+    char *p = many + sprintf(many, "{\"benchmarks\":[");
+    for (size_t i = 0; i < count; i++) p += sprintf(p, "{}%s", i + 1 < count ? "," : "");
+    strcpy(p, "]}");
+    expect_refused(many, "more than a results file holds");
+    free(many);
+}
+
 static void empty_results_still_draw(void **state)
 {
     tfb_report_data data;
@@ -376,6 +415,7 @@ int main(void)
         cmocka_unit_test(table_fits_100_columns_with_extreme_values),
         cmocka_unit_test(default_dir_is_fresh_and_named_after_device),
         cmocka_unit_test(bad_results_files_are_refused),
+        cmocka_unit_test(hostile_results_are_refused),
         cmocka_unit_test(empty_results_still_draw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,9 +51,8 @@ void tfb_attention_tolerance(const tfb_attention_shape *s, double score_bound, d
 /* The score bound of the suites' random inputs: d * max|q| * max|k| * scale. */
 double tfb_attention_score_bound(const tfb_attention_shape *s, const tfb_attention_inputs *in);
 
-/* Checks `out` (host copy of O, layout [batch][heads][n_q][d]) against the reference on a sample of query rows:
- * every row when the reference is cheap, else rows spread over the sequence (first, last, and evenly between) of
- * every head, within a budget of reference FLOPs. *worst: largest error / tolerance seen. */
+/* Checks `out` (host copy of O, layout [batch][heads][n_q][d]) against the reference on a sample of query rows
+ * (tfb_attention_check_rows). *worst: largest error / tolerance seen. */
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
                         const float *out, double *worst, tfb_error *err);
 /* The same with a reference budget in multiply-adds (TFB_ATTENTION_CHECK_BUDGET by default) and a minimum row
@@ -62,6 +61,18 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
 int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
                                const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
                                double *worst, tfb_error *err);
+/* The same on the given flat rows (ascending keeps the K/V mirror of one KV head for its rows). */
+int tfb_attention_check_row_list(const char *what, const tfb_attention_shape *s, int causal,
+                                 const tfb_attention_inputs *in, const float *out, const size_t *rows, size_t count,
+                                 double *worst, tfb_error *err);
+/* Query rows checked in blocks of this many (no kernel's work-group covers fewer rows of one head). */
+#define TFB_ATTENTION_CHECK_BLOCK 32
+/* The flat rows (head * n_q + query, head = batch * heads + h) a budgeted check compares, ascending; returns how
+ * many (out may be NULL to count). Every row when the reference fits the budget; else one seeded random row of
+ * every block of every head when that fits 4x the budget; else one of every block (at a seeded random head) and
+ * one of every head (at a seeded random block), with the first and the last row. */
+size_t tfb_attention_check_rows(const tfb_attention_shape *s, double budget, size_t min_rows, uint32_t seed,
+                                size_t *out);
 
 
 /* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
@@ -73,6 +84,9 @@ typedef struct tfb_attention_io {
 int tfb_attention_io_create(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_inputs *in,
                             tfb_attention_io *io, tfb_error *err);
 void tfb_attention_io_release(tfb_attention_io *io);
+/* io->out set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
+int tfb_attention_io_repoison(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              tfb_error *err);
 /* Reads io->out and checks it (tfb_attention_check_budget). */
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
                            const tfb_attention_inputs *in, const tfb_attention_io *io, double budget, size_t min_rows,
@@ -98,10 +112,14 @@ typedef struct tfb_attention_axes {
     size_t heads;
     size_t kv[TFB_MAX_LIST], kv_count;
     size_t dims[TFB_MAX_LIST], dim_count;
+    size_t dropped[TFB_MAX_LIST], dropped_count;  /* KV-head counts left out */
 } tfb_attention_axes;
 
 void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *kv, size_t kv_count,
                             const size_t *dims, size_t dim_count, tfb_attention_axes *out);
+/* A warning on stderr (also under --quiet: ignored input is never silent) naming the --kv-heads values the suite
+ * left out. The suites call it on the driver's listing pass (out != NULL), so it is printed once per run. */
+void tfb_attention_warn_dropped(const char *suite, const tfb_attention_axes *axes);
 /* The timing policy for a case whose verified run took `first_run_s`: the run's policy, or for runs over 0.2 s
  * one warm-up and 3 repetitions (still a median and a spread), so long sequences fit the default run's time. */
 tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s);
@@ -136,6 +154,13 @@ void tfb_attention_plan_release(tfb_attention_plan *plan);
 /* Runs the plan's launches once and waits. */
 int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);
 
+/* Reads io->out and checks the given rows (tfb_attention_check_row_list). */
+int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_attention_shape *s,
+                                const tfb_attention_inputs *in, const tfb_attention_io *io, const size_t *rows,
+                                size_t count, double *worst, tfb_error *err);
+/* "verification" of a result's extra fields for `sets` outputs each checked with this budget and minimum. */
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, double budget, size_t min_rows,
+                                    size_t sets);
 /* The JSON fields every attention result carries (shape, accounting, device memory). */
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes);
 

@@ -18,6 +18,7 @@ typedef enum tfb_metric { TFB_METRIC_TIME, TFB_METRIC_GFLOPS, TFB_METRIC_GBPS } 
 typedef struct tfb_compare_entry {
     char *name;                /* run_name (owned); control characters replaced by '?' */
     int skipped;               /* error_occurred: not measured */
+    int failed;                /* verified: false: its result was wrong (then skipped too: no figure) */
     int has_spread;            /* min and max are measured, not just copies of the median */
     double time_median, time_min, time_max;  /* seconds */
     double gflops, gbps;       /* median throughput; 0 when the file does not report it */
@@ -47,6 +48,7 @@ typedef enum tfb_verdict {
     TFB_VERDICT_MISSING,     /* only in the baseline */
     TFB_VERDICT_SKIPPED,     /* skipped in at least one of the files */
     TFB_VERDICT_NO_METRIC,   /* the chosen metric is not reported for it (e.g. GFLOP/s of a copy) */
+    TFB_VERDICT_FAILED,      /* checked in the baseline, a wrong result now: counts as a regression */
     TFB_VERDICT_COUNT
 } tfb_verdict;
 

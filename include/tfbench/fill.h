@@ -16,5 +16,10 @@ int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t
 float tfb_hash_grid(uint32_t seed, uint64_t index, float lo, float hi, unsigned bits);
 /* Every byte of `buffer` set to the NaN poison, so unwritten outputs fail verification. */
 int tfb_device_poison(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *err);
+/* Every 4-byte word of `buffer` set to a finite wrong value (TFB_FINITE_POISON_BITS: about 1.3e7 as fp32, 14.6 as
+ * fp16): the poison of the check after the timed repetitions. A kernel that skips its work once its output holds
+ * numbers (not the NaN of the first check) leaves these there and fails. */
+#define TFB_FINITE_POISON_BITS 0x4B4B4B4Bu
+int tfb_device_poison_finite(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *err);
 
 #endif

@@ -25,6 +25,7 @@ typedef struct tfb_report_point {
     int verified;           /* 1 yes, 0 no, -1 not recorded */
     tfb_point_kind kind;
     int number;             /* 1-based label shared by the chart and the tables */
+    int series_id;          /* equal for the points of one (suite, series); -1 without a series */
 } tfb_report_point;
 
 /* A bandwidth slope of one level of the memory hierarchy (context.ceilings.levels). */
@@ -88,7 +89,11 @@ int tfb_write_report_files(const cJSON *results, const cJSON *native, const char
 /* Creates `dir` if needed and writes every report file into it (each atomically). `native` may be NULL. */
 int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const char *dir, tfb_error *err);
 
-/* Parses a tfbench results file (ours or tfbench-native's): must have a benchmarks array. Caller frees. */
+/* Before a run: creates the report folder if needed and checks that files can be written into it (exit 2 when
+ * not, instead of failing after the whole run). */
+int tfb_report_dir_prepare(const char *dir, tfb_error *err);
+/* Reads a tfbench results file (ours or tfbench-native's) through the bounded, validating reader
+ * (tfb_results_read, include/tfbench/results_read.h). Caller frees. */
 int tfb_report_load_results(const char *path, cJSON **root, tfb_error *err);
 /* "./tfbench-results/<device-slug>-<YYYYmmdd-HHMMSS>" for a run started at `when`, not yet existing. */
 int tfb_report_default_dir(const char *device_name, long long when, char *out, size_t size, tfb_error *err);

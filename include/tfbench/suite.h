@@ -71,6 +71,10 @@ typedef struct tfb_suite {
     void (*release_shared)(void *shared);
     /* Optional: lines printed after the results table and the ceilings (derived from the results alone). */
     void (*summarize)(const tfb_results *results, FILE *out);
+    /* Optional: sets every output the verification reads to tfb_device_poison_finite's wrong numbers. After the
+     * timed repetitions the driver calls it, executes once more and verifies again, so a kernel that is right only
+     * on its first run (or only while its output is NaN) fails. A suite without it is checked on its first run only. */
+    int (*repoison)(tfb_run *run, void *state, tfb_error *err);
 } tfb_suite;
 
 const tfb_suite *const *tfb_suite_registry(size_t *count);

@@ -15,6 +15,7 @@
 #include "tfbench/suite.h"
 #include "tfbench/random.h"
 #include "tfbench/report.h"
+#include "tfbench/results_read.h"
 #include "tfbench/fill.h"
 #include "tfbench/verify.h"
 #include "tfbench/model.h"

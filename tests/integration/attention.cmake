@@ -20,3 +20,7 @@ tfb_cli_test(attention_model
   ARGS --device 0 --suite decode --quick --seq 100 --model llama2-70b
   REGEX "decode/tfbench/b2-h64-kv8-n100-d128/fp32 .* ok" FAIL_REGEX "FAILED")
 tfb_cli_test(attention_bad_head_dim ARGS --suite decode --head-dim 1024 EXIT 2 REGEX "--head-dim: 1024 is larger than 512")
+# n = 2^40: the n^2 score matrices saturate instead of wrapping (the skip names them; issue 19).
+tfb_cli_test(attention_overflowing_seq
+  ARGS --suite attention,flash --quick --seq 1099511627776 --json @WORKDIR@/r.json
+  REGEX "score matrices of 4 heads take more than 16 EiB.*flash/tfbench/b1-h4-n1099511627776-d64/fp32: skipped: needs [0-9.]+ GiB")

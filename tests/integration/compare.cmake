@@ -42,3 +42,8 @@ tfb_cli_test(compare_bad_metric EXIT 2 ARGS compare ${TFB_CMP}/base.json ${TFB_C
 tfb_cli_test(compare_unknown_option EXIT 2 ARGS compare ${TFB_CMP}/base.json ${TFB_CMP}/base.json --fast
   REGEX "unknown option --fast" FAIL_REGEX "${TFB_EXIT_CHECK}")
 tfb_cli_test(compare_help ARGS compare --help REGEX "usage: tfbench compare" FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_wrong_result EXIT 1 ARGS compare ${TFB_CMP}/base.json ${TFB_CMP}/current-wrong-result.json
+  REGEX "stream/unchanged .*REGRESSION: wrong result now.*1 regression" FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_wrong_in_both ARGS compare ${TFB_CMP}/current-wrong-result.json
+  ${TFB_CMP}/current-wrong-result.json REGEX "stream/unchanged .*wrong result in both.*0 regression"
+  FAIL_REGEX "${TFB_EXIT_CHECK}")

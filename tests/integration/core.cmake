@@ -22,3 +22,23 @@ tfb_cli_test(huge_llc_plateau
   REGEX "out of cache +plateau_check" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_plateau.cmake)
 set_property(TEST cli/huge_llc_plateau APPEND PROPERTY ENVIRONMENT
   "HWLOC_SYNTHETIC=pack:1 [numa(memory=4GiB)] l3:1(size=1GiB) l2:2(size=1MiB) l1d:1(size=32KiB) core:1 pu:1")
+# Outputs that cannot be written are bad input found before the run (exit 2), not after it (issue 19).
+tfb_cli_test(json_is_folder ARGS --suite stream --quick --json @WORKDIR@ EXIT 2 REGEX "cannot write .*: it is a folder")
+tfb_cli_test(json_in_proc ARGS --suite stream --quick --json /proc/forbidden/r.json EXIT 2
+  REGEX "cannot write /proc/forbidden/r.json: folder /proc/forbidden is not writable or missing")
+string(REPEAT "n" 100000 TFB_LONG_NAME)
+tfb_cli_test(csv_name_too_long ARGS --suite stream --quick --csv @WORKDIR@/${TFB_LONG_NAME} EXIT 2 REGEX "path too long")
+tfb_cli_test(out_in_proc ARGS --suite stream --quick --out /proc/zz EXIT 2 REGEX "cannot create /proc/zz")
+tfb_cli_test(report_out_in_proc ARGS report ${PROJECT_SOURCE_DIR}/tests/data/report-synthetic.json --out /proc/zz
+  EXIT 2 REGEX "cannot create /proc/zz")
+# Ignored input is never silent (issue 19): a missing --kernel-dir is an error, not the embedded kernels; a suite
+# named twice runs once; --kv-heads values that leave no case say why (exit 2); --suite has no length limit.
+tfb_cli_test(kernel_dir_missing ARGS --suite stream --quick --kernel-dir /nonexistent-tfb-kernels EXIT 2
+  REGEX "--kernel-dir /nonexistent-tfb-kernels: No such file or directory")
+tfb_cli_test(suite_named_twice ARGS --suite peak,peak --quick --json @WORKDIR@/r.json
+  REGEX "warning: --suite names peak twice; it runs once"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_unique_names.cmake)
+tfb_cli_test(kv_heads_leave_nothing ARGS --suite decode --quick --kv-heads 3 --json @WORKDIR@/r.json EXIT 2
+  REGEX "decode: --kv-heads 3 left out: a KV-head count must divide the 8 query heads; no case is left.*no benchmark to run")
+string(REPEAT "peak," 200 TFB_LONG_SUITES)
+tfb_cli_test(suite_list_not_cut ARGS --suite ${TFB_LONG_SUITES}nosuch EXIT 2 REGEX "unknown suite \"nosuch\"")

@@ -16,5 +16,5 @@ file(WRITE ${TFB_WRONG_KERNELS}/intensity.cl "${TFB_WRONG_CL}")
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/kernels/intensity.cl)
 tfb_cli_test(intensity_wrong_chain
   ARGS --device 0 --suite intensity --quick --kernel-dir ${TFB_WRONG_KERNELS}
-  EXIT 1 REGEX "intensity/tfbench/I0.25/fp32: FMA chain output")
+  EXIT 1 REGEX "intensity/tfbench/I0.25/fp32: verification FAILED: element [0-9]+ of the ring: FMA chain output")
 tfb_cli_test(intensity_listed ARGS --list-suites REGEX "intensity.*empirical roofline.*cache.*working set")

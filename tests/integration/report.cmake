@@ -20,3 +20,16 @@ tfb_cli_test(report_not_json ARGS report ${PROJECT_SOURCE_DIR}/tests/data/model-
 tfb_cli_test(report_no_file ARGS report EXIT 2 REGEX "no results file given")
 tfb_cli_test(report_bad_flag ARGS report x.json --frobnicate EXIT 2 REGEX "unknown option --frobnicate")
 tfb_cli_test(run_bad_native ARGS --suite peak --quick --native @WORKDIR@/none.json EXIT 2 REGEX "--native: cannot open")
+# The reproductions of issue 19: a context member of the wrong type crashed the report; an absurd figure reached
+# the SVG as -inf. Both are bad input now (exit 2, the field named), as for `--native` and `model --measured`.
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/hostile/device-array.json "{\"context\":{\"device\":[1]},\"benchmarks\":[]}")
+file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/hostile/huge-gflops.json
+     "{\"benchmarks\":[{\"name\":\"x\",\"gflops\":1e308,\"time_median_s\":1,\"flops\":1e9}]}")
+tfb_cli_test(report_context_array ARGS report ${CMAKE_CURRENT_BINARY_DIR}/hostile/device-array.json --out @WORKDIR@/r
+  EXIT 2 REGEX "device-array.json: context.device must be an object")
+tfb_cli_test(report_absurd_figure ARGS report ${CMAKE_CURRENT_BINARY_DIR}/hostile/huge-gflops.json --out @WORKDIR@/r
+  EXIT 2 REGEX "benchmark #0 .\"x\".: field \"gflops\" = 1e\\+308 is out of range")
+tfb_cli_test(run_native_context_array ARGS --suite peak --quick --native ${CMAKE_CURRENT_BINARY_DIR}/hostile/device-array.json
+  EXIT 2 REGEX "--native: .*context.device must be an object")
+tfb_cli_test(model_measured_context_array ARGS model llama2-7b --measured ${CMAKE_CURRENT_BINARY_DIR}/hostile/device-array.json
+  EXIT 2 REGEX "--measured: .*context.device must be an object")

@@ -1,0 +1,192 @@
+// Planted bug for the tests (--kernel-dir): kernels/gemm.cl with rows 16-23 of C doubled, a block the old sampled
+// check (16 spread rows) never read at M = 128. The check of every work-item's tile must fail it.
+// GEMV and GEMM for inference: C[M x N] = A[M x K] * W^T, W the weight matrix [N x K] (out x in features).
+// Weights are static, so they are packed once into panels of TN rows: Wp[panel][k][j] = W[panel * TN + j][k]
+// (zero past N). A work-item then reads its panel as one contiguous stream of TN-wide vectors, and a row of A
+// is broadcast against it: every load of W feeds TM fused multiply-adds.
+//
+// Build options: -DTN=16|32|48|64 (panel width, a multiple of 16), -DTM=rows of C per register tile (gemm),
+// -DMB=rows of C per work-item (gemm, a multiple of TM), -DWG=work-items sharing one panel's K range (gemv),
+// -DSTREAMS=interleaved K sub-ranges per gemv work-item, -DPREFETCH=hint (gemv on CPUs, __builtin_prefetch),
+// -DWEIGHT_HALF: weights stored as IEEE half (vload_half16), accumulation in float.
+
+#ifndef TN
+#define TN 16
+#endif
+#define NV (TN / 16)
+
+#ifdef WEIGHT_HALF
+#define WTYPE half
+#define LOAD_W(p) vload_half16(0, (p))
+#define STORE_W(v, p) vstore_half16_rte((v), 0, (p))
+#else
+#define WTYPE float
+#define LOAD_W(p) vload16(0, (p))
+#define STORE_W(v, p) vstore16((v), 0, (p))
+#endif
+
+// One work-item per (panel, block of 16 k): reads the panel's TN rows x 16 k of the row-major W as vectors, and
+// writes them transposed, TN weights per k (zero past N and K).
+__kernel void pack_weights(const __global float *W, __global WTYPE *Wp, uint N, uint K)
+{
+    const uint panel = get_global_id(0);
+    const uint k0 = get_global_id(1) * 16;
+    if (k0 >= K) return;
+    float tile[TN][16];
+    for (uint j = 0; j < TN; j++) {
+        const uint n = panel * TN + j;
+        const __global float *row = W + (size_t)n * K + k0;
+        if (n < N && k0 + 16 <= K) {
+            vstore16(vload16(0, row), 0, tile[j]);
+        } else {
+            for (uint kk = 0; kk < 16; kk++) tile[j][kk] = n < N && k0 + kk < K ? row[kk] : 0.0f;
+        }
+    }
+    __global WTYPE *out = Wp + (size_t)panel * K * TN;
+    for (uint kk = 0; kk < 16 && k0 + kk < K; kk++) {
+        #pragma unroll
+        for (uint v = 0; v < NV; v++) {
+            float column[16];
+            for (uint j = 0; j < 16; j++) column[j] = tile[v * 16 + j][kk];
+            STORE_W(vload16(0, column), out + (size_t)(k0 + kk) * TN + v * 16);
+        }
+    }
+}
+
+// Stores one TN-wide row of C, clipped at N.
+static void store_row(__global float *c, float16 v, uint n0, uint N)
+{
+    if (n0 + 16 <= N) {
+        vstore16(v, 0, c + n0);
+        return;
+    }
+    const float *lanes = (const float *)&v;
+    for (uint j = 0; n0 + j < N; j++) c[n0 + j] = lanes[j];
+}
+
+#ifdef WG
+#ifndef STREAMS
+#define STREAMS 2
+#endif
+// CPU devices (-DPREFETCH=hint): each stream prefetches the row PREFETCH_AHEAD bytes ahead of the one it reads. The
+// hardware prefetcher alone keeps too few lines in flight for STREAMS streams per core: measured on PoCL, fp16
+// weights went from 26.5 to 31 GB/s and fp32 from 33 to 34. A prefetch past the panel's end cannot fault.
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 2048
+#endif
+#define ROW_BYTES (TN * (uint)sizeof(WTYPE))
+#define PREFETCH_ROWS (PREFETCH_AHEAD / ROW_BYTES > 0 ? PREFETCH_AHEAD / ROW_BYTES : 1)
+static void prefetch_row(const __global WTYPE *row)
+{
+#ifdef PREFETCH
+    #pragma unroll
+    for (uint b = 0; b < ROW_BYTES; b += 64)
+        __builtin_prefetch((const void *)((size_t)row + b), 0, PREFETCH);  // via an integer: no address-space cast
+#endif
+}
+// GEMV (M = 1): a work-group of WG items per panel; item l sums a contiguous K range of its panel into TN partial
+// sums, then the group adds the WG partials. The range is walked as STREAMS interleaved sub-ranges: independent FMA
+// chains, and several memory streams in flight per core (one stream does not reach the memory bandwidth).
+__kernel __attribute__((reqd_work_group_size(WG, 1, 1)))
+void gemv_packed(const __global float *x, const __global WTYPE *Wp, __global float *y, uint N, uint K)
+{
+    __local float16 partial[WG][NV];
+    const uint panel = get_group_id(0), l = get_local_id(0);
+    const uint chunk = ((K + WG - 1) / WG + 3) & ~3u;
+    const uint k0 = min(K, l * chunk), k1 = min(K, k0 + chunk);
+    const uint span = (k1 - k0) / STREAMS;
+    const __global WTYPE *w = Wp + (size_t)panel * K * TN;
+    float16 acc[STREAMS][NV];
+    #pragma unroll
+    for (uint s = 0; s < STREAMS; s++)
+        #pragma unroll
+        for (uint v = 0; v < NV; v++) acc[s][v] = (float16)(0.0f);
+    for (uint i = 0; i < span; i++) {
+        #pragma unroll
+        for (uint s = 0; s < STREAMS; s++) {
+            const uint k = k0 + s * span + i;
+            prefetch_row(w + (size_t)(k + PREFETCH_ROWS) * TN);
+            const float16 a = (float16)(x[k]);
+            #pragma unroll
+            for (uint v = 0; v < NV; v++) acc[s][v] = fma(a, LOAD_W(w + (size_t)k * TN + v * 16), acc[s][v]);
+        }
+    }
+    for (uint k = k0 + STREAMS * span; k < k1; k++)
+        #pragma unroll
+        for (uint v = 0; v < NV; v++) acc[0][v] = fma((float16)(x[k]), LOAD_W(w + (size_t)k * TN + v * 16), acc[0][v]);
+    #pragma unroll
+    for (uint v = 0; v < NV; v++) {
+        float16 sum = acc[0][v];
+        #pragma unroll
+        for (uint s = 1; s < STREAMS; s++) sum += acc[s][v];
+        partial[l][v] = sum;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint v = l; v < NV; v += WG) {
+        float16 sum = partial[0][v];
+        for (uint i = 1; i < WG; i++) sum += partial[i][v];
+        store_row(y, sum, panel * TN + v * 16, N);
+    }
+}
+#endif
+
+#ifdef TM
+#ifndef KC
+#define KC 256
+#endif
+// Loads one TN-wide row of C, clipped at N (the running sums of the previous K block).
+static float16 load_row(const __global float *c, uint n0, uint N)
+{
+    if (n0 + 16 <= N) return vload16(0, c + n0);
+    float16 v = (float16)(0.0f);
+    float *lanes = (float *)&v;
+    for (uint j = 0; n0 + j < N; j++) lanes[j] = c[n0 + j];
+    return v;
+}
+
+// GEMM: work-item (panel, block) computes rows [block * MB, block * MB + MB) x the panel's TN columns. K is walked in
+// blocks of KC so the panel's KC x TN slice stays in L1 while every TM-row register tile of the block passes over it
+// (TM x NV float16 accumulators; the sums of earlier K blocks are kept in C). Rows past M are clamped on load
+// (computed, never stored), so the inner loop has no branches.
+__kernel void gemm_packed(const __global float *A, const __global WTYPE *Wp, __global float *C, uint M, uint N,
+                          uint K)
+{
+    const uint panel = get_global_id(0);
+    const uint row0 = get_global_id(1) * MB, row1 = min(row0 + MB, M);
+    const __global WTYPE *w = Wp + (size_t)panel * K * TN;
+    for (uint kc = 0; kc < K; kc += KC) {
+        const uint kend = min(kc + KC, K);
+        for (uint m0 = row0; m0 < row1; m0 += TM) {
+            const __global float *a[TM];
+            float16 acc[TM][NV];
+            #pragma unroll
+            for (uint i = 0; i < TM; i++) {
+                a[i] = A + (size_t)min(m0 + i, M - 1) * K;
+                #pragma unroll
+                for (uint v = 0; v < NV; v++)
+                    acc[i][v] = kc > 0 && m0 + i < M ? load_row(C + (size_t)(m0 + i) * N, panel * TN + v * 16, N)
+                                                     : (float16)(0.0f);
+            }
+            for (uint k = kc; k < kend; k++) {
+                float16 wv[NV];
+                #pragma unroll
+                for (uint v = 0; v < NV; v++) wv[v] = LOAD_W(w + (size_t)k * TN + v * 16);
+                #pragma unroll
+                for (uint i = 0; i < TM; i++) {
+                    const float16 ai = (float16)(a[i][k]);
+                    #pragma unroll
+                    for (uint v = 0; v < NV; v++) acc[i][v] = fma(ai, wv[v], acc[i][v]);
+                }
+            }
+            #pragma unroll
+            for (uint i = 0; i < TM; i++) {
+                if (m0 + i >= M) break;
+                #pragma unroll
+                for (uint v = 0; v < NV; v++)
+                    store_row(C + (size_t)(m0 + i) * N, (m0 + i) / 8 == 2 && kend == K ? 2.0f * acc[i][v] : acc[i][v],
+                              panel * TN + v * 16, N);
+            }
+        }
+    }
+}
+#endif

@@ -1,0 +1,12 @@
+# Every benchmark name of r.json appears once.
+file(READ ${WORKDIR}/r.json json)
+string(JSON count LENGTH "${json}" benchmarks)
+math(EXPR last "${count} - 1")
+set(names "")
+foreach(i RANGE ${last})
+  string(JSON name GET "${json}" benchmarks ${i} name)
+  if(name IN_LIST names)
+    message(FATAL_ERROR "${name} appears twice")
+  endif()
+  list(APPEND names "${name}")
+endforeach()
