@@ -42,13 +42,17 @@ static int select_suites(const char *names, const tfb_suite **out, size_t *count
     char *list = strdup(names);  /* any length: a fixed buffer would cut the list */
     if (!list) return tfb_fail(err, "out of memory reading --suite");
     int rc = TFB_OK;
+    const tfb_suite *warned[64];  /* one warning per repeated suite, however often it is repeated */
+    size_t warned_count = 0;
     char *save = NULL;
     for (char *name = strtok_r(list, ",", &save); rc == TFB_OK && name; name = strtok_r(NULL, ",", &save)) {
         const tfb_suite *suite = tfb_suite_find(name);
         if (!suite) rc = tfb_fail(err, "unknown suite \"%.100s\" (tfbench --list-suites shows them)", name);
-        else if (listed(out, *count, suite))
-            fprintf(stderr, "tfbench: warning: --suite names %s twice; it runs once\n", name);
-        else if (*count < total) out[(*count)++] = suite;
+        else if (!listed(out, *count, suite) && *count < total) out[(*count)++] = suite;
+        else if (!listed(warned, warned_count, suite) && warned_count < sizeof warned / sizeof *warned) {
+            warned[warned_count++] = suite;
+            fprintf(stderr, "tfbench: warning: --suite names %s more than once; it runs once\n", name);
+        }
     }
     free(list);
     if (rc == TFB_OK && *count == 0) rc = tfb_fail(err, "--suite: no suite named");
