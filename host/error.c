@@ -1,4 +1,5 @@
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include "tfbench/checked.h"
 #include "tfbench/error.h"
@@ -64,6 +65,14 @@ const char *tfb_cl_error_name(cl_int status)
 
 void tfb_format_bytes(size_t bytes, char *out, size_t size)
 {
-    if (bytes == SIZE_MAX) snprintf(out, size, "more than 16 EiB");
-    else snprintf(out, size, "%.2f GiB", (double)bytes / (1024.0 * 1024.0 * 1024.0));
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double value = (double)bytes;
+    int u = 0;
+    if (bytes == SIZE_MAX) {
+        snprintf(out, size, "more than 16 EiB");
+        return;
+    }
+    while (value >= 1024 && u < 5) value /= 1024, u++;
+    if (value == floor(value)) snprintf(out, size, "%.0f %s", value, units[u]);
+    else snprintf(out, size, value >= 100 ? "%.0f %s" : "%.2f %s", value, units[u]);
 }

@@ -3,6 +3,7 @@
 #include <hwloc.h>
 #include <hwloc/opencl.h>
 #include "tfbench/host.h"
+#include "tfbench/sizing.h"
 
 static uint64_t first_cache_size(hwloc_topology_t topo, hwloc_obj_type_t type)
 {
@@ -103,5 +104,5 @@ uint64_t tfb_host_last_level_cache(const tfb_host_info *host)
 uint64_t tfb_host_out_of_cache_bytes(const tfb_host_info *host)
 {
     uint64_t bytes = 4 * tfb_host_last_level_cache(host);
-    return bytes < (64ull << 20) ? (64ull << 20) : bytes;
+    return bytes < TFB_SIZING_FLOOR ? TFB_SIZING_FLOOR : bytes;
 }

@@ -65,22 +65,13 @@ size_t tfb_sizing_sets(const tfb_sizing *sizing, uint64_t set_bytes, size_t max_
     return sets ? (size_t)sets : 1;
 }
 
-void tfb_format_bytes(double bytes, char *out, size_t size)
-{
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (bytes >= 1024 && u < 4) bytes /= 1024, u++;
-    if (bytes == floor(bytes)) snprintf(out, size, "%.0f %s", bytes, units[u]);
-    else snprintf(out, size, bytes >= 100 ? "%.0f %s" : "%.2f %s", bytes, units[u]);
-}
-
 void tfb_sizing_describe(const tfb_sizing *s, char *out, size_t size)
 {
     char needed[32], cache[32], usable[32], plateau[32];
-    tfb_format_bytes((double)s->needed_bytes, needed, sizeof needed);
-    tfb_format_bytes((double)s->cache_bytes, cache, sizeof cache);
-    tfb_format_bytes((double)s->usable_bytes, usable, sizeof usable);
-    tfb_format_bytes((double)s->plateau_bytes, plateau, sizeof plateau);
+    tfb_format_bytes((size_t)s->needed_bytes, needed, sizeof needed);
+    tfb_format_bytes((size_t)s->cache_bytes, cache, sizeof cache);
+    tfb_format_bytes((size_t)s->usable_bytes, usable, sizeof usable);
+    tfb_format_bytes((size_t)s->plateau_bytes, plateau, sizeof plateau);
     if (s->rule != TFB_OOC_PLATEAU_CHECK && s->needed_bytes > 4 * s->cache_bytes)
         snprintf(out, size, "%s: working sets >= %s count as out of cache (4 x %s %s, raised to the %s floor: "
                  "hypervisors misreport cache sizes)", tfb_ooc_rule_name(s->rule), needed, cache, s->cache_name, needed);
@@ -101,9 +92,9 @@ void tfb_sizing_describe(const tfb_sizing *s, char *out, size_t size)
 void tfb_sizing_why_missing(const tfb_sizing *s, char *out, size_t size)
 {
     char needed[32], cache[32], usable[32];
-    tfb_format_bytes((double)s->needed_bytes, needed, sizeof needed);
-    tfb_format_bytes((double)s->cache_bytes, cache, sizeof cache);
-    tfb_format_bytes((double)s->usable_bytes, usable, sizeof usable);
+    tfb_format_bytes((size_t)s->needed_bytes, needed, sizeof needed);
+    tfb_format_bytes((size_t)s->cache_bytes, cache, sizeof cache);
+    tfb_format_bytes((size_t)s->usable_bytes, usable, sizeof usable);
     if (s->rule != TFB_OOC_PLATEAU_CHECK || s->plateau_bytes) {
         snprintf(out, size, "no verified stream variant reached %s (4 x %s %s)", needed, cache, s->cache_name);
         return;

@@ -475,6 +475,12 @@ static void cache_finish(tfb_run *run)
     cJSON_AddItemToObject(run->results->ceilings.extra, "levels", levels);
 }
 
+static size_t json_bytes(const cJSON *o, const char *key)
+{
+    double bytes = tfb_json_number(o, key, 0);
+    return bytes > 0 && bytes < 0x1p62 ? (size_t)bytes : 0;
+}
+
 static void print_level(const cJSON *level, const tfb_ceilings *ceilings, FILE *out)
 {
     char first[32], last[32], rw[32] = "-", note[160] = "";
@@ -482,15 +488,15 @@ static void print_level(const cJSON *level, const tfb_ceilings *ceilings, FILE *
     const cJSON *topology = cJSON_GetObjectItemCaseSensitive(level, "topology_name");
     const char *label = cJSON_IsString(name) ? name->valuestring : "?";
     double gbps = tfb_json_number(level, "bandwidth_gbps", -1.0), read_write = tfb_json_number(level, "read_write_gbps", -1.0);
-    tfb_format_bytes(tfb_json_number(level, "first_bytes", 0), first, sizeof first);
-    tfb_format_bytes(tfb_json_number(level, "last_bytes", 0), last, sizeof last);
+    tfb_format_bytes(json_bytes(level, "first_bytes"), first, sizeof first);
+    tfb_format_bytes(json_bytes(level, "last_bytes"), last, sizeof last);
     if (read_write > 0) snprintf(rw, sizeof rw, "%.1f", read_write);
     if (strcmp(label, "DRAM") == 0 && ceilings->bandwidth_read_gbps > 0)
         snprintf(note, sizeof note, "stream read ceiling %.1f GB/s (%+.0f%%)", ceilings->bandwidth_read_gbps,
                  100.0 * (gbps / ceilings->bandwidth_read_gbps - 1.0));
     else if (cJSON_IsString(topology)) {
         char capacity[32];
-        tfb_format_bytes(tfb_json_number(level, "topology_bytes", 0), capacity, sizeof capacity);
+        tfb_format_bytes(json_bytes(level, "topology_bytes"), capacity, sizeof capacity);
         int agrees = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(level, "topology_agrees"));
         snprintf(note, sizeof note, "hwloc %s %s: %s", topology->valuestring, capacity,
                  agrees ? "agrees" : "does not fit the measured extent");

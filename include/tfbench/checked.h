@@ -22,7 +22,7 @@ static inline size_t tfb_mul3_size(size_t a, size_t b, size_t c)
     return tfb_mul_size(tfb_mul_size(a, b), c);
 }
 
-/* "1.50 GiB", or "more than 16 EiB" for a saturated size. */
+/* "1.50 GiB", "512 MiB", "64 KiB", or "more than 16 EiB" for a saturated size. */
 void tfb_format_bytes(size_t bytes, char *out, size_t size);
 
 #endif

@@ -19,7 +19,8 @@ typedef struct tfb_host_info {
 
 /* device may be NULL; for a PCI device (a GPU) its bus id and locality are recorded where hwloc knows them. */
 int tfb_host_probe(tfb_host_info *host, cl_device_id device);
-/* The working set a memory-bound figure needs to be out of cache: 4x the last-level cache, at least 64 MiB. */
+/* The working set a memory-bound figure needs to be out of cache: 4x the last-level cache, at least
+ * TFB_SIZING_FLOOR (what tfbench-native uses; tfbench itself decides per run, see sizing.h). */
 uint64_t tfb_host_out_of_cache_bytes(const tfb_host_info *host);
 uint64_t tfb_host_last_level_cache(const tfb_host_info *host);
 

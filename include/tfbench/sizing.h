@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tfbench/checked.h"
 
 /* What the decision looks at. */
 typedef struct tfb_memory_view {
@@ -54,7 +55,5 @@ size_t tfb_sizing_sets(const tfb_sizing *sizing, uint64_t set_bytes, size_t max_
 void tfb_sizing_describe(const tfb_sizing *sizing, char *out, size_t size);
 /* Why no bandwidth figure qualified, for the output and the JSON ("" when one did or nothing was tried). */
 void tfb_sizing_why_missing(const tfb_sizing *sizing, char *out, size_t size);
-/* "1.88 GiB", "480 MiB", "64 KiB". */
-void tfb_format_bytes(double bytes, char *out, size_t size);
 
 #endif
