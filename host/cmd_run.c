@@ -147,6 +147,15 @@ static int run_each_suite(tfb_run *run, const tfb_suite **suites, size_t suite_c
     return failures;
 }
 
+/* The table, the ceilings, then each suite's summary. */
+static void print_results(const tfb_results *results, const tfb_suite **suites, size_t suite_count)
+{
+    tfb_results_print_table(results, stdout);
+    tfb_results_print_ceilings(results, stdout);
+    for (size_t i = 0; i < suite_count; i++)
+        if (suites[i]->summarize) suites[i]->summarize(results, stdout);
+}
+
 static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t suite_count, const cJSON *native)
 {
     tfb_error err = {{0}};
@@ -182,12 +191,7 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
         return EXIT_USAGE;
     }
     tfb_results_apply_roofline(&results);
-    if (opt->verbose >= 0) {
-        tfb_results_print_table(&results, stdout);
-        tfb_results_print_ceilings(&results, stdout);
-        for (size_t i = 0; i < suite_count; i++)
-            if (suites[i]->summarize) suites[i]->summarize(&results, stdout);
-    }
+    if (opt->verbose >= 0) print_results(&results, suites, suite_count);
     int write_failed = write_outputs(opt, &results, native, report_dir);
     tfb_results_free(&results);
     tfb_context_close(&ctx);
