@@ -2,7 +2,31 @@
 # as figures: a triad and a flash kernel right only on their first run (caught by the check after the timed
 # repetitions), a GEMM with one wrong row block (caught by the check of every work-item's tile) and a flash kernel
 # with 100 wrong query rows of one head (caught by the check of every 32-row block of every head).
-set(TFB_BROKEN ${PROJECT_SOURCE_DIR}/tests/data/broken-kernels)
+# Each planted kernel is the real one with one edit, made at configure time so it follows every change to it.
+set(TFB_BROKEN ${CMAKE_CURRENT_BINARY_DIR}/planted-kernels)
+function(tfb_planted_kernel dir file find replace)
+  file(READ ${PROJECT_SOURCE_DIR}/kernels/${file} real)
+  string(REPLACE "${find}" "${replace}" planted "${real}")
+  if(planted STREQUAL real)
+    message(FATAL_ERROR "tests/integration/verification.cmake: kernels/${file} changed; update the planted ${dir}")
+  endif()
+  file(WRITE ${TFB_BROKEN}/${dir}/${file} "${planted}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/kernels/${file})
+endfunction()
+# The triad is right while its output holds the NaN poison and skips its work once it holds numbers.
+tfb_planted_kernel(late-stream stream.cl [=[    a[i] = b[i] + scalar * c[i];]=]
+  [=[    if (((const __global float *)a)[i * VEC] == ((const __global float *)a)[i * VEC]) return;  // planted
+    a[i] = b[i] + scalar * c[i];]=])
+# Rows 16-23 of C doubled: a block the old sampled check (16 spread rows) never read at M = 128.
+tfb_planted_kernel(gemm-row-block gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
+  [=[store_row(C + (size_t)(m0 + i) * N, (m0 + i) / 8 == 2 && kend == K ? 2.0f * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+# Query rows 900-999 of head 0 doubled, which the old check (a spread of 95 rows) passed at n = 4096.
+tfb_planted_kernel(flash-rows flash.cl [=[float inv = 1.0f / l[r];]=]
+  [=[float inv = (bh == 0 && first + r >= 900 && first + r < 1000 ? 2.0f : 1.0f) / l[r];]=])
+# A block of query rows skipped once its output holds numbers (isnan: x == x may be folded under finite math).
+tfb_planted_kernel(late-flash flash.cl [=[    const uint offset = n_kv - n_q;]=]
+  [=[    if (!isnan(out[((size_t)bh * n_q + block_first) * D])) return;  // planted, uniform in the group
+    const uint offset = n_kv - n_q;]=])
 tfb_cli_test(late_wrong_stream
   ARGS --suite stream --quick --kernel-dir ${TFB_BROKEN}/late-stream --json @WORKDIR@/r.json
   EXIT 1 REGEX "triad-float/fp32: verification FAILED: after the timed repetitions: triad output"
