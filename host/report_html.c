@@ -104,6 +104,23 @@ static void header(FILE *out, const tfb_report_data *d)
     fputs("</p>\n", out);
 }
 
+/* Why a ceiling is missing, and which out-of-cache rule decided what counts (context.ceilings). */
+static void ceiling_notes(FILE *out, const tfb_report_data *d)
+{
+    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(d->context, "ceilings");
+    const cJSON *missing = cJSON_GetObjectItemCaseSensitive(ceilings, "bandwidth_missing");
+    const cJSON *rule = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(ceilings, "out_of_cache"),
+                                                         "description");
+    const cJSON *notes[] = {missing, rule};
+    const char *labels[] = {"bandwidth not measured", "out of cache"};
+    for (size_t i = 0; i < 2; i++) {
+        if (!cJSON_IsString(notes[i])) continue;
+        fprintf(out, "<tr><td class=\"l\">%s</td><td></td>", labels[i]);
+        cell_text(out, notes[i]->valuestring);
+        fputs("</tr>\n", out);
+    }
+}
+
 static void ceilings_section(FILE *out, const tfb_report_data *d)
 {
     static const char *const NAMES[TFB_PREC_COUNT] = {"fp32", "fp64", "fp16"};
@@ -126,9 +143,13 @@ static void ceilings_section(FILE *out, const tfb_report_data *d)
         if (d->bandwidth_gbps > 0)
             fprintf(out, "<tr><td class=\"l\">ridge point %s</td><td>%.2f FLOP/byte</td><td class=\"l\">peak / "
                     "bandwidth</td></tr>\n", NAMES[prec], d->peak_gflops[prec] / d->bandwidth_gbps);
+        if (prec == TFB_PREC_FP32 && d->bandwidth_read_gbps > 0)
+            fprintf(out, "<tr><td class=\"l\">ridge point fp32, read</td><td>%.2f FLOP/byte</td><td class=\"l\">peak / "
+                    "read bandwidth (GEMV, decode)</td></tr>\n", d->peak_gflops[prec] / d->bandwidth_read_gbps);
     }
     if (!(d->bandwidth_gbps > 0) && !(d->peak_gflops[0] > 0))
         fputs("<tr><td class=\"l\" colspan=\"3\">none measured: run the stream and peak suites</td></tr>\n", out);
+    ceiling_notes(out, d);
     fputs("</table>\n", out);
     for (size_t i = 0; i < d->level_count; i++) {
         if (i == 0) fputs("<table>\n<tr><th class=\"l\">level</th><th>working set</th><th>bandwidth</th></tr>\n", out);
