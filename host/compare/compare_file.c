@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/compare.h"
+#include "tfbench/file_io.h"
 #include "tfbench/results.h"
 
 int tfb_compare_load_file(const char *path, tfb_compare_doc *doc, tfb_error *err)

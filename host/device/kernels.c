@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tfbench/kernels.h"
-#include "tfbench/results.h"
+#include "tfbench/file_io.h"
 
 #define MAX_KERNEL_SOURCE (16u << 20)
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "tfbench/model.h"
-#include "tfbench/results.h"
+#include "tfbench/file_io.h"
 
 enum { MAX_CONFIG_BYTES = 1 << 20 };
 /* Counts are exact in uint64_t; refusing anything whose estimate passes 2^62 leaves a safe margin. */

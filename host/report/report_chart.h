@@ -1,5 +1,5 @@
-/* Internal to the report: the roofline chart's drawing state, shared by report_svg.c (the plot) and
- * report_svg_parts.c (legend, labels, key). */
+/* Internal to the report: the roofline chart's drawing state, shared by report_chart.c (axes and coordinates),
+ * report_svg.c (the plot) and report_svg_parts.c (legend, labels, key). */
 #ifndef TFBENCH_HOST_REPORT_CHART_H
 #define TFBENCH_HOST_REPORT_CHART_H
 
@@ -16,6 +16,7 @@
 #define CHAR_WIDTH (0.60 * FONT_SIZE)  /* DejaVu Sans / Arial average advance, for label collision checks */
 #define MAX_SUITES 24
 #define CHART_PI 3.14159265358979323846
+#define CHART_LECTURE_DECODE_INTENSITY 2.0  /* the lecture's batch-1 decode figure (FLOP/byte) */
 
 typedef struct chart_box {
     double x0, y0, x1, y1;

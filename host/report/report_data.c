@@ -2,7 +2,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "tfbench/report.h"
+#include "tfbench/report_data.h"
+#include "tfbench/results.h"
 
 static const char *json_string(const cJSON *obj, const char *key)
 {

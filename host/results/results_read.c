@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/results.h"
+#include "tfbench/file_io.h"
 #include "tfbench/results_read.h"
 
 /* Every number of the tree finite and of sane size (cJSON reads 1e999 as infinity). Depth is bounded already. */

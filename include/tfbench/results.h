@@ -91,7 +91,5 @@ int tfb_write_file_atomic(const char *path, const char *data, size_t length, tfb
 /* Before a run: path can be written by tfb_write_file_atomic (not a folder, its folder writable, the name not too
  * long: a temp file beside it is created and removed), else an error saying why. */
 int tfb_check_output_file(const char *path, tfb_error *err);
-/* Reads a whole file (NUL-terminated); refuses files over max_bytes. */
-int tfb_read_file(const char *path, size_t max_bytes, char **data, size_t *length, tfb_error *err);
 
 #endif

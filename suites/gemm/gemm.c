@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "gemm_core.h"
+#include "tfbench/parse.h"
 
 static const size_t DEFAULT_BATCHES[] = {1, 8, 32, 128, 512};
 static const size_t QUICK_BATCHES[] = {1, 16, 128};

@@ -7,6 +7,7 @@
 #include "tfbench/checked.h"
 #include "tfbench/verify.h"
 #include "tfbench/model.h"
+#include "tfbench/parse.h"
 
 enum { CASE_IMPL, CASE_HALF, CASE_BAD_INPUT };
 

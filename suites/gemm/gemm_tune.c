@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <cjson/cJSON.h>
 #include "gemm_core.h"
+#include "tfbench/file_io.h"
 
 static const char *batch_class(const gemm_config *cfg)
 {
