@@ -59,14 +59,6 @@ static int select_suites(const char *names, const tfb_suite **out, size_t *count
     return rc;
 }
 
-/* A bad --model or --config is bad input (exit 2), found before any suite runs. */
-static int check_model_options(const tfb_options *opt, tfb_error *err)
-{
-    tfb_model_config config;
-    if (!opt->model && !opt->config) return TFB_OK;
-    return tfb_model_select(opt->model, opt->config, &config, err);
-}
-
 /* A --kernel-dir that does not exist would silently mean the embedded kernels: bad input instead. (Files missing
  * from an existing folder still come from the embedded copies, so a folder may override just one kernel.) */
 static int check_kernel_dir(const char *dir, tfb_error *err)
@@ -156,7 +148,8 @@ static void print_results(const tfb_results *results, const tfb_suite **suites, 
         if (suites[i]->summarize) suites[i]->summarize(results, stdout);
 }
 
-static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t suite_count, const cJSON *native)
+static int run_suites(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites, size_t suite_count,
+                      const cJSON *native)
 {
     tfb_error err = {{0}};
     tfb_context ctx;
@@ -173,7 +166,7 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
     tfb_results_init(&results);
     results.device = ctx.info;
     results.host = host;
-    tfb_run run = {.ctx = &ctx, .opt = opt, .host = &host, .results = &results,
+    tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = &results,
                    .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
     tfb_run_resolve_sizing(&run);
     run.progress.total = count_cases(&run, suites, suite_count);
@@ -202,6 +195,7 @@ static int run_suites(const tfb_options *opt, const tfb_suite **suites, size_t s
 int tfb_cmd_run(int argc, char **argv)
 {
     tfb_options opt;
+    tfb_workload workload;  /* a bad --model, --config or --shape is bad input (exit 2), found before any suite runs */
     tfb_error err = {{0}};
     const tfb_suite *suites[64];
     size_t suite_count = 0;
@@ -214,8 +208,9 @@ int tfb_cmd_run(int argc, char **argv)
     if (opt.version) return printf("tfbench %s\n", TFB_VERSION), 0;
     if (opt.list == 1) return list_devices();
     if (opt.list == 2) return list_suites(stdout), 0;
-    if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK || check_model_options(&opt, &err) != TFB_OK ||
-        check_kernel_dir(opt.kernel_dir, &err) != TFB_OK || check_outputs(&opt, &err) != TFB_OK) {
+    if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK ||
+        tfb_workload_resolve(&opt, &workload, &err) != TFB_OK || check_kernel_dir(opt.kernel_dir, &err) != TFB_OK ||
+        check_outputs(&opt, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }
@@ -224,7 +219,7 @@ int tfb_cmd_run(int argc, char **argv)
         fprintf(stderr, "tfbench: --native: %s\n", err.message);
         return EXIT_USAGE;
     }
-    int rc = run_suites(&opt, suites, suite_count, native);
+    int rc = run_suites(&opt, &workload, suites, suite_count, native);
     cJSON_Delete(native);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include "tfbench/options.h"
 #include "tfbench/results.h"
 #include "tfbench/sizing.h"
+#include "tfbench/workload.h"
 
 /* The run's place in all its cases, for the progress line. */
 typedef struct tfb_progress {
@@ -20,6 +21,7 @@ typedef struct tfb_progress {
 typedef struct tfb_run {
     tfb_context *ctx;
     const tfb_options *opt;
+    const tfb_workload *workload;  /* the model and shape, resolved once before the suites run */
     const tfb_host_info *host;
     tfb_results *results;
     tfb_timing_policy policy;

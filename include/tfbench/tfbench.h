@@ -16,6 +16,7 @@
 #include "tfbench/parse.h"
 #include "tfbench/file_io.h"
 #include "tfbench/suite.h"
+#include "tfbench/workload.h"
 #include "tfbench/random.h"
 #include "tfbench/report.h"
 #include "tfbench/results_read.h"

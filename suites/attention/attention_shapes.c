@@ -230,17 +230,16 @@ static size_t copy_list(size_t *to, const size_t *from, size_t count)
     return count;
 }
 
-void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *kv, size_t kv_count,
-                            const size_t *dims, size_t dim_count, tfb_attention_axes *out)
+void tfb_attention_axes_for(const tfb_options *opt, const tfb_workload *workload, size_t heads, const size_t *kv,
+                            size_t kv_count, const size_t *dims, size_t dim_count, tfb_attention_axes *out)
 {
-    tfb_model_config model;
-    tfb_error ignored;  /* a bad --model/--config was refused before the run */
+    const tfb_model_config *model = &workload->model;
     size_t model_kv = 0, model_dim = 0;
-    if ((opt->model || opt->config) && tfb_model_select(opt->model, opt->config, &model, &ignored) == TFB_OK &&
-        model.n_heads > 0 && model.d_model % model.n_heads == 0 && model.d_model / model.n_heads <= TFB_MAX_HEAD_DIM) {
-        heads = (size_t)model.n_heads;
-        model_kv = (size_t)model.n_kv_heads;
-        model_dim = (size_t)(model.d_model / model.n_heads);
+    if (workload->model_named && model->n_heads > 0 && model->d_model % model->n_heads == 0 &&
+        model->d_model / model->n_heads <= TFB_MAX_HEAD_DIM) {
+        heads = (size_t)model->n_heads;
+        model_kv = (size_t)model->n_kv_heads;
+        model_dim = (size_t)(model->d_model / model->n_heads);
         kv = &model_kv, kv_count = 1;
         dims = &model_dim, dim_count = 1;
     }
@@ -281,8 +280,8 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
     const size_t *seqs = opt->seq_count ? opt->seqs : opt->quick ? QUICK_SEQS : DEFAULT_SEQS;
     size_t seq_count = opt->seq_count ? opt->seq_count : 2;
     tfb_attention_axes axes;
-    tfb_attention_axes_for(opt, PREFILL_HEADS, &mha, 1, opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS, opt->quick ? 1 : 2,
-                           &axes);
+    tfb_attention_axes_for(opt, run->workload, PREFILL_HEADS, &mha, 1, opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS,
+                           opt->quick ? 1 : 2, &axes);
     if (out) tfb_attention_warn_dropped(suite, &axes);
     const size_t *batches = opt->batch_count ? opt->batches : &one;
     size_t n = 0;

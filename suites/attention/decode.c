@@ -33,8 +33,8 @@ static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
     const size_t *seqs = opt->seq_count ? opt->seqs : &default_seq;
     const size_t *batches = opt->batch_count ? opt->batches : &default_batch;
     tfb_attention_axes axes;
-    tfb_attention_axes_for(opt, opt->quick ? 8 : 32, opt->quick ? QUICK_KV_HEADS : DEFAULT_KV_HEADS, 3, &default_dim, 1,
-                           &axes);
+    tfb_attention_axes_for(opt, run->workload, opt->quick ? 8 : 32, opt->quick ? QUICK_KV_HEADS : DEFAULT_KV_HEADS, 3,
+                           &default_dim, 1, &axes);
     if (out) tfb_attention_warn_dropped("decode", &axes);
     size_t n = 0;
     for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include "gemm_core.h"
-#include "tfbench/parse.h"
 
 static const size_t DEFAULT_BATCHES[] = {1, 8, 32, 128, 512};
 static const size_t QUICK_BATCHES[] = {1, 16, 128};
@@ -33,17 +32,14 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     gemm_weight_shape shapes[GEMM_MAX_SHAPES];
     size_t shape_count, n = 0;
-    if (gemm_suite_shapes(run, "gemm", GEMM_KIND_GEMM, shapes, &shape_count, out, max) != TFB_OK) return 1;
+    gemm_suite_shapes(run, shapes, &shape_count);
     const tfb_options *opt = run->opt;
     const size_t *batches = opt->quick ? QUICK_BATCHES : DEFAULT_BATCHES;
     size_t batch_count = opt->quick ? sizeof QUICK_BATCHES / sizeof *QUICK_BATCHES
                                     : sizeof DEFAULT_BATCHES / sizeof *DEFAULT_BATCHES;
-    size_t shape_m = 0, unused_n, unused_k;
-    tfb_error ignored;  /* gemm_suite_shapes has already checked --shape */
-    if (opt->shape) tfb_parse_shape(opt->shape, &shape_m, &unused_n, &unused_k, &ignored);
     if (opt->batch_count) batches = opt->batches, batch_count = opt->batch_count;
-    else if (opt->shape) batches = &shape_m, batch_count = 1;
-    int explicit_sweep = opt->batch_count || opt->shape;
+    else if (run->workload->has_shape) batches = &run->workload->shape_m, batch_count = 1;
+    int explicit_sweep = opt->batch_count || run->workload->has_shape;
     for (size_t b = 0; b < batch_count; b++) {
         /* The default sweep skips what another case already shows: CLBlast at M = 1 (that is gemv's CLBlast
          * point) and fp16 weights where the weights no longer dominate the traffic (M > FP16_DEFAULT_MAX_M). */

@@ -20,10 +20,6 @@ typedef struct gemm_weight_shape {
     char roles[48];           /* which projections have this shape: "q,o", "gate,up", ... */
 } gemm_weight_shape;
 
-/* The distinct weight shapes of --model/--config (default Llama 2 7B), or the one --shape. */
-int gemm_model_shapes(const tfb_options *opt, gemm_weight_shape *out, size_t *count, char *model, size_t model_size,
-                      tfb_error *err);
-
 typedef struct gemm_params {
     unsigned tn;              /* panel width: weight rows per packed panel (multiple of 16) */
     unsigned tm, mb;          /* gemm: register-tile rows, rows per work-item */
@@ -77,10 +73,8 @@ int gemm_params_valid(const gemm_config *cfg, const gemm_params *p);
 
 /* Suite plumbing shared by gemv.c and gemm.c. */
 void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half, size_t m, size_t n, size_t k);
-/* The model's weight shapes for a suite's cases. When --model/--config/--shape cannot be resolved it writes one case
- * carrying the reason (its setup fails with it, so the run reports the bad option) and returns TFB_ERROR. */
-int gemm_suite_shapes(const tfb_run *run, const char *suite, int kind, gemm_weight_shape *shapes, size_t *count,
-                      tfb_case *out, size_t max);
+/* The distinct weight shapes of the run's model (--model/--config, default Llama 2 7B), or the one --shape. */
+void gemm_suite_shapes(const tfb_run *run, gemm_weight_shape *shapes, size_t *count);
 double gemm_case_flops(const tfb_case *c);
 double gemm_case_bytes(const tfb_case *c);
 double gemm_case_bytes_written(const tfb_case *c);  /* the outputs */

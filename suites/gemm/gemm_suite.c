@@ -7,9 +7,8 @@
 #include "tfbench/checked.h"
 #include "tfbench/verify.h"
 #include "tfbench/model.h"
-#include "tfbench/parse.h"
 
-enum { CASE_IMPL, CASE_HALF, CASE_BAD_INPUT };
+enum { CASE_IMPL, CASE_HALF };
 
 static void add_shape(gemm_weight_shape *out, size_t *count, size_t n, size_t k, const char *role)
 {
@@ -39,24 +38,6 @@ static void layer_shapes(const tfb_model_config *m, gemm_weight_shape *out, size
     if (m->ffn == TFB_FFN_SWIGLU) add_shape(out, count, d_ff, d_model, "gate");
     add_shape(out, count, d_ff, d_model, "up");
     add_shape(out, count, d_model, d_ff, "down");
-}
-
-int gemm_model_shapes(const tfb_options *opt, gemm_weight_shape *out, size_t *count, char *model, size_t model_size,
-                      tfb_error *err)
-{
-    *count = 0;
-    if (opt->shape) {
-        size_t m, n, k;
-        if (tfb_parse_shape(opt->shape, &m, &n, &k, err) != TFB_OK) return TFB_ERROR;
-        add_shape(out, count, n, k, "shape");
-        snprintf(model, model_size, "--shape");
-        return TFB_OK;
-    }
-    tfb_model_config config;
-    if (tfb_model_select(opt->model, opt->config, &config, err) != TFB_OK) return TFB_ERROR;
-    layer_shapes(&config, out, count);
-    snprintf(model, model_size, "%s", config.name);
-    return TFB_OK;
 }
 
 void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half, size_t m, size_t n, size_t k)
@@ -117,7 +98,6 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
     suite_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
-    if (c->p[CASE_BAD_INPUT]) return tfb_fail(err, "%s", c->shape);
     s->cfg = (gemm_config){.kind = c->variant, .impl = (int)c->p[CASE_IMPL], .half = (int)c->p[CASE_HALF],
                            .m = c->m, .n = c->n, .k = c->k, .seed = (uint32_t)run->seed};
     /* At batch 1 a GEMM is a GEMV: our GEMV kernel runs it (CLBlast keeps its GEMM routine). */
@@ -206,16 +186,9 @@ void gemm_suite_teardown(void *state)
     free(s);
 }
 
-int gemm_suite_shapes(const tfb_run *run, const char *suite, int kind, gemm_weight_shape *shapes, size_t *count,
-                      tfb_case *out, size_t max)
+void gemm_suite_shapes(const tfb_run *run, gemm_weight_shape *shapes, size_t *count)
 {
-    char model[64];
-    tfb_error err = {{0}};
-    if (gemm_model_shapes(run->opt, shapes, count, model, sizeof model, &err) == TFB_OK) return TFB_OK;
-    if (max > 0) {
-        gemm_case_init(&out[0], suite, kind, GEMM_IMPL_TFBENCH, 0, 1, 1, 1);
-        snprintf(out[0].shape, sizeof out[0].shape, "%.95s", err.message);
-        out[0].p[2] = 1;
-    }
-    return TFB_ERROR;
+    *count = 0;
+    if (run->workload->has_shape) add_shape(shapes, count, run->workload->shape_n, run->workload->shape_k, "shape");
+    else layer_shapes(&run->workload->model, shapes, count);
 }
