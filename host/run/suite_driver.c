@@ -9,6 +9,14 @@
 #include <unistd.h>
 #include "tfbench/suite.h"
 
+void tfb_case_reset(tfb_case *c, const char *dtype, int variant)
+{
+    memset(c, 0, sizeof *c);
+    c->impl = "tfbench";
+    c->dtype = dtype;
+    c->variant = variant;
+}
+
 void tfb_case_name(tfb_case *c, const char *suite)
 {
     snprintf(c->name, sizeof c->name, "%s/%s/%s/%s", suite, c->impl ? c->impl : "tfbench", c->shape,

@@ -98,10 +98,7 @@ static size_t intensity_cases(const tfb_run *run, tfb_case *out, size_t max)
             if (flops > MAX_FLOPS) break;
             if (n < max) {
                 tfb_case *c = &out[n];
-                memset(c, 0, sizeof *c);
-                c->impl = "tfbench";
-                c->dtype = DTYPES[p];
-                c->variant = p;
+                tfb_case_reset(c, DTYPES[p], p);
                 c->p[0] = (size_t)flops;
                 snprintf(c->shape, sizeof c->shape, "I%g", intensity);
                 snprintf(c->series, sizeof c->series, "intensity-%s", DTYPES[p]);

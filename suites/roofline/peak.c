@@ -38,10 +38,7 @@ static size_t peak_cases(const tfb_run *run, tfb_case *out, size_t max)
         if (!supported[p]) continue;
         if (n < max) {
             tfb_case *c = &out[n];
-            memset(c, 0, sizeof *c);
-            c->impl = "tfbench";
-            c->dtype = DTYPES[p];
-            c->variant = p;
+            tfb_case_reset(c, DTYPES[p], p);
             snprintf(c->shape, sizeof c->shape, "fma-chains");
             snprintf(c->series, sizeof c->series, "peak");
             tfb_case_name(c, "peak");
