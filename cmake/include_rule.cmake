@@ -20,7 +20,7 @@ set(TFB_HEADERS_base error.h checked.h stats.h random.h half.h verify.h referenc
     file_io.h parse.h)
 set(TFB_HEADERS_model model.h)
 set(TFB_HEADERS_device device.h context.h kernels.h launch.h host.h datasheet.h fill.h)
-set(TFB_HEADERS_results results.h results_read.h native.h)
+set(TFB_HEADERS_results results.h results_read.h results_schema.h native.h)
 set(TFB_HEADERS_run suite.h options.h workload.h)
 set(TFB_HEADERS_suites attention.h)
 set(TFB_HEADERS_report report.h report_data.h)

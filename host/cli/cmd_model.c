@@ -10,6 +10,7 @@
 #include "tfbench/datasheet.h"
 #include "tfbench/model.h"
 #include "tfbench/results.h"
+#include "tfbench/results_schema.h"
 
 
 typedef struct model_args {
@@ -202,10 +203,10 @@ static int measured_fail(const char *path, const char *what)
 static int read_measured_ceilings(const cJSON *root, const model_args *a, model_run *run)
 {
     const char *path = a->measured_path;
-    double bandwidth = json_number_at(root, "context", "ceilings", "bandwidth_gbps");
-    double fp32 = json_number_at(root, "context", "ceilings", "peak_gflops_fp32");
-    double fp16 = json_number_at(root, "context", "ceilings", "peak_gflops_fp16");
-    double memory = json_number_at(root, "context", "device", "global_mem_bytes");
+    double bandwidth = json_number_at(root, TFB_KEY_CONTEXT, TFB_KEY_CEILINGS, TFB_KEY_BANDWIDTH_GBPS);
+    double fp32 = json_number_at(root, TFB_KEY_CONTEXT, TFB_KEY_CEILINGS, TFB_KEY_PEAK_GFLOPS_FP32);
+    double fp16 = json_number_at(root, TFB_KEY_CONTEXT, TFB_KEY_CEILINGS, TFB_KEY_PEAK_GFLOPS_FP16);
+    double memory = json_number_at(root, TFB_KEY_CONTEXT, "device", "global_mem_bytes");
     if (bandwidth <= 0) return measured_fail(path, "no measured context.ceilings.bandwidth_gbps (run the stream suite)");
     if (fp32 <= 0 && fp16 <= 0) return measured_fail(path, "no measured context.ceilings.peak_gflops_fp32 or _fp16");
     if (memory <= 0) return measured_fail(path, "no context.device.global_mem_bytes");
@@ -214,7 +215,7 @@ static int read_measured_ceilings(const cJSON *root, const model_args *a, model_
     run->device.peak_gflops = pick_peak(fp16 > 0 ? fp16 : 0, fp32 > 0 ? fp32 : 0, a->dtype, run->peak_note,
                                         sizeof run->peak_note);
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "context"), "device"), "name");
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT), "device"), "name");
     snprintf(run->device.name, sizeof run->device.name, "%s", cJSON_IsString(name) ? name->valuestring : "measured");
     snprintf(run->device_source, sizeof run->device_source, "measured (%s)", path);
     return 0;

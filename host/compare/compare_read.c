@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include "tfbench/compare.h"
 #include "tfbench/results_read.h"
+#include "tfbench/results_schema.h"
 
 typedef enum record_kind {
     KIND_ITERATION, KIND_MEDIAN, KIND_MEAN, KIND_MIN, KIND_MAX, KIND_STDDEV, KIND_IGNORED
@@ -241,7 +242,7 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
 
 static int read_records(reader *rd)
 {
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(rd->root, "benchmarks");
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(rd->root, TFB_KEY_BENCHMARKS);
     if (!cJSON_IsObject(rd->root)) return tfb_fail(rd->err, "the document is not a JSON object");
     if (!cJSON_IsArray(list)) return tfb_fail(rd->err, "no \"benchmarks\" array");
     size_t n = (size_t)cJSON_GetArraySize(list);
@@ -419,7 +420,7 @@ static int copy_string(const cJSON *obj, const char *key, const char *where, cha
 
 static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
 {
-    const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, "context");
+    const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT);
     if (!context || cJSON_IsNull(context)) return TFB_OK;
     if (!cJSON_IsObject(context)) return tfb_fail(err, "\"context\" must be an object");
     const cJSON *device = cJSON_GetObjectItemCaseSensitive(context, "device");

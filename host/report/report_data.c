@@ -4,6 +4,7 @@
 #include <string.h>
 #include "tfbench/report_data.h"
 #include "tfbench/results.h"
+#include "tfbench/results_schema.h"
 
 static const char *json_string(const cJSON *obj, const char *key)
 {
@@ -57,7 +58,7 @@ static void read_point(const cJSON *b, tfb_report_point *p)
 
 static int add_benchmarks(tfb_report_data *data, const cJSON *root, size_t *capacity, tfb_error *err)
 {
-    const cJSON *list = root ? cJSON_GetObjectItemCaseSensitive(root, "benchmarks") : NULL;
+    const cJSON *list = root ? cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_BENCHMARKS) : NULL;
     const cJSON *b;
     cJSON_ArrayForEach(b, list) {
         if (!cJSON_IsObject(b)) continue;
@@ -77,14 +78,14 @@ static int add_benchmarks(tfb_report_data *data, const cJSON *root, size_t *capa
 
 static int read_levels(tfb_report_data *data, const cJSON *ceilings, tfb_error *err)
 {
-    const cJSON *levels = cJSON_GetObjectItemCaseSensitive(ceilings, "levels");
+    const cJSON *levels = cJSON_GetObjectItemCaseSensitive(ceilings, TFB_KEY_LEVELS);
     int count = cJSON_IsArray(levels) ? cJSON_GetArraySize(levels) : 0;
     if (count == 0) return TFB_OK;
     data->levels = calloc((size_t)count, sizeof *data->levels);
     if (!data->levels) return tfb_fail(err, "out of memory reading the results");
     const cJSON *level;
     cJSON_ArrayForEach(level, levels) {
-        double bandwidth = tfb_json_number(level, "bandwidth_gbps", 0);
+        double bandwidth = tfb_json_number(level, TFB_KEY_BANDWIDTH_GBPS, 0);
         if (!(bandwidth > 0)) continue;
         tfb_report_level *l = &data->levels[data->level_count++];
         l->name = json_string(level, "name");
@@ -96,19 +97,19 @@ static int read_levels(tfb_report_data *data, const cJSON *ceilings, tfb_error *
 
 static int read_ceilings(tfb_report_data *data, const cJSON *context, tfb_error *err)
 {
-    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(context, "ceilings");
+    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(context, TFB_KEY_CEILINGS);
     data->device_name = json_string(cJSON_GetObjectItemCaseSensitive(context, "device"), "name");
-    data->bandwidth_gbps = tfb_json_number(ceilings, "bandwidth_gbps", 0);
-    data->bandwidth_source = json_string(ceilings, "bandwidth_source");
-    data->bandwidth_read_gbps = tfb_json_number(ceilings, "bandwidth_read_gbps", 0);
-    data->bandwidth_read_source = json_string(ceilings, "bandwidth_read_source");
-    data->peak_gflops[TFB_PREC_FP32] = tfb_json_number(ceilings, "peak_gflops_fp32", 0);
-    data->peak_gflops[TFB_PREC_FP64] = tfb_json_number(ceilings, "peak_gflops_fp64", 0);
-    data->peak_gflops[TFB_PREC_FP16] = tfb_json_number(ceilings, "peak_gflops_fp16", 0);
-    const cJSON *sheet = cJSON_GetObjectItemCaseSensitive(ceilings, "datasheet");
-    if (cJSON_IsObject(sheet) && tfb_json_number(sheet, "bandwidth_gbps", 0) > 0) {
+    data->bandwidth_gbps = tfb_json_number(ceilings, TFB_KEY_BANDWIDTH_GBPS, 0);
+    data->bandwidth_source = json_string(ceilings, TFB_KEY_BANDWIDTH_SOURCE);
+    data->bandwidth_read_gbps = tfb_json_number(ceilings, TFB_KEY_BANDWIDTH_READ_GBPS, 0);
+    data->bandwidth_read_source = json_string(ceilings, TFB_KEY_BANDWIDTH_READ_SOURCE);
+    data->peak_gflops[TFB_PREC_FP32] = tfb_json_number(ceilings, TFB_KEY_PEAK_GFLOPS_FP32, 0);
+    data->peak_gflops[TFB_PREC_FP64] = tfb_json_number(ceilings, TFB_KEY_PEAK_GFLOPS_FP64, 0);
+    data->peak_gflops[TFB_PREC_FP16] = tfb_json_number(ceilings, TFB_KEY_PEAK_GFLOPS_FP16, 0);
+    const cJSON *sheet = cJSON_GetObjectItemCaseSensitive(ceilings, TFB_KEY_DATASHEET);
+    if (cJSON_IsObject(sheet) && tfb_json_number(sheet, TFB_KEY_BANDWIDTH_GBPS, 0) > 0) {
         data->datasheet_name = json_string(sheet, "name");
-        data->datasheet_bandwidth_gbps = tfb_json_number(sheet, "bandwidth_gbps", 0);
+        data->datasheet_bandwidth_gbps = tfb_json_number(sheet, TFB_KEY_BANDWIDTH_GBPS, 0);
         data->datasheet_gflops[TFB_PREC_FP32] = tfb_json_number(sheet, "fp32_gflops", 0);
         data->datasheet_gflops[TFB_PREC_FP64] = tfb_json_number(sheet, "fp64_gflops", 0);
         data->datasheet_gflops[TFB_PREC_FP16] = tfb_json_number(sheet, "fp16_gflops", 0);
@@ -146,9 +147,9 @@ static int index_series(tfb_report_data *data, tfb_error *err)
 int tfb_report_data_load(tfb_report_data *data, const cJSON *results, const cJSON *native, tfb_error *err)
 {
     memset(data, 0, sizeof *data);
-    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(results, "benchmarks")))
+    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(results, TFB_KEY_BENCHMARKS)))
         return tfb_fail(err, "not a tfbench results file: no \"benchmarks\" list");
-    data->context = cJSON_GetObjectItemCaseSensitive(results, "context");
+    data->context = cJSON_GetObjectItemCaseSensitive(results, TFB_KEY_CONTEXT);
     size_t capacity = 0;
     int rc = read_ceilings(data, data->context, err);
     if (rc == TFB_OK) rc = add_benchmarks(data, results, &capacity, err);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report_chart.h"
+#include "tfbench/results_schema.h"
 
 static const char *const STYLE =
     "body{font-family:'DejaVu Sans',Arial,Helvetica,sans-serif;margin:24px auto;max-width:1100px;color:#222;"
@@ -141,8 +142,8 @@ static void ceilings_section(FILE *out, const tfb_report_data *d)
     }
     if (d->datasheet_name) {
         fputs("<p class=\"note\">Datasheet of this device:</p>\n", out);
-        object_table(out, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d->context, "ceilings"),
-                                                           "datasheet"), NULL);
+        const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(d->context, TFB_KEY_CEILINGS);
+        object_table(out, cJSON_GetObjectItemCaseSensitive(ceilings, TFB_KEY_DATASHEET), NULL);
     }
 }
 
@@ -276,7 +277,7 @@ static void system_section(FILE *out, const tfb_report_data *d)
     fputs("<h3>Host (hwloc)</h3>\n", out);
     object_table(out, cJSON_GetObjectItemCaseSensitive(d->context, "host"), NULL);
     fputs("<h3>Every ceiling recorded (context.ceilings)</h3>\n", out);
-    object_table(out, cJSON_GetObjectItemCaseSensitive(d->context, "ceilings"), NULL);
+    object_table(out, cJSON_GetObjectItemCaseSensitive(d->context, TFB_KEY_CEILINGS), NULL);
     fputs("<p class=\"note\">results.json (Google Benchmark layout) and results.csv beside this file hold every "
           "figure above.</p>\n", out);
 }

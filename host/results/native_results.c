@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/native.h"
+#include "tfbench/results_schema.h"
 
 static double number(const cJSON *o, const char *key)
 {
@@ -47,8 +48,8 @@ static int add_point(tfb_results *results, const cJSON *b)
 
 int tfb_results_add_native(tfb_results *results, const cJSON *root, const char *path, tfb_error *err)
 {
-    const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
-    const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, "context");
+    const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_BENCHMARKS);
+    const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT);
     if (!cJSON_IsArray(benchmarks))
         return tfb_fail(err, "--native %s: not a tfbench-native results file (no \"benchmarks\" array)", path);
     int rc = TFB_OK;

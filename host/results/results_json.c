@@ -3,6 +3,7 @@
 #include <string.h>
 #include "tfbench/datasheet.h"
 #include "tfbench/results.h"
+#include "tfbench/results_schema.h"
 
 static void add_number(cJSON *obj, const char *key, double value)
 {
@@ -71,13 +72,13 @@ static cJSON *datasheet_json(const tfb_datasheet *ds)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", ds->name);
-    add_number(o, "bandwidth_gbps", ds->bandwidth_gbps);
+    add_number(o, TFB_KEY_BANDWIDTH_GBPS, ds->bandwidth_gbps);
     add_number(o, "fp16_gflops", ds->fp16_gflops);
     add_number(o, "fp32_gflops", ds->fp32_gflops);
     add_number(o, "fp64_gflops", ds->fp64_gflops);
     add_number(o, "memory_gb", ds->memory_gb);
     add_number(o, "ridge_fp16", ds->fp16_gflops / ds->bandwidth_gbps);
-    add_number(o, "ridge_fp32", ds->fp32_gflops / ds->bandwidth_gbps);
+    add_number(o, TFB_KEY_RIDGE_FP32, ds->fp32_gflops / ds->bandwidth_gbps);
     return o;
 }
 
@@ -93,19 +94,19 @@ static cJSON *ceilings_json(const tfb_results *results)
 {
     const tfb_ceilings *c = &results->ceilings;
     cJSON *o = cJSON_CreateObject();
-    add_number(o, "bandwidth_gbps", c->bandwidth_gbps);
-    add_number(o, "bandwidth_read_gbps", c->bandwidth_read_gbps);
-    add_number(o, "peak_gflops_fp32", c->peak_gflops_fp32);
-    add_number(o, "peak_gflops_fp64", c->peak_gflops_fp64);
-    add_number(o, "peak_gflops_fp16", c->peak_gflops_fp16);
-    add_number(o, "ridge_fp32", c->ridge_fp32);
+    add_number(o, TFB_KEY_BANDWIDTH_GBPS, c->bandwidth_gbps);
+    add_number(o, TFB_KEY_BANDWIDTH_READ_GBPS, c->bandwidth_read_gbps);
+    add_number(o, TFB_KEY_PEAK_GFLOPS_FP32, c->peak_gflops_fp32);
+    add_number(o, TFB_KEY_PEAK_GFLOPS_FP64, c->peak_gflops_fp64);
+    add_number(o, TFB_KEY_PEAK_GFLOPS_FP16, c->peak_gflops_fp16);
+    add_number(o, TFB_KEY_RIDGE_FP32, c->ridge_fp32);
     add_number(o, "ridge_read_fp32", c->ridge_read_fp32);
-    cJSON_AddStringToObject(o, "bandwidth_source", c->bandwidth_source);
-    cJSON_AddStringToObject(o, "bandwidth_read_source", c->bandwidth_read_source);
+    cJSON_AddStringToObject(o, TFB_KEY_BANDWIDTH_SOURCE, c->bandwidth_source);
+    cJSON_AddStringToObject(o, TFB_KEY_BANDWIDTH_READ_SOURCE, c->bandwidth_read_source);
     if (c->bandwidth_missing[0]) cJSON_AddStringToObject(o, "bandwidth_missing", c->bandwidth_missing);
     const tfb_datasheet *ds =
         tfb_datasheet_for_device(results->device.name, (double)results->device.global_mem_bytes / 1e9);
-    if (ds) cJSON_AddItemToObject(o, "datasheet", datasheet_json(ds));
+    if (ds) cJSON_AddItemToObject(o, TFB_KEY_DATASHEET, datasheet_json(ds));
     merge_into(o, c->extra);
     return o;
 }
@@ -124,7 +125,7 @@ static cJSON *context_json(const tfb_results *results)
     cJSON_AddItemToObject(o, "caches", caches_json(&results->host));
     cJSON_AddItemToObject(o, "device", device_json(&results->device));
     cJSON_AddItemToObject(o, "host", host_json(&results->host));
-    cJSON_AddItemToObject(o, "ceilings", ceilings_json(results));
+    cJSON_AddItemToObject(o, TFB_KEY_CEILINGS, ceilings_json(results));
     merge_into(o, results->context_extra);
     return o;
 }
@@ -212,8 +213,8 @@ static cJSON *benchmark_json(const tfb_result *r)
 cJSON *tfb_results_to_json(const tfb_results *results)
 {
     cJSON *root = cJSON_CreateObject();
-    cJSON_AddItemToObject(root, "context", context_json(results));
-    cJSON *list = cJSON_AddArrayToObject(root, "benchmarks");
+    cJSON_AddItemToObject(root, TFB_KEY_CONTEXT, context_json(results));
+    cJSON *list = cJSON_AddArrayToObject(root, TFB_KEY_BENCHMARKS);
     for (size_t i = 0; i < results->count; i++) cJSON_AddItemToArray(list, benchmark_json(&results->items[i]));
     return root;
 }

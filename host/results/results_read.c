@@ -6,6 +6,7 @@
 #include "tfbench/results.h"
 #include "tfbench/file_io.h"
 #include "tfbench/results_read.h"
+#include "tfbench/results_schema.h"
 
 /* Every number of the tree finite and of sane size (cJSON reads 1e999 as infinity). Depth is bounded already. */
 static int check_numbers(const cJSON *item, tfb_error *err)
@@ -57,25 +58,25 @@ static int check_benchmark(const cJSON *b, size_t index, tfb_error *err)
 
 static int check_context(const cJSON *context, tfb_error *err)
 {
-    static const char *const CEILINGS[] = {"bandwidth_gbps", "peak_gflops_fp32", "peak_gflops_fp64",
-                                           "peak_gflops_fp16", "ridge_fp32"};
+    static const char *const CEILINGS[] = {TFB_KEY_BANDWIDTH_GBPS, TFB_KEY_PEAK_GFLOPS_FP32, TFB_KEY_PEAK_GFLOPS_FP64,
+                                           TFB_KEY_PEAK_GFLOPS_FP16, TFB_KEY_RIDGE_FP32};
     if (!context || cJSON_IsNull(context)) return TFB_OK;
     if (!cJSON_IsObject(context)) return tfb_fail(err, "context must be an object");
     if (check_object(context, "device", "context", err) || check_object(context, "host", "context", err) ||
-        check_object(context, "ceilings", "context", err))
+        check_object(context, TFB_KEY_CEILINGS, "context", err))
         return TFB_ERROR;
-    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(context, "ceilings");
-    if (check_object(ceilings, "datasheet", "context.ceilings", err)) return TFB_ERROR;
+    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(context, TFB_KEY_CEILINGS);
+    if (check_object(ceilings, TFB_KEY_DATASHEET, "context.ceilings", err)) return TFB_ERROR;
     for (size_t i = 0; i < sizeof CEILINGS / sizeof *CEILINGS; i++)
         if (check_range(ceilings, CEILINGS[i], 0, TFB_RESULTS_MAX_RATE, "context.ceilings", err) != TFB_OK)
             return TFB_ERROR;
-    const cJSON *levels = cJSON_GetObjectItemCaseSensitive(ceilings, "levels"), *level;
+    const cJSON *levels = cJSON_GetObjectItemCaseSensitive(ceilings, TFB_KEY_LEVELS), *level;
     if (levels && !cJSON_IsNull(levels) && !cJSON_IsArray(levels))
         return tfb_fail(err, "context.ceilings.levels must be an array");
     cJSON_ArrayForEach(level, levels) {
         if (!cJSON_IsObject(level)) return tfb_fail(err, "context.ceilings.levels: every level must be an object");
-        if (check_range(level, "bandwidth_gbps", 0, TFB_RESULTS_MAX_RATE, "context.ceilings.levels", err) != TFB_OK)
-            return TFB_ERROR;
+        int rc = check_range(level, TFB_KEY_BANDWIDTH_GBPS, 0, TFB_RESULTS_MAX_RATE, "context.ceilings.levels", err);
+        if (rc != TFB_OK) return TFB_ERROR;
     }
     return TFB_OK;
 }
@@ -83,13 +84,13 @@ static int check_context(const cJSON *context, tfb_error *err)
 static int validate(const cJSON *root, tfb_error *err)
 {
     if (!cJSON_IsObject(root)) return tfb_fail(err, "not a tfbench results file (not a JSON object)");
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "benchmarks");
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_BENCHMARKS);
     if (!cJSON_IsArray(list)) return tfb_fail(err, "not a tfbench results file (no \"benchmarks\" list)");
     size_t count = (size_t)cJSON_GetArraySize(list), index = 0;
     if (count > TFB_RESULTS_MAX_BENCHMARKS)
         return tfb_fail(err, "%zu benchmarks, more than a results file holds (limit %u)", count,
                         TFB_RESULTS_MAX_BENCHMARKS);
-    if (check_context(cJSON_GetObjectItemCaseSensitive(root, "context"), err)) return TFB_ERROR;
+    if (check_context(cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT), err)) return TFB_ERROR;
     const cJSON *b;
     cJSON_ArrayForEach(b, list)
         if (check_benchmark(b, index++, err) != TFB_OK) return TFB_ERROR;
