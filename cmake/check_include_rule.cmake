@@ -1,6 +1,7 @@
 # Checks the include rule of cmake/include_rule.cmake on a source tree: every #include "..." of host/, suites/ and
-# include/tfbench/ goes to the file's own folder or to one its folder may include, the rule itself has no cycle,
-# no header includes itself through others, and every folder of host/ has its README.md (its contract).
+# include/tfbench/ goes to the file's own folder or to one its folder may include, a private header (one outside
+# include/) only from beside it, the rule itself has no cycle, no header includes itself through others, and every
+# folder of host/ has its README.md (its contract).
 #   cmake -DROOT=<source tree> [-DRULE=<rule file>] -P cmake/check_include_rule.cmake
 cmake_minimum_required(VERSION 3.20)
 if(NOT DEFINED RULE)
@@ -80,6 +81,9 @@ foreach(file IN LISTS sources)
       list(APPEND failures "${rel} includes \"${name}\", which no folder owns (list it in ${RULE})")
     elseif(NOT to_folder STREQUAL from_folder AND NOT to_folder IN_LIST TFB_MAY_INCLUDE_${from_folder})
       list(APPEND failures "${rel} includes \"${name}\": ${from_folder} may not include ${to_folder}")
+    elseif(NOT name MATCHES "^tfbench/" AND NOT name MATCHES "^[^/]+$")
+      # A header outside include/ is its folder's own (report/report_chart.h, suites/gemm/gemm_core.h).
+      list(APPEND failures "${rel} includes \"${name}\", a private header of another folder")
     endif()
     list(APPEND edges_${file} ${target})
   endforeach()
