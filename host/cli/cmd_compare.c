@@ -40,10 +40,7 @@ static const char USAGE[] =
 
 static int usage_error(const char *fmt, const char *detail)
 {
-    fprintf(stderr, "tfbench: compare: ");
-    fprintf(stderr, fmt, detail);
-    fprintf(stderr, "\n%s", USAGE);
-    return EXIT_UNUSABLE;
+    return tfb_cli_usage_error("compare", USAGE, EXIT_UNUSABLE, fmt, detail);
 }
 
 static int parse_threshold(const char *text, double *out)

@@ -45,10 +45,7 @@ static const char USAGE[] =
 
 static int usage_error(const char *fmt, const char *detail)
 {
-    fprintf(stderr, "tfbench: model: ");
-    fprintf(stderr, fmt, detail);
-    fprintf(stderr, "\n%s", USAGE);
-    return 2;
+    return tfb_cli_usage_error("model", USAGE, 2, fmt, detail);
 }
 
 static int parse_count(const char *option, const char *text, uint64_t *out)
