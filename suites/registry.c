@@ -1,29 +1,25 @@
 /* The suites, in the order the default run executes them. Adding a benchmark: one suite file, one kernel file,
- * one line in each list below. */
+ * one line in this list (the suite file defines `const tfb_suite tfb_suite_<name>`). */
 #include <string.h>
 #include "tfbench/suite.h"
 
-extern const tfb_suite tfb_suite_stream;
-extern const tfb_suite tfb_suite_peak;
-extern const tfb_suite tfb_suite_gemv;
-extern const tfb_suite tfb_suite_gemm;
-extern const tfb_suite tfb_suite_attention;
-extern const tfb_suite tfb_suite_flash;
-extern const tfb_suite tfb_suite_decode;
-extern const tfb_suite tfb_suite_intensity;
-extern const tfb_suite tfb_suite_cache;
+#define TFB_SUITES(X) \
+    X(stream)         \
+    X(peak)           \
+    X(gemv)           \
+    X(gemm)           \
+    X(attention)      \
+    X(flash)          \
+    X(decode)         \
+    X(intensity)      \
+    X(cache)
 
-static const tfb_suite *const SUITES[] = {
-    &tfb_suite_stream,
-    &tfb_suite_peak,
-    &tfb_suite_gemv,
-    &tfb_suite_gemm,
-    &tfb_suite_attention,
-    &tfb_suite_flash,
-    &tfb_suite_decode,
-    &tfb_suite_intensity,
-    &tfb_suite_cache,
-};
+#define TFB_DECLARE_SUITE(name) extern const tfb_suite tfb_suite_##name;
+#define TFB_SUITE_ENTRY(name) &tfb_suite_##name,
+
+TFB_SUITES(TFB_DECLARE_SUITE)
+
+static const tfb_suite *const SUITES[] = {TFB_SUITES(TFB_SUITE_ENTRY)};
 
 const tfb_suite *const *tfb_suite_registry(size_t *count)
 {

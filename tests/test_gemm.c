@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../suites/gemm_core.h"
+#include "../suites/gemm/gemm_core.h"
 #include "tfbench/tfbench.h"
 
 typedef struct fixture {

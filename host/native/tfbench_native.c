@@ -11,6 +11,7 @@
 #include <cblas.h>
 #include "tfbench/host.h"
 #include "tfbench/options.h"
+#include "tfbench/parse.h"
 #include "tfbench/random.h"
 #include "tfbench/results.h"
 #include "tfbench/stats.h"

@@ -105,9 +105,9 @@ float tfb_attention_scale_log2(size_t d);
  * matrices exceed the device's allocation limit. Returns the count (may exceed max). */
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
 
-/* The head layout an attention suite sweeps: the model's (n_heads, n_kv_heads, d_model / n_heads) when --model or
- * --config names one, else the suite's defaults; --kv-heads and --head-dim replace either list. KV-head counts
- * that do not divide the heads are left out. */
+/* The head layout an attention suite sweeps: the workload's model (n_heads, n_kv_heads, d_model / n_heads) when
+ * --model or --config named one, else the suite's defaults; --kv-heads and --head-dim replace either list. KV-head
+ * counts that do not divide the heads are left out. */
 typedef struct tfb_attention_axes {
     size_t heads;
     size_t kv[TFB_MAX_LIST], kv_count;
@@ -115,8 +115,8 @@ typedef struct tfb_attention_axes {
     size_t dropped[TFB_MAX_LIST], dropped_count;  /* KV-head counts left out */
 } tfb_attention_axes;
 
-void tfb_attention_axes_for(const tfb_options *opt, size_t heads, const size_t *kv, size_t kv_count,
-                            const size_t *dims, size_t dim_count, tfb_attention_axes *out);
+void tfb_attention_axes_for(const tfb_options *opt, const tfb_workload *workload, size_t heads, const size_t *kv,
+                            size_t kv_count, const size_t *dims, size_t dim_count, tfb_attention_axes *out);
 /* A warning on stderr (also under --quiet: ignored input is never silent) naming the --kv-heads values the suite
  * left out. The suites call it on the driver's listing pass (out != NULL), so it is printed once per run. */
 void tfb_attention_warn_dropped(const char *suite, const tfb_attention_axes *axes);
@@ -139,14 +139,14 @@ typedef struct tfb_attention_plan {
     size_t chunk, splits;     /* decode: keys per split, splits per sequence */
 } tfb_attention_plan;
 
-/* suites/attention.c: TFB_SKIP "needs X GiB ..." when the score matrix does not fit. */
+/* suites/attention/attention.c: TFB_SKIP "needs X GiB ..." when the score matrix does not fit. */
 int tfb_naive_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
                              tfb_attention_plan *plan, tfb_error *err);
-/* suites/flash.c, with a given tile (see the suite for the per-device search). */
+/* suites/attention/flash.c, with a given tile (see the suite for the per-device search). */
 int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
                              const tfb_flash_tile *tile, tfb_attention_plan *plan, tfb_error *err);
-/* suites/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per unit).
- * Copies io->k into the key-blocked layout the decode kernel reads (scratch[2], before any timing): afterwards
+/* suites/attention/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per
+ * unit). Copies io->k into the key-blocked layout the decode kernel reads (scratch[2], before any timing): afterwards
  * the plan no longer reads io->k, which the caller may release. */
 int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
                               size_t chunk, tfb_attention_plan *plan, tfb_error *err);

@@ -1,10 +1,10 @@
-/* Command-line options of the benchmark run. */
+/* What a benchmark run was asked for, as the command line said it: read by the driver and the suites. Parsing argv
+ * and the usage text belong to the CLI (tfbench/options_parse.h). */
 #ifndef TFBENCH_OPTIONS_H
 #define TFBENCH_OPTIONS_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "tfbench/error.h"
 
 #define TFB_MAX_LIST 32
 #define TFB_MAX_HEAD_DIM 512  /* the attention kernels keep a query row and its output in registers */
@@ -28,14 +28,5 @@ typedef struct tfb_options {
     int verbose;              /* -1 quiet, 0 normal, 1 verbose */
     uint64_t seed;
 } tfb_options;
-
-void tfb_options_defaults(tfb_options *opt);
-/* Parses argv[1..]; unknown flags, missing values and malformed numbers are errors. */
-int tfb_options_parse(int argc, char **argv, tfb_options *opt, tfb_error *err);
-/* "1,2,4" -> {1,2,4}; every element must be a positive integer. */
-int tfb_parse_size_list(const char *text, size_t *out, size_t max, size_t *count, tfb_error *err);
-void tfb_options_usage(FILE *out);
-/* "MxNxK" (e.g. "1x4096x4096"): three positive integers; anything else is an error naming the text. */
-int tfb_parse_shape(const char *text, size_t *m, size_t *n, size_t *k, tfb_error *err);
 
 #endif

@@ -86,12 +86,10 @@ double tfb_json_number(const cJSON *object, const char *key, double fallback);
 
 /* Writes to "<path>.tmp.XXXXXX" then renames, so a reader never sees a half-written file; a SIGINT, SIGTERM or
  * SIGHUP during the write removes the temp file, then kills the process as the signal would have
- * (host/atomic_write.c). */
+ * (host/results/atomic_write.c). */
 int tfb_write_file_atomic(const char *path, const char *data, size_t length, tfb_error *err);
 /* Before a run: path can be written by tfb_write_file_atomic (not a folder, its folder writable, the name not too
  * long: a temp file beside it is created and removed), else an error saying why. */
 int tfb_check_output_file(const char *path, tfb_error *err);
-/* Reads a whole file (NUL-terminated); refuses files over max_bytes. */
-int tfb_read_file(const char *path, size_t max_bytes, char **data, size_t *length, tfb_error *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include "tfbench/options.h"
 #include "tfbench/results.h"
 #include "tfbench/sizing.h"
+#include "tfbench/workload.h"
 
 /* The run's place in all its cases, for the progress line. */
 typedef struct tfb_progress {
@@ -20,6 +21,7 @@ typedef struct tfb_progress {
 typedef struct tfb_run {
     tfb_context *ctx;
     const tfb_options *opt;
+    const tfb_workload *workload;  /* the model and shape, resolved once before the suites run */
     const tfb_host_info *host;
     tfb_results *results;
     tfb_timing_policy policy;
@@ -81,6 +83,8 @@ const tfb_suite *const *tfb_suite_registry(size_t *count);
 const tfb_suite *tfb_suite_find(const char *name);
 /* Runs every case: setup, execute, verify, measure, record. Returns the number of failed cases, or -1. */
 int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err);
+/* A fresh case of ours ("tfbench") in `dtype` with a suite-defined variant, every other field zero. */
+void tfb_case_reset(tfb_case *c, const char *dtype, int variant);
 /* Case name helper: sets c->name to "suite/impl/shape/dtype" from the case's fields. */
 void tfb_case_name(tfb_case *c, const char *suite);
 /* The out-of-cache sizing of this run, from the device's limits and its caches (hwloc on a CPU device, the global

@@ -1,0 +1,330 @@
+/* tfbench compare BASELINE.json CURRENT.json: the regression check for CI. Exit 0 = no regression,
+   1 = regression, 2 = unusable input (unreadable or hostile file, bad option, --strict provenance mismatch). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "cli.h"
+#include "tfbench/compare.h"
+#include "tfbench/results.h"
+
+enum { EXIT_SAME = 0, EXIT_REGRESSION = 1, EXIT_UNUSABLE = 2, MAX_WARNINGS = 8 };
+
+typedef struct compare_args {
+    const char *base_path, *current_path, *json_file;
+    double threshold;         /* fraction */
+    tfb_metric metric;
+    int json, strict, help;
+} compare_args;
+
+typedef struct compare_run {
+    const compare_args *args;
+    tfb_compare_doc base, current;
+    tfb_compare_report report;
+    char warnings[MAX_WARNINGS][512];
+    size_t warning_count;
+} compare_run;
+
+static const char USAGE[] =
+    "usage: tfbench compare BASELINE.json CURRENT.json [--threshold PCT] [--metric time|gflops|gbps]\n"
+    "                       [--json] [--json-file FILE] [--strict]\n"
+    "  --threshold PCT   smallest change that can count (default 10)\n"
+    "  --metric M        time (default; higher is worse), gflops or gbps (higher is better)\n"
+    "  --json            the report as JSON on stdout instead of the table\n"
+    "  --json-file FILE  also write the JSON report to FILE\n"
+    "  --strict          refuse files from different devices, drivers or versions instead of warning\n"
+    "A change is a regression only when it exceeds the threshold and the runs' [min, max] spreads do not\n"
+    "overlap. Exit status: 0 no regression, 1 regression, 2 unusable input.\n";
+
+static int usage_error(const char *fmt, const char *detail)
+{
+    return tfb_cli_usage_error("compare", USAGE, EXIT_UNUSABLE, fmt, detail);
+}
+
+static int parse_threshold(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double value = text ? strtod(text, &end) : NAN;
+    if (end && *end == '%') end++;
+    if (!text || errno || end == text || *end || !isfinite(value) || value < 0 || value > 1000)
+        return usage_error("--threshold needs a percentage between 0 and 1000, got \"%s\"", text ? text : "");
+    *out = value / 100.0;
+    return 0;
+}
+
+static int parse_option(compare_args *a, const char *opt, const char *value, int *used)
+{
+    *used = 1;
+    if (strcmp(opt, "--json") == 0) return a->json = 1, 0;
+    if (strcmp(opt, "--strict") == 0) return a->strict = 1, 0;
+    if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) return a->help = 1, 0;
+    if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file"))
+        return usage_error("unknown option %s", opt);
+    if (!value) return usage_error("%s needs a value", opt);
+    *used = 2;
+    if (strcmp(opt, "--threshold") == 0) return parse_threshold(value, &a->threshold);
+    if (strcmp(opt, "--json-file") == 0) return a->json_file = value, 0;
+    if (tfb_metric_parse(value, &a->metric)) return usage_error("unknown metric \"%s\" (time, gflops or gbps)", value);
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, compare_args *a)
+{
+    *a = (compare_args){.threshold = 0.10, .metric = TFB_METRIC_TIME};
+    for (int i = 1; i < argc; i++) {
+        char option[64];
+        const char *arg = argv[i], *eq = strchr(arg, '='), *value = i + 1 < argc ? argv[i + 1] : NULL;
+        int used = 1;
+        if (arg[0] != '-' || arg[1] == '\0') {
+            if (!a->base_path) a->base_path = arg;
+            else if (!a->current_path) a->current_path = arg;
+            else return usage_error("unexpected argument %s (two files are compared)", arg);
+            continue;
+        }
+        if (eq && arg[1] == '-' && (size_t)(eq - arg) < sizeof option) {  /* --opt=value */
+            snprintf(option, sizeof option, "%.*s", (int)(eq - arg), arg);
+            if (parse_option(a, option, eq + 1, &used)) return EXIT_UNUSABLE;
+            if (used == 1) return usage_error("%s takes no value", option);
+            continue;
+        }
+        if (parse_option(a, arg, value, &used)) return EXIT_UNUSABLE;
+        i += used - 1;
+    }
+    if (!a->help && (!a->base_path || !a->current_path)) return usage_error("%s", "needs BASELINE.json and CURRENT.json");
+    return 0;
+}
+
+/* ---- text report ---- */
+
+static void format_value(char *out, size_t size, double value, tfb_metric metric)
+{
+    static const struct { double scale; const char *unit; } TIME[] = {{1, "s"}, {1e3, "ms"}, {1e6, "us"}, {1e9, "ns"}};
+    if (metric == TFB_METRIC_GFLOPS) snprintf(out, size, "%.4g GFLOP/s", value);
+    else if (metric == TFB_METRIC_GBPS) snprintf(out, size, "%.4g GB/s", value);
+    else {
+        size_t u = 0;
+        while (u + 1 < sizeof TIME / sizeof TIME[0] && value * TIME[u].scale < 1) u++;
+        snprintf(out, size, "%.2f %s", value * TIME[u].scale, TIME[u].unit);
+    }
+}
+
+static double rel_spread(const tfb_interval *v) { return (v->hi - v->lo) / v->median; }
+
+static void print_side(FILE *out, const tfb_interval *v, int known, tfb_metric metric)
+{
+    char text[64] = "-";
+    if (known) format_value(text, sizeof text, v->median, metric);
+    if (known) fprintf(out, "  %14s %6.1f%%", text, 100 * rel_spread(v));
+    else fprintf(out, "  %14s %7s", text, "");
+}
+
+static const char *verdict_label(const tfb_compare_pair *p)
+{
+    if (p->verdict == TFB_VERDICT_REGRESSION) return "REGRESSION";
+    if (p->verdict == TFB_VERDICT_NOISE) return "within noise";
+    if (p->verdict == TFB_VERDICT_FAILED) return "REGRESSION: wrong result now (verified: false)";
+    if (p->verdict != TFB_VERDICT_SKIPPED) return tfb_verdict_name(p->verdict);
+    if (p->current->failed) return p->base->failed ? "wrong result in both" : "wrong result now";
+    if (p->base->failed) return "wrong result in baseline";
+    if (p->base->skipped && p->current->skipped) return "skipped in both";
+    return p->base->skipped ? "skipped in baseline" : "skipped now";
+}
+
+static void print_pair(FILE *out, const tfb_compare_pair *p, tfb_metric metric, int width)
+{
+    int measured = p->base && p->current && p->verdict != TFB_VERDICT_SKIPPED && p->verdict != TFB_VERDICT_NO_METRIC &&
+                   p->verdict != TFB_VERDICT_FAILED;
+    fprintf(out, "%-*s", width, p->name);
+    print_side(out, &p->base_value, measured, metric);
+    print_side(out, &p->current_value, measured, metric);
+    if (measured) fprintf(out, "  %+8.1f%%", 100 * p->change);
+    else fprintf(out, "  %9s", "");
+    fprintf(out, "  %s\n", verdict_label(p));
+}
+
+static void print_origin(FILE *out, const char *label, const char *path, const tfb_compare_doc *doc)
+{
+    fprintf(out, "%s %s (%s", label, path, doc->device[0] ? doc->device : "device not recorded");
+    if (doc->driver[0]) fprintf(out, ", driver %s", doc->driver);
+    if (doc->version[0]) fprintf(out, ", %s %s", doc->from_tfbench ? "tfbench" : "version", doc->version);
+    fprintf(out, ")\n");
+}
+
+static void print_report(FILE *out, const compare_run *run)
+{
+    const tfb_compare_report *r = &run->report;
+    int width = 9;
+    for (size_t i = 0; i < r->count; i++) {
+        int len = (int)strlen(r->pairs[i].name);
+        if (len > width) width = len < 60 ? len : 60;
+    }
+    print_origin(out, "baseline:", run->args->base_path, &run->base);
+    print_origin(out, "current: ", run->args->current_path, &run->current);
+    fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when the [min, max] spreads of "
+                 "the two runs do not overlap\n\n",
+            tfb_metric_name(r->metric), tfb_metric_higher_is_better(r->metric) ? "higher" : "lower", 100 * r->threshold);
+    fprintf(out, "%-*s  %14s %7s  %14s %7s  %9s  %s\n", width, "benchmark", "baseline", "spread", "current", "spread",
+            "change", "verdict");
+    for (size_t i = 0; i < r->count; i++) print_pair(out, &r->pairs[i], r->metric, width);
+    if (r->counts[TFB_VERDICT_FAILED])
+        fprintf(out, "\n%zu benchmark(s) verified in the baseline give a wrong result now: counted as regressions\n",
+                r->counts[TFB_VERDICT_FAILED]);
+    fprintf(out, "\n%zu regression(s), %zu improvement(s), %zu unchanged, %zu within noise, %zu missing, %zu new, "
+                 "%zu skipped, %zu without %s\n",
+            r->counts[TFB_VERDICT_REGRESSION] + r->counts[TFB_VERDICT_FAILED], r->counts[TFB_VERDICT_IMPROVEMENT],
+            r->counts[TFB_VERDICT_SAME],
+            r->counts[TFB_VERDICT_NOISE], r->counts[TFB_VERDICT_MISSING], r->counts[TFB_VERDICT_NEW],
+            r->counts[TFB_VERDICT_SKIPPED], r->counts[TFB_VERDICT_NO_METRIC], tfb_metric_name(r->metric));
+}
+
+/* ---- JSON report ---- */
+
+static cJSON *origin_json(const char *path, const tfb_compare_doc *doc)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "file", path);
+    cJSON_AddStringToObject(o, "device", doc->device);
+    cJSON_AddStringToObject(o, "driver", doc->driver);
+    cJSON_AddStringToObject(o, "version", doc->version);
+    cJSON_AddBoolToObject(o, "tfbench", doc->from_tfbench);
+    return o;
+}
+
+static cJSON *value_json(const tfb_interval *v)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "median", v->median);
+    cJSON_AddNumberToObject(o, "min", v->lo);
+    cJSON_AddNumberToObject(o, "max", v->hi);
+    cJSON_AddNumberToObject(o, "rel_spread", rel_spread(v));
+    return o;
+}
+
+static cJSON *side_json(const tfb_compare_entry *entry, const tfb_interval *v, int measured)
+{
+    if (!entry) return cJSON_CreateNull();
+    if (measured) return value_json(v);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "skipped", entry->skipped);
+    if (entry->failed) cJSON_AddBoolToObject(o, "verified", 0);
+    return o;
+}
+
+static cJSON *pair_json(const tfb_compare_pair *p)
+{
+    int measured = p->base && p->current && p->verdict != TFB_VERDICT_SKIPPED && p->verdict != TFB_VERDICT_NO_METRIC &&
+                   p->verdict != TFB_VERDICT_FAILED;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", p->name);
+    cJSON_AddStringToObject(o, "verdict", tfb_verdict_name(p->verdict));
+    cJSON_AddItemToObject(o, "baseline", side_json(p->base, &p->base_value, measured));
+    cJSON_AddItemToObject(o, "current", side_json(p->current, &p->current_value, measured));
+    if (measured) {
+        cJSON_AddNumberToObject(o, "change_percent", 100 * p->change);
+        cJSON_AddBoolToObject(o, "spreads_overlap", p->overlap);
+    }
+    return o;
+}
+
+static cJSON *report_json(const compare_run *run)
+{
+    const tfb_compare_report *r = &run->report;
+    cJSON *root = cJSON_CreateObject(), *summary = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "baseline", origin_json(run->args->base_path, &run->base));
+    cJSON_AddItemToObject(root, "current", origin_json(run->args->current_path, &run->current));
+    cJSON_AddStringToObject(root, "metric", tfb_metric_name(r->metric));
+    cJSON_AddBoolToObject(root, "higher_is_better", tfb_metric_higher_is_better(r->metric));
+    cJSON_AddNumberToObject(root, "threshold_percent", 100 * r->threshold);
+    cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
+    for (size_t i = 0; i < run->warning_count; i++) cJSON_AddItemToArray(warnings, cJSON_CreateString(run->warnings[i]));
+    for (int v = 0; v < TFB_VERDICT_COUNT; v++)
+        cJSON_AddNumberToObject(summary, tfb_verdict_name((tfb_verdict)v), (double)r->counts[v]);
+    cJSON_AddItemToObject(root, "summary", summary);
+    cJSON_AddBoolToObject(root, "regression", r->counts[TFB_VERDICT_REGRESSION] + r->counts[TFB_VERDICT_FAILED] > 0);
+    cJSON *list = cJSON_AddArrayToObject(root, "benchmarks");
+    for (size_t i = 0; i < r->count; i++) cJSON_AddItemToArray(list, pair_json(&r->pairs[i]));
+    return root;
+}
+
+static int emit_json(const compare_run *run)
+{
+    cJSON *root = report_json(run);
+    char *text = cJSON_Print(root);
+    tfb_error err;
+    int rc = 0;
+    cJSON_Delete(root);
+    if (!text) return fprintf(stderr, "tfbench: compare: out of memory formatting JSON\n"), EXIT_UNUSABLE;
+    if (run->args->json) printf("%s\n", text);
+    if (run->args->json_file && tfb_write_file_atomic(run->args->json_file, text, strlen(text), &err)) {
+        fprintf(stderr, "tfbench: compare: %s\n", err.message);
+        rc = EXIT_UNUSABLE;
+    }
+    cJSON_free(text);
+    return rc;
+}
+
+/* ---- the command ---- */
+
+static int load(const char *path, tfb_compare_doc *doc)
+{
+    tfb_error err;
+    if (tfb_compare_load_file(path, doc, &err) == TFB_OK) return 0;
+    fprintf(stderr, "tfbench: compare: %s: %s\n", path, err.message);
+    return EXIT_UNUSABLE;
+}
+
+/* Different devices, drivers or versions are never compared silently: a warning, or a refusal with --strict. */
+static int check_provenance(compare_run *run)
+{
+    run->warning_count = tfb_compare_provenance_warnings(&run->base, &run->current, run->warnings, MAX_WARNINGS);
+    for (size_t i = 0; i < run->warning_count; i++)
+        fprintf(stderr, "tfbench: compare: %s%s\n", run->args->strict ? "refusing (--strict): " : "warning: ",
+                run->warnings[i]);
+    return run->args->strict && run->warning_count ? EXIT_UNUSABLE : 0;
+}
+
+static size_t compared_count(const tfb_compare_report *r)
+{
+    return r->counts[TFB_VERDICT_SAME] + r->counts[TFB_VERDICT_NOISE] + r->counts[TFB_VERDICT_REGRESSION] +
+           r->counts[TFB_VERDICT_IMPROVEMENT];
+}
+
+static int compare_loaded(compare_run *run)
+{
+    tfb_error err;
+    const compare_args *a = run->args;
+    if (check_provenance(run)) return EXIT_UNUSABLE;
+    if (tfb_compare_docs(&run->base, &run->current, a->metric, a->threshold, &run->report, &err)) {
+        fprintf(stderr, "tfbench: compare: %s\n", err.message);
+        return EXIT_UNUSABLE;
+    }
+    if (!a->json) print_report(stdout, run);
+    if ((a->json || a->json_file) && emit_json(run)) return EXIT_UNUSABLE;
+    if (run->report.counts[TFB_VERDICT_FAILED]) return EXIT_REGRESSION;  /* a wrong result needs no figure */
+    if (compared_count(&run->report) == 0) {
+        fprintf(stderr, "tfbench: compare: nothing to compare: no benchmark has a %s figure in both files\n",
+                tfb_metric_name(a->metric));
+        return EXIT_UNUSABLE;
+    }
+    return run->report.counts[TFB_VERDICT_REGRESSION] ? EXIT_REGRESSION : EXIT_SAME;
+}
+
+int tfb_cmd_compare(int argc, char **argv)
+{
+    compare_args args;
+    compare_run run;
+    memset(&run, 0, sizeof run);
+    run.args = &args;
+    if (parse_args(argc, argv, &args)) return EXIT_UNUSABLE;
+    if (args.help) return fputs(USAGE, stdout), EXIT_SAME;
+    int rc = load(args.base_path, &run.base);
+    if (!rc) rc = load(args.current_path, &run.current);
+    if (!rc) rc = compare_loaded(&run);
+    tfb_compare_report_free(&run.report);
+    tfb_compare_doc_free(&run.base);
+    tfb_compare_doc_free(&run.current);
+    return rc;
+}

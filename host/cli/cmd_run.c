@@ -1,0 +1,225 @@
+/* tfbench [options]: run the selected suites on one device and report. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "tfbench/native.h"
+#include "tfbench/tfbench.h"
+
+#define EXIT_FAILED 1
+#define EXIT_USAGE 2
+
+static void list_suites(FILE *out)
+{
+    size_t count;
+    const tfb_suite *const *all = tfb_suite_registry(&count);
+    for (size_t i = 0; i < count; i++)
+        fprintf(out, "  %-10s %s%s\n", all[i]->name, all[i]->description, all[i]->in_default_run ? "" : " (opt-in)");
+}
+
+static int listed(const tfb_suite **suites, size_t count, const tfb_suite *suite)
+{
+    for (size_t i = 0; i < count; i++)
+        if (suites[i] == suite) return 1;
+    return 0;
+}
+
+/* The suites named by --suite, or the default run's; a suite named twice runs once (with a warning). */
+static int select_suites(const char *names, const tfb_suite **out, size_t *count, tfb_error *err)
+{
+    size_t total;
+    const tfb_suite *const *all = tfb_suite_registry(&total);
+    *count = 0;
+    if (!names) {
+        for (size_t i = 0; i < total; i++)
+            if (all[i]->in_default_run) out[(*count)++] = all[i];
+        return TFB_OK;
+    }
+    char *list = strdup(names);  /* any length: a fixed buffer would cut the list */
+    if (!list) return tfb_fail(err, "out of memory reading --suite");
+    int rc = TFB_OK;
+    const tfb_suite *warned[64];  /* one warning per repeated suite, however often it is repeated */
+    size_t warned_count = 0;
+    char *save = NULL;
+    for (char *name = strtok_r(list, ",", &save); rc == TFB_OK && name; name = strtok_r(NULL, ",", &save)) {
+        const tfb_suite *suite = tfb_suite_find(name);
+        if (!suite) rc = tfb_fail(err, "unknown suite \"%.100s\" (tfbench --list-suites shows them)", name);
+        else if (!listed(out, *count, suite) && *count < total) out[(*count)++] = suite;
+        else if (!listed(warned, warned_count, suite) && warned_count < sizeof warned / sizeof *warned) {
+            warned[warned_count++] = suite;
+            fprintf(stderr, "tfbench: warning: --suite names %s more than once; it runs once\n", name);
+        }
+    }
+    free(list);
+    if (rc == TFB_OK && *count == 0) rc = tfb_fail(err, "--suite: no suite named");
+    return rc;
+}
+
+/* A --kernel-dir that does not exist would silently mean the embedded kernels: bad input instead. (Files missing
+ * from an existing folder still come from the embedded copies, so a folder may override just one kernel.) */
+static int check_kernel_dir(const char *dir, tfb_error *err)
+{
+    struct stat st;
+    if (!dir) return TFB_OK;
+    if (stat(dir, &st) != 0) return tfb_fail(err, "--kernel-dir %.300s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) return tfb_fail(err, "--kernel-dir %.300s is not a folder", dir);
+    return TFB_OK;
+}
+
+/* Fail before the run, not after it, when an output could not be written (bad input: exit 2). */
+static int check_outputs(const tfb_options *opt, tfb_error *err)
+{
+    if (opt->json_path && tfb_check_output_file(opt->json_path, err) != TFB_OK) return TFB_ERROR;
+    if (opt->csv_path && tfb_check_output_file(opt->csv_path, err) != TFB_OK) return TFB_ERROR;
+    if (opt->out_dir && tfb_report_dir_prepare(opt->out_dir, err) != TFB_OK) return TFB_ERROR;
+    return TFB_OK;
+}
+
+static int list_devices(void)
+{
+    tfb_error err = {{0}};
+    tfb_device_entry *devices = NULL;
+    size_t count = 0;
+    if (tfb_devices_enumerate(&devices, &count, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    tfb_devices_print(devices, count, stdout);
+    free(devices);
+    return 0;
+}
+
+/* The report folder: --out DIR, or a fresh ./tfbench-results/<device>-<time> when no output was named at all. */
+static int resolve_report_dir(const tfb_options *opt, const char *device_name, long long started, char *dir,
+                              size_t size, tfb_error *err)
+{
+    dir[0] = '\0';
+    if (opt->out_dir) return snprintf(dir, size, "%s", opt->out_dir) < (int)size ? TFB_OK : tfb_fail(err, "--out: path too long");
+    if (opt->json_path || opt->csv_path) return TFB_OK;
+    if (tfb_report_default_dir(device_name, started, dir, size, err) != TFB_OK) return TFB_ERROR;
+    return tfb_report_dir_prepare(dir, err);
+}
+
+static int write_outputs(const tfb_options *opt, const tfb_results *results, const cJSON *native, const char *dir)
+{
+    tfb_error err = {{0}};
+    int rc = 0;
+    if (opt->json_path && tfb_results_write_json(results, opt->json_path, &err) != TFB_OK) rc = 1;
+    if (rc == 0 && opt->csv_path && tfb_results_write_csv(results, opt->csv_path, &err) != TFB_OK) rc = 1;
+    if (rc == 0 && dir[0]) rc = tfb_write_report_dir(results, native, dir, &err) != TFB_OK;
+    if (rc) fprintf(stderr, "tfbench: %s\n", err.message);
+    else if (dir[0]) printf("\nreport: %s/report.html\n", dir);
+    return rc;
+}
+
+/* Cases of all selected suites, for the progress line's "n of m". */
+static size_t count_cases(const tfb_run *run, const tfb_suite **suites, size_t suite_count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < suite_count; i++) total += suites[i]->cases(run, NULL, 0);
+    return total;
+}
+
+/* Every selected suite in turn, then the run's final labels; returns the failed benchmarks (a suite that could not
+ * run at all counts as one). */
+static int run_each_suite(tfb_run *run, const tfb_suite **suites, size_t suite_count)
+{
+    int failures = 0;
+    for (size_t i = 0; i < suite_count; i++) {
+        tfb_error err = {{0}};
+        int failed = tfb_suite_run(run, suites[i], &err);
+        if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
+        failures += failed < 0 ? 1 : failed;
+    }
+    tfb_run_finish(run);
+    return failures;
+}
+
+/* The table, the ceilings, then each suite's summary. */
+static void print_results(const tfb_results *results, const tfb_suite **suites, size_t suite_count)
+{
+    tfb_results_print_table(results, stdout);
+    tfb_results_print_ceilings(results, stdout);
+    for (size_t i = 0; i < suite_count; i++)
+        if (suites[i]->summarize) suites[i]->summarize(results, stdout);
+}
+
+static int run_suites(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites, size_t suite_count,
+                      const cJSON *native)
+{
+    tfb_error err = {{0}};
+    tfb_context ctx;
+    tfb_host_info host;
+    tfb_results results;
+    char report_dir[4096];
+    long long started = (long long)time(NULL);
+    if (tfb_context_open_spec(&ctx, opt->device, opt->kernel_dir, &err) != TFB_OK ||
+        resolve_report_dir(opt, ctx.info.name, started, report_dir, sizeof report_dir, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    tfb_host_probe(&host, ctx.device);
+    tfb_results_init(&results);
+    results.device = ctx.info;
+    results.host = host;
+    tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = &results,
+                   .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
+    tfb_run_resolve_sizing(&run);
+    run.progress.total = count_cases(&run, suites, suite_count);
+    run.progress.started = tfb_now_seconds();
+    if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
+    int failures = run_each_suite(&run, suites, suite_count);
+    if (native && tfb_results_add_native(&results, native, opt->native_path, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        failures++;
+    }
+    if (results.count == 0) {  /* e.g. --kv-heads values that divide no head count: the warnings said why */
+        fprintf(stderr, "tfbench: no benchmark to run: the options leave none (see the warnings above)\n");
+        tfb_results_free(&results);
+        tfb_context_close(&ctx);
+        return EXIT_USAGE;
+    }
+    tfb_results_apply_roofline(&results);
+    if (opt->verbose >= 0) print_results(&results, suites, suite_count);
+    int write_failed = write_outputs(opt, &results, native, report_dir);
+    tfb_results_free(&results);
+    tfb_context_close(&ctx);
+    if (failures) fprintf(stderr, "tfbench: %d benchmark(s) failed (see messages above)\n", failures);
+    return failures || write_failed ? EXIT_FAILED : 0;
+}
+
+int tfb_cmd_run(int argc, char **argv)
+{
+    tfb_options opt;
+    tfb_workload workload;  /* a bad --model, --config or --shape is bad input (exit 2), found before any suite runs */
+    tfb_error err = {{0}};
+    const tfb_suite *suites[64];
+    size_t suite_count = 0;
+    tfb_options_defaults(&opt);
+    if (tfb_options_parse(argc, argv, &opt, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    if (opt.help) return tfb_options_usage(stdout), 0;
+    if (opt.version) return printf("tfbench %s\n", TFB_VERSION), 0;
+    if (opt.list == 1) return list_devices();
+    if (opt.list == 2) return list_suites(stdout), 0;
+    if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK ||
+        tfb_workload_resolve(&opt, &workload, &err) != TFB_OK || check_kernel_dir(opt.kernel_dir, &err) != TFB_OK ||
+        check_outputs(&opt, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    cJSON *native = NULL;
+    if (opt.native_path && tfb_report_load_results(opt.native_path, &native, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: --native: %s\n", err.message);
+        return EXIT_USAGE;
+    }
+    int rc = run_suites(&opt, &workload, suites, suite_count, native);
+    cJSON_Delete(native);
+    return rc;
+}

@@ -1,0 +1,240 @@
+/* Runs a suite's cases the same way for every suite: setup (random inputs, poisoned outputs), one execution checked
+ * against the float64 reference, the timed repetitions, then (suites with a repoison hook) one more execution on
+ * outputs poisoned again, checked again. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tfbench/suite.h"
+
+void tfb_case_reset(tfb_case *c, const char *dtype, int variant)
+{
+    memset(c, 0, sizeof *c);
+    c->impl = "tfbench";
+    c->dtype = dtype;
+    c->variant = variant;
+}
+
+void tfb_case_name(tfb_case *c, const char *suite)
+{
+    snprintf(c->name, sizeof c->name, "%s/%s/%s/%s", suite, c->impl ? c->impl : "tfbench", c->shape,
+             c->dtype ? c->dtype : "fp32");
+}
+
+tfb_memory_view tfb_run_memory_view(const tfb_device_info *device, const tfb_host_info *host)
+{
+    tfb_memory_view view = {.is_cpu = device->is_cpu, .global_mem_bytes = device->global_mem_bytes,
+                            .max_alloc_bytes = device->max_alloc_bytes};
+    if (!device->is_cpu) {
+        view.last_level_cache = device->global_cache_bytes > (16ull << 20) ? device->global_cache_bytes : 16ull << 20;
+        view.cache_name = "global memory cache";
+        return view;
+    }
+    view.last_level_cache = tfb_host_last_level_cache(host);
+    view.cache_name = host->l3_total_bytes ? "L3 (hwloc)" : host->l2_bytes ? "L2 x cores (hwloc)" : "cache (assumed)";
+    return view;
+}
+
+void tfb_run_resolve_sizing(tfb_run *run)
+{
+    tfb_memory_view view = tfb_run_memory_view(&run->ctx->info, run->host);
+    tfb_sizing_decide(&view, &run->sizing);
+}
+
+uint64_t tfb_run_out_of_cache_bytes(const tfb_run *run)
+{
+    return run->sizing.target_bytes;
+}
+
+int tfb_run_cache_resident(const tfb_run *run, uint64_t working_set)
+{
+    return !tfb_sizing_out_of_cache(&run->sizing, working_set);
+}
+
+static cJSON *sizing_json(const tfb_sizing *sizing)
+{
+    char text[640];
+    cJSON *o = cJSON_CreateObject();
+    tfb_sizing_describe(sizing, text, sizeof text);
+    cJSON_AddStringToObject(o, "rule", tfb_ooc_rule_name(sizing->rule));
+    cJSON_AddStringToObject(o, "description", text);
+    cJSON_AddStringToObject(o, "cache", sizing->cache_name);
+    cJSON_AddNumberToObject(o, "cache_bytes", (double)sizing->cache_bytes);
+    cJSON_AddNumberToObject(o, "needed_bytes", (double)sizing->needed_bytes);
+    cJSON_AddNumberToObject(o, "usable_bytes", (double)sizing->usable_bytes);
+    cJSON_AddNumberToObject(o, "working_set_bytes", (double)sizing->target_bytes);
+    cJSON_AddNumberToObject(o, "max_alloc_bytes", (double)sizing->max_alloc_bytes);
+    if (sizing->rule == TFB_OOC_PLATEAU_CHECK) {
+        cJSON_AddNumberToObject(o, "plateau_bytes", (double)sizing->plateau_bytes);
+        cJSON_AddNumberToObject(o, "plateau_full_gbps", sizing->plateau_full_gbps);
+        cJSON_AddNumberToObject(o, "plateau_half_gbps", sizing->plateau_half_gbps);
+    }
+    return o;
+}
+
+/* After the last suite: every memory-bound label under the run's final rule (the stream suite's plateau check may
+ * have come after a suite that used it; stream labels its own points), and the rule in context.ceilings. */
+void tfb_run_finish(tfb_run *run)
+{
+    for (size_t i = 0; i < run->results->count; i++) {
+        tfb_result *r = &run->results->items[i];
+        if (r->skipped[0] || r->working_set_bytes == 0 || strcmp(r->suite, "stream") == 0) continue;
+        r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
+    }
+    tfb_ceilings *ceilings = &run->results->ceilings;
+    if (!ceilings->extra) ceilings->extra = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(ceilings->extra, "out_of_cache");
+    cJSON_AddItemToObject(ceilings->extra, "out_of_cache", sizing_json(&run->sizing));
+}
+
+void tfb_run_note(const tfb_run *run, const char *fmt, ...)
+{
+    if (!run->log || run->opt->verbose < 0) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(run->log, fmt, ap);
+    va_end(ap);
+}
+
+static int progress_visible(const tfb_run *run)
+{
+    return run->log && run->opt->verbose >= 0 && isatty(fileno(run->log));
+}
+
+static void format_eta(double seconds, char *out, size_t size)
+{
+    if (seconds < 0) snprintf(out, size, "ETA --");
+    else if (seconds < 60) snprintf(out, size, "ETA %.0fs", seconds);
+    else snprintf(out, size, "ETA %.0fm%02.0fs", floor(seconds / 60), fmod(seconds, 60));
+}
+
+/* "[12/40] gemm       4096x4096x1 fp32            ETA 35s": one line, rewritten in place (stderr on a terminal). */
+static void show_progress(const tfb_run *run, const tfb_suite *suite, const tfb_case *c)
+{
+    if (!progress_visible(run)) return;
+    const tfb_progress *p = &run->progress;
+    int library = c->impl && strcmp(c->impl, "tfbench") != 0;
+    char what[256], eta[24];
+    snprintf(what, sizeof what, "%s %s%s%s", c->shape[0] ? c->shape : c->name, c->dtype ? c->dtype : "fp32",
+             library ? " " : "", library ? c->impl : "");
+    double elapsed = tfb_now_seconds() - p->started;
+    format_eta(p->done ? elapsed / (double)p->done * (double)(p->total - p->done) : -1, eta, sizeof eta);
+    fprintf(run->log, "\r\033[K[%zu/%zu] %-10.10s %-42.42s %s", p->done + 1, p->total, suite->name, what, eta);
+    fflush(run->log);
+}
+
+static void clear_progress(const tfb_run *run)
+{
+    if (progress_visible(run)) fprintf(run->log, "\r\033[K");
+}
+
+static void init_result(tfb_result *r, const tfb_suite *suite, const tfb_case *c)
+{
+    snprintf(r->name, sizeof r->name, "%s", c->name);
+    snprintf(r->suite, sizeof r->suite, "%s", suite->name);
+    snprintf(r->impl, sizeof r->impl, "%s", c->impl ? c->impl : "tfbench");
+    snprintf(r->dtype, sizeof r->dtype, "%s", c->dtype ? c->dtype : "fp32");
+    snprintf(r->shape, sizeof r->shape, "%s", c->shape);
+    snprintf(r->series, sizeof r->series, "%s", c->series);
+    r->m = (long long)c->m;
+    r->n = (long long)c->n;
+    r->k = (long long)c->k;
+    r->flops = suite->flops ? suite->flops(c) : 0.0;
+    r->bytes = suite->bytes ? suite->bytes(c) : 0.0;
+    r->bytes_written = suite->bytes_written ? suite->bytes_written(c) : -1.0;
+}
+
+/* The timed repetitions ran on outputs the first check had already seen: poison them again (finite wrong values),
+ * execute once more and verify again, so what was timed is what was checked. */
+static int verify_after_timing(tfb_run *run, const tfb_suite *suite, void *state, tfb_result *r, tfb_error *err)
+{
+    if (!suite->repoison) return TFB_OK;
+    double max_error = 0.0;
+    int rc = suite->repoison(run, state, err);
+    if (rc == TFB_OK) rc = suite->execute(run, state, err);
+    if (rc != TFB_OK) return rc;  /* an OpenCL error, not a wrong result */
+    rc = suite->verify(run, state, &max_error, err);
+    if (rc == TFB_ERROR) {
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        r->verified = 0;
+        return tfb_fail(err, "after the timed repetitions: %.3900s", message);
+    }
+    if (max_error > r->max_error) r->max_error = max_error;
+    return rc;
+}
+
+/* Returns 1 when the case failed (error or wrong result), 0 when measured or skipped. */
+static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_result *r)
+{
+    tfb_error err = {{0}};
+    void *state = NULL;
+    int failed = 0;
+    int rc = suite->setup(run, c, &state, &err);
+    if (rc == TFB_OK) rc = suite->execute(run, state, &err);
+    if (rc == TFB_OK) {
+        rc = suite->verify(run, state, &r->max_error, &err);
+        r->verified = rc == TFB_OK ? 1 : rc == TFB_ERROR ? 0 : -1;
+    }
+    if (rc == TFB_OK) rc = suite->measure(run, state, &r->time, &err);
+    if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, r, &err);
+    if (rc == TFB_OK) {
+        tfb_result_derive(r);
+        if (suite->annotate) suite->annotate(run, c, state, r);
+    } else if (rc == TFB_SKIP) {
+        snprintf(r->skipped, sizeof r->skipped, "%.191s", err.message);
+        tfb_run_note(run, "%s: skipped: %s\n", c->name, err.message);
+    } else {
+        snprintf(r->skipped, sizeof r->skipped, "FAILED: %.180s", err.message);
+        memset(&r->time, 0, sizeof r->time);  /* a wrong kernel's timing is no figure, in no output */
+        clear_progress(run);
+        fprintf(stderr, "tfbench: %s: %s%s\n", c->name, r->verified == 0 ? "verification FAILED: " : "", err.message);
+        failed = 1;
+    }
+    if (suite->teardown) suite->teardown(state);
+    return failed;
+}
+
+static tfb_case *list_cases(const tfb_run *run, const tfb_suite *suite, size_t *count)
+{
+    *count = suite->cases(run, NULL, 0);
+    tfb_case *cases = calloc(*count ? *count : 1, sizeof *cases);
+    if (cases) *count = suite->cases(run, cases, *count);
+    return cases;
+}
+
+int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
+{
+    size_t count;
+    tfb_case *cases = list_cases(run, suite, &count);
+    if (!cases) return tfb_fail(err, "out of memory listing the cases of %s", suite->name);
+    int failures = 0;
+    if (run->progress.total < run->progress.done + count) run->progress.total = run->progress.done + count;
+    if (run->progress.started <= 0) run->progress.started = tfb_now_seconds();
+    run->shared = NULL;
+    for (size_t i = 0; i < count; i++) {
+        if (!cases[i].name[0]) tfb_case_name(&cases[i], suite->name);
+        show_progress(run, suite, &cases[i]);
+        tfb_result *r = tfb_results_add(run->results);
+        if (!r) {
+            free(cases);
+            if (suite->release_shared && run->shared) suite->release_shared(run->shared);
+            run->shared = NULL;
+            return tfb_fail(err, "out of memory recording results");
+        }
+        init_result(r, suite, &cases[i]);
+        failures += run_case(run, suite, &cases[i], r);
+        run->progress.done++;
+        if (run->opt->verbose > 0 && run->log && !r->skipped[0])
+            fprintf(run->log, "\r\033[K%s: %.4g ms, %.3g GFLOP/s, %.3g GB/s\n", r->name, r->time.median * 1e3,
+                    r->gflops, r->gbytes_per_second);
+    }
+    clear_progress(run);
+    free(cases);
+    if (suite->release_shared && run->shared) suite->release_shared(run->shared);
+    run->shared = NULL;
+    if (suite->finish) suite->finish(run);
+    return failures;
+}

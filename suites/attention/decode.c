@@ -1,0 +1,350 @@
+/* Decode attention: one new query token per head against a KV cache of n tokens (the generation step), MHA
+ * (kv_heads = heads), GQA and MQA (kv_heads = 1). The cache is split into chunks across work-items and the
+ * partial softmax states combined (flash-decoding), so a single sequence still fills the device. Memory-bound:
+ * the figure is GB/s of KV cache (plus Q and O) against the stream ceiling. One step's cache is usually smaller
+ * than the out-of-cache size, so the timed repetitions rotate over several caches (tfb_work sets). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tfbench/verify.h"
+#include "tfbench/attention.h"
+
+#define BLOCK_KEYS 16         /* keys scored together before a softmax update, and K's block (kernels/decode.cl) */
+#define MIN_CHUNK 256         /* keys per split: keeps the partial results small beside the cache */
+#define MAX_SETS 256
+#define GROUP 4               /* work-group size of both kernels */
+
+typedef struct decode_state {
+    tfb_attention_shape shape;
+    size_t sets;
+    tfb_attention_inputs inputs[MAX_SETS];
+    tfb_attention_io io[MAX_SETS];
+    tfb_attention_plan plan[MAX_SETS];
+    tfb_launch launches[2 * MAX_SETS];  /* the plans' launches, set after set */
+} decode_state;
+
+static const size_t DEFAULT_KV_HEADS[] = {32, 8, 1}, QUICK_KV_HEADS[] = {8, 2, 1};
+
+static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
+{
+    const tfb_options *opt = run->opt;
+    const size_t default_dim = opt->quick ? 64 : 128;
+    const size_t default_seq = opt->quick ? 1000 : 8192, default_batch = opt->quick ? 2 : 4;
+    const size_t *seqs = opt->seq_count ? opt->seqs : &default_seq;
+    const size_t *batches = opt->batch_count ? opt->batches : &default_batch;
+    tfb_attention_axes axes;
+    tfb_attention_axes_for(opt, run->workload, opt->quick ? 8 : 32, opt->quick ? QUICK_KV_HEADS : DEFAULT_KV_HEADS, 3,
+                           &default_dim, 1, &axes);
+    if (out) tfb_attention_warn_dropped("decode", &axes);
+    size_t n = 0;
+    for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)
+        for (size_t h = 0; h < axes.kv_count; h++)
+            for (size_t di = 0; di < axes.dim_count; di++)
+                for (size_t si = 0; si < (opt->seq_count ? opt->seq_count : 1); si++) {
+                    tfb_attention_shape s = {batches[b], axes.heads, axes.kv[h], 1, seqs[si], axes.dims[di]};
+                    if (n < max) tfb_attention_case_init(&out[n], "decode", &s, 0);
+                    n++;
+                }
+    return n;
+}
+
+static double decode_flops(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_flops(&s, 0);
+}
+
+static double decode_bytes(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_min_bytes(&s);
+}
+
+static double decode_bytes_written(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_written_bytes(&s);
+}
+
+static void decode_teardown(void *p)
+{
+    decode_state *st = p;
+    if (!st) return;
+    for (size_t i = 0; i < st->sets; i++) {
+        tfb_attention_io_release(&st->io[i]);
+        tfb_attention_plan_release(&st->plan[i]);
+    }
+    free(st);
+}
+
+static size_t round_up(size_t x, size_t to)
+{
+    return (x + to - 1) / to * to;
+}
+
+/* Enough splits that the device has several work-groups per compute unit even for one sequence. */
+static size_t auto_chunk(const tfb_context *ctx, const tfb_attention_shape *s)
+{
+    size_t slices = s->batch * s->kv_heads;
+    size_t target = (size_t)(ctx->info.compute_units ? ctx->info.compute_units : 1) * (ctx->info.is_cpu ? 64 : 1024);
+    size_t chunk = round_up((s->n_kv * slices + target - 1) / target, BLOCK_KEYS);
+    return chunk < MIN_CHUNK ? MIN_CHUNK : chunk;
+}
+
+/* KV caches to rotate over so one repetition's cache is out of the last-level cache when timed back to back. */
+static size_t plan_sets(const tfb_run *run, const tfb_attention_shape *s)
+{
+    return tfb_sizing_sets(&run->sizing, tfb_attention_io_device_bytes(s), MAX_SETS);
+}
+
+static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *s, const tfb_attention_io *io,
+                           tfb_error *err)
+{
+    cl_uint n_kv = (cl_uint)s->n_kv, chunk = (cl_uint)plan->chunk, splits = (cl_uint)plan->splits;
+    cl_uint slices = (cl_uint)(s->batch * s->kv_heads), rows = (cl_uint)(s->batch * s->heads);
+    float scale = tfb_attention_scale_log2(s->d);
+    if (TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(plan->scratch[2]), TFB_MEM(io->v),
+                     TFB_MEM(plan->scratch[0]),
+                     TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk), TFB_VAL(splits), TFB_VAL(slices),
+                     TFB_VAL(scale)) != TFB_OK)
+        return TFB_ERROR;
+    plan->launches[0] = (tfb_launch){plan->kernels[0], 1, {round_up(plan->splits * slices, GROUP)}, {GROUP}};
+    plan->launches[1] = (tfb_launch){plan->kernels[1], 1, {round_up(rows, GROUP)}, {GROUP}};
+    plan->steps = 2;
+    return TFB_SET_ARGS(plan->kernels[1], err, TFB_MEM(plan->scratch[0]), TFB_MEM(plan->scratch[1]),
+                        TFB_MEM(io->out), TFB_VAL(rows), TFB_VAL(splits));
+}
+
+/* The cache's K in the kernel's key-blocked layout (scratch[2]): written once, as an engine appends each token's K
+ * to its cache, so it is setup, not part of the timed step. */
+static int pack_keys(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                     tfb_attention_plan *plan, tfb_error *err)
+{
+    size_t slices = s->batch * s->kv_heads, n_pad = round_up(s->n_kv, BLOCK_KEYS);
+    int rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, slices * n_pad * s->d * sizeof(float), NULL, &plan->scratch[2],
+                               err);
+    if (rc != TFB_OK) return rc;
+    cl_uint n_kv = (cl_uint)s->n_kv, padded = (cl_uint)n_pad, count = (cl_uint)slices;
+    if (TFB_SET_ARGS(plan->kernels[2], err, TFB_MEM(io->k), TFB_MEM(plan->scratch[2]), TFB_VAL(n_kv), TFB_VAL(padded),
+                     TFB_VAL(count)) != TFB_OK)
+        return TFB_ERROR;
+    tfb_launch pack = {plan->kernels[2], 1, {round_up(slices * n_pad, GROUP)}, {GROUP}};
+    tfb_work work = {&pack, 1, 1};
+    return tfb_work_run_once(ctx, &work, err);
+}
+
+int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                              size_t chunk, tfb_attention_plan *plan, tfb_error *err)
+{
+    memset(plan, 0, sizeof *plan);
+    if (s->n_q != 1) return tfb_fail(err, "decode attention takes one query token per head, not %zu", s->n_q);
+    plan->chunk = round_up(chunk ? chunk : auto_chunk(ctx, s), BLOCK_KEYS);
+    if (plan->chunk > round_up(s->n_kv, BLOCK_KEYS)) plan->chunk = round_up(s->n_kv, BLOCK_KEYS);
+    plan->splits = (s->n_kv + plan->chunk - 1) / plan->chunk;
+    size_t partials = s->batch * s->heads * plan->splits;
+    int rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * s->d * sizeof(float), NULL, &plan->scratch[0], err);
+    if (rc == TFB_OK)
+        rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &plan->scratch[1], err);
+    if (rc != TFB_OK) return rc;
+    char options[128];
+    /* CPUs: PREFETCH is the hint of the L2 stage (prefetcht1, measured best on PoCL; the kernel adds an L1 stage
+     * where it is memory-bound); GPUs stream without help */
+    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu%s", s->d, tfb_attention_vector_width(s->d),
+             s->heads / s->kv_heads, ctx->info.is_cpu ? " -DPREFETCH=2" : "");
+    const char *names[3] = {"decode_partial", "decode_combine", "decode_pack_keys"};
+    for (int i = 0; i < 3; i++)
+        if (tfb_kernel_create(ctx, "decode.cl", options, names[i], &plan->kernels[i], err) != TFB_OK) return TFB_ERROR;
+    rc = pack_keys(ctx, s, io, plan, err);
+    return rc == TFB_OK ? set_decode_args(plan, s, io, err) : rc;
+}
+
+static int decode_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err)
+{
+    decode_state *st = calloc(1, sizeof *st);
+    if (!st) return tfb_fail(err, "out of memory");
+    *state = st;
+    st->shape = tfb_attention_case_shape(c);
+    const tfb_attention_shape *s = &st->shape;
+    int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(s), "Q, the KV cache and O", err);
+    size_t wanted = plan_sets(run, s);
+    for (size_t i = 0; rc == TFB_OK && i < wanted; i++, st->sets++) {
+        st->inputs[i] = tfb_attention_inputs_for((uint32_t)(run->seed + 7919 * i));
+        rc = tfb_attention_io_create(run->ctx, s, &st->inputs[i], &st->io[i], err);
+        if (rc == TFB_OK) rc = tfb_decode_attention_plan(run->ctx, s, &st->io[i], 0, &st->plan[i], err);
+        if (rc == TFB_OK) tfb_buffer_release(&st->io[i].k); /* the plan holds the key-blocked copy */
+        if (rc == TFB_OK) memcpy(&st->launches[2 * i], st->plan[i].launches, 2 * sizeof(tfb_launch));
+    }
+    return rc;
+}
+
+static int decode_execute(tfb_run *run, void *state, tfb_error *err)
+{
+    decode_state *st = state;
+    tfb_work work = {st->launches, 2, st->sets};
+    return tfb_work_run_once(run->ctx, &work, err);
+}
+
+/* Every query head's output once, the heads dealt out over the rotating KV caches (head h in cache h % sets, and at
+ * least one head per cache): every work-group's output is checked, at about the reference cost of one cache's
+ * whole output however many caches rotate. */
+static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
+{
+    decode_state *st = state;
+    size_t heads = st->shape.batch * st->shape.heads;  /* one query row per head */
+    size_t *rows = malloc((heads / st->sets + 1) * sizeof *rows);
+    int rc = rows ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    *max_error = 0.0;
+    for (size_t i = 0; rc == TFB_OK && i < st->sets; i++) {
+        size_t count = 0;
+        double worst = 0.0;
+        char what[96];
+        for (size_t h = i; h < heads; h += st->sets) rows[count++] = h;
+        if (count == 0) rows[count++] = i % heads;  /* more caches than heads: each cache still checked once */
+        snprintf(what, sizeof what, "decode output (KV cache %zu of %zu)", i + 1, st->sets);
+        rc = tfb_attention_io_check_rows(run->ctx, what, &st->shape, &st->inputs[i], &st->io[i], rows, count, &worst,
+                                         err);
+        if (worst > *max_error) *max_error = worst;
+    }
+    free(rows);
+    return rc;
+}
+
+static int decode_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    decode_state *st = state;
+    for (size_t i = 0; i < st->sets; i++)
+        if (tfb_attention_io_repoison(run->ctx, &st->shape, &st->io[i], err) != TFB_OK) return TFB_ERROR;
+    return TFB_OK;
+}
+
+static int decode_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
+{
+    decode_state *st = state;
+    tfb_work work = {st->launches, 2, st->sets};
+    return tfb_work_time(run->ctx, &work, &run->policy, time, err);
+}
+
+static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)
+{
+    decode_state *st = state;
+    const tfb_attention_shape *s = &st->shape;
+    uint64_t step = tfb_attention_io_device_bytes(s);
+    r->working_set_bytes = step * st->sets;
+    r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
+    r->extra = tfb_attention_extra(s, 0, r->working_set_bytes);
+    double kv_bytes = 2.0 * sizeof(float) * (double)tfb_attention_kv_count(s);
+    const tfb_attention_plan *plan = &st->plan[0];
+    double partial_bytes = 2.0 * sizeof(float) * (double)(s->batch * s->heads * plan->splits * (s->d + 2));
+    cJSON_AddNumberToObject(r->extra, "kv_cache_bytes", kv_bytes);
+    cJSON_AddNumberToObject(r->extra, "kv_caches_rotated", (double)st->sets);
+    size_t heads = s->batch * s->heads;  /* what decode_verify checks: every head once, every cache at least once */
+    tfb_add_verification(r->extra, heads > st->sets ? heads : st->sets, s->d,
+                         (double)tfb_attention_q_count(s) * (double)st->sets);
+    cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
+    cJSON_AddStringToObject(r->extra, "k_layout", "key-blocked, 16 keys x d per block");
+    cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);
+    cJSON_AddNumberToObject(r->extra, "actual_bytes", r->bytes + partial_bytes);
+}
+
+/* A measured, verified decode result of ours; its shape from the JSON fields of tfb_attention_extra. */
+static int decode_point(const tfb_result *r)
+{
+    return strcmp(r->suite, "decode") == 0 && strcmp(r->impl, "tfbench") == 0 && !r->skipped[0] &&
+           r->verified == 1 && r->time.median > 0 && r->extra;
+}
+
+static int same_shape_but_kv_heads(const tfb_result *a, const tfb_result *b)
+{
+    static const char *const keys[] = {"batch", "heads", "kv_tokens", "head_dim"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (tfb_json_number(a->extra, keys[i], -1) != tfb_json_number(b->extra, keys[i], -2)) return 0;
+    return 1;
+}
+
+static const tfb_result *mha_twin(const tfb_results *all, const tfb_result *r)
+{
+    for (size_t i = 0; i < all->count; i++) {
+        const tfb_result *m = &all->items[i];
+        if (decode_point(m) && same_shape_but_kv_heads(m, r) &&
+            tfb_json_number(m->extra, "kv_heads", -1) == tfb_json_number(m->extra, "heads", -2))
+            return m;
+    }
+    return NULL;
+}
+
+/* The lecture's claim that a decode step's time follows its KV cache: every GQA/MQA point against the MHA point of
+ * the same batch, heads, length and head dim, in context.ceilings.decode_kv_layouts. */
+static void decode_finish(tfb_run *run)
+{
+    tfb_results *all = run->results;
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < all->count; i++) {
+        const tfb_result *r = &all->items[i], *mha;
+        if (!decode_point(r) || tfb_json_number(r->extra, "kv_heads", -1) >= tfb_json_number(r->extra, "heads", -1) ||
+            !(mha = mha_twin(all, r)))
+            continue;
+        double bytes_ratio =
+            tfb_json_number(mha->extra, "kv_cache_bytes", 0) / tfb_json_number(r->extra, "kv_cache_bytes", 1);
+        double time_ratio = mha->time.median / r->time.median;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", r->name);
+        cJSON_AddStringToObject(o, "mha", mha->name);
+        cJSON_AddNumberToObject(o, "kv_bytes_ratio", bytes_ratio);
+        cJSON_AddNumberToObject(o, "time_ratio", time_ratio);
+        cJSON_AddNumberToObject(o, "gbytes_per_second", r->gbytes_per_second);
+        cJSON_AddNumberToObject(o, "mha_gbytes_per_second", mha->gbytes_per_second);
+        cJSON_AddNumberToObject(o, "intensity", r->intensity);
+        cJSON_AddItemToArray(list, o);
+    }
+    if (!all->ceilings.extra) all->ceilings.extra = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(all->ceilings.extra, "decode_kv_layouts");
+    cJSON_AddItemToObject(all->ceilings.extra, "decode_kv_layouts", list);
+}
+
+static void decode_summarize(const tfb_results *results, FILE *out)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(results->ceilings.extra, "decode_kv_layouts");
+    if (cJSON_GetArraySize(list) == 0) return;
+    /* decode only reads (the KV cache): its roof is the read ceiling where one was measured */
+    const tfb_ceilings *c = &results->ceilings;
+    double ceiling = c->bandwidth_read_gbps > 0 ? c->bandwidth_read_gbps : c->bandwidth_gbps;
+    double ridge = c->bandwidth_read_gbps > 0 ? c->ridge_read_fp32 : c->ridge_fp32;
+    fprintf(out, "\nDecode: time against KV-cache bytes, each layout vs MHA of the same shape:\n");
+    const cJSON *o;
+    cJSON_ArrayForEach(o, list)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
+        double gbps = tfb_json_number(o, "gbytes_per_second", 0);
+        double mha_gbps = tfb_json_number(o, "mha_gbytes_per_second", 0);
+        double intensity = tfb_json_number(o, "intensity", 0);
+        char of_ceiling[80] = "";
+        /* past the ridge the time follows FLOPs, not bytes */
+        if (ridge > 0 && intensity >= ridge)
+            snprintf(of_ceiling, sizeof of_ceiling, " (compute-bound: %.1f FLOP/B, ridge %.1f)", intensity, ridge);
+        else if (ceiling > 0)
+            snprintf(of_ceiling, sizeof of_ceiling, " (%.0f%% and %.0f%% of the memory roof)", 100 * gbps / ceiling,
+                     100 * mha_gbps / ceiling);
+        fprintf(out, "  %-44.44s %5.2fx fewer KV bytes, %5.2fx less time; %.1f vs %.1f GB/s%s\n",
+                cJSON_IsString(name) ? name->valuestring : "?", tfb_json_number(o, "kv_bytes_ratio", 0),
+                tfb_json_number(o, "time_ratio", 0), gbps, mha_gbps, of_ceiling);
+    }
+}
+
+const tfb_suite tfb_suite_decode = {
+    .name = "decode",
+    .description = "decode attention: one query token per head over a KV cache (MHA/GQA/MQA), split and combined",
+    .in_default_run = 1,
+    .cases = decode_cases,
+    .flops = decode_flops,
+    .bytes = decode_bytes,
+    .bytes_written = decode_bytes_written,
+    .setup = decode_setup,
+    .execute = decode_execute,
+    .verify = decode_verify,
+    .measure = decode_measure,
+    .annotate = decode_annotate,
+    .teardown = decode_teardown,
+    .finish = decode_finish,
+    .summarize = decode_summarize,
+    .repoison = decode_repoison,
+};

@@ -1,0 +1,89 @@
+/* Shared machinery of the gemv and gemm suites: weight shapes of a model, packed weights, our kernels and their
+ * tuned parameters, CLBlast beside them, and verification against a float64 reference.
+ * Convention: C[M x N] = A[M x K] * W^T with W the weight matrix [N x K] (out_features x in_features, row-major);
+ * M is the batch (tokens in flight). */
+#ifndef TFBENCH_GEMM_CORE_H
+#define TFBENCH_GEMM_CORE_H
+
+#include "tfbench/suite.h"
+
+enum { GEMM_KIND_GEMV, GEMM_KIND_GEMM };
+enum { GEMM_IMPL_TFBENCH, GEMM_IMPL_CLBLAST };
+enum { GEMM_MAX_SETS = 64, GEMM_MAX_SHAPES = 8 };
+/* Bump when kernels/gemm.cl changes: it is part of the tuning cache key. */
+#define GEMM_KERNEL_VERSION 3
+/* GEMM at this batch or below rotates over weight sets like gemv (it is memory-bound on every device we know). */
+#define GEMM_ROTATE_MAX_M 64
+
+typedef struct gemm_weight_shape {
+    size_t n, k;              /* the weight matrix: N rows (out features) x K columns (in features) */
+    char roles[48];           /* which projections have this shape: "q,o", "gate,up", ... */
+} gemm_weight_shape;
+
+typedef struct gemm_params {
+    unsigned tn;              /* panel width: weight rows per packed panel (multiple of 16) */
+    unsigned tm, mb;          /* gemm: register-tile rows, rows per work-item */
+    unsigned wg;              /* gemv: work-items per panel (work-group reduction) */
+    unsigned streams;         /* gemv: interleaved K sub-ranges per work-item (memory streams in flight) */
+} gemm_params;
+
+typedef struct gemm_config {
+    int kind, impl, half;     /* half: weights stored as fp16, float accumulation */
+    size_t m, n, k;
+    size_t sets;              /* distinct weight matrices the timed runs rotate over */
+    gemm_params params;       /* tfbench kernels only */
+    uint32_t seed;
+} gemm_config;
+
+typedef struct gemm_state gemm_state;
+
+/* TFB_SKIP, saying which limit, when a buffer exceeds the device's allocation limit or all of them 3/4 of its
+ * global memory (sizes saturate: a shape whose bytes overflow is refused, not wrapped). Without tuned parameters
+ * (tn 0) it counts unpadded weights. */
+int gemm_fits(const tfb_context *ctx, const gemm_config *cfg, tfb_error *err);
+/* Allocates and fills everything, packs the weights (tfbench) and builds the kernel. TFB_SKIP when too big. */
+int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb_error *err);
+void gemm_release(gemm_state *s);
+/* Runs every weight set once (the output then holds the last set's result). */
+int gemm_run_all_sets(gemm_state *s, tfb_error *err);
+/* Compares the output with the float64 reference (every element of small problems, a spread sample of large ones). */
+int gemm_check(gemm_state *s, double *max_error, tfb_error *err);
+/* Rows and columns of C the last gemm_check compared (their cross product). */
+void gemm_check_coverage(const gemm_state *s, size_t *rows, size_t *cols);
+/* The output set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
+int gemm_repoison(gemm_state *s, tfb_error *err);
+int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, tfb_error *err);
+double gemm_pack_seconds(const gemm_state *s);
+size_t gemm_working_set_bytes(const gemm_state *s);
+size_t gemm_weight_bytes(const gemm_config *cfg);
+
+/* Relative tolerance of an fp32-accumulated dot product of length k (see gemm_core.c for the derivation). */
+double gemm_tolerance(size_t k);
+/* IEEE half rounding (to nearest even) of a float, as the packing kernel stores weights. */
+float gemm_round_to_half(float x);
+
+/* Tuning: parameters for this device, kind, precision and batch class from the cache on disk, or a short search. */
+int gemm_tuned_params(tfb_context *ctx, const gemm_config *cfg, gemm_params *out, char *source, size_t source_size,
+                      tfb_error *err);
+/* The cache file of a key: $TFB_CACHE_DIR, else $XDG_CACHE_HOME/tfbench, else ~/.cache/tfbench. */
+int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *path, size_t size, tfb_error *err);
+/* Candidates of the short search (at most `max`). */
+size_t gemm_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm_params *out, size_t max);
+int gemm_params_valid(const gemm_config *cfg, const gemm_params *p);
+
+/* Suite plumbing shared by gemv.c and gemm.c. */
+void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half, size_t m, size_t n, size_t k);
+/* The distinct weight shapes of the run's model (--model/--config, default Llama 2 7B), or the one --shape. */
+void gemm_suite_shapes(const tfb_run *run, gemm_weight_shape *shapes, size_t *count);
+double gemm_case_flops(const tfb_case *c);
+double gemm_case_bytes(const tfb_case *c);
+double gemm_case_bytes_written(const tfb_case *c);  /* the outputs */
+int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *err);
+int gemm_suite_execute(tfb_run *run, void *state, tfb_error *err);
+int gemm_suite_verify(tfb_run *run, void *state, double *max_error, tfb_error *err);
+int gemm_suite_repoison(tfb_run *run, void *state, tfb_error *err);
+int gemm_suite_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err);
+void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r);
+void gemm_suite_teardown(void *state);
+
+#endif

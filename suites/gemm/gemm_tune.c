@@ -1,0 +1,196 @@
+/* Per-device tile parameters of our kernels: a short search on first use, cached on disk as one small JSON file
+ * per key (device, driver, kernel version, kernel, weight precision, batch class). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cjson/cJSON.h>
+#include "gemm_core.h"
+#include "tfbench/file_io.h"
+
+static const char *batch_class(const gemm_config *cfg)
+{
+    if (cfg->kind == GEMM_KIND_GEMV) return "m1";
+    if (cfg->m <= 1) return "m1";
+    if (cfg->m <= 2) return "m2";
+    if (cfg->m <= 4) return "m4";
+    if (cfg->m <= 8) return "m8";
+    if (cfg->m <= GEMM_ROTATE_MAX_M) return "m16to64";
+    return "m65plus";
+}
+
+static const char *kind_name(const gemm_config *cfg)
+{
+    return cfg->kind == GEMM_KIND_GEMV ? "gemv" : "gemm";
+}
+
+/* Device and driver names become file-name safe: letters, digits, '-', '.', everything else '_'. */
+static void append_safe(char *out, size_t size, const char *text)
+{
+    size_t used = strlen(out);
+    for (const char *p = text; *p && used + 1 < size; p++) {
+        char ch = *p;
+        int keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                   ch == '.';
+        out[used++] = keep ? ch : '_';
+    }
+    out[used] = '\0';
+}
+
+static int make_dirs(char *path, tfb_error *err)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        int failed = mkdir(path, 0755) != 0 && errno != EEXIST;
+        *p = '/';
+        if (failed) return tfb_fail(err, "cannot create the tuning cache folder %s: %s", path, strerror(errno));
+    }
+    if (mkdir(path, 0755) != 0 && errno != EEXIST)
+        return tfb_fail(err, "cannot create the tuning cache folder %s: %s", path, strerror(errno));
+    return TFB_OK;
+}
+
+int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *path, size_t size, tfb_error *err)
+{
+    char dir[2048];
+    const char *explicit_dir = getenv("TFB_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    if (explicit_dir && *explicit_dir) snprintf(dir, sizeof dir, "%s", explicit_dir);
+    else if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/tfbench", xdg);
+    else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/tfbench", home);
+    else return tfb_fail(err, "no tuning cache folder: set TFB_CACHE_DIR (or HOME)");
+    if (make_dirs(dir, err) != TFB_OK) return TFB_ERROR;
+    char name[512];
+    snprintf(name, sizeof name, "%s-v%d-%s-%s-", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
+             batch_class(cfg));
+    append_safe(name, sizeof name, info->name);
+    append_safe(name, sizeof name, "-");
+    append_safe(name, sizeof name, info->driver);
+    if (snprintf(path, size, "%s/%s.json", dir, name) >= (int)size) return tfb_fail(err, "cache path too long");
+    return TFB_OK;
+}
+
+size_t gemm_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm_params *out, size_t max)
+{
+    static const gemm_params GEMV[] = {{16, 0, 0, 1, 8}, {16, 0, 0, 1, 4}, {16, 0, 0, 4, 4}, {32, 0, 0, 1, 8},
+                                       {32, 0, 0, 4, 2}};
+    static const gemm_params GEMM[] = {{32, 12, 96, 0, 0}, {64, 6, 96, 0, 0}, {32, 14, 56, 0, 0},
+                                       {48, 8, 64, 0, 0}, {32, 8, 64, 0, 0}};
+    size_t count = 0;
+    if (cfg->kind == GEMM_KIND_GEMV) {
+        for (size_t i = 0; i < sizeof GEMV / sizeof *GEMV && count < max; i++) out[count++] = GEMV[i];
+    } else if (cfg->m <= 8) {  /* small batch: one register tile covers the batch; only the panel width varies */
+        unsigned tm = cfg->m <= 1 ? 1 : cfg->m <= 2 ? 2 : cfg->m <= 4 ? 4 : 8;
+        for (unsigned tn = 16; tn <= 64 && count < max; tn *= 2) out[count++] = (gemm_params){tn, tm, tm, 0, 0};
+    } else {
+        for (size_t i = 0; i < sizeof GEMM / sizeof *GEMM && count < max; i++) out[count++] = GEMM[i];
+    }
+    (void)info;
+    return count;
+}
+
+static int load_cached(const char *path, const tfb_device_info *info, const gemm_config *cfg, gemm_params *out)
+{
+    tfb_error ignored;
+    char *text = NULL;
+    size_t length = 0;
+    if (tfb_read_file(path, 1 << 16, &text, &length, &ignored) != TFB_OK) return 0;
+    cJSON *root = cJSON_Parse(text);
+    free(text);
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(root, "params");
+    const char *device = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "device"));
+    const char *driver = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "driver"));
+    const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "kernel_version");
+    int ok = params && device && driver && cJSON_IsNumber(version) && strcmp(device, info->name) == 0 &&
+             strcmp(driver, info->driver) == 0 && version->valueint == GEMM_KERNEL_VERSION;
+    if (ok) {
+        const char *fields[] = {"tn", "tm", "mb", "wg", "streams"};
+        unsigned *slots[] = {&out->tn, &out->tm, &out->mb, &out->wg, &out->streams};
+        for (size_t i = 0; i < 5; i++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, fields[i]);
+            ok = ok && cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 4096;
+            if (ok) *slots[i] = (unsigned)v->valuedouble;
+        }
+        ok = ok && gemm_params_valid(cfg, out);
+    }
+    cJSON_Delete(root);
+    return ok;
+}
+
+static int save_cached(const char *path, const tfb_device_info *info, const gemm_config *cfg, const gemm_params *p,
+                       double seconds, tfb_error *err)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "device", info->name);
+    cJSON_AddStringToObject(root, "driver", info->driver);
+    cJSON_AddNumberToObject(root, "kernel_version", GEMM_KERNEL_VERSION);
+    cJSON_AddStringToObject(root, "kernel", kind_name(cfg));
+    cJSON_AddStringToObject(root, "weights", cfg->half ? "fp16" : "fp32");
+    cJSON_AddStringToObject(root, "batch_class", batch_class(cfg));
+    char shape[64];
+    snprintf(shape, sizeof shape, "%zux%zux%zu", cfg->m, cfg->n, cfg->k);
+    cJSON_AddStringToObject(root, "tuned_on", shape);
+    cJSON_AddNumberToObject(root, "seconds", seconds);
+    cJSON *params = cJSON_AddObjectToObject(root, "params");
+    cJSON_AddNumberToObject(params, "tn", p->tn);
+    cJSON_AddNumberToObject(params, "tm", p->tm);
+    cJSON_AddNumberToObject(params, "mb", p->mb);
+    cJSON_AddNumberToObject(params, "wg", p->wg);
+    cJSON_AddNumberToObject(params, "streams", p->streams);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) return tfb_fail(err, "out of memory writing %s", path);
+    int rc = tfb_write_file_atomic(path, text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+/* The search runs on a smaller problem of the same kind (K kept: it decides which cache the panel lives in).
+ * Memory-bound problems keep their rotating weight sets: streaming from memory is what they are tuned for. */
+static gemm_config tuning_problem(const gemm_config *cfg)
+{
+    gemm_config t = *cfg;
+    t.impl = GEMM_IMPL_TFBENCH;
+    if (t.kind == GEMM_KIND_GEMM && t.m > GEMM_ROTATE_MAX_M) t.sets = 1;
+    if (t.kind == GEMM_KIND_GEMM && t.m > 512) t.m = 512;
+    if (t.kind == GEMM_KIND_GEMM && t.n > 1024) t.n = 1024;
+    return t;
+}
+
+static int time_candidate(tfb_context *ctx, const gemm_config *cfg, double *seconds, tfb_error *err)
+{
+    gemm_state *s = NULL;
+    tfb_timing_policy quick = {.warmup = 1, .min_reps = 3, .max_reps = 3, .min_seconds = 0};
+    tfb_stats time;
+    int rc = gemm_prepare(ctx, cfg, &s, err);
+    if (rc == TFB_OK) rc = gemm_time(s, &quick, &time, err);
+    if (rc == TFB_OK) *seconds = time.min;  /* the least disturbed run: other processes share the CPU */
+    gemm_release(s);
+    return rc;
+}
+
+int gemm_tuned_params(tfb_context *ctx, const gemm_config *cfg, gemm_params *out, char *source, size_t source_size,
+                      tfb_error *err)
+{
+    char path[4096];
+    if (gemm_cache_path(&ctx->info, cfg, path, sizeof path, err) != TFB_OK) return TFB_ERROR;
+    if (load_cached(path, &ctx->info, cfg, out)) {
+        snprintf(source, source_size, "cache");
+        return TFB_OK;
+    }
+    gemm_params candidates[16];
+    size_t count = gemm_candidates(&ctx->info, cfg, candidates, 16);
+    gemm_config problem = tuning_problem(cfg);
+    double best = 0.0;
+    tfb_error last = {{0}};
+    for (size_t i = 0; i < count; i++) {
+        double seconds;
+        problem.params = candidates[i];
+        if (time_candidate(ctx, &problem, &seconds, &last) != TFB_OK) continue;  /* e.g. too many registers */
+        if (best == 0.0 || seconds < best) best = seconds, *out = candidates[i];
+    }
+    if (best == 0.0) return tfb_fail(err, "tuning: no candidate ran: %s", last.message);
+    snprintf(source, source_size, "search");
+    return save_cached(path, &ctx->info, &problem, out, best, err);
+}

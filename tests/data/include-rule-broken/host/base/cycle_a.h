@@ -1,0 +1,2 @@
+/* fixture: half of a cycle */
+#include "cycle_b.h"

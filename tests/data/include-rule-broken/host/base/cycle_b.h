@@ -1,0 +1,2 @@
+/* fixture: the other half */
+#include "cycle_a.h"

@@ -1,0 +1,2 @@
+/* fixture: base reaching up into report */
+#include "../report/chart.h"

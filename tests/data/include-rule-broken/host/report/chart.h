@@ -1,0 +1,2 @@
+/* fixture */
+#define CHART 1

@@ -1,0 +1,2 @@
+/* fixture: one suite family reaching into another */
+#include "../gemm/core.h"

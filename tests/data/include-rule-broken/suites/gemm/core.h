@@ -1,0 +1,2 @@
+/* fixture: a private header of the gemm family */
+#define GEMM 1
