@@ -95,6 +95,9 @@ int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attenti
 /* Case fields: p[0..5] = batch, heads, kv_heads, n_q, n_kv, d; variant = causal; n = n_kv, k = d. */
 void tfb_attention_case_init(tfb_case *c, const char *suite, const tfb_attention_shape *s, int causal);
 tfb_attention_shape tfb_attention_case_shape(const tfb_case *c);
+/* A case's minimum traffic and its written part (O): the bytes() and bytes_written() of every attention suite. */
+double tfb_attention_case_bytes(const tfb_case *c);
+double tfb_attention_case_bytes_written(const tfb_case *c);
 /* Widest of float16/8/4 that divides d (1 otherwise): the kernels' vector width along the head dim. */
 unsigned tfb_attention_vector_width(size_t d);
 /* log2(e) / sqrt(d): the kernels compute scores in the log2 domain and use exp2. */

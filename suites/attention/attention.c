@@ -27,17 +27,6 @@ static double naive_flops(const tfb_case *c)
     return tfb_attention_flops(&s, c->variant);
 }
 
-static double naive_bytes(const tfb_case *c)
-{
-    tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_min_bytes(&s);
-}
-
-static double naive_bytes_written(const tfb_case *c)
-{
-    tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_written_bytes(&s);
-}
 
 static void naive_teardown(void *p)
 {
@@ -177,8 +166,8 @@ const tfb_suite tfb_suite_attention = {
     .in_default_run = 1,
     .cases = naive_cases,
     .flops = naive_flops,
-    .bytes = naive_bytes,
-    .bytes_written = naive_bytes_written,
+    .bytes = tfb_attention_case_bytes,
+    .bytes_written = tfb_attention_case_bytes_written,
     .setup = naive_setup,
     .execute = naive_execute,
     .verify = naive_verify,

@@ -329,3 +329,15 @@ tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s)
     }
     return policy;
 }
+
+double tfb_attention_case_bytes(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_min_bytes(&s);
+}
+
+double tfb_attention_case_bytes_written(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return tfb_attention_written_bytes(&s);
+}

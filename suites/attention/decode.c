@@ -54,17 +54,6 @@ static double decode_flops(const tfb_case *c)
     return tfb_attention_flops(&s, 0);
 }
 
-static double decode_bytes(const tfb_case *c)
-{
-    tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_min_bytes(&s);
-}
-
-static double decode_bytes_written(const tfb_case *c)
-{
-    tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_written_bytes(&s);
-}
 
 static void decode_teardown(void *p)
 {
@@ -336,8 +325,8 @@ const tfb_suite tfb_suite_decode = {
     .in_default_run = 1,
     .cases = decode_cases,
     .flops = decode_flops,
-    .bytes = decode_bytes,
-    .bytes_written = decode_bytes_written,
+    .bytes = tfb_attention_case_bytes,
+    .bytes_written = tfb_attention_case_bytes_written,
     .setup = decode_setup,
     .execute = decode_execute,
     .verify = decode_verify,

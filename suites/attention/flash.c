@@ -36,17 +36,6 @@ static double flash_flops(const tfb_case *c)
     return tfb_attention_flops(&s, c->variant);
 }
 
-static double flash_bytes(const tfb_case *c)
-{
-    tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_min_bytes(&s);
-}
-
-static double flash_bytes_written(const tfb_case *c)
-{
-    tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_written_bytes(&s);
-}
 
 static int tile_fits(const tfb_context *ctx, const tfb_flash_tile *t, size_t d)
 {
@@ -227,8 +216,8 @@ const tfb_suite tfb_suite_flash = {
     .in_default_run = 1,
     .cases = flash_cases,
     .flops = flash_flops,
-    .bytes = flash_bytes,
-    .bytes_written = flash_bytes_written,
+    .bytes = tfb_attention_case_bytes,
+    .bytes_written = tfb_attention_case_bytes_written,
     .setup = flash_setup,
     .execute = flash_execute,
     .verify = flash_verify,
