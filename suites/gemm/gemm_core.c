@@ -84,10 +84,10 @@ static void build_options(const tfb_context *ctx, const gemm_config *cfg, char *
 {
     const gemm_params *p = &cfg->params;
     int used = snprintf(buf, size, "-DTN=%u%s", p->tn, cfg->half ? " -DWEIGHT_HALF" : "");
-    /* GEMV on a CPU prefetches into L1 (hint 3: measured best on PoCL, see kernels/gemm.cl) */
-    if (cfg->kind == GEMM_KIND_GEMV)
-        snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u%s", p->wg, p->streams,
-                 ctx->info.is_cpu ? " -DPREFETCH=3" : "");
+    if (cfg->kind == GEMM_KIND_GEMV && p->prefetch)
+        snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u -DPREFETCH=%u", p->wg, p->streams, p->prefetch);
+    else if (cfg->kind == GEMM_KIND_GEMV)
+        snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u", p->wg, p->streams);
     else snprintf(buf + used, size - used, " -DTM=%u -DMB=%u", p->tm, p->mb);
 }
 
@@ -95,7 +95,8 @@ int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
 {
     if (cfg->impl != GEMM_IMPL_TFBENCH) return 1;
     if (p->tn == 0 || p->tn % 16 || p->tn > 64) return 0;
-    if (cfg->kind == GEMM_KIND_GEMV) return p->wg >= 1 && p->wg <= 256 && p->streams >= 1 && p->streams <= 16;
+    if (cfg->kind == GEMM_KIND_GEMV)
+        return p->wg >= 1 && p->wg <= 256 && p->streams >= 1 && p->streams <= 16 && p->prefetch <= 3;
     return p->tm >= 1 && p->tm <= 16 && p->mb >= p->tm && p->mb % p->tm == 0;
 }
 

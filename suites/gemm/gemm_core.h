@@ -11,7 +11,7 @@ enum { GEMM_KIND_GEMV, GEMM_KIND_GEMM };
 enum { GEMM_IMPL_TFBENCH, GEMM_IMPL_CLBLAST };
 enum { GEMM_MAX_SETS = 64, GEMM_MAX_SHAPES = 8 };
 /* Bump when kernels/gemm.cl changes: it is part of the tuning cache key. */
-#define GEMM_KERNEL_VERSION 3
+#define GEMM_KERNEL_VERSION 4
 /* GEMM at this batch or below rotates over weight sets like gemv (it is memory-bound on every device we know). */
 #define GEMM_ROTATE_MAX_M 64
 
@@ -25,6 +25,7 @@ typedef struct gemm_params {
     unsigned tm, mb;          /* gemm: register-tile rows, rows per work-item */
     unsigned wg;              /* gemv: work-items per panel (work-group reduction) */
     unsigned streams;         /* gemv: interleaved K sub-ranges per work-item (memory streams in flight) */
+    unsigned prefetch;        /* gemv on a CPU: software prefetch locality hint (3: into L1), 0: none */
 } gemm_params;
 
 typedef struct gemm_config {

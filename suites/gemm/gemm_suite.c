@@ -144,6 +144,7 @@ static void add_params(cJSON *extra, const suite_state *s)
     if (s->cfg.kind == GEMM_KIND_GEMV) {
         cJSON_AddNumberToObject(params, "wg", p->wg);
         cJSON_AddNumberToObject(params, "streams", p->streams);
+        cJSON_AddNumberToObject(params, "prefetch", p->prefetch);
     } else {
         cJSON_AddNumberToObject(params, "tm", p->tm);
         cJSON_AddNumberToObject(params, "mb", p->mb);
