@@ -10,26 +10,16 @@
 #include <cmocka.h>
 #include "tfbench/attention.h"
 #include "tfbench/tfbench.h"
-
-typedef struct fixture {
-    tfb_context ctx;
-} fixture;
+#include "device_fixture.h"
 
 static int open_device(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tfb_error err;
-    if (!f) return -1;
-    int rc = tfb_context_open_spec(&f->ctx, "0", NULL, &err);
-    *state = f;
-    return rc == TFB_OK ? 0 : -1;
+    return fixture_open(state);
 }
 
 static int close_device(void **state)
 {
-    fixture *f = *state;
-    tfb_context_close(&f->ctx);
-    free(f);
+    fixture_close(*state);
     return 0;
 }
 

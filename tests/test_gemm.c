@@ -11,32 +11,26 @@
 #include <cmocka.h>
 #include "../suites/gemm/gemm_core.h"
 #include "tfbench/tfbench.h"
+#include "device_fixture.h"
 
-typedef struct fixture {
-    tfb_context ctx;
-    char cache_dir[256];
-} fixture;
-
+/* The fixture's folder: a tuning cache of this test's own, removed afterwards. */
 static int open_device(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tfb_error err;
+    int rc = fixture_open(state);
+    fixture *f = *state;
     if (!f) return -1;
-    int rc = tfb_context_open_spec(&f->ctx, "0", NULL, &err);
-    snprintf(f->cache_dir, sizeof f->cache_dir, "/tmp/tfbench-test-gemm-%ld/cache", (long)getpid());
-    setenv("TFB_CACHE_DIR", f->cache_dir, 1);
-    *state = f;
-    return rc == TFB_OK ? 0 : -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/tfbench-test-gemm-%ld/cache", (long)getpid());
+    setenv("TFB_CACHE_DIR", f->dir, 1);
+    return rc;
 }
 
 static int close_device(void **state)
 {
     fixture *f = *state;
-    tfb_context_close(&f->ctx);
-    rmdir(f->cache_dir);  /* every test removes its cache files */
-    char *slash = strrchr(f->cache_dir, '/');
-    if (slash) *slash = '\0', rmdir(f->cache_dir);
-    free(f);
+    rmdir(f->dir);  /* every test removes its cache files */
+    char *slash = strrchr(f->dir, '/');
+    if (slash) *slash = '\0', rmdir(f->dir);
+    fixture_close(f);
     return 0;
 }
 
@@ -167,13 +161,13 @@ static void cache_key_names_device_driver_version(void **state)
     assert_int_equal(gemm_cache_path(&f->ctx.info, &fp32, a, sizeof a, &err), TFB_OK);
     assert_int_equal(gemm_cache_path(&f->ctx.info, &fp16, b, sizeof b, &err), TFB_OK);
     assert_int_equal(gemm_cache_path(&f->ctx.info, &small, c, sizeof c, &err), TFB_OK);
-    assert_true(strncmp(a, f->cache_dir, strlen(f->cache_dir)) == 0);
+    assert_true(strncmp(a, f->dir, strlen(f->dir)) == 0);
     assert_true(strcmp(a, b) != 0 && strcmp(a, c) != 0);
     char version[16];
     snprintf(version, sizeof version, "-v%d-", GEMM_KERNEL_VERSION);
     assert_non_null(strstr(a, version));
-    assert_null(strchr(a + strlen(f->cache_dir) + 1, ' '));  /* sanitized: no spaces, no further folders */
-    assert_null(strchr(a + strlen(f->cache_dir) + 1, '/'));
+    assert_null(strchr(a + strlen(f->dir) + 1, ' '));  /* sanitized: no spaces, no further folders */
+    assert_null(strchr(a + strlen(f->dir) + 1, '/'));
 }
 
 static void tuning_is_cached_and_bad_files_ignored(void **state)

@@ -8,29 +8,21 @@
 #include <string.h>
 #include <cmocka.h>
 #include "tfbench/tfbench.h"
+#include "device_fixture.h"
 
-typedef struct fixture {
-    tfb_context ctx;
-    char broken_dir[1024];
-} fixture;
-
+/* The fixture's folder: the kernels that fail to build. */
 static int open_device(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    tfb_error err;
-    if (!f) return -1;
-    int rc = tfb_context_open_spec(&f->ctx, "0", NULL, &err);
+    int rc = fixture_open(state);
+    fixture *f = *state;
     const char *src = getenv("TFB_SOURCE_DIR");
-    snprintf(f->broken_dir, sizeof f->broken_dir, "%s/tests/data/broken-kernels", src ? src : ".");
-    *state = f;
-    return rc == TFB_OK ? 0 : -1;
+    if (f) snprintf(f->dir, sizeof f->dir, "%s/tests/data/broken-kernels", src ? src : ".");
+    return rc;
 }
 
 static int close_device(void **state)
 {
-    fixture *f = *state;
-    tfb_context_close(&f->ctx);
-    free(f);
+    fixture_close(*state);
     return 0;
 }
 
@@ -39,7 +31,7 @@ static void build_failure_carries_the_log(void **state)
     fixture *f = *state;
     tfb_error err;
     cl_kernel kernel = NULL;
-    f->ctx.kernel_dir = f->broken_dir;
+    f->ctx.kernel_dir = f->dir;
     int rc = tfb_kernel_create(&f->ctx, "stream.cl", "", "copy", &kernel, &err);
     f->ctx.kernel_dir = NULL;
     assert_int_equal(rc, TFB_ERROR);

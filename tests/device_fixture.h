@@ -1,0 +1,31 @@
+/* The cmocka fixture of the tests that need the OpenCL device (PoCL in CI): device 0 opened before the group, closed
+ * after it, with one folder path a test may use (kernels, a cache). Tests only. */
+#ifndef TFBENCH_TESTS_DEVICE_FIXTURE_H
+#define TFBENCH_TESTS_DEVICE_FIXTURE_H
+
+#include <stdlib.h>
+#include "tfbench/context.h"
+
+typedef struct fixture {
+    tfb_context ctx;
+    char dir[1024];
+} fixture;
+
+/* Opens device 0 into a new fixture; *state holds it even when opening failed (so the teardown can free it). */
+static inline int fixture_open(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    tfb_error err;
+    if (!f) return -1;
+    int rc = tfb_context_open_spec(&f->ctx, "0", NULL, &err);
+    *state = f;
+    return rc == TFB_OK ? 0 : -1;
+}
+
+static inline void fixture_close(fixture *f)
+{
+    tfb_context_close(&f->ctx);
+    free(f);
+}
+
+#endif
