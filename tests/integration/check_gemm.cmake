@@ -1,4 +1,5 @@
 # Asserts on the JSON of `--suite gemv,gemm --quick --shape 1x1000x777 --batch 1,7,130`.
+include(${CMAKE_CURRENT_LIST_DIR}/check_benchmarks_common.cmake)
 file(READ ${WORKDIR}/r.json json)
 string(JSON count LENGTH "${json}" benchmarks)
 if(count LESS 12)
@@ -8,13 +9,8 @@ math(EXPR last "${count} - 1")
 set(impls "")
 foreach(i RANGE ${last})
   string(JSON name GET "${json}" benchmarks ${i} name)
-  foreach(key suite impl m n k dtype gflops gbytes_per_second intensity roofline_fraction working_set_bytes
-              cache_resident verified)
-    string(JSON value ERROR_VARIABLE missing GET "${json}" benchmarks ${i} ${key})
-    if(missing)
-      message(FATAL_ERROR "${name}: no ${key}")
-    endif()
-  endforeach()
+  tfb_require_keys(${i} OFF suite impl m n k dtype gflops gbytes_per_second intensity roofline_fraction
+                   working_set_bytes cache_resident verified)
   string(JSON verified GET "${json}" benchmarks ${i} verified)
   string(JSON gflops GET "${json}" benchmarks ${i} gflops)
   string(JSON impl GET "${json}" benchmarks ${i} impl)
