@@ -1,3 +1,4 @@
+// tfbench-prelude: attention_prelude.cl
 /* Naive attention, the textbook three steps with the n_q x n_kv score matrix S of every head in device memory:
  * S = Q K^T (scaled), a row softmax over S (max-subtracted), then O = S V. Layouts: q/out [batch][heads][n_q][D],
  * k/v [batch][heads / group][n_kv][D], s [batch * heads][n_q][n_kv]. Scores are stored in the log2 domain

@@ -1,3 +1,4 @@
+// tfbench-prelude: attention_prelude.cl
 /* Decode attention (flash-decoding): one new query per head against a KV cache of n_kv keys. The sequence is split
  * into chunks of CHUNK keys; each work-item streams one chunk of one KV head for all G = heads / kv_heads query
  * heads that share it (so GQA/MQA read each cached byte once), keeping a partial softmax state (max m, sum l,

@@ -1,3 +1,4 @@
+// tfbench-prelude: attention_prelude.cl
 /* Flash-style attention: one kernel, online softmax, K/V tiles streamed through local memory; the n x n score
  * matrix never exists. Layouts: q/out [batch][heads][n_q][D], k/v [batch][heads / group][n_kv][D].
  * A work-group of WG items owns WG * R consecutive query rows of one head; each item keeps R rows (their scaled

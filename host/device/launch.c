@@ -14,20 +14,37 @@ static void build_log(tfb_context *ctx, cl_program program, char *out, size_t si
     out[size - 1] = '\0';
 }
 
-/* Every program is kernels/prelude.cl (shared type plumbing) followed by the kernel file. */
+/* The second prelude a kernel file names on its first line ("// tfbench-prelude: FILE"), into name; 0 if none. */
+static int family_prelude(const char *source, char *name, size_t size)
+{
+    static const char MARK[] = "// tfbench-prelude: ";
+    if (strncmp(source, MARK, sizeof MARK - 1) != 0) return 0;
+    const char *start = source + sizeof MARK - 1;
+    size_t length = strcspn(start, " \r\n");
+    if (length == 0 || length >= size) return 0;
+    memcpy(name, start, length);
+    name[length] = '\0';
+    return 1;
+}
+
+/* Every program is kernels/prelude.cl (shared type plumbing), the prelude of its family if the kernel file names
+ * one (the attention helpers), then the kernel file. */
 static int create_program(tfb_context *ctx, const char *file, cl_program *out, tfb_error *err)
 {
-    char *sources[2] = {NULL, NULL};
-    size_t lengths[2] = {0, 0};
+    char *sources[3] = {NULL, NULL, NULL}, family[128];
+    size_t lengths[3] = {0, 0, 0}, count = 2;
     cl_int status = CL_SUCCESS;
     int rc = tfb_kernel_source(ctx->kernel_dir, "prelude.cl", &sources[0], &lengths[0], err);
     if (rc == TFB_OK) rc = tfb_kernel_source(ctx->kernel_dir, file, &sources[1], &lengths[1], err);
+    if (rc == TFB_OK && family_prelude(sources[1], family, sizeof family)) {
+        sources[2] = sources[1], lengths[2] = lengths[1], count = 3;
+        rc = tfb_kernel_source(ctx->kernel_dir, family, &sources[1], &lengths[1], err);
+    }
     if (rc == TFB_OK) {
-        *out = clCreateProgramWithSource(ctx->context, 2, (const char **)sources, lengths, &status);
+        *out = clCreateProgramWithSource(ctx->context, (cl_uint)count, (const char **)sources, lengths, &status);
         if (status != CL_SUCCESS) rc = tfb_cl_fail(err, "clCreateProgramWithSource", status);
     }
-    free(sources[0]);
-    free(sources[1]);
+    for (size_t i = 0; i < 3; i++) free(sources[i]);
     return rc;
 }
 
@@ -41,7 +58,7 @@ static int build_program(tfb_context *ctx, const char *file, const char *options
     if (status != CL_SUCCESS) {
         char *log = malloc(BUILD_LOG_MAX);
         if (log) build_log(ctx, program, log, BUILD_LOG_MAX);
-        tfb_fail(err, "clBuildProgram failed for %s [%s]: %s (%d)\nbuild log (line numbers count prelude.cl first):\n%s",
+        tfb_fail(err, "clBuildProgram failed for %s [%s]: %s (%d)\nbuild log (line numbers count the preludes first):\n%s",
                  file, full_options, tfb_cl_error_name(status), (int)status, log ? log : "(unavailable)");
         free(log);
         clReleaseProgram(program);
