@@ -157,6 +157,23 @@ void tfb_attention_plan_release(tfb_attention_plan *plan);
 /* Runs the plan's launches once and waits. */
 int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);
 
+/* What naive and flash attention share: one case's inputs, outputs and kernels, executed, checked, re-poisoned and
+ * timed the same way (the suites' execute/verify/repoison/measure entries; `state` points at this struct, first in
+ * a suite's own state). */
+typedef struct tfb_attention_run_state {
+    tfb_attention_shape shape;
+    int causal;
+    const char *what;         /* the output's name in a failed check ("flash attention output") */
+    tfb_attention_inputs inputs;
+    tfb_attention_io io;
+    tfb_attention_plan plan;
+    double first_run_s;       /* wall time of the verified run: long cases get fewer repetitions */
+} tfb_attention_run_state;
+int tfb_attention_state_execute(tfb_run *run, void *state, tfb_error *err);
+int tfb_attention_state_verify(tfb_run *run, void *state, double *max_error, tfb_error *err);
+int tfb_attention_state_repoison(tfb_run *run, void *state, tfb_error *err);
+int tfb_attention_state_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err);
+
 /* Reads io->out and checks the given rows (tfb_attention_check_row_list). */
 int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_attention_shape *s,
                                 const tfb_attention_inputs *in, const tfb_attention_io *io, const size_t *rows,

@@ -7,14 +7,7 @@
 #include "tfbench/checked.h"
 #include "tfbench/attention.h"
 
-typedef struct naive_state {
-    tfb_attention_shape shape;
-    int causal;
-    tfb_attention_inputs inputs;
-    tfb_attention_io io;
-    tfb_attention_plan plan;
-    double first_run_s;       /* wall time of the verified run: long cases get fewer repetitions */
-} naive_state;
+typedef tfb_attention_run_state naive_state;
 
 static size_t naive_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
@@ -108,41 +101,12 @@ static int naive_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     *state = st;
     st->shape = tfb_attention_case_shape(c);
     st->causal = c->variant;
+    st->what = "naive attention output";
     st->inputs = tfb_attention_inputs_for((uint32_t)run->seed);
     int rc = check_fits(run->ctx, &st->shape, err);   /* before any input is made */
     if (rc == TFB_OK) rc = tfb_attention_io_create(run->ctx, &st->shape, &st->inputs, &st->io, err);
     if (rc == TFB_OK) rc = tfb_naive_attention_plan(run->ctx, &st->shape, st->causal, &st->io, &st->plan, err);
     return rc;
-}
-
-static int naive_execute(tfb_run *run, void *state, tfb_error *err)
-{
-    naive_state *st = state;
-    double start = tfb_now_seconds();
-    int rc = tfb_attention_plan_run(run->ctx, &st->plan, err);
-    st->first_run_s = tfb_now_seconds() - start;
-    return rc;
-}
-
-static int naive_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
-{
-    naive_state *st = state;
-    return tfb_attention_io_check(run->ctx, "naive attention output", &st->shape, st->causal, &st->inputs, &st->io,
-                                  TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
-}
-
-static int naive_repoison(tfb_run *run, void *state, tfb_error *err)
-{
-    naive_state *st = state;
-    return tfb_attention_io_repoison(run->ctx, &st->shape, &st->io, err);
-}
-
-static int naive_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
-{
-    naive_state *st = state;
-    tfb_work work = {st->plan.launches, st->plan.steps, 1};
-    tfb_timing_policy policy = tfb_attention_policy(run, st->first_run_s);
-    return tfb_work_time(run->ctx, &work, &policy, time, err);
 }
 
 static void naive_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)
@@ -169,10 +133,10 @@ const tfb_suite tfb_suite_attention = {
     .bytes = tfb_attention_case_bytes,
     .bytes_written = tfb_attention_case_bytes_written,
     .setup = naive_setup,
-    .execute = naive_execute,
-    .verify = naive_verify,
-    .measure = naive_measure,
+    .execute = tfb_attention_state_execute,
+    .verify = tfb_attention_state_verify,
+    .measure = tfb_attention_state_measure,
     .annotate = naive_annotate,
     .teardown = naive_teardown,
-    .repoison = naive_repoison,
+    .repoison = tfb_attention_state_repoison,
 };

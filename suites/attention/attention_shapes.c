@@ -341,3 +341,33 @@ double tfb_attention_case_bytes_written(const tfb_case *c)
     tfb_attention_shape s = tfb_attention_case_shape(c);
     return tfb_attention_written_bytes(&s);
 }
+
+int tfb_attention_state_execute(tfb_run *run, void *state, tfb_error *err)
+{
+    tfb_attention_run_state *st = state;
+    double start = tfb_now_seconds();
+    int rc = tfb_attention_plan_run(run->ctx, &st->plan, err);
+    st->first_run_s = tfb_now_seconds() - start;
+    return rc;
+}
+
+int tfb_attention_state_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
+{
+    tfb_attention_run_state *st = state;
+    return tfb_attention_io_check(run->ctx, st->what, &st->shape, st->causal, &st->inputs, &st->io,
+                                  TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
+}
+
+int tfb_attention_state_repoison(tfb_run *run, void *state, tfb_error *err)
+{
+    tfb_attention_run_state *st = state;
+    return tfb_attention_io_repoison(run->ctx, &st->shape, &st->io, err);
+}
+
+int tfb_attention_state_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
+{
+    tfb_attention_run_state *st = state;
+    tfb_work work = {st->plan.launches, st->plan.steps, 1};
+    tfb_timing_policy policy = tfb_attention_policy(run, st->first_run_s);
+    return tfb_work_time(run->ctx, &work, &policy, time, err);
+}

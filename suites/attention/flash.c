@@ -16,13 +16,8 @@ static const tfb_flash_tile GPU_TILES[] = {{64, 1, 32}, {128, 1, 32}, {64, 2, 16
 static const size_t PROBE_SEQ = 768;
 
 typedef struct flash_state {
-    tfb_attention_shape shape;
-    int causal;
-    tfb_attention_inputs inputs;
-    tfb_attention_io io;
+    tfb_attention_run_state base;  /* first: the shared execute/verify/measure take the state as this */
     tfb_flash_tile tile;
-    tfb_attention_plan plan;
-    double first_run_s;       /* wall time of the verified run: long cases get fewer repetitions */
 } flash_state;
 
 static size_t flash_cases(const tfb_run *run, tfb_case *out, size_t max)
@@ -148,8 +143,8 @@ static void flash_teardown(void *p)
 {
     flash_state *st = p;
     if (!st) return;
-    tfb_attention_io_release(&st->io);
-    tfb_attention_plan_release(&st->plan);
+    tfb_attention_io_release(&st->base.io);
+    tfb_attention_plan_release(&st->base.plan);
     free(st);
 }
 
@@ -158,56 +153,27 @@ static int flash_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     flash_state *st = calloc(1, sizeof *st);
     if (!st) return tfb_fail(err, "out of memory");
     *state = st;
-    st->shape = tfb_attention_case_shape(c);
-    st->causal = c->variant;
-    st->inputs = tfb_attention_inputs_for((uint32_t)run->seed);
-    int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(&st->shape), "Q, K, V and O", err);
-    if (rc == TFB_OK) rc = choose_tile(run, st->shape.d, &st->tile, err);
-    if (rc == TFB_OK) rc = tfb_attention_io_create(run->ctx, &st->shape, &st->inputs, &st->io, err);
+    st->base.shape = tfb_attention_case_shape(c);
+    st->base.causal = c->variant;
+    st->base.what = "flash attention output";
+    st->base.inputs = tfb_attention_inputs_for((uint32_t)run->seed);
+    int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(&st->base.shape), "Q, K, V and O", err);
+    if (rc == TFB_OK) rc = choose_tile(run, st->base.shape.d, &st->tile, err);
+    if (rc == TFB_OK) rc = tfb_attention_io_create(run->ctx, &st->base.shape, &st->base.inputs, &st->base.io, err);
     if (rc != TFB_OK) return rc;
-    return tfb_flash_attention_plan(run->ctx, &st->shape, st->causal, &st->io, &st->tile, &st->plan, err);
-}
-
-static int flash_execute(tfb_run *run, void *state, tfb_error *err)
-{
-    flash_state *st = state;
-    double start = tfb_now_seconds();
-    int rc = tfb_attention_plan_run(run->ctx, &st->plan, err);
-    st->first_run_s = tfb_now_seconds() - start;
-    return rc;
-}
-
-static int flash_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
-{
-    flash_state *st = state;
-    return tfb_attention_io_check(run->ctx, "flash attention output", &st->shape, st->causal, &st->inputs, &st->io,
-                                  TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
-}
-
-static int flash_repoison(tfb_run *run, void *state, tfb_error *err)
-{
-    flash_state *st = state;
-    return tfb_attention_io_repoison(run->ctx, &st->shape, &st->io, err);
-}
-
-static int flash_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
-{
-    flash_state *st = state;
-    tfb_work work = {st->plan.launches, st->plan.steps, 1};
-    tfb_timing_policy policy = tfb_attention_policy(run, st->first_run_s);
-    return tfb_work_time(run->ctx, &work, &policy, time, err);
+    return tfb_flash_attention_plan(run->ctx, &st->base.shape, st->base.causal, &st->base.io, &st->tile, &st->base.plan, err);
 }
 
 static void flash_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_result *r)
 {
     flash_state *st = state;
-    r->working_set_bytes = tfb_attention_io_device_bytes(&st->shape);
+    r->working_set_bytes = tfb_attention_io_device_bytes(&st->base.shape);
     r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
-    r->extra = tfb_attention_extra(&st->shape, st->causal, r->working_set_bytes);
+    r->extra = tfb_attention_extra(&st->base.shape, st->base.causal, r->working_set_bytes);
     cJSON_AddNumberToObject(r->extra, "work_group", st->tile.wg);
     cJSON_AddNumberToObject(r->extra, "rows_per_item", st->tile.rows);
     cJSON_AddNumberToObject(r->extra, "keys_per_tile", st->tile.keys);
-    tfb_attention_add_verification(r->extra, &st->shape, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
+    tfb_attention_add_verification(r->extra, &st->base.shape, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
 }
 
 const tfb_suite tfb_suite_flash = {
@@ -219,10 +185,10 @@ const tfb_suite tfb_suite_flash = {
     .bytes = tfb_attention_case_bytes,
     .bytes_written = tfb_attention_case_bytes_written,
     .setup = flash_setup,
-    .execute = flash_execute,
-    .verify = flash_verify,
-    .measure = flash_measure,
+    .execute = tfb_attention_state_execute,
+    .verify = tfb_attention_state_verify,
+    .measure = tfb_attention_state_measure,
     .annotate = flash_annotate,
     .teardown = flash_teardown,
-    .repoison = flash_repoison,
+    .repoison = tfb_attention_state_repoison,
 };
