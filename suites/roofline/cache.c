@@ -88,10 +88,7 @@ static void add_case(tfb_case *out, size_t max, size_t n, int kind, size_t worki
     if (n >= max) return;
     tfb_case *c = &out[n];
     char size[32];
-    memset(c, 0, sizeof *c);
-    c->impl = "tfbench";
-    c->dtype = "fp32";
-    c->variant = kind;
+    tfb_case_reset(c, "fp32", kind);
     c->n = working_set;
     format_bytes((double)working_set, size, sizeof size);
     snprintf(c->shape, sizeof c->shape, "%s-%s", KIND_NAMES[kind], size);

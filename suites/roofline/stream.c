@@ -81,10 +81,7 @@ static void add_case(const tfb_run *run, tfb_case *out, size_t max, size_t n, in
     if (n >= max) return;
     tfb_case *c = &out[n];
     size_t sets;
-    memset(c, 0, sizeof *c);
-    c->impl = "tfbench";
-    c->dtype = "fp32";
-    c->variant = kind;
+    tfb_case_reset(c, "fp32", kind);
     c->p[CASE_VEC] = vec;
     c->p[CASE_HALF] = (size_t)half;
     stream_layout(run, kind, &sets, &c->n);
