@@ -116,24 +116,24 @@ static int write_outputs(const tfb_options *opt, const tfb_results *results, con
     return rc;
 }
 
-/* Cases of all selected suites, for the progress line's "n of m". */
-static size_t count_cases(const tfb_run *run, const tfb_suite **suites, size_t suite_count)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < suite_count; i++) total += suites[i]->cases(run, NULL, 0);
-    return total;
-}
-
-/* Every selected suite in turn, then the run's final labels; returns the failed benchmarks (a suite that could not
- * run at all counts as one). */
+/* Every selected suite's cases listed once, counted for the progress line, then run in turn, then the run's final
+ * labels; returns the failed benchmarks (a suite that could not run at all counts as one). */
 static int run_each_suite(tfb_run *run, const tfb_suite **suites, size_t suite_count)
 {
+    tfb_case_list lists[64] = {{0}};
     int failures = 0;
-    for (size_t i = 0; i < suite_count; i++) {
+    for (size_t i = 0; i < suite_count && i < 64; i++) {
         tfb_error err = {{0}};
-        int failed = tfb_suite_run(run, suites[i], &err);
-        if (failed < 0) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
+        if (tfb_suite_list_cases(run, suites[i], &lists[i], &err) != TFB_OK) fprintf(stderr, "tfbench: %s\n", err.message);
+        run->progress.total += lists[i].count;
+    }
+    run->progress.started = tfb_now_seconds();
+    for (size_t i = 0; i < suite_count && i < 64; i++) {
+        tfb_error err = {{0}};
+        int failed = lists[i].items ? tfb_suite_run(run, suites[i], &lists[i], &err) : -1;
+        if (failed < 0 && lists[i].items) fprintf(stderr, "tfbench: %s: %s\n", suites[i]->name, err.message);
         failures += failed < 0 ? 1 : failed;
+        tfb_case_list_free(&lists[i]);
     }
     tfb_run_finish(run);
     return failures;
@@ -169,8 +169,6 @@ static int run_suites(const tfb_options *opt, const tfb_workload *workload, cons
     tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = &results,
                    .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
     tfb_run_resolve_sizing(&run);
-    run.progress.total = count_cases(&run, suites, suite_count);
-    run.progress.started = tfb_now_seconds();
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
     int failures = run_each_suite(&run, suites, suite_count);
     if (native && tfb_results_add_native(&results, native, opt->native_path, &err) != TFB_OK) {

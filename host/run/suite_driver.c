@@ -197,29 +197,44 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
     return failed;
 }
 
-static tfb_case *list_cases(const tfb_run *run, const tfb_suite *suite, size_t *count)
+#define FIRST_CASE_GUESS 64
+
+int tfb_suite_list_cases(const tfb_run *run, const tfb_suite *suite, tfb_case_list *out, tfb_error *err)
 {
-    *count = suite->cases(run, NULL, 0);
-    tfb_case *cases = calloc(*count ? *count : 1, sizeof *cases);
-    if (cases) *count = suite->cases(run, cases, *count);
-    return cases;
+    size_t capacity = FIRST_CASE_GUESS;
+    out->items = calloc(capacity, sizeof *out->items);
+    out->count = out->items ? suite->cases(run, out->items, capacity) : 0;
+    if (out->items && out->count > capacity) {  /* a long sweep: asked again with room for all of it */
+        free(out->items);
+        capacity = out->count;
+        out->items = calloc(capacity, sizeof *out->items);
+        if (out->items) out->count = suite->cases(run, out->items, capacity);
+    }
+    if (!out->items) return tfb_fail(err, "out of memory listing the cases of %s", suite->name);
+    for (size_t i = 0; i < out->count; i++)
+        if (!out->items[i].name[0]) tfb_case_name(&out->items[i], suite->name);
+    return TFB_OK;
 }
 
-int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
+void tfb_case_list_free(tfb_case_list *list)
 {
-    size_t count;
-    tfb_case *cases = list_cases(run, suite, &count);
-    if (!cases) return tfb_fail(err, "out of memory listing the cases of %s", suite->name);
+    free(list->items);
+    list->items = NULL;
+    list->count = 0;
+}
+
+int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *list, tfb_error *err)
+{
+    size_t count = list->count;
+    tfb_case *cases = list->items;
     int failures = 0;
     if (run->progress.total < run->progress.done + count) run->progress.total = run->progress.done + count;
     if (run->progress.started <= 0) run->progress.started = tfb_now_seconds();
     run->shared = NULL;
     for (size_t i = 0; i < count; i++) {
-        if (!cases[i].name[0]) tfb_case_name(&cases[i], suite->name);
         show_progress(run, suite, &cases[i]);
         tfb_result *r = tfb_results_add(run->results);
         if (!r) {
-            free(cases);
             if (suite->release_shared && run->shared) suite->release_shared(run->shared);
             run->shared = NULL;
             return tfb_fail(err, "out of memory recording results");
@@ -232,7 +247,6 @@ int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err)
                     r->gflops, r->gbytes_per_second);
     }
     clear_progress(run);
-    free(cases);
     if (suite->release_shared && run->shared) suite->release_shared(run->shared);
     run->shared = NULL;
     if (suite->finish) suite->finish(run);

@@ -82,7 +82,14 @@ typedef struct tfb_suite {
 const tfb_suite *const *tfb_suite_registry(size_t *count);
 const tfb_suite *tfb_suite_find(const char *name);
 /* Runs every case: setup, execute, verify, measure, record. Returns the number of failed cases, or -1. */
-int tfb_suite_run(tfb_run *run, const tfb_suite *suite, tfb_error *err);
+/* A suite's cases, listed once for the whole run (the progress line counts them before the first one runs). */
+typedef struct tfb_case_list {
+    tfb_case *items;
+    size_t count;
+} tfb_case_list;
+int tfb_suite_list_cases(const tfb_run *run, const tfb_suite *suite, tfb_case_list *out, tfb_error *err);
+void tfb_case_list_free(tfb_case_list *list);
+int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *cases, tfb_error *err);
 /* A fresh case of ours ("tfbench") in `dtype` with a suite-defined variant, every other field zero. */
 void tfb_case_reset(tfb_case *c, const char *dtype, int variant);
 /* Case name helper: sets c->name to "suite/impl/shape/dtype" from the case's fields. */
