@@ -156,17 +156,18 @@ static void axes_follow_model_and_overrides(void **state)
     tfb_options_defaults(&opt);
     tfb_attention_axes axes;
     assert_int_equal(tfb_workload_resolve(&opt, &workload, &err), TFB_OK);
-    tfb_attention_axes_for(&opt, &workload, 32, kv, 3, dims, 2, &axes);
+    tfb_attention_axes_for(&workload, 32, kv, 3, dims, 2, &axes);
     expect_axes(&axes, 32, 3, 1, 8, 2, 1, 128);
 
     opt.model = "llama2-70b";
     assert_int_equal(tfb_workload_resolve(&opt, &workload, &err), TFB_OK);
-    tfb_attention_axes_for(&opt, &workload, 32, kv, 3, dims, 2, &axes);
+    tfb_attention_axes_for(&workload, 32, kv, 3, dims, 2, &axes);
     expect_axes(&axes, 64, 1, 0, 8, 1, 0, 128);
 
     opt.kv_heads[0] = 64, opt.kv_heads[1] = 3, opt.kv_heads[2] = 1, opt.kv_head_count = 3;
     opt.head_dims[0] = 80, opt.head_dim_count = 1;
-    tfb_attention_axes_for(&opt, &workload, 32, kv, 3, dims, 2, &axes);
+    assert_int_equal(tfb_workload_resolve(&opt, &workload, &err), TFB_OK);
+    tfb_attention_axes_for(&workload, 32, kv, 3, dims, 2, &axes);
     expect_axes(&axes, 64, 2, 1, 1, 1, 0, 80);  /* 3 does not divide 64 */
 }
 

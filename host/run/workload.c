@@ -6,6 +6,11 @@ int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *e
 {
     memset(out, 0, sizeof *out);
     out->model_named = opt->model || opt->config;
+    memcpy(out->batches, opt->batches, sizeof out->batches), out->batch_count = opt->batch_count;
+    memcpy(out->kv_heads, opt->kv_heads, sizeof out->kv_heads), out->kv_head_count = opt->kv_head_count;
+    memcpy(out->seqs, opt->seqs, sizeof out->seqs), out->seq_count = opt->seq_count;
+    memcpy(out->head_dims, opt->head_dims, sizeof out->head_dims), out->head_dim_count = opt->head_dim_count;
+    out->quick = opt->quick;
     if (tfb_model_select(opt->model, opt->config, &out->model, err) != TFB_OK) return TFB_ERROR;
     if (!opt->shape) return TFB_OK;
     out->has_shape = 1;

@@ -118,7 +118,7 @@ typedef struct tfb_attention_axes {
     size_t dropped[TFB_MAX_LIST], dropped_count;  /* KV-head counts left out */
 } tfb_attention_axes;
 
-void tfb_attention_axes_for(const tfb_options *opt, const tfb_workload *workload, size_t heads, const size_t *kv,
+void tfb_attention_axes_for(const tfb_workload *workload, size_t heads, const size_t *kv,
                             size_t kv_count, const size_t *dims, size_t dim_count, tfb_attention_axes *out);
 /* A warning on stderr (also under --quiet: ignored input is never silent) naming the --kv-heads values the suite
  * left out. The suites call it on the driver's listing pass (out != NULL), so it is printed once per run. */

@@ -1,5 +1,6 @@
 /* What a run measures, resolved from the options once by the CLI before any suite starts: the model (read from
- * --config once, not per suite) and the --shape numbers. Suites read these, never the model files or the shape text. */
+ * --config once, not per suite), the --shape numbers and the sweep lists. Suites read these, never the options, the
+ * model files or the shape text. */
 #ifndef TFBENCH_WORKLOAD_H
 #define TFBENCH_WORKLOAD_H
 
@@ -13,6 +14,12 @@ typedef struct tfb_workload {
     int model_named;          /* --model or --config was given: the attention suites then take its head layout */
     int has_shape;            /* --shape MxNxK was given */
     size_t shape_m, shape_n, shape_k;
+    /* the sweeps the command line asked for (count 0: the suite's default) */
+    size_t batches[TFB_MAX_LIST], batch_count;
+    size_t kv_heads[TFB_MAX_LIST], kv_head_count;
+    size_t seqs[TFB_MAX_LIST], seq_count;
+    size_t head_dims[TFB_MAX_LIST], head_dim_count;
+    int quick;                /* --quick: every suite's short sweep */
 } tfb_workload;
 
 /* A bad --model, --config or --shape is an error naming it (the CLI's exit 2). */

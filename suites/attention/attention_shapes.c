@@ -230,7 +230,7 @@ static size_t copy_list(size_t *to, const size_t *from, size_t count)
     return count;
 }
 
-void tfb_attention_axes_for(const tfb_options *opt, const tfb_workload *workload, size_t heads, const size_t *kv,
+void tfb_attention_axes_for(const tfb_workload *workload, size_t heads, const size_t *kv,
                             size_t kv_count, const size_t *dims, size_t dim_count, tfb_attention_axes *out)
 {
     const tfb_model_config *model = &workload->model;
@@ -244,7 +244,7 @@ void tfb_attention_axes_for(const tfb_options *opt, const tfb_workload *workload
         dims = &model_dim, dim_count = 1;
     }
     out->heads = heads;
-    size_t listed = opt->kv_head_count ? copy_list(out->kv, opt->kv_heads, opt->kv_head_count)
+    size_t listed = workload->kv_head_count ? copy_list(out->kv, workload->kv_heads, workload->kv_head_count)
                                        : copy_list(out->kv, kv, kv_count);
     /* only KV-head counts that divide the heads: each KV head serves the same number of query heads */
     out->kv_count = out->dropped_count = 0;
@@ -252,7 +252,7 @@ void tfb_attention_axes_for(const tfb_options *opt, const tfb_workload *workload
         if (out->kv[i] > 0 && heads % out->kv[i] == 0) out->kv[out->kv_count++] = out->kv[i];
         else out->dropped[out->dropped_count++] = out->kv[i];
     }
-    out->dim_count = opt->head_dim_count ? copy_list(out->dims, opt->head_dims, opt->head_dim_count)
+    out->dim_count = workload->head_dim_count ? copy_list(out->dims, workload->head_dims, workload->head_dim_count)
                                          : copy_list(out->dims, dims, dim_count);
 }
 
@@ -275,17 +275,17 @@ static size_t add_case(tfb_case *out, size_t n, size_t max, const char *suite, c
 
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max)
 {
-    const tfb_options *opt = run->opt;
+    const tfb_workload *w = run->workload;
     const size_t one = 1, mha = PREFILL_HEADS;
-    const size_t *seqs = opt->seq_count ? opt->seqs : opt->quick ? QUICK_SEQS : DEFAULT_SEQS;
-    size_t seq_count = opt->seq_count ? opt->seq_count : 2;
+    const size_t *seqs = w->seq_count ? w->seqs : w->quick ? QUICK_SEQS : DEFAULT_SEQS;
+    size_t seq_count = w->seq_count ? w->seq_count : 2;
     tfb_attention_axes axes;
-    tfb_attention_axes_for(opt, run->workload, PREFILL_HEADS, &mha, 1, opt->quick ? QUICK_HEAD_DIMS : HEAD_DIMS,
-                           opt->quick ? 1 : 2, &axes);
+    tfb_attention_axes_for(w, PREFILL_HEADS, &mha, 1, w->quick ? QUICK_HEAD_DIMS : HEAD_DIMS,
+                           w->quick ? 1 : 2, &axes);
     if (out) tfb_attention_warn_dropped(suite, &axes);
-    const size_t *batches = opt->batch_count ? opt->batches : &one;
+    const size_t *batches = w->batch_count ? w->batches : &one;
     size_t n = 0;
-    for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)
+    for (size_t b = 0; b < (w->batch_count ? w->batch_count : 1); b++)
         for (size_t h = 0; h < axes.kv_count; h++) {
             for (size_t di = 0; di < axes.dim_count; di++)
                 for (int causal = 0; causal <= 1; causal++)
@@ -296,8 +296,8 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
         }
     /* One causal d=64 MHA case past the naive memory limit, only in the default sweep (no --quick, --seq, --model,
      * --config, --kv-heads or --head-dim). */
-    int default_sweep = !opt->seq_count && !opt->quick && !opt->model && !opt->config && !opt->kv_head_count &&
-                        !opt->head_dim_count;
+    int default_sweep = !w->seq_count && !w->quick && !w->model_named && !w->kv_head_count &&
+                        !w->head_dim_count;
     size_t n_long = default_sweep ? long_seq(run->ctx, axes.heads * batches[0]) : 0;
     if (n_long) {
         tfb_attention_shape s = {batches[0], axes.heads, axes.heads, n_long, n_long, 64};

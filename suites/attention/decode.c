@@ -27,20 +27,20 @@ static const size_t DEFAULT_KV_HEADS[] = {32, 8, 1}, QUICK_KV_HEADS[] = {8, 2, 1
 
 static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
-    const tfb_options *opt = run->opt;
-    const size_t default_dim = opt->quick ? 64 : 128;
-    const size_t default_seq = opt->quick ? 1000 : 8192, default_batch = opt->quick ? 2 : 4;
-    const size_t *seqs = opt->seq_count ? opt->seqs : &default_seq;
-    const size_t *batches = opt->batch_count ? opt->batches : &default_batch;
+    const tfb_workload *w = run->workload;
+    const size_t default_dim = w->quick ? 64 : 128;
+    const size_t default_seq = w->quick ? 1000 : 8192, default_batch = w->quick ? 2 : 4;
+    const size_t *seqs = w->seq_count ? w->seqs : &default_seq;
+    const size_t *batches = w->batch_count ? w->batches : &default_batch;
     tfb_attention_axes axes;
-    tfb_attention_axes_for(opt, run->workload, opt->quick ? 8 : 32, opt->quick ? QUICK_KV_HEADS : DEFAULT_KV_HEADS, 3,
+    tfb_attention_axes_for(w, w->quick ? 8 : 32, w->quick ? QUICK_KV_HEADS : DEFAULT_KV_HEADS, 3,
                            &default_dim, 1, &axes);
     if (out) tfb_attention_warn_dropped("decode", &axes);
     size_t n = 0;
-    for (size_t b = 0; b < (opt->batch_count ? opt->batch_count : 1); b++)
+    for (size_t b = 0; b < (w->batch_count ? w->batch_count : 1); b++)
         for (size_t h = 0; h < axes.kv_count; h++)
             for (size_t di = 0; di < axes.dim_count; di++)
-                for (size_t si = 0; si < (opt->seq_count ? opt->seq_count : 1); si++) {
+                for (size_t si = 0; si < (w->seq_count ? w->seq_count : 1); si++) {
                     tfb_attention_shape s = {batches[b], axes.heads, axes.kv[h], 1, seqs[si], axes.dims[di]};
                     if (n < max) tfb_attention_case_init(&out[n], "decode", &s, 0);
                     n++;

@@ -111,7 +111,7 @@ static int search_tile(tfb_run *run, size_t d, tfb_flash_tile *best, double *bes
             *best = list[i];
             *best_seconds = seconds;
         }
-        if (run->opt->quick) break;
+        if (run->workload->quick) break;
     }
     tfb_attention_io_release(&io);
     if (rc == TFB_OK && *best_seconds >= 1e30) return tfb_skip(err, "no flash tile fits this device's local memory");
@@ -132,7 +132,7 @@ static int choose_tile(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *
     cJSON_AddNumberToObject(entry, "work_group", tile->wg);
     cJSON_AddNumberToObject(entry, "rows_per_item", tile->rows);
     cJSON_AddNumberToObject(entry, "keys_per_tile", tile->keys);
-    cJSON_AddBoolToObject(entry, "searched", !run->opt->quick);
+    cJSON_AddBoolToObject(entry, "searched", !run->workload->quick);
     cJSON_AddNumberToObject(entry, "probe_gflops", tfb_attention_flops(&probe, 0) / seconds / 1e9);
     tfb_run_note(run, "flash: d=%zu tile %u items x %u rows, %u keys (%.1f GFLOP/s on the probe)\n", d, tile->wg,
                  tile->rows, tile->keys, tfb_attention_flops(&probe, 0) / seconds / 1e9);

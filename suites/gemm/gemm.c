@@ -33,13 +33,13 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
     gemm_weight_shape shapes[GEMM_MAX_SHAPES];
     size_t shape_count, n = 0;
     gemm_suite_shapes(run, shapes, &shape_count);
-    const tfb_options *opt = run->opt;
-    const size_t *batches = opt->quick ? QUICK_BATCHES : DEFAULT_BATCHES;
-    size_t batch_count = opt->quick ? sizeof QUICK_BATCHES / sizeof *QUICK_BATCHES
-                                    : sizeof DEFAULT_BATCHES / sizeof *DEFAULT_BATCHES;
-    if (opt->batch_count) batches = opt->batches, batch_count = opt->batch_count;
-    else if (run->workload->has_shape) batches = &run->workload->shape_m, batch_count = 1;
-    int explicit_sweep = opt->batch_count || run->workload->has_shape;
+    const tfb_workload *w = run->workload;
+    const size_t *batches = w->quick ? QUICK_BATCHES : DEFAULT_BATCHES;
+    size_t batch_count = w->quick ? sizeof QUICK_BATCHES / sizeof *QUICK_BATCHES
+                                  : sizeof DEFAULT_BATCHES / sizeof *DEFAULT_BATCHES;
+    if (w->batch_count) batches = w->batches, batch_count = w->batch_count;
+    else if (w->has_shape) batches = &w->shape_m, batch_count = 1;
+    int explicit_sweep = w->batch_count || w->has_shape;
     for (size_t b = 0; b < batch_count; b++) {
         /* The default sweep skips what another case already shows: CLBlast at M = 1 (that is gemv's CLBlast
          * point) and fp16 weights where the weights no longer dominate the traffic (M > FP16_DEFAULT_MAX_M). */
@@ -48,7 +48,7 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
         int fp16 = explicit_sweep || m <= FP16_DEFAULT_MAX_M;
         n = add_variants(out, n, max, m, shapes[0].n, shapes[0].k, clblast, fp16);
     }
-    if (!explicit_sweep && !opt->quick) n = add_variants(out, n, max, 2048, 2048, 2048, 0, 0);
+    if (!explicit_sweep && !w->quick) n = add_variants(out, n, max, 2048, 2048, 2048, 0, 0);
     return n;
 }
 

@@ -102,7 +102,7 @@ static size_t cache_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     size_t count, buffer_bytes, n = 0;
     ring_layout(run, &count, &buffer_bytes);
-    size_t largest = run->opt->quick ? (size_t)(tfb_run_out_of_cache_bytes(run) / 4) : buffer_bytes;
+    size_t largest = run->workload->quick ? (size_t)(tfb_run_out_of_cache_bytes(run) / 4) : buffer_bytes;
     if (largest > buffer_bytes) largest = buffer_bytes;
     for (int kind = K_READ; kind <= K_UPDATE; kind++) {
         for (size_t ws = MIN_WORKING_SET; ws <= largest && ws < count * buffer_bytes; ws *= 2)
@@ -332,7 +332,7 @@ static int calibrate(tfb_run *run, cache_state *s, double target, tfb_error *err
 static int cache_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     cache_state *s = state;
-    if (calibrate(run, s, run->opt->quick ? 0.005 : 0.02, err) != TFB_OK) return TFB_ERROR;
+    if (calibrate(run, s, run->workload->quick ? 0.005 : 0.02, err) != TFB_OK) return TFB_ERROR;
     tfb_work work = {s->launches, 1, s->buffers_used};  /* one buffer per repetition, rotating */
     return tfb_work_time(run->ctx, &work, &run->policy, time, err);
 }

@@ -362,7 +362,7 @@ static int intensity_measure(tfb_run *run, void *state, tfb_stats *time, tfb_err
 {
     intensity_state *s = state;
     ring *r = s->ring;
-    if (choose_sets(run, s, run->opt->quick ? 0.015 : 0.05, err) != TFB_OK) return TFB_ERROR;
+    if (choose_sets(run, s, run->workload->quick ? 0.015 : 0.05, err) != TFB_OK) return TFB_ERROR;
     unsigned width = SLICES / s->sets, first = (r->cursor + width - 1) / width % s->sets;
     for (unsigned j = 0; j < s->sets; j++)
         if (slice_launch(run, s, (first + j) % s->sets * width, width, &s->launches[j], err) != TFB_OK) return TFB_ERROR;

@@ -227,7 +227,7 @@ static int calibrate(tfb_run *run, peak_state *s, double target, tfb_error *err)
 static int peak_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     peak_state *s = state;
-    if (calibrate(run, s, run->opt->quick ? 0.02 : 0.05, err) != TFB_OK) return TFB_ERROR;
+    if (calibrate(run, s, run->workload->quick ? 0.02 : 0.05, err) != TFB_OK) return TFB_ERROR;
     s->timed_iterations = s->iterations;
     tfb_launch launch = peak_launch(s);
     tfb_work work = {&launch, 1, 1};
