@@ -38,6 +38,7 @@ typedef struct tfb_ceilings {
     double peak_gflops_fp32, peak_gflops_fp64, peak_gflops_fp16;
     double ridge_fp32;        /* peak_gflops_fp32 / bandwidth_gbps */
     double ridge_read_fp32;   /* peak_gflops_fp32 / bandwidth_read_gbps */
+    double fitted_roof_fp32;  /* the intensity sweep's fitted fp32 roof (a stand-in for the peak for later suites) */
     char bandwidth_source[192];/* name of the benchmark that set it */
     char bandwidth_read_source[192];
     char bandwidth_missing[512];/* why a bandwidth ceiling is missing after the stream suite ran; "" otherwise */

@@ -398,10 +398,8 @@ static size_t device_levels(const tfb_results *results, tfb_cache_level *levels)
 /* The fp32 roof the level ridges use: the peak suite's, else the intensity sweep's fitted roof. */
 static double fp32_roof(const tfb_results *results)
 {
-    if (results->ceilings.peak_gflops_fp32 > 0) return results->ceilings.peak_gflops_fp32;
-    const cJSON *fit = cJSON_GetObjectItemCaseSensitive(results->ceilings.extra, "intensity_fp32");
-    const cJSON *roof = cJSON_GetObjectItemCaseSensitive(fit, "roof_gflops");
-    return cJSON_IsNumber(roof) ? roof->valuedouble : 0.0;
+    const tfb_ceilings *c = &results->ceilings;
+    return c->peak_gflops_fp32 > 0 ? c->peak_gflops_fp32 : c->fitted_roof_fp32;
 }
 
 /* One kernel's sweep, its levels and their names. */

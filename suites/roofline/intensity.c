@@ -449,6 +449,7 @@ static void record_fit(tfb_results *results, int p, const double *intensity, con
     set_number(detail, "top_fraction_of_peak", peaks[p] > 0 ? gflops[top] / peaks[p] : 0);
     set_number(detail, "rms_log_error", fit->rms_log_error);
     cJSON_AddNumberToObject(detail, "points", (double)n);
+    if (p == P_FP32) results->ceilings.fitted_roof_fp32 = fit->roof_gflops;
     snprintf(key, sizeof key, "intensity_%s", DTYPES[p]);
     cJSON_DeleteItemFromObjectCaseSensitive(ceilings_extra(results), key);
     cJSON_AddItemToObject(ceilings_extra(results), key, detail);
