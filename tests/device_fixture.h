@@ -1,5 +1,5 @@
 /* The cmocka fixture of the tests that need the OpenCL device (PoCL in CI): device 0 opened before the group, closed
- * after it, with one folder path a test may use (kernels, a cache). Tests only. */
+ * after it, with two folder paths a test may use (kernels, a cache). Tests only. */
 #ifndef TFBENCH_TESTS_DEVICE_FIXTURE_H
 #define TFBENCH_TESTS_DEVICE_FIXTURE_H
 
@@ -8,7 +8,7 @@
 
 typedef struct fixture {
     tfb_context ctx;
-    char dir[1024];
+    char dir[1024], other_dir[1024];
 } fixture;
 
 /* Opens device 0 into a new fixture; *state holds it even when opening failed (so the teardown can free it). */
