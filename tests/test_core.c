@@ -143,6 +143,9 @@ static void fill_sample_results(tfb_results *results)
     r->bytes = 4.0 * 4096 * 4096;
     const double times[] = {0.004, 0.005, 0.006};
     tfb_stats_compute(times, 3, &r->time);
+    r->samples = malloc(sizeof times);
+    if (r->samples) memcpy(r->samples, times, sizeof times);
+    r->sample_count = r->samples ? 3 : 0;
     r->verified = 1;
     tfb_result_derive(r);
     tfb_result *skipped = tfb_results_add(results);
@@ -197,7 +200,19 @@ static void json_writer_layout(void **state)
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(first, "verified")));
     assert_non_null(cJSON_GetObjectItem(first, "bytes_per_second"));
     assert_non_null(cJSON_GetObjectItem(first, "items_per_second"));
+    /* every sample, in order, and the statistics beside them */
+    cJSON *samples = cJSON_GetObjectItem(first, "samples_s");
+    assert_int_equal(cJSON_GetArraySize(samples), 3);
+    assert_true(cJSON_GetArrayItem(samples, 0)->valuedouble == 0.004);
+    assert_true(cJSON_GetArrayItem(samples, 2)->valuedouble == 0.006);
+    assert_true(cJSON_GetObjectItem(first, "executions_per_sample")->valuedouble == 1.0);
+    assert_true(cJSON_GetObjectItem(first, "time_median_ci_low_s")->valuedouble == 0.004);  /* [min, max] of 3 */
+    assert_true(cJSON_GetObjectItem(first, "time_median_ci_high_s")->valuedouble == 0.006);
+    assert_true(fabs(cJSON_GetObjectItem(first, "time_iqr_s")->valuedouble - 0.001) < 1e-15);
+    assert_true(cJSON_GetObjectItem(first, "time_mad_s")->valuedouble == 0.001);
+    assert_true(cJSON_GetObjectItem(first, "outliers_high")->valuedouble == 0.0);
     cJSON *second = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "benchmarks"), 1);
+    assert_null(cJSON_GetObjectItem(second, "samples_s"));
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(second, "error_occurred")));
     assert_string_equal(cJSON_GetObjectItem(second, "name")->valuestring, "attention/tfbench/\"n=32768\"/fp32");
     cJSON_Delete(root);

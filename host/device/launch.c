@@ -201,6 +201,12 @@ static int repeat_measure(measure_fn measure_one, void *user, const tfb_timing_p
         tfb_fail(err, "timing produced no usable samples");
         goto fail;
     }
+    if (policy->record) {  /* handed over: the record owns them now */
+        free(policy->record->values);
+        policy->record->values = samples;
+        policy->record->count = reps;
+        return TFB_OK;
+    }
     free(samples);
     return TFB_OK;
 fail:

@@ -42,12 +42,21 @@ typedef struct tfb_work {
     size_t sets;
 } tfb_work;
 
+/* Where the timing functions leave the samples behind the statistics they return (seconds per execution, in the
+ * order measured), for the results file. The receiver owns `values` (free()). */
+typedef struct tfb_sample_record {
+    double *values;
+    size_t count;
+} tfb_sample_record;
+
 typedef struct tfb_timing_policy {
     unsigned warmup;          /* runs excluded from the statistics */
     unsigned min_reps;
     unsigned max_reps;
     double min_seconds;       /* keep repeating until the measured time reaches this ... */
-} tfb_timing_policy;           /* ... and min_reps are done, or max_reps are reached */
+                              /* ... and min_reps are done, or max_reps are reached */
+    tfb_sample_record *record;/* optional: receives the samples (the suite driver's, for the JSON); NULL drops them */
+} tfb_timing_policy;
 
 tfb_timing_policy tfb_timing_default(int quick);
 
