@@ -148,6 +148,14 @@ static void print_results(const tfb_results *results, const tfb_suite **suites, 
         if (suites[i]->summarize) suites[i]->summarize(results, stdout);
 }
 
+/* The timing policy of the run: the defaults (--quick shorter), samples scaled to the device's launch jitter. */
+static tfb_timing_policy run_policy(const tfb_options *opt, const tfb_device_info *device)
+{
+    tfb_timing_policy policy = tfb_timing_default(opt->quick);
+    if (!device->is_cpu) policy.sample_seconds = TFB_SAMPLE_SECONDS_GPU;
+    return policy;
+}
+
 static int run_suites(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites, size_t suite_count,
                       const cJSON *native)
 {
@@ -167,7 +175,7 @@ static int run_suites(const tfb_options *opt, const tfb_workload *workload, cons
     results.device = ctx.info;
     results.host = host;
     tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = &results,
-                   .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
+                   .policy = run_policy(opt, &ctx.info), .seed = opt->seed, .log = stderr};
     tfb_run_resolve_sizing(&run);
     run.progress.total = count_cases(&run, suites, suite_count);
     run.progress.started = tfb_now_seconds();

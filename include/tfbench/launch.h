@@ -56,14 +56,27 @@ typedef struct tfb_timing_policy {
     double min_seconds;       /* keep repeating until the measured time reaches this ... */
                               /* ... and min_reps are done, or max_reps are reached */
     tfb_sample_record *record;/* optional: receives the samples (the suite driver's, for the JSON); NULL drops them */
+    /* A sample holds back-to-back executions until it lasts at least this (counted from the fastest warm-up), so
+     * launch overhead and clock resolution are small against it; 0 (or no warm-up): one execution per sample. */
+    double sample_seconds;
 } tfb_timing_policy;
 
+/* Sample targets: 1 ms on a CPU device (PoCL's launch jitter is tens of microseconds), 0.1 ms on a GPU (a few). */
+#define TFB_SAMPLE_SECONDS_CPU 1e-3
+#define TFB_SAMPLE_SECONDS_GPU 1e-4
+#define TFB_MAX_EXECUTIONS 10000ul
+
+/* The CPU default; the run lowers sample_seconds to TFB_SAMPLE_SECONDS_GPU on other devices. */
 tfb_timing_policy tfb_timing_default(int quick);
+/* Executions per sample so that one lasts at least sample_seconds: ceil(sample / execution), 1 .. TFB_MAX_EXECUTIONS;
+ * 1 when sample_seconds is 0, the maximum when an execution is too short to measure. */
+unsigned long tfb_executions_per_sample(double sample_seconds, double execution_seconds);
 
 int tfb_enqueue(tfb_context *ctx, const tfb_launch *launch, cl_event *event, tfb_error *err);
 /* Runs every set once and waits: the run that verification checks. */
 int tfb_work_run_once(tfb_context *ctx, const tfb_work *work, tfb_error *err);
-/* Device time of one repetition = first launch's START to last launch's END (profiling events). */
+/* Device time of one sample = first launch's START to last launch's END (profiling events) over its back-to-back
+ * executions; execution e runs set e % sets, counting on across warm-ups and samples. */
 int tfb_work_time(tfb_context *ctx, const tfb_work *work, const tfb_timing_policy *policy, tfb_stats *out,
                   tfb_error *err);
 
