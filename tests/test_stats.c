@@ -72,6 +72,52 @@ static void low_outliers_and_a_small_sample(void **state)
     assert_true(fabs(s.median_ci_coverage - 0.9375) < 1e-12);
 }
 
+/* scipy.stats.mannwhitneyu(x, y) of the samples below (scipy 1.17.1): U of x and the two-sided p-value. */
+#define P_EXACT_SMALL 0.1111111111111111  /* method="exact" */
+#define U_TIES 24.5
+#define P_TIES 0.03358730919724172        /* method="asymptotic" */
+#define U_LARGE 37.0
+#define P_LARGE 0.010414994659063268
+
+/* Small samples without ties: the exact distribution of U. */
+static void u_test_exact_for_small_samples(void **state)
+{
+    (void)state;
+    const double x[] = {1.1, 2.3, 3.5, 0.4, 5.6}, y[] = {2.0, 6.1, 7.2, 8.3};
+    tfb_mann_whitney t;
+    assert_int_equal(tfb_mann_whitney_u(x, 5, y, 4, &t), 0);
+    assert_true(t.exact);
+    assert_true(t.u == 3.0);  /* 2.3, 3.5 and 5.6 beat 2.0 */
+    assert_true(fabs(t.p_value - P_EXACT_SMALL) < 1e-12);
+    const double apart_x[] = {1, 2, 3}, apart_y[] = {4, 5, 6};
+    assert_int_equal(tfb_mann_whitney_u(apart_x, 3, apart_y, 3, &t), 0);
+    assert_true(t.u == 0.0 && fabs(t.p_value - 0.1) < 1e-12);  /* 2 of the 20 orderings are this extreme */
+}
+
+/* Ties or larger samples: the normal approximation with the tie-corrected variance and continuity correction,
+ * scipy.stats.mannwhitneyu(x, y, method="asymptotic"). */
+static void u_test_normal_approximation_with_ties(void **state)
+{
+    (void)state;
+    const double x[] = {1, 2, 2, 3, 3, 3, 4, 5, 9, 10}, y[] = {3, 4, 4, 5, 6, 7, 8, 8, 9, 11, 12};
+    tfb_mann_whitney t;
+    assert_int_equal(tfb_mann_whitney_u(x, 10, y, 11, &t), 0);
+    assert_false(t.exact);
+    assert_true(t.u == U_TIES);
+    assert_true(fabs(t.p_value - P_TIES) < 1e-12);
+    double big_x[12], big_y[15];
+    for (size_t i = 0; i < 12; i++) big_x[i] = 1.0 + 0.37 * (double)((i * 7) % 12);
+    for (size_t i = 0; i < 15; i++) big_y[i] = 2.1 + 0.41 * (double)((i * 4) % 15);
+    assert_int_equal(tfb_mann_whitney_u(big_x, 12, big_y, 15, &t), 0);
+    assert_false(t.exact);
+    assert_true(t.u == U_LARGE);
+    assert_true(fabs(t.p_value - P_LARGE) < 1e-12);
+    const double same[] = {5, 5, 5};
+    assert_int_equal(tfb_mann_whitney_u(same, 3, same, 3, &t), 0);
+    assert_true(t.p_value == 1.0);  /* all tied: no evidence of any difference */
+    assert_int_equal(tfb_mann_whitney_u(same, 0, same, 3, &t), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -79,6 +125,8 @@ int main(void)
         cmocka_unit_test(quantiles_interpolate_like_numpy),
         cmocka_unit_test(robust_summary_of_a_sample_with_an_outlier),
         cmocka_unit_test(low_outliers_and_a_small_sample),
+        cmocka_unit_test(u_test_exact_for_small_samples),
+        cmocka_unit_test(u_test_normal_approximation_with_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@ enum { EXIT_SAME = 0, EXIT_REGRESSION = 1, EXIT_UNUSABLE = 2, MAX_WARNINGS = 8 }
 typedef struct compare_args {
     const char *base_path, *current_path, *json_file;
     double threshold;         /* fraction */
+    double alpha;             /* significance level of the U test */
     tfb_metric metric;
     int json, strict, help;
 } compare_args;
@@ -28,15 +29,18 @@ typedef struct compare_run {
 } compare_run;
 
 static const char USAGE[] =
-    "usage: tfbench compare BASELINE.json CURRENT.json [--threshold PCT] [--metric time|gflops|gbps]\n"
+    "usage: tfbench compare BASELINE.json CURRENT.json [--threshold PCT] [--alpha A] [--metric time|gflops|gbps]\n"
     "                       [--json] [--json-file FILE] [--strict]\n"
     "  --threshold PCT   smallest change that can count (default 10)\n"
+    "  --alpha A         significance level of the U test (default 0.05)\n"
     "  --metric M        time (default; higher is worse), gflops or gbps (higher is better)\n"
     "  --json            the report as JSON on stdout instead of the table\n"
     "  --json-file FILE  also write the JSON report to FILE\n"
     "  --strict          refuse files from different devices, drivers or versions instead of warning\n"
-    "A change is a regression only when it exceeds the threshold and the runs' [min, max] spreads do not\n"
-    "overlap. Exit status: 0 no regression, 1 regression, 2 unusable input.\n";
+    "A change is a regression only when it exceeds the threshold and is beyond the noise: with samples in both\n"
+    "files (u-test) the Mann-Whitney U test must find them different (p < alpha) and the interval of the change\n"
+    "must lie beyond the threshold; without (spread) the runs' [min, max] spreads must not overlap.\n"
+    "Exit status: 0 no regression, 1 regression, 2 unusable input.\n";
 
 static int usage_error(const char *fmt, const char *detail)
 {
@@ -55,17 +59,29 @@ static int parse_threshold(const char *text, double *out)
     return 0;
 }
 
+static int parse_alpha(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno || end == text || *end || !(value > 0 && value < 1))
+        return usage_error("--alpha needs a significance level between 0 and 1 (exclusive), got \"%s\"", text);
+    *out = value;
+    return 0;
+}
+
 static int parse_option(compare_args *a, const char *opt, const char *value, int *used)
 {
     *used = 1;
     if (strcmp(opt, "--json") == 0) return a->json = 1, 0;
     if (strcmp(opt, "--strict") == 0) return a->strict = 1, 0;
     if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) return a->help = 1, 0;
-    if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file"))
+    if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file") && strcmp(opt, "--alpha"))
         return usage_error("unknown option %s", opt);
     if (!value) return usage_error("%s needs a value", opt);
     *used = 2;
     if (strcmp(opt, "--threshold") == 0) return parse_threshold(value, &a->threshold);
+    if (strcmp(opt, "--alpha") == 0) return parse_alpha(value, &a->alpha);
     if (strcmp(opt, "--json-file") == 0) return a->json_file = value, 0;
     if (tfb_metric_parse(value, &a->metric)) return usage_error("unknown metric \"%s\" (time, gflops or gbps)", value);
     return 0;
@@ -73,7 +89,7 @@ static int parse_option(compare_args *a, const char *opt, const char *value, int
 
 static int parse_args(int argc, char **argv, compare_args *a)
 {
-    *a = (compare_args){.threshold = 0.10, .metric = TFB_METRIC_TIME};
+    *a = (compare_args){.threshold = 0.10, .alpha = TFB_COMPARE_ALPHA, .metric = TFB_METRIC_TIME};
     for (int i = 1; i < argc; i++) {
         char option[64];
         const char *arg = argv[i], *eq = strchr(arg, '='), *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -142,7 +158,12 @@ static void print_pair(FILE *out, const tfb_compare_pair *p, tfb_metric metric, 
     print_side(out, &p->current_value, measured, metric);
     if (measured) fprintf(out, "  %+8.1f%%", 100 * p->change);
     else fprintf(out, "  %9s", "");
-    fprintf(out, "  %s\n", verdict_label(p));
+    fprintf(out, "  %s", verdict_label(p));
+    if (measured && p->method == TFB_METHOD_U_TEST)
+        fprintf(out, "  (u-test p=%.2g, change %+.1f%% .. %+.1f%%)", p->p_value, 100 * p->change_lo,
+                100 * p->change_hi);
+    else if (measured) fprintf(out, "  (spread)");
+    fputc('\n', out);
 }
 
 static void print_origin(FILE *out, const char *label, const char *path, const tfb_compare_doc *doc)
@@ -163,9 +184,15 @@ static void print_report(FILE *out, const compare_run *run)
     }
     print_origin(out, "baseline:", run->args->base_path, &run->base);
     print_origin(out, "current: ", run->args->current_path, &run->current);
-    fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when the [min, max] spreads of "
-                 "the two runs do not overlap\n\n",
+    fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when it is beyond the noise:\n",
             tfb_metric_name(r->metric), tfb_metric_higher_is_better(r->metric) ? "higher" : "lower", 100 * r->threshold);
+    if (r->method_counts[TFB_METHOD_U_TEST])
+        fprintf(out, "  u-test (%zu benchmark(s), samples in both files): Mann-Whitney U p < %g and the change's "
+                     "interval beyond the threshold\n", r->method_counts[TFB_METHOD_U_TEST], r->alpha);
+    if (r->method_counts[TFB_METHOD_SPREAD] || !r->method_counts[TFB_METHOD_U_TEST])
+        fprintf(out, "  spread (%zu benchmark(s), no samples): the [min, max] spreads of the two runs do not overlap\n",
+                r->method_counts[TFB_METHOD_SPREAD]);
+    fputc('\n', out);
     fprintf(out, "%-*s  %14s %7s  %14s %7s  %9s  %s\n", width, "benchmark", "baseline", "spread", "current", "spread",
             "change", "verdict");
     for (size_t i = 0; i < r->count; i++) print_pair(out, &r->pairs[i], r->metric, width);
@@ -225,6 +252,12 @@ static cJSON *pair_json(const tfb_compare_pair *p)
     if (measured) {
         cJSON_AddNumberToObject(o, "change_percent", 100 * p->change);
         cJSON_AddBoolToObject(o, "spreads_overlap", p->overlap);
+        cJSON_AddStringToObject(o, "method", tfb_compare_method_name(p->method));
+    }
+    if (measured && p->method == TFB_METHOD_U_TEST) {
+        cJSON_AddNumberToObject(o, "p_value", p->p_value);
+        cJSON_AddNumberToObject(o, "change_low_percent", 100 * p->change_lo);
+        cJSON_AddNumberToObject(o, "change_high_percent", 100 * p->change_hi);
     }
     return o;
 }
@@ -238,6 +271,7 @@ static cJSON *report_json(const compare_run *run)
     cJSON_AddStringToObject(root, "metric", tfb_metric_name(r->metric));
     cJSON_AddBoolToObject(root, "higher_is_better", tfb_metric_higher_is_better(r->metric));
     cJSON_AddNumberToObject(root, "threshold_percent", 100 * r->threshold);
+    cJSON_AddNumberToObject(root, "alpha", r->alpha);
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
     for (size_t i = 0; i < run->warning_count; i++) cJSON_AddItemToArray(warnings, cJSON_CreateString(run->warnings[i]));
     for (int v = 0; v < TFB_VERDICT_COUNT; v++)
@@ -297,7 +331,7 @@ static int compare_loaded(compare_run *run)
     tfb_error err;
     const compare_args *a = run->args;
     if (check_provenance(run)) return EXIT_UNUSABLE;
-    if (tfb_compare_docs(&run->base, &run->current, a->metric, a->threshold, &run->report, &err)) {
+    if (tfb_compare_docs_at(&run->base, &run->current, a->metric, a->threshold, a->alpha, &run->report, &err)) {
         fprintf(stderr, "tfbench: compare: %s\n", err.message);
         return EXIT_UNUSABLE;
     }

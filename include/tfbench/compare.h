@@ -22,6 +22,9 @@ typedef struct tfb_compare_entry {
     int has_spread;            /* min and max are measured, not just copies of the median */
     double time_median, time_min, time_max;  /* seconds */
     double gflops, gbps;       /* median throughput; 0 when the file does not report it */
+    double *samples;           /* tfbench's samples_s: seconds per execution of each sample (owned); NULL when the
+                                  file has none (older tfbench files, Google Benchmark) */
+    size_t sample_count;
 } tfb_compare_entry;
 
 typedef struct tfb_compare_doc {
@@ -52,9 +55,17 @@ typedef enum tfb_verdict {
     TFB_VERDICT_COUNT
 } tfb_verdict;
 
+/* How a pair was judged: by a rank test of the samples when both files carry them, else by the [min, max] spreads. */
+typedef enum tfb_compare_method { TFB_METHOD_SPREAD, TFB_METHOD_U_TEST } tfb_compare_method;
+#define TFB_COMPARE_ALPHA 0.05     /* default significance level of the U test */
+#define TFB_COMPARE_MIN_SAMPLES 2  /* per side, for the U test */
+
 typedef struct tfb_compare_pair {
     const char *name;        /* points into one of the documents */
     tfb_verdict verdict;
+    tfb_compare_method method;
+    double p_value;          /* U test: two-sided Mann-Whitney p of the two sets of samples */
+    double change_lo, change_hi; /* U test: ~95% interval of change (the medians' intervals combined) */
     const tfb_compare_entry *base, *current;  /* NULL when absent from that file */
     tfb_interval base_value, current_value;   /* valid when both are measured and have the metric */
     double change;           /* (current - base) / base of the medians: +0.2 is 20% more */
@@ -67,6 +78,8 @@ typedef struct tfb_compare_report {
     size_t counts[TFB_VERDICT_COUNT];
     tfb_metric metric;
     double threshold;         /* fraction: 0.1 is 10% */
+    double alpha;             /* significance level of the U test */
+    size_t method_counts[2];  /* measured pairs judged by each tfb_compare_method */
 } tfb_compare_report;
 
 /* Parses a results document of `length` bytes (need not be NUL-terminated). On failure the doc is empty and
@@ -82,11 +95,18 @@ int tfb_metric_higher_is_better(tfb_metric metric);
 const char *tfb_metric_name(tfb_metric metric);   /* "time", "gflops", "gbps" */
 int tfb_metric_parse(const char *text, tfb_metric *out);
 const char *tfb_verdict_name(tfb_verdict verdict); /* "regression", "noise", ... */
+const char *tfb_compare_method_name(tfb_compare_method method); /* "spread", "u-test" */
 
-/* Pairs the benchmarks by name and classifies each pair. A change is a regression (or improvement) only when
-   it exceeds the threshold and the two spreads do not overlap: a difference inside the noise proves nothing. */
+/* Pairs the benchmarks by name and classifies each pair, at significance level TFB_COMPARE_ALPHA. With samples on
+   both sides (TFB_METHOD_U_TEST) a change is a regression (or improvement) only when the Mann-Whitney U test finds
+   the samples different (p < alpha), the medians differ by more than the threshold, and the interval of that
+   change lies wholly beyond the threshold. Without (TFB_METHOD_SPREAD) only when it exceeds the threshold and the
+   two [min, max] spreads do not overlap. A difference inside the noise proves nothing. */
 int tfb_compare_docs(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
                      double threshold, tfb_compare_report *report, tfb_error *err);
+/* The same at significance level alpha (0 < alpha < 1). */
+int tfb_compare_docs_at(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
+                        double threshold, double alpha, tfb_compare_report *report, tfb_error *err);
 void tfb_compare_report_free(tfb_compare_report *report);
 
 /* Differences in device, driver or version between the files, one message each (also when a file does not
