@@ -86,6 +86,32 @@ static void options_reject_bad_input(void **state)
     assert_non_null(strstr(err.message, "--head-dim: 1024 is larger than 512"));
 }
 
+/* The stopping-rule flags: unset is -1 (the policy's defaults), --max-noise in percent; bad values are named. */
+static void options_for_the_stopping_rule(void **state)
+{
+    tfb_options opt;
+    tfb_error err;
+    char *none[] = {"tfbench"};
+    assert_int_equal(parse(&opt, &err, 1, none), TFB_OK);
+    assert_true(opt.repetitions == -1.0 && opt.min_time == -1.0 && opt.max_time == -1.0 && opt.max_noise == -1.0);
+    char *all[] = {"tfbench", "--repetitions", "7", "--min-time=0.2", "--max-time", "2.5", "--max-noise", "1.5"};
+    assert_int_equal(parse(&opt, &err, 8, all), TFB_OK);
+    assert_true(opt.repetitions == 7.0 && opt.min_time == 0.2 && opt.max_time == 2.5);
+    assert_true(fabs(opt.max_noise - 0.015) < 1e-15);
+    static const struct { const char *flag, *value, *message; } BAD[] = {
+        {"--repetitions", "2.5", "--repetitions: \"2.5\" is not a whole number of samples"},
+        {"--repetitions", "0", "is not a whole number of samples, 1 .. 100000"},
+        {"--max-noise", "150", "--max-noise: \"150\" is not a percentage, 0 .. 100"},
+        {"--min-time", "-1", "--min-time: \"-1\" is not seconds"},
+        {"--max-time", "soon", "--max-time: \"soon\" is not seconds"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof *BAD; i++) {
+        char *argv[] = {"tfbench", (char *)BAD[i].flag, (char *)BAD[i].value};
+        assert_int_equal(parse(&opt, &err, 3, argv), TFB_ERROR);
+        if (!strstr(err.message, BAD[i].message)) fail_msg("%s %s: \"%s\"", BAD[i].flag, BAD[i].value, err.message);
+    }
+}
+
 static void error_names_and_messages(void **state)
 {
     tfb_error err;
@@ -374,6 +400,7 @@ int main(void)
         cmocka_unit_test(stats_of_even_sample_and_errors),
         cmocka_unit_test(options_parse_values),
         cmocka_unit_test(options_reject_bad_input),
+        cmocka_unit_test(options_for_the_stopping_rule),
         cmocka_unit_test(error_names_and_messages),
         cmocka_unit_test(device_find_by_index_and_name),
         cmocka_unit_test(datasheets_match_the_lecture),

@@ -118,6 +118,40 @@ static void u_test_normal_approximation_with_ties(void **state)
     assert_int_equal(tfb_mann_whitney_u(same, 0, same, 3, &t), -1);
 }
 
+/* Deterministic noise, uniform over [-amplitude/2, amplitude/2] around 1 (37 steps mod 101): 50 samples. */
+static void synthetic_noise(double *out, size_t count, double amplitude)
+{
+    for (size_t i = 0; i < count; i++) out[i] = 1.0 + amplitude * ((double)((i * 37) % 101) / 100.0 - 0.5);
+}
+
+/* The stopping rule's test on synthetic noise; noise values from the order statistics x(18), x(33) of 50 samples
+ * (x(22), x(39) of 60), worked out with numpy. */
+static void stopping_rule_settles_on_quiet_samples_only(void **state)
+{
+    (void)state;
+    double samples[60], noise;
+    synthetic_noise(samples, 50, 0.01);  /* +-0.5% */
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.01, &noise), 1);
+    assert_true(fabs(noise - 0.0016500825041252465) < 1e-12);
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.001, &noise), 0);  /* +-0.1% is asked too much */
+    synthetic_noise(samples, 50, 0.4);   /* +-20% */
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.02, &noise), 0);
+    assert_true(fabs(noise - 0.06613226452905817) < 1e-12);
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.10, &noise), 1);
+    /* ten slow outliers (3x) among quiet samples move the median's interval hardly at all */
+    synthetic_noise(samples, 50, 0.01);
+    for (size_t i = 50; i < 60; i++) samples[i] = 3.0;
+    assert_int_equal(tfb_noise_settled(samples, 60, 0.01, &noise), 1);
+    assert_true(fabs(noise - 0.0017483390778759362) < 1e-12);
+    /* five identical samples: no 95% interval exists yet; six: [min, max] covers 96.9% */
+    const double flat[] = {1, 1, 1, 1, 1, 1};
+    assert_int_equal(tfb_noise_settled(flat, 5, 0.01, &noise), 0);
+    assert_true(noise == 0.0);
+    assert_int_equal(tfb_noise_settled(flat, 6, 0.01, &noise), 1);
+    assert_int_equal(tfb_noise_settled(flat, 0, 0.01, &noise), 0);
+    assert_true(isnan(noise));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +161,7 @@ int main(void)
         cmocka_unit_test(low_outliers_and_a_small_sample),
         cmocka_unit_test(u_test_exact_for_small_samples),
         cmocka_unit_test(u_test_normal_approximation_with_ties),
+        cmocka_unit_test(stopping_rule_settles_on_quiet_samples_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

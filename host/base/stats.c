@@ -76,6 +76,17 @@ static void robust_summary(const double *sorted, size_t count, double *scratch, 
     }
     qsort(scratch, count, sizeof *scratch, compare_doubles);
     out->mad = sorted_median(scratch, count);
+    double farther = fmax(out->median - out->median_ci_low, out->median_ci_high - out->median);
+    out->noise = out->median > 0 ? farther / out->median : 0.0;
+}
+
+int tfb_noise_settled(const double *samples, size_t count, double max_noise, double *noise)
+{
+    tfb_stats s;
+    if (noise) *noise = NAN;
+    if (tfb_stats_compute(samples, count, &s) != 0) return 0;
+    if (noise) *noise = s.noise;
+    return tfb_median_ci_rank(count, NULL) > 0 && s.noise <= max_noise;
 }
 
 int tfb_stats_compute(const double *samples, size_t count, tfb_stats *out)

@@ -148,11 +148,23 @@ static void print_results(const tfb_results *results, const tfb_suite **suites, 
         if (suites[i]->summarize) suites[i]->summarize(results, stdout);
 }
 
-/* The timing policy of the run: the defaults (--quick shorter), samples scaled to the device's launch jitter. */
+/* The timing policy of the run: the defaults (--quick shorter), samples and noise target scaled to the device,
+ * then the stopping-rule flags. */
 static tfb_timing_policy run_policy(const tfb_options *opt, const tfb_device_info *device)
 {
     tfb_timing_policy policy = tfb_timing_default(opt->quick);
-    if (!device->is_cpu) policy.sample_seconds = TFB_SAMPLE_SECONDS_GPU;
+    if (!device->is_cpu) {
+        policy.sample_seconds = TFB_SAMPLE_SECONDS_GPU;
+        policy.max_noise = TFB_MAX_NOISE_GPU;
+    }
+    if (opt->max_noise >= 0) policy.max_noise = opt->max_noise;
+    if (opt->min_time >= 0) policy.min_seconds = opt->min_time;
+    if (opt->max_time >= 0) policy.max_seconds = opt->max_time;
+    if (opt->repetitions > 0) {  /* a fixed count: no stopping rule, no minimum time */
+        policy.min_reps = policy.max_reps = (unsigned)opt->repetitions;
+        policy.min_seconds = 0.0;
+        policy.max_noise = 0.0;
+    }
     return policy;
 }
 

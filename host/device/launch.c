@@ -113,8 +113,10 @@ int tfb_kernel_set_args(cl_kernel kernel, const tfb_arg *args, size_t count, tfb
 
 tfb_timing_policy tfb_timing_default(int quick)
 {
-    tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 5 : 10, .max_reps = 2000,
-                                .min_seconds = quick ? 0.05 : 0.3, .sample_seconds = TFB_SAMPLE_SECONDS_CPU};
+    /* --quick: 6 samples at least, the fewest with a 95% interval of the median */
+    tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 6 : 10, .max_reps = 2000,
+                                .min_seconds = quick ? 0.05 : 0.3, .sample_seconds = TFB_SAMPLE_SECONDS_CPU,
+                                .max_noise = TFB_MAX_NOISE_CPU, .max_seconds = quick ? 0.1 : 0.6};
     return policy;
 }
 
@@ -180,9 +182,21 @@ unsigned long tfb_executions_per_sample(double sample_seconds, double execution_
  * measures them as one sample: *seconds is the time of them all. */
 typedef int (*measure_fn)(void *user, size_t first, unsigned long executions, double *seconds, tfb_error *err);
 
+/* The stopping rule: the minimum count and time first; then, with max_noise, until the median is known to
+ * +-max_noise, within the time budget. Past 64 samples the test runs every ~3% more samples, not after each. */
+static int keep_sampling(const tfb_timing_policy *p, const double *samples, size_t reps, double total, double elapsed)
+{
+    size_t max_reps = p->max_reps > 0 ? p->max_reps : 1;
+    if (reps >= max_reps) return 0;
+    if (reps < p->min_reps || total < p->min_seconds) return 1;
+    if (!(p->max_noise > 0) || (p->max_seconds > 0 && elapsed >= p->max_seconds)) return 0;
+    if (reps > 64 && reps % (reps / 32) != 0) return 1;
+    return !tfb_noise_settled(samples, reps, p->max_noise, NULL);
+}
+
 /* Repeats `measure_one` under the policy: warm-up executions first (discarded; the fastest sets how many
- * executions a sample holds), then samples until both the minimum count and the minimum measured time are
- * reached. Each sample is recorded as its time per execution. */
+ * executions a sample holds), then samples until the stopping rule says enough (keep_sampling). Each sample is
+ * recorded as its time per execution. */
 static int repeat_measure(measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
                           tfb_error *err)
 {
@@ -195,7 +209,8 @@ static int repeat_measure(measure_fn measure_one, void *user, const tfb_timing_p
         fastest_warmup = fmin(fastest_warmup, seconds);
     }
     unsigned long executions = policy->warmup ? tfb_executions_per_sample(policy->sample_seconds, fastest_warmup) : 1;
-    while (reps < max_reps && (reps < policy->min_reps || total < policy->min_seconds)) {
+    double started = tfb_now_seconds();
+    while (keep_sampling(policy, samples, reps, total, tfb_now_seconds() - started)) {
         if (measure_one(user, next, executions, &seconds, err) != TFB_OK) goto fail;
         next += executions;
         total += seconds;
@@ -206,6 +221,7 @@ static int repeat_measure(measure_fn measure_one, void *user, const tfb_timing_p
         goto fail;
     }
     out->executions = executions;
+    out->unstable = policy->max_noise > 0 && !tfb_noise_settled(samples, reps, policy->max_noise, NULL);
     if (policy->record) {  /* handed over: the record owns them now */
         free(policy->record->values);
         policy->record->values = samples;

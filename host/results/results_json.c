@@ -194,6 +194,8 @@ static void add_timing_fields(cJSON *o, const tfb_result *r)
     add_number(o, "outliers_low", (double)t->outliers_low);
     add_number(o, "outliers_high", (double)t->outliers_high);
     add_number(o, "sample_count", (double)t->count);
+    add_number(o, "noise_percent", 100.0 * t->noise);
+    cJSON_AddBoolToObject(o, "unstable", t->unstable);
     add_number(o, TFB_KEY_EXECUTIONS, (double)t->executions);
     if (r->samples && r->sample_count) {
         cJSON *list = cJSON_CreateDoubleArray(r->samples, (int)r->sample_count);

@@ -59,8 +59,18 @@ typedef struct tfb_timing_policy {
     /* A sample holds back-to-back executions until it lasts at least this (counted from the fastest warm-up), so
      * launch overhead and clock resolution are small against it; 0 (or no warm-up): one execution per sample. */
     double sample_seconds;
+    /* The stopping rule: once min_reps and min_seconds are reached, keep sampling until the median is known to
+     * +-max_noise (a fraction; tfb_noise_settled) or max_seconds of sampling have passed (or max_reps); a benchmark
+     * that ran out is marked unstable. max_noise 0: off (a fixed count, as --repetitions). */
+    double max_noise;
+    double max_seconds;
 } tfb_timing_policy;
 
+/* Stopping-rule defaults: the median's 95% interval within +-2% on a CPU device (a shared 2-core machine's noise
+ * leaves +-1% out of reach for many sub-millisecond kernels), +-1% on a GPU; at most 0.6 s of sampling per
+ * benchmark (0.1 s with --quick, which must stay short). */
+#define TFB_MAX_NOISE_CPU 0.02
+#define TFB_MAX_NOISE_GPU 0.01
 /* Sample targets: 1 ms on a CPU device (PoCL's launch jitter is tens of microseconds), 0.1 ms on a GPU (a few). */
 #define TFB_SAMPLE_SECONDS_CPU 1e-3
 #define TFB_SAMPLE_SECONDS_GPU 1e-4

@@ -18,6 +18,9 @@ typedef struct tfb_stats {
     /* Samples beyond Tukey's fences q1 - 1.5 IQR and q3 + 1.5 IQR: counted and reported, never dropped. */
     size_t outliers_low, outliers_high;
     unsigned long executions; /* back-to-back executions per sample (each sample is its time / executions); 1 */
+    /* How well the median is known: the farther end of its 95% interval from it, as a fraction of it. */
+    double noise;
+    int unstable;             /* the stopping rule ran out of time or samples before noise fell to its target */
 } tfb_stats;
 
 /* Fails (returns -1) on an empty sample or a non-finite value; samples are not modified. executions is set to 1. */
@@ -27,6 +30,10 @@ double tfb_median(const double *samples, size_t count);
  * one is count + 1 - r), and its exact coverage 1 - 2 P(B <= r - 1), B ~ Binomial(count, 1/2). 0 (coverage of
  * [min, max] in *coverage) when even [min, max] covers less than 95%. coverage may be NULL. */
 size_t tfb_median_ci_rank(size_t count, double *coverage);
+/* The stopping rule's test: 1 when the median of the samples is known to +-max_noise (a fraction), i.e. its 95%
+ * interval lies within median x (1 +- max_noise). Fewer than 6 samples have no 95% interval: 0. *noise (may be
+ * NULL) receives the samples' noise as tfb_stats defines it. */
+int tfb_noise_settled(const double *samples, size_t count, double max_noise, double *noise);
 /* Quantile p in [0, 1] of sorted values, linear between order statistics (type 7). */
 double tfb_quantile_sorted(const double *sorted, size_t count, double p);
 /* Mann-Whitney U test, two-sided, of whether x and y come from the same distribution (what scipy.stats.mannwhitneyu
