@@ -113,8 +113,7 @@ void tfb_results_print_table(const tfb_results *results, FILE *out)
     if (any_cached) fprintf(out, "* cache-resident working set: not a memory-bandwidth figure\n");
     if (any_read) fprintf(out, "r: read-dominated traffic, judged against the read roof (the others: read-write roof)\n");
     if (any_unstable)
-        fprintf(out, "~ unstable: the median's 95%% interval stayed wider than --max-noise within the time budget "
-                     "(JSON: noise_percent)\n");
+        fprintf(out, "~ unstable: the median's 95%% interval stayed wider than --max-noise (JSON: noise_percent)\n");
 }
 
 static void print_datasheets(const tfb_results *results, FILE *out)
