@@ -370,6 +370,13 @@ static void missing_file_is_an_error(void **state)
 #define CHANGE_LO_SLOWER 0.11792298329506479
 #define CHANGE_HI_SLOWER 0.1829974155303138
 
+static void load_pair(const char *base_name, const char *current_name, tfb_compare_doc *base,
+                      tfb_compare_doc *current)
+{
+    load_fixture(base_name, base);
+    load_fixture(current_name, current);
+}
+
 static const tfb_compare_pair *judged(const tfb_compare_report *r, const char *name, tfb_compare_method method,
                                       tfb_verdict verdict)
 {
@@ -414,8 +421,7 @@ static void samples_with_a_throughput_metric_and_alpha(void **state)
     tfb_compare_doc base, current;
     tfb_compare_report r;
     tfb_error err;
-    load_fixture("samples-base.json", &base);
-    load_fixture("samples-current.json", &current);
+    load_pair("samples-base.json", "samples-current.json", &base, &current);
     assert_int_equal(tfb_compare_docs_at(&base, &current, TFB_METRIC_GFLOPS, 0.10, 0.05, &r, &err), TFB_OK);
     const tfb_compare_pair *slower = judged(&r, "kernel/slower", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION);
     assert_true(fabs(slower->change - (1 / 1.15 - 1)) < 1e-9);
@@ -441,6 +447,34 @@ static void bad_samples_are_refused(void **state)
                    "samples_s[0] must be a positive number");
     expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"samples_s\": [1e300]}]}",
                    "samples_s[0] must be a positive number");
+}
+
+/* tests/data/compare/roof-*.json: every ceiling 20% lower in the current file. A kernel 25% slower with its roof
+   20% lower is the machine's drift, not a regression; one 60% slower is still 28% worse than its roof allows; a
+   copy without a roof is compared as measured. */
+static void normalize_roof_cancels_machine_drift(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    tfb_error err;
+    load_pair("roof-base.json", "roof-slower-machine.json", &base, &current);
+    tfb_compare_ceilings moved = tfb_compare_ceilings_change(&base, &current);
+    assert_true(fabs(moved.bandwidth_gbps + 0.2) < 1e-12 && fabs(moved.bandwidth_read_gbps + 0.2) < 1e-12);
+    assert_true(fabs(moved.peak_gflops_fp32 + 0.2) < 1e-12);
+    assert_int_equal(tfb_compare_normalize_roof(&base, &current), 2);
+    assert_true(fabs(entry_named(&current, "gemv/drift-only")->time_median - 1.0e-3) < 1e-12);
+    assert_true(fabs(entry_named(&current, "gemv/drift-only")->samples[0] - 1.0e-3) < 1e-12);  /* 1.25 x 0.8 */
+    assert_false(entry_named(&current, "stream/copy-no-roof")->normalized);
+    assert_int_equal(tfb_compare_docs(&base, &current, TFB_METRIC_TIME, 0.10, &r, &err), TFB_OK);
+    judged(&r, "gemv/drift-only", TFB_METHOD_U_TEST, TFB_VERDICT_SAME);
+    const tfb_compare_pair *real = judged(&r, "gemm/real-regression", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION);
+    assert_true(fabs(real->change - 0.28) < 1e-9);
+    judged(&r, "stream/copy-no-roof", TFB_METHOD_SPREAD, TFB_VERDICT_REGRESSION);
+    tfb_compare_doc google;
+    load_fixture("google-plain.json", &google);
+    assert_true(isnan(tfb_compare_ceilings_change(&base, &google).peak_gflops_fp32));  /* no ceilings there */
+    tfb_compare_doc_free(&google);
+    release(&base, &current, &r);
 }
 
 static void metric_names_round_trip(void **state)
@@ -477,6 +511,7 @@ int main(void)
         cmocka_unit_test(samples_are_judged_by_the_u_test),
         cmocka_unit_test(samples_with_a_throughput_metric_and_alpha),
         cmocka_unit_test(bad_samples_are_refused),
+        cmocka_unit_test(normalize_roof_cancels_machine_drift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

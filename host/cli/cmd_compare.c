@@ -18,6 +18,7 @@ typedef struct compare_args {
     double alpha;             /* significance level of the U test */
     tfb_metric metric;
     int json, strict, help;
+    int normalize_roof;       /* --normalize roof */
 } compare_args;
 
 typedef struct compare_run {
@@ -26,13 +27,16 @@ typedef struct compare_run {
     tfb_compare_report report;
     char warnings[MAX_WARNINGS][512];
     size_t warning_count;
+    size_t normalized;        /* benchmarks rescaled to the baseline's roof */
 } compare_run;
 
 static const char USAGE[] =
     "usage: tfbench compare BASELINE.json CURRENT.json [--threshold PCT] [--alpha A] [--metric time|gflops|gbps]\n"
-    "                       [--json] [--json-file FILE] [--strict]\n"
+    "                       [--normalize roof] [--json] [--json-file FILE] [--strict]\n"
     "  --threshold PCT   smallest change that can count (default 10)\n"
     "  --alpha A         significance level of the U test (default 0.05)\n"
+    "  --normalize roof  compare each point's fraction of its own roof (the files' ceilings), not its time:\n"
+    "                    a machine that got slower as a whole is reported once, not as kernel regressions\n"
     "  --metric M        time (default; higher is worse), gflops or gbps (higher is better)\n"
     "  --json            the report as JSON on stdout instead of the table\n"
     "  --json-file FILE  also write the JSON report to FILE\n"
@@ -76,12 +80,17 @@ static int parse_option(compare_args *a, const char *opt, const char *value, int
     if (strcmp(opt, "--json") == 0) return a->json = 1, 0;
     if (strcmp(opt, "--strict") == 0) return a->strict = 1, 0;
     if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) return a->help = 1, 0;
-    if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file") && strcmp(opt, "--alpha"))
+    if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file") && strcmp(opt, "--alpha") &&
+        strcmp(opt, "--normalize"))
         return usage_error("unknown option %s", opt);
     if (!value) return usage_error("%s needs a value", opt);
     *used = 2;
     if (strcmp(opt, "--threshold") == 0) return parse_threshold(value, &a->threshold);
     if (strcmp(opt, "--alpha") == 0) return parse_alpha(value, &a->alpha);
+    if (strcmp(opt, "--normalize") == 0) {
+        if (strcmp(value, "roof") != 0) return usage_error("--normalize takes \"roof\", got \"%s\"", value);
+        return a->normalize_roof = 1, 0;
+    }
     if (strcmp(opt, "--json-file") == 0) return a->json_file = value, 0;
     if (tfb_metric_parse(value, &a->metric)) return usage_error("unknown metric \"%s\" (time, gflops or gbps)", value);
     return 0;
@@ -174,6 +183,24 @@ static void print_origin(FILE *out, const char *label, const char *path, const t
     fprintf(out, ")\n");
 }
 
+static void print_moved(FILE *out, const char *what, double change)
+{
+    if (isfinite(change)) fprintf(out, " %s %+.1f%%", what, 100 * change);
+    else fprintf(out, " %s not in both files", what);
+}
+
+/* --normalize roof: the machine's drift, said once, then what was judged against it. */
+static void print_normalization(FILE *out, const compare_run *run)
+{
+    tfb_compare_ceilings moved = tfb_compare_ceilings_change(&run->base, &run->current);
+    fprintf(out, "normalized by roof: the device's ceilings moved by");
+    print_moved(out, "bandwidth r+w", moved.bandwidth_gbps);
+    print_moved(out, "/ read", moved.bandwidth_read_gbps);
+    print_moved(out, "/ peak fp32", moved.peak_gflops_fp32);
+    fprintf(out, "\n  %zu current benchmark(s) scaled to the baseline's roof; those without a roof in both files are "
+                 "compared as measured\n", run->normalized);
+}
+
 static void print_report(FILE *out, const compare_run *run)
 {
     const tfb_compare_report *r = &run->report;
@@ -184,6 +211,7 @@ static void print_report(FILE *out, const compare_run *run)
     }
     print_origin(out, "baseline:", run->args->base_path, &run->base);
     print_origin(out, "current: ", run->args->current_path, &run->current);
+    if (run->args->normalize_roof) print_normalization(out, run);
     fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when it is beyond the noise:\n",
             tfb_metric_name(r->metric), tfb_metric_higher_is_better(r->metric) ? "higher" : "lower", 100 * r->threshold);
     if (r->method_counts[TFB_METHOD_U_TEST])
@@ -262,6 +290,25 @@ static cJSON *pair_json(const tfb_compare_pair *p)
     return o;
 }
 
+static void add_moved(cJSON *o, const char *key, double change)
+{
+    if (isfinite(change)) cJSON_AddNumberToObject(o, key, 100 * change);
+    else cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *normalization_json(const compare_run *run)
+{
+    tfb_compare_ceilings moved = tfb_compare_ceilings_change(&run->base, &run->current);
+    cJSON *o = cJSON_CreateObject(), *ceilings = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "by", "roof");
+    cJSON_AddNumberToObject(o, "normalized_benchmarks", (double)run->normalized);
+    add_moved(ceilings, "bandwidth_gbps", moved.bandwidth_gbps);
+    add_moved(ceilings, "bandwidth_read_gbps", moved.bandwidth_read_gbps);
+    add_moved(ceilings, "peak_gflops_fp32", moved.peak_gflops_fp32);
+    cJSON_AddItemToObject(o, "ceilings_change_percent", ceilings);
+    return o;
+}
+
 static cJSON *report_json(const compare_run *run)
 {
     const tfb_compare_report *r = &run->report;
@@ -272,6 +319,7 @@ static cJSON *report_json(const compare_run *run)
     cJSON_AddBoolToObject(root, "higher_is_better", tfb_metric_higher_is_better(r->metric));
     cJSON_AddNumberToObject(root, "threshold_percent", 100 * r->threshold);
     cJSON_AddNumberToObject(root, "alpha", r->alpha);
+    if (run->args->normalize_roof) cJSON_AddItemToObject(root, "normalize", normalization_json(run));
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
     for (size_t i = 0; i < run->warning_count; i++) cJSON_AddItemToArray(warnings, cJSON_CreateString(run->warnings[i]));
     for (int v = 0; v < TFB_VERDICT_COUNT; v++)
@@ -331,6 +379,7 @@ static int compare_loaded(compare_run *run)
     tfb_error err;
     const compare_args *a = run->args;
     if (check_provenance(run)) return EXIT_UNUSABLE;
+    if (a->normalize_roof) run->normalized = tfb_compare_normalize_roof(&run->base, &run->current);
     if (tfb_compare_docs_at(&run->base, &run->current, a->metric, a->threshold, a->alpha, &run->report, &err)) {
         fprintf(stderr, "tfbench: compare: %s\n", err.message);
         return EXIT_UNUSABLE;

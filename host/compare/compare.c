@@ -206,6 +206,41 @@ void tfb_compare_report_free(tfb_compare_report *report)
     memset(report, 0, sizeof *report);
 }
 
+size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current)
+{
+    const tfb_compare_entry **index = sorted_by_name(base);
+    size_t rescaled = 0;
+    for (size_t i = 0; index && i < current->count; i++) {
+        tfb_compare_entry *e = &current->entries[i];
+        const tfb_compare_entry *b = find(index, base->count, e->name);
+        if (!b || !(b->roof_gflops > 0) || !(e->roof_gflops > 0) || e->skipped) continue;
+        double scale = e->roof_gflops / b->roof_gflops;  /* a lower roof now: the times count as shorter */
+        e->time_median *= scale;
+        e->time_min *= scale;
+        e->time_max *= scale;
+        e->gflops /= scale;
+        e->gbps /= scale;
+        for (size_t s = 0; s < e->sample_count; s++) e->samples[s] *= scale;
+        e->normalized = 1;
+        rescaled++;
+    }
+    free(index);
+    return rescaled;
+}
+
+static double moved(double base, double current)
+{
+    return base > 0 && current > 0 ? (current - base) / base : NAN;
+}
+
+tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, const tfb_compare_doc *current)
+{
+    const tfb_compare_ceilings *b = &base->ceilings, *c = &current->ceilings;
+    return (tfb_compare_ceilings){moved(b->bandwidth_gbps, c->bandwidth_gbps),
+                                  moved(b->bandwidth_read_gbps, c->bandwidth_read_gbps),
+                                  moved(b->peak_gflops_fp32, c->peak_gflops_fp32)};
+}
+
 static size_t add_message(char messages[][512], size_t used, size_t max, const char *what, const char *base,
                           const char *current)
 {

@@ -22,7 +22,7 @@ typedef struct record {
     record_kind kind;
     int skipped, has_spread;
     int failed;          /* verified: false (a wrong result, not a skip) */
-    double time, time_min, time_max, gflops, gbps;
+    double time, time_min, time_max, gflops, gbps, roof_gflops;
     const cJSON *samples;/* samples_s, checked (points into the cJSON tree); NULL when absent */
 } record;
 
@@ -256,7 +256,8 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
     if (r->skipped || r->kind == KIND_IGNORED) return TFB_OK;
     if (read_times(bench, r->key, r, err) || (r->kind == KIND_ITERATION && read_samples(bench, r->key, r, err)) ||
         read_rate(bench, r->key, "gflops", "items_per_second", &r->gflops, err) ||
-        read_rate(bench, r->key, "gbytes_per_second", "bytes_per_second", &r->gbps, err))
+        read_rate(bench, r->key, "gbytes_per_second", "bytes_per_second", &r->gbps, err) ||
+        read_rate(bench, r->key, "roof_gflops", "roof_gflops", &r->roof_gflops, err))
         return TFB_ERROR;
     return TFB_OK;
 }
@@ -395,6 +396,7 @@ static int summarise_group(const record *group, size_t n, double *scratch, tfb_c
     }
     for (size_t i = 0; i < n; i++)
         if (group[i].failed) e->skipped = e->failed = 1;  /* one wrong repetition makes the benchmark wrong */
+    if (n == 1 && !e->skipped) e->roof_gflops = group[0].roof_gflops;
     e->name = strdup(group[0].key);
     if (!e->name || (!e->skipped && copy_samples(group, n, e) != TFB_OK)) {
         entry_free(e);
@@ -462,6 +464,25 @@ static int copy_string(const cJSON *obj, const char *key, const char *where, cha
     return TFB_OK;
 }
 
+/* context.ceilings: optional; each figure a non-negative, sane number when present. */
+static int read_ceilings(const cJSON *context, tfb_compare_doc *doc, tfb_error *err)
+{
+    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(context, TFB_KEY_CEILINGS);
+    const struct { const char *key; double *out; } FIGURES[] = {
+        {TFB_KEY_BANDWIDTH_GBPS, &doc->ceilings.bandwidth_gbps},
+        {TFB_KEY_BANDWIDTH_READ_GBPS, &doc->ceilings.bandwidth_read_gbps},
+        {TFB_KEY_PEAK_GFLOPS_FP32, &doc->ceilings.peak_gflops_fp32}};
+    if (!ceilings || cJSON_IsNull(ceilings)) return TFB_OK;
+    if (!cJSON_IsObject(ceilings)) return tfb_fail(err, "\"context.ceilings\" must be an object");
+    for (size_t i = 0; i < sizeof FIGURES / sizeof *FIGURES; i++) {
+        int present;
+        if (number_field(ceilings, FIGURES[i].key, "context.ceilings", FIGURES[i].out, &present, err)) return TFB_ERROR;
+        if (*FIGURES[i].out > TFB_COMPARE_ABSURD)
+            return tfb_fail(err, "context.ceilings: field \"%s\" is absurdly large", FIGURES[i].key);
+    }
+    return TFB_OK;
+}
+
 static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
 {
     const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT);
@@ -476,7 +497,8 @@ static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
                  copy_string(context, "host_name", "context", doc->device, sizeof doc->device, err) ||
                  copy_string(device, "driver", "context.device", doc->driver, sizeof doc->driver, err) ||
                  copy_string(context, "tfbench_version", "context", doc->version, sizeof doc->version, err) ||
-                 copy_string(context, "library_version", "context", doc->version, sizeof doc->version, err);
+                 copy_string(context, "library_version", "context", doc->version, sizeof doc->version, err) ||
+                 read_ceilings(context, doc, err);
     return failed ? TFB_ERROR : TFB_OK;
 }
 

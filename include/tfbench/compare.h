@@ -25,7 +25,14 @@ typedef struct tfb_compare_entry {
     double *samples;           /* tfbench's samples_s: seconds per execution of each sample (owned); NULL when the
                                   file has none (older tfbench files, Google Benchmark) */
     size_t sample_count;
+    double roof_gflops;        /* the roof its roofline_fraction was taken against; 0 when the file does not say */
+    int normalized;            /* tfb_compare_normalize_roof scaled it to the baseline's roof */
 } tfb_compare_entry;
+
+/* The device's ceilings a tfbench file carries (context.ceilings), for --normalize roof. */
+typedef struct tfb_compare_ceilings {
+    double bandwidth_gbps, bandwidth_read_gbps, peak_gflops_fp32;
+} tfb_compare_ceilings;
 
 typedef struct tfb_compare_doc {
     tfb_compare_entry *entries;  /* in file order */
@@ -35,6 +42,7 @@ typedef struct tfb_compare_doc {
     char driver[256];          /* context.device.driver */
     char version[64];          /* context.tfbench_version, else context.library_version */
     int from_tfbench;          /* context.tfbench_version present */
+    tfb_compare_ceilings ceilings;  /* context.ceilings; 0 where the file has none */
 } tfb_compare_doc;
 
 /* A benchmark's value in one metric: the median and the spread [lo, hi] it was measured with. */
@@ -108,6 +116,14 @@ int tfb_compare_docs(const tfb_compare_doc *base, const tfb_compare_doc *current
 int tfb_compare_docs_at(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
                         double threshold, double alpha, tfb_compare_report *report, tfb_error *err);
 void tfb_compare_report_free(tfb_compare_report *report);
+
+/* --normalize roof: every current benchmark whose roof both files record is rescaled as if measured under the
+   baseline's roof (times x current roof / baseline roof, throughputs inverse), so a change of the whole machine
+   (clock, another tenant) cancels and what is compared is each point's fraction of its own roof. Returns how many
+   were rescaled; the others keep their measured figures. */
+size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current);
+/* How far each ceiling moved from base to current, (current - base) / base; NAN where either file lacks it. */
+tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, const tfb_compare_doc *current);
 
 /* Differences in device, driver or version between the files, one message each (also when a file does not
    say); returns how many were written (at most max). */
