@@ -362,6 +362,121 @@ static void missing_file_is_an_error(void **state)
     assert_non_null(strstr(err.message, "cannot open"));
 }
 
+/* tests/data/compare/samples-*.json: ten samples a side. p-values from scipy.stats.mannwhitneyu(current, base,
+   alternative="two-sided") (ties: the normal approximation with continuity correction, as here). */
+#define P_SLOWER 0.00017661101166893502
+#define P_NOISY 0.2726754751925152
+/* change interval of kernel/slower: 1.15 exp(-+sqrt(log(1.15 / 1.127)^2 + log(1.02)^2)) - 1 and the mirror */
+#define CHANGE_LO_SLOWER 0.11792298329506479
+#define CHANGE_HI_SLOWER 0.1829974155303138
+
+static void load_pair(const char *base_name, const char *current_name, tfb_compare_doc *base,
+                      tfb_compare_doc *current)
+{
+    load_fixture(base_name, base);
+    load_fixture(current_name, current);
+}
+
+static const tfb_compare_pair *judged(const tfb_compare_report *r, const char *name, tfb_compare_method method,
+                                      tfb_verdict verdict)
+{
+    const tfb_compare_pair *p = pair_named(r, name);
+    if (p->method != method || p->verdict != verdict)
+        fail_msg("%s: %s by %s, expected %s by %s", name, tfb_verdict_name(p->verdict),
+                 tfb_compare_method_name(p->method), tfb_verdict_name(verdict), tfb_compare_method_name(method));
+    return p;
+}
+
+/* Samples in both files: the U test decides. One slow sample that widens [min, max] hides no slowdown, a shift
+   under the threshold is the same even when significant, and a noisy 15% is within noise. */
+static void samples_are_judged_by_the_u_test(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    compare_fixtures("samples-base.json", "samples-current.json", TFB_METRIC_TIME, 0.10, &base, &current, &r);
+    const tfb_compare_pair *slower = judged(&r, "kernel/slower", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION);
+    assert_true(fabs(slower->p_value - P_SLOWER) < 1e-6 * P_SLOWER);
+    assert_true(fabs(slower->change - 0.15) < 1e-9);
+    /* the medians' intervals [0.98, 1.02] and [1.127, 1.173] ms combined on a log scale */
+    assert_true(fabs(slower->change_lo - CHANGE_LO_SLOWER) < 1e-9 && fabs(slower->change_hi - CHANGE_HI_SLOWER) < 1e-9);
+    /* today's method would call it noise: the outlier makes the spreads overlap */
+    assert_true(judged(&r, "kernel/outlier-slower", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION)->overlap);
+    const tfb_compare_pair *same = judged(&r, "kernel/same", TFB_METHOD_U_TEST, TFB_VERDICT_SAME);
+    assert_true(same->p_value == 1.0 && same->change == 0.0);
+    assert_true(judged(&r, "kernel/small-shift", TFB_METHOD_U_TEST, TFB_VERDICT_SAME)->p_value < 0.05);
+    const tfb_compare_pair *noisy = judged(&r, "kernel/noisy-slower", TFB_METHOD_U_TEST, TFB_VERDICT_NOISE);
+    assert_true(fabs(noisy->p_value - P_NOISY) < 1e-6 * P_NOISY);
+    judged(&r, "kernel/faster", TFB_METHOD_U_TEST, TFB_VERDICT_IMPROVEMENT);
+    /* samples on one side only: today's method, named as such */
+    judged(&r, "kernel/samples-in-baseline-only", TFB_METHOD_SPREAD, TFB_VERDICT_REGRESSION);
+    assert_int_equal(r.method_counts[TFB_METHOD_U_TEST], 6);
+    assert_int_equal(r.method_counts[TFB_METHOD_SPREAD], 1);
+    assert_string_equal(tfb_compare_method_name(TFB_METHOD_U_TEST), "u-test");
+    release(&base, &current, &r);
+}
+
+/* Throughput is work / time: the same samples, the ratio and its interval inverted; a stricter alpha. */
+static void samples_with_a_throughput_metric_and_alpha(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    tfb_error err;
+    load_pair("samples-base.json", "samples-current.json", &base, &current);
+    assert_int_equal(tfb_compare_docs_at(&base, &current, TFB_METRIC_GFLOPS, 0.10, 0.05, &r, &err), TFB_OK);
+    const tfb_compare_pair *slower = judged(&r, "kernel/slower", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION);
+    assert_true(fabs(slower->change - (1 / 1.15 - 1)) < 1e-9);
+    assert_true(fabs(slower->change_hi - (1 / (1 + CHANGE_LO_SLOWER) - 1)) < 1e-9);
+    judged(&r, "kernel/faster", TFB_METHOD_U_TEST, TFB_VERDICT_IMPROVEMENT);
+    tfb_compare_report_free(&r);
+    assert_int_equal(tfb_compare_docs_at(&base, &current, TFB_METRIC_TIME, 0.10, P_SLOWER / 2, &r, &err), TFB_OK);
+    judged(&r, "kernel/slower", TFB_METHOD_U_TEST, TFB_VERDICT_NOISE);  /* p is not below alpha */
+    tfb_compare_report_free(&r);
+    assert_int_equal(tfb_compare_docs_at(&base, &current, TFB_METRIC_TIME, 0.10, 1.5, &r, &err), TFB_ERROR);
+    release(&base, &current, &r);
+}
+
+static void bad_samples_are_refused(void **state)
+{
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"samples_s\": []}]}",
+                   "field \"samples_s\" must be a non-empty array");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"samples_s\": 1}]}",
+                   "field \"samples_s\" must be a non-empty array");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"samples_s\": [1, \"x\"]}]}",
+                   "samples_s[1] must be a positive number");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"samples_s\": [0]}]}",
+                   "samples_s[0] must be a positive number");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"samples_s\": [1e300]}]}",
+                   "samples_s[0] must be a positive number");
+}
+
+/* tests/data/compare/roof-*.json: every ceiling 20% lower in the current file. A kernel 25% slower with its roof
+   20% lower is the machine's drift, not a regression; one 60% slower is still 28% worse than its roof allows; a
+   copy without a roof is compared as measured. */
+static void normalize_roof_cancels_machine_drift(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    tfb_error err;
+    load_pair("roof-base.json", "roof-slower-machine.json", &base, &current);
+    tfb_compare_ceilings moved = tfb_compare_ceilings_change(&base, &current);
+    assert_true(fabs(moved.bandwidth_gbps + 0.2) < 1e-12 && fabs(moved.bandwidth_read_gbps + 0.2) < 1e-12);
+    assert_true(fabs(moved.peak_gflops_fp32 + 0.2) < 1e-12);
+    assert_int_equal(tfb_compare_normalize_roof(&base, &current), 2);
+    assert_true(fabs(entry_named(&current, "gemv/drift-only")->time_median - 1.0e-3) < 1e-12);
+    assert_true(fabs(entry_named(&current, "gemv/drift-only")->samples[0] - 1.0e-3) < 1e-12);  /* 1.25 x 0.8 */
+    assert_false(entry_named(&current, "stream/copy-no-roof")->normalized);
+    assert_int_equal(tfb_compare_docs(&base, &current, TFB_METRIC_TIME, 0.10, &r, &err), TFB_OK);
+    judged(&r, "gemv/drift-only", TFB_METHOD_U_TEST, TFB_VERDICT_SAME);
+    const tfb_compare_pair *real = judged(&r, "gemm/real-regression", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION);
+    assert_true(fabs(real->change - 0.28) < 1e-9);
+    judged(&r, "stream/copy-no-roof", TFB_METHOD_SPREAD, TFB_VERDICT_REGRESSION);
+    tfb_compare_doc google;
+    load_fixture("google-plain.json", &google);
+    assert_true(isnan(tfb_compare_ceilings_change(&base, &google).peak_gflops_fp32));  /* no ceilings there */
+    tfb_compare_doc_free(&google);
+    release(&base, &current, &r);
+}
+
 static void metric_names_round_trip(void **state)
 {
     tfb_metric m;
@@ -393,6 +508,10 @@ int main(void)
         cmocka_unit_test(missing_file_is_an_error),
         cmocka_unit_test(metric_names_round_trip),
         cmocka_unit_test(wrong_result_now_is_a_regression),
+        cmocka_unit_test(samples_are_judged_by_the_u_test),
+        cmocka_unit_test(samples_with_a_throughput_metric_and_alpha),
+        cmocka_unit_test(bad_samples_are_refused),
+        cmocka_unit_test(normalize_roof_cancels_machine_drift),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

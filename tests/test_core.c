@@ -86,6 +86,32 @@ static void options_reject_bad_input(void **state)
     assert_non_null(strstr(err.message, "--head-dim: 1024 is larger than 512"));
 }
 
+/* The stopping-rule flags: unset is -1 (the policy's defaults), --max-noise in percent; bad values are named. */
+static void options_for_the_stopping_rule(void **state)
+{
+    tfb_options opt;
+    tfb_error err;
+    char *none[] = {"tfbench"};
+    assert_int_equal(parse(&opt, &err, 1, none), TFB_OK);
+    assert_true(opt.repetitions == -1.0 && opt.min_time == -1.0 && opt.max_time == -1.0 && opt.max_noise == -1.0);
+    char *all[] = {"tfbench", "--repetitions", "7", "--min-time=0.2", "--max-time", "2.5", "--max-noise", "1.5"};
+    assert_int_equal(parse(&opt, &err, 8, all), TFB_OK);
+    assert_true(opt.repetitions == 7.0 && opt.min_time == 0.2 && opt.max_time == 2.5);
+    assert_true(fabs(opt.max_noise - 0.015) < 1e-15);
+    static const struct { const char *flag, *value, *message; } BAD[] = {
+        {"--repetitions", "2.5", "--repetitions: \"2.5\" is not a whole number of samples"},
+        {"--repetitions", "0", "is not a whole number of samples, 1 .. 100000"},
+        {"--max-noise", "150", "--max-noise: \"150\" is not a percentage, 0 .. 100"},
+        {"--min-time", "-1", "--min-time: \"-1\" is not seconds"},
+        {"--max-time", "soon", "--max-time: \"soon\" is not seconds"},
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof *BAD; i++) {
+        char *argv[] = {"tfbench", (char *)BAD[i].flag, (char *)BAD[i].value};
+        assert_int_equal(parse(&opt, &err, 3, argv), TFB_ERROR);
+        if (!strstr(err.message, BAD[i].message)) fail_msg("%s %s: \"%s\"", BAD[i].flag, BAD[i].value, err.message);
+    }
+}
+
 static void error_names_and_messages(void **state)
 {
     tfb_error err;
@@ -143,6 +169,9 @@ static void fill_sample_results(tfb_results *results)
     r->bytes = 4.0 * 4096 * 4096;
     const double times[] = {0.004, 0.005, 0.006};
     tfb_stats_compute(times, 3, &r->time);
+    r->samples = malloc(sizeof times);
+    if (r->samples) memcpy(r->samples, times, sizeof times);
+    r->sample_count = r->samples ? 3 : 0;
     r->verified = 1;
     tfb_result_derive(r);
     tfb_result *skipped = tfb_results_add(results);
@@ -197,7 +226,19 @@ static void json_writer_layout(void **state)
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(first, "verified")));
     assert_non_null(cJSON_GetObjectItem(first, "bytes_per_second"));
     assert_non_null(cJSON_GetObjectItem(first, "items_per_second"));
+    /* every sample, in order, and the statistics beside them */
+    cJSON *samples = cJSON_GetObjectItem(first, "samples_s");
+    assert_int_equal(cJSON_GetArraySize(samples), 3);
+    assert_true(cJSON_GetArrayItem(samples, 0)->valuedouble == 0.004);
+    assert_true(cJSON_GetArrayItem(samples, 2)->valuedouble == 0.006);
+    assert_true(cJSON_GetObjectItem(first, "executions_per_sample")->valuedouble == 1.0);
+    assert_true(cJSON_GetObjectItem(first, "time_median_ci_low_s")->valuedouble == 0.004);  /* [min, max] of 3 */
+    assert_true(cJSON_GetObjectItem(first, "time_median_ci_high_s")->valuedouble == 0.006);
+    assert_true(fabs(cJSON_GetObjectItem(first, "time_iqr_s")->valuedouble - 0.001) < 1e-15);
+    assert_true(cJSON_GetObjectItem(first, "time_mad_s")->valuedouble == 0.001);
+    assert_true(cJSON_GetObjectItem(first, "outliers_high")->valuedouble == 0.0);
     cJSON *second = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "benchmarks"), 1);
+    assert_null(cJSON_GetObjectItem(second, "samples_s"));
     assert_true(cJSON_IsTrue(cJSON_GetObjectItem(second, "error_occurred")));
     assert_string_equal(cJSON_GetObjectItem(second, "name")->valuestring, "attention/tfbench/\"n=32768\"/fp32");
     cJSON_Delete(root);
@@ -359,6 +400,7 @@ int main(void)
         cmocka_unit_test(stats_of_even_sample_and_errors),
         cmocka_unit_test(options_parse_values),
         cmocka_unit_test(options_reject_bad_input),
+        cmocka_unit_test(options_for_the_stopping_rule),
         cmocka_unit_test(error_names_and_messages),
         cmocka_unit_test(device_find_by_index_and_name),
         cmocka_unit_test(datasheets_match_the_lecture),

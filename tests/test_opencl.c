@@ -10,13 +10,14 @@
 #include "tfbench/tfbench.h"
 #include "device_fixture.h"
 
-/* The fixture's folder: the kernels that fail to build. */
+/* The fixture's folders: the kernels that fail to build, and the test-only kernels. */
 static int open_device(void **state)
 {
     int rc = fixture_open(state);
     fixture *f = *state;
     const char *src = getenv("TFB_SOURCE_DIR");
     if (f) snprintf(f->dir, sizeof f->dir, "%s/tests/data/broken-kernels", src ? src : ".");
+    if (f) snprintf(f->other_dir, sizeof f->other_dir, "%s/tests/data/test-kernels", src ? src : ".");
     return rc;
 }
 
@@ -112,6 +113,58 @@ static void copy_is_timed_and_correct(void **state)
     tfb_buffer_release(&c);
 }
 
+static void executions_per_sample_fill_the_target(void **state)
+{
+    (void)state;
+    assert_int_equal(tfb_executions_per_sample(1e-3, 1e-5), 100);
+    assert_int_equal(tfb_executions_per_sample(1e-3, 3e-4), 4);   /* ceil(3.33): a sample never falls short */
+    assert_int_equal(tfb_executions_per_sample(1e-3, 2e-3), 1);   /* already longer than the target */
+    assert_int_equal(tfb_executions_per_sample(0.0, 1e-5), 1);    /* no target: one execution per sample */
+    assert_int_equal(tfb_executions_per_sample(1e-3, 0.0), TFB_MAX_EXECUTIONS);  /* under the clock's resolution */
+    assert_int_equal(tfb_executions_per_sample(1.0, 1e-9), TFB_MAX_EXECUTIONS);
+}
+
+/* Several back-to-back executions per sample: each one runs, and the rotating sets go on across the warm-ups, the
+ * executions and the samples (execution e runs set e % sets), whatever number of executions the warm-up chose. */
+static void samples_rotate_sets_across_executions(void **state)
+{
+    enum { SETS = 3, WARMUP = 2, SAMPLES = 4 };
+    fixture *f = *state;
+    tfb_error err;
+    cl_kernel kernels[SETS];
+    cl_mem counters[SETS];
+    tfb_launch launches[SETS];
+    const cl_int zero = 0;
+    f->ctx.kernel_dir = f->other_dir;
+    for (size_t s = 0; s < SETS; s++) {
+        assert_int_equal(tfb_kernel_create(&f->ctx, "count.cl", "", "bump", &kernels[s], &err), TFB_OK);
+        assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, sizeof zero, &zero,
+                                           &counters[s], &err), TFB_OK);
+        assert_int_equal(TFB_SET_ARGS(kernels[s], &err, TFB_MEM(counters[s])), TFB_OK);
+        launches[s] = (tfb_launch){kernels[s], 1, {1}, {1}};
+    }
+    f->ctx.kernel_dir = NULL;
+    tfb_work work = {launches, 1, SETS};
+    tfb_sample_record record = {NULL, 0};
+    tfb_timing_policy policy = {.warmup = WARMUP, .min_reps = SAMPLES, .max_reps = SAMPLES, .sample_seconds = 1e-3,
+                                .record = &record};
+    tfb_stats stats;
+    assert_int_equal(tfb_work_time(&f->ctx, &work, &policy, &stats, &err), TFB_OK);
+    assert_int_equal(stats.count, SAMPLES);
+    assert_int_equal(record.count, SAMPLES);
+    assert_true(stats.executions >= 1 && stats.executions <= TFB_MAX_EXECUTIONS);
+    assert_true(tfb_median(record.values, record.count) == stats.median);
+    size_t total = WARMUP + SAMPLES * stats.executions;
+    for (size_t s = 0; s < SETS; s++) {
+        cl_int ran = -1;
+        assert_int_equal(tfb_buffer_read(&f->ctx, counters[s], sizeof ran, &ran, &err), TFB_OK);
+        assert_int_equal(ran, total / SETS + (s < total % SETS));
+        tfb_kernel_release(&kernels[s]);
+        tfb_buffer_release(&counters[s]);
+    }
+    free(record.values);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -120,6 +173,8 @@ int main(void)
         cmocka_unit_test(oversized_buffer_is_a_skip),
         cmocka_unit_test(wrong_argument_is_named),
         cmocka_unit_test(copy_is_timed_and_correct),
+        cmocka_unit_test(executions_per_sample_fill_the_target),
+        cmocka_unit_test(samples_rotate_sets_across_executions),
     };
     return cmocka_run_group_tests(tests, open_device, close_device);
 }

@@ -15,8 +15,10 @@ enum { EXIT_SAME = 0, EXIT_REGRESSION = 1, EXIT_UNUSABLE = 2, MAX_WARNINGS = 8 }
 typedef struct compare_args {
     const char *base_path, *current_path, *json_file;
     double threshold;         /* fraction */
+    double alpha;             /* significance level of the U test */
     tfb_metric metric;
     int json, strict, help;
+    int normalize_roof;       /* --normalize roof */
 } compare_args;
 
 typedef struct compare_run {
@@ -25,18 +27,24 @@ typedef struct compare_run {
     tfb_compare_report report;
     char warnings[MAX_WARNINGS][512];
     size_t warning_count;
+    size_t normalized;        /* benchmarks rescaled to the baseline's roof */
 } compare_run;
 
 static const char USAGE[] =
-    "usage: tfbench compare BASELINE.json CURRENT.json [--threshold PCT] [--metric time|gflops|gbps]\n"
-    "                       [--json] [--json-file FILE] [--strict]\n"
+    "usage: tfbench compare BASELINE.json CURRENT.json [--threshold PCT] [--alpha A] [--metric time|gflops|gbps]\n"
+    "                       [--normalize roof] [--json] [--json-file FILE] [--strict]\n"
     "  --threshold PCT   smallest change that can count (default 10)\n"
+    "  --alpha A         significance level of the U test (default 0.05)\n"
+    "  --normalize roof  compare each point's fraction of its own roof (the files' ceilings), not its time:\n"
+    "                    a machine that got slower as a whole is reported once, not as kernel regressions\n"
     "  --metric M        time (default; higher is worse), gflops or gbps (higher is better)\n"
     "  --json            the report as JSON on stdout instead of the table\n"
     "  --json-file FILE  also write the JSON report to FILE\n"
     "  --strict          refuse files from different devices, drivers or versions instead of warning\n"
-    "A change is a regression only when it exceeds the threshold and the runs' [min, max] spreads do not\n"
-    "overlap. Exit status: 0 no regression, 1 regression, 2 unusable input.\n";
+    "A change is a regression only when it exceeds the threshold and is beyond the noise: with samples in both\n"
+    "files (u-test) the Mann-Whitney U test must find them different (p < alpha) and the interval of the change\n"
+    "must lie beyond the threshold; without (spread) the runs' [min, max] spreads must not overlap.\n"
+    "Exit status: 0 no regression, 1 regression, 2 unusable input.\n";
 
 static int usage_error(const char *fmt, const char *detail)
 {
@@ -55,17 +63,34 @@ static int parse_threshold(const char *text, double *out)
     return 0;
 }
 
+static int parse_alpha(const char *text, double *out)
+{
+    char *end = NULL;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno || end == text || *end || !(value > 0 && value < 1))
+        return usage_error("--alpha needs a significance level between 0 and 1 (exclusive), got \"%s\"", text);
+    *out = value;
+    return 0;
+}
+
 static int parse_option(compare_args *a, const char *opt, const char *value, int *used)
 {
     *used = 1;
     if (strcmp(opt, "--json") == 0) return a->json = 1, 0;
     if (strcmp(opt, "--strict") == 0) return a->strict = 1, 0;
     if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) return a->help = 1, 0;
-    if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file"))
+    if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file") && strcmp(opt, "--alpha") &&
+        strcmp(opt, "--normalize"))
         return usage_error("unknown option %s", opt);
     if (!value) return usage_error("%s needs a value", opt);
     *used = 2;
     if (strcmp(opt, "--threshold") == 0) return parse_threshold(value, &a->threshold);
+    if (strcmp(opt, "--alpha") == 0) return parse_alpha(value, &a->alpha);
+    if (strcmp(opt, "--normalize") == 0) {
+        if (strcmp(value, "roof") != 0) return usage_error("--normalize takes \"roof\", got \"%s\"", value);
+        return a->normalize_roof = 1, 0;
+    }
     if (strcmp(opt, "--json-file") == 0) return a->json_file = value, 0;
     if (tfb_metric_parse(value, &a->metric)) return usage_error("unknown metric \"%s\" (time, gflops or gbps)", value);
     return 0;
@@ -73,7 +98,7 @@ static int parse_option(compare_args *a, const char *opt, const char *value, int
 
 static int parse_args(int argc, char **argv, compare_args *a)
 {
-    *a = (compare_args){.threshold = 0.10, .metric = TFB_METRIC_TIME};
+    *a = (compare_args){.threshold = 0.10, .alpha = TFB_COMPARE_ALPHA, .metric = TFB_METRIC_TIME};
     for (int i = 1; i < argc; i++) {
         char option[64];
         const char *arg = argv[i], *eq = strchr(arg, '='), *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -142,7 +167,12 @@ static void print_pair(FILE *out, const tfb_compare_pair *p, tfb_metric metric, 
     print_side(out, &p->current_value, measured, metric);
     if (measured) fprintf(out, "  %+8.1f%%", 100 * p->change);
     else fprintf(out, "  %9s", "");
-    fprintf(out, "  %s\n", verdict_label(p));
+    fprintf(out, "  %s", verdict_label(p));
+    if (measured && p->method == TFB_METHOD_U_TEST)
+        fprintf(out, "  (u-test p=%.2g, change %+.1f%% .. %+.1f%%)", p->p_value, 100 * p->change_lo,
+                100 * p->change_hi);
+    else if (measured) fprintf(out, "  (spread)");
+    fputc('\n', out);
 }
 
 static void print_origin(FILE *out, const char *label, const char *path, const tfb_compare_doc *doc)
@@ -151,6 +181,24 @@ static void print_origin(FILE *out, const char *label, const char *path, const t
     if (doc->driver[0]) fprintf(out, ", driver %s", doc->driver);
     if (doc->version[0]) fprintf(out, ", %s %s", doc->from_tfbench ? "tfbench" : "version", doc->version);
     fprintf(out, ")\n");
+}
+
+static void print_moved(FILE *out, const char *what, double change)
+{
+    if (isfinite(change)) fprintf(out, " %s %+.1f%%", what, 100 * change);
+    else fprintf(out, " %s not in both files", what);
+}
+
+/* --normalize roof: the machine's drift, said once, then what was judged against it. */
+static void print_normalization(FILE *out, const compare_run *run)
+{
+    tfb_compare_ceilings moved = tfb_compare_ceilings_change(&run->base, &run->current);
+    fprintf(out, "normalized by roof: the device's ceilings moved by");
+    print_moved(out, "bandwidth r+w", moved.bandwidth_gbps);
+    print_moved(out, "/ read", moved.bandwidth_read_gbps);
+    print_moved(out, "/ peak fp32", moved.peak_gflops_fp32);
+    fprintf(out, "\n  %zu current benchmark(s) scaled to the baseline's roof; those without a roof in both files are "
+                 "compared as measured\n", run->normalized);
 }
 
 static void print_report(FILE *out, const compare_run *run)
@@ -163,9 +211,16 @@ static void print_report(FILE *out, const compare_run *run)
     }
     print_origin(out, "baseline:", run->args->base_path, &run->base);
     print_origin(out, "current: ", run->args->current_path, &run->current);
-    fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when the [min, max] spreads of "
-                 "the two runs do not overlap\n\n",
+    if (run->args->normalize_roof) print_normalization(out, run);
+    fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when it is beyond the noise:\n",
             tfb_metric_name(r->metric), tfb_metric_higher_is_better(r->metric) ? "higher" : "lower", 100 * r->threshold);
+    if (r->method_counts[TFB_METHOD_U_TEST])
+        fprintf(out, "  u-test (%zu benchmark(s), samples in both files): Mann-Whitney U p < %g and the change's "
+                     "interval beyond the threshold\n", r->method_counts[TFB_METHOD_U_TEST], r->alpha);
+    if (r->method_counts[TFB_METHOD_SPREAD] || !r->method_counts[TFB_METHOD_U_TEST])
+        fprintf(out, "  spread (%zu benchmark(s), no samples): the [min, max] spreads of the two runs do not overlap\n",
+                r->method_counts[TFB_METHOD_SPREAD]);
+    fputc('\n', out);
     fprintf(out, "%-*s  %14s %7s  %14s %7s  %9s  %s\n", width, "benchmark", "baseline", "spread", "current", "spread",
             "change", "verdict");
     for (size_t i = 0; i < r->count; i++) print_pair(out, &r->pairs[i], r->metric, width);
@@ -225,7 +280,32 @@ static cJSON *pair_json(const tfb_compare_pair *p)
     if (measured) {
         cJSON_AddNumberToObject(o, "change_percent", 100 * p->change);
         cJSON_AddBoolToObject(o, "spreads_overlap", p->overlap);
+        cJSON_AddStringToObject(o, "method", tfb_compare_method_name(p->method));
     }
+    if (measured && p->method == TFB_METHOD_U_TEST) {
+        cJSON_AddNumberToObject(o, "p_value", p->p_value);
+        cJSON_AddNumberToObject(o, "change_low_percent", 100 * p->change_lo);
+        cJSON_AddNumberToObject(o, "change_high_percent", 100 * p->change_hi);
+    }
+    return o;
+}
+
+static void add_moved(cJSON *o, const char *key, double change)
+{
+    if (isfinite(change)) cJSON_AddNumberToObject(o, key, 100 * change);
+    else cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *normalization_json(const compare_run *run)
+{
+    tfb_compare_ceilings moved = tfb_compare_ceilings_change(&run->base, &run->current);
+    cJSON *o = cJSON_CreateObject(), *ceilings = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "by", "roof");
+    cJSON_AddNumberToObject(o, "normalized_benchmarks", (double)run->normalized);
+    add_moved(ceilings, "bandwidth_gbps", moved.bandwidth_gbps);
+    add_moved(ceilings, "bandwidth_read_gbps", moved.bandwidth_read_gbps);
+    add_moved(ceilings, "peak_gflops_fp32", moved.peak_gflops_fp32);
+    cJSON_AddItemToObject(o, "ceilings_change_percent", ceilings);
     return o;
 }
 
@@ -238,6 +318,8 @@ static cJSON *report_json(const compare_run *run)
     cJSON_AddStringToObject(root, "metric", tfb_metric_name(r->metric));
     cJSON_AddBoolToObject(root, "higher_is_better", tfb_metric_higher_is_better(r->metric));
     cJSON_AddNumberToObject(root, "threshold_percent", 100 * r->threshold);
+    cJSON_AddNumberToObject(root, "alpha", r->alpha);
+    if (run->args->normalize_roof) cJSON_AddItemToObject(root, "normalize", normalization_json(run));
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
     for (size_t i = 0; i < run->warning_count; i++) cJSON_AddItemToArray(warnings, cJSON_CreateString(run->warnings[i]));
     for (int v = 0; v < TFB_VERDICT_COUNT; v++)
@@ -297,7 +379,8 @@ static int compare_loaded(compare_run *run)
     tfb_error err;
     const compare_args *a = run->args;
     if (check_provenance(run)) return EXIT_UNUSABLE;
-    if (tfb_compare_docs(&run->base, &run->current, a->metric, a->threshold, &run->report, &err)) {
+    if (a->normalize_roof) run->normalized = tfb_compare_normalize_roof(&run->base, &run->current);
+    if (tfb_compare_docs_at(&run->base, &run->current, a->metric, a->threshold, a->alpha, &run->report, &err)) {
         fprintf(stderr, "tfbench: compare: %s\n", err.message);
         return EXIT_UNUSABLE;
     }

@@ -148,6 +148,26 @@ static void print_results(const tfb_results *results, const tfb_suite **suites, 
         if (suites[i]->summarize) suites[i]->summarize(results, stdout);
 }
 
+/* The timing policy of the run: the defaults (--quick shorter), samples and noise target scaled to the device,
+ * then the stopping-rule flags. */
+static tfb_timing_policy run_policy(const tfb_options *opt, const tfb_device_info *device)
+{
+    tfb_timing_policy policy = tfb_timing_default(opt->quick);
+    if (!device->is_cpu) {
+        policy.sample_seconds = TFB_SAMPLE_SECONDS_GPU;
+        policy.max_noise = TFB_MAX_NOISE_GPU;
+    }
+    if (opt->max_noise >= 0) policy.max_noise = opt->max_noise;
+    if (opt->min_time >= 0) policy.min_seconds = opt->min_time;
+    if (opt->max_time >= 0) policy.max_seconds = opt->max_time;
+    if (opt->repetitions > 0) {  /* a fixed count: no stopping rule, no minimum time */
+        policy.min_reps = policy.max_reps = (unsigned)opt->repetitions;
+        policy.min_seconds = 0.0;
+        policy.max_noise = 0.0;
+    }
+    return policy;
+}
+
 static int run_suites(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites, size_t suite_count,
                       const cJSON *native)
 {
@@ -167,7 +187,7 @@ static int run_suites(const tfb_options *opt, const tfb_workload *workload, cons
     results.device = ctx.info;
     results.host = host;
     tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = &results,
-                   .policy = tfb_timing_default(opt->quick), .seed = opt->seed, .log = stderr};
+                   .policy = run_policy(opt, &ctx.info), .seed = opt->seed, .log = stderr};
     tfb_run_resolve_sizing(&run);
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
     int failures = run_each_suite(&run, suites, suite_count);

@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@ void tfb_options_defaults(tfb_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->device = "0";
     opt->seed = 42;
+    opt->repetitions = opt->min_time = opt->max_time = opt->max_noise = -1.0;
 }
 
 void tfb_options_usage(FILE *out)
@@ -27,6 +29,11 @@ void tfb_options_usage(FILE *out)
           "  --suite a,b          suites to run (default: every suite of the default run)\n"
           "  --list-suites        list the suites\n"
           "  --quick              short run (small sizes, fewer repetitions), for CI\n"
+          "  --max-noise PCT      sample until the median's 95% interval is within +-PCT% (default 2 on a\n"
+          "                       CPU, 1 on a GPU; 0: off); a benchmark that runs out of time is unstable\n"
+          "  --min-time S         sample at least S seconds per benchmark (default 0.3; 0.05 with --quick)\n"
+          "  --max-time S         sampling budget per benchmark (default 0.6; 0.1 with --quick)\n"
+          "  --repetitions N      exactly N samples per benchmark (no stopping rule)\n"
           "  --out DIR            write results.json, results.csv, roofline.svg, report.html to DIR\n"
           "                       (default, when no --out/--json/--csv: ./tfbench-results/<device>-<time>/)\n"
           "  --json FILE          write results as JSON (Google Benchmark layout + tfbench fields)\n"
@@ -116,9 +123,35 @@ static int set_switch(tfb_options *opt, const char *flag)
     return 1;
 }
 
+/* The stopping-rule flags: a number in [lo, hi] each; --max-noise in percent. */
+static int set_timing_flag(tfb_options *opt, const char *flag, const char *value, tfb_error *err)
+{
+    static const struct { const char *name; size_t offset; double lo, hi, scale; const char *what; } FLAGS[] = {
+        {"--repetitions", offsetof(tfb_options, repetitions), 1, 100000, 1, "a whole number of samples, 1 .. 100000"},
+        {"--min-time", offsetof(tfb_options, min_time), 0, 3600, 1, "seconds, 0 .. 3600"},
+        {"--max-time", offsetof(tfb_options, max_time), 0, 3600, 1, "seconds, 0 .. 3600"},
+        {"--max-noise", offsetof(tfb_options, max_noise), 0, 100, 0.01, "a percentage, 0 .. 100"},
+    };
+    for (size_t i = 0; i < sizeof FLAGS / sizeof *FLAGS; i++) {
+        if (strcmp(flag, FLAGS[i].name) != 0) continue;
+        char *end = NULL;
+        errno = 0;
+        double number = strtod(value, &end);
+        int whole = i != 0 || number == floor(number);
+        if (errno || end == value || *end || !(number >= FLAGS[i].lo && number <= FLAGS[i].hi) || !whole) {
+            tfb_fail(err, "%s: \"%.100s\" is not %s", flag, value, FLAGS[i].what);
+            return -1;
+        }
+        *(double *)((char *)opt + FLAGS[i].offset) = number * FLAGS[i].scale;
+        return 1;
+    }
+    return 0;
+}
+
 static int takes_value(const char *flag)
 {
-    static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--seed"};
+    static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--seed",
+                                             "--repetitions", "--min-time", "--max-time", "--max-noise"};
     for (size_t i = 0; i < sizeof STRING_FLAGS / sizeof *STRING_FLAGS; i++)
         if (strcmp(flag, STRING_FLAGS[i].name) == 0) return 1;
     for (size_t i = 0; i < sizeof with_value / sizeof *with_value; i++)
@@ -137,6 +170,8 @@ static int parse_arg(int argc, char **argv, int *i, tfb_options *opt, const char
     if (set_string_flag(opt, flag, value)) return TFB_OK;
     int listed = set_list_flag(opt, flag, value, err);
     if (listed) return listed < 0 ? TFB_ERROR : TFB_OK;
+    int timed = set_timing_flag(opt, flag, value, err);
+    if (timed) return timed < 0 ? TFB_ERROR : TFB_OK;
     return parse_u64("--seed", value, &opt->seed, err);
 }
 

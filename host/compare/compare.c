@@ -1,16 +1,21 @@
 /* Pairing and classification for `tfbench compare`: regression only when the change is larger than the
-   threshold AND larger than the noise, i.e. the runs' spreads [min, max] do not overlap. */
+   threshold AND larger than the noise: by a rank test of the samples when both files have them, else when the
+   runs' spreads [min, max] do not overlap. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/compare.h"
+#include "tfbench/stats.h"
 
 static const char *const METRIC_NAMES[] = {"time", "gflops", "gbps"};
 static const char *const VERDICT_NAMES[TFB_VERDICT_COUNT] = {
     "same", "noise", "regression", "improvement", "new", "missing", "skipped", "no_metric", "failed"};
 
+static const char *const METHOD_NAMES[] = {"spread", "u-test"};
+
 const char *tfb_metric_name(tfb_metric metric) { return METRIC_NAMES[metric]; }
+const char *tfb_compare_method_name(tfb_compare_method method) { return METHOD_NAMES[method]; }
 const char *tfb_verdict_name(tfb_verdict verdict) { return VERDICT_NAMES[verdict]; }
 int tfb_metric_higher_is_better(tfb_metric metric) { return metric != TFB_METRIC_TIME; }
 
@@ -42,7 +47,71 @@ int tfb_compare_value(const tfb_compare_entry *entry, tfb_metric metric, tfb_int
     return 1;
 }
 
-static void classify(tfb_compare_pair *p, tfb_metric metric, double threshold)
+/* How far one median may lie from the true one on each side, as log ratios from its order-statistic interval. */
+static void log_margins(const tfb_stats *s, double *below, double *above)
+{
+    *below = log(s->median / s->median_ci_low);
+    *above = log(s->median_ci_high / s->median);
+}
+
+/* The ratio current / base of the median times with a ~95% interval: the two medians' intervals combined in
+   quadrature on a log scale (each is ~95% on its own, so their plain product would be far wider than 95%). */
+static int time_ratio(const tfb_compare_entry *b, const tfb_compare_entry *c, double *ratio, double *lo, double *hi)
+{
+    tfb_stats sb, sc;
+    double b_below, b_above, c_below, c_above;
+    if (tfb_stats_compute(b->samples, b->sample_count, &sb) || tfb_stats_compute(c->samples, c->sample_count, &sc) ||
+        !(sb.median_ci_low > 0) || !(sc.median_ci_low > 0))
+        return -1;
+    log_margins(&sb, &b_below, &b_above);
+    log_margins(&sc, &c_below, &c_above);
+    *ratio = sc.median / sb.median;
+    *lo = *ratio * exp(-sqrt(c_below * c_below + b_above * b_above));
+    *hi = *ratio * exp(sqrt(c_above * c_above + b_below * b_below));
+    return 0;
+}
+
+/* Samples on both sides: significant (U test), beyond the threshold, and its interval beyond it too. */
+static int classify_u_test(tfb_compare_pair *p, tfb_metric metric, double threshold, double alpha)
+{
+    tfb_mann_whitney test;
+    double ratio, lo, hi;
+    if (p->base->sample_count < TFB_COMPARE_MIN_SAMPLES || p->current->sample_count < TFB_COMPARE_MIN_SAMPLES ||
+        tfb_mann_whitney_u(p->current->samples, p->current->sample_count, p->base->samples, p->base->sample_count,
+                           &test) ||
+        time_ratio(p->base, p->current, &ratio, &lo, &hi))
+        return 0;
+    if (tfb_metric_higher_is_better(metric)) {  /* throughput is work / time: the ratio inverts */
+        double inverted_lo = 1.0 / hi;
+        hi = 1.0 / lo;
+        lo = inverted_lo;
+        ratio = 1.0 / ratio;
+    }
+    p->method = TFB_METHOD_U_TEST;
+    p->p_value = test.p_value;
+    p->change = ratio - 1.0;
+    p->change_lo = lo - 1.0;
+    p->change_hi = hi - 1.0;
+    int worse = tfb_metric_higher_is_better(metric) ? p->change < 0 : p->change > 0;
+    int beyond = p->change_lo > threshold || p->change_hi < -threshold;
+    if (fabs(p->change) <= threshold) p->verdict = TFB_VERDICT_SAME;
+    else if (test.p_value >= alpha || !beyond) p->verdict = TFB_VERDICT_NOISE;
+    else p->verdict = worse ? TFB_VERDICT_REGRESSION : TFB_VERDICT_IMPROVEMENT;
+    return 1;
+}
+
+static void classify_spread(tfb_compare_pair *p, tfb_metric metric, double threshold)
+{
+    const tfb_interval *b = &p->base_value, *c = &p->current_value;
+    p->method = TFB_METHOD_SPREAD;
+    p->change = (c->median - b->median) / b->median;
+    int worse = tfb_metric_higher_is_better(metric) ? p->change < 0 : p->change > 0;
+    if (fabs(p->change) <= threshold) p->verdict = TFB_VERDICT_SAME;
+    else if (p->overlap) p->verdict = TFB_VERDICT_NOISE;
+    else p->verdict = worse ? TFB_VERDICT_REGRESSION : TFB_VERDICT_IMPROVEMENT;
+}
+
+static void classify(tfb_compare_pair *p, const tfb_compare_report *r)
 {
     if (p->current->failed && !p->base->failed && !p->base->skipped) {
         p->verdict = TFB_VERDICT_FAILED;
@@ -52,18 +121,14 @@ static void classify(tfb_compare_pair *p, tfb_metric metric, double threshold)
         p->verdict = TFB_VERDICT_SKIPPED;
         return;
     }
-    if (!tfb_compare_value(p->base, metric, &p->base_value) ||
-        !tfb_compare_value(p->current, metric, &p->current_value)) {
+    if (!tfb_compare_value(p->base, r->metric, &p->base_value) ||
+        !tfb_compare_value(p->current, r->metric, &p->current_value)) {
         p->verdict = TFB_VERDICT_NO_METRIC;
         return;
     }
     const tfb_interval *b = &p->base_value, *c = &p->current_value;
-    p->change = (c->median - b->median) / b->median;
     p->overlap = !(c->lo > b->hi || c->hi < b->lo);
-    int worse = tfb_metric_higher_is_better(metric) ? p->change < 0 : p->change > 0;
-    if (fabs(p->change) <= threshold) p->verdict = TFB_VERDICT_SAME;
-    else if (p->overlap) p->verdict = TFB_VERDICT_NOISE;
-    else p->verdict = worse ? TFB_VERDICT_REGRESSION : TFB_VERDICT_IMPROVEMENT;
+    if (!classify_u_test(p, r->metric, r->threshold, r->alpha)) classify_spread(p, r->metric, r->threshold);
 }
 
 static int by_entry_name(const void *a, const void *b)
@@ -97,18 +162,27 @@ static void add_pair(tfb_compare_report *r, const tfb_compare_entry *base, const
     p->base = base;
     p->current = current;
     p->name = base ? base->name : current->name;
-    if (base && current) classify(p, r->metric, r->threshold);
+    if (base && current) classify(p, r);
     else p->verdict = base ? TFB_VERDICT_MISSING : TFB_VERDICT_NEW;
     r->counts[p->verdict]++;
+    if (p->verdict <= TFB_VERDICT_IMPROVEMENT) r->method_counts[p->method]++;
 }
 
 int tfb_compare_docs(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
                      double threshold, tfb_compare_report *report, tfb_error *err)
 {
+    return tfb_compare_docs_at(base, current, metric, threshold, TFB_COMPARE_ALPHA, report, err);
+}
+
+int tfb_compare_docs_at(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
+                        double threshold, double alpha, tfb_compare_report *report, tfb_error *err)
+{
     memset(report, 0, sizeof *report);
     report->metric = metric;
     report->threshold = threshold;
+    report->alpha = alpha;
     if (!(threshold >= 0) || !isfinite(threshold)) return tfb_fail(err, "the threshold must be a finite fraction >= 0");
+    if (!(alpha > 0 && alpha < 1)) return tfb_fail(err, "the significance level must lie between 0 and 1");
     const tfb_compare_entry **base_index = sorted_by_name(base), **current_index = sorted_by_name(current);
     report->pairs = calloc(base->count + current->count + 1, sizeof *report->pairs);
     if (!base_index || !current_index || !report->pairs) {
@@ -130,6 +204,41 @@ void tfb_compare_report_free(tfb_compare_report *report)
 {
     free(report->pairs);
     memset(report, 0, sizeof *report);
+}
+
+size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current)
+{
+    const tfb_compare_entry **index = sorted_by_name(base);
+    size_t rescaled = 0;
+    for (size_t i = 0; index && i < current->count; i++) {
+        tfb_compare_entry *e = &current->entries[i];
+        const tfb_compare_entry *b = find(index, base->count, e->name);
+        if (!b || !(b->roof_gflops > 0) || !(e->roof_gflops > 0) || e->skipped) continue;
+        double scale = e->roof_gflops / b->roof_gflops;  /* a lower roof now: the times count as shorter */
+        e->time_median *= scale;
+        e->time_min *= scale;
+        e->time_max *= scale;
+        e->gflops /= scale;
+        e->gbps /= scale;
+        for (size_t s = 0; s < e->sample_count; s++) e->samples[s] *= scale;
+        e->normalized = 1;
+        rescaled++;
+    }
+    free(index);
+    return rescaled;
+}
+
+static double moved(double base, double current)
+{
+    return base > 0 && current > 0 ? (current - base) / base : NAN;
+}
+
+tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, const tfb_compare_doc *current)
+{
+    const tfb_compare_ceilings *b = &base->ceilings, *c = &current->ceilings;
+    return (tfb_compare_ceilings){moved(b->bandwidth_gbps, c->bandwidth_gbps),
+                                  moved(b->bandwidth_read_gbps, c->bandwidth_read_gbps),
+                                  moved(b->peak_gflops_fp32, c->peak_gflops_fp32)};
 }
 
 static size_t add_message(char messages[][512], size_t used, size_t max, const char *what, const char *base,

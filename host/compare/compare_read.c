@@ -22,7 +22,8 @@ typedef struct record {
     record_kind kind;
     int skipped, has_spread;
     int failed;          /* verified: false (a wrong result, not a skip) */
-    double time, time_min, time_max, gflops, gbps;
+    double time, time_min, time_max, gflops, gbps, roof_gflops;
+    const cJSON *samples;/* samples_s, checked (points into the cJSON tree); NULL when absent */
 } record;
 
 typedef struct reader {
@@ -213,6 +214,26 @@ static int read_rate(const cJSON *bench, const char *name, const char *own, cons
     return TFB_OK;
 }
 
+/* samples_s, when present: a non-empty array of positive, finite, sane times (seconds per execution). */
+static int read_samples(const cJSON *bench, const char *name, record *r, tfb_error *err)
+{
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(bench, TFB_KEY_SAMPLES), *item;
+    size_t index = 0;
+    if (!list || cJSON_IsNull(list)) return TFB_OK;
+    if (!cJSON_IsArray(list) || !list->child)
+        return tfb_fail(err, "benchmark \"%s\": field \"%s\" must be a non-empty array of seconds", name,
+                        TFB_KEY_SAMPLES);
+    cJSON_ArrayForEach(item, list) {
+        if (!cJSON_IsNumber(item) || !isfinite(item->valuedouble) || item->valuedouble <= 0 ||
+            item->valuedouble > TFB_COMPARE_ABSURD)
+            return tfb_fail(err, "benchmark \"%s\": %s[%zu] must be a positive number of seconds", name,
+                            TFB_KEY_SAMPLES, index);
+        index++;
+    }
+    r->samples = list;
+    return TFB_OK;
+}
+
 static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *err)
 {
     const char *name = NULL, *run_name = NULL;
@@ -233,9 +254,10 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
         return TFB_ERROR;
     if (r->failed) r->skipped = 1;  /* no figure to compare; the pairing sees the failure */
     if (r->skipped || r->kind == KIND_IGNORED) return TFB_OK;
-    if (read_times(bench, r->key, r, err) ||
+    if (read_times(bench, r->key, r, err) || (r->kind == KIND_ITERATION && read_samples(bench, r->key, r, err)) ||
         read_rate(bench, r->key, "gflops", "items_per_second", &r->gflops, err) ||
-        read_rate(bench, r->key, "gbytes_per_second", "bytes_per_second", &r->gbps, err))
+        read_rate(bench, r->key, "gbytes_per_second", "bytes_per_second", &r->gbps, err) ||
+        read_rate(bench, r->key, "roof_gflops", "roof_gflops", &r->roof_gflops, err))
         return TFB_ERROR;
     return TFB_OK;
 }
@@ -345,6 +367,26 @@ static void clean_name(char *name)
         if (*p < 0x20 || *p == 0x7f) *p = '?';  /* a results file must not drive the terminal */
 }
 
+/* A single measured run with samples_s keeps them for the rank test; repeated run names keep their old summary. */
+static int copy_samples(const record *group, size_t n, tfb_compare_entry *e)
+{
+    if (n != 1 || group[0].kind != KIND_ITERATION || group[0].skipped || !group[0].samples) return TFB_OK;
+    size_t count = (size_t)cJSON_GetArraySize(group[0].samples), i = 0;
+    const cJSON *item;
+    e->samples = malloc(count * sizeof *e->samples);
+    if (!e->samples) return TFB_ERROR;
+    cJSON_ArrayForEach(item, group[0].samples) e->samples[i++] = item->valuedouble;
+    e->sample_count = count;
+    return TFB_OK;
+}
+
+static void entry_free(tfb_compare_entry *e)
+{
+    free(e->name);
+    free(e->samples);
+    memset(e, 0, sizeof *e);
+}
+
 static int summarise_group(const record *group, size_t n, double *scratch, tfb_compare_entry *e, tfb_error *err)
 {
     memset(e, 0, sizeof *e);
@@ -354,8 +396,12 @@ static int summarise_group(const record *group, size_t n, double *scratch, tfb_c
     }
     for (size_t i = 0; i < n; i++)
         if (group[i].failed) e->skipped = e->failed = 1;  /* one wrong repetition makes the benchmark wrong */
+    if (n == 1 && !e->skipped) e->roof_gflops = group[0].roof_gflops;
     e->name = strdup(group[0].key);
-    if (!e->name) return tfb_fail(err, "out of memory");
+    if (!e->name || (!e->skipped && copy_samples(group, n, e) != TFB_OK)) {
+        entry_free(e);
+        return tfb_fail(err, "out of memory");
+    }
     clean_name(e->name);
     return TFB_OK;
 }
@@ -398,7 +444,7 @@ static int build_entries(reader *rd, tfb_compare_doc *doc)
     }
     for (size_t i = 0; i < used; i++) {
         if (rc == TFB_OK) doc->entries[i] = found[i].entry;
-        else free(found[i].entry.name);
+        else entry_free(&found[i].entry);
     }
     if (rc == TFB_OK) doc->count = used;
     free(found);
@@ -418,6 +464,25 @@ static int copy_string(const cJSON *obj, const char *key, const char *where, cha
     return TFB_OK;
 }
 
+/* context.ceilings: optional; each figure a non-negative, sane number when present. */
+static int read_ceilings(const cJSON *context, tfb_compare_doc *doc, tfb_error *err)
+{
+    const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(context, TFB_KEY_CEILINGS);
+    const struct { const char *key; double *out; } FIGURES[] = {
+        {TFB_KEY_BANDWIDTH_GBPS, &doc->ceilings.bandwidth_gbps},
+        {TFB_KEY_BANDWIDTH_READ_GBPS, &doc->ceilings.bandwidth_read_gbps},
+        {TFB_KEY_PEAK_GFLOPS_FP32, &doc->ceilings.peak_gflops_fp32}};
+    if (!ceilings || cJSON_IsNull(ceilings)) return TFB_OK;
+    if (!cJSON_IsObject(ceilings)) return tfb_fail(err, "\"context.ceilings\" must be an object");
+    for (size_t i = 0; i < sizeof FIGURES / sizeof *FIGURES; i++) {
+        int present;
+        if (number_field(ceilings, FIGURES[i].key, "context.ceilings", FIGURES[i].out, &present, err)) return TFB_ERROR;
+        if (*FIGURES[i].out > TFB_COMPARE_ABSURD)
+            return tfb_fail(err, "context.ceilings: field \"%s\" is absurdly large", FIGURES[i].key);
+    }
+    return TFB_OK;
+}
+
 static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
 {
     const cJSON *context = cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT);
@@ -432,7 +497,8 @@ static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
                  copy_string(context, "host_name", "context", doc->device, sizeof doc->device, err) ||
                  copy_string(device, "driver", "context.device", doc->driver, sizeof doc->driver, err) ||
                  copy_string(context, "tfbench_version", "context", doc->version, sizeof doc->version, err) ||
-                 copy_string(context, "library_version", "context", doc->version, sizeof doc->version, err);
+                 copy_string(context, "library_version", "context", doc->version, sizeof doc->version, err) ||
+                 read_ceilings(context, doc, err);
     return failed ? TFB_ERROR : TFB_OK;
 }
 
@@ -440,7 +506,7 @@ static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
 
 void tfb_compare_doc_free(tfb_compare_doc *doc)
 {
-    for (size_t i = 0; doc && i < doc->count; i++) free(doc->entries[i].name);
+    for (size_t i = 0; doc && i < doc->count; i++) entry_free(&doc->entries[i]);
     if (doc) {
         free(doc->entries);
         memset(doc, 0, sizeof *doc);

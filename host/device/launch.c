@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,8 +130,10 @@ int tfb_kernel_set_args(cl_kernel kernel, const tfb_arg *args, size_t count, tfb
 
 tfb_timing_policy tfb_timing_default(int quick)
 {
-    tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 5 : 10, .max_reps = 2000,
-                                .min_seconds = quick ? 0.05 : 0.3};
+    /* --quick: 6 samples at least, the fewest with a 95% interval of the median */
+    tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 6 : 10, .max_reps = 2000,
+                                .min_seconds = quick ? 0.05 : 0.3, .sample_seconds = TFB_SAMPLE_SECONDS_CPU,
+                                .max_noise = TFB_MAX_NOISE_CPU, .max_seconds = quick ? 0.1 : 0.6};
     return policy;
 }
 
@@ -143,24 +146,21 @@ int tfb_enqueue(tfb_context *ctx, const tfb_launch *launch, cl_event *event, tfb
     return TFB_OK;
 }
 
-/* Enqueues one set; returns the events of its first and last launch (the caller releases them). */
+/* Enqueues one set; *first and *last (either may be NULL: not wanted) receive the events of its first and last
+ * launch, which the caller releases. */
 static int enqueue_set(tfb_context *ctx, const tfb_work *work, size_t set, cl_event *first, cl_event *last,
                        tfb_error *err)
 {
     const tfb_launch *launches = work->launches + set * work->per_set;
-    *first = *last = NULL;
     for (size_t i = 0; i < work->per_set; i++) {
-        int is_first = i == 0, is_last = i + 1 == work->per_set;
+        cl_event *mark_first = first && i == 0 ? first : NULL;
+        cl_event *mark_last = last && i + 1 == work->per_set ? last : NULL;
         cl_event event = NULL;
-        if (tfb_enqueue(ctx, &launches[i], (is_first || is_last) ? &event : NULL, err) != TFB_OK) {
-            if (*first) clReleaseEvent(*first);
-            *first = NULL;
-            return TFB_ERROR;
-        }
-        if (is_first) *first = event;
-        if (is_last) {
-            if (!is_first) *last = event;
-            else { clRetainEvent(event); *last = event; }
+        if (tfb_enqueue(ctx, &launches[i], mark_first || mark_last ? &event : NULL, err) != TFB_OK) return TFB_ERROR;
+        if (mark_first) *mark_first = event;
+        if (mark_last) {
+            if (mark_first) clRetainEvent(event);  /* one launch is both: each pointer holds a reference */
+            *mark_last = event;
         }
     }
     return TFB_OK;
@@ -178,16 +178,6 @@ static int event_span(cl_event first, cl_event last, double *seconds, tfb_error 
     return TFB_OK;
 }
 
-static int time_one_set(tfb_context *ctx, const tfb_work *work, size_t set, double *seconds, tfb_error *err)
-{
-    cl_event first, last;
-    if (enqueue_set(ctx, work, set, &first, &last, err) != TFB_OK) return TFB_ERROR;
-    int rc = event_span(first, last, seconds, err);
-    clReleaseEvent(first);
-    clReleaseEvent(last);
-    return rc;
-}
-
 int tfb_work_run_once(tfb_context *ctx, const tfb_work *work, tfb_error *err)
 {
     for (size_t set = 0; set < work->sets; set++)
@@ -197,26 +187,63 @@ int tfb_work_run_once(tfb_context *ctx, const tfb_work *work, tfb_error *err)
     return TFB_OK;
 }
 
-/* Repeats `measure_one` under the policy: warm-up runs first (discarded), then until both the minimum count and
- * the minimum measured time are reached. */
-typedef int (*measure_fn)(void *user, size_t rep, double *seconds, tfb_error *err);
+unsigned long tfb_executions_per_sample(double sample_seconds, double execution_seconds)
+{
+    if (!(sample_seconds > 0)) return 1;
+    if (!(execution_seconds > 0)) return TFB_MAX_EXECUTIONS;  /* under the clock's resolution */
+    double wanted = ceil(sample_seconds / execution_seconds);
+    return wanted <= 1 ? 1 : wanted >= TFB_MAX_EXECUTIONS ? TFB_MAX_EXECUTIONS : (unsigned long)wanted;
+}
 
+/* Runs `executions` executions back to back, numbered from `first` (the number picks the rotating set), and
+ * measures them as one sample: *seconds is the time of them all. */
+typedef int (*measure_fn)(void *user, size_t first, unsigned long executions, double *seconds, tfb_error *err);
+
+/* The stopping rule: the minimum count and time first; then, with max_noise, until the median is known to
+ * +-max_noise, within the time budget. Past 64 samples the test runs every ~3% more samples, not after each. */
+static int keep_sampling(const tfb_timing_policy *p, const double *samples, size_t reps, double total, double elapsed)
+{
+    size_t max_reps = p->max_reps > 0 ? p->max_reps : 1;
+    if (reps >= max_reps) return 0;
+    if (reps < p->min_reps || total < p->min_seconds) return 1;
+    if (!(p->max_noise > 0) || (p->max_seconds > 0 && elapsed >= p->max_seconds)) return 0;
+    if (reps > 64 && reps % (reps / 32) != 0) return 1;
+    return !tfb_noise_settled(samples, reps, p->max_noise, NULL);
+}
+
+/* Repeats `measure_one` under the policy: warm-up executions first (discarded; the fastest sets how many
+ * executions a sample holds), then samples until the stopping rule says enough (keep_sampling). Each sample is
+ * recorded as its time per execution. */
 static int repeat_measure(measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
                           tfb_error *err)
 {
-    double ignored, total = 0.0;
-    size_t max_reps = policy->max_reps > 0 ? policy->max_reps : 1, reps = 0;
+    double seconds, fastest_warmup = INFINITY, total = 0.0;
+    size_t max_reps = policy->max_reps > 0 ? policy->max_reps : 1, reps = 0, next = 0;
     double *samples = malloc(max_reps * sizeof *samples);
     if (!samples) return tfb_fail(err, "out of memory for timing samples");
-    for (unsigned i = 0; i < policy->warmup; i++)
-        if (measure_one(user, i, &ignored, err) != TFB_OK) goto fail;
-    while (reps < max_reps && (reps < policy->min_reps || total < policy->min_seconds)) {
-        if (measure_one(user, policy->warmup + reps, &samples[reps], err) != TFB_OK) goto fail;
-        total += samples[reps++];
+    for (unsigned i = 0; i < policy->warmup; i++, next++) {
+        if (measure_one(user, next, 1, &seconds, err) != TFB_OK) goto fail;
+        fastest_warmup = fmin(fastest_warmup, seconds);
+    }
+    unsigned long executions = policy->warmup ? tfb_executions_per_sample(policy->sample_seconds, fastest_warmup) : 1;
+    double started = tfb_now_seconds();
+    while (keep_sampling(policy, samples, reps, total, tfb_now_seconds() - started)) {
+        if (measure_one(user, next, executions, &seconds, err) != TFB_OK) goto fail;
+        next += executions;
+        total += seconds;
+        samples[reps++] = seconds / (double)executions;
     }
     if (tfb_stats_compute(samples, reps, out) != 0) {
         tfb_fail(err, "timing produced no usable samples");
         goto fail;
+    }
+    out->executions = executions;
+    out->unstable = policy->max_noise > 0 && !tfb_noise_settled(samples, reps, policy->max_noise, NULL);
+    if (policy->record) {  /* handed over: the record owns them now */
+        free(policy->record->values);
+        policy->record->values = samples;
+        policy->record->count = reps;
+        return TFB_OK;
     }
     free(samples);
     return TFB_OK;
@@ -230,10 +257,20 @@ typedef struct work_timer {
     const tfb_work *work;
 } work_timer;
 
-static int measure_work(void *user, size_t rep, double *seconds, tfb_error *err)
+/* The executions' sets are enqueued back to back (rotation continues across them); the sample is the first one's
+ * START to the last one's END. */
+static int measure_work(void *user, size_t first, unsigned long executions, double *seconds, tfb_error *err)
 {
     work_timer *t = user;
-    return time_one_set(t->ctx, t->work, rep % t->work->sets, seconds, err);
+    cl_event start = NULL, end = NULL;
+    int rc = TFB_OK;
+    for (unsigned long e = 0; rc == TFB_OK && e < executions; e++)
+        rc = enqueue_set(t->ctx, t->work, (first + e) % t->work->sets, e == 0 ? &start : NULL,
+                         e + 1 == executions ? &end : NULL, err);
+    if (rc == TFB_OK) rc = event_span(start, end, seconds, err);
+    if (start) clReleaseEvent(start);
+    if (end) clReleaseEvent(end);
+    return rc;
 }
 
 int tfb_work_time(tfb_context *ctx, const tfb_work *work, const tfb_timing_policy *policy, tfb_stats *out,
@@ -250,11 +287,13 @@ typedef struct wall_timer {
     void *user;
 } wall_timer;
 
-static int measure_wall(void *user, size_t rep, double *seconds, tfb_error *err)
+static int measure_wall(void *user, size_t first, unsigned long executions, double *seconds, tfb_error *err)
 {
     wall_timer *t = user;
+    (void)first;
     double start = tfb_now_seconds();
-    if (t->fn(t->user, err) != TFB_OK) return TFB_ERROR;
+    for (unsigned long e = 0; e < executions; e++)
+        if (t->fn(t->user, err) != TFB_OK) return TFB_ERROR;
     TFB_CL_CHECK(err, "clFinish", clFinish(t->ctx->queue));
     *seconds = tfb_now_seconds() - start;
     return TFB_OK;

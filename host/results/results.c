@@ -19,7 +19,10 @@ void tfb_results_init(tfb_results *results)
 
 void tfb_results_free(tfb_results *results)
 {
-    for (size_t i = 0; i < results->count; i++) cJSON_Delete(results->items[i].extra);
+    for (size_t i = 0; i < results->count; i++) {
+        cJSON_Delete(results->items[i].extra);
+        free(results->items[i].samples);
+    }
     free(results->items);
     cJSON_Delete(results->ceilings.extra);
     cJSON_Delete(results->context_extra);

@@ -171,12 +171,36 @@ static void add_tfbench_fields(cJSON *o, const tfb_result *r)
     cJSON_AddBoolToObject(o, "cache_resident", r->cache_resident);
     cJSON_AddBoolToObject(o, "verified", r->verified == 1);
     add_number(o, "max_error", r->max_error);
-    add_number(o, "time_median_s", r->time.median);
-    add_number(o, "time_min_s", r->time.min);
-    add_number(o, "time_max_s", r->time.max);
-    add_number(o, "time_mean_s", r->time.mean);
-    add_number(o, "time_stddev_s", r->time.stddev);
-    add_number(o, "time_rel_spread", r->time.rel_spread);
+}
+
+/* The statistics of the samples, then the samples themselves: nothing is dropped, outliers are only counted. */
+static void add_timing_fields(cJSON *o, const tfb_result *r)
+{
+    const tfb_stats *t = &r->time;
+    add_number(o, "time_median_s", t->median);
+    add_number(o, "time_min_s", t->min);
+    add_number(o, "time_max_s", t->max);
+    add_number(o, "time_mean_s", t->mean);
+    add_number(o, "time_stddev_s", t->stddev);
+    add_number(o, "time_rel_spread", t->rel_spread);
+    if (t->executions == 0) return;  /* figures read back from another file (tfbench-native's): no samples here */
+    add_number(o, "time_median_ci_low_s", t->median_ci_low);
+    add_number(o, "time_median_ci_high_s", t->median_ci_high);
+    add_number(o, "time_median_ci_coverage", t->median_ci_coverage);
+    add_number(o, "time_q1_s", t->q1);
+    add_number(o, "time_q3_s", t->q3);
+    add_number(o, "time_iqr_s", t->q3 - t->q1);
+    add_number(o, "time_mad_s", t->mad);
+    add_number(o, "outliers_low", (double)t->outliers_low);
+    add_number(o, "outliers_high", (double)t->outliers_high);
+    add_number(o, "sample_count", (double)t->count);
+    add_number(o, "noise_percent", 100.0 * t->noise);
+    cJSON_AddBoolToObject(o, "unstable", t->unstable);
+    add_number(o, TFB_KEY_EXECUTIONS, (double)t->executions);
+    if (r->samples && r->sample_count) {
+        cJSON *list = cJSON_CreateDoubleArray(r->samples, (int)r->sample_count);
+        if (list) cJSON_AddItemToObject(o, TFB_KEY_SAMPLES, list);
+    }
 }
 
 static cJSON *benchmark_json(const tfb_result *r)
@@ -205,6 +229,7 @@ static cJSON *benchmark_json(const tfb_result *r)
     } else {
         add_google_benchmark_fields(o, r);
         add_tfbench_fields(o, r);
+        add_timing_fields(o, r);
     }
     merge_into(o, r->extra);
     return o;

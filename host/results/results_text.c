@@ -93,23 +93,27 @@ static void print_row(FILE *out, const tfb_result *r)
     else snprintf(roof, sizeof roof, "-");
     const char *check = r->verified == 1 ? "ok" : r->verified == 0 ? "FAIL" : "-";
     double spread = 100.0 * r->time.rel_spread;
-    fprintf(out, "%-*s %10s %5.1f%% %8s %7s %6s %5s %4s%s\n", NAME_WIDTH, name, time_text, spread < 999.9 ? spread : 999.9,
-            gflops, gbps, intensity, roof, check, r->cache_resident ? "*" : "");
+    fprintf(out, "%-*s %10s %5.1f%% %8s %7s %6s %5s %4s%s%s\n", NAME_WIDTH, name, time_text,
+            spread < 999.9 ? spread : 999.9, gflops, gbps, intensity, roof, check, r->cache_resident ? "*" : "",
+            r->time.unstable ? "~" : "");
 }
 
 void tfb_results_print_table(const tfb_results *results, FILE *out)
 {
     fprintf(out, "%-*s %10s %6s %8s %7s %6s %5s %4s\n", NAME_WIDTH, "benchmark", "median", "spread", "GFLOP/s",
             "GB/s", "FLOP/B", "roof", "chk");
-    int any_cached = 0, any_read = 0;
+    int any_cached = 0, any_read = 0, any_unstable = 0;
     for (size_t i = 0; i < results->count; i++) {
         const tfb_result *r = &results->items[i];
         print_row(out, r);
         any_cached |= r->cache_resident;
+        any_unstable |= !r->skipped[0] && r->time.unstable;
         any_read |= r->roof_kind && strcmp(r->roof_kind, "read") == 0 && r->roofline_fraction >= 0;
     }
     if (any_cached) fprintf(out, "* cache-resident working set: not a memory-bandwidth figure\n");
     if (any_read) fprintf(out, "r: read-dominated traffic, judged against the read roof (the others: read-write roof)\n");
+    if (any_unstable)
+        fprintf(out, "~ unstable: the median's 95%% interval stayed wider than --max-noise (JSON: noise_percent)\n");
 }
 
 static void print_datasheets(const tfb_results *results, FILE *out)

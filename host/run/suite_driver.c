@@ -166,6 +166,23 @@ static int verify_after_timing(tfb_run *run, const tfb_suite *suite, void *state
     return rc;
 }
 
+/* The suite's timed repetitions; their samples are kept for the results file when they are the ones behind r->time
+ * (a suite that summarises other timings, like stream's plateau rounds, keeps only its statistics). */
+static int measure_recorded(tfb_run *run, const tfb_suite *suite, void *state, tfb_result *r, tfb_error *err)
+{
+    tfb_sample_record record = {NULL, 0};
+    run->policy.record = &record;
+    int rc = suite->measure(run, state, &r->time, err);
+    run->policy.record = NULL;
+    if (rc == TFB_OK && record.count == r->time.count) {
+        r->samples = record.values;
+        r->sample_count = record.count;
+    } else {
+        free(record.values);
+    }
+    return rc;
+}
+
 /* Returns 1 when the case failed (error or wrong result), 0 when measured or skipped. */
 static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_result *r)
 {
@@ -178,7 +195,7 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
         rc = suite->verify(run, state, &r->max_error, &err);
         r->verified = rc == TFB_OK ? 1 : rc == TFB_ERROR ? 0 : -1;
     }
-    if (rc == TFB_OK) rc = suite->measure(run, state, &r->time, &err);
+    if (rc == TFB_OK) rc = measure_recorded(run, suite, state, r, &err);
     if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, r, &err);
     if (rc == TFB_OK) {
         tfb_result_derive(r);
@@ -189,6 +206,9 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
     } else {
         snprintf(r->skipped, sizeof r->skipped, "FAILED: %.180s", err.message);
         memset(&r->time, 0, sizeof r->time);  /* a wrong kernel's timing is no figure, in no output */
+        free(r->samples);
+        r->samples = NULL;
+        r->sample_count = 0;
         clear_progress(run);
         fprintf(stderr, "tfbench: %s: %s%s\n", c->name, r->verified == 0 ? "verification FAILED: " : "", err.message);
         failed = 1;
@@ -243,7 +263,9 @@ int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *lis
         failures += run_case(run, suite, &cases[i], r);
         run->progress.done++;
         if (run->opt->verbose > 0 && run->log && !r->skipped[0])
-            fprintf(run->log, "\r\033[K%s: %.4g ms, %.3g GFLOP/s, %.3g GB/s\n", r->name, r->time.median * 1e3,
+            fprintf(run->log, "\r\033[K%s: %.4g ms (median CI %.4g .. %.4g, %zu samples, %zu outliers), %.3g GFLOP/s, "
+                    "%.3g GB/s\n", r->name, r->time.median * 1e3, r->time.median_ci_low * 1e3,
+                    r->time.median_ci_high * 1e3, r->time.count, r->time.outliers_low + r->time.outliers_high,
                     r->gflops, r->gbytes_per_second);
     }
     clear_progress(run);

@@ -22,7 +22,17 @@ typedef struct tfb_compare_entry {
     int has_spread;            /* min and max are measured, not just copies of the median */
     double time_median, time_min, time_max;  /* seconds */
     double gflops, gbps;       /* median throughput; 0 when the file does not report it */
+    double *samples;           /* tfbench's samples_s: seconds per execution of each sample (owned); NULL when the
+                                  file has none (older tfbench files, Google Benchmark) */
+    size_t sample_count;
+    double roof_gflops;        /* the roof its roofline_fraction was taken against; 0 when the file does not say */
+    int normalized;            /* tfb_compare_normalize_roof scaled it to the baseline's roof */
 } tfb_compare_entry;
+
+/* The device's ceilings a tfbench file carries (context.ceilings), for --normalize roof. */
+typedef struct tfb_compare_ceilings {
+    double bandwidth_gbps, bandwidth_read_gbps, peak_gflops_fp32;
+} tfb_compare_ceilings;
 
 typedef struct tfb_compare_doc {
     tfb_compare_entry *entries;  /* in file order */
@@ -32,6 +42,7 @@ typedef struct tfb_compare_doc {
     char driver[256];          /* context.device.driver */
     char version[64];          /* context.tfbench_version, else context.library_version */
     int from_tfbench;          /* context.tfbench_version present */
+    tfb_compare_ceilings ceilings;  /* context.ceilings; 0 where the file has none */
 } tfb_compare_doc;
 
 /* A benchmark's value in one metric: the median and the spread [lo, hi] it was measured with. */
@@ -52,9 +63,17 @@ typedef enum tfb_verdict {
     TFB_VERDICT_COUNT
 } tfb_verdict;
 
+/* How a pair was judged: by a rank test of the samples when both files carry them, else by the [min, max] spreads. */
+typedef enum tfb_compare_method { TFB_METHOD_SPREAD, TFB_METHOD_U_TEST } tfb_compare_method;
+#define TFB_COMPARE_ALPHA 0.05     /* default significance level of the U test */
+#define TFB_COMPARE_MIN_SAMPLES 2  /* per side, for the U test */
+
 typedef struct tfb_compare_pair {
     const char *name;        /* points into one of the documents */
     tfb_verdict verdict;
+    tfb_compare_method method;
+    double p_value;          /* U test: two-sided Mann-Whitney p of the two sets of samples */
+    double change_lo, change_hi; /* U test: ~95% interval of change (the medians' intervals combined) */
     const tfb_compare_entry *base, *current;  /* NULL when absent from that file */
     tfb_interval base_value, current_value;   /* valid when both are measured and have the metric */
     double change;           /* (current - base) / base of the medians: +0.2 is 20% more */
@@ -67,6 +86,8 @@ typedef struct tfb_compare_report {
     size_t counts[TFB_VERDICT_COUNT];
     tfb_metric metric;
     double threshold;         /* fraction: 0.1 is 10% */
+    double alpha;             /* significance level of the U test */
+    size_t method_counts[2];  /* measured pairs judged by each tfb_compare_method */
 } tfb_compare_report;
 
 /* Parses a results document of `length` bytes (need not be NUL-terminated). On failure the doc is empty and
@@ -82,12 +103,27 @@ int tfb_metric_higher_is_better(tfb_metric metric);
 const char *tfb_metric_name(tfb_metric metric);   /* "time", "gflops", "gbps" */
 int tfb_metric_parse(const char *text, tfb_metric *out);
 const char *tfb_verdict_name(tfb_verdict verdict); /* "regression", "noise", ... */
+const char *tfb_compare_method_name(tfb_compare_method method); /* "spread", "u-test" */
 
-/* Pairs the benchmarks by name and classifies each pair. A change is a regression (or improvement) only when
-   it exceeds the threshold and the two spreads do not overlap: a difference inside the noise proves nothing. */
+/* Pairs the benchmarks by name and classifies each pair, at significance level TFB_COMPARE_ALPHA. With samples on
+   both sides (TFB_METHOD_U_TEST) a change is a regression (or improvement) only when the Mann-Whitney U test finds
+   the samples different (p < alpha), the medians differ by more than the threshold, and the interval of that
+   change lies wholly beyond the threshold. Without (TFB_METHOD_SPREAD) only when it exceeds the threshold and the
+   two [min, max] spreads do not overlap. A difference inside the noise proves nothing. */
 int tfb_compare_docs(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
                      double threshold, tfb_compare_report *report, tfb_error *err);
+/* The same at significance level alpha (0 < alpha < 1). */
+int tfb_compare_docs_at(const tfb_compare_doc *base, const tfb_compare_doc *current, tfb_metric metric,
+                        double threshold, double alpha, tfb_compare_report *report, tfb_error *err);
 void tfb_compare_report_free(tfb_compare_report *report);
+
+/* --normalize roof: every current benchmark whose roof both files record is rescaled as if measured under the
+   baseline's roof (times x current roof / baseline roof, throughputs inverse), so a change of the whole machine
+   (clock, another tenant) cancels and what is compared is each point's fraction of its own roof. Returns how many
+   were rescaled; the others keep their measured figures. */
+size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current);
+/* How far each ceiling moved from base to current, (current - base) / base; NAN where either file lacks it. */
+tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, const tfb_compare_doc *current);
 
 /* Differences in device, driver or version between the files, one message each (also when a file does not
    say); returns how many were written (at most max). */

@@ -42,19 +42,51 @@ typedef struct tfb_work {
     size_t sets;
 } tfb_work;
 
+/* Where the timing functions leave the samples behind the statistics they return (seconds per execution, in the
+ * order measured), for the results file. The receiver owns `values` (free()). */
+typedef struct tfb_sample_record {
+    double *values;
+    size_t count;
+} tfb_sample_record;
+
 typedef struct tfb_timing_policy {
     unsigned warmup;          /* runs excluded from the statistics */
     unsigned min_reps;
     unsigned max_reps;
     double min_seconds;       /* keep repeating until the measured time reaches this ... */
-} tfb_timing_policy;           /* ... and min_reps are done, or max_reps are reached */
+                              /* ... and min_reps are done, or max_reps are reached */
+    tfb_sample_record *record;/* optional: receives the samples (the suite driver's, for the JSON); NULL drops them */
+    /* A sample holds back-to-back executions until it lasts at least this (counted from the fastest warm-up), so
+     * launch overhead and clock resolution are small against it; 0 (or no warm-up): one execution per sample. */
+    double sample_seconds;
+    /* The stopping rule: once min_reps and min_seconds are reached, keep sampling until the median is known to
+     * +-max_noise (a fraction; tfb_noise_settled) or max_seconds of sampling have passed (or max_reps); a benchmark
+     * that ran out is marked unstable. max_noise 0: off (a fixed count, as --repetitions). */
+    double max_noise;
+    double max_seconds;
+} tfb_timing_policy;
 
+/* Stopping-rule defaults: the median's 95% interval within +-2% on a CPU device (a shared 2-core machine's noise
+ * leaves +-1% out of reach for many sub-millisecond kernels), +-1% on a GPU; at most 0.6 s of sampling per
+ * benchmark (0.1 s with --quick, which must stay short). */
+#define TFB_MAX_NOISE_CPU 0.02
+#define TFB_MAX_NOISE_GPU 0.01
+/* Sample targets: 1 ms on a CPU device (PoCL's launch jitter is tens of microseconds), 0.1 ms on a GPU (a few). */
+#define TFB_SAMPLE_SECONDS_CPU 1e-3
+#define TFB_SAMPLE_SECONDS_GPU 1e-4
+#define TFB_MAX_EXECUTIONS 10000ul
+
+/* The CPU default; the run lowers sample_seconds to TFB_SAMPLE_SECONDS_GPU on other devices. */
 tfb_timing_policy tfb_timing_default(int quick);
+/* Executions per sample so that one lasts at least sample_seconds: ceil(sample / execution), 1 .. TFB_MAX_EXECUTIONS;
+ * 1 when sample_seconds is 0, the maximum when an execution is too short to measure. */
+unsigned long tfb_executions_per_sample(double sample_seconds, double execution_seconds);
 
 int tfb_enqueue(tfb_context *ctx, const tfb_launch *launch, cl_event *event, tfb_error *err);
 /* Runs every set once and waits: the run that verification checks. */
 int tfb_work_run_once(tfb_context *ctx, const tfb_work *work, tfb_error *err);
-/* Device time of one repetition = first launch's START to last launch's END (profiling events). */
+/* Device time of one sample = first launch's START to last launch's END (profiling events) over its back-to-back
+ * executions; execution e runs set e % sets, counting on across warm-ups and samples. */
 int tfb_work_time(tfb_context *ctx, const tfb_work *work, const tfb_timing_policy *policy, tfb_stats *out,
                   tfb_error *err);
 

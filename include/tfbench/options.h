@@ -25,6 +25,11 @@ typedef struct tfb_options {
     size_t seqs[TFB_MAX_LIST], seq_count;          /* --seq 128,1024 */
     size_t head_dims[TFB_MAX_LIST], head_dim_count; /* --head-dim 64,128 */
     int quick;
+    /* The timing's stopping rule (tfb_timing_policy); < 0: the default. --repetitions N fixes the sample count. */
+    double repetitions;       /* --repetitions N */
+    double min_time;          /* --min-time S */
+    double max_time;          /* --max-time S */
+    double max_noise;         /* --max-noise PCT, as a fraction */
     int verbose;              /* -1 quiet, 0 normal, 1 verbose */
     uint64_t seed;
 } tfb_options;

@@ -20,6 +20,8 @@ typedef struct tfb_result {
     double bytes;             /* minimum traffic per repetition */
     double bytes_written;     /* the written part of bytes; < 0 when the suite does not say */
     tfb_stats time;           /* seconds */
+    double *samples;          /* the samples behind time (seconds per execution, in order; owned); NULL when not kept */
+    size_t sample_count;
     double gflops, gbytes_per_second, intensity;
     double roofline_fraction; /* achieved / measured roofline at this intensity; < 0 when unknown */
     double roof_gflops;       /* that roofline; 0 when unknown */

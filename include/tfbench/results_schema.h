@@ -22,4 +22,9 @@
 #define TFB_KEY_DATASHEET             "datasheet"
 #define TFB_KEY_LEVELS                "levels"
 
+/* A benchmark's samples: the time per execution of each timed sample (seconds, in the order measured), and how many
+ * back-to-back executions each sample held. compare's rank test reads them. */
+#define TFB_KEY_SAMPLES    "samples_s"
+#define TFB_KEY_EXECUTIONS "executions_per_sample"
+
 #endif

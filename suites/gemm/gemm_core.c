@@ -299,6 +299,7 @@ int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, t
     tfb_timing_policy lean = *policy;  /* CLBlast on a CPU can take seconds per call: fewer repetitions */
     lean.warmup = 0;                   /* its compiling first call was the verified run */
     if (lean.min_reps > 2) lean.min_reps = 2;
+    lean.max_noise = 0.0;              /* and no stopping rule: each further call costs seconds */
     return tfb_wall_time(s->ctx, clblast_call, s, &lean, time, err);
 }
 

@@ -47,3 +47,14 @@ tfb_cli_test(compare_wrong_result EXIT 1 ARGS compare ${TFB_CMP}/base.json ${TFB
 tfb_cli_test(compare_wrong_in_both ARGS compare ${TFB_CMP}/current-wrong-result.json
   ${TFB_CMP}/current-wrong-result.json REGEX "stream/unchanged .*wrong result in both.*0 regression"
   FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_samples EXIT 1 ARGS compare ${TFB_CMP}/samples-base.json ${TFB_CMP}/samples-current.json
+  REGEX "u-test .6 benchmark.s., samples in both files.*kernel/outlier-slower .*REGRESSION +.u-test p=[0-9.e-]+, change .*kernel/samples-in-baseline-only .* REGRESSION +.spread."
+  FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_bad_alpha EXIT 2 ARGS compare ${TFB_CMP}/base.json ${TFB_CMP}/base.json --alpha 1
+  REGEX "--alpha needs a significance level" FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_normalize_roof EXIT 1 ARGS compare ${TFB_CMP}/roof-base.json ${TFB_CMP}/roof-slower-machine.json
+  --normalize roof
+  REGEX "the device's ceilings moved by bandwidth r.w -20.0% / read -20.0% / peak fp32 -20.0%.*gemv/drift-only .* same .*gemm/real-regression .*REGRESSION.*2 regression"
+  FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_bad_normalize EXIT 2 ARGS compare ${TFB_CMP}/base.json ${TFB_CMP}/base.json --normalize time
+  REGEX "--normalize takes .roof." FAIL_REGEX "${TFB_EXIT_CHECK}")

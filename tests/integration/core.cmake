@@ -5,6 +5,12 @@ tfb_cli_test(help ARGS --help REGEX "usage: tfbench")
 tfb_cli_test(bad_device ARGS --device 99 --suite stream EXIT 2 REGEX "no OpenCL device 99 \\(run tfbench --list\\)")
 tfb_cli_test(bad_device_name ARGS --device no-such-gpu EXIT 2 REGEX "no OpenCL device matching")
 tfb_cli_test(bad_flag ARGS --frobnicate EXIT 2 REGEX "unknown option")
+tfb_cli_test(bad_max_noise ARGS --max-noise lots EXIT 2 REGEX "--max-noise: .lots. is not a percentage")
+tfb_cli_test(repetitions_fixed ARGS --device 0 --suite peak --quick --repetitions 3 --max-noise 0.0001
+  --json @WORKDIR@/r.json CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_repetitions.cmake)
+# +-0.0001% is beyond any real timing: the budget runs out and the table marks the benchmarks unstable.
+tfb_cli_test(noise_budget_runs_out ARGS --device 0 --suite peak --quick --max-noise 0.0001 --max-time 0.05
+  REGEX "~ unstable: the median's 95% interval stayed wider")
 tfb_cli_test(bad_suite ARGS --suite stream,nosuch EXIT 2 REGEX "unknown suite \"nosuch\"")
 tfb_cli_test(unwritable_json ARGS --suite stream --json /nonexistent-dir/r.json EXIT 2 REGEX "not writable or missing")
 tfb_cli_test(broken_kernel

@@ -1,0 +1,167 @@
+/* The robust statistics of the timing samples against values worked out by hand and checked with numpy/scipy:
+ * the order-statistic confidence interval of the median, quartiles, MAD and Tukey's outlier counts. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "tfbench/stats.h"
+
+/* Ranks of the 95% interval from the binomial tables (and scipy.stats.binom.cdf): n = 6 is the first that reaches
+ * 95% with [min, max]; n = 10 gives [x(2), x(9)], n = 20 [x(6), x(15)], n = 100 [x(40), x(61)]. */
+static void median_ci_ranks_match_the_binomial_tables(void **state)
+{
+    (void)state;
+    double coverage;
+    assert_int_equal(tfb_median_ci_rank(5, &coverage), 0);
+    assert_true(fabs(coverage - (1.0 - 2.0 / 32.0)) < 1e-12);  /* [min, max] of 5 covers 93.75% */
+    assert_int_equal(tfb_median_ci_rank(6, &coverage), 1);
+    assert_true(fabs(coverage - (1.0 - 2.0 / 64.0)) < 1e-12);
+    assert_int_equal(tfb_median_ci_rank(10, &coverage), 2);
+    assert_true(fabs(coverage - (1.0 - 22.0 / 1024.0)) < 1e-12);
+    assert_int_equal(tfb_median_ci_rank(20, &coverage), 6);
+    assert_true(fabs(coverage - 0.958610534667969) < 1e-12);  /* 1 - 2 * binom.cdf(5, 20, 0.5) */
+    assert_int_equal(tfb_median_ci_rank(100, &coverage), 40);
+    assert_true(fabs(coverage - 0.964799799782063) < 1e-9);   /* 1 - 2 * binom.cdf(39, 100, 0.5) */
+    assert_int_equal(tfb_median_ci_rank(1, &coverage), 0);
+    assert_true(coverage == 0.0);
+    assert_int_equal(tfb_median_ci_rank(0, NULL), 0);
+}
+
+static void quantiles_interpolate_like_numpy(void **state)
+{
+    (void)state;
+    const double sorted[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 100};
+    assert_true(tfb_quantile_sorted(sorted, 10, 0.25) == 3.25);  /* numpy.percentile(x, 25) */
+    assert_true(tfb_quantile_sorted(sorted, 10, 0.75) == 7.75);
+    assert_true(tfb_quantile_sorted(sorted, 10, 0.0) == 1.0);
+    assert_true(tfb_quantile_sorted(sorted, 10, 1.0) == 100.0);
+    assert_true(tfb_quantile_sorted(sorted, 1, 0.5) == 1.0);
+}
+
+/* One slow sample among ten: counted as a high outlier, kept in every figure, the median barely moved. */
+static void robust_summary_of_a_sample_with_an_outlier(void **state)
+{
+    (void)state;
+    const double samples[] = {2, 3, 1, 5, 4, 7, 6, 9, 8, 100};
+    tfb_stats s;
+    assert_int_equal(tfb_stats_compute(samples, 10, &s), 0);
+    assert_true(s.median == 5.5);
+    assert_true(s.median_ci_low == 2.0 && s.median_ci_high == 9.0);
+    assert_true(fabs(s.median_ci_coverage - 0.978515625) < 1e-12);
+    assert_true(s.q1 == 3.25 && s.q3 == 7.75);
+    assert_true(s.mad == 2.5);  /* scipy.stats.median_abs_deviation(x) */
+    assert_int_equal(s.outliers_low, 0);
+    assert_int_equal(s.outliers_high, 1);  /* 100 > 7.75 + 1.5 * 4.5 */
+    assert_true(s.max == 100.0 && s.mean == 14.5);
+    assert_int_equal(s.executions, 1);
+}
+
+static void low_outliers_and_a_small_sample(void **state)
+{
+    (void)state;
+    const double samples[] = {10, 10, 10, 10, 1};
+    tfb_stats s;
+    assert_int_equal(tfb_stats_compute(samples, 5, &s), 0);
+    assert_true(s.q1 == 10.0 && s.q3 == 10.0 && s.mad == 0.0);
+    assert_int_equal(s.outliers_low, 1);
+    assert_int_equal(s.outliers_high, 0);
+    /* too few samples for 95%: [min, max], and how much it covers */
+    assert_true(s.median_ci_low == 1.0 && s.median_ci_high == 10.0);
+    assert_true(fabs(s.median_ci_coverage - 0.9375) < 1e-12);
+}
+
+/* scipy.stats.mannwhitneyu(x, y) of the samples below (scipy 1.17.1): U of x and the two-sided p-value. */
+#define P_EXACT_SMALL 0.1111111111111111  /* method="exact" */
+#define U_TIES 24.5
+#define P_TIES 0.03358730919724172        /* method="asymptotic" */
+#define U_LARGE 37.0
+#define P_LARGE 0.010414994659063268
+
+/* Small samples without ties: the exact distribution of U. */
+static void u_test_exact_for_small_samples(void **state)
+{
+    (void)state;
+    const double x[] = {1.1, 2.3, 3.5, 0.4, 5.6}, y[] = {2.0, 6.1, 7.2, 8.3};
+    tfb_mann_whitney t;
+    assert_int_equal(tfb_mann_whitney_u(x, 5, y, 4, &t), 0);
+    assert_true(t.exact);
+    assert_true(t.u == 3.0);  /* 2.3, 3.5 and 5.6 beat 2.0 */
+    assert_true(fabs(t.p_value - P_EXACT_SMALL) < 1e-12);
+    const double apart_x[] = {1, 2, 3}, apart_y[] = {4, 5, 6};
+    assert_int_equal(tfb_mann_whitney_u(apart_x, 3, apart_y, 3, &t), 0);
+    assert_true(t.u == 0.0 && fabs(t.p_value - 0.1) < 1e-12);  /* 2 of the 20 orderings are this extreme */
+}
+
+/* Ties or larger samples: the normal approximation with the tie-corrected variance and continuity correction,
+ * scipy.stats.mannwhitneyu(x, y, method="asymptotic"). */
+static void u_test_normal_approximation_with_ties(void **state)
+{
+    (void)state;
+    const double x[] = {1, 2, 2, 3, 3, 3, 4, 5, 9, 10}, y[] = {3, 4, 4, 5, 6, 7, 8, 8, 9, 11, 12};
+    tfb_mann_whitney t;
+    assert_int_equal(tfb_mann_whitney_u(x, 10, y, 11, &t), 0);
+    assert_false(t.exact);
+    assert_true(t.u == U_TIES);
+    assert_true(fabs(t.p_value - P_TIES) < 1e-12);
+    double big_x[12], big_y[15];
+    for (size_t i = 0; i < 12; i++) big_x[i] = 1.0 + 0.37 * (double)((i * 7) % 12);
+    for (size_t i = 0; i < 15; i++) big_y[i] = 2.1 + 0.41 * (double)((i * 4) % 15);
+    assert_int_equal(tfb_mann_whitney_u(big_x, 12, big_y, 15, &t), 0);
+    assert_false(t.exact);
+    assert_true(t.u == U_LARGE);
+    assert_true(fabs(t.p_value - P_LARGE) < 1e-12);
+    const double same[] = {5, 5, 5};
+    assert_int_equal(tfb_mann_whitney_u(same, 3, same, 3, &t), 0);
+    assert_true(t.p_value == 1.0);  /* all tied: no evidence of any difference */
+    assert_int_equal(tfb_mann_whitney_u(same, 0, same, 3, &t), -1);
+}
+
+/* Deterministic noise, uniform over [-amplitude/2, amplitude/2] around 1 (37 steps mod 101): 50 samples. */
+static void synthetic_noise(double *out, size_t count, double amplitude)
+{
+    for (size_t i = 0; i < count; i++) out[i] = 1.0 + amplitude * ((double)((i * 37) % 101) / 100.0 - 0.5);
+}
+
+/* The stopping rule's test on synthetic noise; noise values from the order statistics x(18), x(33) of 50 samples
+ * (x(22), x(39) of 60), worked out with numpy. */
+static void stopping_rule_settles_on_quiet_samples_only(void **state)
+{
+    (void)state;
+    double samples[60], noise;
+    synthetic_noise(samples, 50, 0.01);  /* +-0.5% */
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.01, &noise), 1);
+    assert_true(fabs(noise - 0.0016500825041252465) < 1e-12);
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.001, &noise), 0);  /* +-0.1% is asked too much */
+    synthetic_noise(samples, 50, 0.4);   /* +-20% */
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.02, &noise), 0);
+    assert_true(fabs(noise - 0.06613226452905817) < 1e-12);
+    assert_int_equal(tfb_noise_settled(samples, 50, 0.10, &noise), 1);
+    /* ten slow outliers (3x) among quiet samples move the median's interval hardly at all */
+    synthetic_noise(samples, 50, 0.01);
+    for (size_t i = 50; i < 60; i++) samples[i] = 3.0;
+    assert_int_equal(tfb_noise_settled(samples, 60, 0.01, &noise), 1);
+    assert_true(fabs(noise - 0.0017483390778759362) < 1e-12);
+    /* five identical samples: no 95% interval exists yet; six: [min, max] covers 96.9% */
+    const double flat[] = {1, 1, 1, 1, 1, 1};
+    assert_int_equal(tfb_noise_settled(flat, 5, 0.01, &noise), 0);
+    assert_true(noise == 0.0);
+    assert_int_equal(tfb_noise_settled(flat, 6, 0.01, &noise), 1);
+    assert_int_equal(tfb_noise_settled(flat, 0, 0.01, &noise), 0);
+    assert_true(isnan(noise));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(median_ci_ranks_match_the_binomial_tables),
+        cmocka_unit_test(quantiles_interpolate_like_numpy),
+        cmocka_unit_test(robust_summary_of_a_sample_with_an_outlier),
+        cmocka_unit_test(low_outliers_and_a_small_sample),
+        cmocka_unit_test(u_test_exact_for_small_samples),
+        cmocka_unit_test(u_test_normal_approximation_with_ties),
+        cmocka_unit_test(stopping_rule_settles_on_quiet_samples_only),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
