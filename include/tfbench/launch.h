@@ -67,7 +67,7 @@ typedef struct tfb_timing_policy {
 } tfb_timing_policy;
 
 /* Stopping-rule defaults: the median's 95% interval within +-2% on a CPU device (a shared 2-core machine's noise
- * leaves +-1% out of reach for many sub-millisecond kernels), +-1% on a GPU; at most 0.6 s of sampling per
+ * leaves +-1% out of reach for many sub-millisecond kernels), +-1% on a GPU; at most 0.4 s of sampling per
  * benchmark (0.1 s with --quick, which must stay short). */
 #define TFB_MAX_NOISE_CPU 0.02
 #define TFB_MAX_NOISE_GPU 0.01
