@@ -259,15 +259,18 @@ static size_t launch_items(const tfb_run *run, const stream_state *s)
     return s->used / s->vec;
 }
 
-/* Every set's output: NaN before the first check, finite wrong numbers before the check after timing (so a kernel
- * that skips its work once its output holds numbers fails). */
-static int poison_outputs(tfb_run *run, const stream_state *s, int finite, tfb_error *err)
+/* Every set's output: NaN before the first check; before the check after timing, random wrong numbers of the
+ * output's own magnitude (a kernel that skips its work once its output looks computed must not recognise them). */
+static int poison_outputs(tfb_run *run, const stream_state *s, int plausible, tfb_error *err)
 {
-    size_t floats = s->arrays->kind == STREAM_READ ? s->arrays->count / s->arrays->item_floats : s->arrays->count;
+    int read = s->arrays->kind == STREAM_READ;
+    size_t floats = read ? s->arrays->count / s->arrays->item_floats : s->arrays->count;
+    float typical = read ? (float)s->arrays->item_floats : s->arrays->kind == STREAM_TRIAD ? 4.0f : 1.0f;
     for (size_t set = 0; set < s->arrays->sets; set++) {
         cl_mem out = output_of(s->arrays, set);
-        int rc = finite ? tfb_device_poison_finite(run->ctx, out, floats * sizeof(float), err)
-                        : tfb_device_poison(run->ctx, out, floats * sizeof(float), err);
+        int rc = plausible ? tfb_device_fill_uniform(run->ctx, out, floats, s->seed + 977 + (uint32_t)set,
+                                                     0.9f * typical, 1.1f * typical, err)
+                           : tfb_device_poison(run->ctx, out, floats * sizeof(float), err);
         if (rc != TFB_OK) return rc;
     }
     return TFB_OK;
