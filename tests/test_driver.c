@@ -19,7 +19,7 @@ static size_t counted_cases(const tfb_run *run, tfb_case *out, size_t max)
     (void)run;
     counter.calls++;
     for (size_t i = 0; i < counter.cases && i < max; i++) {
-        tfb_case_reset(&out[i], "fp32", 0);
+        tfb_case_reset(&out[i], "fp32");
         snprintf(out[i].shape, sizeof out[i].shape, "case%zu", i);
     }
     return counter.cases;

@@ -129,7 +129,7 @@ static record_kind kind_of(const cJSON *bench, const char *name, tfb_error *err,
     const char *run_type = NULL, *aggregate = NULL, *unit = NULL;
     static const struct { const char *name; record_kind kind; } AGGREGATES[] = {
         {"median", KIND_MEDIAN}, {"mean", KIND_MEAN}, {"min", KIND_MIN}, {"max", KIND_MAX}, {"stddev", KIND_STDDEV}};
-    *failed = string_field(bench, "run_type", name, &run_type, err) != TFB_OK;
+    *failed = string_field(bench, TFB_KEY_B_RUN_TYPE, name, &run_type, err) != TFB_OK;
     if (*failed || !run_type || strcmp(run_type, "aggregate") != 0) return KIND_ITERATION;
     *failed = string_field(bench, "aggregate_name", name, &aggregate, err) != TFB_OK ||
               string_field(bench, "aggregate_unit", name, &unit, err) != TFB_OK;
@@ -141,7 +141,7 @@ static record_kind kind_of(const cJSON *bench, const char *name, tfb_error *err,
 
 static int read_skipped(const cJSON *bench, const char *name, int *skipped, tfb_error *err)
 {
-    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(bench, "error_occurred");
+    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(bench, TFB_KEY_B_ERROR_OCCURRED);
     *skipped = 0;
     if (!flag || cJSON_IsNull(flag)) return TFB_OK;
     if (!cJSON_IsBool(flag))
@@ -153,7 +153,7 @@ static int read_skipped(const cJSON *bench, const char *name, int *skipped, tfb_
 /* tfbench writes verified: false for a result its check refused; absent or true is not a failure. */
 static int read_failed(const cJSON *bench, const char *name, int *failed, tfb_error *err)
 {
-    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(bench, "verified");
+    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(bench, TFB_KEY_B_VERIFIED);
     *failed = 0;
     if (!flag || cJSON_IsNull(flag)) return TFB_OK;
     if (!cJSON_IsBool(flag)) return tfb_fail(err, "benchmark \"%s\": field \"verified\" must be true or false", name);
@@ -167,24 +167,24 @@ static int read_times(const cJSON *bench, const char *name, record *r, tfb_error
     int has_median, has_min, has_max, has_real;
     double real_time = 0, scale = 0;
     const char *unit = NULL;
-    if (number_field(bench, "time_median_s", name, &r->time, &has_median, err) ||
-        number_field(bench, "time_min_s", name, &r->time_min, &has_min, err) ||
-        number_field(bench, "time_max_s", name, &r->time_max, &has_max, err))
+    if (number_field(bench, TFB_KEY_B_TIME_MEDIAN_S, name, &r->time, &has_median, err) ||
+        number_field(bench, TFB_KEY_B_TIME_MIN_S, name, &r->time_min, &has_min, err) ||
+        number_field(bench, TFB_KEY_B_TIME_MAX_S, name, &r->time_max, &has_max, err))
         return TFB_ERROR;
     if (has_median) {
-        if (check_time(r->time, name, "time_median_s", err)) return TFB_ERROR;
+        if (check_time(r->time, name, TFB_KEY_B_TIME_MEDIAN_S, err)) return TFB_ERROR;
         if (!has_min) r->time_min = r->time;
         if (!has_max) r->time_max = r->time;
-        if ((has_min && check_time(r->time_min, name, "time_min_s", err)) ||
-            (has_max && check_time(r->time_max, name, "time_max_s", err)))
+        if ((has_min && check_time(r->time_min, name, TFB_KEY_B_TIME_MIN_S, err)) ||
+            (has_max && check_time(r->time_max, name, TFB_KEY_B_TIME_MAX_S, err)))
             return TFB_ERROR;
         if (r->time_min > r->time || r->time_max < r->time)
             return tfb_fail(err, "benchmark \"%s\": time_min_s <= time_median_s <= time_max_s does not hold", name);
         r->has_spread = has_min && has_max;
         return TFB_OK;
     }
-    if (number_field(bench, "real_time", name, &real_time, &has_real, err) ||
-        string_field(bench, "time_unit", name, &unit, err))
+    if (number_field(bench, TFB_KEY_B_REAL_TIME, name, &real_time, &has_real, err) ||
+        string_field(bench, TFB_KEY_B_TIME_UNIT, name, &unit, err))
         return TFB_ERROR;
     if (!has_real) return tfb_fail(err, "benchmark \"%s\": no \"real_time\" or \"time_median_s\"", name);
     if (!unit_seconds(unit ? unit : "", &scale))
@@ -192,7 +192,7 @@ static int read_times(const cJSON *bench, const char *name, record *r, tfb_error
     r->time = r->time_min = r->time_max = real_time * scale;
     /* A stddev of exactly zero is a legitimate aggregate; only medians and single runs must be positive. */
     if (r->time > TFB_COMPARE_ABSURD || (r->time <= 0 && r->kind != KIND_STDDEV))
-        return check_time(r->time, name, "real_time", err);
+        return check_time(r->time, name, TFB_KEY_B_REAL_TIME, err);
     return TFB_OK;
 }
 
@@ -241,7 +241,8 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
     int failed;
     snprintf(where, sizeof where, "benchmark #%zu", index);
     if (!cJSON_IsObject(bench)) return tfb_fail(err, "%s is not an object", where);
-    if (string_field(bench, "name", where, &name, err) || string_field(bench, "run_name", where, &run_name, err))
+    if (string_field(bench, TFB_KEY_B_NAME, where, &name, err) ||
+        string_field(bench, TFB_KEY_B_RUN_NAME, where, &run_name, err))
         return TFB_ERROR;
     if (!name || !name[0]) return tfb_fail(err, "%s has no \"name\"", where);
     memset(r, 0, sizeof *r);
@@ -255,9 +256,9 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
     if (r->failed) r->skipped = 1;  /* no figure to compare; the pairing sees the failure */
     if (r->skipped || r->kind == KIND_IGNORED) return TFB_OK;
     if (read_times(bench, r->key, r, err) || (r->kind == KIND_ITERATION && read_samples(bench, r->key, r, err)) ||
-        read_rate(bench, r->key, "gflops", "items_per_second", &r->gflops, err) ||
-        read_rate(bench, r->key, "gbytes_per_second", "bytes_per_second", &r->gbps, err) ||
-        read_rate(bench, r->key, "roof_gflops", "roof_gflops", &r->roof_gflops, err))
+        read_rate(bench, r->key, TFB_KEY_B_GFLOPS, TFB_KEY_B_ITEMS_PER_SECOND, &r->gflops, err) ||
+        read_rate(bench, r->key, TFB_KEY_B_GBYTES_PER_SECOND, TFB_KEY_B_BYTES_PER_SECOND, &r->gbps, err) ||
+        read_rate(bench, r->key, TFB_KEY_B_ROOF_GFLOPS, TFB_KEY_B_ROOF_GFLOPS, &r->roof_gflops, err))
         return TFB_ERROR;
     return TFB_OK;
 }

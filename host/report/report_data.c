@@ -30,29 +30,29 @@ static tfb_point_kind point_kind(const tfb_report_point *p, double flops, double
 static void read_point(const cJSON *b, tfb_report_point *p)
 {
     memset(p, 0, sizeof *p);
-    p->name = json_string(b, "name");
-    p->suite = json_string(b, "suite");
-    p->impl = json_string(b, "impl");
-    p->dtype = json_string(b, "dtype");
-    p->shape = json_string(b, "shape");
-    p->series = json_string(b, "series");
-    p->skipped = json_string(b, "skipped");
-    if (!p->skipped[0] && json_flag(b, "error_occurred") == 1) p->skipped = json_string(b, "error_message");
-    if (!p->skipped[0] && json_flag(b, "error_occurred") == 1) p->skipped = "error";
+    p->name = json_string(b, TFB_KEY_B_NAME);
+    p->suite = json_string(b, TFB_KEY_B_SUITE);
+    p->impl = json_string(b, TFB_KEY_B_IMPL);
+    p->dtype = json_string(b, TFB_KEY_B_DTYPE);
+    p->shape = json_string(b, TFB_KEY_B_SHAPE);
+    p->series = json_string(b, TFB_KEY_B_SERIES);
+    p->skipped = json_string(b, TFB_KEY_B_SKIPPED);
+    if (!p->skipped[0] && json_flag(b, TFB_KEY_B_ERROR_OCCURRED) == 1) p->skipped = json_string(b, TFB_KEY_B_ERROR_MESSAGE);
+    if (!p->skipped[0] && json_flag(b, TFB_KEY_B_ERROR_OCCURRED) == 1) p->skipped = "error";
     if (!p->dtype[0]) p->dtype = "fp32";
-    double flops = tfb_json_number(b, "flops", 0), bytes = tfb_json_number(b, "bytes", 0);
-    p->time_s = tfb_json_number(b, "time_median_s", tfb_json_number(b, "real_time", 0) * 1e-6);
-    p->gflops = tfb_json_number(b, "gflops", p->time_s > 0 ? flops / p->time_s * 1e-9 : 0);
-    p->gbytes_per_second = tfb_json_number(b, "gbytes_per_second", p->time_s > 0 ? bytes / p->time_s * 1e-9 : 0);
-    p->intensity = tfb_json_number(b, "intensity", bytes > 0 ? flops / bytes : 0);
-    p->roofline_fraction = tfb_json_number(b, "roofline_fraction", -1);
-    p->rel_spread = tfb_json_number(b, "time_rel_spread", 0);
-    p->working_set_bytes = tfb_json_number(b, "working_set_bytes", 0);
-    p->m = (long long)tfb_json_number(b, "m", 0);
-    p->n = (long long)tfb_json_number(b, "n", 0);
-    p->k = (long long)tfb_json_number(b, "k", 0);
-    p->cache_resident = json_flag(b, "cache_resident") == 1;
-    p->verified = json_flag(b, "verified");
+    double flops = tfb_json_number(b, TFB_KEY_B_FLOPS, 0), bytes = tfb_json_number(b, TFB_KEY_B_BYTES, 0);
+    p->time_s = tfb_json_number(b, TFB_KEY_B_TIME_MEDIAN_S, tfb_json_number(b, TFB_KEY_B_REAL_TIME, 0) * 1e-6);
+    p->gflops = tfb_json_number(b, TFB_KEY_B_GFLOPS, p->time_s > 0 ? flops / p->time_s * 1e-9 : 0);
+    p->gbytes_per_second = tfb_json_number(b, TFB_KEY_B_GBYTES_PER_SECOND, p->time_s > 0 ? bytes / p->time_s * 1e-9 : 0);
+    p->intensity = tfb_json_number(b, TFB_KEY_B_INTENSITY, bytes > 0 ? flops / bytes : 0);
+    p->roofline_fraction = tfb_json_number(b, TFB_KEY_B_ROOFLINE_FRACTION, -1);
+    p->rel_spread = tfb_json_number(b, TFB_KEY_B_TIME_REL_SPREAD, 0);
+    p->working_set_bytes = tfb_json_number(b, TFB_KEY_B_WORKING_SET_BYTES, 0);
+    p->m = (long long)tfb_json_number(b, TFB_KEY_B_M, 0);
+    p->n = (long long)tfb_json_number(b, TFB_KEY_B_N, 0);
+    p->k = (long long)tfb_json_number(b, TFB_KEY_B_K, 0);
+    p->cache_resident = json_flag(b, TFB_KEY_B_CACHE_RESIDENT) == 1;
+    p->verified = json_flag(b, TFB_KEY_B_VERIFIED);
     p->kind = point_kind(p, flops, bytes);
 }
 
@@ -90,7 +90,7 @@ static int read_levels(tfb_report_data *data, const cJSON *ceilings, tfb_error *
         tfb_report_level *l = &data->levels[data->level_count++];
         l->name = json_string(level, "name");
         l->bandwidth_gbps = bandwidth;
-        l->working_set_bytes = tfb_json_number(level, "working_set_bytes", 0);
+        l->working_set_bytes = tfb_json_number(level, TFB_KEY_B_WORKING_SET_BYTES, 0);
     }
     return TFB_OK;
 }

@@ -22,25 +22,28 @@ static int add_point(tfb_results *results, const cJSON *b)
 {
     tfb_result *r = tfb_results_add(results);
     if (!r) return TFB_ERROR;
-    copy_string(r->name, sizeof r->name, b, "name");
-    copy_string(r->suite, sizeof r->suite, b, "suite");
-    copy_string(r->impl, sizeof r->impl, b, "impl");
-    copy_string(r->dtype, sizeof r->dtype, b, "dtype");
-    copy_string(r->shape, sizeof r->shape, b, "shape");
-    copy_string(r->series, sizeof r->series, b, "series");
-    copy_string(r->skipped, sizeof r->skipped, b, "skipped");
-    r->m = (long long)number(b, "m"), r->n = (long long)number(b, "n"), r->k = (long long)number(b, "k");
-    r->flops = number(b, "flops");
-    r->bytes = number(b, "bytes");
-    r->time = (tfb_stats){.count = (size_t)number(b, "iterations"), .median = number(b, "time_median_s"),
-                          .min = number(b, "time_min_s"), .max = number(b, "time_max_s"),
-                          .mean = number(b, "time_mean_s"), .stddev = number(b, "time_stddev_s"),
-                          .rel_spread = number(b, "time_rel_spread")};
+    copy_string(r->name, sizeof r->name, b, TFB_KEY_B_NAME);
+    copy_string(r->suite, sizeof r->suite, b, TFB_KEY_B_SUITE);
+    copy_string(r->impl, sizeof r->impl, b, TFB_KEY_B_IMPL);
+    copy_string(r->dtype, sizeof r->dtype, b, TFB_KEY_B_DTYPE);
+    copy_string(r->shape, sizeof r->shape, b, TFB_KEY_B_SHAPE);
+    copy_string(r->series, sizeof r->series, b, TFB_KEY_B_SERIES);
+    copy_string(r->skipped, sizeof r->skipped, b, TFB_KEY_B_SKIPPED);
+    r->m = (long long)number(b, TFB_KEY_B_M);
+    r->n = (long long)number(b, TFB_KEY_B_N);
+    r->k = (long long)number(b, TFB_KEY_B_K);
+    r->flops = number(b, TFB_KEY_B_FLOPS);
+    r->bytes = number(b, TFB_KEY_B_BYTES);
+    r->time = (tfb_stats){.count = (size_t)number(b, TFB_KEY_B_ITERATIONS),
+                          .median = number(b, TFB_KEY_B_TIME_MEDIAN_S),
+                          .min = number(b, TFB_KEY_B_TIME_MIN_S), .max = number(b, TFB_KEY_B_TIME_MAX_S),
+                          .mean = number(b, TFB_KEY_B_TIME_MEAN_S), .stddev = number(b, TFB_KEY_B_TIME_STDDEV_S),
+                          .rel_spread = number(b, TFB_KEY_B_TIME_REL_SPREAD)};
     tfb_result_derive(r);
-    r->working_set_bytes = (unsigned long long)number(b, "working_set_bytes");
-    r->cache_resident = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "cache_resident"));
-    r->verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "verified")) ? 1 : 0;
-    r->max_error = number(b, "max_error");
+    r->working_set_bytes = (unsigned long long)number(b, TFB_KEY_B_WORKING_SET_BYTES);
+    r->cache_resident = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, TFB_KEY_B_CACHE_RESIDENT));
+    r->verified = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, TFB_KEY_B_VERIFIED)) ? 1 : 0;
+    r->max_error = number(b, TFB_KEY_B_MAX_ERROR);
     r->extra = cJSON_CreateObject();
     cJSON_AddBoolToObject(r->extra, "native", 1);
     return TFB_OK;
@@ -55,7 +58,7 @@ int tfb_results_add_native(tfb_results *results, const cJSON *root, const char *
     int rc = TFB_OK;
     const cJSON *b;
     cJSON_ArrayForEach(b, benchmarks) {
-        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "name"));
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, TFB_KEY_B_NAME));
         if (!name || strncmp(name, "native/", 7) != 0) continue;  /* only tfbench-native's own points */
         if ((rc = add_point(results, b)) != TFB_OK) break;
     }

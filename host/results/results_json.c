@@ -133,56 +133,56 @@ static cJSON *context_json(const tfb_results *results)
 /* The fields Google Benchmark's tools read: time in microseconds of the median repetition. */
 static void add_google_benchmark_fields(cJSON *o, const tfb_result *r)
 {
-    cJSON_AddStringToObject(o, "name", r->name);
-    cJSON_AddStringToObject(o, "run_name", r->name);
-    cJSON_AddStringToObject(o, "run_type", "iteration");
+    cJSON_AddStringToObject(o, TFB_KEY_B_NAME, r->name);
+    cJSON_AddStringToObject(o, TFB_KEY_B_RUN_NAME, r->name);
+    cJSON_AddStringToObject(o, TFB_KEY_B_RUN_TYPE, "iteration");
     add_number(o, "repetitions", 1);
     add_number(o, "repetition_index", 0);
     add_number(o, "threads", 1);
-    add_number(o, "iterations", (double)r->time.count);
-    add_number(o, "real_time", r->time.median * 1e6);
-    add_number(o, "cpu_time", r->time.median * 1e6);
-    cJSON_AddStringToObject(o, "time_unit", "us");
-    if (r->bytes > 0 && r->time.median > 0) add_number(o, "bytes_per_second", r->bytes / r->time.median);
-    if (r->flops > 0 && r->time.median > 0) add_number(o, "items_per_second", r->flops / r->time.median);
+    add_number(o, TFB_KEY_B_ITERATIONS, (double)r->time.count);
+    add_number(o, TFB_KEY_B_REAL_TIME, r->time.median * 1e6);
+    add_number(o, TFB_KEY_B_CPU_TIME, r->time.median * 1e6);
+    cJSON_AddStringToObject(o, TFB_KEY_B_TIME_UNIT, "us");
+    if (r->bytes > 0 && r->time.median > 0) add_number(o, TFB_KEY_B_BYTES_PER_SECOND, r->bytes / r->time.median);
+    if (r->flops > 0 && r->time.median > 0) add_number(o, TFB_KEY_B_ITEMS_PER_SECOND, r->flops / r->time.median);
 }
 
 static void add_tfbench_fields(cJSON *o, const tfb_result *r)
 {
-    cJSON_AddStringToObject(o, "suite", r->suite);
-    cJSON_AddStringToObject(o, "impl", r->impl);
-    cJSON_AddStringToObject(o, "dtype", r->dtype);
-    cJSON_AddStringToObject(o, "shape", r->shape);
-    cJSON_AddStringToObject(o, "series", r->series);
-    add_number(o, "m", (double)r->m);
-    add_number(o, "n", (double)r->n);
-    add_number(o, "k", (double)r->k);
-    add_number(o, "flops", r->flops);
-    add_number(o, "bytes", r->bytes);
-    if (r->bytes_written >= 0) add_number(o, "bytes_written", r->bytes_written);
-    add_number(o, "gflops", r->gflops);
-    add_number(o, "gbytes_per_second", r->gbytes_per_second);
-    add_number(o, "intensity", r->intensity);
-    if (r->roofline_fraction >= 0) add_number(o, "roofline_fraction", r->roofline_fraction);
-    else cJSON_AddNullToObject(o, "roofline_fraction");
-    if (r->roof_gflops > 0) add_number(o, "roof_gflops", r->roof_gflops);
-    if (r->roof_kind) cJSON_AddStringToObject(o, "roof_kind", r->roof_kind);
-    add_number(o, "working_set_bytes", (double)r->working_set_bytes);
-    cJSON_AddBoolToObject(o, "cache_resident", r->cache_resident);
-    cJSON_AddBoolToObject(o, "verified", r->verified == 1);
-    add_number(o, "max_error", r->max_error);
+    cJSON_AddStringToObject(o, TFB_KEY_B_SUITE, r->suite);
+    cJSON_AddStringToObject(o, TFB_KEY_B_IMPL, r->impl);
+    cJSON_AddStringToObject(o, TFB_KEY_B_DTYPE, r->dtype);
+    cJSON_AddStringToObject(o, TFB_KEY_B_SHAPE, r->shape);
+    cJSON_AddStringToObject(o, TFB_KEY_B_SERIES, r->series);
+    add_number(o, TFB_KEY_B_M, (double)r->m);
+    add_number(o, TFB_KEY_B_N, (double)r->n);
+    add_number(o, TFB_KEY_B_K, (double)r->k);
+    add_number(o, TFB_KEY_B_FLOPS, r->flops);
+    add_number(o, TFB_KEY_B_BYTES, r->bytes);
+    if (r->bytes_written >= 0) add_number(o, TFB_KEY_B_BYTES_WRITTEN, r->bytes_written);
+    add_number(o, TFB_KEY_B_GFLOPS, r->gflops);
+    add_number(o, TFB_KEY_B_GBYTES_PER_SECOND, r->gbytes_per_second);
+    add_number(o, TFB_KEY_B_INTENSITY, r->intensity);
+    if (r->roofline_fraction >= 0) add_number(o, TFB_KEY_B_ROOFLINE_FRACTION, r->roofline_fraction);
+    else cJSON_AddNullToObject(o, TFB_KEY_B_ROOFLINE_FRACTION);
+    if (r->roof_gflops > 0) add_number(o, TFB_KEY_B_ROOF_GFLOPS, r->roof_gflops);
+    if (r->roof_kind) cJSON_AddStringToObject(o, TFB_KEY_B_ROOF_KIND, r->roof_kind);
+    add_number(o, TFB_KEY_B_WORKING_SET_BYTES, (double)r->working_set_bytes);
+    cJSON_AddBoolToObject(o, TFB_KEY_B_CACHE_RESIDENT, r->cache_resident);
+    cJSON_AddBoolToObject(o, TFB_KEY_B_VERIFIED, r->verified == 1);
+    add_number(o, TFB_KEY_B_MAX_ERROR, r->max_error);
 }
 
 /* The statistics of the samples, then the samples themselves: nothing is dropped, outliers are only counted. */
 static void add_timing_fields(cJSON *o, const tfb_result *r)
 {
     const tfb_stats *t = &r->time;
-    add_number(o, "time_median_s", t->median);
-    add_number(o, "time_min_s", t->min);
-    add_number(o, "time_max_s", t->max);
-    add_number(o, "time_mean_s", t->mean);
-    add_number(o, "time_stddev_s", t->stddev);
-    add_number(o, "time_rel_spread", t->rel_spread);
+    add_number(o, TFB_KEY_B_TIME_MEDIAN_S, t->median);
+    add_number(o, TFB_KEY_B_TIME_MIN_S, t->min);
+    add_number(o, TFB_KEY_B_TIME_MAX_S, t->max);
+    add_number(o, TFB_KEY_B_TIME_MEAN_S, t->mean);
+    add_number(o, TFB_KEY_B_TIME_STDDEV_S, t->stddev);
+    add_number(o, TFB_KEY_B_TIME_REL_SPREAD, t->rel_spread);
     if (t->executions == 0) return;  /* figures read back from another file (tfbench-native's): no samples here */
     add_number(o, "time_median_ci_low_s", t->median_ci_low);
     add_number(o, "time_median_ci_high_s", t->median_ci_high);
@@ -212,18 +212,18 @@ static cJSON *benchmark_json(const tfb_result *r)
         char message[256];
         if (r->verified == 0) snprintf(message, sizeof message, "verification failed: %s", reason);
         else snprintf(message, sizeof message, "skipped: %s", r->skipped);
-        cJSON_AddStringToObject(o, "name", r->name);
-        cJSON_AddStringToObject(o, "run_name", r->name);
-        cJSON_AddStringToObject(o, "run_type", "iteration");
-        cJSON_AddBoolToObject(o, "error_occurred", 1);
-        cJSON_AddStringToObject(o, "error_message", message);
-        cJSON_AddStringToObject(o, "skipped", r->skipped);
-        cJSON_AddStringToObject(o, "suite", r->suite);
-        cJSON_AddStringToObject(o, "impl", r->impl);
-        cJSON_AddStringToObject(o, "dtype", r->dtype);
-        cJSON_AddStringToObject(o, "shape", r->shape);
+        cJSON_AddStringToObject(o, TFB_KEY_B_NAME, r->name);
+        cJSON_AddStringToObject(o, TFB_KEY_B_RUN_NAME, r->name);
+        cJSON_AddStringToObject(o, TFB_KEY_B_RUN_TYPE, "iteration");
+        cJSON_AddBoolToObject(o, TFB_KEY_B_ERROR_OCCURRED, 1);
+        cJSON_AddStringToObject(o, TFB_KEY_B_ERROR_MESSAGE, message);
+        cJSON_AddStringToObject(o, TFB_KEY_B_SKIPPED, r->skipped);
+        cJSON_AddStringToObject(o, TFB_KEY_B_SUITE, r->suite);
+        cJSON_AddStringToObject(o, TFB_KEY_B_IMPL, r->impl);
+        cJSON_AddStringToObject(o, TFB_KEY_B_DTYPE, r->dtype);
+        cJSON_AddStringToObject(o, TFB_KEY_B_SHAPE, r->shape);
         if (r->verified == 0) {
-            cJSON_AddBoolToObject(o, "verified", 0);
+            cJSON_AddBoolToObject(o, TFB_KEY_B_VERIFIED, 0);
             cJSON_AddStringToObject(o, "verification_error", reason);
         }
     } else {

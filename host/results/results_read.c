@@ -40,12 +40,15 @@ static int check_object(const cJSON *parent, const char *key, const char *where,
 
 static int check_benchmark(const cJSON *b, size_t index, tfb_error *err)
 {
-    static const char *const COUNTS[] = {"m", "n", "k", "iterations", "working_set_bytes", "flops", "bytes"};
-    static const char *const RATES[] = {"time_median_s", "time_min_s", "time_max_s", "time_mean_s", "time_stddev_s",
-                                        "real_time", "cpu_time", "gflops", "gbytes_per_second", "intensity",
-                                        "time_rel_spread", "max_error"};
+    static const char *const COUNTS[] = {TFB_KEY_B_M,          TFB_KEY_B_N,     TFB_KEY_B_K,
+                                         TFB_KEY_B_ITERATIONS, TFB_KEY_B_WORKING_SET_BYTES,
+                                         TFB_KEY_B_FLOPS,      TFB_KEY_B_BYTES};
+    static const char *const RATES[] = {
+        TFB_KEY_B_TIME_MEDIAN_S, TFB_KEY_B_TIME_MIN_S,       TFB_KEY_B_TIME_MAX_S,   TFB_KEY_B_TIME_MEAN_S,
+        TFB_KEY_B_TIME_STDDEV_S, TFB_KEY_B_REAL_TIME,        TFB_KEY_B_CPU_TIME,     TFB_KEY_B_GFLOPS,
+        TFB_KEY_B_GBYTES_PER_SECOND, TFB_KEY_B_INTENSITY,    TFB_KEY_B_TIME_REL_SPREAD, TFB_KEY_B_MAX_ERROR};
     char where[256];
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, "name");
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(b, TFB_KEY_B_NAME);
     snprintf(where, sizeof where, "benchmark #%zu%s%.120s%s", index, cJSON_IsString(name) ? " (\"" : "",
              cJSON_IsString(name) ? name->valuestring : "", cJSON_IsString(name) ? "\")" : "");
     if (!cJSON_IsObject(b)) return tfb_fail(err, "%s is not an object", where);
@@ -53,7 +56,7 @@ static int check_benchmark(const cJSON *b, size_t index, tfb_error *err)
         if (check_range(b, COUNTS[i], 0, TFB_RESULTS_MAX_COUNT, where, err) != TFB_OK) return TFB_ERROR;
     for (size_t i = 0; i < sizeof RATES / sizeof *RATES; i++)
         if (check_range(b, RATES[i], 0, TFB_RESULTS_MAX_RATE, where, err) != TFB_OK) return TFB_ERROR;
-    return check_range(b, "roofline_fraction", -1, TFB_RESULTS_MAX_RATE, where, err);
+    return check_range(b, TFB_KEY_B_ROOFLINE_FRACTION, -1, TFB_RESULTS_MAX_RATE, where, err);
 }
 
 static int check_context(const cJSON *context, tfb_error *err)

@@ -9,12 +9,11 @@
 #include <unistd.h>
 #include "tfbench/suite.h"
 
-void tfb_case_reset(tfb_case *c, const char *dtype, int variant)
+void tfb_case_reset(tfb_case *c, const char *dtype)
 {
     memset(c, 0, sizeof *c);
     c->impl = "tfbench";
     c->dtype = dtype;
-    c->variant = variant;
 }
 
 void tfb_case_name(tfb_case *c, const char *suite)

@@ -92,9 +92,15 @@ int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attenti
                            const tfb_attention_inputs *in, const tfb_attention_io *io, double budget, size_t min_rows,
                            double *worst, tfb_error *err);
 
-/* Case fields: p[0..5] = batch, heads, kv_heads, n_q, n_kv, d; variant = causal; n = n_kv, k = d. */
+/* An attention case: its shape and whether it is causal (the case's typed parameters); n = n_kv, k = d. */
+typedef struct tfb_attention_case {
+    tfb_attention_shape shape;
+    int causal;
+} tfb_attention_case;
+TFB_CASE_PARAMS(tfb_attention_case, attention)
 void tfb_attention_case_init(tfb_case *c, const char *suite, const tfb_attention_shape *s, int causal);
 tfb_attention_shape tfb_attention_case_shape(const tfb_case *c);
+int tfb_attention_case_causal(const tfb_case *c);
 /* A case's minimum traffic and its written part (O): the bytes() and bytes_written() of every attention suite. */
 double tfb_attention_case_bytes(const tfb_case *c);
 double tfb_attention_case_bytes_written(const tfb_case *c);

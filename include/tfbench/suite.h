@@ -3,6 +3,7 @@
 #ifndef TFBENCH_SUITE_H
 #define TFBENCH_SUITE_H
 
+#include <string.h>
 #include "tfbench/context.h"
 #include "tfbench/host.h"
 #include "tfbench/launch.h"
@@ -34,7 +35,8 @@ typedef struct tfb_run {
                                * plateau check may extend what counts as out of cache */
 } tfb_run;
 
-#define TFB_CASE_PARAMS 8
+/* Room for a suite's own parameters of one case (see TFB_CASE_PARAMS). */
+#define TFB_CASE_PARAM_BYTES 128
 
 typedef struct tfb_case {
     char name[192];           /* the benchmark name, "suite/impl/shape/dtype" */
@@ -42,10 +44,25 @@ typedef struct tfb_case {
     char series[128];
     const char *impl;         /* "tfbench" unless a library runs it */
     const char *dtype;
-    int variant;              /* suite-defined: kernel variant, precision, ... */
     size_t m, n, k;
-    size_t p[TFB_CASE_PARAMS];/* suite-defined extra parameters */
+    unsigned char params[TFB_CASE_PARAM_BYTES]; /* the suite's parameter struct, by value (TFB_CASE_PARAMS) */
 } tfb_case;
+
+/* Gives a suite typed parameters in its cases: TFB_CASE_PARAMS(stream_params, stream) declares
+ * stream_params stream_case_params(const tfb_case *) and stream_set_case_params(tfb_case *, stream_params).
+ * Copies by memcpy, so a case stays a plain value (the driver copies case lists) with no aliasing games. */
+#define TFB_CASE_PARAMS(TYPE, PREFIX)                                                                          \
+    _Static_assert(sizeof(TYPE) <= TFB_CASE_PARAM_BYTES, #TYPE " does not fit tfb_case.params");              \
+    static inline TYPE PREFIX##_case_params(const tfb_case *c)                                                 \
+    {                                                                                                          \
+        TYPE value;                                                                                            \
+        memcpy(&value, c->params, sizeof value);                                                               \
+        return value;                                                                                          \
+    }                                                                                                          \
+    static inline void PREFIX##_set_case_params(tfb_case *c, TYPE value)                                       \
+    {                                                                                                          \
+        memcpy(c->params, &value, sizeof value);                                                               \
+    }
 
 typedef struct tfb_suite {
     const char *name;
@@ -90,8 +107,8 @@ typedef struct tfb_case_list {
 int tfb_suite_list_cases(const tfb_run *run, const tfb_suite *suite, tfb_case_list *out, tfb_error *err);
 void tfb_case_list_free(tfb_case_list *list);
 int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *cases, tfb_error *err);
-/* A fresh case of ours ("tfbench") in `dtype` with a suite-defined variant, every other field zero. */
-void tfb_case_reset(tfb_case *c, const char *dtype, int variant);
+/* A fresh case of ours ("tfbench") in `dtype`, every other field (parameters too) zero. */
+void tfb_case_reset(tfb_case *c, const char *dtype);
 /* Case name helper: sets c->name to "suite/impl/shape/dtype" from the case's fields. */
 void tfb_case_name(tfb_case *c, const char *suite);
 /* The out-of-cache sizing of this run, from the device's limits and its caches (hwloc on a CPU device, the global

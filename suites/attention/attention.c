@@ -17,7 +17,7 @@ static size_t naive_cases(const tfb_run *run, tfb_case *out, size_t max)
 static double naive_flops(const tfb_case *c)
 {
     tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_flops(&s, c->variant);
+    return tfb_attention_flops(&s, tfb_attention_case_causal(c));
 }
 
 
@@ -100,7 +100,7 @@ static int naive_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     if (!st) return tfb_fail(err, "out of memory");
     *state = st;
     st->shape = tfb_attention_case_shape(c);
-    st->causal = c->variant;
+    st->causal = tfb_attention_case_causal(c);
     st->what = "naive attention output";
     st->inputs = tfb_attention_inputs_for((uint32_t)run->seed);
     int rc = check_fits(run->ctx, &st->shape, err);   /* before any input is made */

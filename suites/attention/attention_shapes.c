@@ -146,12 +146,8 @@ int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_at
 
 void tfb_attention_case_init(tfb_case *c, const char *suite, const tfb_attention_shape *s, int causal)
 {
-    memset(c, 0, sizeof *c);
-    c->impl = "tfbench";
-    c->dtype = "fp32";
-    c->variant = causal;
-    size_t fields[6] = {s->batch, s->heads, s->kv_heads, s->n_q, s->n_kv, s->d};
-    memcpy(c->p, fields, sizeof fields);
+    tfb_case_reset(c, "fp32");
+    attention_set_case_params(c, (tfb_attention_case){.shape = *s, .causal = causal});
     c->n = s->n_kv;
     c->k = s->d;
     tfb_attention_label(s, causal, c->shape, sizeof c->shape);
@@ -164,8 +160,12 @@ void tfb_attention_case_init(tfb_case *c, const char *suite, const tfb_attention
 
 tfb_attention_shape tfb_attention_case_shape(const tfb_case *c)
 {
-    tfb_attention_shape s = {c->p[0], c->p[1], c->p[2], c->p[3], c->p[4], c->p[5]};
-    return s;
+    return attention_case_params(c).shape;
+}
+
+int tfb_attention_case_causal(const tfb_case *c)
+{
+    return attention_case_params(c).causal;
 }
 
 unsigned tfb_attention_vector_width(size_t d)

@@ -28,7 +28,7 @@ static size_t flash_cases(const tfb_run *run, tfb_case *out, size_t max)
 static double flash_flops(const tfb_case *c)
 {
     tfb_attention_shape s = tfb_attention_case_shape(c);
-    return tfb_attention_flops(&s, c->variant);
+    return tfb_attention_flops(&s, tfb_attention_case_causal(c));
 }
 
 
@@ -154,7 +154,7 @@ static int flash_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     if (!st) return tfb_fail(err, "out of memory");
     *state = st;
     st->base.shape = tfb_attention_case_shape(c);
-    st->base.causal = c->variant;
+    st->base.causal = tfb_attention_case_causal(c);
     st->base.what = "flash attention output";
     st->base.inputs = tfb_attention_inputs_for((uint32_t)run->seed);
     int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(&st->base.shape), "Q, K, V and O", err);

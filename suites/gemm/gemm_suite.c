@@ -8,7 +8,12 @@
 #include "tfbench/verify.h"
 #include "tfbench/model.h"
 
-enum { CASE_IMPL, CASE_HALF };
+typedef struct gemm_case_kind {
+    int kind;                 /* GEMM_KIND_GEMV or GEMM_KIND_GEMM */
+    int impl;                 /* GEMM_IMPL_TFBENCH or GEMM_IMPL_CLBLAST */
+    int half;                 /* fp16-stored weights */
+} gemm_case_kind;
+TFB_CASE_PARAMS(gemm_case_kind, gemm)
 
 static void add_shape(gemm_weight_shape *out, size_t *count, size_t n, size_t k, const char *role)
 {
@@ -45,9 +50,7 @@ void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half
     memset(c, 0, sizeof *c);
     c->impl = impl == GEMM_IMPL_CLBLAST ? "clblast" : "tfbench";
     c->dtype = half ? "fp16" : "fp32";
-    c->variant = kind;
-    c->p[CASE_IMPL] = (size_t)impl;
-    c->p[CASE_HALF] = (size_t)half;
+    gemm_set_case_params(c, (gemm_case_kind){.kind = kind, .impl = impl, .half = half});
     c->m = m;
     c->n = n;
     c->k = k;
@@ -69,7 +72,7 @@ double gemm_case_flops(const tfb_case *c)
 /* Minimum traffic: the weights (as stored), the activations and the outputs, each once. */
 double gemm_case_bytes(const tfb_case *c)
 {
-    double weight_element = c->p[CASE_HALF] ? 2.0 : 4.0;
+    double weight_element = gemm_case_params(c).half ? 2.0 : 4.0;
     return weight_element * (double)c->n * (double)c->k + 4.0 * ((double)c->m * c->k + (double)c->m * c->n);
 }
 
@@ -98,8 +101,9 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
     suite_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
-    s->cfg = (gemm_config){.kind = c->variant, .impl = (int)c->p[CASE_IMPL], .half = (int)c->p[CASE_HALF],
-                           .m = c->m, .n = c->n, .k = c->k, .seed = (uint32_t)run->seed};
+    gemm_case_kind p = gemm_case_params(c);
+    s->cfg = (gemm_config){.kind = p.kind, .impl = p.impl, .half = p.half, .m = c->m, .n = c->n, .k = c->k,
+                           .seed = (uint32_t)run->seed};
     /* At batch 1 a GEMM is a GEMV: our GEMV kernel runs it (CLBlast keeps its GEMM routine). */
     if (s->cfg.kind == GEMM_KIND_GEMM && s->cfg.m == 1 && s->cfg.impl == GEMM_IMPL_TFBENCH) s->cfg.kind = GEMM_KIND_GEMV;
     s->cfg.sets = weight_sets(run, &s->cfg);

@@ -83,12 +83,18 @@ static void format_bytes(double bytes, char *out, size_t size)
         snprintf(out, size, "%.0f%s", bytes * 1024, units[u - 1]);
 }
 
+typedef struct cache_params {
+    int kind;                 /* K_READ or K_UPDATE */
+} cache_params;
+TFB_CASE_PARAMS(cache_params, cache)
+
 static void add_case(tfb_case *out, size_t max, size_t n, int kind, size_t working_set)
 {
     if (n >= max) return;
     tfb_case *c = &out[n];
     char size[32];
-    tfb_case_reset(c, "fp32", kind);
+    tfb_case_reset(c, "fp32");
+    cache_set_case_params(c, (cache_params){.kind = kind});
     c->n = working_set;
     format_bytes((double)working_set, size, sizeof size);
     snprintf(c->shape, sizeof c->shape, "%s-%s", KIND_NAMES[kind], size);
@@ -114,7 +120,7 @@ static size_t cache_cases(const tfb_run *run, tfb_case *out, size_t max)
 
 static double cache_bytes(const tfb_case *c)
 {
-    return (c->variant == K_UPDATE ? 2.0 : 1.0) * (double)c->n;
+    return (cache_case_params(c).kind == K_UPDATE ? 2.0 : 1.0) * (double)c->n;
 }
 
 static void release_ring(void *p)
@@ -193,7 +199,7 @@ static int cache_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     cache_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
-    s->kind = c->variant;
+    s->kind = cache_case_params(c).kind;
     s->working_set = c->n;
     s->geo = geometry_of(&run->ctx->info);
     int rc = shared_ring(run, &s->ring, err);

@@ -76,6 +76,12 @@ static size_t ring_bytes(const tfb_run *run)
 }
 
 /* The expected ridge of a precision from the ceilings measured earlier in this run, or a device-class guess. */
+typedef struct intensity_params {
+    int precision;            /* P_FP32, P_FP64, P_FP16 */
+    unsigned flops_per_element;
+} intensity_params;
+TFB_CASE_PARAMS(intensity_params, intensity)
+
 static double expected_ridge(const tfb_run *run, int precision)
 {
     const tfb_ceilings *c = &run->results->ceilings;
@@ -98,8 +104,8 @@ static size_t intensity_cases(const tfb_run *run, tfb_case *out, size_t max)
             if (flops > MAX_FLOPS) break;
             if (n < max) {
                 tfb_case *c = &out[n];
-                tfb_case_reset(c, DTYPES[p], p);
-                c->p[0] = (size_t)flops;
+                tfb_case_reset(c, DTYPES[p]);
+                intensity_set_case_params(c, (intensity_params){.precision = p, .flops_per_element = (unsigned)flops});
                 snprintf(c->shape, sizeof c->shape, "I%g", intensity);
                 snprintf(c->series, sizeof c->series, "intensity-%s", DTYPES[p]);
                 tfb_case_name(c, "intensity");
@@ -199,8 +205,9 @@ static int intensity_setup(tfb_run *run, const tfb_case *c, void **state, tfb_er
     intensity_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
-    s->precision = c->variant;
-    s->flops = (unsigned)c->p[0];
+    intensity_params p = intensity_case_params(c);
+    s->precision = p.precision;
+    s->flops = p.flops_per_element;
     s->shape = shape_for(&run->ctx->info, s->precision);
     snprintf(s->options, sizeof s->options, "-DTYPE=%s -DVEC=%u -DELEMS=%u %s %s", types[s->precision], s->shape.vec,
              s->shape.elems, extensions[s->precision], s->shape.item_block ? "-DITEM_BLOCK" : "");

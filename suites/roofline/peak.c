@@ -30,6 +30,11 @@ typedef struct peak_state {
 
 static const char *const DTYPES[] = {"fp32", "fp64", "fp16"};
 
+typedef struct peak_params {
+    int precision;            /* PEAK_FP32, PEAK_FP64, PEAK_FP16 */
+} peak_params;
+TFB_CASE_PARAMS(peak_params, peak)
+
 static size_t peak_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     int supported[] = {1, run->ctx->info.fp64, run->ctx->info.fp16};
@@ -38,7 +43,8 @@ static size_t peak_cases(const tfb_run *run, tfb_case *out, size_t max)
         if (!supported[p]) continue;
         if (n < max) {
             tfb_case *c = &out[n];
-            tfb_case_reset(c, DTYPES[p], p);
+            tfb_case_reset(c, DTYPES[p]);
+            peak_set_case_params(c, (peak_params){.precision = p});
             snprintf(c->shape, sizeof c->shape, "fma-chains");
             snprintf(c->series, sizeof c->series, "peak");
             tfb_case_name(c, "peak");
@@ -114,7 +120,7 @@ static int peak_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *
     peak_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
-    s->precision = c->variant;
+    s->precision = peak_case_params(c).precision;
     s->element_bytes = s->precision == PEAK_FP64 ? 8 : s->precision == PEAK_FP16 ? 2 : 4;
     choose_shape(&run->ctx->info, s);
     char options[128];

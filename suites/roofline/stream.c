@@ -20,7 +20,14 @@ static const float TRIAD_SCALAR = 3.0f;
 #define GPU_ITEM_FLOATS 256u   /* enough work-groups to fill a GPU at a few hundred MiB */
 #define READ_GROUP_CPU 8u
 #define READ_GROUP_GPU 256u
-enum { CASE_VEC, CASE_HALF, CASE_SETS, CASE_ITEM_FLOATS };  /* c->p[]: CASE_HALF marks the plateau check's twin */
+typedef struct stream_params {
+    int kind;                 /* STREAM_COPY, STREAM_TRIAD, STREAM_READ */
+    unsigned vec;             /* floats per vector */
+    int half;                 /* the plateau check's twin: half of the arrays */
+    size_t sets;              /* rotating sets */
+    size_t item_floats;       /* read: floats per work-item */
+} stream_params;
+TFB_CASE_PARAMS(stream_params, stream)
 
 typedef struct stream_set {
     cl_mem a, b, c;           /* read: a is the data, b the partial sums */
@@ -81,12 +88,10 @@ static void add_case(const tfb_run *run, tfb_case *out, size_t max, size_t n, in
     if (n >= max) return;
     tfb_case *c = &out[n];
     size_t sets;
-    tfb_case_reset(c, "fp32", kind);
-    c->p[CASE_VEC] = vec;
-    c->p[CASE_HALF] = (size_t)half;
+    tfb_case_reset(c, "fp32");
     stream_layout(run, kind, &sets, &c->n);
-    c->p[CASE_SETS] = sets;
-    c->p[CASE_ITEM_FLOATS] = item_floats(&run->ctx->info);
+    stream_set_case_params(c, (stream_params){.kind = kind, .vec = vec, .half = half, .sets = sets,
+                                              .item_floats = item_floats(&run->ctx->info)});
     char width[16] = "";
     if (vec > 1) snprintf(width, sizeof width, "%u", vec);
     snprintf(c->shape, sizeof c->shape, "%s-float%s%s", KIND_NAMES[kind], width, half ? "-half" : "");
@@ -108,26 +113,28 @@ static size_t stream_cases(const tfb_run *run, tfb_case *out, size_t max)
 
 static double used_floats(const tfb_case *c)
 {
-    return c->p[CASE_HALF] ? (double)(c->n / 2) : (double)c->n;
+    return stream_case_params(c).half ? (double)(c->n / 2) : (double)c->n;
 }
 
 static double stream_flops(const tfb_case *c)
 {
-    return (c->variant == STREAM_TRIAD ? 2.0 : c->variant == STREAM_READ ? 1.0 : 0.0) * used_floats(c);
+    int kind = stream_case_params(c).kind;
+    return (kind == STREAM_TRIAD ? 2.0 : kind == STREAM_READ ? 1.0 : 0.0) * used_floats(c);
 }
 
 /* Per repetition (one set). The read kernel's partial sums (one float per work-item) are its writes. */
 static double stream_bytes_written(const tfb_case *c)
 {
-    if (c->variant == STREAM_READ) return used_floats(c) / (double)c->p[CASE_ITEM_FLOATS] * sizeof(float);
+    stream_params p = stream_case_params(c);
+    if (p.kind == STREAM_READ) return used_floats(c) / (double)p.item_floats * sizeof(float);
     return used_floats(c) * sizeof(float);
 }
 
 static double stream_bytes(const tfb_case *c)
 {
-    double written = stream_bytes_written(c);
-    return (double)(arrays_of(c->variant) - (c->variant == STREAM_READ ? 0 : 1)) * used_floats(c) * sizeof(float) +
-           written;
+    int kind = stream_case_params(c).kind;
+    return (double)(arrays_of(kind) - (kind == STREAM_READ ? 0 : 1)) * used_floats(c) * sizeof(float) +
+           stream_bytes_written(c);
 }
 
 static void release_arrays(void *p)
@@ -212,15 +219,15 @@ static int create_arrays(tfb_run *run, stream_arrays *arrays, uint32_t seed, tfb
 static int shared_arrays(tfb_run *run, const tfb_case *c, stream_arrays **out, tfb_error *err)
 {
     stream_arrays *arrays = run->shared;
-    if (arrays && arrays->kind == c->variant && arrays->count == c->n && arrays->sets == c->p[CASE_SETS]) {
+    stream_params p = stream_case_params(c);
+    if (arrays && arrays->kind == p.kind && arrays->count == c->n && arrays->sets == p.sets) {
         *out = arrays;
         return TFB_OK;
     }
     release_arrays(arrays);
     run->shared = arrays = calloc(1, sizeof *arrays);
     if (!arrays) return tfb_fail(err, "out of memory");
-    *arrays = (stream_arrays){.kind = c->variant, .count = c->n, .sets = c->p[CASE_SETS],
-                              .item_floats = c->p[CASE_ITEM_FLOATS]};
+    *arrays = (stream_arrays){.kind = p.kind, .count = c->n, .sets = p.sets, .item_floats = p.item_floats};
     *out = arrays;
     int rc = create_arrays(run, arrays, (uint32_t)run->seed, err);
     if (rc != TFB_OK) {
@@ -281,7 +288,7 @@ static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
     stream_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
-    s->vec = (unsigned)c->p[CASE_VEC];
+    s->vec = stream_case_params(c).vec;
     s->seed = (uint32_t)run->seed;
     if (c->n == 0) return tfb_skip(err, "device memory too small for a stream array");
     int rc = shared_arrays(run, c, &s->arrays, err);
@@ -434,7 +441,7 @@ static void stream_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     cJSON_AddNumberToObject(extra, "array_bytes", (double)(s->used * sizeof(float)));
     cJSON_AddNumberToObject(extra, "sets", (double)s->arrays->sets);
     cJSON_AddStringToObject(extra, "out_of_cache_rule", tfb_ooc_rule_name(run->sizing.rule));
-    if (c->p[CASE_HALF]) {
+    if (stream_case_params(c).half) {
         cJSON_AddStringToObject(extra, "role", "plateau check: half of the largest reachable size, timed alternately "
                                                "with the whole");
         cJSON_AddNumberToObject(extra, "full_size_gbps", s->full_seconds > 0 ? 2.0 * r->bytes / s->full_seconds * 1e-9 : 0);
