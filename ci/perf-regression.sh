@@ -1,79 +1,157 @@
 #!/usr/bin/env bash
-# Performance regression check for CI: runs the quick suite on the CI device and compares it against the
-# committed baseline with `tfbench compare`. Exit 0 = no regression, 1 = regression, 2 = unusable input
-# (no baseline, unreadable results, ...), anything else = the benchmark run itself failed.
-#   ci/perf-regression.sh            check against the baseline
-#   ci/perf-regression.sh --refresh  measure and overwrite the baseline (see reports/baselines/README.md)
-# Environment (defaults in brackets):
-#   TFB_BUILD_DIR [build]   TFB_SKIP_BUILD [0: run ci/build.sh first]   TFB_PERF_DEVICE [0]
-#   TFB_PERF_SUITES [stream,peak]   TFB_PERF_THRESHOLD [35 (%): wide, for a shared 2-core machine]
-#   TFB_BASELINE [reports/baselines/pocl-ci.json]   TFB_PERF_STRICT [0: 1 refuses a baseline from another
-#   device, driver or tfbench version instead of warning]   TFB_PERF_ATTEMPTS [2: a regression must show
-#   in every attempt; the first clean run passes]
+# The performance gate. CI machines change from run to run, so the reference is measured here, now: the reference
+# commit is built beside this one and the two are run alternately on this machine (A B, B A, A B, ...), the rounds
+# are pooled per side and compared (`tfbench compare A1,A2,.. B1,B2,..`: Mann-Whitney U, the change and its interval
+# beyond the threshold, and every round showing it). Whatever that flags is measured again, alone and alternately,
+# and only what is flagged both times is a regression.
+#
+#   ci/perf-regression.sh              gate this checkout against its reference commit
+#   ci/perf-regression.sh --aa         the current build against itself (what the gate flags when nothing changed)
+#   ci/perf-regression.sh --baseline   report against the committed baseline (another machine: normalized by roof);
+#                                      never fails
+#   ci/perf-regression.sh --refresh    rewrite the committed baseline (reports/baselines/README.md)
+# Exit: 0 no regression, 1 regression (flagged twice), 2 could not decide (no reference commit, a build failed,
+# unreadable results), anything else: the benchmark run itself failed.
+# Environment [defaults]: TFB_BUILD_DIR [build], TFB_SKIP_BUILD [0: run ci/build.sh first], TFB_PERF_DEVICE [0],
+#   TFB_PERF_SUITES [the default run's], TFB_PERF_ROUNDS [3], TFB_PERF_THRESHOLD [10 (%)],
+#   TFB_GATE_BASE [HEAD~1: the parent, i.e. main before a merge], TFB_PERF_RETRY [1: re-measure what is flagged],
+#   TFB_BASELINE [reports/baselines/pocl-ci.json], TFB_PERF_CURRENT_ARGS [extra options for this build's runs only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${TFB_BUILD_DIR:-build}
 DEVICE=${TFB_PERF_DEVICE:-0}
-SUITES=${TFB_PERF_SUITES:-stream,peak}
-THRESHOLD=${TFB_PERF_THRESHOLD:-35}
+SUITES=${TFB_PERF_SUITES:-}
+ROUNDS=${TFB_PERF_ROUNDS:-3}
+THRESHOLD=${TFB_PERF_THRESHOLD:-10}
 BASELINE=${TFB_BASELINE:-reports/baselines/pocl-ci.json}
-CURRENT="$BUILD_DIR/perf-current.json"
-REPORT="$BUILD_DIR/perf-compare.json"
+GATE_DIR="$BUILD_DIR/perf-gate"
+CURRENT_ARGS=${TFB_PERF_CURRENT_ARGS:-}  # extra options for this build's runs only (a planted slowdown: --kernel-dir)
+CODE_PATHS=(CMakeLists.txt cmake host include kernels suites)
 
-refresh=0
+say() { echo "ci/perf-regression.sh: $*" >&2; }
+
+mode=gate
 case "${1:-}" in
-  --refresh) refresh=1 ;;
+  --aa) mode=aa ;;
+  --baseline) mode=baseline ;;
+  --refresh) mode=refresh ;;
   "") ;;
-  *) echo "usage: ci/perf-regression.sh [--refresh]" >&2; exit 2 ;;
+  *) echo "usage: ci/perf-regression.sh [--aa | --baseline | --refresh]" >&2; exit 2 ;;
 esac
 
-if [ "${TFB_SKIP_BUILD:-0}" != 1 ]; then
-  TFB_BUILD_DIR="$BUILD_DIR" ci/build.sh
-fi
-TFBENCH="$BUILD_DIR/tfbench"
-if [ ! -x "$TFBENCH" ]; then
-  echo "ci/perf-regression.sh: no $TFBENCH (build first, or unset TFB_SKIP_BUILD)" >&2
-  exit 2
-fi
+if [ "${TFB_SKIP_BUILD:-0}" != 1 ]; then TFB_BUILD_DIR="$BUILD_DIR" ci/build.sh; fi
+CURRENT_BIN="$BUILD_DIR/tfbench"
+if [ ! -x "$CURRENT_BIN" ]; then say "no $CURRENT_BIN (build first, or unset TFB_SKIP_BUILD)"; exit 2; fi
+suite_args=(--quick)
+if [ -n "$SUITES" ]; then suite_args+=(--suite "$SUITES"); fi
 
-if [ "$refresh" = 1 ]; then
+# run BIN OUT.json [FILTER [EXTRA]]: one quick measurement; a failed benchmark still leaves its JSON for compare.
+run() {
+  local filter=() extra=()
+  if [ -n "${3:-}" ]; then filter=(--filter "$3"); fi
+  if [ -n "${4:-}" ]; then read -r -a extra <<<"$4"; fi
+  rm -f "$2"
+  "$1" --device "$DEVICE" "${suite_args[@]}" "${filter[@]}" "${extra[@]}" --quiet --json "$2" || [ -s "$2" ] ||
+    { say "$1 wrote no results ($2)"; exit 3; }
+}
+
+# build_reference REV DIR: the reference commit's tfbench, from `git archive` (no work tree, no submodules needed).
+build_reference() {
+  local rev=$1 dir=$2
+  rm -rf "$dir" && mkdir -p "$dir/src"
+  git archive "$rev" | tar -x -C "$dir/src"
+  cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+    cmake --build "$dir/build" --target tfbench -j"$(nproc)" >/dev/null
+}
+
+# measure A_BIN B_BIN TAG [FILTER]: ROUNDS rounds, the order alternating so a drift in time hits both alike.
+measure() {
+  local a=$1 b=$2 tag=$3 filter=${4:-} round
+  for ((round = 1; round <= ROUNDS; round++)); do
+    if ((round % 2)); then
+      run "$a" "$GATE_DIR/$tag-ref-$round.json" "$filter"
+      run "$b" "$GATE_DIR/$tag-cur-$round.json" "$filter" "$CURRENT_ARGS"
+    else
+      run "$b" "$GATE_DIR/$tag-cur-$round.json" "$filter" "$CURRENT_ARGS"
+      run "$a" "$GATE_DIR/$tag-ref-$round.json" "$filter"
+    fi
+  done
+}
+
+rounds_of() {
+  local tag=$1 side=$2 round list=""
+  for ((round = 1; round <= ROUNDS; round++)); do list+="${list:+,}$GATE_DIR/$tag-$side-$round.json"; done
+  echo "$list"
+}
+
+# judge TAG: both metrics (time catches memory-bound kernels; GFLOP/s the compute-bound ones whose repetition length
+# is calibrated, so their time never moves); the regressed names of either go to TAG-flagged.txt as one --filter.
+judge() {
+  local tag=$1 status=0 metric
+  : >"$GATE_DIR/$tag-flagged.txt"
+  for metric in time gflops; do
+    local rc=0
+    "$CURRENT_BIN" compare "$(rounds_of "$tag" ref)" "$(rounds_of "$tag" cur)" --metric "$metric" \
+      --threshold "$THRESHOLD" --json-file "$GATE_DIR/$tag-$metric.json" \
+      --regressions-filter "$GATE_DIR/$tag-$metric-flagged.txt" >"$GATE_DIR/$tag-$metric.txt" || rc=$?
+    if [ "$rc" -ge 2 ] && [ "$metric" = time ]; then cat "$GATE_DIR/$tag-$metric.txt"; return 2; fi
+    grep -E "REGRESSION|regression\(s\)|^rounds|^metric" "$GATE_DIR/$tag-$metric.txt" >&2 || true
+    if [ -s "$GATE_DIR/$tag-$metric-flagged.txt" ]; then status=1; fi
+  done
+  # one pattern for both metrics: ^(a|b)$ and ^(c)$ become ^(a|b|c)$
+  cat "$GATE_DIR/$tag-time-flagged.txt" "$GATE_DIR/$tag-gflops-flagged.txt" | sed -e 's/^\^(//' -e 's/)\$$//' |
+    paste -sd'|' | sed -e 's/^\(..*\)$/^(\1)$/' >"$GATE_DIR/$tag-flagged.txt"
+  return "$status"
+}
+
+if [ "$mode" = refresh ]; then
   mkdir -p "$(dirname "$BASELINE")"
-  # tfbench writes its JSON through a temporary file and a rename: an interrupted run leaves the old baseline.
-  "$TFBENCH" --device "$DEVICE" --quick --suite "$SUITES" --json "$BASELINE"
-  echo "ci/perf-regression.sh: wrote $BASELINE; check it against a second run before committing it:"
-  echo "  $TFBENCH --device $DEVICE --quick --suite $SUITES --json /tmp/check.json && $TFBENCH compare $BASELINE /tmp/check.json"
+  "$CURRENT_BIN" --device "$DEVICE" "${suite_args[@]}" --json "$BASELINE"
+  say "wrote $BASELINE (a quick run with samples, on this machine)"
+  exit 0
+fi
+mkdir -p "$GATE_DIR"
+if [ "$mode" = baseline ]; then
+  if [ ! -f "$BASELINE" ]; then say "no baseline $BASELINE (ci/perf-regression.sh --refresh)"; exit 2; fi
+  current="$GATE_DIR/first-cur-1.json"  # the gate's first round of this build, when it just ran
+  if [ ! -s "$current" ] || [ "$current" -ot "$CURRENT_BIN" ]; then
+    current="$GATE_DIR/baseline-cur.json"
+    run "$CURRENT_BIN" "$current"
+  fi
+  "$CURRENT_BIN" compare "$BASELINE" "$current" --normalize roof --threshold "$THRESHOLD" || true
   exit 0
 fi
 
-if [ ! -f "$BASELINE" ]; then
-  echo "ci/perf-regression.sh: no baseline $BASELINE; create one with: ci/perf-regression.sh --refresh" >&2
-  exit 2
-fi
-strict=()
-if [ "${TFB_PERF_STRICT:-0}" = 1 ]; then strict=(--strict); fi
-# Load from other jobs only ever slows a run down, so a run within the threshold clears the build; a real
-# regression fails every attempt.
-attempts=${TFB_PERF_ATTEMPTS:-2}
-for ((attempt = 1; attempt <= attempts; attempt++)); do
-  "$TFBENCH" --device "$DEVICE" --quick --suite "$SUITES" --json "$CURRENT"
-  status=0
-  # Time catches memory-bound kernels; GFLOP/s catches compute-bound ones whose repetition length is calibrated
-  # (peak runs ~20 ms whatever its rate, so its time alone would never move).
-  time_status=0
-  gflops_status=0
-  "$TFBENCH" compare "$BASELINE" "$CURRENT" --threshold "$THRESHOLD" --json-file "$REPORT" "${strict[@]}" ||
-    time_status=$?
-  "$TFBENCH" compare "$BASELINE" "$CURRENT" --metric gflops --threshold "$THRESHOLD" \
-    --json-file "${REPORT%.json}-gflops.json" "${strict[@]}" || gflops_status=$?
-  if [ "$time_status" -ge 2 ] || [ "$gflops_status" -ge 2 ]; then status=2
-  elif [ "$time_status" -eq 1 ] || [ "$gflops_status" -eq 1 ]; then status=1
+REFERENCE_BIN="$CURRENT_BIN"
+if [ "$mode" = gate ]; then
+  rev=${TFB_GATE_BASE:-HEAD~1}
+  if ! git rev-parse --verify --quiet "$rev^{commit}" >/dev/null; then
+    say "no reference commit $rev (a shallow clone? git fetch --deepen=1); nothing to gate against"; exit 2
   fi
-  if [ "$status" -ne 1 ] || [ "$attempt" -eq "$attempts" ]; then break; fi
-  echo "ci/perf-regression.sh: attempt $attempt of $attempts shows a regression; measuring again" >&2
-done
+  if git diff --quiet "$rev" HEAD -- "${CODE_PATHS[@]}"; then
+    say "no code changed since $(git rev-parse --short "$rev") (${CODE_PATHS[*]}): nothing to measure"; exit 0
+  fi
+  say "building the reference $(git rev-parse --short "$rev") beside $(git rev-parse --short HEAD)"
+  if ! build_reference "$rev" "$GATE_DIR/reference"; then say "the reference $rev does not build"; exit 2; fi
+  REFERENCE_BIN="$GATE_DIR/reference/build/tfbench"
+fi
+
+started=$SECONDS
+measure "$REFERENCE_BIN" "$CURRENT_BIN" first
+status=0
+judge first || status=$?
+if [ "$status" = 1 ] && [ "${TFB_PERF_RETRY:-1}" = 1 ]; then
+  flagged=$(cat "$GATE_DIR/first-flagged.txt")
+  say "flagged: $flagged; measuring only those again, alternately"
+  measure "$REFERENCE_BIN" "$CURRENT_BIN" retry "$flagged"
+  status=0
+  judge retry || status=$?
+  if [ "$status" = 1 ]; then say "flagged again: $(cat "$GATE_DIR/retry-flagged.txt")"; fi
+fi
+say "$ROUNDS rounds per side, $((SECONDS - started)) s of measuring (reports in $GATE_DIR)"
 case "$status" in
-  0) echo "ci/perf-regression.sh: no regression beyond ${THRESHOLD}% (report: $REPORT)" ;;
-  1) echo "ci/perf-regression.sh: REGRESSION beyond ${THRESHOLD}% with non-overlapping spreads (report: $REPORT)" >&2 ;;
-  *) echo "ci/perf-regression.sh: could not compare (exit $status)" >&2 ;;
+  0) say "no regression beyond ${THRESHOLD}% (${mode})" ;;
+  1) say "REGRESSION beyond ${THRESHOLD}%, flagged in the rounds and again when measured alone (${mode})" ;;
+  *) say "could not compare (exit $status)" ;;
 esac
 exit "$status"

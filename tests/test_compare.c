@@ -477,6 +477,102 @@ static void normalize_roof_cancels_machine_drift(void **state)
     release(&base, &current, &r);
 }
 
+/* ---- rounds of an alternating measurement (tfb_compare_pool) ---- */
+
+static const double ROUND_SAMPLES_MS[] = {1.00, 1.01, 0.99, 1.02, 0.98, 1.00, 1.03, 0.97, 1.01, 0.99, 1.00, 1.02};
+#define ROUND_SAMPLE_COUNT (sizeof ROUND_SAMPLES_MS / sizeof *ROUND_SAMPLES_MS)
+
+/* One round's file: each named benchmark's samples are ROUND_SAMPLES_MS x its factor (a factor 0: skipped). */
+static void round_doc(tfb_compare_doc *doc, const char *const *names, const double *factor, size_t count,
+                      double bandwidth)
+{
+    char text[16384];
+    size_t used = (size_t)snprintf(text, sizeof text, "{\"context\": {\"tfbench_version\": \"t\", \"ceilings\": "
+                                                      "{\"bandwidth_gbps\": %g}}, \"benchmarks\": [", bandwidth);
+    for (size_t b = 0; b < count; b++) {
+        if (factor[b] == 0) {
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s{\"name\": \"%s\", \"error_occurred\": true}",
+                                     b ? "," : "", names[b]);
+            continue;
+        }
+        used += (size_t)snprintf(text + used, sizeof text - used,
+                                 "%s{\"name\": \"%s\", \"time_median_s\": %.17g, \"time_min_s\": %.17g, "
+                                 "\"time_max_s\": %.17g, \"gflops\": %.17g, \"samples_s\": [", b ? "," : "",
+                                 names[b], 1e-3 * factor[b], 0.97e-3 * factor[b], 1.03e-3 * factor[b], 2.0 / factor[b]);
+        for (size_t i = 0; i < ROUND_SAMPLE_COUNT; i++)
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s%.17g", i ? "," : "",
+                                     1e-3 * ROUND_SAMPLES_MS[i] * factor[b]);
+        used += (size_t)snprintf(text + used, sizeof text - used, "]}");
+    }
+    snprintf(text + used, sizeof text - used, "]}");
+    tfb_error err;
+    if (load_exact(text, doc, &err) != TFB_OK) fail_msg("round file: %s", err.message);
+}
+
+/* Pooling: every round's samples, the pooled median, the widest spread, each round's median, rates rescaled to the
+   pooled time, ceilings the median of the rounds, order of first appearance, a skip in any round skips it. */
+static void rounds_are_pooled(void **state)
+{
+    const char *first[] = {"b/one", "b/two"}, *second[] = {"b/new", "b/two", "b/one"};
+    tfb_compare_doc rounds[3], pooled;
+    tfb_error err;
+    round_doc(&rounds[0], first, (double[]){1.0, 1.0}, 2, 30);
+    round_doc(&rounds[1], second, (double[]){1.0, 0, 1.2}, 3, 40);
+    round_doc(&rounds[2], first, (double[]){1.1, 1.0}, 2, 35);
+    assert_int_equal(tfb_compare_pool(rounds, 3, &pooled, &err), TFB_OK);
+    assert_int_equal(pooled.count, 3);
+    assert_string_equal(pooled.entries[0].name, "b/one");
+    assert_string_equal(pooled.entries[1].name, "b/two");
+    assert_string_equal(pooled.entries[2].name, "b/new");
+    const tfb_compare_entry *one = &pooled.entries[0];
+    assert_int_equal(one->sample_count, 3 * ROUND_SAMPLE_COUNT);
+    assert_int_equal(one->round_count, 3);
+    assert_true(fabs(one->round_medians[1] - 1.2e-3) < 1e-15 && fabs(one->round_medians[2] - 1.1e-3) < 1e-15);
+    assert_true(fabs(one->time_min - 0.97e-3) < 1e-15 && fabs(one->time_max - 1.2 * 1.03e-3) < 1e-15);
+    /* 36 samples, round 1's 12 lowest, then round 3's (x 1.1): the 18th and 19th are its 6th and 7th, 1.00 x 1.1 */
+    assert_true(fabs(one->time_median - 1.1e-3) < 1e-15);
+    assert_true(fabs(one->gflops - 2.0 * 1e-3 / one->time_median) < 1e-9);
+    assert_true(pooled.entries[1].skipped);
+    assert_true(isnan(pooled.entries[2].round_medians[0]) && pooled.entries[2].round_medians[1] > 0);
+    assert_true(fabs(pooled.ceilings.bandwidth_gbps - 35) < 1e-12);
+    tfb_compare_doc_free(&pooled);
+    for (int i = 0; i < 3; i++) tfb_compare_doc_free(&rounds[i]);
+    assert_int_equal(tfb_compare_pool(rounds, 0, &pooled, &err), TFB_ERROR);
+}
+
+/* A slowdown in every round is a regression. One round that went the other way (the machine was faster then, or
+   the others were disturbed) keeps it from being one, even where the pooled samples alone would call it so. */
+static void a_change_must_show_in_every_round(void **state)
+{
+    const char *names[] = {"k/slower", "k/not-in-one-round", "k/same"};
+    tfb_compare_doc base_rounds[4], current_rounds[4], base, current;
+    tfb_compare_report r;
+    tfb_error err;
+    for (int i = 0; i < 4; i++) {
+        round_doc(&base_rounds[i], names, (double[]){1, 1, 1}, 3, 30);
+        round_doc(&current_rounds[i], names, (double[]){1.3, i == 2 ? 0.99 : 1.5, 1}, 3, 30);
+    }
+    assert_int_equal(tfb_compare_pool(base_rounds, 4, &base, &err), TFB_OK);
+    assert_int_equal(tfb_compare_pool(current_rounds, 4, &current, &err), TFB_OK);
+    assert_int_equal(tfb_compare_docs(&base, &current, TFB_METRIC_TIME, 0.10, &r, &err), TFB_OK);
+    const tfb_compare_pair *slower = judged(&r, "k/slower", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION);
+    assert_int_equal(slower->rounds, 4);
+    assert_int_equal(slower->rounds_agreeing, 4);
+    const tfb_compare_pair *mixed = judged(&r, "k/not-in-one-round", TFB_METHOD_U_TEST, TFB_VERDICT_NOISE);
+    /* the pooled samples alone: significant, and the interval beyond the threshold */
+    assert_true(mixed->p_value < 0.05 && mixed->change_lo > 0.10);
+    assert_int_equal(mixed->rounds_agreeing, 3);
+    judged(&r, "k/same", TFB_METHOD_U_TEST, TFB_VERDICT_SAME);
+    tfb_compare_report_free(&r);
+    assert_int_equal(tfb_compare_docs(&base, &current, TFB_METRIC_GFLOPS, 0.10, &r, &err), TFB_OK);
+    assert_int_equal(judged(&r, "k/slower", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION)->rounds_agreeing, 4);
+    release(&base, &current, &r);
+    for (int i = 0; i < 4; i++) {
+        tfb_compare_doc_free(&base_rounds[i]);
+        tfb_compare_doc_free(&current_rounds[i]);
+    }
+}
+
 static void metric_names_round_trip(void **state)
 {
     tfb_metric m;
@@ -512,6 +608,8 @@ int main(void)
         cmocka_unit_test(samples_with_a_throughput_metric_and_alpha),
         cmocka_unit_test(bad_samples_are_refused),
         cmocka_unit_test(normalize_roof_cancels_machine_drift),
+        cmocka_unit_test(rounds_are_pooled),
+        cmocka_unit_test(a_change_must_show_in_every_round),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 #include "tfbench/suite.h"
 
@@ -54,11 +55,40 @@ static void a_long_sweep_is_asked_twice(void **state)
     list_and_count(200, 2);
 }
 
+/* --filter keeps the matching benchmarks, in order; an anchored alternation picks exactly the named ones. */
+static void a_filter_keeps_the_matching_cases(void **state)
+{
+    (void)state;
+    tfb_suite suite = {.name = "counted", .cases = counted_cases};
+    tfb_workload workload = {.filter = "^counted/tfbench/(case3|case11)/fp32$"};
+    tfb_run run = {.workload = &workload};
+    tfb_case_list list;
+    tfb_error err;
+    counter = (counting){15, 0};
+    assert_int_equal(tfb_suite_list_cases(&run, &suite, &list, &err), TFB_OK);
+    assert_int_equal(list.count, 2);
+    assert_string_equal(list.items[0].name, "counted/tfbench/case3/fp32");
+    assert_string_equal(list.items[1].name, "counted/tfbench/case11/fp32");
+    tfb_case_list_free(&list);
+}
+
+static void a_bad_filter_is_refused_before_the_run(void **state)
+{
+    (void)state;
+    tfb_options opt = {.filter = "case(3"};
+    tfb_workload workload;
+    tfb_error err;
+    assert_int_equal(tfb_workload_resolve(&opt, &workload, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "--filter"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_short_suite_is_listed_by_one_call),
         cmocka_unit_test(a_long_sweep_is_asked_twice),
+        cmocka_unit_test(a_filter_keeps_the_matching_cases),
+        cmocka_unit_test(a_bad_filter_is_refused_before_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

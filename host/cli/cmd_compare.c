@@ -14,6 +14,7 @@ enum { EXIT_SAME = 0, EXIT_REGRESSION = 1, EXIT_UNUSABLE = 2, MAX_WARNINGS = 8 }
 
 typedef struct compare_args {
     const char *base_path, *current_path, *json_file;
+    const char *filter_file;  /* --regressions-filter FILE */
     double threshold;         /* fraction */
     double alpha;             /* significance level of the U test */
     tfb_metric metric;
@@ -28,10 +29,11 @@ typedef struct compare_run {
     char warnings[MAX_WARNINGS][512];
     size_t warning_count;
     size_t normalized;        /* benchmarks rescaled to the baseline's roof */
+    size_t rounds;            /* files per side (the fewer of the two) */
 } compare_run;
 
 static const char USAGE[] =
-    "usage: tfbench compare BASELINE.json CURRENT.json [--threshold PCT] [--alpha A] [--metric time|gflops|gbps]\n"
+    "usage: tfbench compare BASELINE[,...] CURRENT[,...] [--threshold PCT] [--alpha A] [--metric time|gflops|gbps]\n"
     "                       [--normalize roof] [--json] [--json-file FILE] [--strict]\n"
     "  --threshold PCT   smallest change that can count (default 10)\n"
     "  --alpha A         significance level of the U test (default 0.05)\n"
@@ -41,9 +43,13 @@ static const char USAGE[] =
     "  --json            the report as JSON on stdout instead of the table\n"
     "  --json-file FILE  also write the JSON report to FILE\n"
     "  --strict          refuse files from different devices, drivers or versions instead of warning\n"
+    "  --regressions-filter FILE  write the regressed benchmarks as a tfbench --filter pattern to FILE (empty\n"
+    "                    when none): what ci/perf-regression.sh measures again before it fails\n"
     "A change is a regression only when it exceeds the threshold and is beyond the noise: with samples in both\n"
     "files (u-test) the Mann-Whitney U test must find them different (p < alpha) and the interval of the change\n"
     "must lie beyond the threshold; without (spread) the runs' [min, max] spreads must not overlap.\n"
+    "Several comma-separated files per side are rounds of an alternating measurement (A B B A ...): their samples\n"
+    "are pooled and a change must also show in every round.\n"
     "Exit status: 0 no regression, 1 regression, 2 unusable input.\n";
 
 static int usage_error(const char *fmt, const char *detail)
@@ -81,7 +87,7 @@ static int parse_option(compare_args *a, const char *opt, const char *value, int
     if (strcmp(opt, "--strict") == 0) return a->strict = 1, 0;
     if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) return a->help = 1, 0;
     if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file") && strcmp(opt, "--alpha") &&
-        strcmp(opt, "--normalize"))
+        strcmp(opt, "--normalize") && strcmp(opt, "--regressions-filter"))
         return usage_error("unknown option %s", opt);
     if (!value) return usage_error("%s needs a value", opt);
     *used = 2;
@@ -92,6 +98,7 @@ static int parse_option(compare_args *a, const char *opt, const char *value, int
         return a->normalize_roof = 1, 0;
     }
     if (strcmp(opt, "--json-file") == 0) return a->json_file = value, 0;
+    if (strcmp(opt, "--regressions-filter") == 0) return a->filter_file = value, 0;
     if (tfb_metric_parse(value, &a->metric)) return usage_error("unknown metric \"%s\" (time, gflops or gbps)", value);
     return 0;
 }
@@ -169,9 +176,11 @@ static void print_pair(FILE *out, const tfb_compare_pair *p, tfb_metric metric, 
     else fprintf(out, "  %9s", "");
     fprintf(out, "  %s", verdict_label(p));
     if (measured && p->method == TFB_METHOD_U_TEST)
-        fprintf(out, "  (u-test p=%.2g, change %+.1f%% .. %+.1f%%)", p->p_value, 100 * p->change_lo,
+        fprintf(out, "  (u-test p=%.2g, change %+.1f%% .. %+.1f%%", p->p_value, 100 * p->change_lo,
                 100 * p->change_hi);
-    else if (measured) fprintf(out, "  (spread)");
+    else if (measured) fprintf(out, "  (spread");
+    if (measured && p->rounds) fprintf(out, ", %zu of %zu rounds agree", p->rounds_agreeing, p->rounds);
+    if (measured) fputc(')', out);
     fputc('\n', out);
 }
 
@@ -212,6 +221,9 @@ static void print_report(FILE *out, const compare_run *run)
     print_origin(out, "baseline:", run->args->base_path, &run->base);
     print_origin(out, "current: ", run->args->current_path, &run->current);
     if (run->args->normalize_roof) print_normalization(out, run);
+    if (run->rounds > 1)
+        fprintf(out, "rounds: %zu per side, samples pooled; a change counts only when every round shows it\n",
+                run->rounds);
     fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when it is beyond the noise:\n",
             tfb_metric_name(r->metric), tfb_metric_higher_is_better(r->metric) ? "higher" : "lower", 100 * r->threshold);
     if (r->method_counts[TFB_METHOD_U_TEST])
@@ -287,6 +299,10 @@ static cJSON *pair_json(const tfb_compare_pair *p)
         cJSON_AddNumberToObject(o, "change_low_percent", 100 * p->change_lo);
         cJSON_AddNumberToObject(o, "change_high_percent", 100 * p->change_hi);
     }
+    if (measured && p->rounds) {
+        cJSON_AddNumberToObject(o, "rounds", (double)p->rounds);
+        cJSON_AddNumberToObject(o, "rounds_agreeing", (double)p->rounds_agreeing);
+    }
     return o;
 }
 
@@ -319,6 +335,7 @@ static cJSON *report_json(const compare_run *run)
     cJSON_AddBoolToObject(root, "higher_is_better", tfb_metric_higher_is_better(r->metric));
     cJSON_AddNumberToObject(root, "threshold_percent", 100 * r->threshold);
     cJSON_AddNumberToObject(root, "alpha", r->alpha);
+    cJSON_AddNumberToObject(root, "rounds", (double)run->rounds);
     if (run->args->normalize_roof) cJSON_AddItemToObject(root, "normalize", normalization_json(run));
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
     for (size_t i = 0; i < run->warning_count; i++) cJSON_AddItemToArray(warnings, cJSON_CreateString(run->warnings[i]));
@@ -348,6 +365,47 @@ static int emit_json(const compare_run *run)
     return rc;
 }
 
+/* ---- the regressions as a --filter pattern ---- */
+
+/* Appends text to a growing buffer, a backslash before every POSIX ERE special character when `escape`. */
+static int append(char **buffer, size_t *used, size_t *size, const char *text, int escape)
+{
+    for (const char *c = text; *c; c++) {
+        if (*used + 3 >= *size) {
+            char *grown = realloc(*buffer, *size * 2);
+            if (!grown) return -1;
+            *buffer = grown;
+            *size *= 2;
+        }
+        if (escape && strchr("\\^$.[]|()*+?{}", *c)) (*buffer)[(*used)++] = '\\';
+        (*buffer)[(*used)++] = *c;
+    }
+    (*buffer)[*used] = '\0';
+    return 0;
+}
+
+/* ^(a|b|...)$ over the regressed benchmarks, or an empty file when there are none. */
+static int write_regressions_filter(const compare_run *run)
+{
+    size_t size = 256, used = 0, listed = 0;
+    char *text = malloc(size);
+    int failed = !text;
+    if (text) text[0] = '\0';
+    for (size_t i = 0; !failed && i < run->report.count; i++) {
+        const tfb_compare_pair *p = &run->report.pairs[i];
+        if (p->verdict != TFB_VERDICT_REGRESSION && p->verdict != TFB_VERDICT_FAILED) continue;
+        failed = append(&text, &used, &size, listed++ ? "|" : "^(", 0) || append(&text, &used, &size, p->name, 1);
+    }
+    if (!failed && listed) failed = append(&text, &used, &size, ")$\n", 0);
+    tfb_error err;
+    if (!failed && tfb_write_file_atomic(run->args->filter_file, text, used, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: compare: %s\n", err.message);
+        failed = 1;
+    }
+    free(text);
+    return failed ? EXIT_UNUSABLE : 0;
+}
+
 /* ---- the command ---- */
 
 static int load(const char *path, tfb_compare_doc *doc)
@@ -356,6 +414,66 @@ static int load(const char *path, tfb_compare_doc *doc)
     if (tfb_compare_load_file(path, doc, &err) == TFB_OK) return 0;
     fprintf(stderr, "tfbench: compare: %s: %s\n", path, err.message);
     return EXIT_UNUSABLE;
+}
+
+/* One side: FILE, or FILE,FILE,... for the rounds of an alternating measurement (each file a path without commas). */
+static int load_rounds(const char *list, tfb_compare_doc *rounds, size_t *count)
+{
+    *count = 0;
+    for (const char *start = list;; start++) {
+        const char *end = strchr(start, ',');
+        size_t length = end ? (size_t)(end - start) : strlen(start);
+        char path[4096];
+        if (*count == TFB_COMPARE_MAX_ROUNDS)
+            return usage_error("at most 16 files per side (TFB_COMPARE_MAX_ROUNDS), got more in \"%s\"", list);
+        if (length == 0 || length >= sizeof path) return usage_error("bad file list \"%s\"", list);
+        snprintf(path, sizeof path, "%.*s", (int)length, start);
+        if (load(path, &rounds[*count])) return EXIT_UNUSABLE;
+        (*count)++;
+        if (!end) return 0;
+        start = end;
+    }
+}
+
+static void free_rounds(tfb_compare_doc *rounds, size_t count)
+{
+    for (size_t i = 0; i < count; i++) tfb_compare_doc_free(&rounds[i]);
+}
+
+/* --normalize roof: every round but the baseline's first is scaled to that one's roofs (the drift is then said once,
+   from the pooled ceilings). */
+static void normalize_rounds(compare_run *run, tfb_compare_doc *base, size_t nb, tfb_compare_doc *cur, size_t nc)
+{
+    for (size_t i = 1; i < nb; i++) tfb_compare_normalize_roof(&base[0], &base[i]);
+    for (size_t i = 0; i < nc; i++) run->normalized += tfb_compare_normalize_roof(&base[0], &cur[i]);
+}
+
+static int pool_side(tfb_compare_doc *rounds, size_t count, tfb_compare_doc *out)
+{
+    tfb_error err;
+    if (count == 1) {
+        *out = rounds[0];
+        memset(&rounds[0], 0, sizeof rounds[0]);
+        return 0;
+    }
+    if (tfb_compare_pool(rounds, count, out, &err) == TFB_OK) return 0;
+    fprintf(stderr, "tfbench: compare: %s\n", err.message);
+    return EXIT_UNUSABLE;
+}
+
+static int load_both(compare_run *run)
+{
+    tfb_compare_doc base[TFB_COMPARE_MAX_ROUNDS] = {0}, current[TFB_COMPARE_MAX_ROUNDS] = {0};
+    size_t nb = 0, nc = 0;
+    int rc = load_rounds(run->args->base_path, base, &nb);
+    if (!rc) rc = load_rounds(run->args->current_path, current, &nc);
+    if (!rc && run->args->normalize_roof) normalize_rounds(run, base, nb, current, nc);
+    if (!rc) rc = pool_side(base, nb, &run->base);
+    if (!rc) rc = pool_side(current, nc, &run->current);
+    run->rounds = nb < nc ? nb : nc;
+    free_rounds(base, nb);
+    free_rounds(current, nc);
+    return rc;
 }
 
 /* Different devices, drivers or versions are never compared silently: a warning, or a refusal with --strict. */
@@ -379,13 +497,13 @@ static int compare_loaded(compare_run *run)
     tfb_error err;
     const compare_args *a = run->args;
     if (check_provenance(run)) return EXIT_UNUSABLE;
-    if (a->normalize_roof) run->normalized = tfb_compare_normalize_roof(&run->base, &run->current);
     if (tfb_compare_docs_at(&run->base, &run->current, a->metric, a->threshold, a->alpha, &run->report, &err)) {
         fprintf(stderr, "tfbench: compare: %s\n", err.message);
         return EXIT_UNUSABLE;
     }
     if (!a->json) print_report(stdout, run);
     if ((a->json || a->json_file) && emit_json(run)) return EXIT_UNUSABLE;
+    if (a->filter_file && write_regressions_filter(run)) return EXIT_UNUSABLE;
     if (run->report.counts[TFB_VERDICT_FAILED]) return EXIT_REGRESSION;  /* a wrong result needs no figure */
     if (compared_count(&run->report) == 0) {
         fprintf(stderr, "tfbench: compare: nothing to compare: no benchmark has a %s figure in both files\n",
@@ -403,8 +521,7 @@ int tfb_cmd_compare(int argc, char **argv)
     run.args = &args;
     if (parse_args(argc, argv, &args)) return EXIT_UNUSABLE;
     if (args.help) return fputs(USAGE, stdout), EXIT_SAME;
-    int rc = load(args.base_path, &run.base);
-    if (!rc) rc = load(args.current_path, &run.current);
+    int rc = load_both(&run);
     if (!rc) rc = compare_loaded(&run);
     tfb_compare_report_free(&run.report);
     tfb_compare_doc_free(&run.base);

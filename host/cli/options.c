@@ -28,6 +28,7 @@ void tfb_options_usage(FILE *out)
           "  --device N|NAME      device by index or name substring (default 0)\n"
           "  --suite a,b          suites to run (default: every suite of the default run)\n"
           "  --list-suites        list the suites\n"
+          "  --filter REGEX       only the benchmarks whose name matches REGEX (POSIX extended)\n"
           "  --quick              short run (small sizes, fewer repetitions), for CI\n"
           "  --max-noise PCT      sample until the median's 95% interval is within +-PCT% (default 2 on a\n"
           "                       CPU, 1 on a GPU; 0: off); a benchmark that runs out of time is unstable\n"
@@ -75,7 +76,7 @@ static const string_flag STRING_FLAGS[] = {
     STRING_FLAG("--device", device),   STRING_FLAG("--suite", suites),       STRING_FLAG("--json", json_path),
     STRING_FLAG("--csv", csv_path),    STRING_FLAG("--out", out_dir),        STRING_FLAG("--kernel-dir", kernel_dir),
     STRING_FLAG("--model", model),     STRING_FLAG("--config", config),      STRING_FLAG("--shape", shape),
-    STRING_FLAG("--native", native_path),
+    STRING_FLAG("--native", native_path), STRING_FLAG("--filter", filter),
 };
 
 static int set_string_flag(tfb_options *opt, const char *flag, const char *value)

@@ -111,6 +111,24 @@ static void classify_spread(tfb_compare_pair *p, tfb_metric metric, double thres
     else p->verdict = worse ? TFB_VERDICT_REGRESSION : TFB_VERDICT_IMPROVEMENT;
 }
 
+/* Pooled rounds: a change must show in each round paired on both sides, or a drift during one round (which pooling
+   spreads over both sides, but not always evenly) could still pass for it. */
+static void require_every_round(tfb_compare_pair *p, tfb_metric metric)
+{
+    const tfb_compare_entry *b = p->base, *c = p->current;
+    if (!b->round_medians || !c->round_medians) return;
+    size_t rounds = b->round_count < c->round_count ? b->round_count : c->round_count;
+    int slower = tfb_metric_higher_is_better(metric) ? p->change < 0 : p->change > 0;  /* the medians' time */
+    for (size_t i = 0; i < rounds; i++) {
+        double bm = b->round_medians[i], cm = c->round_medians[i];
+        if (!(bm > 0) || !(cm > 0)) continue;
+        p->rounds++;
+        if (slower ? cm > bm : cm < bm) p->rounds_agreeing++;
+    }
+    int judged = p->verdict == TFB_VERDICT_REGRESSION || p->verdict == TFB_VERDICT_IMPROVEMENT;
+    if (judged && p->rounds_agreeing < p->rounds) p->verdict = TFB_VERDICT_NOISE;
+}
+
 static void classify(tfb_compare_pair *p, const tfb_compare_report *r)
 {
     if (p->current->failed && !p->base->failed && !p->base->skipped) {
@@ -129,6 +147,7 @@ static void classify(tfb_compare_pair *p, const tfb_compare_report *r)
     const tfb_interval *b = &p->base_value, *c = &p->current_value;
     p->overlap = !(c->lo > b->hi || c->hi < b->lo);
     if (!classify_u_test(p, r->metric, r->threshold, r->alpha)) classify_spread(p, r->metric, r->threshold);
+    require_every_round(p, r->metric);
 }
 
 static int by_entry_name(const void *a, const void *b)

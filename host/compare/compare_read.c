@@ -385,6 +385,7 @@ static void entry_free(tfb_compare_entry *e)
 {
     free(e->name);
     free(e->samples);
+    free(e->round_medians);
     memset(e, 0, sizeof *e);
 }
 

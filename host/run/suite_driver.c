@@ -2,6 +2,7 @@
  * against the float64 reference, the timed repetitions, then (suites with a repoison hook) one more execution on
  * outputs poisoned again, checked again. */
 #include <math.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,19 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
 
 #define FIRST_CASE_GUESS 64
 
+/* --filter: keeps the cases whose benchmark name matches, in order (the pattern was checked by the workload). */
+static int keep_matching(const char *filter, tfb_case_list *list, tfb_error *err)
+{
+    regex_t pattern;
+    if (regcomp(&pattern, filter, REG_EXTENDED | REG_NOSUB)) return tfb_fail(err, "--filter: bad pattern");
+    size_t kept = 0;
+    for (size_t i = 0; i < list->count; i++)
+        if (regexec(&pattern, list->items[i].name, 0, NULL, 0) == 0) list->items[kept++] = list->items[i];
+    regfree(&pattern);
+    list->count = kept;
+    return TFB_OK;
+}
+
 int tfb_suite_list_cases(const tfb_run *run, const tfb_suite *suite, tfb_case_list *out, tfb_error *err)
 {
     size_t capacity = FIRST_CASE_GUESS;
@@ -232,7 +246,8 @@ int tfb_suite_list_cases(const tfb_run *run, const tfb_suite *suite, tfb_case_li
     if (!out->items) return tfb_fail(err, "out of memory listing the cases of %s", suite->name);
     for (size_t i = 0; i < out->count; i++)
         if (!out->items[i].name[0]) tfb_case_name(&out->items[i], suite->name);
-    return TFB_OK;
+    const char *filter = run->workload ? run->workload->filter : NULL;
+    return filter ? keep_matching(filter, out, err) : TFB_OK;
 }
 
 void tfb_case_list_free(tfb_case_list *list)

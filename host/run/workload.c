@@ -1,3 +1,4 @@
+#include <regex.h>
 #include <string.h>
 #include "tfbench/parse.h"
 #include "tfbench/workload.h"
@@ -11,6 +12,13 @@ int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *e
     memcpy(out->seqs, opt->seqs, sizeof out->seqs), out->seq_count = opt->seq_count;
     memcpy(out->head_dims, opt->head_dims, sizeof out->head_dims), out->head_dim_count = opt->head_dim_count;
     out->quick = opt->quick;
+    if (opt->filter) {
+        regex_t pattern;
+        int bad = regcomp(&pattern, opt->filter, REG_EXTENDED | REG_NOSUB);
+        if (bad) return tfb_fail(err, "--filter: \"%.200s\" is not a POSIX extended regular expression", opt->filter);
+        regfree(&pattern);
+        out->filter = opt->filter;
+    }
     if (tfb_model_select(opt->model, opt->config, &out->model, err) != TFB_OK) return TFB_ERROR;
     if (!opt->shape) return TFB_OK;
     out->has_shape = 1;

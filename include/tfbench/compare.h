@@ -11,6 +11,7 @@
 #define TFB_COMPARE_MAX_VALUES 4000000u
 #define TFB_COMPARE_MAX_NAME 1000
 #define TFB_COMPARE_ABSURD 1e15  /* seconds, GFLOP/s or GB/s: no real measurement gets near it */
+#define TFB_COMPARE_MAX_ROUNDS 16 /* files per side of an alternating measurement */
 
 typedef enum tfb_metric { TFB_METRIC_TIME, TFB_METRIC_GFLOPS, TFB_METRIC_GBPS } tfb_metric;
 
@@ -27,6 +28,9 @@ typedef struct tfb_compare_entry {
     size_t sample_count;
     double roof_gflops;        /* the roof its roofline_fraction was taken against; 0 when the file does not say */
     int normalized;            /* tfb_compare_normalize_roof scaled it to the baseline's roof */
+    double *round_medians;     /* pooled rounds (tfb_compare_pool): each round's median time, NAN where that round
+                                  did not measure it (owned); NULL for a single file */
+    size_t round_count;
 } tfb_compare_entry;
 
 /* The device's ceilings a tfbench file carries (context.ceilings), for --normalize roof. */
@@ -78,6 +82,8 @@ typedef struct tfb_compare_pair {
     tfb_interval base_value, current_value;   /* valid when both are measured and have the metric */
     double change;           /* (current - base) / base of the medians: +0.2 is 20% more */
     int overlap;             /* the two spreads overlap */
+    size_t rounds;           /* pooled rounds paired on both sides (0: single files) */
+    size_t rounds_agreeing;  /* of them, those whose medians moved the way the verdict says (slower, faster) */
 } tfb_compare_pair;
 
 typedef struct tfb_compare_report {
@@ -96,6 +102,11 @@ int tfb_compare_load_text(const char *text, size_t length, tfb_compare_doc *doc,
 /* Reads and parses a file; refuses files over TFB_COMPARE_MAX_BYTES before reading them. */
 int tfb_compare_load_file(const char *path, tfb_compare_doc *doc, tfb_error *err);
 void tfb_compare_doc_free(tfb_compare_doc *doc);
+/* Several files of one build (rounds of an alternating A B B A measurement) as one document: each benchmark's
+   samples pooled over the rounds, its time the pooled median, its spread the widest, each round's median kept
+   (round_medians), ceilings the medians over the rounds, provenance from the first. With rounds on both sides,
+   compare calls a change a regression (improvement) only when every round paired on both sides moved that way. */
+int tfb_compare_pool(const tfb_compare_doc *rounds, size_t count, tfb_compare_doc *out, tfb_error *err);
 
 /* The entry's value in a metric; returns 0 when it has none (skipped, or throughput not reported). */
 int tfb_compare_value(const tfb_compare_entry *entry, tfb_metric metric, tfb_interval *out);

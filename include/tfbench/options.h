@@ -14,6 +14,7 @@ typedef struct tfb_options {
     int help, version;
     const char *device;       /* --device N|NAME (default "0") */
     const char *suites;       /* --suite a,b (NULL: the default suite) */
+    const char *filter;       /* --filter REGEX: only the benchmarks whose name matches (POSIX extended) */
     const char *json_path, *csv_path, *out_dir;
     const char *kernel_dir;
     const char *model;        /* --model NAME: weight shapes for gemv/gemm, head layout for attention */

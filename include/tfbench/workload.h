@@ -20,9 +20,10 @@ typedef struct tfb_workload {
     size_t seqs[TFB_MAX_LIST], seq_count;
     size_t head_dims[TFB_MAX_LIST], head_dim_count;
     int quick;                /* --quick: every suite's short sweep */
+    const char *filter;       /* --filter: a valid POSIX extended regex of benchmark names, or NULL */
 } tfb_workload;
 
-/* A bad --model, --config or --shape is an error naming it (the CLI's exit 2). */
+/* A bad --model, --config, --shape or --filter is an error naming it (the CLI's exit 2). */
 int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *err);
 
 #endif

@@ -58,3 +58,19 @@ tfb_cli_test(compare_normalize_roof EXIT 1 ARGS compare ${TFB_CMP}/roof-base.jso
   FAIL_REGEX "${TFB_EXIT_CHECK}")
 tfb_cli_test(compare_bad_normalize EXIT 2 ARGS compare ${TFB_CMP}/base.json ${TFB_CMP}/base.json --normalize time
   REGEX "--normalize takes .roof." FAIL_REGEX "${TFB_EXIT_CHECK}")
+# Rounds: comma-separated files per side are pooled; a regression must show in every round; the regressed names
+# come back as a --filter pattern (what ci/perf-regression.sh re-measures).
+tfb_cli_test(compare_rounds EXIT 1 ARGS compare ${TFB_CMP}/samples-base.json,${TFB_CMP}/samples-base.json
+  ${TFB_CMP}/samples-current.json,${TFB_CMP}/samples-current.json --regressions-filter @WORKDIR@/flagged.txt
+  REGEX "rounds: 2 per side, samples pooled.*kernel/slower .*REGRESSION .*2 of 2 rounds agree"
+  FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_rounds_mixed ARGS compare ${TFB_CMP}/samples-base.json,${TFB_CMP}/samples-base.json
+  ${TFB_CMP}/samples-current.json,${TFB_CMP}/samples-base.json
+  REGEX "kernel/slower .*within noise .*1 of 2 rounds agree" FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_rounds_bad_list EXIT 2 ARGS compare ${TFB_CMP}/base.json,,${TFB_CMP}/base.json ${TFB_CMP}/base.json
+  REGEX "bad file list" FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_rounds_missing EXIT 2 ARGS compare ${TFB_CMP}/base.json,${TFB_CMP}/no-such-file.json
+  ${TFB_CMP}/base.json REGEX "no-such-file.json: cannot open" FAIL_REGEX "${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_regressions_filter EXIT 1 ARGS compare ${TFB_CMP}/samples-base.json
+  ${TFB_CMP}/samples-current.json --regressions-filter @WORKDIR@/flagged.txt
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_regressions_filter.cmake)

@@ -48,3 +48,7 @@ tfb_cli_test(kv_heads_leave_nothing ARGS --suite decode --quick --kv-heads 3 --j
   REGEX "decode: --kv-heads 3 left out: a KV-head count must divide the 8 query heads; no case is left.*no benchmark to run")
 string(REPEAT "peak," 200 TFB_LONG_SUITES)
 tfb_cli_test(suite_list_not_cut ARGS --suite ${TFB_LONG_SUITES}nosuch EXIT 2 REGEX "unknown suite \"nosuch\"")
+# --filter: only the benchmarks whose name matches run; a pattern that is not a regex is refused before any runs.
+tfb_cli_test(filter_one_benchmark ARGS --device 0 --suite peak --quick --filter "^peak/.*/fp32$" --json @WORKDIR@/r.json
+  REGEX "peak/tfbench/fma-chains/fp32" FAIL_REGEX "fma-chains/fp64|fma-chains/fp16|exit code [0-9]+, expected")
+tfb_cli_test(filter_bad_pattern EXIT 2 ARGS --device 0 --filter "(" REGEX "--filter: .\\(. is not a POSIX extended")
