@@ -45,10 +45,22 @@ if [ ! -x "$CURRENT_BIN" ]; then say "no $CURRENT_BIN (build first, or unset TFB
 suite_args=(--quick)
 if [ -n "$SUITES" ]; then suite_args+=(--suite "$SUITES"); fi
 
-# run BIN OUT.json [FILTER [EXTRA]]: one quick measurement; a failed benchmark still leaves its JSON for compare.
+# What the retry runs: just the flagged benchmarks where the reference knows --filter, else their whole suites
+# (compare then judges only the flagged ones either way).
+retry_selection() {
+  if "$REFERENCE_BIN" --help | grep -q -- --filter; then echo "$1"; return; fi
+  echo "$1" | sed -e 's/^\^(//' -e 's/)\$$//' | tr '|' '\n' | sed -e 's,/.*,,' | sort -u | paste -sd, |
+    sed -e 's/^/suites:/'
+}
+
+# run BIN OUT.json [SELECTION [EXTRA]]: SELECTION a --filter pattern or suites:a,b: one quick measurement; a failed benchmark still leaves its JSON for compare.
 run() {
   local filter=() extra=()
-  if [ -n "${3:-}" ]; then filter=(--filter "$3"); fi
+  case "${3:-}" in
+    "") ;;
+    suites:*) filter=(--suite "${3#suites:}") ;;  # the later --suite wins
+    *) filter=(--filter "$3") ;;
+  esac
   if [ -n "${4:-}" ]; then read -r -a extra <<<"$4"; fi
   rm -f "$2"
   "$1" --device "$DEVICE" "${suite_args[@]}" "${filter[@]}" "${extra[@]}" --quiet --json "$2" || [ -s "$2" ] ||
@@ -57,11 +69,13 @@ run() {
 
 # build_reference REV DIR: the reference commit's tfbench, from `git archive` (no work tree, no submodules needed).
 build_reference() {
-  local rev=$1 dir=$2
+  local rev dir=$2
+  rev=$(git rev-parse "$1^{commit}")
+  if [ -x "$dir/build/tfbench" ] && [ "$(cat "$dir/commit" 2>/dev/null)" = "$rev" ]; then return 0; fi  # a rerun
   rm -rf "$dir" && mkdir -p "$dir/src"
   git archive "$rev" | tar -x -C "$dir/src"
   cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
-    cmake --build "$dir/build" --target tfbench -j"$(nproc)" >/dev/null
+    cmake --build "$dir/build" --target tfbench -j"$(nproc)" >/dev/null && echo "$rev" >"$dir/commit"
 }
 
 # measure A_BIN B_BIN TAG [FILTER]: ROUNDS rounds, the order alternating so a drift in time hits both alike.
@@ -84,14 +98,15 @@ rounds_of() {
   echo "$list"
 }
 
-# judge TAG: both metrics (time catches memory-bound kernels; GFLOP/s the compute-bound ones whose repetition length
+# judge TAG [FILTER]: both metrics (time catches memory-bound kernels; GFLOP/s the compute-bound ones whose repetition length
 # is calibrated, so their time never moves); the regressed names of either go to TAG-flagged.txt as one --filter.
 judge() {
-  local tag=$1 status=0 metric
+  local tag=$1 status=0 metric only=()
+  if [ -n "${2:-}" ]; then only=(--filter "$2"); fi
   : >"$GATE_DIR/$tag-flagged.txt"
   for metric in time gflops; do
     local rc=0
-    "$CURRENT_BIN" compare "$(rounds_of "$tag" ref)" "$(rounds_of "$tag" cur)" --metric "$metric" \
+    "$CURRENT_BIN" compare "$(rounds_of "$tag" ref)" "$(rounds_of "$tag" cur)" --metric "$metric" "${only[@]}" \
       --threshold "$THRESHOLD" --json-file "$GATE_DIR/$tag-$metric.json" \
       --regressions-filter "$GATE_DIR/$tag-$metric-flagged.txt" >"$GATE_DIR/$tag-$metric.txt" || rc=$?
     if [ "$rc" -ge 2 ] && [ "$metric" = time ]; then cat "$GATE_DIR/$tag-$metric.txt"; return 2; fi
@@ -100,7 +115,7 @@ judge() {
   done
   # one pattern for both metrics: ^(a|b)$ and ^(c)$ become ^(a|b|c)$
   cat "$GATE_DIR/$tag-time-flagged.txt" "$GATE_DIR/$tag-gflops-flagged.txt" | sed -e 's/^\^(//' -e 's/)\$$//' |
-    paste -sd'|' | sed -e 's/^\(..*\)$/^(\1)$/' >"$GATE_DIR/$tag-flagged.txt"
+    tr '|' '\n' | awk 'NF && !seen[$0]++' | paste -sd'|' | sed -e 's/^\(..*\)$/^(\1)$/' >"$GATE_DIR/$tag-flagged.txt"
   return "$status"
 }
 
@@ -143,9 +158,9 @@ judge first || status=$?
 if [ "$status" = 1 ] && [ "${TFB_PERF_RETRY:-1}" = 1 ]; then
   flagged=$(cat "$GATE_DIR/first-flagged.txt")
   say "flagged: $flagged; measuring only those again, alternately"
-  measure "$REFERENCE_BIN" "$CURRENT_BIN" retry "$flagged"
+  measure "$REFERENCE_BIN" "$CURRENT_BIN" retry "$(retry_selection "$flagged")"
   status=0
-  judge retry || status=$?
+  judge retry "$flagged" || status=$?
   if [ "$status" = 1 ]; then say "flagged again: $(cat "$GATE_DIR/retry-flagged.txt")"; fi
 fi
 say "$ROUNDS rounds per side, $((SECONDS - started)) s of measuring (reports in $GATE_DIR)"

@@ -15,6 +15,7 @@ enum { EXIT_SAME = 0, EXIT_REGRESSION = 1, EXIT_UNUSABLE = 2, MAX_WARNINGS = 8 }
 typedef struct compare_args {
     const char *base_path, *current_path, *json_file;
     const char *filter_file;  /* --regressions-filter FILE */
+    const char *filter;       /* --filter REGEX: judge only the benchmarks whose name matches */
     double threshold;         /* fraction */
     double alpha;             /* significance level of the U test */
     tfb_metric metric;
@@ -43,6 +44,7 @@ static const char USAGE[] =
     "  --json            the report as JSON on stdout instead of the table\n"
     "  --json-file FILE  also write the JSON report to FILE\n"
     "  --strict          refuse files from different devices, drivers or versions instead of warning\n"
+    "  --filter REGEX    judge only the benchmarks whose name matches (POSIX extended)\n"
     "  --regressions-filter FILE  write the regressed benchmarks as a tfbench --filter pattern to FILE (empty\n"
     "                    when none): what ci/perf-regression.sh measures again before it fails\n"
     "A change is a regression only when it exceeds the threshold and is beyond the noise: with samples in both\n"
@@ -87,7 +89,7 @@ static int parse_option(compare_args *a, const char *opt, const char *value, int
     if (strcmp(opt, "--strict") == 0) return a->strict = 1, 0;
     if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) return a->help = 1, 0;
     if (strcmp(opt, "--threshold") && strcmp(opt, "--metric") && strcmp(opt, "--json-file") && strcmp(opt, "--alpha") &&
-        strcmp(opt, "--normalize") && strcmp(opt, "--regressions-filter"))
+        strcmp(opt, "--normalize") && strcmp(opt, "--regressions-filter") && strcmp(opt, "--filter"))
         return usage_error("unknown option %s", opt);
     if (!value) return usage_error("%s needs a value", opt);
     *used = 2;
@@ -99,6 +101,7 @@ static int parse_option(compare_args *a, const char *opt, const char *value, int
     }
     if (strcmp(opt, "--json-file") == 0) return a->json_file = value, 0;
     if (strcmp(opt, "--regressions-filter") == 0) return a->filter_file = value, 0;
+    if (strcmp(opt, "--filter") == 0) return a->filter = value, 0;
     if (tfb_metric_parse(value, &a->metric)) return usage_error("unknown metric \"%s\" (time, gflops or gbps)", value);
     return 0;
 }
@@ -461,6 +464,16 @@ static int pool_side(tfb_compare_doc *rounds, size_t count, tfb_compare_doc *out
     return EXIT_UNUSABLE;
 }
 
+static int keep_matching(compare_run *run, const char *pattern)
+{
+    tfb_error err;
+    if (tfb_compare_keep_matching(&run->base, pattern, &err) == TFB_OK &&
+        tfb_compare_keep_matching(&run->current, pattern, &err) == TFB_OK)
+        return 0;
+    fprintf(stderr, "tfbench: compare: %s\n", err.message);
+    return EXIT_UNUSABLE;
+}
+
 static int load_both(compare_run *run)
 {
     tfb_compare_doc base[TFB_COMPARE_MAX_ROUNDS] = {0}, current[TFB_COMPARE_MAX_ROUNDS] = {0};
@@ -470,6 +483,7 @@ static int load_both(compare_run *run)
     if (!rc && run->args->normalize_roof) normalize_rounds(run, base, nb, current, nc);
     if (!rc) rc = pool_side(base, nb, &run->base);
     if (!rc) rc = pool_side(current, nc, &run->current);
+    if (!rc && run->args->filter) rc = keep_matching(run, run->args->filter);
     run->rounds = nb < nc ? nb : nc;
     free_rounds(base, nb);
     free_rounds(current, nc);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -505,6 +506,21 @@ static int read_context(const cJSON *root, tfb_compare_doc *doc, tfb_error *err)
 }
 
 /* ---- public ---- */
+
+int tfb_compare_keep_matching(tfb_compare_doc *doc, const char *pattern, tfb_error *err)
+{
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
+        return tfb_fail(err, "--filter: \"%.200s\" is not a POSIX extended regular expression", pattern);
+    size_t kept = 0;
+    for (size_t i = 0; i < doc->count; i++) {
+        if (regexec(&re, doc->entries[i].name, 0, NULL, 0) == 0) doc->entries[kept++] = doc->entries[i];
+        else entry_free(&doc->entries[i]);
+    }
+    doc->count = kept;
+    regfree(&re);
+    return TFB_OK;
+}
 
 void tfb_compare_doc_free(tfb_compare_doc *doc)
 {

@@ -102,6 +102,8 @@ int tfb_compare_load_text(const char *text, size_t length, tfb_compare_doc *doc,
 /* Reads and parses a file; refuses files over TFB_COMPARE_MAX_BYTES before reading them. */
 int tfb_compare_load_file(const char *path, tfb_compare_doc *doc, tfb_error *err);
 void tfb_compare_doc_free(tfb_compare_doc *doc);
+/* Drops every benchmark whose name does not match the POSIX extended regex (compare --filter). */
+int tfb_compare_keep_matching(tfb_compare_doc *doc, const char *pattern, tfb_error *err);
 /* Several files of one build (rounds of an alternating A B B A measurement) as one document: each benchmark's
    samples pooled over the rounds, its time the pooled median, its spread the widest, each round's median kept
    (round_medians), ceilings the medians over the rounds, provenance from the first. With rounds on both sides,

@@ -74,3 +74,8 @@ tfb_cli_test(compare_rounds_missing EXIT 2 ARGS compare ${TFB_CMP}/base.json,${T
 tfb_cli_test(compare_regressions_filter EXIT 1 ARGS compare ${TFB_CMP}/samples-base.json
   ${TFB_CMP}/samples-current.json --regressions-filter @WORKDIR@/flagged.txt
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_regressions_filter.cmake)
+tfb_cli_test(compare_filter ARGS compare ${TFB_CMP}/samples-base.json ${TFB_CMP}/samples-current.json
+  --filter "^kernel/(same|faster)$" REGEX "0 regression.s., 1 improvement.s., 1 unchanged, 0 within noise"
+  FAIL_REGEX "kernel/slower|${TFB_EXIT_CHECK}")
+tfb_cli_test(compare_bad_filter EXIT 2 ARGS compare ${TFB_CMP}/base.json ${TFB_CMP}/base.json --filter "a("
+  REGEX "--filter: .a\\(. is not a POSIX extended" FAIL_REGEX "${TFB_EXIT_CHECK}")
