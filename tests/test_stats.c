@@ -152,9 +152,40 @@ static void stopping_rule_settles_on_quiet_samples_only(void **state)
     assert_true(isnan(noise));
 }
 
+/* Hodges-Lehmann: x = 4..11 against y = 1..8 shifts by 3; the 64 differences 3 + (i - j) and the exact critical
+ * value of U for 8 and 8 at 0.05 two-sided (13, as in the tables) give the differences ranked 14 and 51: 0 and 6. */
+static void shift_interval_exact_for_small_samples(void **state)
+{
+    (void)state;
+    double x[8], y[8];
+    for (int i = 0; i < 8; i++) x[i] = 4 + i, y[i] = 1 + i;
+    tfb_shift shift;
+    assert_int_equal(tfb_hodges_lehmann(x, 8, y, 8, 0.05, &shift), 0);
+    assert_true(shift.estimate == 3.0 && shift.lo == 0.0 && shift.hi == 6.0 && !shift.thinned);
+    assert_int_equal(tfb_hodges_lehmann(x, 8, y, 0, 0.05, &shift), -1);
+    assert_int_equal(tfb_hodges_lehmann(x, 8, y, 8, 1.0, &shift), -1);
+}
+
+/* 20 and 20: C = floor(200 - 1.959964 sqrt(400 x 41 / 12)) = 127; the differences 10 + (i - j) ranked 127 and 274
+ * are 6 and 14. 1000 a side are thinned to 256 evenly spaced order statistics, the shift still found. */
+static void shift_interval_normal_approximation_and_thinning(void **state)
+{
+    (void)state;
+    double x[1000], y[1000];
+    for (int i = 0; i < 20; i++) x[i] = 11 + i, y[i] = 1 + i;
+    tfb_shift shift;
+    assert_int_equal(tfb_hodges_lehmann(x, 20, y, 20, 0.05, &shift), 0);
+    assert_true(shift.estimate == 10.0 && shift.lo == 6.0 && shift.hi == 14.0);
+    for (int i = 0; i < 1000; i++) x[i] = 1.0 + 0.001 * i + 0.25, y[i] = 1.0 + 0.001 * i;
+    assert_int_equal(tfb_hodges_lehmann(x, 1000, y, 1000, 0.05, &shift), 0);
+    assert_true(shift.thinned && fabs(shift.estimate - 0.25) < 1e-3 && shift.lo < 0.25 && shift.hi > 0.25);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(shift_interval_exact_for_small_samples),
+        cmocka_unit_test(shift_interval_normal_approximation_and_thinning),
         cmocka_unit_test(median_ci_ranks_match_the_binomial_tables),
         cmocka_unit_test(quantiles_interpolate_like_numpy),
         cmocka_unit_test(robust_summary_of_a_sample_with_an_outlier),

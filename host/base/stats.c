@@ -208,3 +208,69 @@ int tfb_mann_whitney_u(const double *x, size_t nx, const double *y, size_t ny, t
     out->p_value = variance > 0 ? fmin(1.0, erfc(z / sqrt(2.0))) : 1.0;  /* 2 x the normal upper tail */
     return 0;
 }
+
+/* Sorted copy of at most `keep` of the values: all of them, or evenly spaced order statistics of a larger sample. */
+static double *thinned_sorted(const double *values, size_t count, size_t keep, size_t *out_count)
+{
+    double *sorted = malloc(count * sizeof *sorted);
+    if (!sorted) return NULL;
+    memcpy(sorted, values, count * sizeof *sorted);
+    qsort(sorted, count, sizeof *sorted, compare_doubles);
+    if (count <= keep) return *out_count = count, sorted;
+    for (size_t i = 0; i < keep; i++) sorted[i] = sorted[(size_t)((double)i * (double)(count - 1) / (double)(keep - 1))];
+    *out_count = keep;
+    return sorted;
+}
+
+/* z with P(|Z| > z) = alpha for a standard normal Z (1.959964 at 0.05), by bisection on erfc. */
+static double two_sided_normal_quantile(double alpha)
+{
+    double lo = 0.0, hi = 40.0;
+    for (int i = 0; i < 100; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (erfc(mid / sqrt(2.0)) > alpha) lo = mid;
+        else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* The largest C with P(U <= C - 1) <= alpha / 2 under the null, at least 1 (then the interval is the whole range). */
+static size_t shift_interval_rank(size_t nx, size_t ny, double alpha)
+{
+    double product = (double)nx * (double)ny;
+    if (nx <= TFB_MWU_EXACT_MAX && ny <= TFB_MWU_EXACT_MAX) {
+        size_t c = 1;
+        while ((double)c < product / 2 && exact_upper_tail(nx, ny, product - (double)c) <= alpha / 2) c++;
+        return c;  /* P(U <= c - 1) = P(U >= nx ny - (c - 1)) by symmetry */
+    }
+    double z = two_sided_normal_quantile(alpha);
+    double c = floor(product / 2 - z * sqrt(product * ((double)(nx + ny) + 1.0) / 12.0));
+    return c >= 1 ? (size_t)c : 1;
+}
+
+int tfb_hodges_lehmann(const double *x, size_t nx, const double *y, size_t ny, double alpha, tfb_shift *out)
+{
+    memset(out, 0, sizeof *out);
+    if (nx == 0 || ny == 0 || !(alpha > 0 && alpha < 1)) return -1;
+    size_t mx, my;
+    double *sx = thinned_sorted(x, nx, TFB_SHIFT_MAX_PER_SIDE, &mx);
+    double *sy = thinned_sorted(y, ny, TFB_SHIFT_MAX_PER_SIDE, &my);
+    double *differences = sx && sy ? malloc(mx * my * sizeof *differences) : NULL;
+    int rc = differences ? 0 : -1;
+    for (size_t i = 0; !rc && i < mx; i++)
+        for (size_t j = 0; j < my; j++) differences[i * my + j] = sx[i] - sy[j];
+    for (size_t k = 0; !rc && k < mx * my; k++)
+        if (!isfinite(differences[k])) rc = -1;
+    if (!rc) {
+        size_t count = mx * my, c = shift_interval_rank(mx, my, alpha);
+        qsort(differences, count, sizeof *differences, compare_doubles);
+        out->estimate = sorted_median(differences, count);
+        out->lo = differences[c - 1];
+        out->hi = differences[count - c];
+        out->thinned = mx < nx || my < ny;
+    }
+    free(sx);
+    free(sy);
+    free(differences);
+    return rc;
+}

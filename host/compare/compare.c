@@ -47,27 +47,23 @@ int tfb_compare_value(const tfb_compare_entry *entry, tfb_metric metric, tfb_int
     return 1;
 }
 
-/* How far one median may lie from the true one on each side, as log ratios from its order-statistic interval. */
-static void log_margins(const tfb_stats *s, double *below, double *above)
+/* The ratio current / base of the median times, and a 95% interval of the ratio: the Hodges-Lehmann shift of the
+   log times, whose interval holds the ratios the U test would not reject (so the interval and the test agree). */
+static int time_ratio(const tfb_compare_entry *b, const tfb_compare_entry *c, double alpha, double *ratio, double *lo,
+                      double *hi)
 {
-    *below = log(s->median / s->median_ci_low);
-    *above = log(s->median_ci_high / s->median);
-}
-
-/* The ratio current / base of the median times with a ~95% interval: the two medians' intervals combined in
-   quadrature on a log scale (each is ~95% on its own, so their plain product would be far wider than 95%). */
-static int time_ratio(const tfb_compare_entry *b, const tfb_compare_entry *c, double *ratio, double *lo, double *hi)
-{
-    tfb_stats sb, sc;
-    double b_below, b_above, c_below, c_above;
-    if (tfb_stats_compute(b->samples, b->sample_count, &sb) || tfb_stats_compute(c->samples, c->sample_count, &sc) ||
-        !(sb.median_ci_low > 0) || !(sc.median_ci_low > 0))
-        return -1;
-    log_margins(&sb, &b_below, &b_above);
-    log_margins(&sc, &c_below, &c_above);
-    *ratio = sc.median / sb.median;
-    *lo = *ratio * exp(-sqrt(c_below * c_below + b_above * b_above));
-    *hi = *ratio * exp(sqrt(c_above * c_above + b_below * b_below));
+    double *log_b = malloc(b->sample_count * sizeof *log_b), *log_c = malloc(c->sample_count * sizeof *log_c);
+    tfb_shift shift;
+    int rc = log_b && log_c ? 0 : -1;
+    for (size_t i = 0; !rc && i < b->sample_count; i++) log_b[i] = log(b->samples[i]);
+    for (size_t i = 0; !rc && i < c->sample_count; i++) log_c[i] = log(c->samples[i]);
+    if (!rc) rc = tfb_hodges_lehmann(log_c, c->sample_count, log_b, b->sample_count, alpha, &shift);
+    free(log_b);
+    free(log_c);
+    if (rc) return -1;
+    *ratio = tfb_median(c->samples, c->sample_count) / tfb_median(b->samples, b->sample_count);
+    *lo = exp(shift.lo);
+    *hi = exp(shift.hi);
     return 0;
 }
 
@@ -79,7 +75,7 @@ static int classify_u_test(tfb_compare_pair *p, tfb_metric metric, double thresh
     if (p->base->sample_count < TFB_COMPARE_MIN_SAMPLES || p->current->sample_count < TFB_COMPARE_MIN_SAMPLES ||
         tfb_mann_whitney_u(p->current->samples, p->current->sample_count, p->base->samples, p->base->sample_count,
                            &test) ||
-        time_ratio(p->base, p->current, &ratio, &lo, &hi))
+        time_ratio(p->base, p->current, alpha, &ratio, &lo, &hi))
         return 0;
     if (tfb_metric_higher_is_better(metric)) {  /* throughput is work / time: the ratio inverts */
         double inverted_lo = 1.0 / hi;

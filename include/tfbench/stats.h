@@ -47,6 +47,19 @@ typedef struct tfb_mann_whitney {
 } tfb_mann_whitney;
 /* Fails (returns -1) on an empty sample, a non-finite value or out of memory. */
 int tfb_mann_whitney_u(const double *x, size_t nx, const double *y, size_t ny, tfb_mann_whitney *out);
+/* The Hodges-Lehmann shift of x against y: the median of all differences x_i - y_j, and its distribution-free
+ * confidence interval at 1 - alpha, the differences ranked C and nx ny + 1 - C, where C is the largest count with
+ * P(U <= C - 1) <= alpha / 2 under the null (exact for both samples at most TFB_MWU_EXACT_MAX, else the normal
+ * approximation): the shifts the two-sided U test at alpha would not reject. On log times it is the ratio of two
+ * timings with its interval. A side longer than TFB_SHIFT_MAX_PER_SIDE is thinned to that many evenly spaced order
+ * statistics first (thinned = 1), which keeps the differences at most 65536. */
+#define TFB_SHIFT_MAX_PER_SIDE 256
+typedef struct tfb_shift {
+    double estimate, lo, hi;
+    int thinned;
+} tfb_shift;
+/* Fails (returns -1) on an empty sample, a non-finite value, alpha outside (0, 1) or out of memory. */
+int tfb_hodges_lehmann(const double *x, size_t nx, const double *y, size_t ny, double alpha, tfb_shift *out);
 double tfb_now_seconds(void);  /* monotonic clock */
 
 #endif
