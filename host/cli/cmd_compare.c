@@ -36,6 +36,8 @@ typedef struct compare_run {
 static const char USAGE[] =
     "usage: tfbench compare BASELINE[,...] CURRENT[,...] [--threshold PCT] [--alpha A] [--metric time|gflops|gbps]\n"
     "                       [--normalize roof] [--json] [--json-file FILE] [--strict]\n"
+    "       tfbench compare FLEET.json [--threshold PCT] [--alpha A] [--metric M] [--json]\n"
+    "                       each rank of a fleet run against the fleet median\n"
     "  --threshold PCT   smallest change that can count (default 10)\n"
     "  --alpha A         significance level of the U test (default 0.05)\n"
     "  --normalize roof  compare each point's fraction of its own roof (the files' ceilings), not its time:\n"
@@ -128,7 +130,7 @@ static int parse_args(int argc, char **argv, compare_args *a)
         if (parse_option(a, arg, value, &used)) return EXIT_UNUSABLE;
         i += used - 1;
     }
-    if (!a->help && (!a->base_path || !a->current_path)) return usage_error("%s", "needs BASELINE.json and CURRENT.json");
+    if (!a->help && !a->base_path) return usage_error("%s", "needs BASELINE.json and CURRENT.json");
     return 0;
 }
 
@@ -535,6 +537,13 @@ int tfb_cmd_compare(int argc, char **argv)
     run.args = &args;
     if (parse_args(argc, argv, &args)) return EXIT_UNUSABLE;
     if (args.help) return fputs(USAGE, stdout), EXIT_SAME;
+    if (!args.current_path) {  /* one file: a fleet file (tfbench --fleet), each rank against the fleet */
+        if (args.json_file || args.normalize_roof || args.strict || args.filter || args.filter_file)
+            return usage_error("%s", "--json-file, --normalize, --strict and the filters need two files, not one "
+                               "fleet file");
+        int rc = tfb_cli_compare_fleet(args.base_path, args.metric, args.threshold, args.alpha, args.json);
+        return rc >= 0 ? rc : usage_error("%s", "needs BASELINE.json and CURRENT.json (or one fleet file)");
+    }
     int rc = load_both(&run);
     if (!rc) rc = compare_loaded(&run);
     tfb_compare_report_free(&run.report);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "tfbench/native.h"
+#include "tfbench/report_columns.h"
 #include "tfbench/tfbench.h"
 
 #define EXIT_FAILED 1
@@ -168,44 +169,107 @@ static tfb_timing_policy run_policy(const tfb_options *opt, const tfb_device_inf
     return policy;
 }
 
-static int run_suites(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites, size_t suite_count,
-                      const cJSON *native)
+/* One device: its context opened, every suite run, the roofline applied against its own ceilings (tfbench-native's
+ * points too, on the first device), its table printed. Returns the failed benchmarks, or -1 when the device could
+ * not be opened (err says why). */
+static int run_device(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites,
+                      size_t suite_count, const tfb_device_entry *entry, const cJSON *native, tfb_results *results,
+                      tfb_error *err)
 {
-    tfb_error err = {{0}};
     tfb_context ctx;
     tfb_host_info host;
-    tfb_results results;
-    char report_dir[4096];
-    long long started = (long long)time(NULL);
-    if (tfb_context_open_spec(&ctx, opt->device, opt->kernel_dir, &err) != TFB_OK ||
-        resolve_report_dir(opt, ctx.info.name, started, report_dir, sizeof report_dir, &err) != TFB_OK) {
-        fprintf(stderr, "tfbench: %s\n", err.message);
-        return EXIT_USAGE;
-    }
+    tfb_results_init(results);
+    if (tfb_context_open(&ctx, entry, opt->kernel_dir, err) != TFB_OK) return -1;
     tfb_host_probe(&host, ctx.device);
-    tfb_results_init(&results);
-    results.device = ctx.info;
-    results.host = host;
-    tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = &results,
+    results->device = ctx.info;
+    results->host = host;
+    tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = results,
                    .policy = run_policy(opt, &ctx.info), .seed = opt->seed, .log = stderr};
     tfb_run_resolve_sizing(&run);
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
     int failures = run_each_suite(&run, suites, suite_count);
-    if (native && tfb_results_add_native(&results, native, opt->native_path, &err) != TFB_OK) {
+    tfb_context_close(&ctx);
+    if (native && tfb_results_add_native(results, native, opt->native_path, err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err->message);
+        failures++;
+    }
+    tfb_results_apply_roofline(results);
+    if (opt->verbose >= 0 && results->count) print_results(results, suites, suite_count);
+    return failures;
+}
+
+/* The devices --device names ("0", "h100", "all", "0,2,3"), each once. */
+static int select_devices(const char *spec, tfb_device_entry **devices, size_t *indexes, size_t *selected,
+                          tfb_error *err)
+{
+    size_t count = 0, repeated = 0;
+    if (tfb_devices_enumerate(devices, &count, err) != TFB_OK) return TFB_ERROR;
+    if (tfb_device_select(*devices, count, spec, indexes, TFB_MAX_DEVICES, selected, &repeated, err) != TFB_OK)
+        return TFB_ERROR;
+    if (repeated) fprintf(stderr, "tfbench: warning: --device names a device more than once; it runs once\n");
+    return TFB_OK;
+}
+
+/* Each selected device in turn, into results: several devices' results become one file
+ * (tfb_results_merge_devices). Returns the failed benchmarks, or -1 when not one device could be opened. */
+static int run_devices(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites,
+                       size_t suite_count, const tfb_device_entry *devices, const size_t *indexes, size_t count,
+                       const cJSON *native, tfb_results *results)
+{
+    tfb_results *per_device = calloc(count, sizeof *per_device);
+    tfb_error err = {{0}};
+    int failures = 0, opened = 0;
+    for (size_t d = 0; per_device && d < count; d++) {
+        if (count > 1 && opt->verbose >= 0) fprintf(stderr, "tfbench: device d%zu\n", indexes[d]);
+        int failed = run_device(opt, workload, suites, suite_count, &devices[indexes[d]], d == 0 ? native : NULL,
+                                &per_device[d], &err);
+        if (failed < 0) fprintf(stderr, "tfbench: device %zu: %s\n", indexes[d], err.message);
+        failures += failed < 0 ? 1 : failed;
+        opened += failed >= 0;
+    }
+    tfb_results_init(results);
+    if (!per_device || !opened) {
+        if (!per_device) fprintf(stderr, "tfbench: out of memory\n");
+        for (size_t d = 0; per_device && d < count; d++) tfb_results_free(&per_device[d]);
+        free(per_device);
+        return -1;
+    }
+    if (count == 1) *results = per_device[0];
+    else if (tfb_results_merge_devices(results, per_device, indexes, count, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         failures++;
     }
+    for (size_t d = 0; count > 1 && d < count; d++) tfb_results_free(&per_device[d]);
+    free(per_device);
+    if (count > 1 && opt->verbose >= 0) tfb_report_print_devices(results, stdout);
+    return failures;
+}
+
+static int run_suites(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites, size_t suite_count,
+                      const cJSON *native)
+{
+    tfb_error err = {{0}};
+    tfb_device_entry *devices = NULL;
+    tfb_results results;
+    size_t indexes[TFB_MAX_DEVICES], count = 0;
+    char report_dir[4096];
+    if (select_devices(opt->device, &devices, indexes, &count, &err) != TFB_OK ||
+        resolve_report_dir(opt, count > 1 ? "devices" : devices[indexes[0]].info.name, (long long)time(NULL),
+                           report_dir, sizeof report_dir, &err) != TFB_OK) {
+        fprintf(stderr, "tfbench: %s\n", err.message);
+        free(devices);
+        return EXIT_USAGE;
+    }
+    int failures = run_devices(opt, workload, suites, suite_count, devices, indexes, count, native, &results);
+    free(devices);
+    if (failures < 0) return EXIT_USAGE;
     if (results.count == 0) {  /* e.g. --kv-heads values that divide no head count: the warnings said why */
         fprintf(stderr, "tfbench: no benchmark to run: the options leave none (see the warnings above)\n");
         tfb_results_free(&results);
-        tfb_context_close(&ctx);
         return EXIT_USAGE;
     }
-    tfb_results_apply_roofline(&results);
-    if (opt->verbose >= 0) print_results(&results, suites, suite_count);
     int write_failed = write_outputs(opt, &results, native, report_dir);
     tfb_results_free(&results);
-    tfb_context_close(&ctx);
     if (failures) fprintf(stderr, "tfbench: %d benchmark(s) failed (see messages above)\n", failures);
     return failures || write_failed ? EXIT_FAILED : 0;
 }

@@ -149,7 +149,7 @@ static int set_timing_flag(tfb_options *opt, const char *flag, const char *value
     return 0;
 }
 
-static int takes_value(const char *flag)
+int tfb_options_takes_value(const char *flag)
 {
     static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--seed",
                                              "--repetitions", "--min-time", "--max-time", "--max-noise"};
@@ -165,7 +165,7 @@ static int parse_arg(int argc, char **argv, int *i, tfb_options *opt, const char
                      tfb_error *err)
 {
     if (!value && set_switch(opt, flag)) return TFB_OK;
-    if (!takes_value(flag)) return tfb_fail(err, "unknown option \"%.200s\" (see tfbench --help)", argv[*i]);
+    if (!tfb_options_takes_value(flag)) return tfb_fail(err, "unknown option \"%.200s\" (see tfbench --help)", argv[*i]);
     if (!value && (value = *i + 1 < argc ? argv[++*i] : NULL) == NULL)
         return tfb_fail(err, "%.200s needs a value (see tfbench --help)", flag);
     if (set_string_flag(opt, flag, value)) return TFB_OK;

@@ -149,6 +149,7 @@ int tfb_report_data_load(tfb_report_data *data, const cJSON *results, const cJSO
     memset(data, 0, sizeof *data);
     if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(results, TFB_KEY_BENCHMARKS)))
         return tfb_fail(err, "not a tfbench results file: no \"benchmarks\" list");
+    data->results = results;
     data->context = cJSON_GetObjectItemCaseSensitive(results, TFB_KEY_CONTEXT);
     size_t capacity = 0;
     int rc = read_ceilings(data, data->context, err);

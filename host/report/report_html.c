@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "report_chart.h"
+#include "tfbench/report_columns.h"
 #include "tfbench/results_schema.h"
 
 static const char *const STYLE =
@@ -16,6 +17,11 @@ static const char *const STYLE =
     ".no{color:#b00;font-weight:bold}.note{color:#555;font-size:13px}.chart{overflow-x:auto}"
     ".swatch{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:6px}"
     ".big{font-size:20px;font-weight:bold}";
+
+const char *tfb_report_style(void)
+{
+    return STYLE;
+}
 
 static void put_escaped(FILE *out, const char *text)
 {
@@ -168,6 +174,19 @@ static void ceilings_section(FILE *out, const tfb_report_data *d)
     }
 }
 
+/* A run on several devices (--device all): their ceilings and benchmarks side by side. */
+static void devices_section(FILE *out, const tfb_report_data *d)
+{
+    tfb_columns columns;
+    tfb_error err = {{0}};
+    if (tfb_columns_from_devices(&columns, d->results, &err) != TFB_OK) return;
+    fputs("<h2>Devices side by side</h2>\n<p class=\"note\">This run measured every device below in turn; each "
+          "benchmark's name carries its device (<code>@d1</code>: flat device index 1). The roofline chart above "
+          "and the ceilings before this section are the first device's.</p>\n", out);
+    tfb_columns_html(&columns, NULL, out);
+    tfb_columns_free(&columns);
+}
+
 static void prediction_section(FILE *out, const tfb_report_data *d)
 {
     tfb_decode_prediction pred;
@@ -314,6 +333,7 @@ int tfb_report_html(const tfb_report_data *data, const char *svg, char **html, t
     header(out, data);
     chart_section(out, svg);
     ceilings_section(out, data);
+    devices_section(out, data);
     prediction_section(out, data);
     results_section(out, data, &colors);
     system_section(out, data);

@@ -37,6 +37,12 @@ typedef struct tfb_device_entry {
 int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err);
 /* spec: a flat index ("0") or a case-insensitive substring of the device name. */
 int tfb_device_find(const tfb_device_entry *list, size_t count, const char *spec, size_t *index, tfb_error *err);
+/* --device as a list: "all", or indexes and name substrings separated by commas ("0,2,3", "h100,a100"; a name
+ * selects the first device it matches). Fills indexes in the order given, each device once: *repeated counts the
+ * entries that named a device already selected. At most max devices. */
+#define TFB_MAX_DEVICES 64
+int tfb_device_select(const tfb_device_entry *list, size_t count, const char *spec, size_t *indexes, size_t max,
+                      size_t *selected, size_t *repeated, tfb_error *err);
 /* Reads the memory limits again: PoCL derives them from free host memory, which moves between reads. */
 void tfb_device_refresh_limits(cl_device_id device, tfb_device_info *info);
 void tfb_devices_print(const tfb_device_entry *list, size_t count, FILE *out);

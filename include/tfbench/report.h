@@ -32,6 +32,8 @@ typedef struct tfb_decode_prediction {
 } tfb_decode_prediction;
 
 void tfb_report_predict_decode(const tfb_report_data *data, tfb_decode_prediction *out);
+/* The report's style sheet, for other pages drawn in the same look (the fleet report). */
+const char *tfb_report_style(void);
 /* The whole report as one self-contained HTML file (the chart inline, no scripts, no network). */
 int tfb_report_html(const tfb_report_data *data, const char *svg, char **html, tfb_error *err);
 

@@ -35,6 +35,7 @@ typedef struct tfb_report_level {
 } tfb_report_level;
 
 typedef struct tfb_report_data {
+    const cJSON *results;   /* the results tree itself */
     const cJSON *context;   /* the results' context object (may be NULL) */
     tfb_report_point *points;
     size_t count;

@@ -78,6 +78,13 @@ void tfb_ceilings_offer_bandwidth(tfb_ceilings *ceilings, int read_only, double 
 /* The ridge points, from the peaks and the bandwidths measured so far. */
 void tfb_ceilings_derive(tfb_ceilings *ceilings);
 
+/* One results file of several devices' runs (devices[d] ran on flat device index indexes[d]): every benchmark moved
+ * into merged under "<name>@d<index>" (its series likewise), with base_name, device_index and device_label; each
+ * device's context in context.devices; the first device's context stays the file's context. devices keep their
+ * contexts and are still freed by the caller. */
+int tfb_results_merge_devices(tfb_results *merged, tfb_results *devices, const size_t *indexes, size_t count,
+                              tfb_error *err);
+
 cJSON *tfb_results_to_json(const tfb_results *results);
 int tfb_results_write_json(const tfb_results *results, const char *path, tfb_error *err);
 int tfb_results_write_csv(const tfb_results *results, const char *path, tfb_error *err);

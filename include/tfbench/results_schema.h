@@ -68,4 +68,12 @@
 #define TFB_KEY_SAMPLES    "samples_s"
 #define TFB_KEY_EXECUTIONS "executions_per_sample"
 
+/* A results file of several devices (tfbench --device all): context.devices lists each device's context with its
+ * label ("d2": flat index 2), and each benchmark says which device ran it under its device-qualified name
+ * ("<base_name>@d2"). */
+#define TFB_KEY_DEVICES      "devices"
+#define TFB_KEY_DEVICE_LABEL "device_label"
+#define TFB_KEY_DEVICE_INDEX "device_index"
+#define TFB_KEY_BASE_NAME    "base_name"
+
 #endif

@@ -1,0 +1,158 @@
+/* One rank of a fleet run: its device, and its benchmarks run in a worker process. The worker is the plain tfbench
+ * run (its own results file written atomically, its exit codes), so whatever kills it (a driver crash, the OOM
+ * killer, a signal, the timeout) leaves this process alive to report the failure and take part in the gather. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "tfbench/device.h"
+#include "tfbench/fleet.h"
+#include "tfbench/stats.h"
+
+int tfb_fleet_pick_device(const char *spec, int local_rank, tfb_fleet_rank *rank, tfb_error *err)
+{
+    tfb_device_entry *devices = NULL;
+    size_t count = 0, indexes[TFB_MAX_DEVICES], selected = 0, repeated = 0;
+    rank->device_index = -1;
+    if (tfb_devices_enumerate(&devices, &count, err) != TFB_OK) return TFB_ERROR;
+    int rc = tfb_device_select(devices, count, spec ? spec : "all", indexes, TFB_MAX_DEVICES, &selected, &repeated,
+                               err);
+    if (rc == TFB_OK && selected == 0) rc = tfb_fail(err, "--device names no device");
+    if (rc == TFB_OK) {
+        size_t index = indexes[(size_t)local_rank % selected];
+        rank->device_index = (int)index;
+        rank->device_is_cpu = devices[index].info.is_cpu;
+        snprintf(rank->device, sizeof rank->device, "%s", devices[index].info.name);
+    }
+    free(devices);
+    return rc;
+}
+
+/* The worker's command line: tfbench, the options passed on, this rank's device and results file. */
+static char **worker_command(const tfb_fleet_args *args, const tfb_fleet_rank *rank, const char *json_path,
+                             char *device)
+{
+    char **argv = calloc((size_t)args->worker_argc + 6, sizeof *argv);
+    if (!argv) return NULL;
+    int n = 0;
+    argv[n++] = "tfbench";
+    for (int i = 0; i < args->worker_argc; i++) argv[n++] = args->worker_argv[i];
+    snprintf(device, 32, "%d", rank->device_index);
+    argv[n++] = "--device";
+    argv[n++] = device;
+    argv[n++] = "--json";
+    argv[n++] = (char *)json_path;
+    return argv;
+}
+
+/* In the child: dies with its rank (a rank killed by the job's abort must not leave a benchmark running), writes
+ * its output to the log and becomes the plain run. Only async-signal-safe calls and exec. */
+static void become_worker(pid_t parent, const char *log_path, char **argv)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);
+    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+    }
+    execv("/proc/self/exe", argv);
+    static const char message[] = "tfbench: fleet: cannot start the worker (exec /proc/self/exe failed)\n";
+    if (write(STDERR_FILENO, message, sizeof message - 1) < 0) _exit(127);
+    _exit(127);
+}
+
+/* Waits for the worker, killing it past the timeout (0: none); returns its wait status, *timed_out set. */
+static int wait_worker(pid_t pid, double timeout, int *timed_out)
+{
+    int status = 0;
+    double started = tfb_now_seconds();
+    *timed_out = 0;
+    for (;;) {
+        pid_t done = waitpid(pid, &status, timeout > 0 ? WNOHANG : 0);
+        if (done == pid) return status;
+        if (done < 0 && errno != EINTR) return -1;
+        if (timeout > 0 && tfb_now_seconds() - started > timeout && !*timed_out) {
+            *timed_out = 1;
+            kill(pid, SIGKILL);
+        }
+        struct timespec pause = {0, 50 * 1000 * 1000};
+        if (timeout > 0) nanosleep(&pause, NULL);
+    }
+}
+
+/* The last "tfbench: " line the worker wrote that is not a progress note: its own account of what went wrong. */
+static void last_error_line(const char *log_path, char *out, size_t size)
+{
+    FILE *f = fopen(log_path, "r");
+    char line[1024];
+    out[0] = '\0';
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "tfbench: ", 9) == 0 && strncmp(line, "tfbench: device ", 16) != 0 &&
+            strncmp(line, "tfbench: warning: ", 18) != 0)
+            snprintf(out, size, "%.700s", line + 9);
+    }
+    if (f) fclose(f);
+}
+
+static void describe_outcome(tfb_fleet_rank *rank, int status, int timed_out, double timeout, const char *json_path,
+                             const char *log_path)
+{
+    char said[768];
+    struct stat st;
+    int has_results = stat(json_path, &st) == 0;
+    last_error_line(log_path, said, sizeof said);
+    rank->exit_code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    rank->signal = status >= 0 && WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    snprintf(rank->status, sizeof rank->status, "%s",
+             rank->exit_code == 0 && has_results ? "ok" : rank->exit_code == 1 && has_results ? "partial" : "failed");
+    if (timed_out)
+        snprintf(rank->error, sizeof rank->error, "timed out after %.0f s (--fleet-timeout): killed", timeout);
+    else if (rank->signal)
+        snprintf(rank->error, sizeof rank->error, "killed by signal %d (%s)%s%s", rank->signal,
+                 rank->signal == SIGKILL ? "SIGKILL" : rank->signal == SIGTERM ? "SIGTERM" :
+                 rank->signal == SIGSEGV ? "SIGSEGV" : rank->signal == SIGABRT ? "SIGABRT" : "see signal(7)",
+                 said[0] ? "; last message: " : "", said);
+    else if (rank->exit_code != 0)
+        snprintf(rank->error, sizeof rank->error, "exit code %d: %s", rank->exit_code,
+                 said[0] ? said : "no message (see the rank's log)");
+    else if (!has_results) snprintf(rank->error, sizeof rank->error, "exited 0 but wrote no results file");
+}
+
+void tfb_fleet_run_worker(const tfb_fleet_args *args, const char *dir, tfb_fleet_rank *rank)
+{
+    tfb_error err = {{0}};
+    char json_path[4096], log_path[4096], device[32];
+    double started = tfb_now_seconds();
+    if (tfb_fleet_rank_path(dir, rank->rank, "json", json_path, sizeof json_path, &err) != TFB_OK ||
+        tfb_fleet_rank_path(dir, rank->rank, "log", log_path, sizeof log_path, &err) != TFB_OK) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "%.1000s", err.message);
+        return;
+    }
+    unlink(json_path);  /* a results file left by an earlier run in the same folder must not pass for this one's */
+    char **argv = worker_command(args, rank, json_path, device);
+    pid_t parent = getpid(), pid = argv ? fork() : -1;
+    if (pid == 0) become_worker(parent, log_path, argv);
+    free(argv);
+    if (pid < 0) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "cannot start the worker: %s", strerror(errno));
+        return;
+    }
+    rank->worker_pid = (long)pid;
+    snprintf(rank->status, sizeof rank->status, "running");
+    if (tfb_fleet_write_state(dir, rank, &err) != TFB_OK) fprintf(stderr, "tfbench: fleet: %s\n", err.message);
+    int timed_out, status = wait_worker(pid, args->timeout, &timed_out);
+    rank->wall_seconds = tfb_now_seconds() - started;
+    describe_outcome(rank, status, timed_out, args->timeout, json_path, log_path);
+}

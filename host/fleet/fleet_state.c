@@ -1,0 +1,90 @@
+/* A rank's state file, DIR/rank-<R>.state.json: written (atomically) when the rank starts its worker and again
+ * when it ends, so a rank whose process died is still known, with its host, device and worker, to fleet-report. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tfbench/fleet.h"
+#include "tfbench/results.h"
+
+int tfb_fleet_rank_path(const char *dir, int rank, const char *suffix, char *out, size_t size, tfb_error *err)
+{
+    int n = snprintf(out, size, "%s/rank-%d.%s", dir, rank, suffix);
+    return n >= 0 && (size_t)n < size ? TFB_OK : tfb_fail(err, "fleet folder path too long: %.200s", dir);
+}
+
+cJSON *tfb_fleet_rank_to_json(const tfb_fleet_rank *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "rank", r->rank);
+    cJSON_AddNumberToObject(o, "size", r->size);
+    cJSON_AddNumberToObject(o, "local_rank", r->local_rank);
+    cJSON_AddStringToObject(o, "host_name", r->host);
+    cJSON_AddNumberToObject(o, "device_index", r->device_index);
+    cJSON_AddStringToObject(o, "device", r->device);
+    cJSON_AddBoolToObject(o, "device_is_cpu", r->device_is_cpu);
+    cJSON_AddStringToObject(o, "status", r->status);
+    if (r->error[0]) cJSON_AddStringToObject(o, "error", r->error);
+    else cJSON_AddNullToObject(o, "error");
+    cJSON_AddNumberToObject(o, "rank_pid", (double)r->rank_pid);
+    cJSON_AddNumberToObject(o, "worker_pid", (double)r->worker_pid);
+    cJSON_AddNumberToObject(o, "exit_code", r->exit_code);
+    cJSON_AddNumberToObject(o, "signal", r->signal);
+    cJSON_AddNumberToObject(o, "wall_seconds", r->wall_seconds);
+    cJSON_AddStringToObject(o, "started", r->started);
+    return o;
+}
+
+static void copy_string(const cJSON *o, const char *key, char *out, size_t size)
+{
+    const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+    snprintf(out, size, "%s", text ? text : "");
+}
+
+/* A whole number in [lo, hi] under key, else fallback (state files come from other processes: bounded). */
+static double bounded(const cJSON *o, const char *key, double lo, double hi, double fallback)
+{
+    double value = tfb_json_number(o, key, fallback);
+    return value >= lo && value <= hi ? value : fallback;
+}
+
+int tfb_fleet_rank_from_json(const cJSON *o, tfb_fleet_rank *r, tfb_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (!cJSON_IsObject(o)) return tfb_fail(err, "a rank's state is not a JSON object");
+    double rank = tfb_json_number(o, "rank", -1), size = tfb_json_number(o, "size", -1);
+    if (!(rank >= 0 && rank < 1e7) || rank != floor(rank) || !(size > rank && size <= 1e7) || size != floor(size))
+        return tfb_fail(err, "a rank's state has no valid rank and size");
+    r->rank = (int)rank;
+    r->size = (int)size;
+    r->local_rank = (int)bounded(o, "local_rank", 0, 1e7, 0);
+    r->device_index = (int)bounded(o, "device_index", -1, 1e6, -1);
+    r->device_is_cpu = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "device_is_cpu"));
+    r->rank_pid = (long)bounded(o, "rank_pid", 0, 1e9, 0);
+    r->worker_pid = (long)bounded(o, "worker_pid", 0, 1e9, 0);
+    r->exit_code = (int)bounded(o, "exit_code", -1, 255, -1);
+    r->signal = (int)bounded(o, "signal", 0, 128, 0);
+    r->wall_seconds = bounded(o, "wall_seconds", 0, 1e9, 0);
+    copy_string(o, "host_name", r->host, sizeof r->host);
+    copy_string(o, "device", r->device, sizeof r->device);
+    copy_string(o, "status", r->status, sizeof r->status);
+    copy_string(o, "error", r->error, sizeof r->error);
+    copy_string(o, "started", r->started, sizeof r->started);
+    static const char *const KNOWN[] = {"running", "ok", "partial", "failed"};
+    for (size_t i = 0; i < sizeof KNOWN / sizeof *KNOWN; i++)
+        if (strcmp(r->status, KNOWN[i]) == 0) return TFB_OK;
+    return tfb_fail(err, "rank %d: unknown status \"%.40s\" in its state", r->rank, r->status);
+}
+
+int tfb_fleet_write_state(const char *dir, const tfb_fleet_rank *rank, tfb_error *err)
+{
+    char path[4096];
+    if (tfb_fleet_rank_path(dir, rank->rank, "state.json", path, sizeof path, err) != TFB_OK) return TFB_ERROR;
+    cJSON *o = tfb_fleet_rank_to_json(rank);
+    char *text = o ? cJSON_Print(o) : NULL;
+    cJSON_Delete(o);
+    if (!text) return tfb_fail(err, "out of memory writing %s", path);
+    int rc = tfb_write_file_atomic(path, text, strlen(text), err);
+    cJSON_free(text);
+    return rc;
+}
