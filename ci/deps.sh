@@ -6,6 +6,7 @@ PACKAGES=(
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
   libhwloc-dev libcmocka-dev libcjson-dev libclblast-dev
   libopenblas-dev libxml2-utils
+  libopenmpi-dev openmpi-bin
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

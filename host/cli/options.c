@@ -22,10 +22,12 @@ void tfb_options_usage(FILE *out)
           "       tfbench model NAME|--config FILE  the analytical model (tfbench model --help)\n"
           "       tfbench compare BASE.json CUR.json  regression check (tfbench compare --help)\n"
           "       tfbench report RESULTS.json       redraw roofline.svg and report.html (tfbench report --help)\n"
+          "       tfbench fleet-report DIR          the fleet file from a fleet folder's rank files\n"
           "\n"
           "options:\n"
           "  --list               list OpenCL platforms and devices, with their index\n"
-          "  --device N|NAME      device by index or name substring (default 0)\n"
+          "  --device N|NAME      device by index or name substring (default 0); all, or a list (0,2,3):\n"
+          "                       each in turn, one results file (names end in @d<index>)\n"
           "  --suite a,b          suites to run (default: every suite of the default run)\n"
           "  --list-suites        list the suites\n"
           "  --filter REGEX       only the benchmarks whose name matches REGEX (POSIX extended)\n"
@@ -51,6 +53,12 @@ void tfb_options_usage(FILE *out)
           "  --native FILE        tfbench-native results to show beside ours\n"
           "  --seed N             seed of the random inputs (default 42)\n"
           "  --quiet, --verbose   less or more on stderr\n"
+          "  --fleet              one rank of an MPI job (mpirun -np N tfbench --fleet ...): the rank's device is\n"
+          "                       its node-local rank's (of --device, default all); --out DIR the fleet folder\n"
+          "  --fleet-serial       the same, ranks sharing a device (or a CPU) one after another\n"
+          "  --fleet-threshold P  outlier: throughput P% below the fleet median (default 10; with 3+ ranks also\n"
+          "                       3 scaled MADs)\n"
+          "  --fleet-timeout S    a rank's run past S seconds is killed and reported failed (default none)\n"
           "  --version, --help\n",
           out);
 }

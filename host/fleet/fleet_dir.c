@@ -99,7 +99,7 @@ static int write_text_report(const cJSON *fleet, const char *dir, tfb_error *err
 
 int tfb_fleet_write(const cJSON *fleet, const char *dir, tfb_error *err)
 {
-    char *json = cJSON_Print(fleet), *html = NULL;
+    char *json = cJSON_PrintUnformatted(fleet), *html = NULL;  /* one line: a fleet of hundreds is big enough */
     if (!json) return tfb_fail(err, "out of memory formatting the fleet file");
     int rc = write_in(dir, "fleet.json", json, err);
     cJSON_free(json);

@@ -78,9 +78,9 @@ static void print_benchmark(const cJSON *b, size_t rank_count, FILE *out)
         for (size_t j = 0; j < rank_count; j++) {
             const cJSON *found = NULL;
             cJSON_ArrayForEach(e, ranks) if (tfb_json_number(e, "rank", -1) == (double)j) found = e;
-            if (!found) fprintf(out, " %8s", "-");
-            else fprintf(out, " %+7.1f%%%s", tfb_json_number(found, "deviation_percent", 0),
-                         cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(found, "outlier")) ? "!" : "");
+            if (!found) fprintf(out, " %8s ", "-");
+            else fprintf(out, " %+7.1f%%%c", tfb_json_number(found, "deviation_percent", 0),
+                         cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(found, "outlier")) ? '!' : ' ');
         }
     } else {
         double lo = INFINITY, hi = -INFINITY;
@@ -106,7 +106,11 @@ void tfb_fleet_print_report(const cJSON *fleet, FILE *out)
           "(! an outlier):\n", out);
     fprintf(out, "%-44s %-7s %9s", "benchmark", "unit", "median");
     if (rank_count <= PER_RANK_COLUMNS_MAX)
-        for (size_t j = 0; j < rank_count; j++) fprintf(out, "  rank %-3zu", j);
+        for (size_t j = 0; j < rank_count; j++) {
+            char label[24];
+            snprintf(label, sizeof label, "rank %zu", j);
+            fprintf(out, " %8s ", label);
+        }
     else fprintf(out, " %8s %8s %5s", "lowest", "highest", "out");
     fputc('\n', out);
     cJSON_ArrayForEach(b, benchmarks) print_benchmark(b, rank_count, out);

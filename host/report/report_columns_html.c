@@ -71,6 +71,7 @@ typedef struct columns_chart {
     const unsigned char *marked;
     double *median;           /* per row */
     double span;              /* the y axis runs over 2^-span .. 2^span times the median */
+    double step;              /* x distance between two benchmarks */
     double width, height;
 } columns_chart;
 
@@ -78,8 +79,9 @@ typedef struct columns_chart {
 #define CC_TOP 30.0
 #define CC_PLOT_HEIGHT 300.0
 #define CC_STEP 22.0
+#define CC_MIN_PLOT_WIDTH 440.0
 
-static double cc_x(const columns_chart *cc, size_t row) { return CC_LEFT + CC_STEP * (0.5 + (double)row); }
+static double cc_x(const columns_chart *cc, size_t row) { return CC_LEFT + cc->step * (0.5 + (double)row); }
 
 static double cc_y(const columns_chart *cc, double ratio)
 {
@@ -102,7 +104,7 @@ static double chart_span(const tfb_columns *c, const double *median)
 
 static void cc_axes(columns_chart *cc)
 {
-    double right = CC_LEFT + CC_STEP * (double)cc->c->row_count;
+    double right = CC_LEFT + cc->step * (double)cc->c->row_count;
     fprintf(cc->out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#888\"/>\n",
             CC_LEFT, CC_TOP, right - CC_LEFT, CC_PLOT_HEIGHT);
     for (int e = -(int)cc->span; e <= (int)cc->span; e++) {
@@ -173,7 +175,8 @@ void tfb_columns_svg(const tfb_columns *c, const unsigned char *marked, FILE *ou
     for (size_t r = 0; r < c->row_count; r++) cc.median[r] = tfb_columns_row_median(c, r, NULL);
     cc.span = chart_span(c, cc.median);
     size_t legend_lines = (c->column_count < SERIES_COLORED ? c->column_count : SERIES_COLORED + 1) + 2;
-    cc.width = fmax(520.0, CC_LEFT + CC_STEP * (double)c->row_count + 20);
+    cc.step = c->row_count ? fmax(CC_STEP, CC_MIN_PLOT_WIDTH / (double)c->row_count) : CC_STEP;
+    cc.width = CC_LEFT + cc.step * (double)c->row_count + 20 + 200;  /* room for the legend's device names */
     cc.height = CC_TOP + CC_PLOT_HEIGHT + 40 + 16.0 * (double)legend_lines;
     fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
             "font-family=\"DejaVu Sans, Arial, sans-serif\">\n", cc.width, cc.height, cc.width, cc.height);

@@ -19,7 +19,7 @@ if(at LESS 0)
   message(FATAL_ERROR "tests/integration/fleet.cmake: kernels/decode.cl changed; update the slowed copy's anchor")
 endif()
 string(REPLACE "${anchor}" "    float burn = m[0];  // slowed by tests/integration/fleet.cmake
-    for (uint i = 0; i < 100000u; i++) burn = fma(burn, 0.999999f, 1e-7f);
+    for (uint i = 0; i < 300000u; i++) burn = fma(burn, 0.999999f, 1e-7f);
     if (burn == 12345.0f) part_ml[0] = burn;
 ${anchor}" slowed "${decode}")
 file(WRITE ${TFB_SLOWED}/decode.cl "${slowed}")
@@ -43,11 +43,12 @@ set(TFB_FLEET_QUICK --suite peak,decode --quick --kv-heads 2 --out @WORKDIR@/fle
 tfb_fleet_test(two_ranks ARGS -np 2 $<TARGET_FILE:tfbench> --fleet --suite peak --quick --out @WORKDIR@/fleet
   REGEX "Fleet: 2 rank\\(s\\) on 1 host\\(s\\): 2 ok, 0 partial, 0 failed"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_fleet_two.cmake)
-# MPMD: rank 1 loads the slowed decode kernel. One after the other (--fleet-serial: they share the 2 cores), a
-# 30% threshold for a machine other jobs share; the slowed decode is ~10x slower, far past it.
+# MPMD: rank 1 loads the slowed decode kernel (~30x slower: 94% below the median of two). One after the other
+# (--fleet-serial: they share the 2 cores) and a 75% threshold, since other jobs share this machine: they have
+# halved a short peak run of one rank against the other's (40% below the median), never more than that.
 tfb_fleet_test(mpmd_outlier
-  ARGS -np 1 $<TARGET_FILE:tfbench> --fleet-serial --fleet-threshold 30 ${TFB_FLEET_QUICK}
-       : -np 1 $<TARGET_FILE:tfbench> --fleet-serial --fleet-threshold 30 ${TFB_FLEET_QUICK} --kernel-dir ${TFB_SLOWED}
+  ARGS -np 1 $<TARGET_FILE:tfbench> --fleet-serial --fleet-threshold 75 ${TFB_FLEET_QUICK}
+       : -np 1 $<TARGET_FILE:tfbench> --fleet-serial --fleet-threshold 75 ${TFB_FLEET_QUICK} --kernel-dir ${TFB_SLOWED}
   REGEX "Outliers [^\n]*\n  rank 1 +[^ ]+ +decode/tfbench/b2-h8-kv2-n1000-d64/fp32 "
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_fleet_outlier.cmake)
 # A rank's worker killed mid-run, then a rank process itself (MPI aborts the job): tests/integration/fleet_killed.sh.
