@@ -70,25 +70,25 @@ static int find_row(tfb_columns *c, const char *name, const char *unit, size_t *
 /* Throughput in the unit of its row: GFLOP/s when the benchmark has FLOPs, else GB/s, else runs per second. */
 static const char *rate_unit(const cJSON *b)
 {
-    if (tfb_json_number(b, "gflops", 0) > 0) return "GFLOP/s";
-    if (tfb_json_number(b, "gbytes_per_second", 0) > 0) return "GB/s";
+    if (tfb_json_number(b, TFB_KEY_B_GFLOPS, 0) > 0) return "GFLOP/s";
+    if (tfb_json_number(b, TFB_KEY_B_GBYTES_PER_SECOND, 0) > 0) return "GB/s";
     return "runs/s";
 }
 
 static double rate_in(const cJSON *b, const char *unit)
 {
-    if (strcmp(unit, "GFLOP/s") == 0) return tfb_json_number(b, "gflops", 0);
-    if (strcmp(unit, "GB/s") == 0) return tfb_json_number(b, "gbytes_per_second", 0);
-    double seconds = tfb_json_number(b, "time_median_s", tfb_json_number(b, "real_time", 0) * 1e-6);
+    if (strcmp(unit, "GFLOP/s") == 0) return tfb_json_number(b, TFB_KEY_B_GFLOPS, 0);
+    if (strcmp(unit, "GB/s") == 0) return tfb_json_number(b, TFB_KEY_B_GBYTES_PER_SECOND, 0);
+    double seconds = tfb_json_number(b, TFB_KEY_B_TIME_MEDIAN_S, tfb_json_number(b, TFB_KEY_B_REAL_TIME, 0) * 1e-6);
     return seconds > 0 ? 1.0 / seconds : 0;
 }
 
 static tfb_cell_state cell_state(const cJSON *b, double rate)
 {
-    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(b, "verified")) &&
-        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "error_occurred")))
+    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(b, TFB_KEY_B_VERIFIED)) &&
+        cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, TFB_KEY_B_ERROR_OCCURRED)))
         return TFB_CELL_FAILED;
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "error_occurred")) || !(rate > 0)) return TFB_CELL_SKIPPED;
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, TFB_KEY_B_ERROR_OCCURRED)) || !(rate > 0)) return TFB_CELL_SKIPPED;
     return TFB_CELL_MEASURED;
 }
 
@@ -99,7 +99,7 @@ int tfb_columns_add_benchmarks(tfb_columns *c, size_t column, const cJSON *bench
     cJSON_ArrayForEach(b, benchmarks) {
         if (device_index >= 0 && tfb_json_number(b, TFB_KEY_DEVICE_INDEX, -1) != device_index) continue;
         const char *name = string_at(b, TFB_KEY_BASE_NAME);
-        if (!name[0]) name = string_at(b, "name");
+        if (!name[0]) name = string_at(b, TFB_KEY_B_NAME);
         if (!name[0]) continue;
         size_t row;
         if (find_row(c, name, rate_unit(b), &row, err) != TFB_OK) return TFB_ERROR;
