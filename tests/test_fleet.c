@@ -277,7 +277,7 @@ static void fleet_compare_names_the_slow_rank(void **state)
 static void fleet_flags_are_split_from_the_run_options(void **state)
 {
     char *argv[] = {"tfbench", "--fleet", "--suite", "peak", "--out", "d", "--device=1", "--fleet-threshold", "25",
-                    "--quick", "--fleet-serial", "--kernel-dir", "k"};
+                    "--quick", "--fleet-serial", "--kernel-dir", "."};
     tfb_fleet_args args;
     tfb_error err = {{0}};
     assert_int_equal(tfb_fleet_parse_args(13, argv, &args, &err), TFB_OK);
@@ -286,7 +286,7 @@ static void fleet_flags_are_split_from_the_run_options(void **state)
     assert_string_equal(args.out_dir, "d");
     assert_string_equal(args.device, "1");
     assert_int_equal(args.worker_argc, 5);
-    const char *kept[] = {"--suite", "peak", "--quick", "--kernel-dir", "k"};
+    const char *kept[] = {"--suite", "peak", "--quick", "--kernel-dir", "."};
     for (int i = 0; i < 5; i++) assert_string_equal(args.worker_argv[i], kept[i]);
     tfb_fleet_args_free(&args);
     char *refused[][3] = {{"tfbench", "--fleet", "--json"}, {"tfbench", "--fleet-threshold", "lots"},

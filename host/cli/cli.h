@@ -2,6 +2,7 @@
 #ifndef TFBENCH_HOST_CLI_H
 #define TFBENCH_HOST_CLI_H
 
+#include <stddef.h>
 #include "tfbench/error.h"
 
 int tfb_cmd_run(int argc, char **argv);      /* tfbench [--device N] [--suite ...] ... */
@@ -10,6 +11,13 @@ int tfb_cmd_compare(int argc, char **argv);  /* tfbench compare ... (argv[0] == 
 int tfb_cmd_report(int argc, char **argv);   /* tfbench report RESULTS.json ... (argv[0] == "report") */
 int tfb_cmd_fleet(int argc, char **argv);    /* tfbench --fleet ... (one rank of an MPI job) */
 int tfb_cmd_fleet_report(int argc, char **argv);  /* tfbench fleet-report DIR (argv[0] == "fleet-report") */
+/* A run's options checked as tfbench checks them before it starts: the suites (up to 64; a suite named twice warns),
+ * the workload (model, config, shape, sweeps), --kernel-dir. Bad input fails with err. */
+struct tfb_options;
+struct tfb_suite;
+struct tfb_workload;
+int tfb_cli_check_run(const struct tfb_options *opt, const struct tfb_suite **suites, size_t *suite_count,
+                      struct tfb_workload *workload, tfb_error *err);
 /* tfbench compare FLEET.json: the exit status, or -1 when the file is JSON but not a fleet file. metric is a
  * tfb_metric. */
 int tfb_cli_compare_fleet(const char *path, int metric, double threshold, double alpha, int json);

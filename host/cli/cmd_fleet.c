@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "tfbench/fleet.h"
 #include "tfbench/options_parse.h"
+#include "tfbench/suite.h"
 #include "tfbench/workload.h"
 
 #define EXIT_USAGE 2
@@ -84,6 +85,8 @@ static int check_worker_options(const tfb_fleet_args *args, tfb_error *err)
 {
     tfb_options opt;
     tfb_workload workload;
+    const tfb_suite *suites[64];
+    size_t suite_count = 0;
     char **argv = calloc((size_t)args->worker_argc + 1, sizeof *argv);
     if (!argv) return tfb_fail(err, "out of memory");
     argv[0] = "tfbench";
@@ -91,7 +94,7 @@ static int check_worker_options(const tfb_fleet_args *args, tfb_error *err)
     tfb_options_defaults(&opt);
     int rc = tfb_options_parse(args->worker_argc + 1, argv, &opt, err);
     if (rc == TFB_OK && opt.list) rc = tfb_fail(err, "--list and --list-suites are not fleet runs");
-    if (rc == TFB_OK) rc = tfb_workload_resolve(&opt, &workload, err);
+    if (rc == TFB_OK) rc = tfb_cli_check_run(&opt, suites, &suite_count, &workload, err);
     free(argv);
     return rc;
 }

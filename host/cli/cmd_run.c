@@ -274,6 +274,14 @@ static int run_suites(const tfb_options *opt, const tfb_workload *workload, cons
     return failures || write_failed ? EXIT_FAILED : 0;
 }
 
+int tfb_cli_check_run(const tfb_options *opt, const tfb_suite **suites, size_t *suite_count, tfb_workload *workload,
+                      tfb_error *err)
+{
+    if (select_suites(opt->suites, suites, suite_count, err) != TFB_OK) return TFB_ERROR;
+    if (tfb_workload_resolve(opt, workload, err) != TFB_OK) return TFB_ERROR;
+    return check_kernel_dir(opt->kernel_dir, err);
+}
+
 int tfb_cmd_run(int argc, char **argv)
 {
     tfb_options opt;
@@ -290,9 +298,7 @@ int tfb_cmd_run(int argc, char **argv)
     if (opt.version) return printf("tfbench %s\n", TFB_VERSION), 0;
     if (opt.list == 1) return list_devices();
     if (opt.list == 2) return list_suites(stdout), 0;
-    if (select_suites(opt.suites, suites, &suite_count, &err) != TFB_OK ||
-        tfb_workload_resolve(&opt, &workload, &err) != TFB_OK || check_kernel_dir(opt.kernel_dir, &err) != TFB_OK ||
-        check_outputs(&opt, &err) != TFB_OK) {
+    if (tfb_cli_check_run(&opt, suites, &suite_count, &workload, &err) != TFB_OK || check_outputs(&opt, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;
     }

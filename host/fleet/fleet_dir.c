@@ -110,17 +110,14 @@ int tfb_fleet_write(const cJSON *fleet, const char *dir, tfb_error *err)
     return rc;
 }
 
-int tfb_fleet_read(const char *path, cJSON **fleet, tfb_error *err)
+int tfb_fleet_parse(const char *text, size_t length, cJSON **fleet, tfb_error *err)
 {
-    char *text = NULL;
-    size_t length = 0;
     *fleet = NULL;
-    if (tfb_read_file(path, TFB_FLEET_MAX_BYTES, &text, &length, err) != TFB_OK) return TFB_ERROR;
-    int rc = tfb_json_check_shape(text, length, TFB_RESULTS_MAX_DEPTH, TFB_FLEET_MAX_VALUES, err);
-    cJSON *root = rc == TFB_OK ? cJSON_ParseWithLength(text, length) : NULL;
-    free(text);
-    if (rc != TFB_OK) return TFB_ERROR;
-    if (!root) return tfb_fail(err, "%s: not valid JSON", path);
+    if (length > TFB_FLEET_MAX_BYTES) return tfb_fail(err, "fleet file too large (%zu bytes)", length);
+    if (tfb_json_check_shape(text, length, TFB_RESULTS_MAX_DEPTH, TFB_FLEET_MAX_VALUES, err) != TFB_OK)
+        return TFB_ERROR;
+    cJSON *root = cJSON_ParseWithLength(text, length);
+    if (!root) return tfb_fail(err, "not valid JSON");
     if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(root, "fleet")) ||
         !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(root, "ranks"))) {
         cJSON_Delete(root);
@@ -128,4 +125,18 @@ int tfb_fleet_read(const char *path, cJSON **fleet, tfb_error *err)
     }
     *fleet = root;
     return TFB_OK;
+}
+
+int tfb_fleet_read(const char *path, cJSON **fleet, tfb_error *err)
+{
+    char *text = NULL;
+    size_t length = 0;
+    *fleet = NULL;
+    if (tfb_read_file(path, TFB_FLEET_MAX_BYTES, &text, &length, err) != TFB_OK) return TFB_ERROR;
+    int rc = tfb_fleet_parse(text, length, fleet, err);
+    free(text);
+    if (rc != TFB_ERROR) return rc;
+    char message[sizeof err->message];
+    snprintf(message, sizeof message, "%s", err->message);
+    return tfb_fail(err, "%s: %.3900s", path, message);
 }

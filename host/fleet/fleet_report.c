@@ -47,11 +47,11 @@ static void print_outliers(const cJSON *fleet, FILE *out)
 {
     tfb_fleet_rule rule = fleet_rule(fleet);
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(fleet, "outliers"), *o;
-    fprintf(out, "\nOutliers (throughput below the fleet median by more than %.0f%% and, with 3 or more ranks, by more "
-            "than %.0f scaled MADs), slowest first:\n", 100 * rule.threshold, rule.mad_limit);
+    fprintf(out, "\nOutliers, slowest first (more than %.0f%% below the fleet median; with 3+ ranks also %.0f scaled "
+            "MADs):\n", 100 * rule.threshold, rule.mad_limit);
     if (cJSON_GetArraySize(list) == 0) fputs("  none\n", out);
     cJSON_ArrayForEach(o, list)
-        fprintf(out, "  rank %-4.0f %-16.16s %-44.44s %8.4g vs median %-8.4g %-7s %+7.1f%%\n",
+        fprintf(out, "  rank %-4.0f %-12.12s %-44.44s %8.4g vs %-8.4g %-7s %+7.1f%%\n",
                 tfb_json_number(o, "rank", -1), text_at(o, "host_name", "?"), text_at(o, "benchmark", "?"),
                 tfb_json_number(o, "value", 0), tfb_json_number(o, "median", 0), text_at(o, "unit", ""),
                 tfb_json_number(o, "deviation_percent", 0));

@@ -95,6 +95,8 @@ int tfb_fleet_html(const cJSON *fleet, char **html, tfb_error *err);
 /* Reads a fleet file (bounded: TFB_FLEET_MAX_BYTES, TFB_FLEET_MAX_VALUES); TFB_SKIP when it is valid JSON but not a
  * fleet file. */
 int tfb_fleet_read(const char *path, cJSON **fleet, tfb_error *err);
+/* The same from `length` bytes of text (need not be NUL-terminated). */
+int tfb_fleet_parse(const char *text, size_t length, cJSON **fleet, tfb_error *err);
 
 /* ---- compare against the fleet (host/fleet/fleet_compare.c) ---- */
 typedef struct tfb_fleet_compare_options {
