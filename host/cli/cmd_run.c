@@ -173,8 +173,8 @@ static tfb_timing_policy run_policy(const tfb_options *opt, const tfb_device_inf
  * points too, on the first device), its table printed. Returns the failed benchmarks, or -1 when the device could
  * not be opened (err says why). */
 static int run_device(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites,
-                      size_t suite_count, const tfb_device_entry *entry, const cJSON *native, tfb_results *results,
-                      tfb_error *err)
+                      size_t suite_count, const tfb_device_entry *entry, const char *label, const cJSON *native,
+                      tfb_results *results, tfb_error *err)
 {
     tfb_context ctx;
     tfb_host_info host;
@@ -186,7 +186,7 @@ static int run_device(const tfb_options *opt, const tfb_workload *workload, cons
     tfb_run run = {.ctx = &ctx, .opt = opt, .workload = workload, .host = &host, .results = results,
                    .policy = run_policy(opt, &ctx.info), .seed = opt->seed, .log = stderr};
     tfb_run_resolve_sizing(&run);
-    if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s (%s)\n", ctx.info.name, ctx.info.platform);
+    if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s%s (%s)\n", label, ctx.info.name, ctx.info.platform);
     int failures = run_each_suite(&run, suites, suite_count);
     tfb_context_close(&ctx);
     if (native && tfb_results_add_native(results, native, opt->native_path, err) != TFB_OK) {
@@ -210,39 +210,36 @@ static int select_devices(const char *spec, tfb_device_entry **devices, size_t *
     return TFB_OK;
 }
 
-/* Each selected device in turn, into results: several devices' results become one file
- * (tfb_results_merge_devices). Returns the failed benchmarks, or -1 when not one device could be opened. */
+/* Each selected device in turn, into results: several devices' results become one file of the devices that could
+ * be opened (tfb_results_merge_devices). Returns the failed benchmarks, or -1 when not one device could be opened. */
 static int run_devices(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites,
                        size_t suite_count, const tfb_device_entry *devices, const size_t *indexes, size_t count,
                        const cJSON *native, tfb_results *results)
 {
     tfb_results *per_device = calloc(count, sizeof *per_device);
+    size_t opened[TFB_MAX_DEVICES], kept = 0;
     tfb_error err = {{0}};
-    int failures = 0, opened = 0;
-    for (size_t d = 0; per_device && d < count; d++) {
-        if (count > 1 && opt->verbose >= 0) fprintf(stderr, "tfbench: device d%zu\n", indexes[d]);
-        int failed = run_device(opt, workload, suites, suite_count, &devices[indexes[d]], d == 0 ? native : NULL,
-                                &per_device[d], &err);
-        if (failed < 0) fprintf(stderr, "tfbench: device %zu: %s\n", indexes[d], err.message);
-        failures += failed < 0 ? 1 : failed;
-        opened += failed >= 0;
-    }
+    int failures = 0;
     tfb_results_init(results);
-    if (!per_device || !opened) {
-        if (!per_device) fprintf(stderr, "tfbench: out of memory\n");
-        for (size_t d = 0; per_device && d < count; d++) tfb_results_free(&per_device[d]);
-        free(per_device);
-        return -1;
+    if (!per_device) return fprintf(stderr, "tfbench: out of memory\n"), -1;
+    for (size_t d = 0; d < count; d++) {
+        char label[32] = "";
+        if (count > 1) snprintf(label, sizeof label, "d%zu: ", indexes[d]);
+        int failed = run_device(opt, workload, suites, suite_count, &devices[indexes[d]], label,
+                                kept == 0 ? native : NULL, &per_device[kept], &err);
+        if (failed < 0) fprintf(stderr, "tfbench: device %zu: %s\n", indexes[d], err.message);
+        else opened[kept++] = indexes[d];
+        failures += failed < 0 ? 1 : failed;
     }
-    if (count == 1) *results = per_device[0];
-    else if (tfb_results_merge_devices(results, per_device, indexes, count, &err) != TFB_OK) {
+    if (kept == 1 && count == 1) *results = per_device[0];
+    else if (kept && tfb_results_merge_devices(results, per_device, opened, kept, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         failures++;
     }
-    for (size_t d = 0; count > 1 && d < count; d++) tfb_results_free(&per_device[d]);
+    for (size_t d = 0; count > 1 && d < kept; d++) tfb_results_free(&per_device[d]);
     free(per_device);
-    if (count > 1 && opt->verbose >= 0) tfb_report_print_devices(results, stdout);
-    return failures;
+    if (count > 1 && kept && opt->verbose >= 0) tfb_report_print_devices(results, stdout);
+    return kept ? failures : -1;
 }
 
 static int run_suites(const tfb_options *opt, const tfb_workload *workload, const tfb_suite **suites, size_t suite_count,

@@ -16,6 +16,15 @@ void tfb_options_defaults(tfb_options *opt)
     opt->repetitions = opt->min_time = opt->max_time = opt->max_noise = -1.0;
 }
 
+static const char FLEET_OPTIONS[] =
+    "fleet runs (MPI; README, Fleets):\n"
+    "  --fleet              one rank of an MPI job (mpirun -np N tfbench --fleet ...): the rank's device is\n"
+    "                       its node-local rank's (of --device, default all); --out DIR the fleet folder\n"
+    "  --fleet-serial       the same, ranks sharing a device (or a CPU) one after another\n"
+    "  --fleet-threshold P  outlier: throughput P% below the fleet median (default 10; with 3+ ranks also\n"
+    "                       3 scaled MADs)\n"
+    "  --fleet-timeout S    a rank's run past S seconds is killed and reported failed (default none)\n";
+
 void tfb_options_usage(FILE *out)
 {
     fputs("usage: tfbench [options]                  run the benchmark suites on one OpenCL device\n"
@@ -53,14 +62,9 @@ void tfb_options_usage(FILE *out)
           "  --native FILE        tfbench-native results to show beside ours\n"
           "  --seed N             seed of the random inputs (default 42)\n"
           "  --quiet, --verbose   less or more on stderr\n"
-          "  --fleet              one rank of an MPI job (mpirun -np N tfbench --fleet ...): the rank's device is\n"
-          "                       its node-local rank's (of --device, default all); --out DIR the fleet folder\n"
-          "  --fleet-serial       the same, ranks sharing a device (or a CPU) one after another\n"
-          "  --fleet-threshold P  outlier: throughput P% below the fleet median (default 10; with 3+ ranks also\n"
-          "                       3 scaled MADs)\n"
-          "  --fleet-timeout S    a rank's run past S seconds is killed and reported failed (default none)\n"
           "  --version, --help\n",
           out);
+    fputs(FLEET_OPTIONS, out);
 }
 
 static int parse_u64(const char *flag, const char *text, uint64_t *out, tfb_error *err)

@@ -13,6 +13,7 @@ int tfb_fleet_columns(const cJSON *fleet, tfb_columns *c, tfb_error *err)
     if (!cJSON_IsArray(ranks)) return tfb_fail(err, "not a fleet file: no \"ranks\" list");
     if (tfb_columns_init(c, (size_t)cJSON_GetArraySize(ranks), err) != TFB_OK) return TFB_ERROR;
     size_t j = 0;
+    c->noun = "rank";
     cJSON_ArrayForEach(r, ranks) {
         char label[64];
         const cJSON *results = cJSON_GetObjectItemCaseSensitive(r, "results");

@@ -118,6 +118,7 @@ int tfb_columns_from_devices(tfb_columns *c, const cJSON *results, tfb_error *er
     size_t count = cJSON_IsArray(devices) ? (size_t)cJSON_GetArraySize(devices) : 0, column = 0;
     if (tfb_columns_init(c, count < 2 ? 0 : count, err) != TFB_OK) return TFB_ERROR;
     if (count < 2) return TFB_SKIP;
+    c->noun = "device";
     cJSON_ArrayForEach(device, devices) {
         double index = tfb_json_number(device, TFB_KEY_DEVICE_INDEX, -1);
         if (!(index >= 0 && index < TFB_MAX_DEVICES) || index != floor(index)) {

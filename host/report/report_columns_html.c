@@ -285,10 +285,11 @@ void tfb_columns_html(const tfb_columns *c, const unsigned char *marked, FILE *o
 {
     fputs("<h3>Ceilings</h3>\n", out);
     html_ceilings(c, out);
-    fputs("<h3>Each benchmark against the median of the columns</h3>\n<p class=\"note\">Throughput (GFLOP/s where "
-          "the benchmark has FLOPs, else GB/s, else runs per second) over the median of every column that measured "
-          "it, log scale, one series per column; the numbers are the rows of the table below.</p>\n"
-          "<div class=\"chart\">\n", out);
+    const char *noun = c->noun ? c->noun : "column";
+    fprintf(out, "<h3>Each benchmark against the median of the %ss</h3>\n<p class=\"note\">Throughput (GFLOP/s "
+            "where the benchmark has FLOPs, else GB/s, else runs per second) over the median of every %s that "
+            "measured it, log scale, one series per %s; the numbers are the rows of the table below.</p>\n"
+            "<div class=\"chart\">\n", noun, noun, noun);
     tfb_columns_svg(c, marked, out);
     fputs("</div>\n", out);
     html_table(c, marked, out);

@@ -39,6 +39,7 @@ typedef struct tfb_columns {
     size_t row_count, row_capacity;
     double *rate;             /* rows x column_count, row-major: the cell's throughput; 0 unless measured */
     unsigned char *state;     /* rows x column_count: tfb_cell_state */
+    const char *noun;         /* what a column is, for the report's words: "device", "rank" */
 } tfb_columns;
 
 int tfb_columns_init(tfb_columns *c, size_t column_count, tfb_error *err);
