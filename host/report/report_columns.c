@@ -117,7 +117,10 @@ int tfb_columns_from_devices(tfb_columns *c, const cJSON *results, tfb_error *er
     const cJSON *benchmarks = cJSON_GetObjectItemCaseSensitive(results, TFB_KEY_BENCHMARKS);
     size_t count = cJSON_IsArray(devices) ? (size_t)cJSON_GetArraySize(devices) : 0, column = 0;
     if (tfb_columns_init(c, count < 2 ? 0 : count, err) != TFB_OK) return TFB_ERROR;
-    if (count < 2) return TFB_SKIP;
+    if (count < 2) {
+        tfb_columns_free(c);
+        return TFB_SKIP;
+    }
     c->noun = "device";
     cJSON_ArrayForEach(device, devices) {
         double index = tfb_json_number(device, TFB_KEY_DEVICE_INDEX, -1);

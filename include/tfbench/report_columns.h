@@ -50,8 +50,8 @@ void tfb_columns_describe(tfb_columns *c, size_t column, const char *label, cons
  * device_index field says so (a multi-device file). Rows are matched by base_name, else name. */
 int tfb_columns_add_benchmarks(tfb_columns *c, size_t column, const cJSON *benchmarks, int device_index,
                                tfb_error *err);
-/* The columns of a multi-device results file (context.devices); TFB_SKIP, with no columns, when it has fewer than
- * two devices. */
+/* The columns of a multi-device results file (context.devices); TFB_SKIP, with nothing to free, when it has fewer
+ * than two devices. */
 int tfb_columns_from_devices(tfb_columns *c, const cJSON *results, tfb_error *err);
 /* The median of a row's measured cells; 0 when none; *measured (may be NULL) gets how many there are. */
 double tfb_columns_row_median(const tfb_columns *c, size_t row, size_t *measured);
