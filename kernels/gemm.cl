@@ -3,10 +3,12 @@
 // (zero past N). A work-item then reads its panel as one contiguous stream of TN-wide vectors, and a row of A
 // is broadcast against it: every load of W feeds TM fused multiply-adds.
 //
-// Build options: -DTN=16|32|48|64 (panel width, a multiple of 16), -DTM=rows of C per register tile (gemm),
+// Build options: -DTN=16|32|48|64 (panel width, a multiple of 16; up to 128 for gemm_tiled), -DTM=rows of C per register tile (gemm),
 // -DMB=rows of C per work-item (gemm, a multiple of TM), -DWG=work-items sharing one panel's K range (gemv),
 // -DSTREAMS=interleaved K sub-ranges per gemv work-item, -DPREFETCH=hint (gemv on CPUs, __builtin_prefetch),
-// -DWEIGHT_HALF: weights stored as IEEE half (vload_half16), accumulation in float.
+// -DWEIGHT_HALF: weights stored as IEEE half (vload_half16, vload_half: core built-ins, no cl_khr_fp16 needed),
+// accumulation in float. GPU layouts: -DGROUP_WG, -DGROUP_ROWS (gemv_group), -DTILE_M, -DTILE_K, -DREG_M, -DREG_N
+// (gemm_tiled); see each kernel.
 
 #ifndef TN
 #define TN 16
@@ -184,6 +186,117 @@ __kernel void gemm_packed(const __global float *A, const __global WTYPE *Wp, __g
                 for (uint v = 0; v < NV; v++)
                     store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);
             }
+        }
+    }
+}
+#endif
+
+#ifdef GROUP_WG
+#ifndef GROUP_ROWS
+#define GROUP_ROWS 1
+#endif
+// GPUs, GEMV and small batches: one work-group per panel. Its GROUP_WG items walk the panel's K rows interleaved
+// (item l reads rows l, l + GROUP_WG, ...), so the items of a warp read consecutive TN-wide rows, one contiguous
+// segment per load instruction (coalesced). Each item keeps GROUP_ROWS x TN partial sums (GROUP_ROWS rows of A: 1
+// for GEMV, the batch class for small GEMMs; rows past M are clamped on load and never stored), and the group adds
+// them row by row in a tree reduction in local memory.
+__kernel __attribute__((reqd_work_group_size(GROUP_WG, 1, 1)))
+void gemv_group(const __global float *A, const __global WTYPE *Wp, __global float *C, uint M, uint N, uint K)
+{
+    __local float16 partial[GROUP_WG * NV];
+    const uint panel = get_group_id(0), l = get_local_id(0);
+    const __global WTYPE *w = Wp + (size_t)panel * K * TN;
+    const __global float *a[GROUP_ROWS];
+    float16 acc[GROUP_ROWS][NV];
+    #pragma unroll
+    for (uint r = 0; r < GROUP_ROWS; r++) {
+        a[r] = A + (size_t)min(r, M - 1) * K;
+        #pragma unroll
+        for (uint v = 0; v < NV; v++) acc[r][v] = (float16)(0.0f);
+    }
+    for (uint k = l; k < K; k += GROUP_WG) {
+        float16 wv[NV];
+        #pragma unroll
+        for (uint v = 0; v < NV; v++) wv[v] = LOAD_W(w + (size_t)k * TN + v * 16);
+        #pragma unroll
+        for (uint r = 0; r < GROUP_ROWS; r++) {
+            const float16 x = (float16)(a[r][k]);
+            #pragma unroll
+            for (uint v = 0; v < NV; v++) acc[r][v] = fma(x, wv[v], acc[r][v]);
+        }
+    }
+    #pragma unroll
+    for (uint r = 0; r < GROUP_ROWS; r++) {
+        #pragma unroll
+        for (uint v = 0; v < NV; v++) partial[l * NV + v] = acc[r][v];
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (uint stride = GROUP_WG / 2; stride > 0; stride /= 2) {
+            if (l < stride)
+                for (uint v = 0; v < NV; v++) partial[l * NV + v] += partial[(l + stride) * NV + v];
+            barrier(CLK_LOCAL_MEM_FENCE);
+        }
+        if (l < NV && r < M) store_row(C + (size_t)r * N, partial[l], panel * TN + l * 16, N);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+#endif
+
+#ifdef TILE_M
+// GPUs, GEMM: a work-group computes a TILE_M x TN tile of C (TN is the panel width, so a TILE_K slab of the tile's
+// weights is one contiguous piece of the packed panel). Both operands of a slab go through local memory, loaded by
+// all items together with consecutive items on consecutive addresses (coalesced); then each item accumulates a
+// REG_M x REG_N block in registers, its rows and columns strided by the group's extent (conflict-free local reads,
+// coalesced stores). Build options: TILE_M, TILE_K, REG_M (divides TILE_M), REG_N (divides TN).
+#define GROUP_N (TN / REG_N)
+#define GROUP_M (TILE_M / REG_M)
+#define GROUP_ITEMS (GROUP_N * GROUP_M)
+#ifdef WEIGHT_HALF
+#define LOAD_W1(p) vload_half(0, (p))
+#else
+#define LOAD_W1(p) (*(p))
+#endif
+__kernel __attribute__((reqd_work_group_size(GROUP_N, GROUP_M, 1)))
+void gemm_tiled(const __global float *A, const __global WTYPE *Wp, __global float *C, uint M, uint N, uint K)
+{
+    __local float as[TILE_K][TILE_M + 1];  // +1: the transposed stores of A land in different banks
+    __local float ws[TILE_K][TN];
+    const uint tx = get_local_id(0), ty = get_local_id(1), item = ty * GROUP_N + tx;
+    const uint panel = get_group_id(0), m0 = get_group_id(1) * TILE_M;
+    const __global WTYPE *w = Wp + (size_t)panel * K * TN;
+    float acc[REG_M][REG_N];
+    #pragma unroll
+    for (uint i = 0; i < REG_M; i++)
+        #pragma unroll
+        for (uint j = 0; j < REG_N; j++) acc[i][j] = 0.0f;
+    for (uint k0 = 0; k0 < K; k0 += TILE_K) {
+        for (uint e = item; e < TILE_M * TILE_K; e += GROUP_ITEMS) {
+            const uint r = e / TILE_K, kk = e % TILE_K;
+            as[kk][r] = k0 + kk < K ? A[(size_t)min(m0 + r, M - 1) * K + k0 + kk] : 0.0f;
+        }
+        for (uint e = item; e < TILE_K * TN; e += GROUP_ITEMS)
+            ws[e / TN][e % TN] = k0 + e / TN < K ? LOAD_W1(w + (size_t)k0 * TN + e) : 0.0f;
+        barrier(CLK_LOCAL_MEM_FENCE);
+        #pragma unroll
+        for (uint kk = 0; kk < TILE_K; kk++) {
+            float a[REG_M], b[REG_N];
+            #pragma unroll
+            for (uint i = 0; i < REG_M; i++) a[i] = as[kk][ty + i * GROUP_M];
+            #pragma unroll
+            for (uint j = 0; j < REG_N; j++) b[j] = ws[kk][tx + j * GROUP_N];
+            #pragma unroll
+            for (uint i = 0; i < REG_M; i++)
+                #pragma unroll
+                for (uint j = 0; j < REG_N; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    #pragma unroll
+    for (uint i = 0; i < REG_M; i++) {
+        const uint row = m0 + ty + i * GROUP_M;
+        #pragma unroll
+        for (uint j = 0; j < REG_N; j++) {
+            const uint col = panel * TN + tx + j * GROUP_N;
+            if (row < M && col < N) C[(size_t)row * N + col] = acc[i][j];
         }
     }
 }

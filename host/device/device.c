@@ -78,6 +78,8 @@ static void describe_device(cl_platform_id platform, cl_device_id device, tfb_de
     clGetDeviceInfo(device, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof fp64, &fp64, NULL);
     info->fp64 = fp64 != 0 || has_extension(device, "cl_khr_fp64");
     info->fp16 = has_extension(device, "cl_khr_fp16");
+    const char *force = getenv("TFB_GPU_KERNELS");
+    info->gpu_kernels = !info->is_cpu || (force && strcmp(force, "1") == 0);
 }
 
 void tfb_device_refresh_limits(cl_device_id device, tfb_device_info *info)
@@ -189,5 +191,6 @@ void tfb_devices_print(const tfb_device_entry *list, size_t count, FILE *out)
                 gib(d->global_mem_bytes), gib(d->max_alloc_bytes), (double)d->local_mem_bytes / 1024.0);
         fprintf(out, "      fp64 %s, fp16 %s, %s, driver %s\n", d->fp64 ? "yes" : "no", d->fp16 ? "yes" : "no",
                 d->version, d->driver);
+        if (d->is_cpu && d->gpu_kernels) fprintf(out, "      kernels shaped for GPUs (TFB_GPU_KERNELS=1)\n");
     }
 }

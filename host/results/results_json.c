@@ -28,6 +28,7 @@ static cJSON *device_json(const tfb_device_info *d)
     add_number(o, "global_cache_bytes", (double)d->global_cache_bytes);
     cJSON_AddBoolToObject(o, "fp64", d->fp64);
     cJSON_AddBoolToObject(o, "fp16", d->fp16);
+    cJSON_AddBoolToObject(o, "gpu_kernels", d->gpu_kernels);
     return o;
 }
 

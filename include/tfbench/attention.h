@@ -146,14 +146,28 @@ typedef struct tfb_attention_plan {
     cl_mem scratch[3];        /* naive: the score matrix; decode: partial outputs, partial (max, sum), blocked K */
     tfb_flash_tile tile;      /* flash */
     size_t chunk, splits;     /* decode: keys per split, splits per sequence */
+    size_t group;             /* decode: work-items per work-group */
 } tfb_attention_plan;
 
 /* suites/attention/attention.c: TFB_SKIP "needs X GiB ..." when the score matrix does not fit. */
 int tfb_naive_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
                              tfb_attention_plan *plan, tfb_error *err);
+/* The tiles the flash suite's search tries on this device for head dim d, the unsearched (--quick) one first;
+ * every one fits the device's work-group size and local memory. CPUs: a fixed list of row blocks. GPU-shaped
+ * kernels (info->gpu_kernels): the largest K/V tile local memory holds (keys a multiple of 16, at most 128), then
+ * half of it, with 64-256 items of one or two query rows. */
+size_t tfb_flash_tiles(const tfb_device_info *info, size_t d, tfb_flash_tile *out, size_t max);
 /* suites/attention/flash.c, with a given tile (see the suite for the per-device search). */
 int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
                              const tfb_flash_tile *tile, tfb_attention_plan *plan, tfb_error *err);
+/* How decode splits a KV cache over work-items on this device: keys per split (a multiple of 16) and work-group
+ * size. CPUs: 64 items per compute unit, splits of at least 256 keys, groups of 4. GPU-shaped kernels: 256 items
+ * per compute unit, splits down to one 16-key block, groups of 32, so the groups cover every compute unit whenever
+ * the cache has enough blocks (an H200's 132 at b4-h32-kv8-n8192). */
+typedef struct tfb_decode_split {
+    size_t chunk, group;
+} tfb_decode_split;
+tfb_decode_split tfb_decode_geometry(const tfb_device_info *info, const tfb_attention_shape *s);
 /* suites/attention/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per
  * unit). Copies io->k into the key-blocked layout the decode kernel reads (scratch[2], before any timing): afterwards
  * the plan no longer reads io->k, which the caller may release. */

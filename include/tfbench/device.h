@@ -25,6 +25,10 @@ typedef struct tfb_device_info {
     int fp64;                 /* cl_khr_fp64 or a non-zero CL_DEVICE_DOUBLE_FP_CONFIG */
     int fp16;                 /* cl_khr_fp16 */
     int is_cpu;
+    /* Kernel shapes (work-group layouts, tiles, splits) are chosen for GPUs: every non-CPU device, and any device
+     * when TFB_GPU_KERNELS=1 is set (so the GPU-shaped kernels are verified on PoCL too). Timing and sizing still
+     * follow is_cpu. */
+    int gpu_kernels;
 } tfb_device_info;
 
 typedef struct tfb_device_entry {

@@ -10,9 +10,16 @@
 #include "tfbench/attention.h"
 
 #define BLOCK_KEYS 16         /* keys scored together before a softmax update, and K's block (kernels/decode.cl) */
-#define MIN_CHUNK 256         /* keys per split: keeps the partial results small beside the cache */
 #define MAX_SETS 256
-#define GROUP 4               /* work-group size of both kernels */
+/* CPUs: 64 work-items per compute unit, splits of at least 256 keys (the partial results stay small beside the
+ * cache), groups of 4. GPUs: 256 work-items (8 warps) per compute unit, splits down to one block, groups of one
+ * warp (the kernel shares nothing within a group, so a small group spreads over more compute units). */
+#define CPU_ITEMS_PER_UNIT 64
+#define CPU_MIN_CHUNK 256
+#define CPU_GROUP 4
+#define GPU_ITEMS_PER_UNIT 256
+#define GPU_MIN_CHUNK BLOCK_KEYS
+#define GPU_GROUP 32
 
 typedef struct decode_state {
     tfb_attention_shape shape;
@@ -71,13 +78,13 @@ static size_t round_up(size_t x, size_t to)
     return (x + to - 1) / to * to;
 }
 
-/* Enough splits that the device has several work-groups per compute unit even for one sequence. */
-static size_t auto_chunk(const tfb_context *ctx, const tfb_attention_shape *s)
+tfb_decode_split tfb_decode_geometry(const tfb_device_info *info, const tfb_attention_shape *s)
 {
-    size_t slices = s->batch * s->kv_heads;
-    size_t target = (size_t)(ctx->info.compute_units ? ctx->info.compute_units : 1) * (ctx->info.is_cpu ? 64 : 1024);
+    int gpu = info->gpu_kernels;
+    size_t slices = s->batch * s->kv_heads, units = info->compute_units ? info->compute_units : 1;
+    size_t target = units * (gpu ? GPU_ITEMS_PER_UNIT : CPU_ITEMS_PER_UNIT), least = gpu ? GPU_MIN_CHUNK : CPU_MIN_CHUNK;
     size_t chunk = round_up((s->n_kv * slices + target - 1) / target, BLOCK_KEYS);
-    return chunk < MIN_CHUNK ? MIN_CHUNK : chunk;
+    return (tfb_decode_split){chunk < least ? least : chunk, gpu ? GPU_GROUP : CPU_GROUP};
 }
 
 /* KV caches to rotate over so one repetition's cache is out of the last-level cache when timed back to back. */
@@ -97,8 +104,9 @@ static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *
                      TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk), TFB_VAL(splits), TFB_VAL(slices),
                      TFB_VAL(scale)) != TFB_OK)
         return TFB_ERROR;
-    plan->launches[0] = (tfb_launch){plan->kernels[0], 1, {round_up(plan->splits * slices, GROUP)}, {GROUP}};
-    plan->launches[1] = (tfb_launch){plan->kernels[1], 1, {round_up(rows, GROUP)}, {GROUP}};
+    size_t group = plan->group;
+    plan->launches[0] = (tfb_launch){plan->kernels[0], 1, {round_up(plan->splits * slices, group)}, {group}};
+    plan->launches[1] = (tfb_launch){plan->kernels[1], 1, {round_up(rows, group)}, {group}};
     plan->steps = 2;
     return TFB_SET_ARGS(plan->kernels[1], err, TFB_MEM(plan->scratch[0]), TFB_MEM(plan->scratch[1]),
                         TFB_MEM(io->out), TFB_VAL(rows), TFB_VAL(splits));
@@ -117,7 +125,7 @@ static int pack_keys(tfb_context *ctx, const tfb_attention_shape *s, const tfb_a
     if (TFB_SET_ARGS(plan->kernels[2], err, TFB_MEM(io->k), TFB_MEM(plan->scratch[2]), TFB_VAL(n_kv), TFB_VAL(padded),
                      TFB_VAL(count)) != TFB_OK)
         return TFB_ERROR;
-    tfb_launch pack = {plan->kernels[2], 1, {round_up(slices * n_pad, GROUP)}, {GROUP}};
+    tfb_launch pack = {plan->kernels[2], 1, {round_up(slices * n_pad, plan->group)}, {plan->group}};
     tfb_work work = {&pack, 1, 1};
     return tfb_work_run_once(ctx, &work, err);
 }
@@ -127,7 +135,9 @@ int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, co
 {
     memset(plan, 0, sizeof *plan);
     if (s->n_q != 1) return tfb_fail(err, "decode attention takes one query token per head, not %zu", s->n_q);
-    plan->chunk = round_up(chunk ? chunk : auto_chunk(ctx, s), BLOCK_KEYS);
+    tfb_decode_split split = tfb_decode_geometry(&ctx->info, s);
+    plan->group = split.group;
+    plan->chunk = round_up(chunk ? chunk : split.chunk, BLOCK_KEYS);
     if (plan->chunk > round_up(s->n_kv, BLOCK_KEYS)) plan->chunk = round_up(s->n_kv, BLOCK_KEYS);
     plan->splits = (s->n_kv + plan->chunk - 1) / plan->chunk;
     size_t partials = s->batch * s->heads * plan->splits;
@@ -139,7 +149,7 @@ int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, co
     /* CPUs: PREFETCH is the hint of the L2 stage (prefetcht1, measured best on PoCL; the kernel adds an L1 stage
      * where it is memory-bound); GPUs stream without help */
     snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu%s", s->d, tfb_attention_vector_width(s->d),
-             s->heads / s->kv_heads, ctx->info.is_cpu ? " -DPREFETCH=2" : "");
+             s->heads / s->kv_heads, ctx->info.gpu_kernels ? "" : " -DPREFETCH=2");
     const char *names[3] = {"decode_partial", "decode_combine", "decode_pack_keys"};
     for (int i = 0; i < 3; i++)
         if (tfb_kernel_create(ctx, "decode.cl", options, names[i], &plan->kernels[i], err) != TFB_OK) return TFB_ERROR;
@@ -232,6 +242,7 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
     cJSON_AddStringToObject(r->extra, "k_layout", "key-blocked, 16 keys x d per block");
     cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);
+    cJSON_AddNumberToObject(r->extra, "work_group", (double)plan->group);
     cJSON_AddNumberToObject(r->extra, "actual_bytes", r->bytes + partial_bytes);
 }
 

@@ -9,10 +9,12 @@
 
 /* CPU (PoCL): blocks of 64-256 query rows per work-group, so each K/V tile (whose transposition into local memory
  * is the costly part) feeds many rows from cache; R x BK/16 score accumulators must fit the 32 vector registers.
- * GPU: many items, one or two rows each, tiles that fit the small local memory. The first of each list is the
- * unsearched (--quick) choice. */
+ * The first is the unsearched (--quick) choice. GPUs: tfb_flash_tiles sizes the tiles from local memory. */
 static const tfb_flash_tile CPU_TILES[] = {{16, 8, 32}, {8, 16, 16}, {8, 8, 32}, {32, 8, 32}, {4, 16, 16}, {4, 8, 32}};
-static const tfb_flash_tile GPU_TILES[] = {{64, 1, 32}, {128, 1, 32}, {64, 2, 16}, {32, 2, 32}};
+/* GPU tiles: the K and V tiles (2 x keys x d floats) take at most local memory less this reserve (the driver's own
+ * use), keys a multiple of 16 up to GPU_MAX_KEYS (each item holds a score per key in registers). */
+#define GPU_LOCAL_RESERVE 1024u
+#define GPU_MAX_KEYS 128u
 static const size_t PROBE_SEQ = 768;
 
 typedef struct flash_state {
@@ -32,9 +34,39 @@ static double flash_flops(const tfb_case *c)
 }
 
 
-static int tile_fits(const tfb_context *ctx, const tfb_flash_tile *t, size_t d)
+static int tile_fits(const tfb_device_info *info, const tfb_flash_tile *t, size_t d)
 {
-    return t->wg <= ctx->info.max_work_group_size && 2ull * t->keys * d * sizeof(float) <= ctx->info.local_mem_bytes;
+    return t->wg <= info->max_work_group_size && 2ull * t->keys * d * sizeof(float) <= info->local_mem_bytes;
+}
+
+/* The most keys per tile that local memory holds for head dim d (0: not even 16). */
+static unsigned gpu_tile_keys(const tfb_device_info *info, size_t d)
+{
+    uint64_t budget = info->local_mem_bytes > GPU_LOCAL_RESERVE ? info->local_mem_bytes - GPU_LOCAL_RESERVE : 0;
+    uint64_t keys = budget / (2ull * d * sizeof(float)) / 16 * 16;
+    return (unsigned)(keys > GPU_MAX_KEYS ? GPU_MAX_KEYS : keys);
+}
+
+/* GPUs: one or two query rows per item (q and o of a row are 2d registers), 64-256 items per group, and the
+ * largest K/V tile local memory holds first, then half of it (more groups resident per compute unit). */
+static size_t gpu_tiles(const tfb_device_info *info, size_t d, tfb_flash_tile *out, size_t max)
+{
+    unsigned keys = gpu_tile_keys(info, d), half = keys / 32 * 16;
+    const tfb_flash_tile shapes[] = {{128, 1, keys}, {64, 1, keys}, {256, 1, keys}, {64, 2, keys}, {128, 1, half},
+                                     {64, 1, half}};
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes && count < max; i++)
+        if (shapes[i].keys >= 16 && tile_fits(info, &shapes[i], d)) out[count++] = shapes[i];
+    return count;
+}
+
+size_t tfb_flash_tiles(const tfb_device_info *info, size_t d, tfb_flash_tile *out, size_t max)
+{
+    if (info->gpu_kernels) return gpu_tiles(info, d, out, max);
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof CPU_TILES / sizeof *CPU_TILES && count < max; i++)
+        if (tile_fits(info, &CPU_TILES[i], d)) out[count++] = CPU_TILES[i];
+    return count;
 }
 
 int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
@@ -42,7 +74,7 @@ int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int
 {
     memset(plan, 0, sizeof *plan);
     plan->tile = *t;
-    if (!tile_fits(ctx, t, s->d)) return tfb_skip(err, "the flash tile does not fit this device");
+    if (!tile_fits(&ctx->info, t, s->d)) return tfb_skip(err, "the flash tile does not fit this device");
     char options[128];
     snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DBK=%u -DR=%u -DWG=%u", s->d, tfb_attention_vector_width(s->d),
              t->keys, t->rows, t->wg);
@@ -96,25 +128,26 @@ static int time_tile(tfb_run *run, const tfb_attention_shape *probe, const tfb_a
 /* The fastest fitting tile on a small non-causal probe of head dim d (one tile under --quick). */
 static int search_tile(tfb_run *run, size_t d, tfb_flash_tile *best, double *best_seconds, tfb_error *err)
 {
-    const tfb_flash_tile *list = run->ctx->info.is_cpu ? CPU_TILES : GPU_TILES;
-    size_t count = run->ctx->info.is_cpu ? sizeof CPU_TILES / sizeof *CPU_TILES : sizeof GPU_TILES / sizeof *GPU_TILES;
+    tfb_flash_tile list[16];
+    size_t count = tfb_flash_tiles(&run->ctx->info, d, list, 16);
     tfb_attention_shape probe = {1, 4, 4, PROBE_SEQ, PROBE_SEQ, d};
     tfb_attention_inputs inputs = tfb_attention_inputs_for((uint32_t)run->seed);
     tfb_attention_io io = {0};
     int rc = tfb_attention_io_create(run->ctx, &probe, &inputs, &io, err);
+    tfb_error last = {{0}};
     *best_seconds = 1e30;
     for (size_t i = 0; rc == TFB_OK && i < count; i++) {
-        if (!tile_fits(run->ctx, &list[i], d)) continue;
         double seconds;
-        rc = time_tile(run, &probe, &io, &list[i], &seconds, err);
-        if (rc == TFB_OK && seconds < *best_seconds) {
+        /* a tile the driver refuses (registers, resources) is passed over: the next one may run */
+        if (time_tile(run, &probe, &io, &list[i], &seconds, &last) == TFB_OK && seconds < *best_seconds) {
             *best = list[i];
             *best_seconds = seconds;
         }
-        if (run->workload->quick) break;
+        if (run->workload->quick && *best_seconds < 1e30) break;
     }
     tfb_attention_io_release(&io);
-    if (rc == TFB_OK && *best_seconds >= 1e30) return tfb_skip(err, "no flash tile fits this device's local memory");
+    if (rc == TFB_OK && count == 0) return tfb_skip(err, "no flash tile fits this device's local memory");
+    if (rc == TFB_OK && *best_seconds >= 1e30) return tfb_fail(err, "no flash tile ran: %s", last.message);
     return rc;
 }
 

@@ -84,17 +84,55 @@ static void build_options(const tfb_context *ctx, const gemm_config *cfg, char *
 {
     const gemm_params *p = &cfg->params;
     int used = snprintf(buf, size, "-DTN=%u%s", p->tn, cfg->half ? " -DWEIGHT_HALF" : "");
-    if (cfg->kind == GEMM_KIND_GEMV && p->prefetch)
+    if (p->layout == GEMM_LAYOUT_GROUP)
+        snprintf(buf + used, size - used, " -DGROUP_WG=%u -DGROUP_ROWS=%u", p->wg, p->tm);
+    else if (p->layout == GEMM_LAYOUT_TILED)
+        snprintf(buf + used, size - used, " -DTILE_M=%u -DTILE_K=%u -DREG_M=%u -DREG_N=%u", p->mb, p->tk, p->tm, p->wn);
+    else if (cfg->kind == GEMM_KIND_GEMV && p->prefetch)
         snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u -DPREFETCH=%u", p->wg, p->streams, p->prefetch);
     else if (cfg->kind == GEMM_KIND_GEMV)
         snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u", p->wg, p->streams);
     else snprintf(buf + used, size - used, " -DTM=%u -DMB=%u", p->tm, p->mb);
 }
 
+const char *gemm_layout_name(unsigned layout)
+{
+    return layout == GEMM_LAYOUT_GROUP ? "group" : layout == GEMM_LAYOUT_TILED ? "tiled" : "item";
+}
+
+size_t gemm_local_bytes(const gemm_config *cfg, const gemm_params *p)
+{
+    if (p->layout == GEMM_LAYOUT_GROUP) return (size_t)p->wg * p->tn * sizeof(float);
+    if (p->layout == GEMM_LAYOUT_TILED) return (size_t)p->tk * (p->mb + 1 + p->tn) * sizeof(float);
+    return cfg->kind == GEMM_KIND_GEMV ? (size_t)p->wg * p->tn * sizeof(float) : 0;
+}
+
+size_t gemm_group_items(const gemm_config *cfg, const gemm_params *p)
+{
+    if (p->layout == GEMM_LAYOUT_TILED) return p->wn && p->tm ? (size_t)(p->tn / p->wn) * (p->mb / p->tm) : 0;
+    return p->layout == GEMM_LAYOUT_GROUP || cfg->kind == GEMM_KIND_GEMV ? p->wg : 1;
+}
+
+static int power_of_two(unsigned x)
+{
+    return x && (x & (x - 1)) == 0;
+}
+
+/* The GPU layouts: GROUP runs GEMV and batches up to 8 (its rows are the batch class), TILED any GEMM. */
+static int gpu_params_valid(const gemm_config *cfg, const gemm_params *p)
+{
+    if (p->layout == GEMM_LAYOUT_GROUP)
+        return p->tn <= 64 && power_of_two(p->wg) && p->wg <= 1024 && p->tm >= 1 && p->tm <= 8 && cfg->m <= p->tm;
+    return cfg->kind == GEMM_KIND_GEMM && p->tn <= 128 && p->tk >= 1 && p->tk <= 64 && p->tm >= 1 && p->wn >= 1 &&
+           p->mb % p->tm == 0 && p->tn % p->wn == 0 && p->tm * p->wn <= 128 && gemm_group_items(cfg, p) <= 1024;
+}
+
 int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
 {
     if (cfg->impl != GEMM_IMPL_TFBENCH) return 1;
-    if (p->tn == 0 || p->tn % 16 || p->tn > 64) return 0;
+    if (p->tn == 0 || p->tn % 16 || p->layout > GEMM_LAYOUT_TILED) return 0;
+    if (p->layout != GEMM_LAYOUT_ITEM) return gpu_params_valid(cfg, p);
+    if (p->tn > 64) return 0;
     if (cfg->kind == GEMM_KIND_GEMV)
         return p->wg >= 1 && p->wg <= 256 && p->streams >= 1 && p->streams <= 16 && p->prefetch <= 3;
     return p->tm >= 1 && p->tm <= 16 && p->mb >= p->tm && p->mb % p->tm == 0;
@@ -104,7 +142,7 @@ int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
 static int pack_matrix(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl_mem packed, double *seconds,
                        tfb_error *err)
 {
-    char options[128];
+    char options[160];
     build_options(ctx, cfg, options, sizeof options);
     cl_kernel kernel;
     if (tfb_kernel_create(ctx, "gemm.cl", options, "pack_weights", &kernel, err) != TFB_OK) return TFB_ERROR;
@@ -152,23 +190,39 @@ static int create_weights(gemm_state *s, tfb_error *err)
     return rc;
 }
 
+static const char *kernel_name(const gemm_config *cfg)
+{
+    if (cfg->params.layout == GEMM_LAYOUT_GROUP) return "gemv_group";
+    if (cfg->params.layout == GEMM_LAYOUT_TILED) return "gemm_tiled";
+    return cfg->kind == GEMM_KIND_GEMV ? "gemv_packed" : "gemm_packed";
+}
+
+/* The NDRange of the layout: work-items per panel (GEMV, group), or panels x row blocks (item, tiled). */
+static tfb_launch layout_launch(const gemm_config *cfg, cl_kernel kernel)
+{
+    const gemm_params *p = &cfg->params;
+    if (p->layout == GEMM_LAYOUT_TILED) {
+        size_t across = p->tn / p->wn, down = p->mb / p->tm, blocks = (cfg->m + p->mb - 1) / p->mb;
+        return (tfb_launch){kernel, 2, {panels(cfg) * across, blocks * down}, {across, down}};
+    }
+    if (p->layout == GEMM_LAYOUT_GROUP || cfg->kind == GEMM_KIND_GEMV)
+        return (tfb_launch){kernel, 1, {panels(cfg) * p->wg}, {p->wg}};
+    return (tfb_launch){kernel, 2, {panels(cfg), (cfg->m + p->mb - 1) / p->mb}, {0}};
+}
+
 /* One kernel object per weight set: tfb_work replays fixed launches, so each binds its own weights. */
 static int create_launch(gemm_state *s, size_t set, tfb_error *err)
 {
     const gemm_config *cfg = &s->cfg;
-    const gemm_params *p = &cfg->params;
-    char options[128];
+    char options[160];
     build_options(s->ctx, cfg, options, sizeof options);
-    const char *name = cfg->kind == GEMM_KIND_GEMV ? "gemv_packed" : "gemm_packed";
     cl_kernel *kernel = &s->kernels[set];
-    if (tfb_kernel_create(s->ctx, "gemm.cl", options, name, kernel, err) != TFB_OK) return TFB_ERROR;
+    if (tfb_kernel_create(s->ctx, "gemm.cl", options, kernel_name(cfg), kernel, err) != TFB_OK) return TFB_ERROR;
     cl_uint m = (cl_uint)cfg->m, n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
-    if (cfg->kind == GEMM_KIND_GEMV) {
-        s->launches[set] = (tfb_launch){*kernel, 1, {panels(cfg) * p->wg}, {p->wg}};
+    s->launches[set] = layout_launch(cfg, *kernel);
+    if (cfg->kind == GEMM_KIND_GEMV && cfg->params.layout == GEMM_LAYOUT_ITEM)
         return TFB_SET_ARGS(*kernel, err, TFB_MEM(s->a), TFB_MEM(s->weights[set]), TFB_MEM(s->c), TFB_VAL(n),
                             TFB_VAL(k));
-    }
-    s->launches[set] = (tfb_launch){*kernel, 2, {panels(cfg), (cfg->m + p->mb - 1) / p->mb}, {0}};
     return TFB_SET_ARGS(*kernel, err, TFB_MEM(s->a), TFB_MEM(s->weights[set]), TFB_MEM(s->c), TFB_VAL(m), TFB_VAL(n),
                         TFB_VAL(k));
 }
@@ -215,9 +269,9 @@ int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb
 {
     *out = NULL;
     if (cfg->sets < 1 || cfg->sets > GEMM_MAX_SETS || !gemm_params_valid(cfg, &cfg->params))
-        return tfb_fail(err, "gemm: invalid configuration (sets %zu, tn %u, tm %u, mb %u, wg %u, streams %u)",
-                        cfg->sets, cfg->params.tn, cfg->params.tm, cfg->params.mb, cfg->params.wg,
-                        cfg->params.streams);
+        return tfb_fail(err, "gemm: invalid configuration (sets %zu, layout %s, tn %u, tm %u, mb %u, wg %u, streams %u)",
+                        cfg->sets, gemm_layout_name(cfg->params.layout), cfg->params.tn, cfg->params.tm,
+                        cfg->params.mb, cfg->params.wg, cfg->params.streams);
     if (cfg->impl == GEMM_IMPL_CLBLAST && cfg->half) return tfb_skip(err, "CLBlast runs fp32 weights only here");
     gemm_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
@@ -370,7 +424,8 @@ static void sample_release(gemm_sample *p)
  * multiple of it), each block sampled at a seeded random index: the check reads part of every work-item's output. */
 static int sample_create(const gemm_config *cfg, gemm_sample *p, tfb_error *err)
 {
-    size_t row_block = cfg->kind == GEMM_KIND_GEMM && cfg->impl == GEMM_IMPL_TFBENCH && cfg->params.mb < 8
+    size_t row_block = cfg->kind == GEMM_KIND_GEMM && cfg->impl == GEMM_IMPL_TFBENCH &&
+                               cfg->params.layout == GEMM_LAYOUT_ITEM && cfg->params.mb < 8
                            ? cfg->params.mb : 8;
     memset(p, 0, sizeof *p);
     p->rows = malloc((cfg->m / row_block + 2 + CHECK_ALL) * sizeof *p->rows);  /* CHECK_ALL: a short one's all */

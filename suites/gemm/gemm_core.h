@@ -10,8 +10,13 @@
 enum { GEMM_KIND_GEMV, GEMM_KIND_GEMM };
 enum { GEMM_IMPL_TFBENCH, GEMM_IMPL_CLBLAST };
 enum { GEMM_MAX_SETS = 64, GEMM_MAX_SHAPES = 8 };
+/* How a kernel spreads the work (kernels/gemm.cl). ITEM: each work-item owns a panel's K range (GEMV) or a block of
+ * rows x a panel (GEMM), walked with wide vectors: the CPU layout. GROUP: one work-group per panel, K interleaved
+ * over its items (coalesced), a work-group reduction: GPUs at batch <= 8. TILED: local-memory tiles of A and W with
+ * a register block per item: GPUs at larger batches. */
+enum { GEMM_LAYOUT_ITEM, GEMM_LAYOUT_GROUP, GEMM_LAYOUT_TILED };
 /* Bump when kernels/gemm.cl changes: it is part of the tuning cache key. */
-#define GEMM_KERNEL_VERSION 4
+#define GEMM_KERNEL_VERSION 5
 /* GEMM at this batch or below rotates over weight sets like gemv (it is memory-bound on every device we know). */
 #define GEMM_ROTATE_MAX_M 64
 
@@ -21,11 +26,14 @@ typedef struct gemm_weight_shape {
 } gemm_weight_shape;
 
 typedef struct gemm_params {
-    unsigned tn;              /* panel width: weight rows per packed panel (multiple of 16) */
-    unsigned tm, mb;          /* gemm: register-tile rows, rows per work-item */
-    unsigned wg;              /* gemv: work-items per panel (work-group reduction) */
+    unsigned tn;              /* panel width: weight rows per packed panel (multiple of 16; the tile width if tiled) */
+    unsigned tm, mb;          /* gemm: register-tile rows, rows per work-item (tiled: per work-group); group: rows */
+    unsigned wg;              /* gemv, group: work-items per panel (work-group reduction) */
     unsigned streams;         /* gemv: interleaved K sub-ranges per work-item (memory streams in flight) */
     unsigned prefetch;        /* gemv on a CPU: software prefetch locality hint (3: into L1), 0: none */
+    unsigned layout;          /* GEMM_LAYOUT_*; 0 is the CPU layout, so older initializers keep their meaning */
+    unsigned tk;              /* tiled: K slab per local-memory tile */
+    unsigned wn;              /* tiled: register-block columns per work-item */
 } gemm_params;
 
 typedef struct gemm_config {
@@ -68,9 +76,14 @@ int gemm_tuned_params(tfb_context *ctx, const gemm_config *cfg, gemm_params *out
                       tfb_error *err);
 /* The cache file of a key: $TFB_CACHE_DIR, else $XDG_CACHE_HOME/tfbench, else ~/.cache/tfbench. */
 int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *path, size_t size, tfb_error *err);
-/* Candidates of the short search (at most `max`). */
+/* Candidates of the short search (at most `max`): the CPU layouts, or with info->gpu_kernels the GPU layouts that fit
+ * the device's work-group size and local memory. */
 size_t gemm_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm_params *out, size_t max);
 int gemm_params_valid(const gemm_config *cfg, const gemm_params *p);
+/* Local memory and work-items of one work-group of these parameters (0 local bytes for the layouts that use none). */
+size_t gemm_local_bytes(const gemm_config *cfg, const gemm_params *p);
+size_t gemm_group_items(const gemm_config *cfg, const gemm_params *p);
+const char *gemm_layout_name(unsigned layout);
 
 /* Suite plumbing shared by gemv.c and gemm.c. */
 void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half, size_t m, size_t n, size_t k);

@@ -144,8 +144,17 @@ static void add_params(cJSON *extra, const suite_state *s)
 {
     const gemm_params *p = &s->cfg.params;
     cJSON *params = cJSON_AddObjectToObject(extra, "tile");
+    cJSON_AddStringToObject(params, "layout", gemm_layout_name(p->layout));
     cJSON_AddNumberToObject(params, "tn", p->tn);
-    if (s->cfg.kind == GEMM_KIND_GEMV) {
+    if (p->layout == GEMM_LAYOUT_GROUP) {
+        cJSON_AddNumberToObject(params, "wg", p->wg);
+        cJSON_AddNumberToObject(params, "rows", p->tm);
+    } else if (p->layout == GEMM_LAYOUT_TILED) {
+        cJSON_AddNumberToObject(params, "tile_m", p->mb);
+        cJSON_AddNumberToObject(params, "tile_k", p->tk);
+        cJSON_AddNumberToObject(params, "reg_m", p->tm);
+        cJSON_AddNumberToObject(params, "reg_n", p->wn);
+    } else if (s->cfg.kind == GEMM_KIND_GEMV) {
         cJSON_AddNumberToObject(params, "wg", p->wg);
         cJSON_AddNumberToObject(params, "streams", p->streams);
         cJSON_AddNumberToObject(params, "prefetch", p->prefetch);

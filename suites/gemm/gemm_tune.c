@@ -62,8 +62,8 @@ int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *p
     else return tfb_fail(err, "no tuning cache folder: set TFB_CACHE_DIR (or HOME)");
     if (make_dirs(dir, err) != TFB_OK) return TFB_ERROR;
     char name[512];
-    snprintf(name, sizeof name, "%s-v%d-%s-%s-", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
-             batch_class(cfg));
+    snprintf(name, sizeof name, "%s-v%d-%s-%s-%s-", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
+             batch_class(cfg), info->gpu_kernels ? "gpu" : "cpu");
     append_safe(name, sizeof name, info->name);
     append_safe(name, sizeof name, "-");
     append_safe(name, sizeof name, info->driver);
@@ -71,23 +71,55 @@ int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *p
     return TFB_OK;
 }
 
+/* GPU candidates. Batch <= 8 is memory-bound on every GPU: the GROUP layout (a work-group per panel, coalesced
+ * interleaved K), its rows the batch class. Larger batches: local-memory tiles, a register block per work-item
+ * (64 x 64 tiles of 4 x 4 up to 128 x 128 of 8 x 8; K slabs of 16). Only those that fit the device's work-group
+ * size and local memory are offered. */
+static size_t gpu_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm_params *out, size_t max)
+{
+    static const gemm_params GROUP[] = {
+        {16, 1, 0, 256, 0, 0, GEMM_LAYOUT_GROUP, 0, 0}, {16, 1, 0, 128, 0, 0, GEMM_LAYOUT_GROUP, 0, 0},
+        {32, 1, 0, 128, 0, 0, GEMM_LAYOUT_GROUP, 0, 0}, {16, 1, 0, 512, 0, 0, GEMM_LAYOUT_GROUP, 0, 0},
+        {32, 1, 0, 256, 0, 0, GEMM_LAYOUT_GROUP, 0, 0}, {64, 1, 0, 64, 0, 0, GEMM_LAYOUT_GROUP, 0, 0}};
+    static const gemm_params TILED[] = {
+        {64, 4, 64, 0, 0, 0, GEMM_LAYOUT_TILED, 16, 4}, {64, 8, 128, 0, 0, 0, GEMM_LAYOUT_TILED, 16, 4},
+        {128, 8, 128, 0, 0, 0, GEMM_LAYOUT_TILED, 16, 8}, {64, 8, 64, 0, 0, 0, GEMM_LAYOUT_TILED, 16, 8},
+        {32, 2, 32, 0, 0, 0, GEMM_LAYOUT_TILED, 16, 2}};
+    int grouped = cfg->kind == GEMM_KIND_GEMV || cfg->m <= 8;
+    const gemm_params *list = grouped ? GROUP : TILED;
+    size_t count = 0, total = grouped ? sizeof GROUP / sizeof *GROUP : sizeof TILED / sizeof *TILED;
+    unsigned rows = cfg->m <= 1 ? 1 : cfg->m <= 2 ? 2 : cfg->m <= 4 ? 4 : 8;
+    for (size_t i = 0; i < total && count < max; i++) {
+        gemm_params p = list[i];
+        if (grouped) p.tm = cfg->kind == GEMM_KIND_GEMV ? 1 : rows;
+        if (grouped && p.tm * p.tn > 128) continue;  /* at most 128 partial sums per work-item (registers) */
+        if (gemm_group_items(cfg, &p) > info->max_work_group_size || gemm_local_bytes(cfg, &p) > info->local_mem_bytes)
+            continue;
+        out[count++] = p;
+    }
+    return count;
+}
+
 size_t gemm_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm_params *out, size_t max)
 {
-    static const gemm_params GEMV[] = {{16, 0, 0, 1, 8, 0}, {16, 0, 0, 1, 4, 0}, {16, 0, 0, 4, 4, 0},
-                                       {32, 0, 0, 1, 8, 0}, {32, 0, 0, 4, 2, 0}};
-    static const gemm_params GEMM[] = {{32, 12, 96, 0, 0, 0}, {64, 6, 96, 0, 0, 0}, {32, 14, 56, 0, 0, 0},
-                                       {48, 8, 64, 0, 0, 0}, {32, 8, 64, 0, 0, 0}};
+    static const gemm_params GEMV[] = {{.tn = 16, .wg = 1, .streams = 8}, {.tn = 16, .wg = 1, .streams = 4},
+                                       {.tn = 16, .wg = 4, .streams = 4}, {.tn = 32, .wg = 1, .streams = 8},
+                                       {.tn = 32, .wg = 4, .streams = 2}};
+    static const gemm_params GEMM[] = {{.tn = 32, .tm = 12, .mb = 96}, {.tn = 64, .tm = 6, .mb = 96},
+                                       {.tn = 32, .tm = 14, .mb = 56}, {.tn = 48, .tm = 8, .mb = 64},
+                                       {.tn = 32, .tm = 8, .mb = 64}};
     size_t count = 0;
+    if (info->gpu_kernels) return gpu_candidates(info, cfg, out, max);
     if (cfg->kind == GEMM_KIND_GEMV) {
         /* On a CPU each shape with and without software prefetch into L1: measured, it gave a Xeon's fp16 weights
          * +17% (fp32 +3%) and cost a Zen 4's fp32 about 20% (3 alternating pairs), so the device decides. */
         for (size_t i = 0; i < sizeof GEMV / sizeof *GEMV && count < max; i++) {
             out[count++] = GEMV[i];
-            if (info->is_cpu && count < max) out[count] = GEMV[i], out[count++].prefetch = 3;
+            if (count < max) out[count] = GEMV[i], out[count++].prefetch = 3;
         }
     } else if (cfg->m <= 8) {  /* small batch: one register tile covers the batch; only the panel width varies */
         unsigned tm = cfg->m <= 1 ? 1 : cfg->m <= 2 ? 2 : cfg->m <= 4 ? 4 : 8;
-        for (unsigned tn = 16; tn <= 64 && count < max; tn *= 2) out[count++] = (gemm_params){tn, tm, tm, 0, 0, 0};
+        for (unsigned tn = 16; tn <= 64 && count < max; tn *= 2) out[count++] = (gemm_params){.tn = tn, .tm = tm, .mb = tm};
     } else {
         for (size_t i = 0; i < sizeof GEMM / sizeof *GEMM && count < max; i++) out[count++] = GEMM[i];
     }
@@ -109,14 +141,15 @@ static int load_cached(const char *path, const tfb_device_info *info, const gemm
     int ok = params && device && driver && cJSON_IsNumber(version) && strcmp(device, info->name) == 0 &&
              strcmp(driver, info->driver) == 0 && version->valueint == GEMM_KERNEL_VERSION;
     if (ok) {
-        const char *fields[] = {"tn", "tm", "mb", "wg", "streams", "prefetch"};
-        unsigned *slots[] = {&out->tn, &out->tm, &out->mb, &out->wg, &out->streams, &out->prefetch};
-        for (size_t i = 0; i < 6; i++) {
+        const char *fields[] = {"tn", "tm", "mb", "wg", "streams", "prefetch", "layout", "tk", "wn"};
+        unsigned *slots[] = {&out->tn,      &out->tm,     &out->mb, &out->wg, &out->streams,
+                             &out->prefetch, &out->layout, &out->tk, &out->wn};
+        for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, fields[i]);
             ok = ok && cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 4096;
             if (ok) *slots[i] = (unsigned)v->valuedouble;
         }
-        ok = ok && gemm_params_valid(cfg, out);
+        ok = ok && gemm_params_valid(cfg, out) && (out->layout != GEMM_LAYOUT_ITEM) == (info->gpu_kernels != 0);
     }
     cJSON_Delete(root);
     return ok;
@@ -143,6 +176,9 @@ static int save_cached(const char *path, const tfb_device_info *info, const gemm
     cJSON_AddNumberToObject(params, "wg", p->wg);
     cJSON_AddNumberToObject(params, "streams", p->streams);
     cJSON_AddNumberToObject(params, "prefetch", p->prefetch);
+    cJSON_AddNumberToObject(params, "layout", p->layout);
+    cJSON_AddNumberToObject(params, "tk", p->tk);
+    cJSON_AddNumberToObject(params, "wn", p->wn);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text) return tfb_fail(err, "out of memory writing %s", path);

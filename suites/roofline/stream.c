@@ -63,7 +63,7 @@ static size_t arrays_of(int kind)
 
 static size_t item_floats(const tfb_device_info *info)
 {
-    return info->is_cpu ? CPU_ITEM_FLOATS : GPU_ITEM_FLOATS;
+    return info->gpu_kernels ? GPU_ITEM_FLOATS : CPU_ITEM_FLOATS;
 }
 
 /* Floats per array and sets: together the run's target size, each array within one allocation. The granule is a
@@ -255,7 +255,7 @@ static void build_options(const tfb_run *run, const stream_state *s, char *out, 
         snprintf(out, size, "-DVEC=%u", s->vec);
         return;
     }
-    if (run->ctx->info.is_cpu)
+    if (!run->ctx->info.gpu_kernels)
         snprintf(out, size, "-DVEC=%u -DITEM_FLOATS=%zu -DITEM_BLOCK", s->vec, s->arrays->item_floats);
     else snprintf(out, size, "-DVEC=%u -DITEM_FLOATS=%zu", s->vec, s->arrays->item_floats);
 }
@@ -294,12 +294,12 @@ static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
     int rc = shared_arrays(run, c, &s->arrays, err);
     if (rc != TFB_OK) return rc;
     s->used = (size_t)used_floats(c);
-    s->item_block = s->arrays->kind == STREAM_READ && run->ctx->info.is_cpu;
+    s->item_block = s->arrays->kind == STREAM_READ && !run->ctx->info.gpu_kernels;
     char options[128];
     build_options(run, s, options, sizeof options);
     size_t items = launch_items(run, s);
     s->group = s->arrays->kind != STREAM_READ ? (items % 256 == 0 ? 256 : 0)
-                                              : run->ctx->info.is_cpu ? READ_GROUP_CPU : READ_GROUP_GPU;
+                                              : run->ctx->info.gpu_kernels ? READ_GROUP_GPU : READ_GROUP_CPU;
     for (size_t set = 0; set < s->arrays->sets; set++) {
         const char *name = s->arrays->kind == STREAM_READ ? "read_sum" : KIND_NAMES[s->arrays->kind];
         if (tfb_kernel_create(run->ctx, "stream.cl", options, name, &s->kernels[set], err) != TFB_OK ||
