@@ -195,10 +195,6 @@ unsigned long tfb_executions_per_sample(double sample_seconds, double execution_
     return wanted <= 1 ? 1 : wanted >= TFB_MAX_EXECUTIONS ? TFB_MAX_EXECUTIONS : (unsigned long)wanted;
 }
 
-/* Runs `executions` executions back to back, numbered from `first` (the number picks the rotating set), and
- * measures them as one sample: *seconds is the time of them all. */
-typedef int (*measure_fn)(void *user, size_t first, unsigned long executions, double *seconds, tfb_error *err);
-
 /* The stopping rule: the minimum count and time first; then, with max_noise, until the median is known to
  * +-max_noise, within the time budget. Past 64 samples the test runs every ~3% more samples, not after each. */
 static int keep_sampling(const tfb_timing_policy *p, const double *samples, size_t reps, double total, double elapsed)
@@ -211,11 +207,9 @@ static int keep_sampling(const tfb_timing_policy *p, const double *samples, size
     return !tfb_noise_settled(samples, reps, p->max_noise, NULL);
 }
 
-/* Repeats `measure_one` under the policy: warm-up executions first (discarded; the fastest sets how many
- * executions a sample holds), then samples until the stopping rule says enough (keep_sampling). Each sample is
- * recorded as its time per execution. */
-static int repeat_measure(measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
-                          tfb_error *err)
+/* Warm-ups, then samples until the stopping rule (keep_sampling) says enough. */
+int tfb_repeat_measure(tfb_measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
+                       tfb_error *err)
 {
     double seconds, fastest_warmup = INFINITY, total = 0.0;
     size_t max_reps = policy->max_reps > 0 ? policy->max_reps : 1, reps = 0, next = 0;
@@ -278,7 +272,7 @@ int tfb_work_time(tfb_context *ctx, const tfb_work *work, const tfb_timing_polic
 {
     work_timer timer = {ctx, work};
     if (work->per_set == 0 || work->sets == 0) return tfb_fail(err, "nothing to time (empty work)");
-    return repeat_measure(measure_work, &timer, policy, out, err);
+    return tfb_repeat_measure(measure_work, &timer, policy, out, err);
 }
 
 typedef struct wall_timer {
@@ -304,5 +298,5 @@ int tfb_wall_time(tfb_context *ctx, tfb_wall_fn fn, void *user, const tfb_timing
 {
     wall_timer timer = {ctx, fn, user};
     TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
-    return repeat_measure(measure_wall, &timer, policy, out, err);
+    return tfb_repeat_measure(measure_wall, &timer, policy, out, err);
 }

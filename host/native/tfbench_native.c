@@ -10,22 +10,13 @@
 #include <unistd.h>
 #include <cblas.h>
 #include "tfbench/host.h"
-#include "tfbench/options.h"
-#include "tfbench/parse.h"
 #include "tfbench/random.h"
 #include "tfbench/results.h"
 #include "tfbench/stats.h"
 #include "tfbench/verify.h"
+#include "native_common.h"
 
-#define EXIT_USAGE 2
 #define MAX_SAMPLES 200
-
-typedef struct native_options {
-    const char *json_path;
-    int quick, stream_only;
-    size_t m, n, k;           /* --shape, 0 when not given */
-    size_t batches[TFB_MAX_LIST], batch_count;
-} native_options;
 
 typedef struct native_run {
     const native_options *opt;
@@ -41,29 +32,6 @@ static void usage(FILE *out)
           "  model's weight shapes, out of cache), in tfbench's JSON layout. OPENBLAS_CORETYPE is set from the CPU\n"
           "  flags unless already set.\n",
           out);
-}
-
-static int parse_args(int argc, char **argv, native_options *opt, tfb_error *err)
-{
-    memset(opt, 0, sizeof *opt);
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--quick") == 0) opt->quick = 1;
-        else if (strcmp(a, "--stream-only") == 0) opt->stream_only = 1;
-        else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) return usage(stdout), exit(0), TFB_OK;
-        else if (!value) return tfb_fail(err, "unknown option or missing value: \"%s\"", a);
-        else if (strcmp(a, "--json") == 0) opt->json_path = argv[++i];
-        else if (strcmp(a, "--shape") == 0) {
-            if (tfb_parse_shape(argv[++i], &opt->m, &opt->n, &opt->k, err) != TFB_OK) return TFB_ERROR;
-        } else if (strcmp(a, "--batch") == 0) {
-            if (tfb_parse_size_list(argv[++i], opt->batches, TFB_MAX_LIST, &opt->batch_count, err) != TFB_OK)
-                return TFB_ERROR;
-        } else {
-            return tfb_fail(err, "unknown option \"%s\" (see tfbench-native --help)", a);
-        }
-    }
-    return TFB_OK;
 }
 
 /* The core type OpenBLAS should use on this CPU, from /proc/cpuinfo flags; NULL when no override is needed. */
@@ -114,20 +82,6 @@ static int time_reps(const native_run *run, rep_fn fn, void *user, tfb_stats *ou
     return tfb_stats_compute(samples, reps, out);
 }
 
-static tfb_result *add_result(native_run *run, const char *name, const char *suite, const char *impl,
-                              const char *shape, const char *series)
-{
-    tfb_result *r = tfb_results_add(run->results);
-    if (!r) return NULL;
-    snprintf(r->name, sizeof r->name, "%s", name);
-    snprintf(r->suite, sizeof r->suite, "%s", suite);
-    snprintf(r->impl, sizeof r->impl, "%s", impl);
-    snprintf(r->dtype, sizeof r->dtype, "fp32");
-    snprintf(r->shape, sizeof r->shape, "%s", shape);
-    snprintf(r->series, sizeof r->series, "%s", series);
-    return r;
-}
-
 /* ---- STREAM triad ---- */
 
 typedef struct triad {
@@ -164,7 +118,8 @@ static int run_stream(native_run *run, tfb_error *err)
     t.b = malloc(t.count * sizeof(float));
     t.c = malloc(t.count * sizeof(float));
     int rc = t.a && t.b && t.c ? TFB_OK : tfb_fail(err, "out of memory for the triad arrays");
-    tfb_result *r = rc == TFB_OK ? add_result(run, "native/stream/triad", "stream", "openmp", "triad", "native/stream")
+    tfb_result *r = rc == TFB_OK ? native_add_result(run->results, "native/stream/triad", "stream", "openmp", "triad",
+                                                     "native/stream")
                                  : NULL;
     if (rc == TFB_OK && r) {
         triad_init(&t, 7);
@@ -257,17 +212,9 @@ static int alloc_case(native_run *run, blas_case *b, tfb_error *err)
 static int run_blas(native_run *run, size_t m, size_t n, size_t k, tfb_error *err)
 {
     blas_case b = {m, n, k, 0, NULL, NULL, {NULL}};
-    char name[192], shape[64], series[128];
-    const char *suite = m == 1 ? "gemv" : "gemm";
-    if (m == 1) snprintf(shape, sizeof shape, "%zux%zu", n, k);
-    else snprintf(shape, sizeof shape, "%zux%zux%zu", m, n, k);
-    snprintf(name, sizeof name, "native/openblas/%s/%s/fp32", suite, shape);
-    if (m == 1) snprintf(series, sizeof series, "native/openblas/gemv/fp32");
-    else snprintf(series, sizeof series, "native/openblas/gemm/%zux%zu/fp32", n, k);
     int rc = alloc_case(run, &b, err);
-    tfb_result *r = rc == TFB_OK ? add_result(run, name, suite, "openblas", shape, series) : NULL;
+    tfb_result *r = rc == TFB_OK ? native_add_gemm_result(run->results, "openblas", "fp32", m, n, k) : NULL;
     if (r) {
-        r->m = (long long)m, r->n = (long long)n, r->k = (long long)k;
         for (size_t s = 0; s < b.sets; s++) blas_rep(&b, s);
         rc = blas_check(&b, b.sets - 1, &r->max_error, err);
         r->verified = rc == TFB_OK;
@@ -281,7 +228,7 @@ static int run_blas(native_run *run, size_t m, size_t n, size_t k, tfb_error *er
         cJSON_AddNumberToObject(r->extra, "weight_sets", (double)b.sets);
         cJSON_AddStringToObject(r->extra, "timing", "wall clock");
         if (rc != TFB_OK) snprintf(r->skipped, sizeof r->skipped, "FAILED: %.180s", err->message);
-        fprintf(stderr, "%s: %.4g ms, %.1f GFLOP/s, %.1f GB/s%s\n", name, r->time.median * 1e3, r->gflops,
+        fprintf(stderr, "%s: %.4g ms, %.1f GFLOP/s, %.1f GB/s%s\n", r->name, r->time.median * 1e3, r->gflops,
                 r->gbytes_per_second, r->verified ? "" : " (FAILED verification)");
     }
     free_case(&b);
@@ -290,24 +237,15 @@ static int run_blas(native_run *run, size_t m, size_t n, size_t k, tfb_error *er
 
 static int run_all(native_run *run, tfb_error *err)
 {
-    const native_options *opt = run->opt;
     int failures = run_stream(run, err) != TFB_OK;
-    if (opt->stream_only) return failures;
-    static const size_t GEMV_SHAPES[][2] = {{4096, 4096}, {11008, 4096}, {4096, 11008}};
-    static const size_t DEFAULT_BATCHES[] = {8, 32, 128, 512}, QUICK_BATCHES[] = {16, 128};
-    size_t n = opt->m ? opt->n : 4096, k = opt->m ? opt->k : 4096;
-    if (opt->m) {
-        failures += run_blas(run, 1, n, k, err) != TFB_OK;
-    } else {
-        for (size_t i = 0; i < 3; i++) failures += run_blas(run, 1, GEMV_SHAPES[i][0], GEMV_SHAPES[i][1], err) != TFB_OK;
-    }
-    const size_t *batches = opt->quick ? QUICK_BATCHES : DEFAULT_BATCHES;
-    size_t count = opt->quick ? 2 : 4;
-    if (opt->batch_count) batches = opt->batches, count = opt->batch_count;
-    else if (opt->m) batches = &opt->m, count = 1;
-    for (size_t i = 0; i < count; i++)
-        if (batches[i] > 1) failures += run_blas(run, batches[i], n, k, err) != TFB_OK;
-    if (!opt->m && !opt->batch_count && !opt->quick) failures += run_blas(run, 2048, 2048, 2048, err) != TFB_OK;
+    if (run->opt->stream_only) return failures;
+    native_shapes shapes;
+    native_shapes_for(run->opt, &shapes);
+    for (size_t i = 0; i < shapes.gemv_count; i++)
+        failures += run_blas(run, 1, shapes.gemv[i][0], shapes.gemv[i][1], err) != TFB_OK;
+    for (size_t i = 0; i < shapes.batch_count; i++)
+        failures += run_blas(run, shapes.batches[i], shapes.n, shapes.k, err) != TFB_OK;
+    if (shapes.square) failures += run_blas(run, 2048, 2048, 2048, err) != TFB_OK;
     return failures;
 }
 
@@ -337,9 +275,9 @@ int main(int argc, char **argv)
 {
     native_options opt;
     tfb_error err = {{0}};
-    if (parse_args(argc, argv, &opt, &err) != TFB_OK) {
+    if (native_parse_args(argc, argv, usage, &opt, &err) != TFB_OK) {
         fprintf(stderr, "tfbench-native: %s\n", err.message);
-        return EXIT_USAGE;
+        return NATIVE_EXIT_USAGE;
     }
     ensure_environment(argv);
     tfb_host_info host;

@@ -90,6 +90,15 @@ int tfb_work_run_once(tfb_context *ctx, const tfb_work *work, tfb_error *err);
 int tfb_work_time(tfb_context *ctx, const tfb_work *work, const tfb_timing_policy *policy, tfb_stats *out,
                   tfb_error *err);
 
+/* Runs `executions` executions back to back, numbered from `first` (the number picks the rotating set), and
+ * measures them as one sample: *seconds is the time of them all. */
+typedef int (*tfb_measure_fn)(void *user, size_t first, unsigned long executions, double *seconds, tfb_error *err);
+/* The sampling every timer shares (OpenCL events, wall clock, tfbench-native-cuda's CUDA events): warm-up executions
+ * first (discarded; the fastest sets how many executions a sample holds, policy->sample_seconds), then samples until
+ * the stopping rule says enough; each sample is recorded as its time per execution. */
+int tfb_repeat_measure(tfb_measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
+                       tfb_error *err);
+
 /* For libraries whose events do not cover their whole call (CLBlast): wall clock from the call to clFinish. */
 typedef int (*tfb_wall_fn)(void *user, tfb_error *err);
 int tfb_wall_time(tfb_context *ctx, tfb_wall_fn fn, void *user, const tfb_timing_policy *policy, tfb_stats *out,
