@@ -25,6 +25,8 @@ if(CMAKE_CUDA_COMPILER AND TARGET CUDA::cublas AND TARGET CUDA::cudart_static)
   target_link_libraries(tfbench-native-cuda PRIVATE tfbench_core CUDA::cudart_static CUDA::cublas)
   install(TARGETS tfbench-native-cuda RUNTIME DESTINATION bin)
   set(TFB_CUDA_BUILT ON)
+  # read by ci/bundle/manifest.sh
+  set(TFB_CUDA_BUILT_WITH "CUDA ${CUDAToolkit_VERSION}, architectures ${TFB_CUDA_ARCH_TEXT}" CACHE INTERNAL "")
   message(STATUS "tfbench-native-cuda: CUDA ${CUDAToolkit_VERSION}, architectures ${TFB_CUDA_ARCH_TEXT}")
 else()
   message(STATUS "tfbench-native-cuda not built: needs nvcc and the CUDA toolkit with cuBLAS (TFB_CUDA=${TFB_CUDA})")

@@ -410,7 +410,7 @@ static int blas_reference(const blas_case *b, const size_t *rows, size_t nr, con
     int rc = a && w ? TFB_OK : tfb_fail(err, "out of memory for the reference");
     for (size_t r = 0; rc == TFB_OK && r < nr; r++) rc = read_row(b->a, b->dtype, rows[r], b->k, a + r * b->k, err);
     for (size_t c = 0; rc == TFB_OK && c < nc; c++) {
-        rc = read_row(b->w[b->sets - 1], b->dtype, cols[c], b->k, w, err);
+        rc = read_row(b->w[0], b->dtype, cols[c], b->k, w, err);
         for (size_t r = 0; rc == TFB_OK && r < nr; r++) {
             double sum = 0.0;
             for (size_t i = 0; i < b->k; i++) sum += a[r * b->k + i] * w[i];
@@ -422,7 +422,8 @@ static int blas_reference(const blas_case *b, const size_t *rows, size_t nr, con
     return rc;
 }
 
-/* The output of the last weight set, sampled rows x columns, against the float64 reference of its inputs. */
+/* The output of the checked run (weight set 0), sampled rows x columns, against the float64 reference of the
+ * inputs the device holds. */
 static int blas_check(const blas_case *b, double *worst, tfb_error *err)
 {
     size_t rows[8], cols[16], nr = pick(b->m, 8, rows), nc = pick(b->n, 16, cols);

@@ -1,0 +1,99 @@
+#!/bin/sh
+# The launcher of a tfbench bundle (ci/bundle.sh copies it as tfbench, tfbench-native and tfbench-native-cuda; the
+# name it is called by picks the program in bin/). It needs nothing from the environment (env -i works):
+#  - the bundle's lib/ goes first on the library path (the ICD loader, hwloc, cJSON, CLBlast, OpenBLAS, ...);
+#  - when no OpenCL vendor file names NVIDIA's driver but the driver's libnvidia-opencl.so.1 is there (the loader
+#    cache, the usual library folders, /usr/local/nvidia/lib64 as container runtimes mount it), it writes a vendor
+#    folder naming it beside the system's own vendor files and points the ICD loader at it (OCL_ICD_VENDORS);
+#    OCL_ICD_VENDORS set by the caller is left alone, TFB_NVIDIA_OPENCL=PATH names the driver library explicitly,
+#    TFB_DRIVER_DIRS (folders, space-separated) is searched first;
+#  - with --list it says which OpenCL drivers (ICDs) it found;
+#  - tfbench-native-cuda: when cuBLAS 13 is not on the loader's path, the usual CUDA folders are searched.
+# Tuning and kernel caches go to $TFB_CACHE_DIR / $HOME as usual, or a folder under $TMPDIR (/tmp) without HOME.
+PATH=${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
+export PATH
+here=$(cd "$(dirname "$0")" && pwd)
+program=$(basename "$0")
+case "$program" in
+  tfbench-native|tfbench-native-cuda) ;;
+  *) program=tfbench ;;
+esac
+LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export LD_LIBRARY_PATH
+if [ -z "${HOME:-}" ] && [ -z "${TFB_CACHE_DIR:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ]; then
+  TFB_CACHE_DIR="${TMPDIR:-/tmp}/tfbench-cache-$(id -u)"
+  POCL_CACHE_DIR=${POCL_CACHE_DIR:-$TFB_CACHE_DIR/pocl}
+  export TFB_CACHE_DIR POCL_CACHE_DIR
+fi
+
+system_vendors=/etc/OpenCL/vendors
+
+# The first path of a library in $TFB_DRIVER_DIRS (folders, space-separated), the loader cache, or the usual folders.
+find_library() {
+  for dir in ${TFB_DRIVER_DIRS:-}; do
+    if [ -e "$dir/$1" ]; then echo "$dir/$1"; return 0; fi
+  done
+  found=$(ldconfig -p 2>/dev/null | awk -v lib="$1" '$1 == lib { print $NF; exit }')
+  if [ -n "$found" ] && [ -e "$found" ]; then echo "$found"; return 0; fi
+  for dir in /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib \
+             /lib/x86_64-linux-gnu /lib64 /usr/lib/x86_64-linux-gnu/nvidia/current /usr/local/cuda/lib64 \
+             /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda/compat; do
+    if [ -e "$dir/$1" ]; then echo "$dir/$1"; return 0; fi
+  done
+  return 1
+}
+
+# NVIDIA's OpenCL driver gets a vendor file when none names it: a folder with the system's vendor files and one more.
+use_nvidia_icd() {
+  if [ -n "${OCL_ICD_VENDORS:-}" ]; then return 0; fi
+  if grep -qs -i nvidia "$system_vendors"/*.icd; then return 0; fi
+  driver=${TFB_NVIDIA_OPENCL:-$(find_library libnvidia-opencl.so.1)} || return 0
+  [ -e "$driver" ] || return 0
+  vendors="${TMPDIR:-/tmp}/tfbench-icd-$(id -u)"
+  mkdir -p "$vendors" || return 0
+  rm -f "$vendors"/*.icd
+  for icd in "$system_vendors"/*.icd; do [ -e "$icd" ] && cp "$icd" "$vendors/"; done
+  echo "$driver" >"$vendors/tfbench-nvidia.icd"
+  OCL_ICD_VENDORS=$vendors
+  export OCL_ICD_VENDORS
+  generated_icd=$driver
+}
+
+list_icds() {
+  folder=${OCL_ICD_VENDORS:-$system_vendors}
+  echo "OpenCL drivers (ICD vendor files in $folder):"
+  listed=0
+  for icd in "$folder"/*.icd; do
+    [ -e "$icd" ] || continue
+    listed=1
+    note=""
+    if [ -n "${generated_icd:-}" ] && [ "$(cat "$icd")" = "$generated_icd" ]; then
+      note=" (written by the launcher: no vendor file in $system_vendors named NVIDIA's driver)"
+    fi
+    echo "  $(basename "$icd") -> $(cat "$icd")$note"
+  done
+  [ "$listed" = 1 ] || echo "  none (install PoCL, or a GPU driver with its OpenCL library)"
+}
+
+# cuBLAS 13 from the usual CUDA folders when the loader does not know it (tfbench-native-cuda links it).
+use_cublas() {
+  if ldconfig -p 2>/dev/null | grep -q 'libcublas\.so\.13 '; then return 0; fi
+  for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13*/lib64 \
+             /usr/local/cuda-13*/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu; do
+    if [ -e "$dir/libcublas.so.13" ]; then
+      LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$dir"
+      return 0
+    fi
+  done
+  echo "tfbench-native-cuda: no CUDA 13 cuBLAS (libcublas.so.13) on this machine: it cannot run here" >&2
+  exit 3
+}
+
+if [ "$program" = tfbench-native-cuda ]; then use_cublas; fi
+use_nvidia_icd
+if [ "$program" = tfbench ]; then
+  for arg in "$@"; do
+    if [ "$arg" = --list ]; then list_icds; break; fi
+  done
+fi
+exec "$here/bin/$program" "$@"
