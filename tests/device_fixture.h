@@ -3,7 +3,10 @@
 #ifndef TFBENCH_TESTS_DEVICE_FIXTURE_H
 #define TFBENCH_TESTS_DEVICE_FIXTURE_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "tfbench/context.h"
 
 typedef struct fixture {
@@ -26,6 +29,26 @@ static inline void fixture_close(fixture *f)
 {
     tfb_context_close(&f->ctx);
     free(f);
+}
+
+/* fixture_open with a tuning cache of the test's own: TFB_CACHE_DIR = f->dir = /tmp/tfbench-test-NAME-PID/cache. */
+static inline int fixture_open_cache(void **state, const char *name)
+{
+    int rc = fixture_open(state);
+    fixture *f = *state;
+    if (!f) return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/tfbench-test-%s-%ld/cache", name, (long)getpid());
+    setenv("TFB_CACHE_DIR", f->dir, 1);
+    return rc;
+}
+
+/* Removes the cache folder and its parent (each test removes its own files first), then closes. */
+static inline void fixture_close_cache(fixture *f)
+{
+    rmdir(f->dir);
+    char *slash = strrchr(f->dir, '/');
+    if (slash) *slash = '\0', rmdir(f->dir);
+    fixture_close(f);
 }
 
 #endif

@@ -12,43 +12,18 @@
 #include "../suites/gemm/gemm_core.h"
 #include "tfbench/tfbench.h"
 #include "device_fixture.h"
+#include "gemm_check.h"
 
 /* The fixture's folder: a tuning cache of this test's own, removed afterwards. */
 static int open_device(void **state)
 {
-    int rc = fixture_open(state);
-    fixture *f = *state;
-    if (!f) return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/tfbench-test-gemm-%ld/cache", (long)getpid());
-    setenv("TFB_CACHE_DIR", f->dir, 1);
-    return rc;
+    return fixture_open_cache(state, "gemm");
 }
 
 static int close_device(void **state)
 {
-    fixture *f = *state;
-    rmdir(f->dir);  /* every test removes its cache files */
-    char *slash = strrchr(f->dir, '/');
-    if (slash) *slash = '\0', rmdir(f->dir);
-    fixture_close(f);
+    fixture_close_cache(*state);
     return 0;
-}
-
-/* Prepares, runs every set, and checks against the float64 reference; fails the test with the message. */
-static void run_and_check(tfb_context *ctx, const gemm_config *cfg)
-{
-    tfb_error err = {{0}};
-    gemm_state *s = NULL;
-    double worst = -1.0;
-    int rc = gemm_prepare(ctx, cfg, &s, &err);
-    if (rc == TFB_OK) rc = gemm_run_all_sets(s, &err);
-    if (rc == TFB_OK) rc = gemm_check(s, &worst, &err);
-    if (rc != TFB_OK)
-        fail_msg("%s %zux%zux%zu %s tn%u tm%u mb%u wg%u streams%u: %s", cfg->kind == GEMM_KIND_GEMV ? "gemv" : "gemm",
-                 cfg->m, cfg->n, cfg->k, cfg->half ? "fp16" : "fp32", cfg->params.tn, cfg->params.tm, cfg->params.mb,
-                 cfg->params.wg, cfg->params.streams, err.message);
-    assert_true(worst >= 0.0 && worst <= 1.0);
-    gemm_release(s);
 }
 
 static const size_t ODD[] = {1, 7, 127, 1000, 4097};

@@ -14,6 +14,7 @@
 #include "tfbench/attention.h"
 #include "tfbench/tfbench.h"
 #include "device_fixture.h"
+#include "gemm_check.h"
 
 #define H200_UNITS 132u
 #define H200_L2 (60ull << 20)
@@ -34,19 +35,12 @@ static const uint64_t LOCAL_SIZES[] = {228u << 10, 48u << 10};
 
 static int open_device(void **state)
 {
-    int rc = fixture_open(state);
-    fixture *f = *state;
-    if (!f) return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/tfbench-test-gpu-%ld", (long)getpid());
-    setenv("TFB_CACHE_DIR", f->dir, 1);
-    return rc;
+    return fixture_open_cache(state, "gpu");
 }
 
 static int close_device(void **state)
 {
-    fixture *f = *state;
-    rmdir(f->dir);
-    fixture_close(f);
+    fixture_close_cache(*state);
     return 0;
 }
 
@@ -104,23 +98,6 @@ static void gemm_candidates_respect_the_device(void **state)
     cpu.is_cpu = 1, cpu.gpu_kernels = 0;
     count = gemm_candidates(&cpu, &big, p, 16);
     for (size_t i = 0; i < count; i++) assert_int_equal(p[i].layout, GEMM_LAYOUT_ITEM);
-}
-
-static void run_and_check(tfb_context *ctx, const gemm_config *cfg)
-{
-    tfb_error err = {{0}};
-    gemm_state *s = NULL;
-    double worst = -1.0;
-    int rc = gemm_prepare(ctx, cfg, &s, &err);
-    if (rc == TFB_OK) rc = gemm_run_all_sets(s, &err);
-    if (rc == TFB_OK) rc = gemm_check(s, &worst, &err);
-    if (rc != TFB_OK)
-        fail_msg("%s %zux%zux%zu %s layout %s tn%u tm%u mb%u wg%u tk%u wn%u: %s",
-                 cfg->kind == GEMM_KIND_GEMV ? "gemv" : "gemm", cfg->m, cfg->n, cfg->k, cfg->half ? "fp16" : "fp32",
-                 gemm_layout_name(cfg->params.layout), cfg->params.tn, cfg->params.tm, cfg->params.mb, cfg->params.wg,
-                 cfg->params.tk, cfg->params.wn, err.message);
-    assert_true(worst >= 0.0 && worst <= 1.0);
-    gemm_release(s);
 }
 
 /* Every GPU candidate of the H200 on the default device, fp32 and fp16 weights, on extents no tile divides. */

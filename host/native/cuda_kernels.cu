@@ -8,16 +8,11 @@ namespace {
 
 const unsigned FILL_THREADS = 256, FILL_BLOCKS = 4096;
 
-/* A 32-bit mix of (seed, index) (murmur3's finalizer): every element gets its own well-spread value. */
+/* 32 well-spread bits of (seed, index): the high half of a 64-bit multiplicative hash (Fibonacci hashing). The
+ * checks read the inputs back, so they need not match the OpenCL fill's generator. */
 __device__ uint32_t mix(uint32_t seed, uint64_t index)
 {
-    uint32_t h = seed ^ (uint32_t)index ^ (uint32_t)(index >> 32) * 0x9e3779b9u;
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    return (uint32_t)(((index + 1) ^ ((uint64_t)seed << 40)) * 0x9e3779b97f4a7c15ull >> 32);
 }
 
 __device__ void store(float *out, size_t i, float x) { out[i] = x; }
