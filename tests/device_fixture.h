@@ -42,6 +42,16 @@ static inline int fixture_open_cache(void **state, const char *name)
     return rc;
 }
 
+/* Writes `text` to `path` (a test's own file), failing the process when it cannot. */
+static inline void fixture_write_text(const char *path, const char *text)
+{
+    FILE *file = fopen(path, "w");
+    if (!file || fputs(text, file) < 0 || fclose(file) != 0) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(1);
+    }
+}
+
 /* Removes the cache folder and its parent (each test removes its own files first), then closes. */
 static inline void fixture_close_cache(fixture *f)
 {

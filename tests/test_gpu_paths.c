@@ -119,6 +119,38 @@ static void gpu_gemm_kernels_match_the_reference(void **state)
         }
 }
 
+/* GPU tunings have their own cache files; a CPU file written before the GPU layouts (no layout fields) is still
+ * used, and a file naming a GPU layout is never taken for a CPU device. */
+static void tuning_caches_keep_cpu_and_gpu_apart(void **state)
+{
+    fixture *f = *state;
+    tfb_error err = {{0}};
+    tfb_device_info gpu = f->ctx.info;
+    gpu.gpu_kernels = 1;
+    gemm_config cfg = {.kind = GEMM_KIND_GEMM, .m = 100, .n = 100, .k = 100, .sets = 1, .seed = 1};
+    char cpu_path[4096], gpu_path[4096], text[1024], source[16];
+    gemm_params p;
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &cfg, cpu_path, sizeof cpu_path, &err), TFB_OK);
+    assert_int_equal(gemm_cache_path(&gpu, &cfg, gpu_path, sizeof gpu_path, &err), TFB_OK);
+    assert_non_null(strstr(strrchr(gpu_path, '/'), "-gpu-"));
+    assert_null(strstr(strrchr(cpu_path, '/'), "-gpu-"));
+    const char *format = "{\"device\": \"%s\", \"driver\": \"%s\", \"kernel_version\": %d, \"params\": %s}";
+    snprintf(text, sizeof text, format, f->ctx.info.name, f->ctx.info.driver, GEMM_KERNEL_VERSION,
+             "{\"tn\": 32, \"tm\": 8, \"mb\": 64, \"wg\": 0, \"streams\": 0, \"prefetch\": 0}");
+    fixture_write_text(cpu_path, text);
+    assert_int_equal(gemm_tuned_params(&f->ctx, &cfg, &p, source, sizeof source, &err), TFB_OK);
+    assert_string_equal(source, "cache");
+    assert_true(p.tn == 32 && p.tm == 8 && p.mb == 64 && p.layout == GEMM_LAYOUT_ITEM);
+    snprintf(text, sizeof text, format, f->ctx.info.name, f->ctx.info.driver, GEMM_KERNEL_VERSION,
+             "{\"tn\": 64, \"tm\": 4, \"mb\": 64, \"wg\": 0, \"streams\": 0, \"prefetch\": 0, "
+             "\"layout\": 2, \"tk\": 16, \"wn\": 4}");
+    fixture_write_text(cpu_path, text);
+    assert_int_equal(gemm_tuned_params(&f->ctx, &cfg, &p, source, sizeof source, &err), TFB_OK);
+    assert_string_equal(source, "search");
+    assert_int_equal(p.layout, GEMM_LAYOUT_ITEM);
+    unlink(cpu_path);
+}
+
 /* Buffers within the allocation limit: Llama 3 405B's FFN matrix (3.5 GB fp32) fits a quarter of the H200, a
  * 16 x 2^30-float matrix (64 GiB) is a skip that names the limit. */
 static void buffers_stay_within_the_allocation_limit(void **state)
@@ -268,6 +300,7 @@ int main(void)
         cmocka_unit_test(gemm_layouts_follow_the_batch),
         cmocka_unit_test(gemm_candidates_respect_the_device),
         cmocka_unit_test(gpu_gemm_kernels_match_the_reference),
+        cmocka_unit_test(tuning_caches_keep_cpu_and_gpu_apart),
         cmocka_unit_test(buffers_stay_within_the_allocation_limit),
         cmocka_unit_test(stream_sizes_leave_the_l2_behind),
         cmocka_unit_test(flash_tiles_fill_local_memory),

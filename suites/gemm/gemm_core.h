@@ -15,8 +15,9 @@ enum { GEMM_MAX_SETS = 64, GEMM_MAX_SHAPES = 8 };
  * over its items (coalesced), a work-group reduction: GPUs at batch <= 8. TILED: local-memory tiles of A and W with
  * a register block per item: GPUs at larger batches. */
 enum { GEMM_LAYOUT_ITEM, GEMM_LAYOUT_GROUP, GEMM_LAYOUT_TILED };
-/* Bump when kernels/gemm.cl changes: it is part of the tuning cache key. */
-#define GEMM_KERNEL_VERSION 5
+/* Bump when kernels/gemm.cl changes: it is part of the tuning cache key. (The GPU layouts were added without a bump:
+ * the CPU kernels did not change, and GPU tunings have their own key.) */
+#define GEMM_KERNEL_VERSION 4
 /* GEMM at this batch or below rotates over weight sets like gemv (it is memory-bound on every device we know). */
 #define GEMM_ROTATE_MAX_M 64
 

@@ -62,8 +62,8 @@ int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *p
     else return tfb_fail(err, "no tuning cache folder: set TFB_CACHE_DIR (or HOME)");
     if (make_dirs(dir, err) != TFB_OK) return TFB_ERROR;
     char name[512];
-    snprintf(name, sizeof name, "%s-v%d-%s-%s-%s-", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
-             batch_class(cfg), info->gpu_kernels ? "gpu" : "cpu");
+    snprintf(name, sizeof name, "%s-v%d-%s-%s-%s", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
+             batch_class(cfg), info->gpu_kernels ? "gpu-" : "");
     append_safe(name, sizeof name, info->name);
     append_safe(name, sizeof name, "-");
     append_safe(name, sizeof name, info->driver);
@@ -141,11 +141,14 @@ static int load_cached(const char *path, const tfb_device_info *info, const gemm
     int ok = params && device && driver && cJSON_IsNumber(version) && strcmp(device, info->name) == 0 &&
              strcmp(driver, info->driver) == 0 && version->valueint == GEMM_KERNEL_VERSION;
     if (ok) {
+        /* the last three came with the GPU layouts: a CPU file written before them has none (all 0) */
         const char *fields[] = {"tn", "tm", "mb", "wg", "streams", "prefetch", "layout", "tk", "wn"};
         unsigned *slots[] = {&out->tn,      &out->tm,     &out->mb, &out->wg, &out->streams,
                              &out->prefetch, &out->layout, &out->tk, &out->wn};
         for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, fields[i]);
+            *slots[i] = 0;
+            if (i >= 6 && !v) continue;
             ok = ok && cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 4096;
             if (ok) *slots[i] = (unsigned)v->valuedouble;
         }
