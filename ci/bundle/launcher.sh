@@ -8,11 +8,13 @@
 #    OCL_ICD_VENDORS set by the caller is left alone, TFB_NVIDIA_OPENCL=PATH names the driver library explicitly,
 #    TFB_DRIVER_DIRS (folders, space-separated) is searched first;
 #  - with --list it says which OpenCL drivers (ICDs) it found;
-#  - tfbench-native-cuda: when cuBLAS 13 is not on the loader's path, the usual CUDA folders are searched.
+#  - the driver's folder (libcuda.so.1) goes last on the library path when the loader cache lacks it;
+#  - tfbench-native-cuda: when cuBLAS 13 is not on the loader's path, the usual CUDA folders and Python
+#    environments' CUDA wheels (/opt, /usr/local/lib, /usr/lib/python3*) are searched.
 # Tuning and kernel caches go to $TFB_CACHE_DIR / $HOME as usual, or a folder under $TMPDIR (/tmp) without HOME.
 PATH=${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
 export PATH
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "$(readlink -f "$0" 2>/dev/null || echo "$0")")" && pwd)  # the bundle, also through a link
 program=$(basename "$0")
 case "$program" in
   tfbench-native|tfbench-native-cuda) ;;
@@ -75,7 +77,20 @@ list_icds() {
   [ "$listed" = 1 ] || echo "  none (install PoCL, or a GPU driver with its OpenCL library)"
 }
 
-# cuBLAS 13 from the usual CUDA folders when the loader does not know it (tfbench-native-cuda links it).
+# The driver's own folder goes last on the library path when the loader cache does not know it: libcuda.so.1 and
+# the libraries NVIDIA's OpenCL driver loads from beside itself.
+use_driver_folder() {
+  if ldconfig -p 2>/dev/null | grep -q 'libcuda\.so\.1 '; then return 0; fi
+  for dir in ${TFB_DRIVER_DIRS:-} /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
+    if [ -e "$dir/libcuda.so.1" ] || [ -e "$dir/libnvidia-opencl.so.1" ]; then
+      LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$dir"
+      return 0
+    fi
+  done
+}
+
+# cuBLAS 13 from the usual CUDA folders, or a Python environment's CUDA wheels, when the loader does not know it
+# (tfbench-native-cuda links it).
 use_cublas() {
   if ldconfig -p 2>/dev/null | grep -q 'libcublas\.so\.13 '; then return 0; fi
   for dir in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-13*/lib64 \
@@ -85,11 +100,17 @@ use_cublas() {
       return 0
     fi
   done
+  wheel=$(find /opt /usr/local/lib /usr/lib/python3* -maxdepth 10 -name libcublas.so.13 2>/dev/null | head -n 1)
+  if [ -n "$wheel" ]; then
+    LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$(dirname "$wheel")"
+    return 0
+  fi
   echo "tfbench-native-cuda: no CUDA 13 cuBLAS (libcublas.so.13) on this machine: it cannot run here" >&2
   exit 3
 }
 
 if [ "$program" = tfbench-native-cuda ]; then use_cublas; fi
+use_driver_folder
 use_nvidia_icd
 if [ "$program" = tfbench ]; then
   for arg in "$@"; do
