@@ -8,8 +8,9 @@
 #   5. a one-screen summary: OpenCL vs CUDA bandwidth vs the datasheet, peak vs theory,     summary.txt (also on
 #      our SGEMM vs cuBLAS, GEMV and decode vs the read roof, flash vs naive                 stdout)
 # Without an OpenCL GPU it says so and runs a short OpenCL part on device 0 (PoCL: --quick --suite stream,peak, or
-# TFB_GPU_CHECK_FALLBACK_SUITES); without a CUDA device tfbench-native-cuda says "no CUDA device". Each step has a time limit (TFB_GPU_CHECK_*_S) so the whole stays
-# within TFB_GPU_CHECK_BUDGET_S (360 s); a step that runs out is reported, and the next one runs.
+# TFB_GPU_CHECK_FALLBACK_SUITES); without a CUDA device tfbench-native-cuda says "no CUDA device". Each step has a
+# time limit (TFB_GPU_CHECK_*_S) so the whole stays within TFB_GPU_CHECK_BUDGET_S (360 s); a step that runs out is
+# reported, and the next one runs.
 # Runs from a bundle (ci/bundle.sh: the launchers beside this script) or from a checkout with a build (build/).
 #   ci/gpu-check.sh OUTDIR
 set -uo pipefail

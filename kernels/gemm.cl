@@ -3,9 +3,10 @@
 // (zero past N). A work-item then reads its panel as one contiguous stream of TN-wide vectors, and a row of A
 // is broadcast against it: every load of W feeds TM fused multiply-adds.
 //
-// Build options: -DTN=16|32|48|64 (panel width, a multiple of 16; up to 128 for gemm_tiled), -DTM=rows of C per register tile (gemm),
-// -DMB=rows of C per work-item (gemm, a multiple of TM), -DWG=work-items sharing one panel's K range (gemv),
-// -DSTREAMS=interleaved K sub-ranges per gemv work-item, -DPREFETCH=hint (gemv on CPUs, __builtin_prefetch),
+// Build options: -DTN=16|32|48|64 (panel width, a multiple of 16; up to 128 for gemm_tiled), -DTM=rows of C per
+// register tile (gemm), -DMB=rows of C per work-item (gemm, a multiple of TM), -DWG=work-items sharing one panel's
+// K range (gemv), -DSTREAMS=interleaved K sub-ranges per gemv work-item, -DPREFETCH=hint (gemv on CPUs,
+// __builtin_prefetch),
 // -DWEIGHT_HALF: weights stored as IEEE half (vload_half16, vload_half: core built-ins, no cl_khr_fp16 needed),
 // accumulation in float. GPU layouts: -DGROUP_WG, -DGROUP_ROWS (gemv_group), -DTILE_M, -DTILE_K, -DREG_M, -DREG_N
 // (gemm_tiled); see each kernel.

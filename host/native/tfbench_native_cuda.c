@@ -451,8 +451,10 @@ static void blas_annotate(cuda_run *run, const blas_case *b, tfb_result *r)
     cJSON_AddStringToObject(r->extra, "timing", "cuda events");
     cJSON_AddStringToObject(r->extra, "inputs", DTYPE_NAMES[b->dtype]);
     cJSON_AddStringToObject(r->extra, "accumulate", "fp32");
-    cJSON_AddStringToObject(r->extra, "method", b->dtype != TFB_CUDA_FP32 ? "cublasGemmEx, CUBLAS_COMPUTE_32F (tensor cores)"
-                                                : b->m == 1 ? "cublasSgemv" : "cublasSgemm");
+    const char *method = b->dtype != TFB_CUDA_FP32 ? "cublasGemmEx, CUBLAS_COMPUTE_32F (tensor cores)"
+                         : b->m == 1                ? "cublasSgemv"
+                                                    : "cublasSgemm";
+    cJSON_AddStringToObject(r->extra, "method", method);
 }
 
 static int run_blas(cuda_run *run, size_t m, size_t n, size_t k, int dtype, tfb_error *err)

@@ -82,7 +82,8 @@ tfb_decode_split tfb_decode_geometry(const tfb_device_info *info, const tfb_atte
 {
     int gpu = info->gpu_kernels;
     size_t slices = s->batch * s->kv_heads, units = info->compute_units ? info->compute_units : 1;
-    size_t target = units * (gpu ? GPU_ITEMS_PER_UNIT : CPU_ITEMS_PER_UNIT), least = gpu ? GPU_MIN_CHUNK : CPU_MIN_CHUNK;
+    size_t target = units * (gpu ? GPU_ITEMS_PER_UNIT : CPU_ITEMS_PER_UNIT);
+    size_t least = gpu ? GPU_MIN_CHUNK : CPU_MIN_CHUNK;
     size_t chunk = round_up((s->n_kv * slices + target - 1) / target, BLOCK_KEYS);
     return (tfb_decode_split){chunk < least ? least : chunk, gpu ? GPU_GROUP : CPU_GROUP};
 }

@@ -124,7 +124,8 @@ static int gpu_params_valid(const gemm_config *cfg, const gemm_params *p)
     if (p->layout == GEMM_LAYOUT_GROUP)
         return p->tn <= 64 && power_of_two(p->wg) && p->wg <= 1024 && p->tm >= 1 && p->tm <= 8 && cfg->m <= p->tm;
     return cfg->kind == GEMM_KIND_GEMM && p->tn <= 128 && p->tk >= 1 && p->tk <= 64 && p->tm >= 1 && p->wn >= 1 &&
-           p->mb % p->tm == 0 && p->tn % p->wn == 0 && p->tm * p->wn <= 128 && gemm_group_items(cfg, p) <= 1024;
+           p->mb >= p->tm && p->mb % p->tm == 0 && p->tn % p->wn == 0 && p->tm * p->wn <= 128 &&
+           gemm_group_items(cfg, p) <= 1024;
 }
 
 int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
@@ -269,7 +270,8 @@ int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb
 {
     *out = NULL;
     if (cfg->sets < 1 || cfg->sets > GEMM_MAX_SETS || !gemm_params_valid(cfg, &cfg->params))
-        return tfb_fail(err, "gemm: invalid configuration (sets %zu, layout %s, tn %u, tm %u, mb %u, wg %u, streams %u)",
+        return tfb_fail(err,
+                        "gemm: invalid configuration (sets %zu, layout %s, tn %u, tm %u, mb %u, wg %u, streams %u)",
                         cfg->sets, gemm_layout_name(cfg->params.layout), cfg->params.tn, cfg->params.tm,
                         cfg->params.mb, cfg->params.wg, cfg->params.streams);
     if (cfg->impl == GEMM_IMPL_CLBLAST && cfg->half) return tfb_skip(err, "CLBlast runs fp32 weights only here");

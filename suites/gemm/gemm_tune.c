@@ -119,7 +119,8 @@ size_t gemm_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm
         }
     } else if (cfg->m <= 8) {  /* small batch: one register tile covers the batch; only the panel width varies */
         unsigned tm = cfg->m <= 1 ? 1 : cfg->m <= 2 ? 2 : cfg->m <= 4 ? 4 : 8;
-        for (unsigned tn = 16; tn <= 64 && count < max; tn *= 2) out[count++] = (gemm_params){.tn = tn, .tm = tm, .mb = tm};
+        for (unsigned tn = 16; tn <= 64 && count < max; tn *= 2)
+            out[count++] = (gemm_params){.tn = tn, .tm = tm, .mb = tm};
     } else {
         for (size_t i = 0; i < sizeof GEMM / sizeof *GEMM && count < max; i++) out[count++] = GEMM[i];
     }
