@@ -26,8 +26,9 @@ if [ -z "$from" ]; then
   ci/deps.sh
   cmake -S . -B "$from" -DCMAKE_BUILD_TYPE=Release >/dev/null
   targets=(tfbench)
+  known=$(cmake --build "$from" --target help)
   for target in tfbench-native tfbench-native-cuda; do  # each is built only where its libraries were found
-    if cmake --build "$from" --target help | grep -q "\.\.\. $target\$"; then targets+=("$target"); fi
+    if grep -q "\.\.\. $target\$" <<<"$known"; then targets+=("$target"); fi
   done
   cmake --build "$from" -j"$(nproc)" --target "${targets[@]}" >/dev/null
 fi

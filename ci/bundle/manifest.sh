@@ -28,8 +28,17 @@ if [ -x "$root/bin/tfbench-native-cuda" ]; then
 fi
 echo
 echo "lib/ (from the build machine's Debian packages):"
+# The Debian package owning a file, under any of its names (the loader's path, the real file, /lib or /usr/lib).
+package_of() {
+  local real
+  real=$(readlink -f "$1")
+  for candidate in "$1" "$real" "${real#/usr}" "/usr$real"; do
+    dpkg -S "$candidate" 2>/dev/null | head -n 1 | sed 's/: .*//' && return 0
+  done
+  return 0
+}
 while read -r soname path; do
-  package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n 1 | cut -d: -f1,2 | sed 's/: .*//')
+  package=$(package_of "$path")
   version=$( [ -n "$package" ] && dpkg-query -W -f='${Version}' "$package" 2>/dev/null || true)
   printf '  %-22s %6s KiB  %s %s\n' "$soname" "$(( $(stat -c %s "$root/lib/$soname") / 1024 ))" "${package:-?}" "$version"
 done <"$sources"

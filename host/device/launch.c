@@ -211,7 +211,7 @@ static int keep_sampling(const tfb_timing_policy *p, const double *samples, size
 int tfb_repeat_measure(tfb_measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
                        tfb_error *err)
 {
-    double seconds, fastest_warmup = INFINITY, total = 0.0;
+    double seconds = 0.0, fastest_warmup = INFINITY, total = 0.0;
     size_t max_reps = policy->max_reps > 0 ? policy->max_reps : 1, reps = 0, next = 0;
     double *samples = malloc(max_reps * sizeof *samples);
     if (!samples) return tfb_fail(err, "out of memory for timing samples");
