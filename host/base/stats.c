@@ -252,7 +252,7 @@ int tfb_hodges_lehmann(const double *x, size_t nx, const double *y, size_t ny, d
 {
     memset(out, 0, sizeof *out);
     if (nx == 0 || ny == 0 || !(alpha > 0 && alpha < 1)) return -1;
-    size_t mx, my;
+    size_t mx = 0, my = 0;
     double *sx = thinned_sorted(x, nx, TFB_SHIFT_MAX_PER_SIDE, &mx);
     double *sy = thinned_sorted(y, ny, TFB_SHIFT_MAX_PER_SIDE, &my);
     double *differences = sx && sy ? malloc(mx * my * sizeof *differences) : NULL;
