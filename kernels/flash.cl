@@ -6,7 +6,7 @@
  * Scores are computed in the log2 domain (q pre-multiplied by log2(e) / sqrt(D)) so the softmax uses exp2.
  * Inner loops carry `#pragma unroll`: PoCL leaves them rolled otherwise, and the accumulators then live in memory.
  * Build options: D (head dim), DV (vector width along D: 1, 4, 8, 16; divides D), BK (keys per tile, a
- * multiple of 16), R (rows per item), WG (items per group). */
+ * multiple of 16), R (rows per item), WG (items per group), TOKEN_MAJOR_OUT (out as [batch][n_q][heads][D]). */
 
 
 #define KW 16                 /* keys per score vector */
@@ -131,7 +131,12 @@ void flash_attention(__global const float *q, __global const float *k, __global 
 
     for (uint r = 0; r < R; r++) {
         if (first + r >= n_q) break;
+#ifdef TOKEN_MAJOR_OUT
+        /* [batch][n_q][heads][D]: the [tokens][d_model] rows a following projection reads */
+        __global float *orow = out + (((size_t)(bh / heads) * n_q + first + r) * heads + bh % heads) * D;
+#else
         __global float *orow = out + ((size_t)bh * n_q + first + r) * D;
+#endif
         float inv = 1.0f / l[r];
         for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);
     }

@@ -11,6 +11,7 @@
     X(attention)      \
     X(flash)          \
     X(decode)         \
+    X(layer)          \
     X(intensity)      \
     X(cache)
 

@@ -141,18 +141,68 @@ void tfb_model_count_params(const tfb_model_config *config, tfb_model_mode mode,
     out->active = out->total - layers * (config->n_experts - config->experts_per_token) * out->expert;
 }
 
+uint64_t tfb_model_layer_kv_elements(const tfb_model_config *config, tfb_model_mode mode)
+{
+    return 2 * tfb_model_kv_heads(config, mode) * tfb_model_d_head(config);
+}
+
+/* The work of one layer on `tokens` tokens seeing `pairs` (query, key) pairs per query head, with `routed` distinct
+ * experts' weights read (every token's FLOPs use experts_per_token of them). */
+static void layer_work(const tfb_model_config *config, tfb_model_mode mode, uint64_t tokens, uint64_t pairs,
+                       uint64_t routed, tfb_model_layer *out)
+{
+    uint64_t d = config->d_model, expert = ffn_matrices(config) * d * config->d_ff;
+    uint64_t query_width = config->n_heads * tfb_model_d_head(config);
+    memset(out, 0, sizeof *out);
+    out->tokens = tokens;
+    out->pairs_per_head = pairs;
+    out->flops_projections = tokens * 2 * attention_params_per_layer(config, mode);
+    out->flops_attention = 4 * pairs * query_width;  /* every query head scores and mixes its pairs */
+    out->flops_ffn = tokens * 2 * (config->experts_per_token * expert + router_params(config));
+    out->flops_total = out->flops_projections + out->flops_attention + out->flops_ffn;
+    uint64_t experts = routed < config->n_experts ? routed : config->n_experts;
+    out->weight_elements = attention_params_per_layer(config, mode) + router_params(config) + experts * expert + 2 * d;
+}
+
+static void layer_bytes(const tfb_model_config *config, tfb_model_mode mode, uint64_t kv_read_tokens,
+                        tfb_model_dtype weights, tfb_model_dtype kv, tfb_model_layer *out)
+{
+    uint64_t kv_per_token = tfb_model_layer_kv_elements(config, mode);
+    out->weight_bytes = tfb_model_bytes(out->weight_elements, weights);
+    out->kv_read_bytes = tfb_model_bytes(kv_per_token * kv_read_tokens, kv);
+    out->kv_write_bytes = tfb_model_bytes(kv_per_token * out->tokens, kv);
+    out->activation_bytes = 2 * out->tokens * config->d_model * 4;
+    out->bytes = out->weight_bytes + out->kv_read_bytes + out->kv_write_bytes + out->activation_bytes;
+}
+
+void tfb_model_layer_decode(const tfb_model_config *config, tfb_model_mode mode, uint64_t context, uint64_t batch,
+                            tfb_model_dtype weights, tfb_model_dtype kv, tfb_model_layer *out)
+{
+    /* the batch's batch x k routed experts taken as distinct, as the decode step counts them */
+    layer_work(config, mode, batch, batch * context, batch * config->experts_per_token, out);
+    layer_bytes(config, mode, batch * context, weights, kv, out);
+}
+
+void tfb_model_layer_prefill(const tfb_model_config *config, tfb_model_mode mode, uint64_t tokens,
+                             tfb_model_dtype weights, tfb_model_dtype kv, tfb_model_layer *out)
+{
+    layer_work(config, mode, tokens, tokens * (tokens + 1) / 2, tokens * config->experts_per_token, out);
+    layer_bytes(config, mode, tokens, weights, kv, out);  /* each new key and value written once, read once */
+}
+
+/* Per token: one layer's decode step at batch 1, times the layers, plus the output head. */
 void tfb_model_count_flops(const tfb_model_config *config, tfb_model_mode mode, uint64_t context,
                            tfb_model_flops *out)
 {
-    uint64_t d = config->d_model, layers = config->n_layers;
-    uint64_t query_width = config->n_heads * tfb_model_d_head(config);
-    uint64_t expert = ffn_matrices(config) * d * config->d_ff;
+    tfb_model_layer layer;
+    uint64_t layers = config->n_layers;
+    tfb_model_layer_decode(config, mode, context, 1, TFB_MODEL_FP16, TFB_MODEL_FP16, &layer);
     memset(out, 0, sizeof *out);
-    out->attention_projections = layers * 2 * attention_params_per_layer(config, mode);
-    out->attention_scores = layers * 4 * context * query_width;  /* every query head scores and mixes `context` keys */
+    out->attention_projections = layers * layer.flops_projections;
+    out->attention_scores = layers * layer.flops_attention;
     out->attention = out->attention_projections + out->attention_scores;
-    out->ffn = layers * 2 * (config->experts_per_token * expert + router_params(config));
-    out->head = mode == TFB_MODEL_LECTURE ? 0 : 2 * d * config->vocab_size;
+    out->ffn = layers * layer.flops_ffn;
+    out->head = mode == TFB_MODEL_LECTURE ? 0 : 2 * config->d_model * config->vocab_size;
     out->total = out->attention + out->ffn + out->head;
 }
 
@@ -193,7 +243,7 @@ double tfb_model_crossover_on_grid(const tfb_model_config *config, tfb_model_mod
 uint64_t tfb_model_kv_cache_bytes(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
                                   tfb_model_dtype dtype)
 {
-    uint64_t per_token = config->n_layers * 2 * tfb_model_kv_heads(config, mode) * tfb_model_d_head(config);
+    uint64_t per_token = config->n_layers * tfb_model_layer_kv_elements(config, mode);
     return tfb_model_bytes(per_token * seq * batch, dtype);
 }
 

@@ -3,62 +3,60 @@
 #include <string.h>
 #include "tfbench/model.h"
 
-/* The batch-independent pieces of one decode step, computed once so the ridge-batch search is cheap. */
+/* The batch-independent pieces of one decode step, computed once so the ridge-batch search is cheap; the per-layer
+ * terms come from tfb_model_layer_decode, the layer suite's accounting. */
 typedef struct decode_terms {
+    const tfb_model_config *config;
     uint64_t flops_per_token;
-    uint64_t dense_elements;      /* weights every step reads whatever the batch (MoE: all but the experts) */
-    uint64_t expert_elements;     /* one expert of one layer */
+    uint64_t outside_layers;      /* weights outside the layers every step reads: the final norm and the output head
+                                   * (a tied table is read whole anyway, as the head) */
     uint64_t embedding_row;       /* d_model: a token's embedding lookup */
-    uint64_t n_layers, n_experts, experts_per_token, vocab_size;
+    uint64_t n_layers, vocab_size;
     uint64_t kv_elements_per_seq;
-    tfb_model_dtype dtype;
+    tfb_model_dtype dtype, kv_dtype;
 } decode_terms;
 
 enum { MAX_RIDGE_BATCH = 1 << 20 };
 
-static void decode_terms_init(const tfb_model_config *config, uint64_t seq, tfb_model_dtype dtype, decode_terms *t)
+static void decode_terms_init(const tfb_model_config *config, uint64_t seq, tfb_model_dtype dtype,
+                              tfb_model_dtype kv_dtype, decode_terms *t)
 {
-    tfb_model_params params;
     tfb_model_flops flops;
-    tfb_model_count_params(config, TFB_MODEL_EXACT, &params);
     tfb_model_count_flops(config, TFB_MODEL_EXACT, seq, &flops);
     memset(t, 0, sizeof *t);
+    t->config = config;
     t->flops_per_token = flops.total;
-    t->expert_elements = params.expert;
     t->n_layers = config->n_layers;
-    t->n_experts = config->n_experts;
-    t->experts_per_token = config->experts_per_token;
     t->vocab_size = config->vocab_size;
     t->embedding_row = config->d_model;
-    /* A lookup reads rows, not the table; a tied table is read whole anyway, as the output head. */
-    uint64_t table = config->tied_embeddings ? 0 : params.embedding;
-    t->dense_elements = params.total - table - config->n_layers * config->n_experts * params.expert;
-    t->kv_elements_per_seq = config->n_layers * 2 * config->n_kv_heads * tfb_model_d_head(config) * seq;
+    t->outside_layers = config->d_model + config->vocab_size * config->d_model;
+    t->kv_elements_per_seq = config->n_layers * tfb_model_layer_kv_elements(config, TFB_MODEL_EXACT) * seq;
     t->dtype = dtype;
+    t->kv_dtype = kv_dtype;
 }
 
-/* Weights one step reads. The batch's B*k routed experts are taken as distinct (exact at batch 1, the worst case
- * above it); untied embedding rows count once per sequence. */
+/* Weights one step reads: every layer's (the batch's B*k routed experts taken as distinct: exact at batch 1, the
+ * worst case above it), the final norm, the head, and the untied embedding rows once per sequence. */
 static uint64_t step_weight_elements(const decode_terms *t, uint64_t batch)
 {
-    uint64_t routed = batch * t->experts_per_token;
-    uint64_t experts = routed < t->n_experts ? routed : t->n_experts;
+    tfb_model_layer layer;
+    tfb_model_layer_decode(t->config, TFB_MODEL_EXACT, 0, batch, t->dtype, t->kv_dtype, &layer);
     uint64_t rows = batch < t->vocab_size ? batch : t->vocab_size;
-    return t->dense_elements + t->n_layers * experts * t->expert_elements + rows * t->embedding_row;
+    return t->n_layers * layer.weight_elements + t->outside_layers + rows * t->embedding_row;
 }
 
 static uint64_t step_bytes(const decode_terms *t, uint64_t batch)
 {
     return tfb_model_bytes(step_weight_elements(t, batch), t->dtype) +
-           tfb_model_bytes(t->kv_elements_per_seq * batch, t->dtype);
+           tfb_model_bytes(t->kv_elements_per_seq * batch, t->kv_dtype);
 }
 
 /* In floating point: the ridge search tries batches far beyond the one asked for, where exact counts could overflow. */
 static double step_intensity(const decode_terms *t, uint64_t batch)
 {
-    double bits = tfb_model_dtype_bits(t->dtype);
-    double elements = (double)step_weight_elements(t, batch) + (double)t->kv_elements_per_seq * (double)batch;
-    return (double)t->flops_per_token * (double)batch / (elements * bits / 8.0);
+    double bytes = (double)step_weight_elements(t, batch) * tfb_model_dtype_bits(t->dtype) / 8.0 +
+                   (double)t->kv_elements_per_seq * (double)batch * tfb_model_dtype_bits(t->kv_dtype) / 8.0;
+    return (double)t->flops_per_token * (double)batch / bytes;
 }
 
 /* KV traffic grows with the batch too, so the intensity saturates and the ridge may be out of reach: scan rather than
@@ -94,10 +92,10 @@ static void fill_rates(tfb_model_decode *out, uint64_t batch, double bytes_per_s
 }
 
 static void analyze_exact(const tfb_model_config *config, uint64_t seq, uint64_t batch, tfb_model_dtype dtype,
-                          const tfb_model_device *device, tfb_model_decode *out)
+                          tfb_model_dtype kv_dtype, const tfb_model_device *device, tfb_model_decode *out)
 {
     decode_terms t;
-    decode_terms_init(config, seq, dtype, &t);
+    decode_terms_init(config, seq, dtype, kv_dtype, &t);
     out->weight_bytes_per_step = tfb_model_bytes(step_weight_elements(&t, batch), dtype);
     out->flops_per_step = t.flops_per_token * batch;
     out->arithmetic_intensity = step_intensity(&t, batch);
@@ -122,20 +120,27 @@ static void analyze_lecture(const tfb_model_config *config, uint64_t seq, uint64
     fill_rates(out, batch, (double)out->weight_bytes, device);
 }
 
-void tfb_model_analyze_decode(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
-                              tfb_model_dtype dtype, const tfb_model_device *device, tfb_model_decode *out)
+void tfb_model_analyze_decode_kv(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
+                                 tfb_model_dtype dtype, tfb_model_dtype kv_dtype, const tfb_model_device *device,
+                                 tfb_model_decode *out)
 {
     tfb_model_params params;
     tfb_model_count_params(config, mode, &params);
     memset(out, 0, sizeof *out);
     out->weight_bytes = tfb_model_bytes(params.total, dtype);
-    out->kv_cache_bytes = tfb_model_kv_cache_bytes(config, mode, seq, batch, dtype);
+    out->kv_cache_bytes = tfb_model_kv_cache_bytes(config, mode, seq, batch, kv_dtype);
     out->ridge_point = device->bandwidth_gbps > 0 ? device->peak_gflops / device->bandwidth_gbps : 0.0;
     out->max_batch_in_memory = max_batch_in_memory(out->weight_bytes,
-                                                   tfb_model_kv_cache_bytes(config, mode, seq, 1, dtype),
+                                                   tfb_model_kv_cache_bytes(config, mode, seq, 1, kv_dtype),
                                                    device->memory_bytes);
     if (mode == TFB_MODEL_LECTURE)
         analyze_lecture(config, seq, batch, device, out);
     else
-        analyze_exact(config, seq, batch, dtype, device, out);
+        analyze_exact(config, seq, batch, dtype, kv_dtype, device, out);
+}
+
+void tfb_model_analyze_decode(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
+                              tfb_model_dtype dtype, const tfb_model_device *device, tfb_model_decode *out)
+{
+    tfb_model_analyze_decode_kv(config, mode, seq, batch, dtype, dtype, device, out);
 }

@@ -19,6 +19,7 @@ int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *e
         regfree(&pattern);
         out->filter = opt->filter;
     }
+    out->suites_named = opt->suites != NULL;
     if (tfb_model_select(opt->model, opt->config, &out->model, err) != TFB_OK) return TFB_ERROR;
     if (!opt->shape) return TFB_OK;
     out->has_shape = 1;

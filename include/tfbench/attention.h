@@ -168,6 +168,13 @@ typedef struct tfb_decode_split {
     size_t chunk, group;
 } tfb_decode_split;
 tfb_decode_split tfb_decode_geometry(const tfb_device_info *info, const tfb_attention_shape *s);
+/* The same with more build options: "-DTOKEN_MAJOR_OUT" writes out as [batch][n_q][heads][D], the [tokens][d_model]
+ * rows a following projection reads. */
+int tfb_flash_attention_plan_with(tfb_context *ctx, const tfb_attention_shape *s, int causal,
+                                  const tfb_attention_io *io, const tfb_flash_tile *tile, const char *extra_options,
+                                  tfb_attention_plan *plan, tfb_error *err);
+/* The flash suite's tile for head dim d: the one this run already chose (context.flash_tiles), else its search. */
+int tfb_flash_tile_for(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *err);
 /* suites/attention/decode.c, for n_q = 1; chunk = keys per split, 0 to choose from the device (several groups per
  * unit). Copies io->k into the key-blocked layout the decode kernel reads (scratch[2], before any timing): afterwards
  * the plan no longer reads io->k, which the caller may release. */

@@ -90,6 +90,36 @@ double tfb_model_crossover_on_grid(const tfb_model_config *config, tfb_model_mod
 uint64_t tfb_model_kv_cache_bytes(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
                                   tfb_model_dtype dtype);
 
+/* One decoder layer's work and minimum traffic (the layer suite's accounting, and the per-layer terms of the counts
+ * above: tfb_model_count_flops and the decode step are built from these). FLOPs follow the 2*m*n*k rule (norms,
+ * softmax, RoPE and activations left out); bytes are what a layer that never spills an intermediate must move. */
+typedef struct tfb_model_layer {
+    uint64_t tokens;              /* tokens processed: the batch (decode) or the prompt length (prefill) */
+    uint64_t pairs_per_head;      /* (query, key) pairs each query head scores, summed over the tokens */
+    uint64_t flops_projections;   /* Q, K, V, O: 2 x attention weights per token */
+    uint64_t flops_attention;     /* Q K^T and P V: 4 x d_head per pair and query head */
+    uint64_t flops_ffn;           /* the routed experts (and the router) per token */
+    uint64_t flops_total;
+    uint64_t weight_elements;     /* read once: attention, the routed experts (+ router) and the two norm gains */
+    uint64_t weight_bytes;
+    uint64_t kv_read_bytes;       /* the keys and values the attention reads (each cached token once) */
+    uint64_t kv_write_bytes;      /* the new tokens' keys and values, appended to the cache */
+    uint64_t activation_bytes;    /* the layer's input read and its output written, fp32 (d_model per token each) */
+    uint64_t bytes;               /* weights + KV read + KV written + activations */
+} tfb_model_layer;
+
+/* K and V elements one layer caches per token: 2 x kv_heads x d_head. */
+uint64_t tfb_model_layer_kv_elements(const tfb_model_config *config, tfb_model_mode mode);
+/* A decode step of `batch` sequences, one new token each, at context `context`: every sequence's cache holds
+ * `context` tokens with the new one appended (the new token sees all of them), as tfbench model counts a decode
+ * step. Weights and the KV cache have their own dtypes (the model's counts above use one for both). */
+void tfb_model_layer_decode(const tfb_model_config *config, tfb_model_mode mode, uint64_t context, uint64_t batch,
+                            tfb_model_dtype weights, tfb_model_dtype kv, tfb_model_layer *out);
+/* A causal prefill of `tokens` prompt tokens of one sequence: token i sees keys 0..i, so tokens (tokens + 1) / 2
+ * pairs per head (exact; the attention suites' n^2 / 2 leaves out the diagonal's n / 2). */
+void tfb_model_layer_prefill(const tfb_model_config *config, tfb_model_mode mode, uint64_t tokens,
+                             tfb_model_dtype weights, tfb_model_dtype kv, tfb_model_layer *out);
+
 /* The ceilings a prediction is made against: a datasheet or a measured results file. */
 typedef struct tfb_model_device {
     char name[128];
@@ -115,6 +145,12 @@ typedef struct tfb_model_decode {
 
 void tfb_model_analyze_decode(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
                               tfb_model_dtype dtype, const tfb_model_device *device, tfb_model_decode *out);
+
+/* tfb_model_analyze_decode with the KV cache in its own dtype (the layer suite keeps an fp32 cache beside fp16
+ * weights); tfb_model_analyze_decode is this with kv = weights. */
+void tfb_model_analyze_decode_kv(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
+                                 tfb_model_dtype weights, tfb_model_dtype kv, const tfb_model_device *device,
+                                 tfb_model_decode *out);
 
 /* Lecture's rule of thumb: bandwidth / bytes per token. */
 double tfb_model_tokens_per_second(double bytes_per_token, double bandwidth_gbps);

@@ -21,6 +21,7 @@ typedef struct tfb_workload {
     size_t head_dims[TFB_MAX_LIST], head_dim_count;
     int quick;                /* --quick: every suite's short sweep */
     const char *filter;       /* --filter: a valid POSIX extended regex of benchmark names, or NULL */
+    int suites_named;         /* --suite named the suites: one whose default-run share is a subset runs all of it */
 } tfb_workload;
 
 /* A bad --model, --config, --shape or --filter is an error naming it (the CLI's exit 2). */

@@ -72,12 +72,19 @@ size_t tfb_flash_tiles(const tfb_device_info *info, size_t d, tfb_flash_tile *ou
 int tfb_flash_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, int causal, const tfb_attention_io *io,
                              const tfb_flash_tile *t, tfb_attention_plan *plan, tfb_error *err)
 {
+    return tfb_flash_attention_plan_with(ctx, s, causal, io, t, "", plan, err);
+}
+
+int tfb_flash_attention_plan_with(tfb_context *ctx, const tfb_attention_shape *s, int causal,
+                                  const tfb_attention_io *io, const tfb_flash_tile *t, const char *extra_options,
+                                  tfb_attention_plan *plan, tfb_error *err)
+{
     memset(plan, 0, sizeof *plan);
     plan->tile = *t;
     if (!tile_fits(&ctx->info, t, s->d)) return tfb_skip(err, "the flash tile does not fit this device");
-    char options[128];
-    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DBK=%u -DR=%u -DWG=%u", s->d, tfb_attention_vector_width(s->d),
-             t->keys, t->rows, t->wg);
+    char options[192];
+    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DBK=%u -DR=%u -DWG=%u %s", s->d,
+             tfb_attention_vector_width(s->d), t->keys, t->rows, t->wg, extra_options);
     if (tfb_kernel_create(ctx, "flash.cl", options, "flash_attention", &plan->kernels[0], err) != TFB_OK)
         return TFB_ERROR;
     cl_uint n_q = (cl_uint)s->n_q, n_kv = (cl_uint)s->n_kv, heads = (cl_uint)s->heads;
@@ -207,6 +214,11 @@ static void flash_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     cJSON_AddNumberToObject(r->extra, "rows_per_item", st->tile.rows);
     cJSON_AddNumberToObject(r->extra, "keys_per_tile", st->tile.keys);
     tfb_attention_add_verification(r->extra, &st->base.shape, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
+}
+
+int tfb_flash_tile_for(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *err)
+{
+    return choose_tile(run, d, tile, err);
 }
 
 const tfb_suite tfb_suite_flash = {

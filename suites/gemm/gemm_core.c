@@ -211,21 +211,28 @@ static tfb_launch layout_launch(const gemm_config *cfg, cl_kernel kernel)
     return (tfb_launch){kernel, 2, {panels(cfg), (cfg->m + p->mb - 1) / p->mb}, {0}};
 }
 
+int gemm_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a, cl_mem weights, cl_mem c,
+                       cl_kernel *kernel, tfb_launch *launch, tfb_error *err)
+{
+    char options[160];
+    build_options(ctx, cfg, options, sizeof options);
+    if (tfb_kernel_create(ctx, "gemm.cl", options, kernel_name(cfg), kernel, err) != TFB_OK) return TFB_ERROR;
+    cl_uint m = (cl_uint)cfg->m, n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
+    *launch = layout_launch(cfg, *kernel);
+    if (cfg->kind == GEMM_KIND_GEMV && cfg->params.layout == GEMM_LAYOUT_ITEM)
+        return TFB_SET_ARGS(*kernel, err, TFB_MEM(a), TFB_MEM(weights), TFB_MEM(c), TFB_VAL(n), TFB_VAL(k));
+    return TFB_SET_ARGS(*kernel, err, TFB_MEM(a), TFB_MEM(weights), TFB_MEM(c), TFB_VAL(m), TFB_VAL(n), TFB_VAL(k));
+}
+
+int gemm_pack(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl_mem packed, double *seconds, tfb_error *err)
+{
+    return pack_matrix(ctx, cfg, rows, packed, seconds, err);
+}
+
 /* One kernel object per weight set: tfb_work replays fixed launches, so each binds its own weights. */
 static int create_launch(gemm_state *s, size_t set, tfb_error *err)
 {
-    const gemm_config *cfg = &s->cfg;
-    char options[160];
-    build_options(s->ctx, cfg, options, sizeof options);
-    cl_kernel *kernel = &s->kernels[set];
-    if (tfb_kernel_create(s->ctx, "gemm.cl", options, kernel_name(cfg), kernel, err) != TFB_OK) return TFB_ERROR;
-    cl_uint m = (cl_uint)cfg->m, n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
-    s->launches[set] = layout_launch(cfg, *kernel);
-    if (cfg->kind == GEMM_KIND_GEMV && cfg->params.layout == GEMM_LAYOUT_ITEM)
-        return TFB_SET_ARGS(*kernel, err, TFB_MEM(s->a), TFB_MEM(s->weights[set]), TFB_MEM(s->c), TFB_VAL(n),
-                            TFB_VAL(k));
-    return TFB_SET_ARGS(*kernel, err, TFB_MEM(s->a), TFB_MEM(s->weights[set]), TFB_MEM(s->c), TFB_VAL(m), TFB_VAL(n),
-                        TFB_VAL(k));
+    return gemm_launch_create(s->ctx, &s->cfg, s->a, s->weights[set], s->c, &s->kernels[set], &s->launches[set], err);
 }
 
 /* NaN everywhere, except for CLBlast: it computes beta * C even when beta is 0 (0 * NaN = NaN), so its output

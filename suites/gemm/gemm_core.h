@@ -64,6 +64,11 @@ void gemm_check_coverage(const gemm_state *s, size_t *rows, size_t *cols);
 int gemm_repoison(gemm_state *s, tfb_error *err);
 int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, tfb_error *err);
 double gemm_pack_seconds(const gemm_state *s);
+/* Our kernel for cfg (tuned params set) bound to a [M x K], the packed weights and c [M x N]; the launch it takes. */
+int gemm_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a, cl_mem weights, cl_mem c,
+                       cl_kernel *kernel, tfb_launch *launch, tfb_error *err);
+/* Packs a row-major fp32 [N x K] device matrix into `packed` (gemm_weight_bytes(cfg)); *seconds: device time. */
+int gemm_pack(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl_mem packed, double *seconds, tfb_error *err);
 size_t gemm_working_set_bytes(const gemm_state *s);
 size_t gemm_weight_bytes(const gemm_config *cfg);
 

@@ -1,0 +1,106 @@
+/* The parts of the decoder-layer suite (suites/layer): its cases, one layer's device objects and kernels in
+ * launch order, the step-by-step check against float64, the op breakdown, and the model-level summary. */
+#ifndef TFBENCH_SUITES_LAYER_H
+#define TFBENCH_SUITES_LAYER_H
+
+#include "tfbench/attention.h"
+#include "tfbench/gemm.h"
+#include "tfbench/model.h"
+#include "tfbench/suite.h"
+
+enum { LAYER_DECODE, LAYER_PREFILL, LAYER_HEAD };
+enum { LAYER_MAX_STACK = 64, LAYER_MAX_LAUNCHES = 11 };
+/* The op breakdown's groups: Q/K/V and O projections, attention, the FFN's projections, the small kernels. */
+enum { GROUP_PROJECTIONS, GROUP_ATTENTION, GROUP_FFN, GROUP_SMALL, GROUP_COUNT };
+/* The weights of one layer, each with its own seed: the fused Q/K/V and gate/up products, O, down, two norm gains. */
+enum { W_QKV, W_O, W_GATE_UP, W_DOWN, W_NORM1, W_NORM2, W_COUNT };
+#define LAYER_RMS_EPS 1e-5f
+#define LAYER_ROPE_BASE 10000.0
+#define LAYER_NORM_WG 64
+
+typedef struct layer_params {
+    int phase;                /* LAYER_DECODE, LAYER_PREFILL or LAYER_HEAD */
+    int half;                 /* fp16-stored weights (fp32 activations and accumulation) */
+    size_t rows;              /* decode: sequences; prefill: prompt tokens; head: rows of its GEMV/GEMM */
+    size_t context;           /* decode: tokens in each cache with the new one appended; prefill: = rows */
+    size_t layers;            /* distinct layers one execution runs through, in sequence */
+    double flops, bytes, bytes_written;  /* per layer (the head: all of it), tfb_model_layer_* or the gemm suite */
+} layer_params;
+TFB_CASE_PARAMS(layer_params, layer)
+
+/* The model's shape as the layer uses it. */
+typedef struct layer_dims {
+    size_t d, heads, kv_heads, dh, f, slots;  /* slots: heads + 2 kv_heads, the fused QKV row in heads */
+} layer_dims;
+
+/* One layer of the stack: its weights, activations (x is the previous layer's y, or the stack's input) and
+ * attention state. Decode: io.v and plan.scratch[2] (K, key-blocked) are the cache; io.q the rotated query,
+ * io.out the attention output. Prefill: io.q/k/v in flash's layouts, io.out token-major. */
+typedef struct layer_unit {
+    tfb_linear qkv, o, gate_up, down;
+    cl_mem gain1, gain2;
+    cl_mem x, h, qkv_out, o_out, x2, h2, gu, a, dn, y;  /* x is not owned */
+    tfb_attention_io io;
+    tfb_attention_plan plan;
+    cl_kernel norm, rope, add_norm, silu, add, poison;
+} layer_unit;
+
+/* Device time per group, from profiling events of every launch of `executions` executions. */
+typedef struct layer_breakdown {
+    double group_s[GROUP_COUNT];
+    double span_s;            /* first START to last END, per execution */
+    size_t executions;
+} layer_breakdown;
+
+typedef struct layer_state {
+    tfb_context *ctx;
+    layer_params p;
+    layer_dims dims;
+    uint32_t seed;
+    cl_mem input;             /* the stack's input [rows][d] */
+    cl_mem rope;              /* (cos, sin) per rotated pair, [positions][dh / 2][2] */
+    float *rope_host;         /* the same floats, for the reference */
+    size_t rope_rows;
+    layer_unit *units;        /* p.layers of them */
+    tfb_launch launches[LAYER_MAX_STACK * LAYER_MAX_LAUNCHES];
+    int groups[LAYER_MAX_LAUNCHES];
+    size_t per_layer;         /* launches of one layer */
+    double first_run_s;
+    layer_breakdown profiled, executed;  /* a profiled pass after the timing; the last execute() */
+    size_t checked_rows, checked_cols;
+    /* LAYER_HEAD: the gemm suite's case and state */
+    const tfb_suite *gemm;
+    tfb_case head_case;
+    void *head_state;
+} layer_state;
+
+/* layer_build.c */
+int layer_dims_of(const tfb_model_config *m, layer_dims *out, tfb_error *err);
+/* Device bytes of one layer: what stays allocated, and the most that building it needs on top at once. */
+void layer_device_bytes(const layer_dims *dims, const layer_params *p, uint64_t *kept, uint64_t *transient);
+int layer_build(tfb_run *run, layer_state *s, tfb_error *err);
+void layer_release(layer_state *s);
+/* The host mirror of weight `matrix` of layer `layer` (as the device holds it: fp16-rounded for fp16 weights). */
+float layer_weight(const layer_state *s, size_t layer, int matrix, size_t index);
+size_t layer_weight_cols(const layer_dims *dims, int matrix);
+/* Row `row` of projection `matrix` (layer_weight_cols values), as the device holds it. */
+void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out);
+float layer_input_value(const layer_state *s, size_t index);
+/* The appended cache slot of every sequence and KV head set to `value` (decode). */
+int layer_poison_slot(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err);
+
+/* layer_run.c */
+int layer_execute(tfb_run *run, layer_state *s, tfb_error *err);
+int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err);
+int layer_repoison(tfb_run *run, layer_state *s, tfb_error *err);
+
+/* layer_check.c: every step of every layer on a seeded sample of rows against float64 from the step's inputs. */
+int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err);
+
+/* layer_summary.c */
+/* The result's fields: phase, shape, the model's per-layer accounting, kernels, fusions, tiles, op breakdown. */
+cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model);
+void layer_finish(tfb_run *run);
+void layer_summarize(const tfb_results *results, FILE *out);
+
+#endif

@@ -1,0 +1,377 @@
+/* The check of a whole layer, step by step: for a seeded sample of rows (sequences or prompt tokens), every step of
+ * every layer of the stack is recomputed in float64 from the device's own input to that step and compared within
+ * that step's rounding bound. Chaining one float64 reference through the seven products instead would carry a
+ * bound that, with mixed-sign weights, grows past 10% of the values (each product multiplies the incoming error
+ * bound by the sum of |weights| of a row): loose enough to pass a dropped term. Step by step the bound stays the
+ * step's own rounding, so an error anywhere shows where it is.
+ * Bounds (u = 2^-24, dot(k) = tfb_dot_tolerance_f32(k) = (8 sqrt(k) + 4) u, the project's fp32 dot-product bound):
+ *   projections  dot(K) x sum_k |w_k x_k| on the sampled columns (one of every 16) of the sampled rows;
+ *   RMSNorm      (dot(d) + 10u) |y|: the sum of squares, the mean, rsqrt and two products;
+ *   residual add 2u (|a| + |b|);  rotary pairs 4u (|x0 c| + |x1 s|) (the table is the same floats on both sides);
+ *   V append     exact;  SiLU(gate) x up  16u |y| (exp within 4 ulp, a division and two products);
+ *   attention    (2 (dot(D) + u) S + dot(n) + 8u) sum_j p_j |v_j|, S the largest sum_d |q_d k_d| / sqrt(D) of the
+ *                row's keys: a score error e changes a softmax weight by a factor e^(+-e), twice with the
+ *                normalization, and the sum over the n keys adds dot(n). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "layer.h"
+#include "tfbench/fill.h"
+#include "tfbench/verify.h"
+
+#define UNIT 0x1p-24
+#define TINY 1e-30            /* absolute floor of every bound: a product of tiny values may round to zero */
+
+/* The sampled rows of one layer, each step's input and output as the device left them. */
+typedef struct row_set {
+    size_t count;
+    const size_t *index;
+    float *x, *h, *qkv, *attn, *o, *x2, *h2, *gu, *a, *dn, *y;
+} row_set;
+
+typedef struct checker {
+    tfb_context *ctx;
+    const layer_state *s;
+    size_t layer;
+    row_set rows;
+    double worst;
+} checker;
+
+/* One seeded random index in every block of `block`, and the last index. */
+static size_t sample(size_t extent, size_t block, uint32_t seed, size_t *out)
+{
+    size_t count = 0;
+    for (size_t start = 0; start < extent; start += block) {
+        size_t span = extent - start < block ? extent - start : block;
+        out[count++] = start + (size_t)tfb_hash_uniform(seed, start, 0.0f, (float)span) % span;
+    }
+    if (count && out[count - 1] != extent - 1) out[count++] = extent - 1;
+    return count;
+}
+
+static int read_floats(tfb_context *ctx, cl_mem buffer, size_t offset, size_t count, float *out, tfb_error *err)
+{
+    TFB_CL_CHECK(err, "clEnqueueReadBuffer",
+                 clEnqueueReadBuffer(ctx->queue, buffer, CL_TRUE, offset * sizeof(float), count * sizeof(float), out,
+                                     0, NULL, NULL));
+    return TFB_OK;
+}
+
+static int read_rows(checker *c, cl_mem buffer, size_t width, float **out, tfb_error *err)
+{
+    *out = malloc(c->rows.count * width * sizeof **out);
+    if (!*out) return tfb_fail(err, "out of memory for the reference");
+    for (size_t i = 0; i < c->rows.count; i++)
+        if (read_floats(c->ctx, buffer, c->rows.index[i] * width, width, *out + i * width, err) != TFB_OK)
+            return TFB_ERROR;
+    return TFB_OK;
+}
+
+static int load_rows(checker *c, const layer_unit *u, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    cl_mem buffers[] = {u->x, u->h, u->qkv_out, u->io.out, u->o_out, u->x2, u->h2, u->gu, u->a, u->dn, u->y};
+    float **hosts[] = {&c->rows.x, &c->rows.h, &c->rows.qkv, &c->rows.attn, &c->rows.o, &c->rows.x2, &c->rows.h2,
+                       &c->rows.gu, &c->rows.a, &c->rows.dn, &c->rows.y};
+    size_t widths[] = {dm->d, dm->d, dm->slots * dm->dh, dm->d, dm->d, dm->d, dm->d, 2 * dm->f, dm->f, dm->d, dm->d};
+    for (size_t i = 0; i < sizeof widths / sizeof *widths; i++)
+        if (read_rows(c, buffers[i], widths[i], hosts[i], err) != TFB_OK) return TFB_ERROR;
+    return TFB_OK;
+}
+
+static void free_rows(row_set *r)
+{
+    float *all[] = {r->x, r->h, r->qkv, r->attn, r->o, r->x2, r->h2, r->gu, r->a, r->dn, r->y};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) free(all[i]);
+}
+
+/* got against want within bound; the message names the layer, the row and the element. */
+static int compare(checker *c, const char *step, size_t row, size_t first, const float *got, const double *want,
+                   const double *bound, size_t count, tfb_error *err)
+{
+    const char *unit = c->s->p.phase == LAYER_DECODE ? "sequence" : "token";
+    for (size_t i = 0; i < count; i++) {
+        double error = fabs((double)got[i] - want[i]);
+        if (isnan(got[i]))
+            return tfb_fail(err, "layer %zu of %zu, %s %zu: %s[%zu] was never written (expected %.6g)", c->layer + 1,
+                            c->s->p.layers, unit, row, step, first + i, want[i]);
+        if (!(error <= bound[i]))
+            return tfb_fail(err, "layer %zu of %zu, %s %zu: %s[%zu] = %.9g, expected %.9g (error %.3g > tolerance "
+                            "%.3g)", c->layer + 1, c->s->p.layers, unit, row, step, first + i, (double)got[i], want[i], error,
+                            bound[i]);
+        if (error / bound[i] > c->worst) c->worst = error / bound[i];
+    }
+    return TFB_OK;
+}
+
+/* y = x / sqrt(mean(x^2) + eps) * gain, row by row. */
+static int check_norm(checker *c, const char *step, int matrix, const float *x, const float *y, double *want,
+                      double *bound, tfb_error *err)
+{
+    size_t d = c->s->dims.d;
+    for (size_t r = 0; r < c->rows.count; r++) {
+        double sum = 0.0;
+        for (size_t i = 0; i < d; i++) sum += (double)x[r * d + i] * x[r * d + i];
+        double inv = 1.0 / sqrt(sum / (double)d + (double)LAYER_RMS_EPS);
+        for (size_t i = 0; i < d; i++) {
+            want[i] = (double)x[r * d + i] * inv * layer_weight(c->s, c->layer, matrix, i);
+            bound[i] = (tfb_dot_tolerance_f32(d) + 10 * UNIT) * fabs(want[i]) + TINY;
+        }
+        if (compare(c, step, c->rows.index[r], 0, y + r * d, want, bound, d, err) != TFB_OK) return TFB_ERROR;
+    }
+    return TFB_OK;
+}
+
+static int check_add(checker *c, const char *step, const float *a, const float *b, const float *sum, double *want,
+                     double *bound, tfb_error *err)
+{
+    size_t d = c->s->dims.d;
+    for (size_t r = 0; r < c->rows.count; r++) {
+        for (size_t i = 0; i < d; i++) {
+            want[i] = (double)a[r * d + i] + b[r * d + i];
+            bound[i] = 2 * UNIT * (fabs((double)a[r * d + i]) + fabs((double)b[r * d + i])) + TINY;
+        }
+        if (compare(c, step, c->rows.index[r], 0, sum + r * d, want, bound, d, err) != TFB_OK) return TFB_ERROR;
+    }
+    return TFB_OK;
+}
+
+/* out[r][col] = sum_k W[col][k] in[r][k] on one seeded column of every 16 (every panel of every tile), with the
+ * weight rows regenerated on the host as the device holds them. */
+static int check_linear(checker *c, const char *step, int matrix, size_t n, const float *in, const float *out,
+                        tfb_error *err)
+{
+    size_t k = layer_weight_cols(&c->s->dims, matrix), rows = c->rows.count;
+    size_t *cols = malloc((n / 16 + 2) * sizeof *cols);
+    double *w = malloc(k * sizeof *w), want, bound;
+    int rc = cols && w ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    size_t count = rc == TFB_OK ? sample(n, 16, c->s->seed + 11u * (uint32_t)(matrix + 1), cols) : 0;
+    for (size_t j = 0; rc == TFB_OK && j < count; j++) {
+        layer_weight_row(c->s, c->layer, matrix, cols[j], w);
+        for (size_t r = 0; rc == TFB_OK && r < rows; r++) {
+            double sum = 0.0, magnitude = 0.0;
+            for (size_t i = 0; i < k; i++) {
+                double term = w[i] * in[r * k + i];
+                sum += term;
+                magnitude += fabs(term);
+            }
+            want = sum;
+            bound = tfb_dot_tolerance_f32(k) * magnitude + TINY;
+            rc = compare(c, step, c->rows.index[r], cols[j], &out[r * n + cols[j]], &want, &bound, 1, err);
+        }
+    }
+    free(cols);
+    free(w);
+    return rc;
+}
+
+/* The device's rotated Q, and the K and V this step appended, of one row, in the fused row's order. */
+static int gather_qkv(checker *c, const layer_unit *u, size_t row, float *got, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    size_t dh = dm->dh, n = c->s->p.context, n_pad = (n + 15) / 16 * 16, pos = n - 1;
+    int rc = TFB_OK;
+    float block[16 * TFB_MAX_HEAD_DIM];
+    for (size_t slot = 0; rc == TFB_OK && slot < dm->slots; slot++) {
+        size_t head = slot < dm->heads ? slot : (slot - dm->heads) % dm->kv_heads;
+        cl_mem buffer = slot < dm->heads ? u->io.q : slot < dm->heads + dm->kv_heads ? u->io.k : u->io.v;
+        if (c->s->p.phase == LAYER_PREFILL) {
+            rc = read_floats(c->ctx, buffer, (head * c->s->p.rows + row) * dh, dh, got + slot * dh, err);
+        } else if (slot < dm->heads) {
+            rc = read_floats(c->ctx, buffer, (row * dm->heads + slot) * dh, dh, got + slot * dh, err);
+        } else if (slot < dm->heads + dm->kv_heads) {  /* one key of a block of 16, laid out [dh][16] */
+            size_t slice = row * dm->kv_heads + head;
+            rc = read_floats(c->ctx, u->plan.scratch[2], (slice * n_pad + pos / 16 * 16) * dh, 16 * dh, block, err);
+            for (size_t j = 0; j < dh; j++) got[slot * dh + j] = block[j * 16 + pos % 16];
+        } else {
+            rc = read_floats(c->ctx, buffer, ((row * dm->kv_heads + head) * n + pos) * dh, dh, got + slot * dh, err);
+        }
+    }
+    return rc;
+}
+
+/* Q and K rotated pair by pair with the table's (cos, sin) of the row's position, V copied. */
+static int check_rope(checker *c, size_t r, const float *got, double *want, double *bound, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    const float *qkv = c->rows.qkv + r * dm->slots * dm->dh;
+    const float *cs = c->s->rope_host + (c->s->p.phase == LAYER_PREFILL ? c->rows.index[r] * dm->dh : 0);
+    for (size_t slot = 0; slot < dm->slots; slot++)
+        for (size_t i = 0; i < dm->dh; i += 2) {
+            size_t at = slot * dm->dh + i;
+            double x0 = qkv[at], x1 = qkv[at + 1], cosine = cs[i], sine = cs[i + 1];
+            int rotated = slot < dm->heads + dm->kv_heads;
+            want[at] = rotated ? x0 * cosine - x1 * sine : x0;
+            want[at + 1] = rotated ? x0 * sine + x1 * cosine : x1;
+            bound[at] = rotated ? 4 * UNIT * (fabs(x0 * cosine) + fabs(x1 * sine)) + TINY : 0.0;
+            bound[at + 1] = rotated ? 4 * UNIT * (fabs(x0 * sine) + fabs(x1 * cosine)) + TINY : 0.0;
+        }
+    return compare(c, "rotary embedding and cache append (Q, K, V in the fused order)", c->rows.index[r], 0, got, want,
+                   bound, dm->slots * dm->dh, err);
+}
+
+static int check_silu(checker *c, double *want, double *bound, tfb_error *err)
+{
+    size_t f = c->s->dims.f;
+    for (size_t r = 0; r < c->rows.count; r++) {
+        const float *gu = c->rows.gu + r * 2 * f;
+        for (size_t i = 0; i < f; i++) {
+            double g = gu[i];
+            want[i] = g / (1.0 + exp(-g)) * gu[f + i];
+            bound[i] = 16 * UNIT * fabs(want[i]) + TINY;
+        }
+        if (compare(c, "SiLU(gate) x up", c->rows.index[r], 0, c->rows.a + r * f, want, bound, f, err) != TFB_OK)
+            return TFB_ERROR;
+    }
+    return TFB_OK;
+}
+
+/* The keys and values one row attends to: decode, its sequence's cache (K key-blocked); prefill, the prompt's. */
+typedef struct kv_view {
+    float *k, *v;
+    size_t n, n_pad;          /* tokens per KV head (and padded to whole blocks of 16 for the key-blocked K) */
+    int blocked;
+} kv_view;
+
+static double key_at(const kv_view *kv, size_t dh, size_t head, size_t j, size_t i)
+{
+    if (kv->blocked) return kv->k[(head * kv->n_pad + j / 16 * 16) * dh + i * 16 + j % 16];
+    return kv->k[(head * kv->n + j) * dh + i];
+}
+
+/* One query head against `keys` keys of KV head `head`, in float64, with the bound of the file's comment. */
+static void attend(const kv_view *kv, size_t dh, size_t head, size_t keys, const float *q, double *scores,
+                   double *want, double *bound)
+{
+    double scale = 1.0 / sqrt((double)dh), top = -INFINITY, largest = 0.0, total = 0.0;
+    for (size_t j = 0; j < keys; j++) {
+        double dot = 0.0, magnitude = 0.0;
+        for (size_t i = 0; i < dh; i++) {
+            double term = (double)q[i] * key_at(kv, dh, head, j, i);
+            dot += term;
+            magnitude += fabs(term);
+        }
+        scores[j] = dot * scale;
+        top = fmax(top, scores[j]);
+        largest = fmax(largest, magnitude * scale);
+    }
+    for (size_t j = 0; j < keys; j++) total += scores[j] = exp(scores[j] - top);
+    double relative = 2 * (tfb_dot_tolerance_f32(dh) + UNIT) * largest + tfb_dot_tolerance_f32(keys) + 8 * UNIT;
+    for (size_t i = 0; i < dh; i++) {
+        double sum = 0.0, magnitude = 0.0;
+        for (size_t j = 0; j < keys; j++) {
+            double v = kv->v[(head * kv->n + j) * dh + i];
+            sum += scores[j] * v;
+            magnitude += scores[j] * fabs(v);
+        }
+        want[i] = sum / total;
+        bound[i] = relative * magnitude / total + TINY;
+    }
+}
+
+/* Decode: the row's sequence's whole cache; prefill: the prompt's K and V, read once per layer. */
+static int load_kv(checker *c, const layer_unit *u, size_t row, kv_view *kv, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    size_t dh = dm->dh, g = dm->kv_heads;
+    if (c->s->p.phase == LAYER_PREFILL && kv->k) return TFB_OK;
+    kv->n = c->s->p.context;
+    kv->n_pad = (kv->n + 15) / 16 * 16;
+    kv->blocked = c->s->p.phase == LAYER_DECODE;
+    if (!kv->k) kv->k = malloc(g * kv->n_pad * dh * sizeof *kv->k);
+    if (!kv->v) kv->v = malloc(g * kv->n * dh * sizeof *kv->v);
+    if (!kv->k || !kv->v) return tfb_fail(err, "out of memory for the reference's KV cache");
+    size_t first = kv->blocked ? row * g : 0;
+    if (read_floats(c->ctx, kv->blocked ? u->plan.scratch[2] : u->io.k, first * (kv->blocked ? kv->n_pad : kv->n) * dh,
+                    g * (kv->blocked ? kv->n_pad : kv->n) * dh, kv->k, err) != TFB_OK)
+        return TFB_ERROR;
+    return read_floats(c->ctx, u->io.v, first * kv->n * dh, g * kv->n * dh, kv->v, err);
+}
+
+/* Every query head of row r: decode sees the whole cache, prefill token t the keys 0..t. */
+static int check_attention(checker *c, const layer_unit *u, size_t r, const float *q, kv_view *kv, double *want,
+                           double *bound, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    size_t row = c->rows.index[r], keys = c->s->p.phase == LAYER_DECODE ? c->s->p.context : row + 1;
+    double *scores = malloc(c->s->p.context * sizeof *scores);
+    int rc = scores ? load_kv(c, u, row, kv, err) : tfb_fail(err, "out of memory for the reference");
+    for (size_t h = 0; rc == TFB_OK && h < dm->heads; h++)
+        attend(kv, dm->dh, h / (dm->heads / dm->kv_heads), keys, q + h * dm->dh, scores, want + h * dm->dh,
+               bound + h * dm->dh);
+    if (rc == TFB_OK) rc = compare(c, "attention output", row, 0, c->rows.attn + r * dm->d, want, bound, dm->d, err);
+    free(scores);
+    return rc;
+}
+
+/* Q, K, V and the attention of every sampled row (the cache append checked before the attention reads it). */
+static int check_attention_rows(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    float *got = malloc(dm->slots * dm->dh * sizeof *got);
+    kv_view kv = {0};
+    int rc = got ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    for (size_t r = 0; rc == TFB_OK && r < c->rows.count; r++) {
+        rc = gather_qkv(c, u, c->rows.index[r], got, err);
+        if (rc == TFB_OK) rc = check_rope(c, r, got, want, bound, err);
+        if (rc == TFB_OK) rc = check_attention(c, u, r, got, &kv, want, bound, err);
+    }
+    free(got);
+    free(kv.k);
+    free(kv.v);
+    return rc;
+}
+
+static int check_steps(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    const row_set *r = &c->rows;
+    int rc = check_norm(c, "RMSNorm before attention", W_NORM1, r->x, r->h, want, bound, err);
+    if (rc == TFB_OK) rc = check_linear(c, "fused QKV projection", W_QKV, dm->slots * dm->dh, r->h, r->qkv, err);
+    if (rc == TFB_OK) rc = check_attention_rows(c, u, want, bound, err);
+    if (rc == TFB_OK) rc = check_linear(c, "O projection", W_O, dm->d, r->attn, r->o, err);
+    if (rc == TFB_OK) rc = check_add(c, "residual add after attention", r->x, r->o, r->x2, want, bound, err);
+    if (rc == TFB_OK) rc = check_norm(c, "RMSNorm before the FFN", W_NORM2, r->x2, r->h2, want, bound, err);
+    if (rc == TFB_OK) rc = check_linear(c, "fused gate/up projection", W_GATE_UP, 2 * dm->f, r->h2, r->gu, err);
+    if (rc == TFB_OK) rc = check_silu(c, want, bound, err);
+    if (rc == TFB_OK) rc = check_linear(c, "down projection", W_DOWN, dm->d, r->a, r->dn, err);
+    if (rc == TFB_OK) rc = check_add(c, "residual add after the FFN (the layer's output)", r->x2, r->dn, r->y, want,
+                                     bound, err);
+    return rc;
+}
+
+/* Rows checked: every one of up to 16, else one seeded row of every sixteenth and the last. */
+static size_t sample_rows(const layer_state *s, size_t layer, size_t *out)
+{
+    size_t rows = s->p.rows, block = (rows + 15) / 16;
+    return sample(rows, block, s->seed + 31u + (uint32_t)layer, out);
+}
+
+static int check_layer(tfb_run *run, const layer_state *s, size_t layer, double *worst, tfb_error *err)
+{
+    const layer_dims *dm = &s->dims;
+    size_t widest = dm->slots * dm->dh > 2 * dm->f ? dm->slots * dm->dh : 2 * dm->f, index[18];
+    checker c = {.ctx = run->ctx, .s = s, .layer = layer};
+    c.rows.count = sample_rows(s, layer, index);
+    c.rows.index = index;
+    double *want = malloc(widest * sizeof *want), *bound = malloc(widest * sizeof *bound);
+    int rc = want && bound ? load_rows(&c, &s->units[layer], err) : tfb_fail(err, "out of memory for the reference");
+    if (rc == TFB_OK) rc = check_steps(&c, &s->units[layer], want, bound, err);
+    if (c.worst > *worst) *worst = c.worst;
+    free_rows(&c.rows);
+    free(want);
+    free(bound);
+    return rc;
+}
+
+int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err)
+{
+    size_t index[18];
+    *max_error = 0.0;
+    for (size_t layer = 0; layer < s->p.layers; layer++)
+        if (check_layer(run, s, layer, max_error, err) != TFB_OK) return TFB_ERROR;
+    s->checked_rows = sample_rows(s, 0, index);
+    s->checked_cols = s->dims.d;
+    return TFB_OK;
+}

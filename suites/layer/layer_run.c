@@ -1,0 +1,126 @@
+/* Running the stack: every launch with a profiling event (the op breakdown comes from the same executions as the
+ * figures), the timed repetitions reported per layer, and the poison of every output for the check after timing. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "layer.h"
+#include "tfbench/fill.h"
+
+/* A checked run longer than this gets three samples and no warm-up (that run was the warm-up), as the attention
+ * suites treat long cases: prefill of a 7B layer takes about a second on a CPU. */
+#define LONG_RUN_S 0.2
+/* The profiled pass after the timing lasts about this long (at least 3, at most 64 executions). */
+#define PROFILE_S 0.1
+
+static int event_times(cl_event event, cl_ulong *start, cl_ulong *end, tfb_error *err)
+{
+    TFB_CL_CHECK(err, "clGetEventProfilingInfo",
+                 clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, sizeof *start, start, NULL));
+    TFB_CL_CHECK(err, "clGetEventProfilingInfo",
+                 clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, sizeof *end, end, NULL));
+    return TFB_OK;
+}
+
+/* Sums each launch's device time into its group, and the span from the first START to the last END. */
+static int collect(const layer_state *s, cl_event *events, size_t count, layer_breakdown *out, tfb_error *err)
+{
+    cl_ulong first = 0, last = 0;
+    memset(out->group_s, 0, sizeof out->group_s);
+    for (size_t i = 0; i < count; i++) {
+        cl_ulong start, end;
+        if (event_times(events[i], &start, &end, err) != TFB_OK) return TFB_ERROR;
+        if (i == 0) first = start;
+        if (end > last) last = end;
+        if (end > start) out->group_s[s->groups[i % s->per_layer]] += 1e-9 * (double)(end - start);
+    }
+    out->span_s = last > first ? 1e-9 * (double)(last - first) : 0.0;
+    return TFB_OK;
+}
+
+/* `executions` passes through the stack back to back, each launch with an event. */
+static int run_profiled(tfb_context *ctx, layer_state *s, size_t executions, layer_breakdown *out, tfb_error *err)
+{
+    size_t per_execution = s->p.layers * s->per_layer, count = per_execution * executions, enqueued = 0;
+    cl_event *events = calloc(count, sizeof *events);
+    int rc = events ? TFB_OK : tfb_fail(err, "out of memory for profiling events");
+    for (; rc == TFB_OK && enqueued < count; enqueued++)
+        rc = tfb_enqueue(ctx, &s->launches[enqueued % per_execution], &events[enqueued], err);
+    if (rc == TFB_OK && clFinish(ctx->queue) != CL_SUCCESS) rc = tfb_fail(err, "clFinish failed after the layer");
+    if (rc == TFB_OK) rc = collect(s, events, count, out, err);
+    for (size_t i = 0; i < enqueued; i++)
+        if (events[i]) clReleaseEvent(events[i]);
+    free(events);
+    if (rc != TFB_OK) return rc;
+    for (int g = 0; g < GROUP_COUNT; g++) out->group_s[g] /= (double)executions;
+    out->span_s /= (double)executions;
+    out->executions = executions;
+    return TFB_OK;
+}
+
+int layer_execute(tfb_run *run, layer_state *s, tfb_error *err)
+{
+    double started = tfb_now_seconds();
+    int rc = run_profiled(run->ctx, s, 1, &s->executed, err);
+    if (s->first_run_s <= 0) s->first_run_s = tfb_now_seconds() - started;
+    return rc;
+}
+
+/* Samples of a whole pass through the stack become samples per layer, and the statistics are taken again. */
+static int per_layer(tfb_sample_record *record, size_t layers, tfb_stats *time, tfb_error *err)
+{
+    unsigned long executions = time->executions;
+    int unstable = time->unstable;
+    for (size_t i = 0; i < record->count; i++) record->values[i] /= (double)layers;
+    if (tfb_stats_compute(record->values, record->count, time) != 0) return tfb_fail(err, "no usable samples");
+    time->executions = executions;
+    time->unstable = unstable;
+    return TFB_OK;
+}
+
+int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)
+{
+    tfb_timing_policy policy = run->policy;
+    if (s->first_run_s > LONG_RUN_S) {
+        policy.warmup = 0;
+        policy.min_reps = policy.max_reps = 3;
+        policy.min_seconds = 0.0;
+        policy.max_noise = 0.0;  /* a fixed count: three samples have no 95% interval to wait for */
+    }
+    tfb_sample_record own = {NULL, 0};
+    if (!policy.record) policy.record = &own;
+    tfb_work work = {s->launches, s->p.layers * s->per_layer, 1};
+    int rc = tfb_work_time(run->ctx, &work, &policy, time, err);
+    if (rc == TFB_OK) rc = per_layer(policy.record, s->p.layers, time, err);
+    free(own.values);
+    if (rc != TFB_OK || s->first_run_s > LONG_RUN_S) return rc;  /* long cases: the execution checked after timing */
+    double pass = time->median * (double)s->p.layers;
+    double wanted = pass > 0 ? ceil(PROFILE_S / pass) : 64;
+    return run_profiled(run->ctx, s, wanted < 3 ? 3 : wanted > 64 ? 64 : (size_t)wanted, &s->profiled, err);
+}
+
+static int poison_unit(tfb_context *ctx, const layer_state *s, layer_unit *u, tfb_error *err)
+{
+    const layer_dims *dm = &s->dims;
+    size_t rows = s->p.rows, kv = tfb_attention_kv_count(&(tfb_attention_shape){1, dm->heads, dm->kv_heads, rows,
+                                                                                 rows, dm->dh});
+    cl_mem buffers[] = {u->h, u->qkv_out, u->o_out, u->x2, u->h2, u->gu, u->a, u->dn, u->y, u->io.q, u->io.out,
+                        u->io.k, u->io.v};
+    size_t floats[] = {dm->d, dm->slots * dm->dh, dm->d, dm->d, dm->d, 2 * dm->f, dm->f, dm->d, dm->d, dm->d, dm->d};
+    size_t count = s->p.phase == LAYER_PREFILL ? 13 : 11;  /* decode: the cache is the past, only its slot is new */
+    for (size_t i = 0; i < count; i++) {
+        size_t bytes = (i < 11 ? rows * floats[i] : kv) * sizeof(float);
+        if (tfb_device_poison_finite(ctx, buffers[i], bytes, err) != TFB_OK) return TFB_ERROR;
+    }
+    if (s->p.phase == LAYER_PREFILL) return TFB_OK;
+    uint32_t bits = TFB_FINITE_POISON_BITS;
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    return layer_poison_slot(ctx, s, u, value, err);
+}
+
+int layer_repoison(tfb_run *run, layer_state *s, tfb_error *err)
+{
+    for (size_t i = 0; i < s->p.layers; i++)
+        if (poison_unit(run->ctx, s, &s->units[i], err) != TFB_OK) return TFB_ERROR;
+    return TFB_OK;
+}
