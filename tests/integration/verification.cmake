@@ -43,3 +43,22 @@ tfb_cli_test(flash_wrong_rows
   ARGS --suite flash --quick --seq 4096 --kernel-dir ${TFB_BROKEN}/flash-rows --json @WORKDIR@/r.json
   EXIT 1 REGEX "flash/tfbench/b1-h4-n4096-d64/fp32: verification FAILED: flash attention output: batch 0, head 0, query (9[0-9][0-9]) of 4096"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# The layer suite, on the tiny Llama-style config of layer.cmake.
+set(TFB_TINY_LLAMA ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json)
+# One element of SiLU(gate) x up off by 0.1%: the check of that step names it.
+tfb_planted_kernel(layer-silu layer.cl [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u;]=]
+  [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u * (i == 7 ? 1.001f : 1.0f);  // planted]=])
+tfb_cli_test(layer_wrong_silu
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --kernel-dir ${TFB_BROKEN}/layer-silu
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 0: SiLU\\(gate\\) x up\\[7\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# The V append skipped once the cache slot holds a number: right on the first run, caught after the timed ones.
+tfb_planted_kernel(layer-late-append layer.cl [=[        copy_head(src, v_cache + (slice * n_kv + pos) * D);]=]
+  [=[        if (!isnan(v_cache[(slice * n_kv + pos) * D])) return;  // planted
+        copy_head(src, v_cache + (slice * n_kv + pos) * D);]=])
+tfb_cli_test(layer_late_append
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --kernel-dir ${TFB_BROKEN}/layer-late-append
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: after the timed repetitions: layer 1 of [0-9]+, sequence 0: rotary embedding and cache append"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)

@@ -1,0 +1,11 @@
+# The layer suite through the real binary on the default device (PoCL in CI), on a tiny Llama-style config (GQA:
+# 6 heads over 2 KV heads, head dim 16, d_ff 200: no dimension a multiple of the kernels' tiles), and a model the
+# suite does not build. Its planted wrong kernels are in verification.cmake with the others.
+tfb_cli_test(layer_tiny
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json --seq 37,100 --batch 1,3 --json @WORKDIR@/r.json
+  FAIL_REGEX "CMake Error|FAILED" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_layer.cmake TIMEOUT 600)
+# A GELU model is not a Llama-style layer: its cases are skipped with the reason, its output head still runs.
+tfb_cli_test(layer_gelu_skip
+  ARGS --suite layer --quick --model bert-base
+  REGEX "layer/tfbench/decode-b1-n512/fp16: skipped: the layer suite builds Llama-style layers \\(SwiGLU FFN\\); BERT-base has a GELU FFN"
+  FAIL_REGEX "FAILED")
