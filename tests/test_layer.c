@@ -214,13 +214,35 @@ static void assert_within(const float *got, const double *want, const double *ma
 
 enum { HEADS = 3, KV = 1, DH = 6, SLOTS = HEADS + 2 * KV };
 
+enum { B = 2, N = 19, NPAD = 32 };
+
+/* The check after timing's poison: the slot of position 18 (lane 2 of the second block) of both sequences, K and V,
+ * and nothing else. */
+static void check_poison_slot(fixture *f, cl_mem dk, cl_mem dv, const float *k0)
+{
+    tfb_error err = {{0}};
+    float value = 7.5f;
+    cl_kernel poison = layer_kernel(f, "poison_slot", DH);
+    cl_uint slices = B * KV, n_pad = NPAD, n = N, pos = N - 1;
+    assert_int_equal(TFB_SET_ARGS(poison, &err, TFB_MEM(dk), TFB_MEM(dv), TFB_VAL(slices), TFB_VAL(n_pad), TFB_VAL(n),
+                                  TFB_VAL(pos), TFB_VAL(value)), TFB_OK);
+    run_launch(f, poison, 2, DH, slices, 0);
+    float *k = host_floats(f, dk, B * KV * NPAD * DH), *v = host_floats(f, dv, B * KV * N * DH);
+    for (size_t b = 0; b < B; b++)
+        for (size_t j = 0; j < DH; j++) {
+            assert_true(k[(b * NPAD + 16) * DH + j * 16 + 2] == value && v[(b * N + N - 1) * DH + j] == value);
+            assert_true(k[(b * NPAD + 16) * DH + j * 16 + 1] == k0[(b * NPAD + 16) * DH + j * 16 + 1]);
+        }
+    free(k), free(v);
+    tfb_kernel_release(&poison);
+}
+
 /* Decode: 2 sequences at position 18 of a 19-token cache (K key-blocked, 32 padded keys): Q rotated into q, K
  * rotated into its block's lane 18 % 16, V copied; every other cache value untouched. */
 static void rope_append_odd_sizes(void **state)
 {
     fixture *f = *state;
     tfb_error err = {{0}};
-    enum { B = 2, N = 19, NPAD = 32 };
     float qkv[B * SLOTS * DH], cs[DH], q0[B * HEADS * DH], k0[B * KV * NPAD * DH], v0[B * KV * N * DH];
     random_floats(qkv, B * SLOTS * DH, 5, -1.0f, 1.0f), random_floats(cs, DH, 6, -1.0f, 1.0f);
     random_floats(k0, B * KV * NPAD * DH, 7, 2.0f, 3.0f), random_floats(v0, B * KV * N * DH, 8, 2.0f, 3.0f);
@@ -249,23 +271,11 @@ static void rope_append_odd_sizes(void **state)
     assert_within(q, want_q, mag_q, B * HEADS * DH, 4 * 0x1p-24);
     assert_within(k, want_k, mag_k, B * KV * NPAD * DH, 4 * 0x1p-24);
     assert_close(v, want_v, B * KV * N * DH, 0.0);
-    float value = 7.5f;
-    cl_kernel poison = layer_kernel(f, "poison_slot", DH);
-    cl_uint slices = B * KV;
-    assert_int_equal(TFB_SET_ARGS(poison, &err, TFB_MEM(dk), TFB_MEM(dv), TFB_VAL(slices), TFB_VAL(n_pad), TFB_VAL(n),
-                                  TFB_VAL(pos), TFB_VAL(value)), TFB_OK);
-    run_launch(f, poison, 2, DH, slices, 0);
-    free(k), free(v);
-    k = host_floats(f, dk, B * KV * NPAD * DH), v = host_floats(f, dv, B * KV * N * DH);
-    for (size_t b = 0; b < B; b++)
-        for (size_t j = 0; j < DH; j++) {
-            assert_true(k[(b * NPAD + 16) * DH + j * 16 + 2] == value && v[(b * N + N - 1) * DH + j] == value);
-            assert_true(k[(b * NPAD + 16) * DH + j * 16 + 1] == k0[(b * NPAD + 16) * DH + j * 16 + 1]);
-        }
     free(q), free(k), free(v);
+    check_poison_slot(f, dk, dv, k0);
     cl_mem all[] = {dqkv, dcs, dq, dk, dv};
     for (size_t i = 0; i < 5; i++) tfb_buffer_release(&all[i]);
-    tfb_kernel_release(&rope), tfb_kernel_release(&poison);
+    tfb_kernel_release(&rope);
 }
 
 /* Prefill: 5 tokens, token t rotated with row t of the table, into [heads][n][D] and [kv_heads][n][D]. */
@@ -273,28 +283,28 @@ static void rope_scatter_odd_sizes(void **state)
 {
     fixture *f = *state;
     tfb_error err = {{0}};
-    enum { N = 5 };
-    float qkv[N * SLOTS * DH], cs[N * DH], zero[N * HEADS * DH] = {0};
-    random_floats(qkv, N * SLOTS * DH, 9, -1.0f, 1.0f), random_floats(cs, N * DH, 10, -1.0f, 1.0f);
-    cl_mem dqkv = device_floats(f, qkv, N * SLOTS * DH), dcs = device_floats(f, cs, N * DH);
-    cl_mem dq = device_floats(f, zero, N * HEADS * DH), dk = device_floats(f, zero, N * KV * DH);
-    cl_mem dv = device_floats(f, zero, N * KV * DH);
+    enum { TOKENS = 5 };
+    float qkv[TOKENS * SLOTS * DH], cs[TOKENS * DH], zero[TOKENS * HEADS * DH] = {0};
+    random_floats(qkv, TOKENS * SLOTS * DH, 9, -1.0f, 1.0f), random_floats(cs, TOKENS * DH, 10, -1.0f, 1.0f);
+    cl_mem dqkv = device_floats(f, qkv, TOKENS * SLOTS * DH), dcs = device_floats(f, cs, TOKENS * DH);
+    cl_mem dq = device_floats(f, zero, TOKENS * HEADS * DH), dk = device_floats(f, zero, TOKENS * KV * DH);
+    cl_mem dv = device_floats(f, zero, TOKENS * KV * DH);
     cl_kernel rope = layer_kernel(f, "rope_scatter", DH);
-    cl_uint heads = HEADS, kv = KV, n = N;
+    cl_uint heads = HEADS, kv = KV, n = TOKENS;
     assert_int_equal(TFB_SET_ARGS(rope, &err, TFB_MEM(dqkv), TFB_MEM(dcs), TFB_MEM(dq), TFB_MEM(dk), TFB_MEM(dv),
                                   TFB_VAL(heads), TFB_VAL(kv), TFB_VAL(n)), TFB_OK);
-    run_launch(f, rope, 2, SLOTS, N, 0);
-    float *q = host_floats(f, dq, N * HEADS * DH), *k = host_floats(f, dk, N * KV * DH), *v = host_floats(f, dv, N * DH);
-    double want_q[N * HEADS * DH], want_k[N * DH], want_v[N * DH], mag_q[N * HEADS * DH], mag_k[N * DH];
-    for (size_t t = 0; t < N; t++) {
+    run_launch(f, rope, 2, SLOTS, TOKENS, 0);
+    float *q = host_floats(f, dq, TOKENS * HEADS * DH), *k = host_floats(f, dk, TOKENS * KV * DH), *v = host_floats(f, dv, TOKENS * DH);
+    double want_q[TOKENS * HEADS * DH], want_k[TOKENS * DH], want_v[TOKENS * DH], mag_q[TOKENS * HEADS * DH], mag_k[TOKENS * DH];
+    for (size_t t = 0; t < TOKENS; t++) {
         for (size_t h = 0; h < HEADS; h++)
-            rotate(qkv + (t * SLOTS + h) * DH, cs + t * DH, DH, want_q + (h * N + t) * DH, mag_q + (h * N + t) * DH, 1);
+            rotate(qkv + (t * SLOTS + h) * DH, cs + t * DH, DH, want_q + (h * TOKENS + t) * DH, mag_q + (h * TOKENS + t) * DH, 1);
         rotate(qkv + (t * SLOTS + HEADS) * DH, cs + t * DH, DH, want_k + t * DH, mag_k + t * DH, 1);
         for (size_t j = 0; j < DH; j++) want_v[t * DH + j] = qkv[(t * SLOTS + HEADS + KV) * DH + j];
     }
-    assert_within(q, want_q, mag_q, N * HEADS * DH, 4 * 0x1p-24);
-    assert_within(k, want_k, mag_k, N * DH, 4 * 0x1p-24);
-    assert_close(v, want_v, N * DH, 0.0);
+    assert_within(q, want_q, mag_q, TOKENS * HEADS * DH, 4 * 0x1p-24);
+    assert_within(k, want_k, mag_k, TOKENS * DH, 4 * 0x1p-24);
+    assert_close(v, want_v, TOKENS * DH, 0.0);
     free(q), free(k), free(v);
     cl_mem all[] = {dqkv, dcs, dq, dk, dv};
     for (size_t i = 0; i < 5; i++) tfb_buffer_release(&all[i]);

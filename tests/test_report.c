@@ -385,6 +385,35 @@ static void hostile_results_are_refused(void **state)
     free(many);
 }
 
+/* context.ceilings.layer (the layer suite's summary) becomes a section: each case with its breakdown as a stacked
+ * bar, shares clamped to [0, 1] (a file may hold anything), and the whole model's tokens/s beside the prediction. */
+static void layer_section_has_breakdown_and_tokens(void **state)
+{
+    tfb_report_data data;
+    tfb_error err = {{0}};
+    char *html = NULL;
+    cJSON *root = cJSON_Parse(
+        "{\"context\": {\"ceilings\": {\"layer\": {\"model\": \"Llama <2> 7B\", \"model_layers\": 32, \"cases\": ["
+        "{\"shape\": \"decode-b1-n4096\", \"dtype\": \"fp16\", \"layers_in_stack\": 2, \"time_per_layer_s\": 0.02,"
+        " \"bound_s\": 0.017, \"fraction_of_bound\": 0.85, \"breakdown\": {\"projections\": 0.25, \"attention\": 0.2,"
+        " \"ffn\": 7, \"small\": -1, \"other\": 0.05}}], \"models\": [{\"phase\": \"decode\", \"dtype\": \"fp16\","
+        " \"rows\": 1, \"context\": 4096, \"tokens_per_second\": 1.5, \"bound_tokens_per_second\": 1.8,"
+        " \"model_tokens_per_second\": 2.0}]}}}, \"benchmarks\": []}");
+    assert_non_null(root);
+    assert_int_equal(tfb_report_data_load(&data, root, NULL, &err), TFB_OK);
+    assert_int_equal(tfb_report_html(&data, NULL, &html, &err), TFB_OK);
+    assert_non_null(strstr(html, "Decoder layer: Llama &lt;2&gt; 7B"));
+    assert_non_null(strstr(html, "title=\"projections 25%\" style=\"width:25.0%"));
+    assert_non_null(strstr(html, "title=\"ffn 100%\" style=\"width:100.0%"));
+    assert_non_null(strstr(html, "title=\"small 0%\" style=\"width:0.0%"));
+    assert_non_null(strstr(html, "<td>85%</td>"));
+    assert_non_null(strstr(html, "<td class=\"big\">1.5</td><td>1.8</td><td>83%</td><td>2</td><td>75%</td>"));
+    assert_int_equal(count_of(html, "<div"), count_of(html, "</div>"));
+    free(html);
+    tfb_report_data_free(&data);
+    cJSON_Delete(root);
+}
+
 static void empty_results_still_draw(void **state)
 {
     tfb_report_data data;
@@ -417,6 +446,7 @@ int main(void)
         cmocka_unit_test(bad_results_files_are_refused),
         cmocka_unit_test(hostile_results_are_refused),
         cmocka_unit_test(empty_results_still_draw),
+        cmocka_unit_test(layer_section_has_breakdown_and_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,8 @@
 typedef struct model_args {
     const char *name, *config_path, *device_spec, *measured_path;
     uint64_t seq, batch;
-    tfb_model_dtype dtype;
+    tfb_model_dtype dtype, kv_dtype;  /* kv_dtype: the KV cache's (--kv-dtype), else the weights' */
+    int kv_dtype_given;
     tfb_model_mode mode;
     int json, list, help;
 } model_args;
@@ -35,10 +36,10 @@ typedef struct model_run {
 
 static const char USAGE[] =
     "usage: tfbench model NAME|--config FILE.json [--seq N] [--batch B] [--dtype fp32|fp16|bf16|int8|int4]\n"
-    "                     [--device-spec NAME | --measured RESULTS.json] [--mha] [--json]\n"
+    "                     [--kv-dtype T] [--device-spec NAME | --measured RESULTS.json] [--mha] [--json]\n"
     "       tfbench model --list\n"
     "  --seq N          context length (default 2048)    --batch B   sequences decoded together (default 1)\n"
-    "  --dtype T        weight and KV-cache type (default fp16)\n"
+    "  --dtype T        weight and KV-cache type (default fp16)   --kv-dtype T  the KV cache's own type\n"
     "  --device-spec    a datasheet: A100, \"H100 SXM\" (default), \"H100 NVL\", \"TPU v4\", H200\n"
     "  --measured FILE  the ceilings measured by `tfbench --json FILE`\n"
     "  --mha            the lecture's arithmetic: every layer MHA, output head always counted, intensity 2*batch\n";
@@ -62,7 +63,8 @@ static int parse_count(const char *option, const char *text, uint64_t *out)
 /* Options that take a value; returns how many argv slots were used, or -1 after printing an error. */
 static int takes_value(const char *opt)
 {
-    static const char *const VALUED[] = {"--config", "--device-spec", "--measured", "--seq", "--batch", "--dtype"};
+    static const char *const VALUED[] = {"--config", "--device-spec", "--measured", "--seq", "--batch", "--dtype",
+                                         "--kv-dtype"};
     for (size_t i = 0; i < sizeof VALUED / sizeof VALUED[0]; i++)
         if (strcmp(opt, VALUED[i]) == 0) return 1;
     return 0;
@@ -79,6 +81,9 @@ static int parse_valued(model_args *a, const char *opt, const char *value)
     else if (strcmp(opt, "--batch") == 0) return parse_count(opt, value, &a->batch) ? -1 : 2;
     else if (strcmp(opt, "--dtype") == 0) {
         if (tfb_model_dtype_parse(value, &a->dtype)) return usage_error("unknown dtype \"%s\"", value), -1;
+    } else if (strcmp(opt, "--kv-dtype") == 0) {
+        if (tfb_model_dtype_parse(value, &a->kv_dtype)) return usage_error("unknown dtype \"%s\"", value), -1;
+        a->kv_dtype_given = 1;
     } else
         return usage_error("unknown option %s", opt), -1;
     return 2;
@@ -111,6 +116,7 @@ static int parse_args(int argc, char **argv, model_args *a)
         if (used < 0) return 2;
         i += used - 1;
     }
+    if (!a->kv_dtype_given) a->kv_dtype = a->dtype;
     if (a->help || a->list) return 0;
     if (!a->name == !a->config_path) return usage_error("%s", "name one built-in model or give --config FILE");
     if (a->device_spec && a->measured_path) return usage_error("%s", "--device-spec and --measured exclude each other");
@@ -235,7 +241,8 @@ static void compute(const model_args *a, model_run *run)
 {
     tfb_model_count_params(&run->config, a->mode, &run->params);
     tfb_model_count_flops(&run->config, a->mode, a->seq, &run->flops);
-    tfb_model_analyze_decode(&run->config, a->mode, a->seq, a->batch, a->dtype, &run->device, &run->decode);
+    tfb_model_analyze_decode_kv(&run->config, a->mode, a->seq, a->batch, a->dtype, a->kv_dtype, &run->device,
+                                &run->decode);
     run->crossover = tfb_model_crossover_context(&run->config, a->mode);
 }
 
@@ -323,6 +330,7 @@ static int print_json(const model_args *a, const model_run *run)
     add_count(o, "seq", a->seq);
     add_count(o, "batch", a->batch);
     cJSON_AddStringToObject(o, "dtype", tfb_model_dtype_name(a->dtype));
+    cJSON_AddStringToObject(o, "kv_dtype", tfb_model_dtype_name(a->kv_dtype));
     cJSON_AddItemToObject(o, "config", config_json(&run->config));
     add_params_json(o, &run->params);
     add_flops_json(o, run);
@@ -405,7 +413,10 @@ static void print_flops(const model_args *a, const model_run *run)
 static void print_decode(const model_args *a, const model_run *run)
 {
     const tfb_model_decode *d = &run->decode;
-    printf("Memory (%s)\n", tfb_model_dtype_name(a->dtype));
+    if (a->kv_dtype != a->dtype)
+        printf("Memory (%s weights, %s KV cache)\n", tfb_model_dtype_name(a->dtype), tfb_model_dtype_name(a->kv_dtype));
+    else
+        printf("Memory (%s)\n", tfb_model_dtype_name(a->dtype));
     printf("  weights %.2f GB, read per decode step %.2f GB; KV cache %.3f GB (%" PRIu64 " x %" PRIu64 " tokens)\n\n",
            (double)d->weight_bytes / 1e9, (double)d->weight_bytes_per_step / 1e9, (double)d->kv_cache_bytes / 1e9,
            a->batch, a->seq);

@@ -66,4 +66,7 @@ void chart_point_labels(chart *c, int compute_only);
 void chart_legend(chart *c);
 void chart_key(chart *c);
 
+/* report_layer.c: the decoder-layer section of the HTML report (nothing when the results hold no layer case). */
+void report_layer_section(FILE *out, const tfb_report_data *d);
+
 #endif

@@ -72,8 +72,10 @@ static void layer_case(const tfb_run *run, tfb_case *c, int phase, int half, siz
     const tfb_model_config *m = &run->workload->model;
     tfb_model_layer cost;
     layer_params p = {.phase = phase, .half = half, .rows = rows, .context = context};
-    if (phase == LAYER_DECODE) tfb_model_layer_decode(m, TFB_MODEL_EXACT, context, rows, weight_dtype(half), TFB_MODEL_FP32, &cost);
-    else tfb_model_layer_prefill(m, TFB_MODEL_EXACT, rows, weight_dtype(half), TFB_MODEL_FP32, &cost);
+    if (phase == LAYER_DECODE)
+        tfb_model_layer_decode(m, TFB_MODEL_EXACT, context, rows, weight_dtype(half), TFB_MODEL_FP32, &cost);
+    else
+        tfb_model_layer_prefill(m, TFB_MODEL_EXACT, rows, weight_dtype(half), TFB_MODEL_FP32, &cost);
     p.flops = (double)cost.flops_total;
     p.bytes = (double)cost.bytes;
     p.bytes_written = (double)(cost.kv_write_bytes + cost.activation_bytes / 2);

@@ -9,7 +9,8 @@
 #include "tfbench/suite.h"
 
 enum { LAYER_DECODE, LAYER_PREFILL, LAYER_HEAD };
-enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 11 };  /* a model too small to reach the out-of-cache size in 16 layers is labelled cache-resident */
+/* A model too small to reach the out-of-cache size in 16 layers gets 16, labelled cache-resident. */
+enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 11 };
 /* The op breakdown's groups: Q/K/V and O projections, attention, the FFN's projections, the small kernels. */
 enum { GROUP_PROJECTIONS, GROUP_ATTENTION, GROUP_FFN, GROUP_SMALL, GROUP_COUNT };
 /* The weights of one layer, each with its own seed: the fused Q/K/V and gate/up products, O, down, two norm gains. */

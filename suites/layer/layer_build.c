@@ -19,7 +19,8 @@ int layer_dims_of(const tfb_model_config *m, layer_dims *out, tfb_error *err)
 {
     if (m->ffn != TFB_FFN_SWIGLU)
         return tfb_skip(err, "the layer suite builds Llama-style layers (SwiGLU FFN); %s has a GELU FFN", m->name);
-    if (m->n_experts > 1) return tfb_skip(err, "the layer suite builds dense layers; %s is a mixture of experts", m->name);
+    if (m->n_experts > 1)
+        return tfb_skip(err, "the layer suite builds dense layers; %s is a mixture of experts", m->name);
     uint64_t dh = tfb_model_d_head(m);
     if (dh % 2 || dh > TFB_MAX_HEAD_DIM)
         return tfb_skip(err, "head dim %llu: rotary pairs need an even head dim of at most %d",
@@ -181,7 +182,8 @@ static int build_weights(tfb_run *run, layer_state *s, size_t layer, cl_mem stag
 static tfb_attention_shape attention_shape(const layer_state *s)
 {
     const layer_dims *dm = &s->dims;
-    if (s->p.phase == LAYER_DECODE) return (tfb_attention_shape){s->p.rows, dm->heads, dm->kv_heads, 1, s->p.context, dm->dh};
+    if (s->p.phase == LAYER_DECODE)
+        return (tfb_attention_shape){s->p.rows, dm->heads, dm->kv_heads, 1, s->p.context, dm->dh};
     return (tfb_attention_shape){1, dm->heads, dm->kv_heads, s->p.rows, s->p.rows, dm->dh};
 }
 

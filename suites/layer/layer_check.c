@@ -98,8 +98,8 @@ static int compare(checker *c, const char *step, size_t row, size_t first, const
                             c->s->p.layers, unit, row, step, first + i, want[i]);
         if (!(error <= bound[i]))
             return tfb_fail(err, "layer %zu of %zu, %s %zu: %s[%zu] = %.9g, expected %.9g (error %.3g > tolerance "
-                            "%.3g)", c->layer + 1, c->s->p.layers, unit, row, step, first + i, (double)got[i], want[i], error,
-                            bound[i]);
+                            "%.3g)", c->layer + 1, c->s->p.layers, unit, row, step, first + i, (double)got[i], want[i],
+                            error, bound[i]);
         if (error / bound[i] > c->worst) c->worst = error / bound[i];
     }
     return TFB_OK;

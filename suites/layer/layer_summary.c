@@ -21,6 +21,13 @@ static const char *const FUSIONS[] = {
     "for the O projection (prefill)",
 };
 
+static void add_fusions(cJSON *object)
+{
+    cJSON *fusions = cJSON_AddArrayToObject(object, "fusions");
+    for (size_t i = 0; i < sizeof FUSIONS / sizeof *FUSIONS; i++)
+        cJSON_AddItemToArray(fusions, cJSON_CreateString(FUSIONS[i]));
+}
+
 static void add_kernels(cJSON *extra, const layer_state *s)
 {
     static const char *const DECODE[] = {"rms_norm", "qkv", "rope_append", "decode_partial", "decode_combine", "o",
@@ -34,8 +41,7 @@ static void add_kernels(cJSON *extra, const layer_state *s)
         cJSON_AddStringToObject(k, "group", GROUP_NAMES[s->groups[i]]);
         cJSON_AddItemToArray(list, k);
     }
-    cJSON *fusions = cJSON_AddArrayToObject(extra, "fusions");
-    for (size_t i = 0; i < sizeof FUSIONS / sizeof *FUSIONS; i++) cJSON_AddItemToArray(fusions, cJSON_CreateString(FUSIONS[i]));
+    add_fusions(extra);
     const layer_unit *u = &s->units[0];
     cJSON *tiles = cJSON_AddObjectToObject(extra, "tiles");
     cJSON_AddStringToObject(tiles, "qkv", u->qkv.tile);
@@ -51,8 +57,10 @@ static void add_breakdown(cJSON *extra, const layer_state *s)
     const layer_breakdown *b = s->profiled.executions ? &s->profiled : &s->executed;
     cJSON *o = cJSON_AddObjectToObject(extra, "breakdown");
     char source[96];
-    snprintf(source, sizeof source, s->profiled.executions ? "%zu profiled executions after the timed ones"
-                                                           : "the execution checked after the timed ones", b->executions);
+    if (s->profiled.executions)
+        snprintf(source, sizeof source, "%zu profiled executions after the timed ones", b->executions);
+    else
+        snprintf(source, sizeof source, "the execution checked after the timed ones");
     cJSON_AddStringToObject(o, "source", source);
     double layers = (double)s->p.layers, kernels = 0.0;
     for (int g = 0; g < GROUP_COUNT; g++) kernels += b->group_s[g];
@@ -203,8 +211,7 @@ void layer_finish(tfb_run *run)
     cJSON_AddStringToObject(root, "model", m->name);
     cJSON_AddNumberToObject(root, "model_layers", (double)m->n_layers);
     cJSON *cases = cJSON_AddArrayToObject(root, "cases"), *models = cJSON_AddArrayToObject(root, "models");
-    cJSON *fusions = cJSON_AddArrayToObject(root, "fusions");
-    for (size_t i = 0; i < sizeof FUSIONS / sizeof *FUSIONS; i++) cJSON_AddItemToArray(fusions, cJSON_CreateString(FUSIONS[i]));
+    add_fusions(root);
     for (size_t i = 0; i < all->count; i++) {
         const tfb_result *r = &all->items[i];
         int decode = layer_point(r, "decode");
@@ -244,7 +251,8 @@ static void print_case(const cJSON *o, FILE *out)
     format_time(number(o, "bound_s"), bound, sizeof bound);
     if (b)
         snprintf(share, sizeof share, "%4.0f%% %4.0f%% %4.0f%% %4.0f%% %4.0f%%", 100 * number(b, "projections"),
-                 100 * number(b, "attention"), 100 * number(b, "ffn"), 100 * number(b, "small"), 100 * number(b, "other"));
+                 100 * number(b, "attention"), 100 * number(b, "ffn"), 100 * number(b, "small"),
+                 100 * number(b, "other"));
     if (number(o, "bound_s") > 0)
         fprintf(out, "  %-20.20s %-4s %5.0f %10s %10s %6.0f%%  %s\n", text(o, "shape"), text(o, "dtype"),
                 number(o, "layers_in_stack"), per_layer, bound, 100 * number(o, "fraction_of_bound"), share);

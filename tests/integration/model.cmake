@@ -32,3 +32,8 @@ tfb_cli_test(model_no_name EXIT 2 ARGS model --seq 10 REGEX "name one built-in m
 tfb_cli_test(model_huge_seq EXIT 2 ARGS model llama3-405b --seq 1099511627776 --batch 1048576 REGEX "too large")
 tfb_cli_test(model_bad_flag EXIT 2 ARGS model llama2-7b --frobnicate REGEX "unknown option --frobnicate")
 tfb_cli_test(model_missing_value EXIT 2 ARGS model llama2-7b --batch REGEX "--batch needs a value")
+# --kv-dtype: the cache in its own type (the layer suite's fp32 cache beside fp16 weights): Llama 2 7B at 4096,
+# 32 layers x 2 x 4096 x 4096 x 4 bytes.
+tfb_cli_test(model_kv_dtype ARGS model llama2-7b --seq 4096 --kv-dtype fp32 --json
+  REGEX "\"kv_cache_bytes\":[ \t]*4294967296,.*\"weight_bytes\":[ \t]*13476831232")
+tfb_cli_test(model_bad_kv_dtype ARGS model llama2-7b --kv-dtype fp8 EXIT 2 REGEX "unknown dtype \"fp8\"")
