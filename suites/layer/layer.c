@@ -14,14 +14,16 @@
 static const size_t DECODE_BATCHES[] = {1, 8, 32}, DECODE_CONTEXTS[] = {512, 4096}, PREFILL_TOKENS[] = {128, 512, 2048};
 
 /* What the run sweeps: --suite layer the whole sweep (fp16 and fp32 weights); the default run one decode case
- * (B 1, n 4096) and one prefill case (n 512), fp16; --quick the same at n 512 and 128. --batch and --seq replace
- * the batches and the lengths (--seq both the decode contexts and the prompt lengths). */
+ * (B 1, n 4096, fp16 weights: how decode is served) and one prefill case (n 512, fp32 weights: prefill is
+ * compute-bound, and fp32 weights run the GEMM kernel twice as fast here as converted fp16 ones) and the output head
+ * at batch 1 (fp16); --quick the same with a prompt of 128 (one 7B layer at n 4096 is already out of cache, so the
+ * quick decode case builds one layer). --batch and --seq replace the batches and the lengths (--seq both the decode
+ * contexts and the prompt lengths). Index 0 of decode/prefill is fp16 weights, 1 fp32. */
 typedef struct layer_sweep {
     size_t batches[TFB_MAX_LIST], batch_count;
     size_t contexts[TFB_MAX_LIST], context_count;
     size_t prompts[TFB_MAX_LIST], prompt_count;
-    int halves[2];
-    size_t half_count;
+    int decode[2], prefill[2], heads[2];
 } layer_sweep;
 
 static void copy_list(size_t *out, size_t *count, const size_t *from, size_t n)
@@ -32,14 +34,13 @@ static void copy_list(size_t *out, size_t *count, const size_t *from, size_t n)
 
 static void layer_sweep_for(const tfb_workload *w, layer_sweep *s)
 {
-    static const size_t ONE = 1, DEFAULT_CONTEXT = 4096, DEFAULT_PROMPT = 512, QUICK_CONTEXT = 512, QUICK_PROMPT = 128;
+    static const size_t ONE = 1, DEFAULT_CONTEXT = 4096, DEFAULT_PROMPT = 512, QUICK_PROMPT = 128;
     int full = w->suites_named && !w->quick;
     memset(s, 0, sizeof *s);
-    s->halves[s->half_count++] = 1;
-    if (full) s->halves[s->half_count++] = 0;
+    s->decode[0] = s->prefill[1] = s->heads[0] = 1;
+    s->decode[1] = s->prefill[0] = s->heads[1] = full;  /* the default run's fp32 prefill borrows the fp16 head */
     copy_list(s->batches, &s->batch_count, full ? DECODE_BATCHES : &ONE, full ? 3 : 1);
-    copy_list(s->contexts, &s->context_count, full ? DECODE_CONTEXTS : w->quick ? &QUICK_CONTEXT : &DEFAULT_CONTEXT,
-              full ? 2 : 1);
+    copy_list(s->contexts, &s->context_count, full ? DECODE_CONTEXTS : &DEFAULT_CONTEXT, full ? 2 : 1);
     copy_list(s->prompts, &s->prompt_count, full ? PREFILL_TOKENS : w->quick ? &QUICK_PROMPT : &DEFAULT_PROMPT,
               full ? 3 : 1);
     if (w->batch_count) copy_list(s->batches, &s->batch_count, w->batches, w->batch_count);
@@ -119,18 +120,19 @@ static size_t layer_cases(const tfb_run *run, tfb_case *out, size_t max)
     layer_sweep s;
     size_t n = 0;
     layer_sweep_for(run->workload, &s);
-    for (size_t h = 0; h < s.half_count; h++) {
+    for (int h = 0; h < 2; h++) {
+        int half = h == 0;
         size_t heads[TFB_MAX_LIST + 1], head_count = 0;
-        for (size_t i = 0; i < s.context_count; i++)
+        for (size_t i = 0; s.decode[h] && i < s.context_count; i++)
             for (size_t b = 0; b < s.batch_count; b++, n++)
-                if (n < max) layer_case(run, &out[n], LAYER_DECODE, s.halves[h], s.batches[b], s.contexts[i]);
-        for (size_t i = 0; i < s.prompt_count; i++, n++)
-            if (n < max) layer_case(run, &out[n], LAYER_PREFILL, s.halves[h], s.prompts[i], s.prompts[i]);
+                if (n < max) layer_case(run, &out[n], LAYER_DECODE, half, s.batches[b], s.contexts[i]);
+        for (size_t i = 0; s.prefill[h] && i < s.prompt_count; i++, n++)
+            if (n < max) layer_case(run, &out[n], LAYER_PREFILL, half, s.prompts[i], s.prompts[i]);
         heads[head_count++] = 1;  /* prefill's next token, and decode at batch 1 */
-        for (size_t b = 0; b < s.batch_count; b++)
+        for (size_t b = 0; s.decode[h] && b < s.batch_count; b++)
             if (!listed(heads, head_count, s.batches[b])) heads[head_count++] = s.batches[b];
-        for (size_t i = 0; i < head_count; i++, n++)
-            if (n < max) head_case(run, &out[n], s.halves[h], heads[i]);
+        for (size_t i = 0; s.heads[h] && i < head_count; i++, n++)
+            if (n < max) head_case(run, &out[n], half, heads[i]);
     }
     return n;
 }

@@ -122,16 +122,20 @@ static int layer_point(const tfb_result *r, const char *phase)
            cJSON_IsString(p) && strcmp(p->valuestring, phase) == 0;
 }
 
+/* The output head at `rows` rows in the layer's weight dtype, else in another (the default run measures the head
+ * in fp16 only: for a prefill its one GEMV is a few thousandths of the step either way). */
 static const tfb_result *head_for(const tfb_results *all, const tfb_result *layer, double rows)
 {
     char name[192];
+    const tfb_result *other = NULL;
     snprintf(name, sizeof name, "layer/tfbench/head-b%.0f-", rows);
     for (size_t i = 0; i < all->count; i++) {
         const tfb_result *h = &all->items[i];
-        if (layer_point(h, "head") && strncmp(h->name, name, strlen(name)) == 0 && strcmp(h->dtype, layer->dtype) == 0)
-            return h;
+        if (!layer_point(h, "head") || strncmp(h->name, name, strlen(name)) != 0) continue;
+        if (strcmp(h->dtype, layer->dtype) == 0) return h;
+        other = other ? other : h;
     }
-    return NULL;
+    return other;
 }
 
 static cJSON *case_entry(const tfb_ceilings *c, const tfb_result *r)

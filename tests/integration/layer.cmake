@@ -7,5 +7,5 @@ tfb_cli_test(layer_tiny
 # A GELU model is not a Llama-style layer: its cases are skipped with the reason, its output head still runs.
 tfb_cli_test(layer_gelu_skip
   ARGS --suite layer --quick --model bert-base
-  REGEX "layer/tfbench/decode-b1-n512/fp16: skipped: the layer suite builds Llama-style layers \\(SwiGLU FFN\\); BERT-base has a GELU FFN"
+  REGEX "layer/tfbench/decode-b1-n4096/fp16: skipped: the layer suite builds Llama-style layers \\(SwiGLU FFN\\); BERT-base has a GELU FFN"
   FAIL_REGEX "FAILED")
