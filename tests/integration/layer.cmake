@@ -9,3 +9,9 @@ tfb_cli_test(layer_gelu_skip
   ARGS --suite layer --quick --model bert-base
   REGEX "layer/tfbench/decode-b1-n4096/fp16: skipped: the layer suite builds Llama-style layers \\(SwiGLU FFN\\); BERT-base has a GELU FFN"
   FAIL_REGEX "FAILED")
+# A cache too big for one allocation: the case is skipped with the sizes, the run goes on (exit 0).
+tfb_cli_test(layer_too_big_skip
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json --seq 100000000
+       --batch 1
+  REGEX "layer/tfbench/decode-b1-n100000000/fp16: skipped: one layer \\([0-9.]+ [GT]iB\\) needs a [0-9.]+ [GT]iB buffer; the device allows [0-9.]+ [GM]iB per allocation"
+  FAIL_REGEX "FAILED")
