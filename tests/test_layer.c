@@ -166,7 +166,7 @@ static void rms_norm_odd_sizes(void **state)
     double want[ROWS2 * D2], sums[ROWS2 * D2];
     random_floats(x, ROWS * D, 1, -2.0f, 2.0f), random_floats(gain, D2, 2, 0.5f, 1.5f);
     random_floats(a, ROWS2 * D2, 3, -1.0f, 1.0f), random_floats(b, ROWS2 * D2, 4, -1.0f, 1.0f);
-    cl_mem dx = device_floats(f, x, ROWS * D), dg = device_floats(f, gain, D2), dy = device_floats(f, x, ROWS2 * D2);
+    cl_mem dx = device_floats(f, x, ROWS * D), dg = device_floats(f, gain, D2), dy = device_floats(f, a, ROWS2 * D2);
     cl_mem da = device_floats(f, a, ROWS2 * D2), db = device_floats(f, b, ROWS2 * D2), ds = device_floats(f, a, ROWS2 * D2);
     cl_kernel norm = layer_kernel(f, "rms_norm", 6), add_norm = layer_kernel(f, "add_rms_norm", 6);
     cl_uint d = D, d2 = D2;
