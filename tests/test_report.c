@@ -397,7 +397,7 @@ static void layer_section_has_breakdown_and_tokens(void **state)
         "{\"shape\": \"decode-b1-n4096\", \"dtype\": \"fp16\", \"layers_in_stack\": 2, \"time_per_layer_s\": 0.02,"
         " \"bound_s\": 0.017, \"fraction_of_bound\": 0.85, \"breakdown\": {\"projections\": 0.25, \"attention\": 0.2,"
         " \"ffn\": 7, \"small\": -1, \"other\": 0.05}}], \"models\": [{\"phase\": \"decode\", \"dtype\": \"fp16\","
-        " \"rows\": 1, \"context\": 4096, \"tokens_per_second\": 1.5, \"bound_tokens_per_second\": 1.8,"
+        " \"rows\": 1, \"context_tokens\": 4096, \"tokens_per_second\": 1.5, \"bound_tokens_per_second\": 1.8,"
         " \"model_tokens_per_second\": 2.0}]}}}, \"benchmarks\": []}");
     assert_non_null(root);
     assert_int_equal(tfb_report_data_load(&data, root, NULL, &err), TFB_OK);

@@ -69,7 +69,7 @@ static void model_row(FILE *out, const cJSON *o)
     put_text(out, o, "phase");
     const cJSON *phase = cJSON_GetObjectItemCaseSensitive(o, "phase");
     if (cJSON_IsString(phase) && strcmp(phase->valuestring, "decode") == 0)
-        fprintf(out, " b%.0f n%.0f ", tfb_json_number(o, "rows", 0), tfb_json_number(o, "context", 0));
+        fprintf(out, " b%.0f n%.0f ", tfb_json_number(o, "rows", 0), tfb_json_number(o, "context_tokens", 0));
     else
         fprintf(out, " n%.0f ", tfb_json_number(o, "rows", 0));
     put_text(out, o, "dtype");

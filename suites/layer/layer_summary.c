@@ -87,7 +87,7 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     cJSON_AddStringToObject(extra, "phase", s->p.phase == LAYER_DECODE ? "decode" : "prefill");
     cJSON_AddStringToObject(extra, "model", model->name);
     cJSON_AddNumberToObject(extra, "rows", (double)s->p.rows);
-    cJSON_AddNumberToObject(extra, "context", (double)s->p.context);
+    cJSON_AddNumberToObject(extra, "context_tokens", (double)s->p.context);
     cJSON_AddNumberToObject(extra, "layers_in_stack", (double)s->p.layers);
     cJSON_AddNumberToObject(extra, "model_layers", (double)model->n_layers);
     cJSON_AddStringToObject(extra, "weight_dtype", s->p.half ? "fp16" : "fp32");
@@ -148,7 +148,7 @@ static cJSON *case_entry(const tfb_ceilings *c, const tfb_result *r)
     cJSON_AddStringToObject(o, "dtype", r->dtype);
     cJSON_AddStringToObject(o, "phase", cJSON_GetObjectItemCaseSensitive(r->extra, "phase")->valuestring);
     cJSON_AddNumberToObject(o, "rows", tfb_json_number(r->extra, "rows", 0));
-    cJSON_AddNumberToObject(o, "context", tfb_json_number(r->extra, "context", 0));
+    cJSON_AddNumberToObject(o, "context_tokens", tfb_json_number(r->extra, "context_tokens", 0));
     cJSON_AddNumberToObject(o, "layers_in_stack", tfb_json_number(r->extra, "layers_in_stack", 0));
     cJSON_AddNumberToObject(o, "time_per_layer_s", r->time.median);
     cJSON_AddNumberToObject(o, "bound_s", bound);
@@ -169,7 +169,7 @@ static int model_prediction(const tfb_results *all, const tfb_model_config *m, c
                                .memory_bytes = (double)all->device.global_mem_bytes};
     snprintf(device.name, sizeof device.name, "%.127s", all->device.name);
     tfb_model_dtype weights = strcmp(r->dtype, "fp16") == 0 ? TFB_MODEL_FP16 : TFB_MODEL_FP32;
-    tfb_model_analyze_decode_kv(m, TFB_MODEL_EXACT, (uint64_t)tfb_json_number(r->extra, "context", 1),
+    tfb_model_analyze_decode_kv(m, TFB_MODEL_EXACT, (uint64_t)tfb_json_number(r->extra, "context_tokens", 1),
                                 (uint64_t)tfb_json_number(r->extra, "rows", 1), weights, TFB_MODEL_FP32, &device, out);
     return 1;
 }
@@ -192,7 +192,7 @@ static cJSON *model_entry(const tfb_results *all, const tfb_model_config *m, con
     cJSON_AddStringToObject(o, "phase", decode ? "decode" : "prefill");
     cJSON_AddStringToObject(o, "dtype", r->dtype);
     cJSON_AddNumberToObject(o, "rows", rows);
-    cJSON_AddNumberToObject(o, "context", tfb_json_number(r->extra, "context", 0));
+    cJSON_AddNumberToObject(o, "context_tokens", tfb_json_number(r->extra, "context_tokens", 0));
     cJSON_AddNumberToObject(o, "seconds", seconds);
     cJSON_AddNumberToObject(o, "tokens_per_second", tokens / seconds);
     if (decode) cJSON_AddNumberToObject(o, "tokens_per_second_per_sequence", 1.0 / seconds);
@@ -276,7 +276,7 @@ static void print_model(const cJSON *o, FILE *out)
                  100 * number(o, "tokens_per_second") / number(o, "model_tokens_per_second"));
     if (strcmp(text(o, "phase"), "decode") == 0)
         fprintf(out, "  decode b%-3.0f n%-6.0f %s %9.3g tok/s (%.3g per sequence)%s%s\n", number(o, "rows"),
-                number(o, "context"), text(o, "dtype"), number(o, "tokens_per_second"),
+                number(o, "context_tokens"), text(o, "dtype"), number(o, "tokens_per_second"),
                 number(o, "tokens_per_second_per_sequence"), bound, model);
     else
         fprintf(out, "  prefill n%-6.0f     %s %9.3g tok/s%s\n", number(o, "rows"), text(o, "dtype"),
@@ -292,9 +292,9 @@ static void print_batching(const cJSON *models, FILE *out)
     {
         int decode = strcmp(text(o, "phase"), "decode") == 0;
         int same = prev && decode && strcmp(text(prev, "dtype"), text(o, "dtype")) == 0 &&
-                   number(prev, "context") == number(o, "context");
+                   number(prev, "context_tokens") == number(o, "context_tokens");
         if (decode && !same)
-            fprintf(out, "  %s n%.0f: b%.0f %.3g tok/s", text(o, "dtype"), number(o, "context"), number(o, "rows"),
+            fprintf(out, "  %s n%.0f: b%.0f %.3g tok/s", text(o, "dtype"), number(o, "context_tokens"), number(o, "rows"),
                     number(o, "tokens_per_second"));
         if (same) {
             double gain = number(o, "tokens_per_second") / number(prev, "tokens_per_second");
@@ -305,7 +305,7 @@ static void print_batching(const cJSON *models, FILE *out)
         const cJSON *next = o->next;
         int ends = decode && (!next || strcmp(text(next, "phase"), "decode") != 0 ||
                               strcmp(text(next, "dtype"), text(o, "dtype")) != 0 ||
-                              number(next, "context") != number(o, "context"));
+                              number(next, "context_tokens") != number(o, "context_tokens"));
         if (ends && number(o, "model_ridge_batch_weights_only") > 0)
             fprintf(out, "; model ridge batch %.0f (weights only)", number(o, "model_ridge_batch_weights_only"));
         if (ends) fprintf(out, "\n");
