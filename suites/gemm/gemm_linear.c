@@ -5,8 +5,8 @@
 #include "tfbench/checked.h"
 #include "tfbench/gemm.h"
 
-/* The largest panel width any tuned kernel uses: the packed size before the tile is known. */
-enum { WIDEST_PANEL = 64 };
+/* The largest panel width any tuned kernel uses (GPU tiles included): the packed size before the tile is known. */
+enum { WIDEST_PANEL = 128 };
 
 size_t tfb_linear_packed_bytes(size_t n, size_t k, int half)
 {
@@ -17,7 +17,11 @@ size_t tfb_linear_packed_bytes(size_t n, size_t k, int half)
 static void describe_tile(const gemm_config *cfg, char *out, size_t size)
 {
     const gemm_params *p = &cfg->params;
-    if (cfg->kind == GEMM_KIND_GEMV)
+    if (p->layout == GEMM_LAYOUT_TILED)
+        snprintf(out, size, "gemm tiled tn %u tm %u mb %u tk %u wn %u", p->tn, p->tm, p->mb, p->tk, p->wn);
+    else if (p->layout == GEMM_LAYOUT_GROUP)
+        snprintf(out, size, "gemv group tn %u wg %u rows %u", p->tn, p->wg, p->tm);
+    else if (cfg->kind == GEMM_KIND_GEMV)
         snprintf(out, size, "gemv tn %u wg %u streams %u prefetch %u", p->tn, p->wg, p->streams, p->prefetch);
     else
         snprintf(out, size, "gemm tn %u tm %u mb %u", p->tn, p->tm, p->mb);
