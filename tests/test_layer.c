@@ -167,7 +167,8 @@ static void rms_norm_odd_sizes(void **state)
     random_floats(x, ROWS * D, 1, -2.0f, 2.0f), random_floats(gain, D2, 2, 0.5f, 1.5f);
     random_floats(a, ROWS2 * D2, 3, -1.0f, 1.0f), random_floats(b, ROWS2 * D2, 4, -1.0f, 1.0f);
     cl_mem dx = device_floats(f, x, ROWS * D), dg = device_floats(f, gain, D2), dy = device_floats(f, a, ROWS2 * D2);
-    cl_mem da = device_floats(f, a, ROWS2 * D2), db = device_floats(f, b, ROWS2 * D2), ds = device_floats(f, a, ROWS2 * D2);
+    cl_mem da = device_floats(f, a, ROWS2 * D2), db = device_floats(f, b, ROWS2 * D2);
+    cl_mem ds = device_floats(f, a, ROWS2 * D2);
     cl_kernel norm = layer_kernel(f, "rms_norm", 6), add_norm = layer_kernel(f, "add_rms_norm", 6);
     cl_uint d = D, d2 = D2;
     float eps = 1e-5f;
@@ -294,11 +295,14 @@ static void rope_scatter_odd_sizes(void **state)
     assert_int_equal(TFB_SET_ARGS(rope, &err, TFB_MEM(dqkv), TFB_MEM(dcs), TFB_MEM(dq), TFB_MEM(dk), TFB_MEM(dv),
                                   TFB_VAL(heads), TFB_VAL(kv), TFB_VAL(n)), TFB_OK);
     run_launch(f, rope, 2, SLOTS, TOKENS, 0);
-    float *q = host_floats(f, dq, TOKENS * HEADS * DH), *k = host_floats(f, dk, TOKENS * KV * DH), *v = host_floats(f, dv, TOKENS * DH);
-    double want_q[TOKENS * HEADS * DH], want_k[TOKENS * DH], want_v[TOKENS * DH], mag_q[TOKENS * HEADS * DH], mag_k[TOKENS * DH];
+    float *q = host_floats(f, dq, TOKENS * HEADS * DH), *k = host_floats(f, dk, TOKENS * KV * DH);
+    float *v = host_floats(f, dv, TOKENS * DH);
+    double want_q[TOKENS * HEADS * DH], want_k[TOKENS * DH], want_v[TOKENS * DH];
+    double mag_q[TOKENS * HEADS * DH], mag_k[TOKENS * DH];
     for (size_t t = 0; t < TOKENS; t++) {
         for (size_t h = 0; h < HEADS; h++)
-            rotate(qkv + (t * SLOTS + h) * DH, cs + t * DH, DH, want_q + (h * TOKENS + t) * DH, mag_q + (h * TOKENS + t) * DH, 1);
+            rotate(qkv + (t * SLOTS + h) * DH, cs + t * DH, DH, want_q + (h * TOKENS + t) * DH,
+                   mag_q + (h * TOKENS + t) * DH, 1);
         rotate(qkv + (t * SLOTS + HEADS) * DH, cs + t * DH, DH, want_k + t * DH, mag_k + t * DH, 1);
         for (size_t j = 0; j < DH; j++) want_v[t * DH + j] = qkv[(t * SLOTS + HEADS + KV) * DH + j];
     }
@@ -368,7 +372,8 @@ static void flash_token_major_output(void **state)
     float *by_token = host_floats(f, io.out, 3 * 7 * 20);
     for (size_t h = 0; h < 3; h++)
         for (size_t t = 0; t < 7; t++)
-            for (size_t j = 0; j < 20; j++) assert_true(by_token[(t * 3 + h) * 20 + j] == by_head[(h * 7 + t) * 20 + j]);
+            for (size_t j = 0; j < 20; j++)
+                assert_true(by_token[(t * 3 + h) * 20 + j] == by_head[(h * 7 + t) * 20 + j]);
     free(by_head), free(by_token);
     tfb_attention_plan_release(&head_major), tfb_attention_plan_release(&token_major);
     tfb_attention_io_release(&io);

@@ -294,8 +294,8 @@ static void print_batching(const cJSON *models, FILE *out)
         int same = prev && decode && strcmp(text(prev, "dtype"), text(o, "dtype")) == 0 &&
                    number(prev, "context_tokens") == number(o, "context_tokens");
         if (decode && !same)
-            fprintf(out, "  %s n%.0f: b%.0f %.3g tok/s", text(o, "dtype"), number(o, "context_tokens"), number(o, "rows"),
-                    number(o, "tokens_per_second"));
+            fprintf(out, "  %s n%.0f: b%.0f %.3g tok/s", text(o, "dtype"), number(o, "context_tokens"),
+                    number(o, "rows"), number(o, "tokens_per_second"));
         if (same) {
             double gain = number(o, "tokens_per_second") / number(prev, "tokens_per_second");
             double more = number(o, "rows") / number(prev, "rows");
