@@ -81,7 +81,8 @@ fi
 with_native=()
 grep -q '"name":[[:space:]]*"native/' "$out/native-cuda.json" 2>/dev/null && with_native=(--native "$out/native-cuda.json")
 step run "${TFB_GPU_CHECK_RUN_S:-210}" "$out/run.log" "$tfbench" --device "$device" "${quick[@]}" "${with_native[@]}" --out "$out/run"
-if "$tfbench" --list-suites 2>/dev/null | grep -q '^ *layer '; then
+suites=$("$tfbench" --list-suites 2>/dev/null || true)  # read whole: grep -q under pipefail can fail the pipe
+if grep -q '^ *layer ' <<<"$suites"; then
   step layer "${TFB_GPU_CHECK_LAYER_S:-40}" "$out/layer.log" "$tfbench" --device "$device" "${layer_args[@]}" --suite layer \
     --json "$out/layer.json"
 fi

@@ -48,7 +48,9 @@ if [ -n "$SUITES" ]; then suite_args+=(--suite "$SUITES"); fi
 # What the retry runs: just the flagged benchmarks where the reference knows --filter, else their whole suites
 # (compare then judges only the flagged ones either way).
 retry_selection() {
-  if "$REFERENCE_BIN" --help | grep -q -- --filter; then echo "$1"; return; fi
+  local help
+  help=$("$REFERENCE_BIN" --help)  # not piped into grep -q: under pipefail an early grep exit fails the pipe
+  if [[ "$help" == *--filter* ]]; then echo "$1"; return; fi
   echo "$1" | sed -e 's/^\^(//' -e 's/)\$$//' | tr '|' '\n' | sed -e 's,/.*,,' | sort -u | paste -sd, |
     sed -e 's/^/suites:/'
 }
