@@ -2,27 +2,6 @@
 #include "tfbench/fill.h"
 #include "tfbench/launch.h"
 
-static uint32_t hash32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352dU;
-    x ^= x >> 15;
-    x *= 0x846ca68bU;
-    x ^= x >> 16;
-    return x;
-}
-
-float tfb_hash_grid(uint32_t seed, uint64_t index, float lo, float hi, unsigned bits)
-{
-    uint32_t u = hash32((uint32_t)index ^ hash32(seed ^ (uint32_t)(index >> 32))) >> (32 - bits);
-    return lo + (hi - lo) * ((float)u * ldexpf(1.0f, -(int)bits));
-}
-
-float tfb_hash_uniform(uint32_t seed, uint64_t index, float lo, float hi)
-{
-    return tfb_hash_grid(seed, index, lo, hi, 24);
-}
-
 int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
                          unsigned bits, tfb_error *err)
 {

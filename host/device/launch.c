@@ -137,6 +137,15 @@ tfb_timing_policy tfb_timing_default(int quick)
     return policy;
 }
 
+tfb_timing_policy tfb_timing_long_case(tfb_timing_policy policy, unsigned samples)
+{
+    policy.warmup = 0;
+    policy.min_reps = policy.max_reps = samples;
+    policy.min_seconds = 0.0;
+    policy.max_noise = 0.0;  /* a fixed count: seconds per sample leave no time to wait for an interval */
+    return policy;
+}
+
 int tfb_enqueue(tfb_context *ctx, const tfb_launch *launch, cl_event *event, tfb_error *err)
 {
     const size_t *local = launch->local[0] ? launch->local : NULL;

@@ -2,18 +2,38 @@
 #ifndef TFBENCH_FILL_H
 #define TFBENCH_FILL_H
 
+#include <stdint.h>
 #include "tfbench/context.h"
+
+/* The hash of kernels/fill.cl. Inline: verification regenerates every input element on the host, and a call per
+ * element (with ldexpf inside) was a fifth of a default run's host time. */
+static inline uint32_t tfb_hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
 
 /* out[i] = lo + (hi - lo) * u(seed, i), u in [0, 1) with 24 random bits. Pick lo > 0 (or hi < 0) so that no
  * value is zero. */
 int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
                             tfb_error *err);
-float tfb_hash_uniform(uint32_t seed, uint64_t index, float lo, float hi);
 /* The same generator on a coarser grid: lo + (hi - lo) * k / 2^bits. With bits = 8 and [0.5, 1.5), any sum of up
  * to 43690 such values is exact in fp32 whatever the order, so a reduction can be checked for equality. */
 int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
                          unsigned bits, tfb_error *err);
-float tfb_hash_grid(uint32_t seed, uint64_t index, float lo, float hi, unsigned bits);
+static inline float tfb_hash_grid(uint32_t seed, uint64_t index, float lo, float hi, unsigned bits)
+{
+    uint32_t u = tfb_hash32((uint32_t)index ^ tfb_hash32(seed ^ (uint32_t)(index >> 32))) >> (32 - bits);
+    return lo + (hi - lo) * ((float)u * (1.0f / (float)(1u << bits)));  /* the step is a power of 2: exact */
+}
+static inline float tfb_hash_uniform(uint32_t seed, uint64_t index, float lo, float hi)
+{
+    return tfb_hash_grid(seed, index, lo, hi, 24);
+}
 /* Every byte of `buffer` set to the NaN poison, so unwritten outputs fail verification. */
 int tfb_device_poison(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *err);
 /* Every 4-byte word of `buffer` set to a finite wrong value (TFB_FINITE_POISON_BITS: about 1.3e7 as fp32, 14.6 as

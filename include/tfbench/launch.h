@@ -76,6 +76,16 @@ typedef struct tfb_timing_policy {
 #define TFB_SAMPLE_SECONDS_GPU 1e-4
 #define TFB_MAX_EXECUTIONS 10000ul
 
+/* Long cases (a checked run over TFB_LONG_CASE_S: naive attention at n = 2048, the long flash case, a prefill
+ * layer on a CPU) take a fixed TFB_LONG_CASE_SAMPLES samples, the checked run serving as their warm-up. Five a side
+ * is the fewest with which the exact two-sided Mann-Whitney U test of two runs reaches p < 0.05 with two pairs out
+ * of order (U <= 2); with three a side it cannot go below p = 0.1, so a change in a long case could never be
+ * called. */
+#define TFB_LONG_CASE_S 0.2
+#define TFB_LONG_CASE_SAMPLES 5
+/* `policy` for a long case: no warm-up, exactly `samples` samples, no minimum time, no stopping rule. */
+tfb_timing_policy tfb_timing_long_case(tfb_timing_policy policy, unsigned samples);
+
 /* The CPU default; the run lowers sample_seconds to TFB_SAMPLE_SECONDS_GPU on other devices. */
 tfb_timing_policy tfb_timing_default(int quick);
 /* Executions per sample so that one lasts at least sample_seconds: ceil(sample / execution), 1 .. TFB_MAX_EXECUTIONS;

@@ -321,14 +321,7 @@ int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb
 
 tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s)
 {
-    tfb_timing_policy policy = run->policy;
-    if (first_run_s > 0.2) {
-        policy.warmup = 1;
-        policy.min_reps = policy.max_reps = 3;
-        policy.min_seconds = 0.0;
-        policy.max_noise = 0.0;  /* a fixed count: three samples have no 95% interval to wait for */
-    }
-    return policy;
+    return first_run_s > TFB_LONG_CASE_S ? tfb_timing_long_case(run->policy, TFB_LONG_CASE_SAMPLES) : run->policy;
 }
 
 double tfb_attention_case_bytes(const tfb_case *c)

@@ -6,6 +6,7 @@
 #include "tfbench/attention.h"
 #include "tfbench/gemm.h"
 #include "tfbench/model.h"
+#include "tfbench/read_probe.h"
 #include "tfbench/suite.h"
 
 enum { LAYER_DECODE, LAYER_PREFILL, LAYER_HEAD };
@@ -69,6 +70,10 @@ typedef struct layer_state {
     double first_run_s;
     layer_breakdown profiled, executed;  /* a profiled pass after the timing; the last execute() */
     size_t checked_rows, checked_cols;
+    /* Decode: read bandwidth measured just before and just after the timed repetitions (the case's own roof,
+     * not one measured minutes earlier); bracket_gbps[0] = 0 when the probe found no room. */
+    tfb_read_probe probe;
+    double bracket_gbps[2];
     /* LAYER_HEAD: the gemm suite's case and state */
     const tfb_suite *gemm;
     tfb_case head_case;
@@ -102,6 +107,9 @@ int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err
 /* The result's fields: phase, shape, the model's per-layer accounting, kernels, fusions, tiles, op breakdown. */
 cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model);
 void layer_finish(tfb_run *run);
+/* A case's bound in seconds: a decode step's bytes / the mean of its read bracket (extra.read_bracket) when it has
+ * one, else the roofline of the run's ceilings; *kind (may be NULL) names the roof. */
+double layer_case_bound_seconds(const tfb_ceilings *c, const tfb_result *r, const char **kind);
 void layer_summarize(const tfb_results *results, FILE *out);
 
 #endif

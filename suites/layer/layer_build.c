@@ -388,4 +388,5 @@ void layer_release(layer_state *s)
     tfb_buffer_release(&s->rope);
     free(s->rope_host);
     s->rope_host = NULL;
+    tfb_read_probe_release(&s->probe);
 }

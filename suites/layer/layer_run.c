@@ -6,11 +6,9 @@
 #include "layer.h"
 #include "tfbench/fill.h"
 
-/* A checked run longer than this (prefill of a 7B layer takes about a second on a CPU) gets three samples, as the
- * attention suites treat long cases, and no warm-up: the checked run was the warm-up, and its device time (first
- * START to last END, from its profiling events) is the first of the three, so a long case runs 4 times, not 5. */
-#define LONG_RUN_S 0.2
-#define LONG_RUN_SAMPLES 3
+/* A long case (TFB_LONG_CASE_S: prefill of a 7B layer takes about a second on a CPU) gets the fixed sample count
+ * of launch.h, and the checked run, whose device time (first START to last END, from its profiling events) is the
+ * first of those samples, so a long case runs TFB_LONG_CASE_SAMPLES + 1 times (with the check after timing). */
 /* The profiled pass after the timing lasts about this long (at least 3, at most 64 executions). */
 #define PROFILE_S 0.1
 
@@ -91,20 +89,31 @@ static int prepend_sample(tfb_sample_record *record, double seconds, tfb_error *
     return TFB_OK;
 }
 
+/* Decode's roof, measured right before (which = 0) and after (1) the timed repetitions: the machine's bandwidth
+ * drifts by tens of percent within minutes here, so a bound from the stream suite's figure of minutes before put
+ * decode at 108-168% of it. No room for the probe: no bracket (a note), the run's ceilings give the bound. */
+static int bracket(tfb_run *run, layer_state *s, int which, tfb_error *err)
+{
+    if (s->p.phase != LAYER_DECODE || (which == 1 && !(s->bracket_gbps[0] > 0))) return TFB_OK;
+    if (which == 0) {
+        int rc = tfb_read_probe_setup(run, &s->probe, err);
+        if (rc == TFB_SKIP) tfb_run_note(run, "layer: no read-bandwidth bracket: %s\n", err->message);
+        if (rc != TFB_OK) return rc == TFB_SKIP ? TFB_OK : rc;
+    }
+    return tfb_read_probe_measure(run, &s->probe, &s->bracket_gbps[which], err);
+}
+
 int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)
 {
     tfb_timing_policy policy = run->policy;
-    int long_case = s->first_run_s > LONG_RUN_S && s->executed.span_s > 0;
-    if (long_case) {
-        policy.warmup = 0;
-        policy.min_reps = policy.max_reps = LONG_RUN_SAMPLES - 1;
-        policy.min_seconds = 0.0;
-        policy.max_noise = 0.0;  /* a fixed count: three samples have no 95% interval to wait for */
-    }
+    int long_case = s->first_run_s > TFB_LONG_CASE_S && s->executed.span_s > 0;
+    if (long_case) policy = tfb_timing_long_case(policy, TFB_LONG_CASE_SAMPLES - 1);  /* the checked run is one */
     tfb_sample_record own = {NULL, 0};
     if (!policy.record) policy.record = &own;
     tfb_work work = {s->launches, s->p.layers * s->per_layer, 1};
-    int rc = tfb_work_time(run->ctx, &work, &policy, time, err);
+    int rc = bracket(run, s, 0, err);
+    if (rc == TFB_OK) rc = tfb_work_time(run->ctx, &work, &policy, time, err);
+    if (rc == TFB_OK) rc = bracket(run, s, 1, err);
     if (rc == TFB_OK && long_case) rc = prepend_sample(policy.record, s->executed.span_s, err);
     if (rc == TFB_OK) rc = per_layer(policy.record, s->p.layers, time, err);
     free(own.values);

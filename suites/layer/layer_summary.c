@@ -103,6 +103,12 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     cJSON_AddNumberToObject(m, "activation_bytes", (double)cost.activation_bytes);
     add_kernels(extra, s);
     add_breakdown(extra, s);
+    if (s->bracket_gbps[0] > 0 && s->bracket_gbps[1] > 0) {
+        cJSON *b = cJSON_AddObjectToObject(extra, "read_bracket");
+        cJSON_AddNumberToObject(b, "before_gbps", s->bracket_gbps[0]);
+        cJSON_AddNumberToObject(b, "after_gbps", s->bracket_gbps[1]);
+        cJSON_AddNumberToObject(b, "bytes", (double)(s->probe.count + s->probe.items) * sizeof(float));
+    }
     tfb_add_verification(extra, s->checked_rows, s->checked_cols, (double)s->p.rows * (double)s->dims.d);
     return extra;
 }
@@ -113,6 +119,22 @@ static double bound_seconds(const tfb_ceilings *c, double flops, double bytes, d
 {
     double roof = tfb_roofline_for(c, "fp32", bytes > 0 ? flops / bytes : 0.0, bytes, written, kind);
     return roof > 0 ? flops / (roof * 1e9) : 0.0;
+}
+
+/* The mean of the read bandwidth measured just before and after the case's timing; 0 when it has none. */
+static double bracket_gbps(const tfb_result *r)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->extra, "read_bracket");
+    double before = tfb_json_number(b, "before_gbps", 0.0), after = tfb_json_number(b, "after_gbps", 0.0);
+    return before > 0 && after > 0 ? 0.5 * (before + after) : 0.0;
+}
+
+double layer_case_bound_seconds(const tfb_ceilings *c, const tfb_result *r, const char **kind)
+{
+    double gbps = bracket_gbps(r);
+    if (!(gbps > 0)) return bound_seconds(c, r->flops, r->bytes, r->bytes_written, kind);
+    if (kind) *kind = "read, bracketed";
+    return r->bytes / (gbps * 1e9);
 }
 
 static int layer_point(const tfb_result *r, const char *phase)
@@ -141,7 +163,8 @@ static const tfb_result *head_for(const tfb_results *all, const tfb_result *laye
 static cJSON *case_entry(const tfb_ceilings *c, const tfb_result *r)
 {
     const char *kind = NULL;
-    double bound = bound_seconds(c, r->flops, r->bytes, r->bytes_written, &kind);
+    double bound = layer_case_bound_seconds(c, r, &kind);
+    double run_bound = bound_seconds(c, r->flops, r->bytes, r->bytes_written, NULL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "name", r->name);
     cJSON_AddStringToObject(o, "shape", r->shape);
@@ -154,6 +177,12 @@ static cJSON *case_entry(const tfb_ceilings *c, const tfb_result *r)
     cJSON_AddNumberToObject(o, "bound_s", bound);
     cJSON_AddNumberToObject(o, "fraction_of_bound", bound > 0 ? bound / r->time.median : 0.0);
     if (kind) cJSON_AddStringToObject(o, "roof", kind);
+    if (bracket_gbps(r) > 0) {
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->extra, "read_bracket");
+        cJSON_AddItemToObject(o, "read_bracket", cJSON_Duplicate(b, 1));
+        cJSON_AddNumberToObject(o, "bound_run_ceilings_s", run_bound);
+        cJSON_AddNumberToObject(o, "fraction_of_run_bound", run_bound > 0 ? run_bound / r->time.median : 0.0);
+    }
     const cJSON *breakdown = cJSON_GetObjectItemCaseSensitive(r->extra, "breakdown");
     if (breakdown) cJSON_AddItemToObject(o, "breakdown", cJSON_Duplicate(breakdown, 1));
     return o;
@@ -183,7 +212,7 @@ static cJSON *model_entry(const tfb_results *all, const tfb_model_config *m, con
     if (!head) return NULL;
     const tfb_ceilings *c = &all->ceilings;
     double seconds = layers * r->time.median + head->time.median;
-    double bound = layers * bound_seconds(c, r->flops, r->bytes, r->bytes_written, NULL) +
+    double bound = layers * layer_case_bound_seconds(c, r, NULL) +
                    bound_seconds(c, head->flops, head->bytes, head->bytes_written, NULL);
     double tokens = rows;  /* decode: one per sequence of the batch; prefill: the prompt */
     cJSON *o = cJSON_CreateObject();
@@ -263,6 +292,13 @@ static void print_case(const cJSON *o, FILE *out)
     else
         fprintf(out, "  %-20.20s %-4s %5.0f %10s %10s %7s  %s\n", text(o, "shape"), text(o, "dtype"),
                 number(o, "layers_in_stack"), per_layer, "-", "-", share);
+    const cJSON *bracket = cJSON_GetObjectItemCaseSensitive(o, "read_bracket");
+    if (!bracket) return;
+    double before = number(bracket, "before_gbps"), after = number(bracket, "after_gbps");
+    double moved = 2 * fabs(after - before) / (after + before);
+    fprintf(out, "  %-20s read bandwidth %.1f GB/s before, %.1f after its timing (the stream ceiling: %.0f%%)%s\n", "",
+            before, after, 100 * number(o, "fraction_of_run_bound"),
+            moved > 0.1 ? "; it moved over 10% meanwhile: the fraction is uncertain" : "");
 }
 
 static void print_model(const cJSON *o, FILE *out)
@@ -318,7 +354,8 @@ void layer_summarize(const tfb_results *results, FILE *out)
     const cJSON *root = cJSON_GetObjectItemCaseSensitive(results->ceilings.extra, "layer");
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases"), *o;
     if (cJSON_GetArraySize(cases) == 0) return;
-    fprintf(out, "\nDecoder layer of %s, per layer against the roof of this run's ceilings (decode: the read roof):\n",
+    fprintf(out, "\nDecoder layer of %s, per layer against its bound (decode: bytes / the read bandwidth measured just\n"
+                 "before and after its timing; prefill: the roofline of this run's ceilings):\n",
             text(root, "model"));
     fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
                  "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");

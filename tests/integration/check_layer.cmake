@@ -1,6 +1,8 @@
 # Asserts on the JSON of `--suite layer --quick --config tiny-llama --seq 37,100 --batch 1,3`: 4 decode, 2 prefill
 # and 2 head cases, all verified; the FLOPs the analytical model gives; an op breakdown of shares within [0, 1];
-# and context.ceilings.layer with each case and the whole-model tokens/s of each.
+# and context.ceilings.layer with each case and the whole-model tokens/s of each; every decode case bracketed by
+# read bandwidth measured before and after its timing (no stream suite in this run: the bracket alone gives decode its
+# bound; its value, bytes / their mean, is test_layer's layer_bound_from_bracket).
 include(${CMAKE_CURRENT_LIST_DIR}/check_benchmarks_common.cmake)
 tfb_read_benchmarks(8 "4 decode + 2 prefill + 2 head benchmarks")
 set(decodes 0)
@@ -37,4 +39,24 @@ endif()
 string(JSON tokens GET "${json}" context ceilings layer models 0 tokens_per_second)
 if(NOT tokens GREATER 0)
   message(FATAL_ERROR "context.ceilings.layer.models[0].tokens_per_second = ${tokens}")
+endif()
+math(EXPR last_case "${cases} - 1")
+set(bracketed 0)
+foreach(c RANGE ${last_case})
+  string(JSON phase GET "${json}" context ceilings layer cases ${c} phase)
+  if(NOT phase STREQUAL "decode")
+    continue()
+  endif()
+  string(JSON roof GET "${json}" context ceilings layer cases ${c} roof)
+  string(JSON before GET "${json}" context ceilings layer cases ${c} read_bracket before_gbps)
+  string(JSON after GET "${json}" context ceilings layer cases ${c} read_bracket after_gbps)
+  string(JSON bound GET "${json}" context ceilings layer cases ${c} bound_s)
+  string(JSON case_name GET "${json}" context ceilings layer cases ${c} name)
+  if(NOT roof STREQUAL "read, bracketed" OR NOT before GREATER 0 OR NOT after GREATER 0)
+    message(FATAL_ERROR "${case_name}: roof '${roof}', bracket ${before} / ${after} GB/s")
+  endif()
+  math(EXPR bracketed "${bracketed} + 1")
+endforeach()
+if(NOT bracketed EQUAL 4)
+  message(FATAL_ERROR "expected 4 bracketed decode cases, got ${bracketed}")
 endif()
