@@ -462,20 +462,69 @@ static void normalize_roof_cancels_machine_drift(void **state)
     tfb_compare_ceilings moved = tfb_compare_ceilings_change(&base, &current);
     assert_true(fabs(moved.bandwidth_gbps + 0.2) < 1e-12 && fabs(moved.bandwidth_read_gbps + 0.2) < 1e-12);
     assert_true(fabs(moved.peak_gflops_fp32 + 0.2) < 1e-12);
-    assert_int_equal(tfb_compare_normalize_roof(&base, &current), 2);
+    assert_int_equal(tfb_compare_normalize_roof(&base, &current), 3);
     assert_true(fabs(entry_named(&current, "gemv/drift-only")->time_median - 1.0e-3) < 1e-12);
     assert_true(fabs(entry_named(&current, "gemv/drift-only")->samples[0] - 1.0e-3) < 1e-12);  /* 1.25 x 0.8 */
-    assert_false(entry_named(&current, "stream/copy-no-roof")->normalized);
+    /* a copy has no FLOPs and so no roof in the file: its roof is the read-write ceiling it measures (20 -> 16) */
+    assert_true(entry_named(&current, "stream/copy-no-roof")->normalized);
+    assert_true(fabs(entry_named(&current, "stream/copy-no-roof")->time_median - 1.0e-3) < 1e-12);
     assert_int_equal(tfb_compare_docs(&base, &current, TFB_METRIC_TIME, 0.10, &r, &err), TFB_OK);
     judged(&r, "gemv/drift-only", TFB_METHOD_U_TEST, TFB_VERDICT_SAME);
     const tfb_compare_pair *real = judged(&r, "gemm/real-regression", TFB_METHOD_U_TEST, TFB_VERDICT_REGRESSION);
     assert_true(fabs(real->change - 0.28) < 1e-9);
-    judged(&r, "stream/copy-no-roof", TFB_METHOD_SPREAD, TFB_VERDICT_REGRESSION);
+    judged(&r, "stream/copy-no-roof", TFB_METHOD_SPREAD, TFB_VERDICT_SAME);
     tfb_compare_doc google;
     load_fixture("google-plain.json", &google);
     assert_true(isnan(tfb_compare_ceilings_change(&base, &google).peak_gflops_fp32));  /* no ceilings there */
     tfb_compare_doc_free(&google);
     release(&base, &current, &r);
+}
+
+/* One benchmark file for the work tests: name, median time, GFLOP/s, GB/s; peaks fp32 100 / fp64 50 x `slower`. */
+static void work_doc(tfb_compare_doc *doc, const char *const *names, const double (*figures)[3], size_t count,
+                     double slower)
+{
+    char text[4096];
+    size_t used = (size_t)snprintf(text, sizeof text, "{\"context\": {\"tfbench_version\": \"t\", \"ceilings\": "
+                                   "{\"bandwidth_gbps\": 20, \"peak_gflops_fp32\": %g, \"peak_gflops_fp64\": %g}}, "
+                                   "\"benchmarks\": [", 100 / slower, 50 / slower);
+    for (size_t b = 0; b < count; b++)
+        used += (size_t)snprintf(text + used, sizeof text - used,
+                                 "%s{\"name\": \"%s\", \"time_median_s\": %.17g, \"time_min_s\": %.17g, "
+                                 "\"time_max_s\": %.17g, \"gflops\": %.17g, \"gbytes_per_second\": %.17g}",
+                                 b ? "," : "", names[b], figures[b][0], 0.99 * figures[b][0], 1.01 * figures[b][0],
+                                 figures[b][1], figures[b][2]);
+    snprintf(text + used, sizeof text - used, "]}");
+    tfb_error err;
+    if (load_exact(text, doc, &err) != TFB_OK) fail_msg("work file: %s", err.message);
+}
+
+/* The peak suite sizes its loop to a time, so its work per execution differs between runs: times are compared per
+   unit of the baseline's work (GFLOP/s x time, GB/s x time without FLOPs); the same work is left alone. Then
+   --normalize roof moves a FLOPs-only kernel with its dtype's peak (fp64 by its name). */
+static void work_is_equalized(void **state)
+{
+    (void)state;
+    const char *names[] = {"peak/fma/fp32", "peak/fma/fp64", "stream/copy", "gemv/same-work"};
+    const double base_figures[][3] = {{0.01, 100, 0}, {0.01, 50, 0}, {0.02, 0, 20}, {0.001, 10, 20}};
+    /* fp32: 1.5x the work at the same rate; fp64: the same work, slower; copy: half the bytes; gemv unchanged */
+    const double current_figures[][3] = {{0.015, 100, 0}, {0.0125, 40, 0}, {0.01, 0, 20}, {0.00125, 8, 16}};
+    tfb_compare_doc base, current;
+    work_doc(&base, names, base_figures, 4, 1.0);
+    work_doc(&current, names, current_figures, 4, 1.25);
+    assert_int_equal(tfb_compare_equalize_work(&base, &current), 2);
+    assert_true(fabs(entry_named(&current, "peak/fma/fp32")->time_median - 0.01) < 1e-12);
+    assert_true(entry_named(&current, "peak/fma/fp32")->work_rescaled);
+    assert_true(fabs(entry_named(&current, "stream/copy")->time_median - 0.02) < 1e-12);
+    assert_false(entry_named(&current, "peak/fma/fp64")->work_rescaled);
+    assert_true(fabs(entry_named(&current, "gemv/same-work")->time_median - 0.00125) < 1e-15);
+    assert_true(fabs(entry_named(&current, "peak/fma/fp32")->gflops - 100) < 1e-12);  /* rates stay */
+    assert_int_equal(tfb_compare_normalize_roof(&base, &current), 3);  /* the gemv has no roof and both rates */
+    assert_true(fabs(entry_named(&current, "peak/fma/fp64")->time_median - 0.01) < 1e-12);  /* 0.0125 / 1.25 */
+    assert_true(fabs(entry_named(&current, "peak/fma/fp32")->time_median - 0.008) < 1e-12);
+    assert_false(entry_named(&current, "gemv/same-work")->normalized);
+    tfb_compare_doc_free(&base);
+    tfb_compare_doc_free(&current);
 }
 
 /* ---- rounds of an alternating measurement (tfb_compare_pool) ---- */
@@ -609,6 +658,7 @@ int main(void)
         cmocka_unit_test(samples_with_a_throughput_metric_and_alpha),
         cmocka_unit_test(bad_samples_are_refused),
         cmocka_unit_test(normalize_roof_cancels_machine_drift),
+        cmocka_unit_test(work_is_equalized),
         cmocka_unit_test(rounds_are_pooled),
         cmocka_unit_test(a_change_must_show_in_every_round),
     };

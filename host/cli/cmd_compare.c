@@ -30,6 +30,7 @@ typedef struct compare_run {
     char warnings[MAX_WARNINGS][512];
     size_t warning_count;
     size_t normalized;        /* benchmarks rescaled to the baseline's roof */
+    size_t work_rescaled;     /* benchmarks rescaled to the baseline's work per execution (counted once a name) */
     size_t rounds;            /* files per side (the fewer of the two) */
 } compare_run;
 
@@ -211,6 +212,7 @@ static void print_normalization(FILE *out, const compare_run *run)
     print_moved(out, "bandwidth r+w", moved.bandwidth_gbps);
     print_moved(out, "/ read", moved.bandwidth_read_gbps);
     print_moved(out, "/ peak fp32", moved.peak_gflops_fp32);
+    print_moved(out, "/ peak fp64", moved.peak_gflops_fp64);
     fprintf(out, "\n  %zu current benchmark(s) scaled to the baseline's roof; those without a roof in both files are "
                  "compared as measured\n", run->normalized);
 }
@@ -226,6 +228,10 @@ static void print_report(FILE *out, const compare_run *run)
     print_origin(out, "baseline:", run->args->base_path, &run->base);
     print_origin(out, "current: ", run->args->current_path, &run->current);
     if (run->args->normalize_roof) print_normalization(out, run);
+    if (run->work_rescaled)
+        fprintf(out, "work: %zu benchmark(s) did a different amount of work per execution than in the baseline (the "
+                     "peak suite sizes its loop to a time; sizes that follow device memory): their times are compared "
+                     "per unit of the baseline's work\n", run->work_rescaled);
     if (run->rounds > 1)
         fprintf(out, "rounds: %zu per side, samples pooled; a change counts only when every round shows it\n",
                 run->rounds);
@@ -326,6 +332,7 @@ static cJSON *normalization_json(const compare_run *run)
     add_moved(ceilings, "bandwidth_gbps", moved.bandwidth_gbps);
     add_moved(ceilings, "bandwidth_read_gbps", moved.bandwidth_read_gbps);
     add_moved(ceilings, "peak_gflops_fp32", moved.peak_gflops_fp32);
+    add_moved(ceilings, "peak_gflops_fp64", moved.peak_gflops_fp64);
     cJSON_AddItemToObject(o, "ceilings_change_percent", ceilings);
     return o;
 }
@@ -341,6 +348,7 @@ static cJSON *report_json(const compare_run *run)
     cJSON_AddNumberToObject(root, "threshold_percent", 100 * r->threshold);
     cJSON_AddNumberToObject(root, "alpha", r->alpha);
     cJSON_AddNumberToObject(root, "rounds", (double)run->rounds);
+    cJSON_AddNumberToObject(root, "work_rescaled_benchmarks", (double)run->work_rescaled);
     if (run->args->normalize_roof) cJSON_AddItemToObject(root, "normalize", normalization_json(run));
     cJSON *warnings = cJSON_AddArrayToObject(root, "warnings");
     for (size_t i = 0; i < run->warning_count; i++) cJSON_AddItemToArray(warnings, cJSON_CreateString(run->warnings[i]));
@@ -445,6 +453,18 @@ static void free_rounds(tfb_compare_doc *rounds, size_t count)
     for (size_t i = 0; i < count; i++) tfb_compare_doc_free(&rounds[i]);
 }
 
+/* Every round but the baseline's first is scaled to that one's work per execution before anything else. */
+static void equalize_rounds(compare_run *run, tfb_compare_doc *base, size_t nb, tfb_compare_doc *cur, size_t nc)
+{
+    size_t most = 0;
+    for (size_t i = 1; i < nb; i++) tfb_compare_equalize_work(&base[0], &base[i]);
+    for (size_t i = 0; i < nc; i++) {
+        size_t n = tfb_compare_equalize_work(&base[0], &cur[i]);
+        most = n > most ? n : most;
+    }
+    run->work_rescaled = most;
+}
+
 /* --normalize roof: every round but the baseline's first is scaled to that one's roofs (the drift is then said once,
    from the pooled ceilings). */
 static void normalize_rounds(compare_run *run, tfb_compare_doc *base, size_t nb, tfb_compare_doc *cur, size_t nc)
@@ -482,6 +502,7 @@ static int load_both(compare_run *run)
     size_t nb = 0, nc = 0;
     int rc = load_rounds(run->args->base_path, base, &nb);
     if (!rc) rc = load_rounds(run->args->current_path, current, &nc);
+    if (!rc) equalize_rounds(run, base, nb, current, nc);
     if (!rc && run->args->normalize_roof) normalize_rounds(run, base, nb, current, nc);
     if (!rc) rc = pool_side(base, nb, &run->base);
     if (!rc) rc = pool_side(current, nc, &run->current);

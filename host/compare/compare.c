@@ -221,6 +221,38 @@ void tfb_compare_report_free(tfb_compare_report *report)
     memset(report, 0, sizeof *report);
 }
 
+static void scale_times(tfb_compare_entry *e, double scale)
+{
+    e->time_median *= scale;
+    e->time_min *= scale;
+    e->time_max *= scale;
+    for (size_t s = 0; s < e->sample_count; s++) e->samples[s] *= scale;
+}
+
+static double ratio(double current, double base)
+{
+    return base > 0 && current > 0 ? current / base : 0.0;
+}
+
+static int ends_with(const char *text, const char *suffix)
+{
+    size_t n = strlen(text), k = strlen(suffix);
+    return n >= k && strcmp(text + n - k, suffix) == 0;
+}
+
+/* current roof / baseline roof of one point: its own roofs, else the ceiling it measures; 0 when unknown. */
+static double roof_scale(const tfb_compare_doc *base, const tfb_compare_doc *current, const tfb_compare_entry *b,
+                         const tfb_compare_entry *e)
+{
+    const tfb_compare_ceilings *cb = &base->ceilings, *cc = &current->ceilings;
+    if (b->roof_gflops > 0 && e->roof_gflops > 0) return e->roof_gflops / b->roof_gflops;
+    if (!(e->gflops > 0) && e->gbps > 0) return ratio(cc->bandwidth_gbps, cb->bandwidth_gbps);
+    if (e->gflops > 0 && !(e->gbps > 0))
+        return ends_with(e->name, "/fp64") ? ratio(cc->peak_gflops_fp64, cb->peak_gflops_fp64)
+                                           : ratio(cc->peak_gflops_fp32, cb->peak_gflops_fp32);
+    return 0.0;
+}
+
 size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current)
 {
     const tfb_compare_entry **index = sorted_by_name(base);
@@ -228,15 +260,40 @@ size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *
     for (size_t i = 0; index && i < current->count; i++) {
         tfb_compare_entry *e = &current->entries[i];
         const tfb_compare_entry *b = find(index, base->count, e->name);
-        if (!b || !(b->roof_gflops > 0) || !(e->roof_gflops > 0) || e->skipped) continue;
-        double scale = e->roof_gflops / b->roof_gflops;  /* a lower roof now: the times count as shorter */
-        e->time_median *= scale;
-        e->time_min *= scale;
-        e->time_max *= scale;
+        double scale = b && !e->skipped ? roof_scale(base, current, b, e) : 0.0;
+        if (!(scale > 0)) continue;
+        scale_times(e, scale);  /* a lower roof now: the times count as shorter */
         e->gflops /= scale;
         e->gbps /= scale;
-        for (size_t s = 0; s < e->sample_count; s++) e->samples[s] *= scale;
         e->normalized = 1;
+        rescaled++;
+    }
+    free(index);
+    return rescaled;
+}
+
+/* Work of one execution in the file's own figures: FLOPs where it reports them, else bytes; 0 when neither. */
+static double work_of(const tfb_compare_entry *e, int *in_bytes)
+{
+    *in_bytes = !(e->gflops > 0);
+    double rate = e->gflops > 0 ? e->gflops : e->gbps;
+    return rate > 0 && e->time_median > 0 ? rate * e->time_median : 0.0;
+}
+
+size_t tfb_compare_equalize_work(const tfb_compare_doc *base, tfb_compare_doc *current)
+{
+    const tfb_compare_entry **index = sorted_by_name(base);
+    size_t rescaled = 0;
+    for (size_t i = 0; index && i < current->count; i++) {
+        tfb_compare_entry *e = &current->entries[i];
+        const tfb_compare_entry *b = find(index, base->count, e->name);
+        int base_bytes = 0, current_bytes = 0;
+        double wb = b && !b->skipped ? work_of(b, &base_bytes) : 0.0;
+        double wc = !e->skipped ? work_of(e, &current_bytes) : 0.0;
+        if (!(wb > 0 && wc > 0) || base_bytes != current_bytes || fabs(wb / wc - 1.0) <= TFB_COMPARE_WORK_TOLERANCE)
+            continue;
+        scale_times(e, wb / wc);
+        e->work_rescaled = 1;
         rescaled++;
     }
     free(index);
@@ -253,7 +310,8 @@ tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, co
     const tfb_compare_ceilings *b = &base->ceilings, *c = &current->ceilings;
     return (tfb_compare_ceilings){moved(b->bandwidth_gbps, c->bandwidth_gbps),
                                   moved(b->bandwidth_read_gbps, c->bandwidth_read_gbps),
-                                  moved(b->peak_gflops_fp32, c->peak_gflops_fp32)};
+                                  moved(b->peak_gflops_fp32, c->peak_gflops_fp32),
+                                  moved(b->peak_gflops_fp64, c->peak_gflops_fp64)};
 }
 
 static size_t add_message(char messages[][512], size_t used, size_t max, const char *what, const char *base,

@@ -474,7 +474,8 @@ static int read_ceilings(const cJSON *context, tfb_compare_doc *doc, tfb_error *
     const struct { const char *key; double *out; } FIGURES[] = {
         {TFB_KEY_BANDWIDTH_GBPS, &doc->ceilings.bandwidth_gbps},
         {TFB_KEY_BANDWIDTH_READ_GBPS, &doc->ceilings.bandwidth_read_gbps},
-        {TFB_KEY_PEAK_GFLOPS_FP32, &doc->ceilings.peak_gflops_fp32}};
+        {TFB_KEY_PEAK_GFLOPS_FP32, &doc->ceilings.peak_gflops_fp32},
+        {TFB_KEY_PEAK_GFLOPS_FP64, &doc->ceilings.peak_gflops_fp64}};
     if (!ceilings || cJSON_IsNull(ceilings)) return TFB_OK;
     if (!cJSON_IsObject(ceilings)) return tfb_fail(err, "\"context.ceilings\" must be an object");
     for (size_t i = 0; i < sizeof FIGURES / sizeof *FIGURES; i++) {

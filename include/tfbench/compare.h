@@ -28,6 +28,7 @@ typedef struct tfb_compare_entry {
     size_t sample_count;
     double roof_gflops;        /* the roof its roofline_fraction was taken against; 0 when the file does not say */
     int normalized;            /* tfb_compare_normalize_roof scaled it to the baseline's roof */
+    int work_rescaled;         /* tfb_compare_equalize_work scaled its times to the baseline's work per execution */
     double *round_medians;     /* pooled rounds (tfb_compare_pool): each round's median time, NAN where that round
                                   did not measure it (owned); NULL for a single file */
     size_t round_count;
@@ -35,7 +36,7 @@ typedef struct tfb_compare_entry {
 
 /* The device's ceilings a tfbench file carries (context.ceilings), for --normalize roof. */
 typedef struct tfb_compare_ceilings {
-    double bandwidth_gbps, bandwidth_read_gbps, peak_gflops_fp32;
+    double bandwidth_gbps, bandwidth_read_gbps, peak_gflops_fp32, peak_gflops_fp64;
 } tfb_compare_ceilings;
 
 typedef struct tfb_compare_doc {
@@ -133,8 +134,16 @@ void tfb_compare_report_free(tfb_compare_report *report);
 /* --normalize roof: every current benchmark whose roof both files record is rescaled as if measured under the
    baseline's roof (times x current roof / baseline roof, throughputs inverse), so a change of the whole machine
    (clock, another tenant) cancels and what is compared is each point's fraction of its own roof. Returns how many
-   were rescaled; the others keep their measured figures. */
+   were rescaled; the others keep their measured figures. The ceilings' own benchmarks carry no roof (a copy has no
+   FLOPs, a peak kernel no bytes): their roof is the ceiling they measure, so a copy moves with the read-write
+   bandwidth and a FLOPs-only kernel with the peak of its dtype (fp64 when its name ends in "/fp64"). */
 size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current);
+/* A benchmark whose work per execution differs between the files (the peak suite sizes its loop to a target time;
+   array sizes follow device memory) has its current times scaled to the baseline's work: work = GFLOP/s x time
+   (GB/s x time without FLOPs), the file's own figures. Within a relative 1e-6 the work counts as the same. Returns
+   how many were rescaled (work_rescaled); throughputs are per unit of work already and stay as measured. */
+#define TFB_COMPARE_WORK_TOLERANCE 1e-6
+size_t tfb_compare_equalize_work(const tfb_compare_doc *base, tfb_compare_doc *current);
 /* How far each ceiling moved from base to current, (current - base) / base; NAN where either file lacks it. */
 tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, const tfb_compare_doc *current);
 
