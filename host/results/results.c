@@ -104,8 +104,9 @@ void tfb_results_apply_roofline(tfb_results *results)
     for (size_t i = 0; i < results->count; i++) {
         tfb_result *r = &results->items[i];
         if (r->skipped[0] || r->flops <= 0) continue;
-        r->roof_gflops = tfb_roofline_for(&results->ceilings, r->dtype, r->intensity, r->bytes, r->bytes_written,
-                                          &r->roof_kind);
+        tfb_ceilings own = results->ceilings;
+        if (r->own_read_gbps > 0) own.bandwidth_read_gbps = r->own_read_gbps;
+        r->roof_gflops = tfb_roofline_for(&own, r->dtype, r->intensity, r->bytes, r->bytes_written, &r->roof_kind);
         r->roofline_fraction = r->roof_gflops > 0 ? r->gflops / r->roof_gflops : -1.0;
     }
 }

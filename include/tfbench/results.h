@@ -26,6 +26,8 @@ typedef struct tfb_result {
     double roofline_fraction; /* achieved / measured roofline at this intensity; < 0 when unknown */
     double roof_gflops;       /* that roofline; 0 when unknown */
     const char *roof_kind;    /* the memory roof it is judged against: "read" or "read_write"; NULL when none */
+    double own_read_gbps;     /* read bandwidth measured around this point's own timing (the layer suite's decode
+                                 bracket), its read roof instead of the run's ceiling; 0: none */
     unsigned long long working_set_bytes;
     int cache_resident;
     int verified;             /* 1 passed, 0 failed, -1 not checked */

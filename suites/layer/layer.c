@@ -193,6 +193,8 @@ static void layer_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     r->working_set_bytes = kept * s->p.layers;
     r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     r->extra = layer_breakdown_json(s, &run->workload->model);
+    if (s->bracket_gbps[0] > 0 && s->bracket_gbps[1] > 0)  /* the point on the chart against its own bracket */
+        r->own_read_gbps = 0.5 * (s->bracket_gbps[0] + s->bracket_gbps[1]);
 }
 
 static void layer_teardown(void *state)
