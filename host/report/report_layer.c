@@ -51,7 +51,12 @@ static void case_row(FILE *out, const cJSON *o)
     fprintf(out, "</td><td>%.0f</td><td>%.4g ms</td>", tfb_json_number(o, "layers_in_stack", 0),
             1e3 * tfb_json_number(o, "time_per_layer_s", 0));
     double bound = tfb_json_number(o, "bound_s", 0);
-    if (bound > 0)
+    const cJSON *bracket = cJSON_GetObjectItemCaseSensitive(o, "read_bracket");
+    if (bound > 0 && bracket)
+        fprintf(out, "<td>%.4g ms<br><small>read %.3g / %.3g GB/s before / after</small></td><td>%.0f%%</td>",
+                1e3 * bound, tfb_json_number(bracket, "before_gbps", 0), tfb_json_number(bracket, "after_gbps", 0),
+                100 * tfb_json_number(o, "fraction_of_bound", 0));
+    else if (bound > 0)
         fprintf(out, "<td>%.4g ms</td><td>%.0f%%</td>", 1e3 * bound, 100 * tfb_json_number(o, "fraction_of_bound", 0));
     else fputs("<td>-</td><td>-</td>", out);
     stacked_bar(out, b);
@@ -90,8 +95,9 @@ void report_layer_section(FILE *out, const tfb_report_data *d)
     fputs("<h2>Decoder layer: ", out);
     put_text(out, layer, "model");
     fputs("</h2>\n<p class=\"note\">One whole layer per case (time per layer of a stack of distinct layers out of "
-          "cache), against the roof of this run's ceilings at its intensity (decode: the read roof), and where its "
-          "time goes (profiling events of every kernel of the same run).</p>\n", out);
+          "cache), against its bound (decode: bytes / the read bandwidth measured just before and after its own timing; "
+          "prefill: the roofline of this run's ceilings), and where its time goes (profiling events of every kernel "
+          "of the same run).</p>\n", out);
     legend(out);
     fputs("<table>\n<tr><th class=\"l\">case</th><th>stack</th><th>per layer</th><th>bound</th><th>of bound</th>"
           "<th class=\"l\">breakdown</th><th class=\"l\">proj / attn / ffn / small / other</th></tr>\n", out);
@@ -105,5 +111,5 @@ void report_layer_section(FILE *out, const tfb_report_data *d)
     cJSON_ArrayForEach(o, models) if (cJSON_IsObject(o)) model_row(out, o);
     fputs("</table>\n<p class=\"note\">Decode: tokens/s of the batch (one per sequence per step); prefill: the "
           "prompt's tokens over its pass plus the next token's head. tfbench model --measured uses the read-write "
-          "bandwidth; the bound here, the read roof.</p>\n", out);
+          "bandwidth of the stream suite; the bound here, decode's bracketed read bandwidth.</p>\n", out);
 }
