@@ -1,25 +1,28 @@
 /* Read bandwidth right now, for a suite that needs its roof measured beside its own timing (the layer suite
- * brackets a decode step with it): the stream suite's read_sum kernel (kernels/stream.cl) over one buffer of the
- * run's out-of-cache size (within one allocation), timed like every kernel, its partial sums checked. */
+ * brackets a decode step with it): the stream suite's read_sum kernel (kernels/stream.cl) at each of its vector
+ * widths over one buffer of the run's out-of-cache size (within one allocation), timed like every kernel, a sample
+ * of its partial sums checked; the best width's figure, as the stream suite's read ceiling is its best width's. */
 #ifndef TFBENCH_READ_PROBE_H
 #define TFBENCH_READ_PROBE_H
 
 #include "tfbench/suite.h"
 
+#define TFB_READ_PROBE_WIDTHS 4  /* float, float4, float8, float16: the stream suite's widths */
+
 typedef struct tfb_read_probe {
     cl_mem data, partial;
-    cl_kernel kernel;
-    tfb_launch launch;
+    cl_kernel kernels[TFB_READ_PROBE_WIDTHS];
+    tfb_launch launches[TFB_READ_PROBE_WIDTHS];
     size_t count, items, item_floats;  /* floats read, work-items (one partial sum each), floats per item */
     size_t group;             /* work-group size; GPU layout (interleaved blocks) when `interleaved` */
-    unsigned vec;
     int interleaved;
     uint32_t seed;
+    unsigned best_vec;        /* the width of the last measurement's figure */
 } tfb_read_probe;
 
 /* TFB_SKIP (with the reason) when the device has no room for the buffer. */
 int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err);
-/* About 0.1 s of samples; *gbps = bytes read and written / median time. */
+/* About 0.05-0.1 s of samples per width; *gbps = bytes read and written / median time, the best width's. */
 int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, double *gbps, tfb_error *err);
 void tfb_read_probe_release(tfb_read_probe *p);
 

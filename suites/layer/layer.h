@@ -74,6 +74,7 @@ typedef struct layer_state {
      * not one measured minutes earlier); bracket_gbps[0] = 0 when the probe found no room. */
     tfb_read_probe probe;
     double bracket_gbps[2];
+    unsigned bracket_vec[2];  /* the read width that gave each figure */
     /* LAYER_HEAD: the gemm suite's case and state */
     const tfb_suite *gemm;
     tfb_case head_case;

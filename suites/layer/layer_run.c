@@ -100,7 +100,9 @@ static int bracket(tfb_run *run, layer_state *s, int which, tfb_error *err)
         if (rc == TFB_SKIP) tfb_run_note(run, "layer: no read-bandwidth bracket: %s\n", err->message);
         if (rc != TFB_OK) return rc == TFB_SKIP ? TFB_OK : rc;
     }
-    return tfb_read_probe_measure(run, &s->probe, &s->bracket_gbps[which], err);
+    int rc = tfb_read_probe_measure(run, &s->probe, &s->bracket_gbps[which], err);
+    s->bracket_vec[which] = s->probe.best_vec;
+    return rc;
 }
 
 int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)

@@ -107,6 +107,8 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
         cJSON *b = cJSON_AddObjectToObject(extra, "read_bracket");
         cJSON_AddNumberToObject(b, "before_gbps", s->bracket_gbps[0]);
         cJSON_AddNumberToObject(b, "after_gbps", s->bracket_gbps[1]);
+        cJSON_AddNumberToObject(b, "before_vector_width", s->bracket_vec[0]);
+        cJSON_AddNumberToObject(b, "after_vector_width", s->bracket_vec[1]);
         cJSON_AddNumberToObject(b, "bytes", (double)(s->probe.count + s->probe.items) * sizeof(float));
     }
     tfb_add_verification(extra, s->checked_rows, s->checked_cols, (double)s->p.rows * (double)s->dims.d);

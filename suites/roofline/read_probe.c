@@ -1,17 +1,16 @@
 /* The read-bandwidth probe (include/tfbench/read_probe.h). Inputs on the stream suite's 1/256 grid in [0.5, 1.5), so
- * every partial sum is exact and a sample of them is checked for equality after each measurement. */
+ * every partial sum is exact and a sample of them is checked for equality after each width's measurement. */
 #include <stdio.h>
 #include "tfbench/fill.h"
 #include "tfbench/read_probe.h"
 
 #define PROBE_GRID_BITS 8
 #define PROBE_CHECKED 16       /* partial sums checked per measurement, at seeded places */
-#define PROBE_VEC_CPU 8u       /* float8: the stream suite's best read width on AVX-512 PoCL */
-#define PROBE_VEC_GPU 4u
 #define ITEM_FLOATS_CPU 16384u /* as the stream suite: 64 KiB blocks per item on a CPU, interleaved on a GPU */
 #define ITEM_FLOATS_GPU 256u
 #define GROUP_CPU 8u
 #define GROUP_GPU 256u
+static const unsigned WIDTHS[TFB_READ_PROBE_WIDTHS] = {1, 4, 8, 16};
 
 static size_t probe_floats(const tfb_run *run, size_t granule)
 {
@@ -20,14 +19,25 @@ static size_t probe_floats(const tfb_run *run, size_t granule)
     return (size_t)(bytes / sizeof(float) / granule * granule);
 }
 
+static int create_kernels(tfb_run *run, tfb_read_probe *p, tfb_error *err)
+{
+    for (size_t w = 0; w < TFB_READ_PROBE_WIDTHS; w++) {
+        char options[96];
+        snprintf(options, sizeof options, "-DVEC=%u -DITEM_FLOATS=%zu%s", WIDTHS[w], p->item_floats,
+                 p->interleaved ? "" : " -DITEM_BLOCK");
+        if (tfb_kernel_create(run->ctx, "stream.cl", options, "read_sum", &p->kernels[w], err) != TFB_OK ||
+            TFB_SET_ARGS(p->kernels[w], err, TFB_MEM(p->data), TFB_MEM(p->partial)) != TFB_OK)
+            return TFB_ERROR;
+        p->launches[w] = (tfb_launch){p->kernels[w], 1, {p->items}, {p->group}};
+    }
+    return TFB_OK;
+}
+
 int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err)
 {
-    int gpu = run->ctx->info.gpu_kernels;
-    char options[96];
-    p->interleaved = gpu;
-    p->group = gpu ? GROUP_GPU : GROUP_CPU;
-    p->vec = gpu ? PROBE_VEC_GPU : PROBE_VEC_CPU;
-    p->item_floats = gpu ? ITEM_FLOATS_GPU : ITEM_FLOATS_CPU;
+    p->interleaved = run->ctx->info.gpu_kernels;
+    p->group = p->interleaved ? GROUP_GPU : GROUP_CPU;
+    p->item_floats = p->interleaved ? ITEM_FLOATS_GPU : ITEM_FLOATS_CPU;
     p->count = probe_floats(run, p->item_floats * p->group);
     p->items = p->count / p->item_floats;
     p->seed = (uint32_t)run->seed + 5151u;
@@ -35,34 +45,29 @@ int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err)
     if (tfb_buffer_create(run->ctx, CL_MEM_READ_ONLY, p->count * sizeof(float), NULL, &p->data, err) != TFB_OK ||
         tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, p->items * sizeof(float), NULL, &p->partial, err) != TFB_OK)
         return TFB_SKIP;
-    snprintf(options, sizeof options, "-DVEC=%u -DITEM_FLOATS=%zu%s", p->vec, p->item_floats,
-             gpu ? "" : " -DITEM_BLOCK");
-    if (tfb_device_fill_grid(run->ctx, p->data, p->count, p->seed, 0.5f, 1.5f, PROBE_GRID_BITS, err) != TFB_OK ||
-        tfb_kernel_create(run->ctx, "stream.cl", options, "read_sum", &p->kernel, err) != TFB_OK ||
-        TFB_SET_ARGS(p->kernel, err, TFB_MEM(p->data), TFB_MEM(p->partial)) != TFB_OK)
+    if (tfb_device_fill_grid(run->ctx, p->data, p->count, p->seed, 0.5f, 1.5f, PROBE_GRID_BITS, err) != TFB_OK)
         return TFB_ERROR;
-    p->launch = (tfb_launch){p->kernel, 1, {p->items}, {p->group}};
-    return TFB_OK;
+    return create_kernels(run, p, err);
 }
 
-/* Partial sum `item`: on a CPU the item's own block, on a GPU its lane of its group's interleaved block. */
-static double expected_partial(const tfb_read_probe *p, size_t item)
+/* Partial sum `item` at width `vec`: on a CPU the item's own block, on a GPU its lane of its group's interleaved
+ * block. */
+static double expected_partial(const tfb_read_probe *p, unsigned vec, size_t item)
 {
-    size_t group = p->group, vec = p->vec;
     double sum = 0.0;
     if (!p->interleaved) {
         for (size_t i = item * p->item_floats; i < (item + 1) * p->item_floats; i++)
             sum += tfb_hash_grid(p->seed, i, 0.5f, 1.5f, PROBE_GRID_BITS);
         return sum;
     }
-    size_t g = item / group, lane = item % group, vecs = p->item_floats / vec;
+    size_t g = item / p->group, lane = item % p->group, vecs = p->item_floats / vec;
     for (size_t v = 0; v < vecs; v++)
         for (size_t e = 0; e < vec; e++)
-            sum += tfb_hash_grid(p->seed, ((g * vecs + v) * group + lane) * vec + e, 0.5f, 1.5f, PROBE_GRID_BITS);
+            sum += tfb_hash_grid(p->seed, ((g * vecs + v) * p->group + lane) * vec + e, 0.5f, 1.5f, PROBE_GRID_BITS);
     return sum;
 }
 
-static int check_partials(tfb_run *run, const tfb_read_probe *p, tfb_error *err)
+static int check_partials(tfb_run *run, const tfb_read_probe *p, unsigned vec, tfb_error *err)
 {
     for (size_t i = 0; i < PROBE_CHECKED; i++) {
         size_t item = i == 0 ? p->items - 1 : (size_t)tfb_hash32((uint32_t)i ^ p->seed) % p->items;
@@ -70,9 +75,10 @@ static int check_partials(tfb_run *run, const tfb_read_probe *p, tfb_error *err)
         TFB_CL_CHECK(err, "clEnqueueReadBuffer",
                      clEnqueueReadBuffer(run->ctx->queue, p->partial, CL_TRUE, item * sizeof got, sizeof got, &got,
                                          0, NULL, NULL));
-        double want = expected_partial(p, item);
+        double want = expected_partial(p, vec, item);
         if ((double)got != want)
-            return tfb_fail(err, "read probe: partial sum %zu = %.9g, expected exactly %.9g", item, (double)got, want);
+            return tfb_fail(err, "read probe (float%u): partial sum %zu = %.9g, expected exactly %.9g", vec, item,
+                            (double)got, want);
     }
     return TFB_OK;
 }
@@ -80,22 +86,27 @@ static int check_partials(tfb_run *run, const tfb_read_probe *p, tfb_error *err)
 int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, double *gbps, tfb_error *err)
 {
     tfb_timing_policy policy = tfb_timing_default(1);
-    policy.warmup = 1;
     policy.sample_seconds = 0.0;  /* one execution per sample: each reads the whole buffer */
     policy.max_noise = 0.0;
     policy.record = NULL;
-    tfb_work work = {&p->launch, 1, 1};
-    tfb_stats time;
-    if (tfb_device_poison(run->ctx, p->partial, p->items * sizeof(float), err) != TFB_OK ||
-        tfb_work_time(run->ctx, &work, &policy, &time, err) != TFB_OK || check_partials(run, p, err) != TFB_OK)
-        return TFB_ERROR;
-    *gbps = time.median > 0 ? (double)(p->count + p->items) * sizeof(float) / time.median * 1e-9 : 0.0;
+    double bytes = (double)(p->count + p->items) * sizeof(float);
+    *gbps = 0.0;
+    for (size_t w = 0; w < TFB_READ_PROBE_WIDTHS; w++) {
+        tfb_work work = {&p->launches[w], 1, 1};
+        tfb_stats time;
+        if (tfb_device_poison(run->ctx, p->partial, p->items * sizeof(float), err) != TFB_OK ||
+            tfb_work_time(run->ctx, &work, &policy, &time, err) != TFB_OK ||
+            check_partials(run, p, WIDTHS[w], err) != TFB_OK)
+            return TFB_ERROR;
+        double figure = time.median > 0 ? bytes / time.median * 1e-9 : 0.0;
+        if (figure > *gbps) *gbps = figure, p->best_vec = WIDTHS[w];
+    }
     return TFB_OK;
 }
 
 void tfb_read_probe_release(tfb_read_probe *p)
 {
-    tfb_kernel_release(&p->kernel);
+    for (size_t w = 0; w < TFB_READ_PROBE_WIDTHS; w++) tfb_kernel_release(&p->kernels[w]);
     tfb_buffer_release(&p->data);
     tfb_buffer_release(&p->partial);
 }
