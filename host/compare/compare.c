@@ -253,23 +253,32 @@ static double roof_scale(const tfb_compare_doc *base, const tfb_compare_doc *cur
     return 0.0;
 }
 
-size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current)
+/* How a current entry is rescaled against its baseline entry: the factor on its times (0 or 1: left alone), and
+ * whether its rates follow (a roof) or stay (work: rates are per unit of work already). */
+typedef double (*rescale_fn)(const tfb_compare_doc *base, const tfb_compare_doc *current, const tfb_compare_entry *b,
+                             const tfb_compare_entry *e);
+
+static size_t rescale_each(const tfb_compare_doc *base, tfb_compare_doc *current, rescale_fn factor_of, int rates)
 {
     const tfb_compare_entry **index = sorted_by_name(base);
     size_t rescaled = 0;
     for (size_t i = 0; index && i < current->count; i++) {
         tfb_compare_entry *e = &current->entries[i];
         const tfb_compare_entry *b = find(index, base->count, e->name);
-        double scale = b && !e->skipped ? roof_scale(base, current, b, e) : 0.0;
-        if (!(scale > 0)) continue;
-        scale_times(e, scale);  /* a lower roof now: the times count as shorter */
-        e->gflops /= scale;
-        e->gbps /= scale;
-        e->normalized = 1;
+        double scale = b && !b->skipped && !e->skipped ? factor_of(base, current, b, e) : 0.0;
+        if (!(scale > 0) || (!rates && scale == 1.0)) continue;
+        scale_times(e, scale);
+        if (rates) e->gflops /= scale, e->gbps /= scale, e->normalized = 1;
+        else e->work_rescaled = 1;
         rescaled++;
     }
     free(index);
     return rescaled;
+}
+
+size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *current)
+{
+    return rescale_each(base, current, roof_scale, 1);  /* a lower roof now: the times count as shorter */
 }
 
 /* Work of one execution in the file's own figures: FLOPs where it reports them, else bytes; 0 when neither. */
@@ -280,24 +289,21 @@ static double work_of(const tfb_compare_entry *e, int *in_bytes)
     return rate > 0 && e->time_median > 0 ? rate * e->time_median : 0.0;
 }
 
+/* baseline work / current work, 1 when they agree (or either is unknown, or one counts FLOPs and the other bytes) */
+static double work_scale(const tfb_compare_doc *base, const tfb_compare_doc *current, const tfb_compare_entry *b,
+                         const tfb_compare_entry *e)
+{
+    (void)base, (void)current;
+    int base_bytes = 0, current_bytes = 0;
+    double wb = work_of(b, &base_bytes), wc = work_of(e, &current_bytes);
+    if (!(wb > 0 && wc > 0) || base_bytes != current_bytes || fabs(wb / wc - 1.0) <= TFB_COMPARE_WORK_TOLERANCE)
+        return 1.0;
+    return wb / wc;
+}
+
 size_t tfb_compare_equalize_work(const tfb_compare_doc *base, tfb_compare_doc *current)
 {
-    const tfb_compare_entry **index = sorted_by_name(base);
-    size_t rescaled = 0;
-    for (size_t i = 0; index && i < current->count; i++) {
-        tfb_compare_entry *e = &current->entries[i];
-        const tfb_compare_entry *b = find(index, base->count, e->name);
-        int base_bytes = 0, current_bytes = 0;
-        double wb = b && !b->skipped ? work_of(b, &base_bytes) : 0.0;
-        double wc = !e->skipped ? work_of(e, &current_bytes) : 0.0;
-        if (!(wb > 0 && wc > 0) || base_bytes != current_bytes || fabs(wb / wc - 1.0) <= TFB_COMPARE_WORK_TOLERANCE)
-            continue;
-        scale_times(e, wb / wc);
-        e->work_rescaled = 1;
-        rescaled++;
-    }
-    free(index);
-    return rescaled;
+    return rescale_each(base, current, work_scale, 0);
 }
 
 static double moved(double base, double current)
