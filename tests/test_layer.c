@@ -13,6 +13,7 @@
 #include "tfbench/attention.h"
 #include "tfbench/fill.h"
 #include "tfbench/gemm.h"
+#include "tfbench/read_probe.h"
 #include "tfbench/tfbench.h"
 #include "device_fixture.h"
 #include "../suites/layer/layer.h"
@@ -403,6 +404,32 @@ static void layer_bound_from_bracket(void **state)
     cJSON_Delete(r.extra);
 }
 
+/* The read probe on the device: a figure from one of the stream widths; and a corrupted input (one float of the
+ * last work-item's block, whose partial sum is always among the checked ones) refused with the partial named. */
+static void read_probe_measures_and_checks(void **state)
+{
+    fixture *f = *state;
+    tfb_error err = {{0}};
+    tfb_run run = {.ctx = &f->ctx, .seed = 7, .sizing = {.target_bytes = 64u << 20}};
+    tfb_read_probe probe = {0};
+    double gbps = 0.0;
+    assert_int_equal(tfb_read_probe_setup(&run, &probe, &err), TFB_OK);
+    assert_int_equal(probe.count, (64u << 20) / sizeof(float));
+    assert_int_equal(tfb_read_probe_measure(&run, &probe, &gbps, &err), TFB_OK);
+    assert_true(gbps > 0);
+    assert_true(probe.best_vec == 1 || probe.best_vec == 4 || probe.best_vec == 8 || probe.best_vec == 16);
+    if (!probe.interleaved) {  /* the CPU layout: item g reads floats g * item_floats .. */
+        const float wrong = 7.0f;  /* off the [0.5, 1.5) grid */
+        size_t at = (probe.items - 1) * probe.item_floats + 5;
+        cl_int status = clEnqueueWriteBuffer(f->ctx.queue, probe.data, CL_TRUE, at * sizeof wrong, sizeof wrong,
+                                             &wrong, 0, NULL, NULL);
+        assert_int_equal(status, CL_SUCCESS);
+        assert_int_equal(tfb_read_probe_measure(&run, &probe, &gbps, &err), TFB_ERROR);
+        assert_non_null(strstr(err.message, "read probe (float1): partial sum"));
+    }
+    tfb_read_probe_release(&probe);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +442,7 @@ int main(void)
         cmocka_unit_test(silu_mul_and_add_odd_sizes),
         cmocka_unit_test(flash_token_major_output),
         cmocka_unit_test(layer_bound_from_bracket),
+        cmocka_unit_test(read_probe_measures_and_checks),
     };
     return cmocka_run_group_tests(tests, open_device, close_device);
 }

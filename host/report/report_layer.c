@@ -95,9 +95,9 @@ void report_layer_section(FILE *out, const tfb_report_data *d)
     fputs("<h2>Decoder layer: ", out);
     put_text(out, layer, "model");
     fputs("</h2>\n<p class=\"note\">One whole layer per case (time per layer of a stack of distinct layers out of "
-          "cache), against its bound (decode: bytes / the read bandwidth measured just before and after its own timing; "
-          "prefill: the roofline of this run's ceilings), and where its time goes (profiling events of every kernel "
-          "of the same run).</p>\n", out);
+          "cache), against its bound (decode: bytes / the read bandwidth measured just before and after its own "
+          "timing; prefill: the roofline of this run's ceilings), and where its time goes (profiling events of every "
+          "kernel of the same run).</p>\n", out);
     legend(out);
     fputs("<table>\n<tr><th class=\"l\">case</th><th>stack</th><th>per layer</th><th>bound</th><th>of bound</th>"
           "<th class=\"l\">breakdown</th><th class=\"l\">proj / attn / ffn / small / other</th></tr>\n", out);

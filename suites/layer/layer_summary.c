@@ -356,8 +356,8 @@ void layer_summarize(const tfb_results *results, FILE *out)
     const cJSON *root = cJSON_GetObjectItemCaseSensitive(results->ceilings.extra, "layer");
     const cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases"), *o;
     if (cJSON_GetArraySize(cases) == 0) return;
-    fprintf(out, "\nDecoder layer of %s, per layer against its bound (decode: bytes / the read bandwidth measured just\n"
-                 "before and after its timing; prefill: the roofline of this run's ceilings):\n",
+    fprintf(out, "\nDecoder layer of %s, per layer against its bound (decode: bytes / the read bandwidth measured "
+                 "just\nbefore and after its timing; prefill: the roofline of this run's ceilings):\n",
             text(root, "model"));
     fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
                  "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
