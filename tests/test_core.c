@@ -307,6 +307,21 @@ static void random_inputs_are_never_zero(void **state)
     }
 }
 
+/* The range form gives the element form's values bit for bit, across the point where the index's high word
+ * changes (2^32) too, on the 24-bit and the 8-bit grid. */
+static void hash_range_is_the_element_hash(void **state)
+{
+    double got[40];
+    const uint64_t starts[] = {0, 12345, (UINT64_C(1) << 32) - 17};
+    const unsigned bits[] = {24, 8};
+    for (size_t s = 0; s < 3; s++)
+        for (size_t b = 0; b < 2; b++) {
+            tfb_hash_grid_range(77, starts[s], 40, 0.5f, 1.5f, bits[b], got);
+            for (size_t i = 0; i < 40; i++)
+                assert_true(got[i] == (double)tfb_hash_grid(77, starts[s] + i, 0.5f, 1.5f, bits[b]));
+        }
+}
+
 static size_t temp_files_in(const char *dir)
 {
     size_t count = 0;
@@ -396,6 +411,7 @@ static void verify_reports_poison_and_mismatch(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hash_range_is_the_element_hash),
         cmocka_unit_test(stats_of_odd_sample),
         cmocka_unit_test(stats_of_even_sample_and_errors),
         cmocka_unit_test(options_parse_values),

@@ -143,6 +143,7 @@ tfb_timing_policy tfb_timing_long_case(tfb_timing_policy policy, unsigned sample
     policy.min_reps = policy.max_reps = samples;
     policy.min_seconds = 0.0;
     policy.max_noise = 0.0;  /* a fixed count: seconds per sample leave no time to wait for an interval */
+    policy.check_last = 1;
     return policy;
 }
 
@@ -231,6 +232,8 @@ int tfb_repeat_measure(tfb_measure_fn measure_one, void *user, const tfb_timing_
     unsigned long executions = policy->warmup ? tfb_executions_per_sample(policy->sample_seconds, fastest_warmup) : 1;
     double started = tfb_now_seconds();
     while (keep_sampling(policy, samples, reps, total, tfb_now_seconds() - started)) {
+        int last = policy->check_last && policy->before_last && reps + 1 == max_reps;
+        if (last && policy->before_last(policy->before_last_user, err) != TFB_OK) goto fail;
         if (measure_one(user, next, executions, &seconds, err) != TFB_OK) goto fail;
         next += executions;
         total += seconds;

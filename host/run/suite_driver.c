@@ -146,14 +146,32 @@ static void init_result(tfb_result *r, const tfb_suite *suite, const tfb_case *c
     r->bytes_written = suite->bytes_written ? suite->bytes_written(c) : -1.0;
 }
 
+/* A case's suite and state, for the poison a long case's last timed sample runs on (tfb_timing_policy.before_last). */
+typedef struct last_sample {
+    tfb_run *run;
+    const tfb_suite *suite;
+    void *state;
+    int poisoned;             /* the last timed execution ran on fresh poison: it is the one to check */
+} last_sample;
+
+static int poison_before_last(void *user, tfb_error *err)
+{
+    last_sample *l = user;
+    int rc = l->suite->repoison(l->run, l->state, err);
+    l->poisoned = rc == TFB_OK;
+    return rc;
+}
+
 /* The timed repetitions ran on outputs the first check had already seen: poison them again (finite wrong values),
- * execute once more and verify again, so what was timed is what was checked. */
-static int verify_after_timing(tfb_run *run, const tfb_suite *suite, void *state, tfb_result *r, tfb_error *err)
+ * execute once more and verify again, so what was timed is what was checked. A long case's last timed execution
+ * already ran on that poison (`poisoned`): it is verified as it stands. */
+static int verify_after_timing(tfb_run *run, const tfb_suite *suite, void *state, int poisoned, tfb_result *r,
+                               tfb_error *err)
 {
     if (!suite->repoison) return TFB_OK;
     double max_error = 0.0;
-    int rc = suite->repoison(run, state, err);
-    if (rc == TFB_OK) rc = suite->execute(run, state, err);
+    int rc = poisoned ? TFB_OK : suite->repoison(run, state, err);
+    if (rc == TFB_OK && !poisoned) rc = suite->execute(run, state, err);
     if (rc != TFB_OK) return rc;  /* an OpenCL error, not a wrong result */
     rc = suite->verify(run, state, &max_error, err);
     if (rc == TFB_ERROR) {
@@ -168,12 +186,18 @@ static int verify_after_timing(tfb_run *run, const tfb_suite *suite, void *state
 
 /* The suite's timed repetitions; their samples are kept for the results file when they are the ones behind r->time
  * (a suite that summarises other timings, like stream's plateau rounds, keeps only its statistics). */
-static int measure_recorded(tfb_run *run, const tfb_suite *suite, void *state, tfb_result *r, tfb_error *err)
+static int measure_recorded(tfb_run *run, const tfb_suite *suite, void *state, tfb_result *r, last_sample *last,
+                            tfb_error *err)
 {
     tfb_sample_record record = {NULL, 0};
+    *last = (last_sample){run, suite, state, 0};
     run->policy.record = &record;
+    run->policy.before_last = suite->repoison ? poison_before_last : NULL;
+    run->policy.before_last_user = last;
     int rc = suite->measure(run, state, &r->time, err);
     run->policy.record = NULL;
+    run->policy.before_last = NULL;
+    run->policy.before_last_user = NULL;
     if (rc == TFB_OK && record.count == r->time.count) {
         r->samples = record.values;
         r->sample_count = record.count;
@@ -195,8 +219,9 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
         rc = suite->verify(run, state, &r->max_error, &err);
         r->verified = rc == TFB_OK ? 1 : rc == TFB_ERROR ? 0 : -1;
     }
-    if (rc == TFB_OK) rc = measure_recorded(run, suite, state, r, &err);
-    if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, r, &err);
+    last_sample last;
+    if (rc == TFB_OK) rc = measure_recorded(run, suite, state, r, &last, &err);
+    if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, last.poisoned, r, &err);
     if (rc == TFB_OK) {
         tfb_result_derive(r);
         if (suite->annotate) suite->annotate(run, c, state, r);

@@ -64,6 +64,12 @@ typedef struct tfb_timing_policy {
      * that ran out is marked unstable. max_noise 0: off (a fixed count, as --repetitions). */
     double max_noise;
     double max_seconds;
+    /* Long cases (tfb_timing_long_case): before_last, when set, runs just before the last sample (the suite driver
+     * poisons the outputs there), so the check after timing verifies the last timed execution itself instead of
+     * costing one more execution. */
+    int check_last;
+    int (*before_last)(void *user, tfb_error *err);
+    void *before_last_user;
 } tfb_timing_policy;
 
 /* Stopping-rule defaults: the median's 95% interval within +-2% on a CPU device (a shared 2-core machine's noise
@@ -83,7 +89,8 @@ typedef struct tfb_timing_policy {
  * called. */
 #define TFB_LONG_CASE_S 0.2
 #define TFB_LONG_CASE_SAMPLES 5
-/* `policy` for a long case: no warm-up, exactly `samples` samples, no minimum time, no stopping rule. */
+/* `policy` for a long case: no warm-up, exactly `samples` samples of one execution, no minimum time, no stopping
+ * rule; its last sample runs on freshly poisoned outputs (check_last). */
 tfb_timing_policy tfb_timing_long_case(tfb_timing_policy policy, unsigned samples);
 
 /* The CPU default; the run lowers sample_seconds to TFB_SAMPLE_SECONDS_GPU on other devices. */

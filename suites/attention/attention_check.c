@@ -29,8 +29,7 @@ void tfb_attention_tolerance(const tfb_attention_shape *s, double score_bound, d
 /* Host mirror of one tensor slice: `count` values starting at flat index `first`. */
 static void mirror(const tfb_attention_inputs *in, int tensor, size_t first, size_t count, double *out)
 {
-    for (size_t i = 0; i < count; i++)
-        out[i] = tfb_hash_uniform(in->seed[tensor], first + i, in->lo[tensor], in->hi[tensor]);
+    tfb_hash_grid_range(in->seed[tensor], first, count, in->lo[tensor], in->hi[tensor], 24, out);
 }
 
 /* "<context>: <the message already in err>", returning TFB_ERROR. */

@@ -14,11 +14,12 @@
 static const size_t DECODE_BATCHES[] = {1, 8, 32}, DECODE_CONTEXTS[] = {512, 4096}, PREFILL_TOKENS[] = {128, 512, 2048};
 
 /* What the run sweeps: --suite layer the whole sweep (fp16 and fp32 weights); the default run and --quick one decode
- * case (B 1, n 4096, fp16 weights: how decode is served), one prefill case (n 128, fp32 weights: prefill is
- * compute-bound, and fp32 weights run the GEMM kernel twice as fast here as converted fp16 ones; n 512 alone took
- * 12.6 s of a 2-core machine's default run, n 128 keeps that run under 90 s) and the output head at batch 1 (fp16).
- * One 7B layer at n 4096 is already out of cache, so the quick decode case builds one layer. --batch and --seq replace the batches and the lengths (--seq both the decode
- * contexts and the prompt lengths). Index 0 of decode/prefill is fp16 weights, 1 fp32. */
+ * case (B 1, n 4096, fp16 weights: how decode is served), one prefill case (fp32 weights: prefill is compute-bound,
+ * and fp32 weights run the GEMM kernel twice as fast here as converted fp16 ones; n 512 in the default run, about
+ * 10 s of it on 2 cores; n 128 with --quick, which must stay under 40 s) and the output head at batch 1 (fp16).
+ * One 7B layer at n 4096 is already out of cache, so the quick decode case builds one layer. --batch and --seq
+ * replace the batches and the lengths (--seq both the decode contexts and the prompt lengths). Index 0 of
+ * decode/prefill is fp16 weights, 1 fp32. */
 typedef struct layer_sweep {
     size_t batches[TFB_MAX_LIST], batch_count;
     size_t contexts[TFB_MAX_LIST], context_count;
@@ -34,14 +35,15 @@ static void copy_list(size_t *out, size_t *count, const size_t *from, size_t n)
 
 static void layer_sweep_for(const tfb_workload *w, layer_sweep *s)
 {
-    static const size_t ONE = 1, DEFAULT_CONTEXT = 4096, DEFAULT_PROMPT = 128;
+    static const size_t ONE = 1, DEFAULT_CONTEXT = 4096, DEFAULT_PROMPT = 512, QUICK_PROMPT = 128;
     int full = w->suites_named && !w->quick;
     memset(s, 0, sizeof *s);
     s->decode[0] = s->prefill[1] = s->heads[0] = 1;
     s->decode[1] = s->prefill[0] = s->heads[1] = full;  /* the default run's fp32 prefill borrows the fp16 head */
     copy_list(s->batches, &s->batch_count, full ? DECODE_BATCHES : &ONE, full ? 3 : 1);
     copy_list(s->contexts, &s->context_count, full ? DECODE_CONTEXTS : &DEFAULT_CONTEXT, full ? 2 : 1);
-    copy_list(s->prompts, &s->prompt_count, full ? PREFILL_TOKENS : &DEFAULT_PROMPT, full ? 3 : 1);
+    copy_list(s->prompts, &s->prompt_count, full ? PREFILL_TOKENS : w->quick ? &QUICK_PROMPT : &DEFAULT_PROMPT,
+              full ? 3 : 1);
     if (w->batch_count) copy_list(s->batches, &s->batch_count, w->batches, w->batch_count);
     if (w->seq_count) {
         copy_list(s->contexts, &s->context_count, w->seqs, w->seq_count);

@@ -120,9 +120,8 @@ void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row
     uint32_t seed = weight_seed(s, layer, matrix);
     size_t cols = layer_weight_cols(&s->dims, matrix);
     float scale = weight_scale(cols);
-    for (size_t k = 0; k < cols; k++)
-        out[k] = tfb_linear_stored(tfb_hash_grid(seed, row * cols + k, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS),
-                                   s->p.half);
+    tfb_hash_grid_range(seed, (uint64_t)row * cols, cols, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS, out);
+    for (size_t k = 0; k < cols; k++) out[k] = tfb_linear_stored((float)out[k], s->p.half);  /* out[k] is a float */
 }
 
 float layer_input_value(const layer_state *s, size_t index)

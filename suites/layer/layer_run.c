@@ -119,7 +119,7 @@ int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)
     if (rc == TFB_OK && long_case) rc = prepend_sample(policy.record, s->executed.span_s, err);
     if (rc == TFB_OK) rc = per_layer(policy.record, s->p.layers, time, err);
     free(own.values);
-    if (rc != TFB_OK || long_case) return rc;  /* long cases: the breakdown of the execution checked after timing */
+    if (rc != TFB_OK || long_case) return rc;  /* long cases: the breakdown of the checked run before timing */
     double pass = time->median * (double)s->p.layers;
     double wanted = pass > 0 ? ceil(PROFILE_S / pass) : 64;
     return run_profiled(run->ctx, s, wanted < 3 ? 3 : wanted > 64 ? 64 : (size_t)wanted, &s->profiled, err);

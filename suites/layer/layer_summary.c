@@ -60,7 +60,7 @@ static void add_breakdown(cJSON *extra, const layer_state *s)
     if (s->profiled.executions)
         snprintf(source, sizeof source, "%zu profiled executions after the timed ones", b->executions);
     else
-        snprintf(source, sizeof source, "the execution checked after the timed ones");
+        snprintf(source, sizeof source, "the checked run before the timed ones");
     cJSON_AddStringToObject(o, "source", source);
     double layers = (double)s->p.layers, kernels = 0.0;
     for (int g = 0; g < GROUP_COUNT; g++) kernels += b->group_s[g];
