@@ -25,10 +25,15 @@ int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint3
  * to 43690 such values is exact in fp32 whatever the order, so a reduction can be checked for equality. */
 int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
                          unsigned bits, tfb_error *err);
+/* The value of grid point (hashed low word ^ hashed high word) >> (32 - bits), as fill.cl computes it. */
+static inline float tfb_grid_value(uint32_t mixed, float lo, float hi, unsigned bits)
+{
+    uint32_t u = tfb_hash32(mixed) >> (32 - bits);
+    return lo + (hi - lo) * ((float)u * (1.0f / (float)(1u << bits)));  /* the step is a power of 2: exact */
+}
 static inline float tfb_hash_grid(uint32_t seed, uint64_t index, float lo, float hi, unsigned bits)
 {
-    uint32_t u = tfb_hash32((uint32_t)index ^ tfb_hash32(seed ^ (uint32_t)(index >> 32))) >> (32 - bits);
-    return lo + (hi - lo) * ((float)u * (1.0f / (float)(1u << bits)));  /* the step is a power of 2: exact */
+    return tfb_grid_value((uint32_t)index ^ tfb_hash32(seed ^ (uint32_t)(index >> 32)), lo, hi, bits);
 }
 static inline float tfb_hash_uniform(uint32_t seed, uint64_t index, float lo, float hi)
 {
@@ -44,11 +49,7 @@ static inline void tfb_hash_grid_range(uint32_t seed, uint64_t first, size_t cou
         uint32_t high = tfb_hash32(seed ^ (uint32_t)(index >> 32));
         uint64_t left = (UINT64_C(1) << 32) - (uint32_t)index;  /* indices before the high word changes */
         size_t run = left < (uint64_t)(count - i) ? (size_t)left : count - i;
-        for (size_t j = 0; j < run; j++) {
-            uint32_t u = tfb_hash32((uint32_t)(index + j) ^ high) >> (32 - bits);
-            float value = lo + (hi - lo) * ((float)u * (1.0f / (float)(1u << bits)));
-            out[i + j] = value;
-        }
+        for (size_t j = 0; j < run; j++) out[i + j] = tfb_grid_value((uint32_t)(index + j) ^ high, lo, hi, bits);
         i += run;
     }
 }

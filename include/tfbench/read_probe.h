@@ -7,7 +7,17 @@
 
 #include "tfbench/suite.h"
 
-#define TFB_READ_PROBE_WIDTHS 4  /* float, float4, float8, float16: the stream suite's widths */
+/* The read kernel's layout, shared by the stream suite and the probe (one definition, so the probe reads exactly as
+ * the read ceiling was measured): the widths, the 1/256 input grid on which every partial sum is exact
+ * (tfb_device_fill_grid), floats per work-item (CPU: a 64 KiB block of a few prefetchable pages; GPU: enough
+ * work-groups to fill it at a few hundred MiB) and the work-group sizes. */
+#define TFB_READ_PROBE_WIDTHS 4
+#define TFB_STREAM_VEC_WIDTHS {1, 4, 8, 16}
+#define TFB_READ_GRID_BITS 8
+#define TFB_READ_ITEM_FLOATS_CPU 16384u
+#define TFB_READ_ITEM_FLOATS_GPU 256u
+#define TFB_READ_GROUP_CPU 8u
+#define TFB_READ_GROUP_GPU 256u
 
 typedef struct tfb_read_probe {
     cl_mem data, partial;

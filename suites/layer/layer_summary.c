@@ -123,20 +123,16 @@ static double bound_seconds(const tfb_ceilings *c, double flops, double bytes, d
     return roof > 0 ? flops / (roof * 1e9) : 0.0;
 }
 
-/* The mean of the read bandwidth measured just before and after the case's timing; 0 when it has none. */
-static double bracket_gbps(const tfb_result *r)
-{
-    const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->extra, "read_bracket");
-    double before = tfb_json_number(b, "before_gbps", 0.0), after = tfb_json_number(b, "after_gbps", 0.0);
-    return before > 0 && after > 0 ? 0.5 * (before + after) : 0.0;
-}
-
+/* The run's ceilings with a decode step's own bracketed read bandwidth (own_read_gbps) in place of the read
+ * ceiling: the substitution the results' roofline makes for the same point. */
 double layer_case_bound_seconds(const tfb_ceilings *c, const tfb_result *r, const char **kind)
 {
-    double gbps = bracket_gbps(r);
-    if (!(gbps > 0)) return bound_seconds(c, r->flops, r->bytes, r->bytes_written, kind);
-    if (kind) *kind = "read, bracketed";
-    return r->bytes / (gbps * 1e9);
+    tfb_ceilings own = *c;
+    if (r->own_read_gbps > 0) own.bandwidth_read_gbps = r->own_read_gbps;
+    const char *roof = NULL;
+    double bound = bound_seconds(&own, r->flops, r->bytes, r->bytes_written, &roof);
+    if (kind) *kind = r->own_read_gbps > 0 && roof && strcmp(roof, "read") == 0 ? "read, bracketed" : roof;
+    return bound;
 }
 
 static int layer_point(const tfb_result *r, const char *phase)
@@ -179,7 +175,7 @@ static cJSON *case_entry(const tfb_ceilings *c, const tfb_result *r)
     cJSON_AddNumberToObject(o, "bound_s", bound);
     cJSON_AddNumberToObject(o, "fraction_of_bound", bound > 0 ? bound / r->time.median : 0.0);
     if (kind) cJSON_AddStringToObject(o, "roof", kind);
-    if (bracket_gbps(r) > 0) {
+    if (r->own_read_gbps > 0) {
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->extra, "read_bracket");
         cJSON_AddItemToObject(o, "read_bracket", cJSON_Duplicate(b, 1));
         cJSON_AddNumberToObject(o, "bound_run_ceilings_s", run_bound);

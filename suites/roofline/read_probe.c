@@ -4,13 +4,8 @@
 #include "tfbench/fill.h"
 #include "tfbench/read_probe.h"
 
-#define PROBE_GRID_BITS 8
 #define PROBE_CHECKED 16       /* partial sums checked per measurement, at seeded places */
-#define ITEM_FLOATS_CPU 16384u /* as the stream suite: 64 KiB blocks per item on a CPU, interleaved on a GPU */
-#define ITEM_FLOATS_GPU 256u
-#define GROUP_CPU 8u
-#define GROUP_GPU 256u
-static const unsigned WIDTHS[TFB_READ_PROBE_WIDTHS] = {1, 4, 8, 16};
+static const unsigned WIDTHS[TFB_READ_PROBE_WIDTHS] = TFB_STREAM_VEC_WIDTHS;
 
 static size_t probe_floats(const tfb_run *run, size_t granule)
 {
@@ -36,8 +31,8 @@ static int create_kernels(tfb_run *run, tfb_read_probe *p, tfb_error *err)
 int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err)
 {
     p->interleaved = run->ctx->info.gpu_kernels;
-    p->group = p->interleaved ? GROUP_GPU : GROUP_CPU;
-    p->item_floats = p->interleaved ? ITEM_FLOATS_GPU : ITEM_FLOATS_CPU;
+    p->group = p->interleaved ? TFB_READ_GROUP_GPU : TFB_READ_GROUP_CPU;
+    p->item_floats = p->interleaved ? TFB_READ_ITEM_FLOATS_GPU : TFB_READ_ITEM_FLOATS_CPU;
     p->count = probe_floats(run, p->item_floats * p->group);
     p->items = p->count / p->item_floats;
     p->seed = (uint32_t)run->seed + 5151u;
@@ -45,7 +40,7 @@ int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err)
     if (tfb_buffer_create(run->ctx, CL_MEM_READ_ONLY, p->count * sizeof(float), NULL, &p->data, err) != TFB_OK ||
         tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, p->items * sizeof(float), NULL, &p->partial, err) != TFB_OK)
         return TFB_SKIP;
-    if (tfb_device_fill_grid(run->ctx, p->data, p->count, p->seed, 0.5f, 1.5f, PROBE_GRID_BITS, err) != TFB_OK)
+    if (tfb_device_fill_grid(run->ctx, p->data, p->count, p->seed, 0.5f, 1.5f, TFB_READ_GRID_BITS, err) != TFB_OK)
         return TFB_ERROR;
     return create_kernels(run, p, err);
 }
@@ -57,13 +52,13 @@ static double expected_partial(const tfb_read_probe *p, unsigned vec, size_t ite
     double sum = 0.0;
     if (!p->interleaved) {
         for (size_t i = item * p->item_floats; i < (item + 1) * p->item_floats; i++)
-            sum += tfb_hash_grid(p->seed, i, 0.5f, 1.5f, PROBE_GRID_BITS);
+            sum += tfb_hash_grid(p->seed, i, 0.5f, 1.5f, TFB_READ_GRID_BITS);
         return sum;
     }
     size_t g = item / p->group, lane = item % p->group, vecs = p->item_floats / vec;
     for (size_t v = 0; v < vecs; v++)
         for (size_t e = 0; e < vec; e++)
-            sum += tfb_hash_grid(p->seed, ((g * vecs + v) * p->group + lane) * vec + e, 0.5f, 1.5f, PROBE_GRID_BITS);
+            sum += tfb_hash_grid(p->seed, ((g * vecs + v) * p->group + lane) * vec + e, 0.5f, 1.5f, TFB_READ_GRID_BITS);
     return sum;
 }
 

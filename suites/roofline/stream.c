@@ -7,19 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tfbench/fill.h"
+#include "tfbench/read_probe.h"
 #include "tfbench/suite.h"
 #include "tfbench/verify.h"
 
 enum { STREAM_COPY, STREAM_TRIAD, STREAM_READ, STREAM_KINDS };
 static const char *const KIND_NAMES[] = {"copy", "triad", "read"};
-static const unsigned VEC_WIDTHS[] = {1, 4, 8, 16};
+static const unsigned VEC_WIDTHS[] = TFB_STREAM_VEC_WIDTHS;
 static const float TRIAD_SCALAR = 3.0f;
 #define MAX_SETS 8
-#define GRID_BITS 8            /* read inputs on a 1/256 grid: every partial sum is exact (tfb_device_fill_grid) */
-#define CPU_ITEM_FLOATS 16384u /* per work-item of the read kernel: 64 KiB, a few prefetchable pages */
-#define GPU_ITEM_FLOATS 256u   /* enough work-groups to fill a GPU at a few hundred MiB */
-#define READ_GROUP_CPU 8u
-#define READ_GROUP_GPU 256u
+/* The read kernel's layout (grid, floats per item, groups, widths) is tfbench/read_probe.h's, shared with the probe. */
 typedef struct stream_params {
     int kind;                 /* STREAM_COPY, STREAM_TRIAD, STREAM_READ */
     unsigned vec;             /* floats per vector */
@@ -63,7 +60,7 @@ static size_t arrays_of(int kind)
 
 static size_t item_floats(const tfb_device_info *info)
 {
-    return info->gpu_kernels ? GPU_ITEM_FLOATS : CPU_ITEM_FLOATS;
+    return info->gpu_kernels ? TFB_READ_ITEM_FLOATS_GPU : TFB_READ_ITEM_FLOATS_CPU;
 }
 
 /* Floats per array and sets: together the run's target size, each array within one allocation. The granule is a
@@ -71,7 +68,7 @@ static size_t item_floats(const tfb_device_info *info)
 static void stream_layout(const tfb_run *run, int kind, size_t *sets, size_t *count)
 {
     const tfb_device_info *info = &run->ctx->info;
-    const uint64_t granule = (uint64_t)item_floats(info) * READ_GROUP_GPU * sizeof(float);
+    const uint64_t granule = (uint64_t)item_floats(info) * TFB_READ_GROUP_GPU * sizeof(float);
     uint64_t arrays = arrays_of(kind), cap = info->max_alloc_bytes / granule * granule;
     uint64_t per_array = tfb_run_out_of_cache_bytes(run) / arrays;
     uint64_t n = cap ? (per_array + cap - 1) / cap : 1;
@@ -178,7 +175,7 @@ static int read_reference(stream_arrays *arrays, uint32_t seed, tfb_error *err)
         for (size_t k = 0; k < chunks; k++) {
             double sum = 0.0;
             for (size_t i = k * arrays->item_floats; i < (k + 1) * arrays->item_floats; i++)
-                sum += tfb_hash_grid(set_seed(seed, s), i, 0.5f, 1.5f, GRID_BITS);
+                sum += tfb_hash_grid(set_seed(seed, s), i, 0.5f, 1.5f, TFB_READ_GRID_BITS);
             arrays->chunk_sums[s * chunks + k] = sum;
         }
     }
@@ -202,7 +199,7 @@ static int fill_set(tfb_run *run, stream_arrays *arrays, size_t s, uint32_t seed
         if (tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, arrays->count / arrays->item_floats * sizeof(float), NULL,
                               &set->b, err) != TFB_OK)
             return TFB_ERROR;
-        return tfb_device_fill_grid(run->ctx, set->a, arrays->count, seed, 0.5f, 1.5f, GRID_BITS, err);
+        return tfb_device_fill_grid(run->ctx, set->a, arrays->count, seed, 0.5f, 1.5f, TFB_READ_GRID_BITS, err);
     }
 }
 
@@ -299,7 +296,7 @@ static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
     build_options(run, s, options, sizeof options);
     size_t items = launch_items(run, s);
     s->group = s->arrays->kind != STREAM_READ ? (items % 256 == 0 ? 256 : 0)
-                                              : run->ctx->info.gpu_kernels ? READ_GROUP_GPU : READ_GROUP_CPU;
+                                              : run->ctx->info.gpu_kernels ? TFB_READ_GROUP_GPU : TFB_READ_GROUP_CPU;
     for (size_t set = 0; set < s->arrays->sets; set++) {
         const char *name = s->arrays->kind == STREAM_READ ? "read_sum" : KIND_NAMES[s->arrays->kind];
         if (tfb_kernel_create(run->ctx, "stream.cl", options, name, &s->kernels[set], err) != TFB_OK ||
