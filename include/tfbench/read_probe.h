@@ -1,7 +1,8 @@
 /* Read bandwidth right now, for a suite that needs its roof measured beside its own timing (the layer suite
  * brackets a decode step with it): the stream suite's read_sum kernel (kernels/stream.cl) at each of its vector
- * widths over one buffer of the run's out-of-cache size (within one allocation), timed like every kernel, a sample
- * of its partial sums checked; the best width's figure, as the stream suite's read ceiling is its best width's. */
+ * widths over one buffer of the run's out-of-cache size (within one allocation), timed like every kernel, its
+ * partial sums checked (a seeded sample one by one, and their exact total); the best width's figure, as the stream
+ * suite's read ceiling is its best width's. */
 #ifndef TFBENCH_READ_PROBE_H
 #define TFBENCH_READ_PROBE_H
 
@@ -27,6 +28,7 @@ typedef struct tfb_read_probe {
     size_t group;             /* work-group size; GPU layout (interleaved blocks) when `interleaved` */
     int interleaved;
     uint32_t seed;
+    double total;             /* the exact sum of every input, which the partial sums must make */
     unsigned best_vec;        /* the width of the last measurement's figure */
 } tfb_read_probe;
 

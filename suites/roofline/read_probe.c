@@ -1,6 +1,7 @@
 /* The read-bandwidth probe (include/tfbench/read_probe.h). Inputs on the stream suite's 1/256 grid in [0.5, 1.5), so
  * every partial sum is exact and a sample of them is checked for equality after each width's measurement. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "tfbench/fill.h"
 #include "tfbench/read_probe.h"
 
@@ -28,6 +29,23 @@ static int create_kernels(tfb_run *run, tfb_read_probe *p, tfb_error *err)
     return TFB_OK;
 }
 
+#define TOTAL_CHUNK (1u << 20)
+
+/* The exact sum of every input (grid values: float64 holds it exactly), which the partial sums must add up to. */
+static int exact_total(tfb_read_probe *p, tfb_error *err)
+{
+    double *values = malloc(TOTAL_CHUNK * sizeof *values);
+    if (!values) return tfb_fail(err, "out of memory");
+    p->total = 0.0;
+    for (size_t start = 0; start < p->count; start += TOTAL_CHUNK) {
+        size_t n = p->count - start < TOTAL_CHUNK ? p->count - start : TOTAL_CHUNK;
+        tfb_hash_grid_range(p->seed, start, n, 0.5f, 1.5f, TFB_READ_GRID_BITS, values);
+        for (size_t i = 0; i < n; i++) p->total += values[i];
+    }
+    free(values);
+    return TFB_OK;
+}
+
 int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err)
 {
     p->interleaved = run->ctx->info.gpu_kernels;
@@ -40,7 +58,8 @@ int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err)
     if (tfb_buffer_create(run->ctx, CL_MEM_READ_ONLY, p->count * sizeof(float), NULL, &p->data, err) != TFB_OK ||
         tfb_buffer_create(run->ctx, CL_MEM_READ_WRITE, p->items * sizeof(float), NULL, &p->partial, err) != TFB_OK)
         return TFB_SKIP;
-    if (tfb_device_fill_grid(run->ctx, p->data, p->count, p->seed, 0.5f, 1.5f, TFB_READ_GRID_BITS, err) != TFB_OK)
+    if (tfb_device_fill_grid(run->ctx, p->data, p->count, p->seed, 0.5f, 1.5f, TFB_READ_GRID_BITS, err) != TFB_OK ||
+        exact_total(p, err) != TFB_OK)
         return TFB_ERROR;
     return create_kernels(run, p, err);
 }
@@ -62,20 +81,27 @@ static double expected_partial(const tfb_read_probe *p, unsigned vec, size_t ite
     return sum;
 }
 
+/* A seeded sample of the partial sums must each be exact, and all of them together the exact total (each is exact
+ * on the grid, so is their sum in float64: one wrong block anywhere shows). */
 static int check_partials(tfb_run *run, const tfb_read_probe *p, unsigned vec, tfb_error *err)
 {
-    for (size_t i = 0; i < PROBE_CHECKED; i++) {
+    float *got = malloc(p->items * sizeof *got);
+    if (!got) return tfb_fail(err, "out of memory");
+    int rc = tfb_buffer_read(run->ctx, p->partial, p->items * sizeof *got, got, err);
+    for (size_t i = 0; rc == TFB_OK && i < PROBE_CHECKED; i++) {
         size_t item = i == 0 ? p->items - 1 : (size_t)tfb_hash32((uint32_t)i ^ p->seed) % p->items;
-        float got = 0.0f;
-        TFB_CL_CHECK(err, "clEnqueueReadBuffer",
-                     clEnqueueReadBuffer(run->ctx->queue, p->partial, CL_TRUE, item * sizeof got, sizeof got, &got,
-                                         0, NULL, NULL));
         double want = expected_partial(p, vec, item);
-        if ((double)got != want)
-            return tfb_fail(err, "read probe (float%u): partial sum %zu = %.9g, expected exactly %.9g", vec, item,
-                            (double)got, want);
+        if ((double)got[item] != want)
+            rc = tfb_fail(err, "read probe (float%u): partial sum %zu = %.9g, expected exactly %.9g", vec, item,
+                          (double)got[item], want);
     }
-    return TFB_OK;
+    double sum = 0.0;
+    for (size_t i = 0; rc == TFB_OK && i < p->items; i++) sum += got[i];
+    if (rc == TFB_OK && sum != p->total)
+        rc = tfb_fail(err, "read probe (float%u): the partial sums add up to %.17g, expected exactly %.17g", vec, sum,
+                      p->total);
+    free(got);
+    return rc;
 }
 
 int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, double *gbps, tfb_error *err)
