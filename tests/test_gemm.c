@@ -169,6 +169,25 @@ static void tuning_is_cached_and_bad_files_ignored(void **state)
     unlink(path);
 }
 
+/* A test-sized problem has a cache entry of its own: its tuning must not decide for a model's shapes. */
+static void small_problems_have_their_own_tuning(void **state)
+{
+    fixture *f = *state;
+    tfb_error err = {{0}};
+    gemm_config small = {.kind = GEMM_KIND_GEMV, .m = 1, .n = 1000, .k = 777, .sets = 1, .seed = 1};
+    gemm_config model = small, wide = small;
+    model.n = model.k = GEMM_TUNE_CACHE_MIN_DIM;
+    wide.n = 4 * GEMM_TUNE_CACHE_MIN_DIM;  /* still short in K */
+    char a[4096], b[4096], c[4096];
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &small, a, sizeof a, &err), TFB_OK);
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &model, b, sizeof b, &err), TFB_OK);
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &wide, c, sizeof c, &err), TFB_OK);
+    assert_non_null(strstr(strrchr(a, '/'), "-small-"));
+    assert_null(strstr(strrchr(b, '/'), "-small-"));
+    assert_string_equal(a, c);
+    assert_true(strcmp(a, b) != 0);
+}
+
 static void packed_weights_are_padded_to_panels(void **state)
 {
     gemm_config cfg = {.kind = GEMM_KIND_GEMM, .n = 1000, .k = 7, .params = {48, 8, 64, 0, 0}};
@@ -218,6 +237,7 @@ int main(void)
         cmocka_unit_test(half_rounding_matches_ieee),
         cmocka_unit_test(cache_key_names_device_driver_version),
         cmocka_unit_test(tuning_is_cached_and_bad_files_ignored),
+        cmocka_unit_test(small_problems_have_their_own_tuning),
         cmocka_unit_test(packed_weights_are_padded_to_panels),
         cmocka_unit_test(pack_time_is_reported),
         cmocka_unit_test(shape_parsing),

@@ -65,6 +65,40 @@ static void oversized_buffer_is_a_skip(void **state)
     assert_non_null(strstr(err.message, "device allows"));
 }
 
+/* Buffers of 2 MiB and more live in host memory of our own on a CPU device (huge pages, CL_MEM_USE_HOST_PTR): the
+ * host data is copied in, kernels and reads see it, and the driver frees it with the buffer; smaller ones and
+ * devices with huge pages off take the driver's allocation. Both give the same bytes back. */
+static void large_buffers_keep_their_contents(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    const size_t count = (3u << 20) / sizeof(float) + 5;  /* not a whole number of huge pages */
+    float *in = malloc(count * sizeof *in), *out = malloc(count * sizeof *out);
+    assert_true(in && out);
+    for (size_t i = 0; i < count; i++) in[i] = (float)i * 0.5f - 7.0f;
+    assert_int_equal(f->ctx.info.huge_pages, f->ctx.info.is_cpu);
+    for (int huge = 0; huge < 2; huge++) {
+        f->ctx.info.huge_pages = huge;
+        const size_t sizes[] = {64, count * sizeof *in};
+        for (size_t i = 0; i < 2; i++) {
+            size_t bytes = sizes[i];
+            cl_mem buf;
+            memset(out, 0, bytes);
+            cl_mem_flags flags = CL_MEM_READ_WRITE | (i ? CL_MEM_COPY_HOST_PTR : 0);  /* a caller may say so */
+            assert_int_equal(tfb_buffer_create(&f->ctx, flags, bytes, in, &buf, &err), TFB_OK);
+            assert_int_equal(tfb_buffer_read(&f->ctx, buf, bytes, out, &err), TFB_OK);
+            assert_memory_equal(in, out, bytes);
+            assert_int_equal(tfb_buffer_write(&f->ctx, buf, sizeof *in, &in[1], &err), TFB_OK);
+            assert_int_equal(tfb_buffer_read(&f->ctx, buf, sizeof *out, out, &err), TFB_OK);
+            assert_true(out[0] == in[1]);
+            tfb_buffer_release(&buf);
+        }
+    }
+    f->ctx.info.huge_pages = f->ctx.info.is_cpu;
+    free(in);
+    free(out);
+}
+
 static void wrong_argument_is_named(void **state)
 {
     fixture *f = *state;
@@ -171,6 +205,7 @@ int main(void)
         cmocka_unit_test(build_failure_carries_the_log),
         cmocka_unit_test(missing_kernel_names_are_reported),
         cmocka_unit_test(oversized_buffer_is_a_skip),
+        cmocka_unit_test(large_buffers_keep_their_contents),
         cmocka_unit_test(wrong_argument_is_named),
         cmocka_unit_test(copy_is_timed_and_correct),
         cmocka_unit_test(executions_per_sample_fill_the_target),

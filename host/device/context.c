@@ -1,7 +1,11 @@
+#define _DEFAULT_SOURCE  /* madvise */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include "tfbench/context.h"
+
+#define HUGE_PAGE_BYTES ((size_t)2 << 20)
 
 int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char *kernel_dir, tfb_error *err)
 {
@@ -11,6 +15,8 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
     ctx->info = entry->info;
     tfb_device_refresh_limits(entry->device, &ctx->info);
     ctx->kernel_dir = kernel_dir;
+    const char *huge = getenv("TFB_HUGE_PAGES");
+    ctx->info.huge_pages = ctx->info.is_cpu && !(huge && strcmp(huge, "0") == 0);
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)entry->platform, 0};
     ctx->context = clCreateContext(props, 1, &entry->device, NULL, NULL, &status);
     TFB_CL_CHECK(err, "clCreateContext", status);
@@ -50,6 +56,36 @@ static double gib(double bytes)
     return bytes / (1024.0 * 1024.0 * 1024.0);
 }
 
+static void CL_CALLBACK free_host_memory(cl_mem buffer, void *memory)
+{
+    (void)buffer;
+    free(memory);
+}
+
+/* On a CPU device a buffer is host memory, and PoCL allocates it in 4 KiB pages: under a hypervisor's nested paging
+   every streaming kernel then pays a two-level page walk per 4 KiB. Buffers of a huge page or more are allocated here
+   instead, 2 MiB aligned and advised as transparent huge pages (THP in madvise mode gives them to no one else), and
+   handed to the driver with CL_MEM_USE_HOST_PTR; the memory is freed when the driver releases the buffer. */
+static cl_mem create_in_huge_pages(tfb_context *ctx, cl_mem_flags flags, size_t bytes, const void *host,
+                                   cl_int *status)
+{
+    size_t rounded = (bytes + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES * HUGE_PAGE_BYTES;
+    void *memory = aligned_alloc(HUGE_PAGE_BYTES, rounded);
+    if (!memory) {
+        *status = CL_OUT_OF_HOST_MEMORY;
+        return NULL;
+    }
+    (void)madvise(memory, rounded, MADV_HUGEPAGE);  /* advice only: without THP the pages stay small */
+    if (host) memcpy(memory, host, bytes);
+    flags &= ~(cl_mem_flags)CL_MEM_COPY_HOST_PTR;  /* copied above; the two flags exclude each other */
+    cl_mem buffer = clCreateBuffer(ctx->context, flags | CL_MEM_USE_HOST_PTR, bytes, memory, status);
+    if (*status == CL_SUCCESS) *status = clSetMemObjectDestructorCallback(buffer, free_host_memory, memory);
+    if (*status == CL_SUCCESS) return buffer;
+    if (buffer) clReleaseMemObject(buffer);  /* no callback registered: the memory is ours to free */
+    free(memory);
+    return NULL;
+}
+
 int tfb_buffer_create(tfb_context *ctx, cl_mem_flags flags, size_t bytes, const void *host, cl_mem *out, tfb_error *err)
 {
     cl_int status;
@@ -57,8 +93,12 @@ int tfb_buffer_create(tfb_context *ctx, cl_mem_flags flags, size_t bytes, const 
     if (bytes > ctx->info.max_alloc_bytes)
         return tfb_skip(err, "needs a %.2f GiB buffer, device allows %.2f GiB per allocation", gib((double)bytes),
                         gib((double)ctx->info.max_alloc_bytes));
-    if (host) flags |= CL_MEM_COPY_HOST_PTR;
-    *out = clCreateBuffer(ctx->context, flags, bytes ? bytes : 1, (void *)host, &status);
+    if (ctx->info.huge_pages && bytes >= HUGE_PAGE_BYTES) {
+        *out = create_in_huge_pages(ctx, flags, bytes, host, &status);
+    } else {
+        if (host) flags |= CL_MEM_COPY_HOST_PTR;
+        *out = clCreateBuffer(ctx->context, flags, bytes ? bytes : 1, (void *)host, &status);
+    }
     if (status == CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL_OUT_OF_RESOURCES ||
         status == CL_OUT_OF_HOST_MEMORY)
         return tfb_skip(err, "could not allocate %.2f GiB on the device (%s)", gib((double)bytes),

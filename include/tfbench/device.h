@@ -29,6 +29,9 @@ typedef struct tfb_device_info {
      * when TFB_GPU_KERNELS=1 is set (so the GPU-shaped kernels are verified on PoCL too). Timing and sizing still
      * follow is_cpu. */
     int gpu_kernels;
+    /* Buffers of 2 MiB or more in transparent huge pages (host/device/context.c): on when the device is the CPU,
+     * unless TFB_HUGE_PAGES=0. Set when a context is opened. */
+    int huge_pages;
 } tfb_device_info;
 
 typedef struct tfb_device_entry {

@@ -17,7 +17,8 @@ enum { GEMM_MAX_SETS = 64, GEMM_MAX_SHAPES = 8 };
 enum { GEMM_LAYOUT_ITEM, GEMM_LAYOUT_GROUP, GEMM_LAYOUT_TILED };
 /* Bump when kernels/gemm.cl changes: it is part of the tuning cache key. (The GPU layouts were added without a bump:
  * the CPU kernels did not change, and GPU tunings have their own key.) */
-#define GEMM_KERNEL_VERSION 4
+#define GEMM_KERNEL_VERSION 5 /* 5: small problems keyed apart (caches tuned on test shapes are dropped) */
+#define GEMM_TUNE_CACHE_MIN_DIM 1024 /* smaller problems have tuning cache entries of their own (gemm_tune.c) */
 /* GEMM at this batch or below rotates over weight sets like gemv (it is memory-bound on every device we know). */
 #define GEMM_ROTATE_MAX_M 64
 

@@ -52,6 +52,15 @@ static int make_dirs(char *path, tfb_error *err)
     return TFB_OK;
 }
 
+/* The key has a batch class, not a shape, so one tuning serves every shape of its class; but a small problem (a
+ * test's 1000 x 777) ranks the candidates differently from a model's 4096-wide weights (measured: the fp16 GEMV's
+ * choice tuned on 1 x 1000 x 777 ran 4096 x 4096 27% slower than the one tuned on it), so small problems keep
+ * entries of their own. */
+static const char *size_class(const gemm_config *cfg)
+{
+    return cfg->n >= GEMM_TUNE_CACHE_MIN_DIM && cfg->k >= GEMM_TUNE_CACHE_MIN_DIM ? "" : "small-";
+}
+
 int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *path, size_t size, tfb_error *err)
 {
     char dir[2048];
@@ -62,8 +71,8 @@ int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *p
     else return tfb_fail(err, "no tuning cache folder: set TFB_CACHE_DIR (or HOME)");
     if (make_dirs(dir, err) != TFB_OK) return TFB_ERROR;
     char name[512];
-    snprintf(name, sizeof name, "%s-v%d-%s-%s-%s", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
-             batch_class(cfg), info->gpu_kernels ? "gpu-" : "");
+    snprintf(name, sizeof name, "%s-v%d-%s-%s-%s%s", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
+             batch_class(cfg), size_class(cfg), info->gpu_kernels ? "gpu-" : "");
     append_safe(name, sizeof name, info->name);
     append_safe(name, sizeof name, "-");
     append_safe(name, sizeof name, info->driver);
