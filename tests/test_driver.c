@@ -194,6 +194,23 @@ static void a_long_case_is_checked_on_its_last_timed_execution(void **state)
     tfb_results_free(&results);
 }
 
+/* A case is long only when a warm execution is long too: a slow first run alone (the driver compiling kernels on a
+ * fresh cache) keeps the stopping rule. */
+static void a_slow_first_run_alone_is_no_long_case(void **state)
+{
+    (void)state;
+    tfb_timing_policy base = tfb_timing_default(0);
+    tfb_timing_policy quick = tfb_timing_for_case(base, 0.1, 0.0);
+    tfb_timing_policy compiled = tfb_timing_for_case(base, 0.35, 0.02);
+    tfb_timing_policy slow = tfb_timing_for_case(base, 4.8, 1.2);
+    assert_memory_equal(&quick, &base, sizeof base);
+    assert_memory_equal(&compiled, &base, sizeof base);
+    assert_int_equal(slow.min_reps, TFB_LONG_CASE_SAMPLES);
+    assert_int_equal(slow.max_reps, TFB_LONG_CASE_SAMPLES);
+    assert_int_equal(slow.warmup, 0);  /* the warm execution was its warm-up */
+    assert_true(slow.check_last && slow.max_noise == 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +219,7 @@ int main(void)
         cmocka_unit_test(a_filter_keeps_the_matching_cases),
         cmocka_unit_test(a_bad_filter_is_refused_before_the_run),
         cmocka_unit_test(a_long_case_is_checked_on_its_last_timed_execution),
+        cmocka_unit_test(a_slow_first_run_alone_is_no_long_case),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

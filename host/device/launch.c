@@ -147,6 +147,13 @@ tfb_timing_policy tfb_timing_long_case(tfb_timing_policy policy, unsigned sample
     return policy;
 }
 
+tfb_timing_policy tfb_timing_for_case(tfb_timing_policy policy, double checked_s, double warm_s)
+{
+    if (checked_s > TFB_LONG_CASE_S && warm_s > TFB_LONG_CASE_S)
+        return tfb_timing_long_case(policy, TFB_LONG_CASE_SAMPLES);
+    return policy;
+}
+
 int tfb_enqueue(tfb_context *ctx, const tfb_launch *launch, cl_event *event, tfb_error *err)
 {
     const size_t *local = launch->local[0] ? launch->local : NULL;

@@ -129,9 +129,6 @@ void tfb_attention_axes_for(const tfb_workload *workload, size_t heads, const si
 /* A warning on stderr (also under --quiet: ignored input is never silent) naming the --kv-heads values the suite
  * left out. The suites call it on the driver's listing pass (out != NULL), so it is printed once per run. */
 void tfb_attention_warn_dropped(const char *suite, const tfb_attention_axes *axes);
-/* The timing policy for a case whose verified run took `first_run_s`: the run's policy, or for runs over 0.2 s
- * one warm-up and 3 repetitions (still a median and a spread), so long sequences fit the default run's time. */
-tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s);
 /* TFB_SKIP "needs X GiB (what), device has Y GiB" when `bytes` exceed the device's global memory. */
 int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what, tfb_error *err);
 /* The kernels of one attention call on given tensors, as the suites time them and the tests check them. */

@@ -82,8 +82,8 @@ typedef struct tfb_timing_policy {
 #define TFB_SAMPLE_SECONDS_GPU 1e-4
 #define TFB_MAX_EXECUTIONS 10000ul
 
-/* Long cases (a checked run over TFB_LONG_CASE_S: naive attention at n = 2048, the long flash case, a prefill
- * layer on a CPU) take a fixed TFB_LONG_CASE_SAMPLES samples, the checked run serving as their warm-up. Five a side
+/* Long cases (a warm execution over TFB_LONG_CASE_S: naive attention at n = 2048, the long flash case, a prefill
+ * layer on a CPU) take a fixed TFB_LONG_CASE_SAMPLES samples after one warm-up. Five a side
  * is the fewest with which the exact two-sided Mann-Whitney U test of two runs reaches p < 0.05 with two pairs out
  * of order (U <= 2); with three a side it cannot go below p = 0.1, so a change in a long case could never be
  * called. */
@@ -92,6 +92,12 @@ typedef struct tfb_timing_policy {
 /* `policy` for a long case: no warm-up, exactly `samples` samples of one execution, no minimum time, no stopping
  * rule; its last sample runs on freshly poisoned outputs (check_last). */
 tfb_timing_policy tfb_timing_long_case(tfb_timing_policy policy, unsigned samples);
+/* The policy of a case whose checked run took checked_s and, when that was over TFB_LONG_CASE_S, whose next
+ * execution took warm_s (the caller runs it: it is the case's warm-up, never a sample). A first execution also pays
+ * one-time costs (on a fresh PoCL cache the driver compiles each kernel for its work-group size at its first
+ * enqueue: 0.35 s for a 20 ms decode layer, 4.8 s for a 1.2 s prefill layer), so a case is long only when its
+ * warm execution is long too. */
+tfb_timing_policy tfb_timing_for_case(tfb_timing_policy policy, double checked_s, double warm_s);
 
 /* The CPU default; the run lowers sample_seconds to TFB_SAMPLE_SECONDS_GPU on other devices. */
 tfb_timing_policy tfb_timing_default(int quick);

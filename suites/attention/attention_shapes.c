@@ -319,11 +319,6 @@ int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb
     return tfb_work_run_once(ctx, &work, err);
 }
 
-tfb_timing_policy tfb_attention_policy(const tfb_run *run, double first_run_s)
-{
-    return first_run_s > TFB_LONG_CASE_S ? tfb_timing_long_case(run->policy, TFB_LONG_CASE_SAMPLES) : run->policy;
-}
-
 double tfb_attention_case_bytes(const tfb_case *c)
 {
     tfb_attention_shape s = tfb_attention_case_shape(c);
@@ -362,6 +357,13 @@ int tfb_attention_state_measure(tfb_run *run, void *state, tfb_stats *time, tfb_
 {
     tfb_attention_run_state *st = state;
     tfb_work work = {st->plan.launches, st->plan.steps, 1};
-    tfb_timing_policy policy = tfb_attention_policy(run, st->first_run_s);
+    double warm_s = 0.0;
+    if (st->first_run_s > TFB_LONG_CASE_S) {  /* a slow first run: the next one decides whether the case is long */
+        double start = tfb_now_seconds();
+        int rc = tfb_attention_plan_run(run->ctx, &st->plan, err);
+        if (rc != TFB_OK) return rc;
+        warm_s = tfb_now_seconds() - start;
+    }
+    tfb_timing_policy policy = tfb_timing_for_case(run->policy, st->first_run_s, warm_s);
     return tfb_work_time(run->ctx, &work, &policy, time, err);
 }

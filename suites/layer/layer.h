@@ -52,6 +52,7 @@ typedef struct layer_breakdown {
     double group_s[GROUP_COUNT];
     double span_s;            /* first START to last END, per execution */
     size_t executions;
+    int before_timing;        /* a long case's warm execution (else the profiled pass after the timing) */
 } layer_breakdown;
 
 typedef struct layer_state {

@@ -7,8 +7,8 @@
 #include "tfbench/fill.h"
 
 /* A long case (TFB_LONG_CASE_S: prefill of a 7B layer takes about a second on a CPU) gets the fixed sample count
- * of launch.h, and the checked run, whose device time (first START to last END, from its profiling events) is the
- * first of those samples, so a long case runs TFB_LONG_CASE_SAMPLES + 1 times (with the check after timing). */
+ * of launch.h after one profiled warm execution, which also gives its op breakdown (the checked run cannot: on a
+ * fresh PoCL cache it holds the kernels' compilation, 4.8 s for a 1.2 s prefill). */
 /* The profiled pass after the timing lasts about this long (at least 3, at most 64 executions). */
 #define PROFILE_S 0.1
 
@@ -77,18 +77,6 @@ static int per_layer(tfb_sample_record *record, size_t layers, tfb_stats *time, 
     return TFB_OK;
 }
 
-/* The checked run's device time as the first sample of a long case. */
-static int prepend_sample(tfb_sample_record *record, double seconds, tfb_error *err)
-{
-    double *grown = realloc(record->values, (record->count + 1) * sizeof *grown);
-    if (!grown) return tfb_fail(err, "out of memory for timing samples");
-    memmove(grown + 1, grown, record->count * sizeof *grown);
-    grown[0] = seconds;
-    record->values = grown;
-    record->count++;
-    return TFB_OK;
-}
-
 /* Decode's roof, measured right before (which = 0) and after (1) the timed repetitions: the machine's bandwidth
  * drifts by tens of percent within minutes here, so a bound from the stream suite's figure of minutes before put
  * decode at 108-168% of it. No room for the probe: no bracket (a note), the run's ceilings give the bound. */
@@ -107,19 +95,24 @@ static int bracket(tfb_run *run, layer_state *s, int which, tfb_error *err)
 
 int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)
 {
-    tfb_timing_policy policy = run->policy;
-    int long_case = s->first_run_s > TFB_LONG_CASE_S && s->executed.span_s > 0;
-    if (long_case) policy = tfb_timing_long_case(policy, TFB_LONG_CASE_SAMPLES - 1);  /* the checked run is one */
+    double warm_s = 0.0;
+    if (s->first_run_s > TFB_LONG_CASE_S) {  /* a slow first run: a warm one decides whether the case is long */
+        int rc = run_profiled(run->ctx, s, 1, &s->profiled, err);
+        if (rc != TFB_OK) return rc;
+        warm_s = s->profiled.span_s;
+    }
+    tfb_timing_policy policy = tfb_timing_for_case(run->policy, s->first_run_s, warm_s);
+    int long_case = policy.check_last;
+    s->profiled.before_timing = long_case;
     tfb_sample_record own = {NULL, 0};
     if (!policy.record) policy.record = &own;
     tfb_work work = {s->launches, s->p.layers * s->per_layer, 1};
     int rc = bracket(run, s, 0, err);
     if (rc == TFB_OK) rc = tfb_work_time(run->ctx, &work, &policy, time, err);
     if (rc == TFB_OK) rc = bracket(run, s, 1, err);
-    if (rc == TFB_OK && long_case) rc = prepend_sample(policy.record, s->executed.span_s, err);
     if (rc == TFB_OK) rc = per_layer(policy.record, s->p.layers, time, err);
     free(own.values);
-    if (rc != TFB_OK || long_case) return rc;  /* long cases: the breakdown of the checked run before timing */
+    if (rc != TFB_OK || long_case) return rc;  /* long cases: the breakdown of the warm execution before timing */
     double pass = time->median * (double)s->p.layers;
     double wanted = pass > 0 ? ceil(PROFILE_S / pass) : 64;
     return run_profiled(run->ctx, s, wanted < 3 ? 3 : wanted > 64 ? 64 : (size_t)wanted, &s->profiled, err);

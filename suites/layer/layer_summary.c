@@ -57,7 +57,9 @@ static void add_breakdown(cJSON *extra, const layer_state *s)
     const layer_breakdown *b = s->profiled.executions ? &s->profiled : &s->executed;
     cJSON *o = cJSON_AddObjectToObject(extra, "breakdown");
     char source[96];
-    if (s->profiled.executions)
+    if (s->profiled.executions && s->profiled.before_timing)
+        snprintf(source, sizeof source, "the warm execution before the timed ones");
+    else if (s->profiled.executions)
         snprintf(source, sizeof source, "%zu profiled executions after the timed ones", b->executions);
     else
         snprintf(source, sizeof source, "the checked run before the timed ones");
