@@ -268,8 +268,13 @@ static size_t rescale_each(const tfb_compare_doc *base, tfb_compare_doc *current
         double scale = b && !b->skipped && !e->skipped ? factor_of(base, current, b, e) : 0.0;
         if (!(scale > 0) || (!rates && scale == 1.0)) continue;
         scale_times(e, scale);
-        if (rates) e->gflops /= scale, e->gbps /= scale, e->normalized = 1;
-        else e->work_rescaled = 1;
+        if (rates) {
+            e->gflops /= scale;
+            e->gbps /= scale;
+            e->normalized = 1;
+        } else {
+            e->work_rescaled = 1;
+        }
         rescaled++;
     }
     free(index);

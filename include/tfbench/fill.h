@@ -53,6 +53,11 @@ static inline void tfb_hash_grid_range(uint32_t seed, uint64_t first, size_t cou
         i += run;
     }
 }
+/* tfb_hash_uniform at indices first .. first + count - 1, into out (as double). */
+static inline void tfb_hash_uniform_range(uint32_t seed, uint64_t first, size_t count, float lo, float hi, double *out)
+{
+    tfb_hash_grid_range(seed, first, count, lo, hi, 24, out);
+}
 /* Every byte of `buffer` set to the NaN poison, so unwritten outputs fail verification. */
 int tfb_device_poison(tfb_context *ctx, cl_mem buffer, size_t bytes, tfb_error *err);
 /* Every 4-byte word of `buffer` set to a finite wrong value (TFB_FINITE_POISON_BITS: about 1.3e7 as fp32, 14.6 as

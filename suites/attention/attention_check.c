@@ -29,7 +29,7 @@ void tfb_attention_tolerance(const tfb_attention_shape *s, double score_bound, d
 /* Host mirror of one tensor slice: `count` values starting at flat index `first`. */
 static void mirror(const tfb_attention_inputs *in, int tensor, size_t first, size_t count, double *out)
 {
-    tfb_hash_grid_range(in->seed[tensor], first, count, in->lo[tensor], in->hi[tensor], 24, out);
+    tfb_hash_uniform_range(in->seed[tensor], first, count, in->lo[tensor], in->hi[tensor], out);
 }
 
 /* "<context>: <the message already in err>", returning TFB_ERROR. */

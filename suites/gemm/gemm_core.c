@@ -385,7 +385,7 @@ static size_t check_indices(size_t extent, size_t block, uint32_t seed, size_t *
 
 static void weight_row(const gemm_config *cfg, size_t set, size_t n, double *row)
 {
-    tfb_hash_grid_range(weight_seed(cfg, set), (uint64_t)n * cfg->k, cfg->k, W_LO, W_HI, 24, row);
+    tfb_hash_uniform_range(weight_seed(cfg, set), (uint64_t)n * cfg->k, cfg->k, W_LO, W_HI, row);
     if (cfg->half)
         for (size_t k = 0; k < cfg->k; k++) row[k] = gemm_round_to_half((float)row[k]);  /* row[k] is a float */
 }
@@ -397,7 +397,7 @@ static size_t reference(const gemm_config *cfg, const size_t *rows, size_t row_c
     double *w = malloc(cfg->k * sizeof *w);
     if (!w) return 0;
     for (size_t r = 0; r < row_count; r++)
-        tfb_hash_grid_range(cfg->seed + 1u, (uint64_t)rows[r] * cfg->k, cfg->k, A_LO, A_HI, 24, a_rows + r * cfg->k);
+        tfb_hash_uniform_range(cfg->seed + 1u, (uint64_t)rows[r] * cfg->k, cfg->k, A_LO, A_HI, a_rows + r * cfg->k);
     for (size_t c = 0; c < col_count; c++) {
         weight_row(cfg, cfg->sets - 1, cols[c], w);
         for (size_t r = 0; r < row_count; r++) {

@@ -326,9 +326,9 @@ static int stream_execute(tfb_run *run, void *state, tfb_error *err)
 /* `scratch` holds n doubles: triad's second input. */
 static void expected_values(int kind, uint32_t seed, size_t start, size_t n, double *want, double *scratch)
 {
-    tfb_hash_grid_range(seed, start, n, 0.5f, 1.5f, 24, want);
+    tfb_hash_uniform_range(seed, start, n, 0.5f, 1.5f, want);
     if (kind == STREAM_COPY) return;
-    tfb_hash_grid_range(seed + 1, start, n, 0.5f, 1.5f, 24, scratch);
+    tfb_hash_uniform_range(seed + 1, start, n, 0.5f, 1.5f, scratch);
     for (size_t i = 0; i < n; i++) want[i] += TRIAD_SCALAR * scratch[i];
 }
 
