@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "tfbench/context.h"
+#include "host_arena.h"
 
 #define HUGE_PAGE_BYTES ((size_t)2 << 20)
 
@@ -17,6 +18,8 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
     ctx->kernel_dir = kernel_dir;
     const char *huge = getenv("TFB_HUGE_PAGES");
     ctx->info.huge_pages = ctx->info.is_cpu && !(huge && strcmp(huge, "0") == 0);
+    /* Address space only: the arena's footprint is what is alive at once (plus fragments), never this. */
+    if (ctx->info.huge_pages) ctx->arena = tfb_host_arena_create((size_t)ctx->info.global_mem_bytes);
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)entry->platform, 0};
     ctx->context = clCreateContext(props, 1, &entry->device, NULL, NULL, &status);
     TFB_CL_CHECK(err, "clCreateContext", status);
@@ -49,6 +52,8 @@ void tfb_context_close(tfb_context *ctx)
     if (ctx->context) clReleaseContext(ctx->context);
     ctx->queue = NULL;
     ctx->context = NULL;
+    tfb_host_arena_destroy(ctx->arena);  /* after the context: the driver has released every buffer */
+    ctx->arena = NULL;
 }
 
 static double gib(double bytes)
@@ -56,33 +61,58 @@ static double gib(double bytes)
     return bytes / (1024.0 * 1024.0 * 1024.0);
 }
 
-static void CL_CALLBACK free_host_memory(cl_mem buffer, void *memory)
+typedef struct host_block {
+    tfb_host_arena *arena;   /* NULL: from aligned_alloc */
+    void *memory;
+    size_t bytes;
+} host_block;
+
+static void CL_CALLBACK release_host_memory(cl_mem buffer, void *user)
 {
+    host_block *block = user;
     (void)buffer;
-    free(memory);
+    if (block->arena) tfb_host_arena_give(block->arena, block->memory, block->bytes);
+    else free(block->memory);
+    free(block);
+}
+
+/* From the context's arena (memory the process keeps between buffers), else a fresh 2 MiB aligned allocation. */
+static host_block *take_host_memory(tfb_context *ctx, size_t bytes)
+{
+    host_block *block = malloc(sizeof *block);
+    if (!block) return NULL;
+    *block = (host_block){ctx->arena, ctx->arena ? tfb_host_arena_take(ctx->arena, bytes) : NULL, bytes};
+    if (block->memory) return block;
+    block->arena = NULL;
+    size_t rounded = (bytes + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES * HUGE_PAGE_BYTES;
+    block->memory = aligned_alloc(HUGE_PAGE_BYTES, rounded);
+    if (block->memory) {
+        (void)madvise(block->memory, rounded, MADV_HUGEPAGE);  /* advice only: without THP the pages stay small */
+        return block;
+    }
+    free(block);
+    return NULL;
 }
 
 /* On a CPU device a buffer is host memory, and PoCL allocates it in 4 KiB pages: under a hypervisor's nested paging
    every streaming kernel then pays a two-level page walk per 4 KiB. Buffers of a huge page or more are allocated here
-   instead, 2 MiB aligned and advised as transparent huge pages (THP in madvise mode gives them to no one else), and
-   handed to the driver with CL_MEM_USE_HOST_PTR; the memory is freed when the driver releases the buffer. */
+   instead, in huge pages (THP in madvise mode gives them to no one else), and handed to the driver with
+   CL_MEM_USE_HOST_PTR; the memory goes back to the arena (or is freed) when the driver releases the buffer. */
 static cl_mem create_in_huge_pages(tfb_context *ctx, cl_mem_flags flags, size_t bytes, const void *host,
                                    cl_int *status)
 {
-    size_t rounded = (bytes + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES * HUGE_PAGE_BYTES;
-    void *memory = aligned_alloc(HUGE_PAGE_BYTES, rounded);
-    if (!memory) {
+    host_block *block = take_host_memory(ctx, bytes);
+    if (!block) {
         *status = CL_OUT_OF_HOST_MEMORY;
         return NULL;
     }
-    (void)madvise(memory, rounded, MADV_HUGEPAGE);  /* advice only: without THP the pages stay small */
-    if (host) memcpy(memory, host, bytes);
+    if (host) memcpy(block->memory, host, bytes);
     flags &= ~(cl_mem_flags)CL_MEM_COPY_HOST_PTR;  /* copied above; the two flags exclude each other */
-    cl_mem buffer = clCreateBuffer(ctx->context, flags | CL_MEM_USE_HOST_PTR, bytes, memory, status);
-    if (*status == CL_SUCCESS) *status = clSetMemObjectDestructorCallback(buffer, free_host_memory, memory);
+    cl_mem buffer = clCreateBuffer(ctx->context, flags | CL_MEM_USE_HOST_PTR, bytes, block->memory, status);
+    if (*status == CL_SUCCESS) *status = clSetMemObjectDestructorCallback(buffer, release_host_memory, block);
     if (*status == CL_SUCCESS) return buffer;
-    if (buffer) clReleaseMemObject(buffer);  /* no callback registered: the memory is ours to free */
-    free(memory);
+    if (buffer) clReleaseMemObject(buffer);  /* no callback registered: the memory is ours to give back */
+    release_host_memory(NULL, block);
     return NULL;
 }
 

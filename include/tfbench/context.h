@@ -19,6 +19,8 @@ typedef struct tfb_context {
     const char *kernel_dir;   /* NULL: kernels embedded in the binary */
     tfb_program_entry programs[TFB_MAX_PROGRAMS];
     size_t program_count;
+    /* CPU devices with huge pages: host memory for large buffers, kept between them (host/device/host_arena.h) */
+    struct tfb_host_arena *arena;
 } tfb_context;
 
 int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char *kernel_dir, tfb_error *err);

@@ -1,0 +1,69 @@
+/* The host arena (host/device/host_arena.c): first fit in 2 MiB granules, memory given back is taken again (the
+ * point: no fresh pages from the system), neighbours merge, and a full arena says so instead of overlapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "../host/device/host_arena.h"
+
+#define MIB ((size_t)1 << 20)
+
+static void memory_given_back_is_taken_again(void **state)
+{
+    (void)state;
+    tfb_host_arena *a = tfb_host_arena_create(16 * MIB);
+    assert_non_null(a);
+    char *first = tfb_host_arena_take(a, 3 * MIB);  /* rounds to 4 MiB */
+    char *second = tfb_host_arena_take(a, 1);
+    assert_non_null(first);
+    assert_int_equal((uintptr_t)first % (2 * MIB), 0);
+    assert_ptr_equal(second, first + 4 * MIB);
+    memset(first, 0x5a, 3 * MIB);
+    tfb_host_arena_give(a, first, 3 * MIB);
+    char *again = tfb_host_arena_take(a, 4 * MIB);
+    assert_ptr_equal(again, first);
+    assert_int_equal((unsigned char)again[3 * MIB - 1], 0x5a);  /* the same pages: what was written is there */
+    tfb_host_arena_destroy(a);
+}
+
+static void neighbours_merge(void **state)
+{
+    (void)state;
+    tfb_host_arena *a = tfb_host_arena_create(8 * MIB);
+    char *p[4];
+    for (int i = 0; i < 4; i++) p[i] = tfb_host_arena_take(a, 2 * MIB);
+    assert_null(tfb_host_arena_take(a, 1));  /* full */
+    tfb_host_arena_give(a, p[1], 2 * MIB);
+    tfb_host_arena_give(a, p[3], 2 * MIB);
+    assert_null(tfb_host_arena_take(a, 4 * MIB));  /* two free granules, not adjacent */
+    tfb_host_arena_give(a, p[2], 2 * MIB);
+    assert_ptr_equal(tfb_host_arena_take(a, 6 * MIB), p[1]);  /* 1, 2 and 3 merged */
+    tfb_host_arena_give(a, p[0], 2 * MIB);
+    assert_ptr_equal(tfb_host_arena_take(a, 2 * MIB), p[0]);
+    tfb_host_arena_destroy(a);
+}
+
+static void many_fragments_are_kept(void **state)
+{
+    (void)state;
+    enum { N = 100 };
+    tfb_host_arena *a = tfb_host_arena_create(2 * N * 2 * MIB);
+    char *p[2 * N];
+    for (int i = 0; i < 2 * N; i++) p[i] = tfb_host_arena_take(a, 2 * MIB);
+    for (int i = 0; i < 2 * N; i += 2) tfb_host_arena_give(a, p[i], 2 * MIB);  /* N separate ranges: grows */
+    for (int i = 0; i < 2 * N; i += 2) assert_ptr_equal(tfb_host_arena_take(a, 2 * MIB), p[i]);
+    assert_null(tfb_host_arena_take(a, 1));
+    tfb_host_arena_destroy(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(memory_given_back_is_taken_again),
+        cmocka_unit_test(neighbours_merge),
+        cmocka_unit_test(many_fragments_are_kept),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
