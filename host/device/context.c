@@ -18,8 +18,6 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
     ctx->kernel_dir = kernel_dir;
     const char *huge = getenv("TFB_HUGE_PAGES");
     ctx->info.huge_pages = ctx->info.is_cpu && !(huge && strcmp(huge, "0") == 0);
-    /* Address space only: the arena's footprint is what is alive at once (plus fragments), never this. */
-    if (ctx->info.huge_pages) ctx->arena = tfb_host_arena_create((size_t)ctx->info.global_mem_bytes);
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)entry->platform, 0};
     ctx->context = clCreateContext(props, 1, &entry->device, NULL, NULL, &status);
     TFB_CL_CHECK(err, "clCreateContext", status);
@@ -30,6 +28,9 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
         ctx->context = NULL;
         return tfb_cl_fail(err, "clCreateCommandQueue", status);
     }
+    /* Last, so a failed open leaks no arena. Address space only: its footprint is what is alive at once (plus
+     * fragments), never this; no arena (no address space) means buffers allocated one by one. */
+    if (ctx->info.huge_pages) ctx->arena = tfb_host_arena_create((size_t)ctx->info.global_mem_bytes);
     return TFB_OK;
 }
 
