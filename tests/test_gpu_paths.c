@@ -97,7 +97,12 @@ static void gemm_candidates_respect_the_device(void **state)
     tfb_device_info cpu = h200(48u << 10);
     cpu.is_cpu = 1, cpu.gpu_kernels = 0;
     count = gemm_candidates(&cpu, &big, p, 16);
-    for (size_t i = 0; i < count; i++) assert_int_equal(p[i].layout, GEMM_LAYOUT_ITEM);
+    size_t prefetching = 0;  /* each CPU tile with and without the prefetch of the next K block */
+    for (size_t i = 0; i < count; i++) {
+        assert_int_equal(p[i].layout, GEMM_LAYOUT_ITEM);
+        prefetching += p[i].prefetch == 2;
+    }
+    assert_int_equal(2 * prefetching, count);
 }
 
 /* Every GPU candidate of the H200 on the default device, fp32 and fp16 weights, on extents no tile divides. */

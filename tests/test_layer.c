@@ -411,16 +411,23 @@ static void read_probe_measures_and_checks(void **state)
     double gbps = 0.0;
     assert_int_equal(tfb_read_probe_setup(&run, &probe, &err), TFB_OK);
     assert_int_equal(probe.count, (64u << 20) / sizeof(float));
-    assert_int_equal(tfb_read_probe_measure(&run, &probe, &gbps, &err), TFB_OK);
+    assert_int_equal(tfb_read_probe_measure(&run, &probe, 1, &gbps, &err), TFB_OK);
     assert_true(gbps > 0);
     assert_true(probe.best_vec == 1 || probe.best_vec == 4 || probe.best_vec == 8 || probe.best_vec == 16);
+    assert_int_equal(probe.variants, probe.interleaved ? 4 : 5);  /* a CPU also reads with prefetch */
+    assert_true(probe.best_prefetch == 0 || (probe.best_prefetch == TFB_READ_PREFETCH_CPU && probe.best_vec == 16));
+    size_t winner = probe.best;
+    double again = 0.0;  /* the second side of a bracket: the winner only */
+    assert_int_equal(tfb_read_probe_measure(&run, &probe, 0, &again, &err), TFB_OK);
+    assert_true(again > 0);
+    assert_int_equal(probe.best, winner);
     if (!probe.interleaved) {  /* the CPU layout: item g reads floats g * item_floats .. */
         const float wrong = 7.0f;  /* off the [0.5, 1.5) grid */
         size_t at = (probe.items - 1) * probe.item_floats + 5;
         cl_int status = clEnqueueWriteBuffer(f->ctx.queue, probe.data, CL_TRUE, at * sizeof wrong, sizeof wrong,
                                              &wrong, 0, NULL, NULL);
         assert_int_equal(status, CL_SUCCESS);
-        assert_int_equal(tfb_read_probe_measure(&run, &probe, &gbps, &err), TFB_ERROR);
+        assert_int_equal(tfb_read_probe_measure(&run, &probe, 1, &gbps, &err), TFB_ERROR);
         assert_non_null(strstr(err.message, "read probe (float1): partial sum"));
     }
     tfb_read_probe_release(&probe);

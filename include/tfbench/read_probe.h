@@ -1,8 +1,8 @@
 /* Read bandwidth right now, for a suite that needs its roof measured beside its own timing (the layer suite
  * brackets a decode step with it): the stream suite's read_sum kernel (kernels/stream.cl) at each of its vector
- * widths over one buffer of the run's out-of-cache size (within one allocation), timed like every kernel, its
- * partial sums checked (a seeded sample one by one, and their exact total); the best width's figure, as the stream
- * suite's read ceiling is its best width's. */
+ * widths (on a CPU also the widest with software prefetch) over one buffer of the run's out-of-cache size (within
+ * one allocation), timed like every kernel, its partial sums checked (a seeded sample one by one, and their exact
+ * total); the best variant's figure, as the stream suite's read ceiling is its best variant's. */
 #ifndef TFBENCH_READ_PROBE_H
 #define TFBENCH_READ_PROBE_H
 
@@ -10,32 +10,36 @@
 
 /* The read kernel's layout, shared by the stream suite and the probe (one definition, so the probe reads exactly as
  * the read ceiling was measured): the widths, the 1/256 input grid on which every partial sum is exact
- * (tfb_device_fill_grid), floats per work-item (CPU: a 64 KiB block of a few prefetchable pages; GPU: enough
+ * (tfb_device_fill_grid), floats per work-item (CPU: a 128 KiB block, long streams for the prefetchers; GPU: enough
  * work-groups to fill it at a few hundred MiB) and the work-group sizes. */
-#define TFB_READ_PROBE_WIDTHS 4
 #define TFB_STREAM_VEC_WIDTHS {1, 4, 8, 16}
+#define TFB_READ_PROBE_VARIANTS 5  /* the widths, then (CPUs) the widest with prefetch */
+#define TFB_READ_PREFETCH_CPU 1024u /* bytes ahead (kernels/stream.cl READ_PREFETCH) */
 #define TFB_READ_GRID_BITS 8
-#define TFB_READ_ITEM_FLOATS_CPU 16384u
+#define TFB_READ_ITEM_FLOATS_CPU 32768u
 #define TFB_READ_ITEM_FLOATS_GPU 256u
 #define TFB_READ_GROUP_CPU 8u
 #define TFB_READ_GROUP_GPU 256u
 
 typedef struct tfb_read_probe {
     cl_mem data, partial;
-    cl_kernel kernels[TFB_READ_PROBE_WIDTHS];
-    tfb_launch launches[TFB_READ_PROBE_WIDTHS];
+    cl_kernel kernels[TFB_READ_PROBE_VARIANTS];
+    tfb_launch launches[TFB_READ_PROBE_VARIANTS];
+    size_t variants;          /* kernels in use: 4 on a GPU, 5 on a CPU */
     size_t count, items, item_floats;  /* floats read, work-items (one partial sum each), floats per item */
     size_t group;             /* work-group size; GPU layout (interleaved blocks) when `interleaved` */
     int interleaved;
     uint32_t seed;
     double total;             /* the exact sum of every input, which the partial sums must make */
-    unsigned best_vec;        /* the width of the last measurement's figure */
+    size_t best;              /* the variant of the last measurement's figure */
+    unsigned best_vec, best_prefetch;   /* its width and prefetch distance (0: none) */
 } tfb_read_probe;
 
 /* TFB_SKIP (with the reason) when the device has no room for the buffer. */
 int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err);
-/* About 0.05-0.1 s of samples per width; *gbps = bytes read and written / median time, the best width's. */
-int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, double *gbps, tfb_error *err);
+/* About 0.05-0.1 s of samples per variant; *gbps = bytes read and written / median time, the best variant's. With
+ * `all` 0, only the variant that won the previous measurement (a bracket's second side reads as its first did). */
+int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, int all, double *gbps, tfb_error *err);
 void tfb_read_probe_release(tfb_read_probe *p);
 
 #endif

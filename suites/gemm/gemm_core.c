@@ -92,6 +92,8 @@ static void build_options(const tfb_context *ctx, const gemm_config *cfg, char *
         snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u -DPREFETCH=%u", p->wg, p->streams, p->prefetch);
     else if (cfg->kind == GEMM_KIND_GEMV)
         snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u", p->wg, p->streams);
+    else if (p->prefetch)
+        snprintf(buf + used, size - used, " -DTM=%u -DMB=%u -DW_PREFETCH=%u", p->tm, p->mb, p->prefetch);
     else snprintf(buf + used, size - used, " -DTM=%u -DMB=%u", p->tm, p->mb);
 }
 
@@ -136,7 +138,7 @@ int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
     if (p->tn > 64) return 0;
     if (cfg->kind == GEMM_KIND_GEMV)
         return p->wg >= 1 && p->wg <= 256 && p->streams >= 1 && p->streams <= 16 && p->prefetch <= 3;
-    return p->tm >= 1 && p->tm <= 16 && p->mb >= p->tm && p->mb % p->tm == 0;
+    return p->tm >= 1 && p->tm <= 16 && p->mb >= p->tm && p->mb % p->tm == 0 && p->prefetch <= 3;
 }
 
 /* Packs the row-major matrix in `rows` into `packed` and returns the device time of the packing kernel. */
@@ -198,7 +200,14 @@ static const char *kernel_name(const gemm_config *cfg)
     return cfg->kind == GEMM_KIND_GEMV ? "gemv_packed" : "gemm_packed";
 }
 
-/* The NDRange of the layout: work-items per panel (GEMV, group), or panels x row blocks (item, tiled). */
+/* Row blocks of one panel in one work-group at most (the item layout): PoCL runs a group's items on one core, one
+ * after another, so the panel stays in L2 across its blocks. */
+#define ITEM_GROUP_BLOCKS 64
+
+/* The NDRange of the layout: work-items per panel (GEMV, group), panels x row blocks (tiled), or row blocks x
+ * panels (item: blocks first, see kernels/gemm.cl), a panel's blocks one work-group. Left to the driver, PoCL made
+ * 6 x 344 items (tn 64 at 512 x 22016 x 4096) one work-group, which ran on one core of two: 149 vs 305 GFLOP/s at
+ * N = 22528. Blocks past M (the round-up to whole groups) store nothing. */
 static tfb_launch layout_launch(const gemm_config *cfg, cl_kernel kernel)
 {
     const gemm_params *p = &cfg->params;
@@ -208,7 +217,8 @@ static tfb_launch layout_launch(const gemm_config *cfg, cl_kernel kernel)
     }
     if (p->layout == GEMM_LAYOUT_GROUP || cfg->kind == GEMM_KIND_GEMV)
         return (tfb_launch){kernel, 1, {panels(cfg) * p->wg}, {p->wg}};
-    return (tfb_launch){kernel, 2, {panels(cfg), (cfg->m + p->mb - 1) / p->mb}, {0}};
+    size_t blocks = (cfg->m + p->mb - 1) / p->mb, group = blocks < ITEM_GROUP_BLOCKS ? blocks : ITEM_GROUP_BLOCKS;
+    return (tfb_launch){kernel, 2, {(blocks + group - 1) / group * group, panels(cfg)}, {group, 1}};
 }
 
 int gemm_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a, cl_mem weights, cl_mem c,

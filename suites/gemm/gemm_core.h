@@ -17,7 +17,7 @@ enum { GEMM_MAX_SETS = 64, GEMM_MAX_SHAPES = 8 };
 enum { GEMM_LAYOUT_ITEM, GEMM_LAYOUT_GROUP, GEMM_LAYOUT_TILED };
 /* Bump when kernels/gemm.cl changes: it is part of the tuning cache key. (The GPU layouts were added without a bump:
  * the CPU kernels did not change, and GPU tunings have their own key.) */
-#define GEMM_KERNEL_VERSION 5 /* 5: small problems keyed apart (caches tuned on test shapes are dropped) */
+#define GEMM_KERNEL_VERSION 6 /* 6: gemm prefetches the next K block, row blocks first; 5: small problems apart */
 #define GEMM_TUNE_CACHE_MIN_DIM 1024 /* smaller problems have tuning cache entries of their own (gemm_tune.c) */
 /* GEMM at this batch or below rotates over weight sets like gemv (it is memory-bound on every device we know). */
 #define GEMM_ROTATE_MAX_M 64
@@ -32,7 +32,7 @@ typedef struct gemm_params {
     unsigned tm, mb;          /* gemm: register-tile rows, rows per work-item (tiled: per work-group); group: rows */
     unsigned wg;              /* gemv, group: work-items per panel (work-group reduction) */
     unsigned streams;         /* gemv: interleaved K sub-ranges per work-item (memory streams in flight) */
-    unsigned prefetch;        /* gemv on a CPU: software prefetch locality hint (3: into L1), 0: none */
+    unsigned prefetch;        /* CPU: software prefetch locality hint, 0: none (gemv 3: into L1; gemm 2: L2) */
     unsigned layout;          /* GEMM_LAYOUT_*; 0 is the CPU layout, so older initializers keep their meaning */
     unsigned tk;              /* tiled: K slab per local-memory tile */
     unsigned wn;              /* tiled: register-block columns per work-item */

@@ -76,6 +76,7 @@ typedef struct layer_state {
     tfb_read_probe probe;
     double bracket_gbps[2];
     unsigned bracket_vec[2];  /* the read width that gave each figure */
+    unsigned bracket_prefetch; /* and its software prefetch distance (bytes ahead, 0: none) */
     /* LAYER_HEAD: the gemm suite's case and state */
     const tfb_suite *gemm;
     tfb_case head_case;

@@ -79,7 +79,8 @@ static int per_layer(tfb_sample_record *record, size_t layers, tfb_stats *time, 
 
 /* Decode's roof, measured right before (which = 0) and after (1) the timed repetitions: the machine's bandwidth
  * drifts by tens of percent within minutes here, so a bound from the stream suite's figure of minutes before put
- * decode at 108-168% of it. No room for the probe: no bracket (a note), the run's ceilings give the bound. */
+ * decode at 108-168% of it. Before: every variant of the read kernel; after: the one that won (half the time).
+ * No room for the probe: no bracket (a note), the run's ceilings give the bound. */
 static int bracket(tfb_run *run, layer_state *s, int which, tfb_error *err)
 {
     if (s->p.phase != LAYER_DECODE || (which == 1 && !(s->bracket_gbps[0] > 0))) return TFB_OK;
@@ -88,8 +89,9 @@ static int bracket(tfb_run *run, layer_state *s, int which, tfb_error *err)
         if (rc == TFB_SKIP) tfb_run_note(run, "layer: no read-bandwidth bracket: %s\n", err->message);
         if (rc != TFB_OK) return rc == TFB_SKIP ? TFB_OK : rc;
     }
-    int rc = tfb_read_probe_measure(run, &s->probe, &s->bracket_gbps[which], err);
+    int rc = tfb_read_probe_measure(run, &s->probe, which == 0, &s->bracket_gbps[which], err);
     s->bracket_vec[which] = s->probe.best_vec;
+    s->bracket_prefetch = s->probe.best_prefetch;
     return rc;
 }
 

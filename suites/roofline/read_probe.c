@@ -6,7 +6,18 @@
 #include "tfbench/read_probe.h"
 
 #define PROBE_CHECKED 16       /* partial sums checked per measurement, at seeded places */
-static const unsigned WIDTHS[TFB_READ_PROBE_WIDTHS] = TFB_STREAM_VEC_WIDTHS;
+static const unsigned WIDTHS[] = TFB_STREAM_VEC_WIDTHS;
+#define WIDTH_COUNT (sizeof WIDTHS / sizeof *WIDTHS)
+
+static unsigned variant_vec(size_t v)
+{
+    return v < WIDTH_COUNT ? WIDTHS[v] : WIDTHS[WIDTH_COUNT - 1];
+}
+
+static unsigned variant_prefetch(size_t v)
+{
+    return v < WIDTH_COUNT ? 0 : TFB_READ_PREFETCH_CPU;
+}
 
 static size_t probe_floats(const tfb_run *run, size_t granule)
 {
@@ -17,10 +28,12 @@ static size_t probe_floats(const tfb_run *run, size_t granule)
 
 static int create_kernels(tfb_run *run, tfb_read_probe *p, tfb_error *err)
 {
-    for (size_t w = 0; w < TFB_READ_PROBE_WIDTHS; w++) {
-        char options[96];
-        snprintf(options, sizeof options, "-DVEC=%u -DITEM_FLOATS=%zu%s", WIDTHS[w], p->item_floats,
-                 p->interleaved ? "" : " -DITEM_BLOCK");
+    p->variants = p->interleaved ? WIDTH_COUNT : TFB_READ_PROBE_VARIANTS;
+    for (size_t w = 0; w < p->variants; w++) {
+        char options[128], prefetch[32] = "";
+        if (variant_prefetch(w)) snprintf(prefetch, sizeof prefetch, " -DREAD_PREFETCH=%u", variant_prefetch(w));
+        snprintf(options, sizeof options, "-DVEC=%u -DITEM_FLOATS=%zu%s%s", variant_vec(w), p->item_floats,
+                 p->interleaved ? "" : " -DITEM_BLOCK", prefetch);
         if (tfb_kernel_create(run->ctx, "stream.cl", options, "read_sum", &p->kernels[w], err) != TFB_OK ||
             TFB_SET_ARGS(p->kernels[w], err, TFB_MEM(p->data), TFB_MEM(p->partial)) != TFB_OK)
             return TFB_ERROR;
@@ -104,7 +117,7 @@ static int check_partials(tfb_run *run, const tfb_read_probe *p, unsigned vec, t
     return rc;
 }
 
-int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, double *gbps, tfb_error *err)
+int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, int all, double *gbps, tfb_error *err)
 {
     tfb_timing_policy policy = tfb_timing_default(1);
     policy.sample_seconds = 0.0;  /* one execution per sample: each reads the whole buffer */
@@ -112,22 +125,25 @@ int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, double *gbps, tfb_er
     policy.record = NULL;
     double bytes = (double)(p->count + p->items) * sizeof(float);
     *gbps = 0.0;
-    for (size_t w = 0; w < TFB_READ_PROBE_WIDTHS; w++) {
+    size_t first = all ? 0 : p->best, end = all ? p->variants : p->best + 1;
+    for (size_t w = first; w < end; w++) {
         tfb_work work = {&p->launches[w], 1, 1};
         tfb_stats time;
         if (tfb_device_poison(run->ctx, p->partial, p->items * sizeof(float), err) != TFB_OK ||
             tfb_work_time(run->ctx, &work, &policy, &time, err) != TFB_OK ||
-            check_partials(run, p, WIDTHS[w], err) != TFB_OK)
+            check_partials(run, p, variant_vec(w), err) != TFB_OK)
             return TFB_ERROR;
         double figure = time.median > 0 ? bytes / time.median * 1e-9 : 0.0;
-        if (figure > *gbps) *gbps = figure, p->best_vec = WIDTHS[w];
+        if (figure > *gbps) *gbps = figure, p->best = w;
     }
+    p->best_vec = variant_vec(p->best);
+    p->best_prefetch = variant_prefetch(p->best);
     return TFB_OK;
 }
 
 void tfb_read_probe_release(tfb_read_probe *p)
 {
-    for (size_t w = 0; w < TFB_READ_PROBE_WIDTHS; w++) tfb_kernel_release(&p->kernels[w]);
+    for (size_t w = 0; w < TFB_READ_PROBE_VARIANTS; w++) tfb_kernel_release(&p->kernels[w]);
     tfb_buffer_release(&p->data);
     tfb_buffer_release(&p->partial);
 }

@@ -23,6 +23,7 @@ typedef struct stream_params {
     int half;                 /* the plateau check's twin: half of the arrays */
     size_t sets;              /* rotating sets */
     size_t item_floats;       /* read: floats per work-item */
+    unsigned prefetch;        /* read on a CPU: software prefetch this many bytes ahead (0: none) */
 } stream_params;
 TFB_CASE_PARAMS(stream_params, stream)
 
@@ -43,6 +44,7 @@ typedef struct stream_arrays {
 typedef struct stream_state {
     stream_arrays *arrays;
     unsigned vec;
+    unsigned prefetch;        /* read: bytes ahead (kernels/stream.cl, READ_PREFETCH) */
     size_t used;              /* floats per array this case touches (half of them in the plateau check) */
     size_t group;
     int item_block;           /* read on a CPU: item g reads chunk g */
@@ -50,6 +52,7 @@ typedef struct stream_state {
     tfb_launch launches[MAX_SETS];
     tfb_launch full_launches[MAX_SETS]; /* plateau twin: the same kernels over the whole arrays */
     double full_seconds;      /* plateau twin: median time of the whole arrays, timed alternately with the half */
+    int checked;              /* copy/triad: the first (complete) check is done; later ones check a spread */
     uint32_t seed;
 } stream_state;
 
@@ -80,30 +83,41 @@ static void stream_layout(const tfb_run *run, int kind, size_t *sets, size_t *co
     *count = (size_t)(bytes / sizeof(float));
 }
 
-static void add_case(const tfb_run *run, tfb_case *out, size_t max, size_t n, int kind, unsigned vec, int half)
+/* p: kind, vec, half and prefetch; the layout is filled in here. */
+static void add_case(const tfb_run *run, tfb_case *out, size_t max, size_t n, stream_params p)
 {
     if (n >= max) return;
     tfb_case *c = &out[n];
-    size_t sets;
     tfb_case_reset(c, "fp32");
-    stream_layout(run, kind, &sets, &c->n);
-    stream_set_case_params(c, (stream_params){.kind = kind, .vec = vec, .half = half, .sets = sets,
-                                              .item_floats = item_floats(&run->ctx->info)});
+    stream_layout(run, p.kind, &p.sets, &c->n);
+    p.item_floats = item_floats(&run->ctx->info);
+    stream_set_case_params(c, p);
     char width[16] = "";
-    if (vec > 1) snprintf(width, sizeof width, "%u", vec);
-    snprintf(c->shape, sizeof c->shape, "%s-float%s%s", KIND_NAMES[kind], width, half ? "-half" : "");
+    if (p.vec > 1) snprintf(width, sizeof width, "%u", p.vec);
+    snprintf(c->shape, sizeof c->shape, "%s-float%s%s%s", KIND_NAMES[p.kind], width, p.prefetch ? "-prefetch" : "",
+             p.half ? "-half" : "");
     snprintf(c->series, sizeof c->series, "stream");
     tfb_case_name(c, "stream");
 }
 
-/* Every kind at every vector width; under the plateau rule, each kind's widest variant again at half the size. */
+/* Every kind at every vector width (on a CPU the read sum also at the widest with software prefetch); under the
+ * plateau rule, each kind's widest variant again at half the size. */
 static size_t stream_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     size_t n = 0, widths = sizeof VEC_WIDTHS / sizeof *VEC_WIDTHS;
+    unsigned widest = VEC_WIDTHS[widths - 1];
     int plateau = run->sizing.rule == TFB_OOC_PLATEAU_CHECK;
     for (int kind = 0; kind < STREAM_KINDS; kind++) {
-        for (size_t v = 0; v < widths; v++) add_case(run, out, max, n++, kind, VEC_WIDTHS[v], 0);
-        if (plateau) add_case(run, out, max, n++, kind, VEC_WIDTHS[widths - 1], 1);
+        stream_params p = {.kind = kind, .vec = widest};
+        for (size_t v = 0; v < widths; v++)
+            add_case(run, out, max, n++, (stream_params){.kind = kind, .vec = VEC_WIDTHS[v]});
+        if (kind == STREAM_READ && !run->ctx->info.gpu_kernels) {
+            p.prefetch = TFB_READ_PREFETCH_CPU;
+            add_case(run, out, max, n++, p);
+            p.prefetch = 0;
+        }
+        p.half = 1;
+        if (plateau) add_case(run, out, max, n++, p);
     }
     return n;
 }
@@ -252,9 +266,10 @@ static void build_options(const tfb_run *run, const stream_state *s, char *out, 
         snprintf(out, size, "-DVEC=%u", s->vec);
         return;
     }
-    if (!run->ctx->info.gpu_kernels)
-        snprintf(out, size, "-DVEC=%u -DITEM_FLOATS=%zu -DITEM_BLOCK", s->vec, s->arrays->item_floats);
-    else snprintf(out, size, "-DVEC=%u -DITEM_FLOATS=%zu", s->vec, s->arrays->item_floats);
+    int used = snprintf(out, size, "-DVEC=%u -DITEM_FLOATS=%zu%s", s->vec, s->arrays->item_floats,
+                        run->ctx->info.gpu_kernels ? "" : " -DITEM_BLOCK");
+    if (s->prefetch && used > 0 && (size_t)used < size)
+        snprintf(out + used, size - (size_t)used, " -DREAD_PREFETCH=%u", s->prefetch);
 }
 
 static size_t launch_items(const tfb_run *run, const stream_state *s)
@@ -286,6 +301,7 @@ static int stream_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
     s->vec = stream_case_params(c).vec;
+    s->prefetch = stream_case_params(c).prefetch;
     s->seed = (uint32_t)run->seed;
     if (c->n == 0) return tfb_skip(err, "device memory too small for a stream array");
     int rc = shared_arrays(run, c, &s->arrays, err);
@@ -332,14 +348,29 @@ static void expected_values(int kind, uint32_t seed, size_t start, size_t n, dou
     for (size_t i = 0; i < n; i++) want[i] += TRIAD_SCALAR * scratch[i];
 }
 
-/* Every element this case wrote in one set, against the closed-form expectation, one chunk at a time; `want` holds
- * 2 x VERIFY_CHUNK doubles (the second half: triad's second input). */
+/* The check after the timed repetitions reads one chunk in AFTER_SPREAD (a seeded offset), and the first and last
+ * chunk: the poison it runs on fills every element, so a kernel that skips its work, or part of it, once its
+ * output holds numbers is caught, at an eighth of the host time (the complete checks of the host mirror were half
+ * of the stream suite's time on a 2-core machine). */
+#define AFTER_SPREAD 8
+
+static int chunk_checked(const stream_state *s, size_t set, size_t chunk, size_t chunks)
+{
+    if (!s->checked || chunk == 0 || chunk + 1 == chunks) return 1;
+    return chunk % AFTER_SPREAD == tfb_hash32(s->seed ^ (uint32_t)set) % AFTER_SPREAD;
+}
+
+/* Every element this case wrote in one set (after the timed repetitions: a spread of its chunks), against the
+ * closed-form expectation, one chunk at a time; `want` holds 2 x VERIFY_CHUNK doubles (the second half: triad's
+ * second input). */
 static int verify_set(tfb_run *run, const stream_state *s, size_t set, float *got, double *want, double *max_error,
                       tfb_error *err)
 {
     const stream_arrays *arrays = s->arrays;
+    size_t chunks = (s->used + VERIFY_CHUNK - 1) / VERIFY_CHUNK;
     for (size_t start = 0; start < s->used; start += VERIFY_CHUNK) {
         size_t n = s->used - start < VERIFY_CHUNK ? s->used - start : VERIFY_CHUNK;
+        if (!chunk_checked(s, set, start / VERIFY_CHUNK, chunks)) continue;
         TFB_CL_CHECK(err, "clEnqueueReadBuffer",
                      clEnqueueReadBuffer(run->ctx->queue, output_of(arrays, set), CL_TRUE, start * sizeof(float),
                                          n * sizeof(float), got, 0, NULL, NULL));
@@ -398,6 +429,7 @@ static int stream_verify(tfb_run *run, void *state, double *max_error, tfb_error
         rc = verify_set(run, s, set, got, want, max_error, err);
     free(got);
     free(want);
+    s->checked = 1;
     return rc;
 }
 
@@ -447,6 +479,7 @@ static void stream_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     }
     if (s->arrays->kind == STREAM_READ)
         cJSON_AddNumberToObject(extra, "floats_per_work_item", (double)s->arrays->item_floats);
+    if (s->prefetch) cJSON_AddNumberToObject(extra, "prefetch_bytes_ahead", s->prefetch);
     r->extra = extra;
 }
 
