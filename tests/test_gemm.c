@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "../suites/gemm/gemm_core.h"
+#include "tfbench/fill.h"
 #include "tfbench/tfbench.h"
 #include "device_fixture.h"
 #include "gemm_check.h"
@@ -122,6 +123,19 @@ static void half_rounding_matches_ieee(void **state)
     assert_true(isinf(gemm_round_to_half(1e5f)));
     assert_true(gemm_round_to_half(0x1p-24f) == 0x1p-24f);                   /* smallest subnormal */
     assert_true(gemm_round_to_half(0x1p-26f) == 0.0f);
+    assert_true(gemm_round_to_half(65519.0f) == 65504.0f);                   /* below the midpoint */
+    assert_true(isinf(gemm_round_to_half(65520.0f)));                        /* the midpoint: to even = 2^16 */
+    assert_true(gemm_round_to_half(3 * 0x1p-25f) == 0x1p-23f);               /* subnormal tie -> even */
+    assert_true(gemm_round_to_half(0x1p-14f - 0x1p-30f) == 0x1p-14f);        /* the last subnormal step rounds up */
+    /* against the definition, in double: 11 significant bits (steps of 2^-24 below 2^-14), ties to even */
+    for (uint32_t i = 0; i < 200000; i++) {
+        float x = ldexpf(tfb_hash_uniform(17, i, 1.0f, 2.0f), (int)(tfb_hash32(i) % 40) - 30);
+        int exponent;
+        frexp((double)x, &exponent);
+        int quantum = exponent - 11 < -24 ? -24 : exponent - 11;
+        double want = ldexp(nearbyint(ldexp((double)x, -quantum)), quantum);
+        assert_true(gemm_round_to_half(x) == (float)want && gemm_round_to_half(-x) == -(float)want);
+    }
 }
 
 static void cache_key_names_device_driver_version(void **state)

@@ -13,7 +13,7 @@ int tfb_check_f32(const char *what, const float *got, const double *want, size_t
         if (!(error <= allowed))
             return tfb_fail(err, "%s[%zu] = %.9g, expected %.9g (error %.3g > tolerance %.3g)", what, i,
                             (double)got[i], want[i], error, allowed);
-        if (allowed > 0 && error / allowed > largest) largest = error / allowed;
+        if (allowed > 0 && error > largest * allowed) largest = error / allowed;  /* divides only on a new worst */
     }
     if (worst) *worst = largest;
     return TFB_OK;
