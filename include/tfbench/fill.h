@@ -25,10 +25,15 @@ int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint3
  * to 43690 such values is exact in fp32 whatever the order, so a reduction can be checked for equality. */
 int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
                          unsigned bits, tfb_error *err);
-/* The value of grid point (hashed low word ^ hashed high word) >> (32 - bits), as fill.cl computes it. */
+/* The grid point of an element: hash(low word of the index ^ hashed high word) >> (32 - bits), as fill.cl has it. */
+static inline uint32_t tfb_grid_index(uint32_t mixed, unsigned bits)
+{
+    return tfb_hash32(mixed) >> (32 - bits);
+}
+/* The value of that grid point: lo + (hi - lo) * u / 2^bits. */
 static inline float tfb_grid_value(uint32_t mixed, float lo, float hi, unsigned bits)
 {
-    uint32_t u = tfb_hash32(mixed) >> (32 - bits);
+    uint32_t u = tfb_grid_index(mixed, bits);
     return lo + (hi - lo) * ((float)u * (1.0f / (float)(1u << bits)));  /* the step is a power of 2: exact */
 }
 static inline float tfb_hash_grid(uint32_t seed, uint64_t index, float lo, float hi, unsigned bits)

@@ -54,7 +54,7 @@ static void exact_total(tfb_read_probe *p)
         uint32_t high = tfb_hash32(p->seed ^ (uint32_t)(i >> 32));  /* as tfb_hash_grid: once per 2^32 indices */
         uint64_t end = ((i >> 32) + 1) << 32;
         if (end > p->count) end = p->count;
-        for (; i < end; i++) sum += tfb_hash32((uint32_t)i ^ high) >> (32 - TFB_READ_GRID_BITS);
+        for (; i < end; i++) sum += tfb_grid_index((uint32_t)i ^ high, TFB_READ_GRID_BITS);
     }
     double step = (double)(PROBE_HI - PROBE_LO) / (1u << TFB_READ_GRID_BITS);
     p->total = (double)p->count * PROBE_LO + (double)sum * step;
