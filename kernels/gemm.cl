@@ -6,7 +6,7 @@
 // Build options: -DTN=16|32|48|64 (panel width, a multiple of 16; up to 128 for gemm_tiled), -DTM=rows of C per
 // register tile (gemm), -DMB=rows of C per work-item (gemm, a multiple of TM), -DWG=work-items sharing one panel's
 // K range (gemv), -DSTREAMS=interleaved K sub-ranges per gemv work-item, -DPREFETCH=hint (gemv on CPUs,
-// __builtin_prefetch), -DW_PREFETCH=hint (gemm on CPUs: the next K block of the panel),
+// __builtin_prefetch; gemm on CPUs: the panel's next K block),
 // -DWEIGHT_HALF: weights stored as IEEE half (vload_half16, vload_half: core built-ins, no cl_khr_fp16 needed),
 // accumulation in float. GPU layouts: -DGROUP_WG, -DGROUP_ROWS (gemv_group), -DTILE_M, -DTILE_K, -DREG_M, -DREG_N
 // (gemm_tiled); see each kernel.
@@ -65,19 +65,9 @@ static void store_row(__global float *c, float16 v, uint n0, uint N)
     for (uint j = 0; n0 + j < N; j++) c[n0 + j] = lanes[j];
 }
 
-#ifdef WG
-#ifndef STREAMS
-#define STREAMS 2
-#endif
-// CPU devices (-DPREFETCH=hint, a tuned parameter): each stream prefetches the row PREFETCH_AHEAD bytes ahead of the
-// one it reads. On a Xeon the hardware prefetcher alone kept too few lines in flight for STREAMS streams per core
-// (fp16 weights 26.5 -> 31 GB/s, fp32 33 -> 34); on a Zen 4 the prefetch cost fp32 about 20%, so the tuner tries both.
-// A prefetch past the panel's end cannot fault.
-#ifndef PREFETCH_AHEAD
-#define PREFETCH_AHEAD 2048
-#endif
+// CPU devices (-DPREFETCH=hint, a tuned parameter of gemv and gemm): asks for one TN-wide row of a panel. A prefetch
+// past the panel's end cannot fault.
 #define ROW_BYTES (TN * (uint)sizeof(WTYPE))
-#define PREFETCH_ROWS (PREFETCH_AHEAD / ROW_BYTES > 0 ? PREFETCH_AHEAD / ROW_BYTES : 1)
 static void prefetch_row(const __global WTYPE *row)
 {
 #ifdef PREFETCH
@@ -86,6 +76,18 @@ static void prefetch_row(const __global WTYPE *row)
         __builtin_prefetch((const void *)((size_t)row + b), 0, PREFETCH);  // via an integer: no address-space cast
 #endif
 }
+
+#ifdef WG
+#ifndef STREAMS
+#define STREAMS 2
+#endif
+// GEMV with -DPREFETCH: each stream prefetches the row PREFETCH_AHEAD bytes ahead of the one it reads. On a Xeon
+// the hardware prefetcher alone kept too few lines in flight for STREAMS streams per core
+// (fp16 weights 26.5 -> 31 GB/s, fp32 33 -> 34); on a Zen 4 the prefetch cost fp32 about 20%, so the tuner tries both.
+#ifndef PREFETCH_AHEAD
+#define PREFETCH_AHEAD 2048
+#endif
+#define PREFETCH_ROWS (PREFETCH_AHEAD / ROW_BYTES > 0 ? PREFETCH_AHEAD / ROW_BYTES : 1)
 // GEMV (M = 1): a work-group of WG items per panel; item l sums a contiguous K range of its panel into TN partial
 // sums, then the group adds the WG partials. The range is walked as STREAMS interleaved sub-ranges: independent FMA
 // chains, and several memory streams in flight per core (one stream does not reach the memory bandwidth).
@@ -146,18 +148,10 @@ static float16 load_row(const __global float *c, uint n0, uint N)
     return v;
 }
 
-// -DW_PREFETCH=hint (CPUs, a tuned parameter): while a K block's tiles pass over the panel's slice in L1, each
-// step asks for the same row of the next slice (KC rows on), hint 2 = into L2. Without it the first tile of every
-// slice waited on memory: on a 2-core Xeon VM 512 x 4096 x 4096 went 250 -> 297 GFLOP/s (the kernel with A and W
-// both held in L1 reaches 356). Rows past the panel's end are prefetched harmlessly (a prefetch cannot fault).
-static void prefetch_next_block(const __global WTYPE *row)
-{
-#ifdef W_PREFETCH
-    #pragma unroll
-    for (uint b = 0; b < TN * (uint)sizeof(WTYPE); b += 64)
-        __builtin_prefetch((const void *)((size_t)row + b), 0, W_PREFETCH);  // via an integer: no address-space cast
-#endif
-}
+// GEMM with -DPREFETCH (the tuner offers hint 2 = into L2): while a K block's tiles pass over the panel's slice in
+// L1, each step asks for the same row of the next slice (KC rows on). Without it the first tile of every slice
+// waited on memory: on a 2-core Xeon VM 512 x 4096 x 4096 went 250 -> 297 GFLOP/s (the kernel with A and W both
+// held in L1 reaches 356).
 
 // GEMM: work-item (block, panel) computes rows [block * MB, block * MB + MB) x the panel's TN columns. Blocks are
 // dimension 0, so a core runs one panel's blocks one after another and the panel (512 KiB in fp32 at TN 32, K 4096)
@@ -187,7 +181,7 @@ __kernel void gemm_packed(const __global float *A, const __global WTYPE *Wp, __g
                                                      : (float16)(0.0f);
             }
             for (uint k = kc; k < kend; k++) {
-                prefetch_next_block(w + (size_t)(k + KC) * TN);
+                prefetch_row(w + (size_t)(k + KC) * TN);
                 float16 wv[NV];
                 #pragma unroll
                 for (uint v = 0; v < NV; v++) wv[v] = LOAD_W(w + (size_t)k * TN + v * 16);

@@ -35,6 +35,10 @@ typedef struct tfb_read_probe {
     unsigned best_vec, best_prefetch;   /* its width and prefetch distance (0: none) */
 } tfb_read_probe;
 
+/* The read kernel's build options (kernels/stream.cl read_sum), for the stream suite and the probe alike: the
+ * width, floats per item, the CPU layout unless `interleaved`, and READ_PREFETCH when prefetch > 0. */
+void tfb_read_kernel_options(char *out, size_t size, unsigned vec, size_t item_floats, int interleaved,
+                             unsigned prefetch);
 /* TFB_SKIP (with the reason) when the device has no room for the buffer. */
 int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err);
 /* About 0.05-0.1 s of samples per variant; *gbps = bytes read and written / median time, the best variant's. With

@@ -98,7 +98,7 @@ static void build_options(const tfb_context *ctx, const gemm_config *cfg, char *
     else if (cfg->kind == GEMM_KIND_GEMV)
         snprintf(buf + used, size - used, " -DWG=%u -DSTREAMS=%u", p->wg, p->streams);
     else if (p->prefetch)
-        snprintf(buf + used, size - used, " -DTM=%u -DMB=%u -DW_PREFETCH=%u", p->tm, p->mb, p->prefetch);
+        snprintf(buf + used, size - used, " -DTM=%u -DMB=%u -DPREFETCH=%u", p->tm, p->mb, p->prefetch);
     else snprintf(buf + used, size - used, " -DTM=%u -DMB=%u", p->tm, p->mb);
 }
 

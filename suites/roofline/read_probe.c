@@ -28,14 +28,22 @@ static size_t probe_floats(const tfb_run *run, size_t granule)
     return (size_t)(bytes / sizeof(float) / granule * granule);
 }
 
+void tfb_read_kernel_options(char *out, size_t size, unsigned vec, size_t item_floats, int interleaved,
+                             unsigned prefetch)
+{
+    int used = snprintf(out, size, "-DVEC=%u -DITEM_FLOATS=%zu%s", vec, item_floats,
+                        interleaved ? "" : " -DITEM_BLOCK");
+    if (prefetch && used > 0 && (size_t)used < size)
+        snprintf(out + used, size - (size_t)used, " -DREAD_PREFETCH=%u", prefetch);
+}
+
 static int create_kernels(tfb_run *run, tfb_read_probe *p, tfb_error *err)
 {
     p->variants = p->interleaved ? WIDTH_COUNT : TFB_READ_PROBE_VARIANTS;
     for (size_t w = 0; w < p->variants; w++) {
-        char options[128], prefetch[32] = "";
-        if (variant_prefetch(w)) snprintf(prefetch, sizeof prefetch, " -DREAD_PREFETCH=%u", variant_prefetch(w));
-        snprintf(options, sizeof options, "-DVEC=%u -DITEM_FLOATS=%zu%s%s", variant_vec(w), p->item_floats,
-                 p->interleaved ? "" : " -DITEM_BLOCK", prefetch);
+        char options[128];
+        tfb_read_kernel_options(options, sizeof options, variant_vec(w), p->item_floats, p->interleaved,
+                                variant_prefetch(w));
         if (tfb_kernel_create(run->ctx, "stream.cl", options, "read_sum", &p->kernels[w], err) != TFB_OK ||
             TFB_SET_ARGS(p->kernels[w], err, TFB_MEM(p->data), TFB_MEM(p->partial)) != TFB_OK)
             return TFB_ERROR;

@@ -266,10 +266,7 @@ static void build_options(const tfb_run *run, const stream_state *s, char *out, 
         snprintf(out, size, "-DVEC=%u", s->vec);
         return;
     }
-    int used = snprintf(out, size, "-DVEC=%u -DITEM_FLOATS=%zu%s", s->vec, s->arrays->item_floats,
-                        run->ctx->info.gpu_kernels ? "" : " -DITEM_BLOCK");
-    if (s->prefetch && used > 0 && (size_t)used < size)
-        snprintf(out + used, size - (size_t)used, " -DREAD_PREFETCH=%u", s->prefetch);
+    tfb_read_kernel_options(out, size, s->vec, s->arrays->item_floats, run->ctx->info.gpu_kernels, s->prefetch);
 }
 
 static size_t launch_items(const tfb_run *run, const stream_state *s)
