@@ -160,6 +160,105 @@ static void ceilings_keep_the_best_of_each_traffic(void **state)
     assert_true(fabs(c.ridge_fp32 - 300.0 / 28.0) < 1e-12 && fabs(c.ridge_read_fp32 - 10.0) < 1e-12);
 }
 
+/* The ladder's rungs: the floor, doubling while below 4x the cache, then 4x the cache; none when there is
+ * nothing to lower (4x at the floor) or the plateau rule decides. */
+static void the_ladder_climbs_from_the_floor_to_4x(void **state)
+{
+    (void)state;
+    uint64_t rungs[TFB_LADDER_MAX];
+    tfb_sizing s;
+    tfb_memory_view view = cpu(480 * MIB, 8 * GIB, 4 * GIB);
+    tfb_sizing_decide(&view, &s);
+    assert_int_equal(tfb_sizing_ladder(&s, rungs, TFB_LADDER_MAX), 3);
+    assert_int_equal(rungs[0], 512 * MIB);
+    assert_int_equal(rungs[1], GIB);
+    assert_int_equal(rungs[2], 1920 * MIB);
+    view = cpu(256 * MIB, 8 * GIB, 4 * GIB);
+    tfb_sizing_decide(&view, &s);
+    assert_int_equal(tfb_sizing_ladder(&s, rungs, TFB_LADDER_MAX), 2);
+    assert_int_equal(rungs[1], GIB);
+    view = cpu(32 * MIB, 8 * GIB, 4 * GIB);
+    tfb_sizing_decide(&view, &s);
+    assert_int_equal(tfb_sizing_ladder(&s, rungs, TFB_LADDER_MAX), 0);
+    view = cpu(GIB, 4 * GIB, GIB);
+    tfb_sizing_decide(&view, &s);
+    assert_int_equal(s.rule, TFB_OOC_PLATEAU_CHECK);
+    assert_int_equal(tfb_sizing_ladder(&s, rungs, TFB_LADDER_MAX), 0);
+    view = cpu(64ull * GIB, 512 * GIB, 512 * GIB);  /* 4x 64 GiB: more rungs than room, the top one kept */
+    tfb_sizing_decide(&view, &s);
+    assert_int_equal(tfb_sizing_ladder(&s, rungs, 4), 4);
+    assert_int_equal(rungs[2], 2 * GIB);
+    assert_int_equal(rungs[3], 256 * GIB);
+}
+
+static tfb_sizing ladder_of(const double gbps[3])
+{
+    tfb_memory_view view = cpu(480 * MIB, 8 * GIB, 4 * GIB);
+    tfb_sizing s;
+    tfb_sizing_decide(&view, &s);
+    tfb_ladder_point points[3] = {{512 * MIB, gbps[0]}, {GIB, gbps[1]}, {1920 * MIB, gbps[2]}};
+    tfb_sizing_apply_ladder(&s, points, 3);
+    return s;
+}
+
+/* This VM: hwloc says 480 MiB, the reads say DRAM from 512 MiB (33.3, 33.4, 32.6 GB/s measured). */
+static void a_measured_plateau_lowers_the_working_sets(void **state)
+{
+    (void)state;
+    tfb_sizing s = ladder_of((const double[]){33.3, 33.4, 32.6});
+    assert_int_equal(s.rule, TFB_OOC_MEASURED);
+    assert_string_equal(tfb_ooc_rule_name(s.rule), "measured_plateau");
+    assert_int_equal(s.needed_bytes, 512 * MIB);
+    assert_int_equal(s.target_bytes, 512 * MIB);
+    assert_int_equal(s.topology_bytes, 1920 * MIB);
+    assert_int_equal(s.ladder_count, 3);
+    assert_true(tfb_sizing_out_of_cache(&s, 512 * MIB));
+    assert_false(tfb_sizing_out_of_cache(&s, 511 * MIB));
+    assert_int_equal(tfb_sizing_sets(&s, 100 * MIB, 64), 6);
+    char text[640];
+    tfb_sizing_describe(&s, text, sizeof text);
+    assert_non_null(strstr(text, "measured_plateau: read bandwidth 33.3 GB/s at 512 MiB, 33.4 at 1 GiB, 32.6 at "));
+    assert_non_null(strstr(text, "working sets >= 512 MiB count as out of cache"));
+}
+
+/* A rung more than 5% faster than 4x the cache is still cached: the plateau starts above it, and a fast rung
+ * between slow ones (noise or a cache) stops the search there, so the sizes never shrink past a doubt. */
+static void a_faster_rung_keeps_the_sizes_above_it(void **state)
+{
+    (void)state;
+    tfb_sizing s = ladder_of((const double[]){58.0, 31.0, 30.0});
+    assert_int_equal(s.rule, TFB_OOC_MEASURED);
+    assert_int_equal(s.needed_bytes, GIB);
+    s = ladder_of((const double[]){30.0, 31.6, 30.0});  /* 1 GiB 5.3% faster than the top */
+    assert_int_equal(s.rule, TFB_OOC_4X_LLC);
+    assert_int_equal(s.needed_bytes, 1920 * MIB);
+    s = ladder_of((const double[]){24.0, 31.5, 30.0});  /* a slower small rung is noise, not a cache */
+    assert_int_equal(s.rule, TFB_OOC_MEASURED);
+    assert_int_equal(s.needed_bytes, 512 * MIB);
+    char text[640];
+    s = ladder_of((const double[]){50.0, 45.0, 30.0});
+    assert_int_equal(s.rule, TFB_OOC_4X_LLC);
+    assert_int_equal(s.target_bytes, 1920 * MIB);
+    tfb_sizing_describe(&s, text, sizeof text);
+    assert_non_null(strstr(text, "found no earlier plateau"));
+}
+
+/* A rung without a figure, or a top rung that is not 4x the cache, decides nothing. */
+static void a_broken_ladder_changes_nothing(void **state)
+{
+    (void)state;
+    tfb_sizing s = ladder_of((const double[]){31.0, 0.0, 30.0});
+    assert_int_equal(s.rule, TFB_OOC_4X_LLC);
+    s = ladder_of((const double[]){31.0, 30.0, 0.0});
+    assert_int_equal(s.needed_bytes, 1920 * MIB);
+    tfb_memory_view view = cpu(480 * MIB, 8 * GIB, 4 * GIB);
+    tfb_sizing_decide(&view, &s);
+    tfb_ladder_point short_top[2] = {{512 * MIB, 30.0}, {GIB, 30.0}};
+    tfb_sizing_apply_ladder(&s, short_top, 2);
+    assert_int_equal(s.rule, TFB_OOC_4X_LLC);
+    assert_int_equal(s.needed_bytes, 1920 * MIB);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +268,10 @@ int main(void)
         cmocka_unit_test(out_of_reach_needs_the_plateau_check),
         cmocka_unit_test(the_plateau_check_is_one_sided),
         cmocka_unit_test(sets_respect_target_memory_and_limit),
+        cmocka_unit_test(the_ladder_climbs_from_the_floor_to_4x),
+        cmocka_unit_test(a_measured_plateau_lowers_the_working_sets),
+        cmocka_unit_test(a_faster_rung_keeps_the_sizes_above_it),
+        cmocka_unit_test(a_broken_ladder_changes_nothing),
         cmocka_unit_test(traffic_picks_its_roof),
         cmocka_unit_test(ceilings_keep_the_best_of_each_traffic),
     };

@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include "tfbench/sizing.h"
 
 void tfb_sizing_decide(const tfb_memory_view *view, tfb_sizing *out)
@@ -30,6 +31,7 @@ const char *tfb_ooc_rule_name(tfb_ooc_rule rule)
     case TFB_OOC_4X_LLC: return "4x_llc";
     case TFB_OOC_GPU_CACHE: return "gpu_cache";
     case TFB_OOC_PLATEAU_CHECK: return "plateau_check";
+    case TFB_OOC_MEASURED: return "measured_plateau";
     }
     return "unknown";
 }
@@ -55,6 +57,30 @@ void tfb_sizing_record_plateau(tfb_sizing *sizing, uint64_t half_bytes, double f
         sizing->plateau_bytes = half_bytes;
 }
 
+size_t tfb_sizing_ladder(const tfb_sizing *sizing, uint64_t *bytes, size_t max)
+{
+    if (sizing->rule == TFB_OOC_PLATEAU_CHECK || sizing->needed_bytes <= TFB_SIZING_FLOOR || max == 0) return 0;
+    size_t n = 0;
+    for (uint64_t rung = TFB_SIZING_FLOOR; rung < sizing->needed_bytes && n + 1 < max; rung *= 2) bytes[n++] = rung;
+    bytes[n++] = sizing->needed_bytes;
+    return n;
+}
+
+void tfb_sizing_apply_ladder(tfb_sizing *sizing, const tfb_ladder_point *points, size_t count)
+{
+    if (count > TFB_LADDER_MAX) count = TFB_LADDER_MAX;
+    memcpy(sizing->ladder, points, count * sizeof *points);
+    sizing->ladder_count = count;
+    if (count < 2 || points[count - 1].bytes != sizing->needed_bytes) return;
+    double top = points[count - 1].gbps;
+    size_t lowest = count - 1;
+    while (lowest > 0 && tfb_plateau_agrees(top, points[lowest - 1].gbps)) lowest--;
+    if (lowest == count - 1) return;
+    sizing->topology_bytes = sizing->needed_bytes;
+    sizing->rule = TFB_OOC_MEASURED;
+    sizing->needed_bytes = sizing->target_bytes = points[lowest].bytes;
+}
+
 size_t tfb_sizing_sets(const tfb_sizing *sizing, uint64_t set_bytes, size_t max_sets)
 {
     if (set_bytes == 0) return 1;
@@ -65,8 +91,44 @@ size_t tfb_sizing_sets(const tfb_sizing *sizing, uint64_t set_bytes, size_t max_
     return sets ? (size_t)sets : 1;
 }
 
+/* "30.1 GB/s at 512 MiB, 30.5 at 1 GiB, 30.3 at 1.88 GiB" */
+static void describe_ladder(const tfb_sizing *s, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < s->ladder_count && used < size; i++) {
+        char bytes[32];
+        tfb_format_bytes((size_t)s->ladder[i].bytes, bytes, sizeof bytes);
+        int n = snprintf(out + used, size - used, "%s%.1f%s at %s", i ? ", " : "", s->ladder[i].gbps,
+                         i ? "" : " GB/s", bytes);
+        if (n < 0) break;
+        used += (size_t)n;
+    }
+}
+
+/* The measured rule, or a ladder that found no earlier plateau than 4x the cache. */
+static void describe_measured(const tfb_sizing *s, char *out, size_t size)
+{
+    char needed[32], cache[32], topology[32], ladder[320];
+    tfb_format_bytes((size_t)s->needed_bytes, needed, sizeof needed);
+    tfb_format_bytes((size_t)s->cache_bytes, cache, sizeof cache);
+    tfb_format_bytes((size_t)(s->topology_bytes ? s->topology_bytes : s->needed_bytes), topology, sizeof topology);
+    describe_ladder(s, ladder, sizeof ladder);
+    if (s->rule == TFB_OOC_MEASURED)
+        snprintf(out, size, "%s: read bandwidth %s: from %s on within 5%% of the rate at 4 x %s %s = %s, so "
+                 "working sets >= %s count as out of cache", tfb_ooc_rule_name(s->rule), ladder, needed, cache,
+                 s->cache_name, topology, needed);
+    else
+        snprintf(out, size, "%s: working sets >= %s (4 x %s %s) count as out of cache; the read ladder (%s) found "
+                 "no earlier plateau", tfb_ooc_rule_name(s->rule), needed, cache, s->cache_name, ladder);
+}
+
 void tfb_sizing_describe(const tfb_sizing *s, char *out, size_t size)
 {
+    if (s->ladder_count && s->rule != TFB_OOC_PLATEAU_CHECK) {
+        describe_measured(s, out, size);
+        return;
+    }
     char needed[32], cache[32], usable[32], plateau[32];
     tfb_format_bytes((size_t)s->needed_bytes, needed, sizeof needed);
     tfb_format_bytes((size_t)s->cache_bytes, cache, sizeof cache);
@@ -95,6 +157,10 @@ void tfb_sizing_why_missing(const tfb_sizing *s, char *out, size_t size)
     tfb_format_bytes((size_t)s->needed_bytes, needed, sizeof needed);
     tfb_format_bytes((size_t)s->cache_bytes, cache, sizeof cache);
     tfb_format_bytes((size_t)s->usable_bytes, usable, sizeof usable);
+    if (s->rule == TFB_OOC_MEASURED) {
+        snprintf(out, size, "no verified stream variant reached %s (the measured plateau)", needed);
+        return;
+    }
     if (s->rule != TFB_OOC_PLATEAU_CHECK || s->plateau_bytes) {
         snprintf(out, size, "no verified stream variant reached %s (4 x %s %s)", needed, cache, s->cache_name);
         return;

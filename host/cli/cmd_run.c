@@ -169,6 +169,24 @@ static tfb_timing_policy run_policy(const tfb_options *opt, const tfb_device_inf
     return policy;
 }
 
+/* The measured-plateau ladder before the suites (when one of them sizes its working sets out of cache); when it
+ * cannot measure, the sizes stay 4x the cache. */
+static void measure_ladder(tfb_run *run, const tfb_suite **suites, size_t suite_count)
+{
+    tfb_error err = {{0}};
+    size_t sized = 0;
+    for (size_t i = 0; i < suite_count; i++) sized += !suites[i]->cache_only;
+    if (sized == 0) return;
+    if (tfb_run_measure_ladder(run, &err) != TFB_OK)
+        fprintf(stderr, "tfbench: warning: read ladder not measured (%s); working sets stay at 4x the cache\n",
+                err.message);
+    else if (run->opt->verbose > 0 && run->sizing.ladder_count) {
+        char text[640];
+        tfb_sizing_describe(&run->sizing, text, sizeof text);
+        fprintf(stderr, "tfbench: out of cache: %s\n", text);
+    }
+}
+
 /* One device: its context opened, every suite run, the roofline applied against its own ceilings (tfbench-native's
  * points too, on the first device), its table printed. Returns the failed benchmarks, or -1 when the device could
  * not be opened (err says why). */
@@ -187,6 +205,7 @@ static int run_device(const tfb_options *opt, const tfb_workload *workload, cons
                    .policy = run_policy(opt, &ctx.info), .seed = opt->seed, .log = stderr};
     tfb_run_resolve_sizing(&run);
     if (opt->verbose >= 0) fprintf(stderr, "tfbench: device %s%s (%s)\n", label, ctx.info.name, ctx.info.platform);
+    measure_ladder(&run, suites, suite_count);
     int failures = run_each_suite(&run, suites, suite_count);
     tfb_context_close(&ctx);
     if (native && tfb_results_add_native(results, native, opt->native_path, err) != TFB_OK) {

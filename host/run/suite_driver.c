@@ -53,6 +53,19 @@ int tfb_run_cache_resident(const tfb_run *run, uint64_t working_set)
     return !tfb_sizing_out_of_cache(&run->sizing, working_set);
 }
 
+/* The measured-plateau ladder: [{working_set_bytes, gbps}], smallest first. */
+static cJSON *ladder_json(const tfb_sizing *sizing)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < sizing->ladder_count; i++) {
+        cJSON *point = cJSON_CreateObject();
+        cJSON_AddNumberToObject(point, "working_set_bytes", (double)sizing->ladder[i].bytes);
+        cJSON_AddNumberToObject(point, "gbps", sizing->ladder[i].gbps);
+        cJSON_AddItemToArray(list, point);
+    }
+    return list;
+}
+
 static cJSON *sizing_json(const tfb_sizing *sizing)
 {
     char text[640];
@@ -71,6 +84,8 @@ static cJSON *sizing_json(const tfb_sizing *sizing)
         cJSON_AddNumberToObject(o, "plateau_full_gbps", sizing->plateau_full_gbps);
         cJSON_AddNumberToObject(o, "plateau_half_gbps", sizing->plateau_half_gbps);
     }
+    if (sizing->ladder_count) cJSON_AddItemToObject(o, "read_ladder", ladder_json(sizing));
+    if (sizing->topology_bytes) cJSON_AddNumberToObject(o, "topology_needed_bytes", (double)sizing->topology_bytes);
     return o;
 }
 

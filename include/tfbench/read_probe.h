@@ -44,6 +44,15 @@ int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err);
 /* About 0.05-0.1 s of samples per variant; *gbps = bytes read and written / median time, the best variant's. With
  * `all` 0, only the variant that won the previous measurement (a bracket's second side reads as its first did). */
 int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, int all, double *gbps, tfb_error *err);
+/* The same over `bytes` (within one allocation) instead of the run's out-of-cache size: the ladder's buffer. */
+int tfb_read_probe_setup_bytes(tfb_run *run, tfb_read_probe *p, uint64_t bytes, tfb_error *err);
+/* Work-items that read the first `bytes` of the buffer (whole work-groups, at most all of them). */
+size_t tfb_read_probe_items_of(const tfb_read_probe *p, uint64_t bytes);
+/* One execution of the last variant (the widest; on a CPU with prefetch) over the first `items` work-items' blocks,
+ * device-timed: the ladder's sample of a smaller working set inside the same buffer. */
+int tfb_read_probe_time_items(tfb_run *run, tfb_read_probe *p, size_t items, double *seconds, tfb_error *err);
+/* Checks the partial sums left by the last execution, which must have read the whole buffer with the last variant. */
+int tfb_read_probe_check_last(tfb_run *run, tfb_read_probe *p, tfb_error *err);
 void tfb_read_probe_release(tfb_read_probe *p);
 
 #endif

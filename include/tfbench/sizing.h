@@ -22,7 +22,16 @@ typedef enum tfb_ooc_rule {
     TFB_OOC_GPU_CACHE,        /* a GPU working set >= 4x its global memory cache (at least 64 MiB) */
     TFB_OOC_PLATEAU_CHECK,    /* 4x was out of reach: the largest reachable size counts only if the bandwidth at
                                * half of it agrees within 5% (the final plateau) */
+    TFB_OOC_MEASURED,         /* 4x the reported cache was within reach and above the floor, and a read ladder from
+                               * the floor up to it showed the final plateau starting lower: sizes follow the data */
 } tfb_ooc_rule;
+
+/* One rung of the measured-plateau ladder: a working set and the read bandwidth measured over it. */
+typedef struct tfb_ladder_point {
+    uint64_t bytes;
+    double gbps;
+} tfb_ladder_point;
+#define TFB_LADDER_MAX 8
 
 typedef struct tfb_sizing {
     tfb_ooc_rule rule;
@@ -35,6 +44,11 @@ typedef struct tfb_sizing {
     /* Plateau rule only: the smallest working set the check proved to be on the final plateau (0: not proved). */
     uint64_t plateau_bytes;
     double plateau_full_gbps, plateau_half_gbps;
+    /* The read ladder (tfb_sizing_ladder), smallest first, its last rung at 4x the cache; ladder_count 0: not
+     * measured. topology_bytes keeps 4x the cache when the measured rule lowered needed_bytes. */
+    tfb_ladder_point ladder[TFB_LADDER_MAX];
+    size_t ladder_count;
+    uint64_t topology_bytes;
 } tfb_sizing;
 
 #define TFB_SIZING_FLOOR (512ull << 20)
@@ -49,6 +63,15 @@ int tfb_sizing_out_of_cache(const tfb_sizing *sizing, uint64_t working_set);
 int tfb_plateau_agrees(double full_gbps, double half_gbps);
 /* Records the check; when the two agree, sizes >= half_bytes count as out of cache from now on. */
 void tfb_sizing_record_plateau(tfb_sizing *sizing, uint64_t half_bytes, double full_gbps, double half_gbps);
+/* The working sets a read ladder measures before the suites run, smallest first: the floor, doubling while below
+ * 4x the cache, then 4x the cache itself. 0 when there is nothing to gain: the plateau rule, or 4x the cache at
+ * the floor already. (hwloc reports a 480 MiB L3 on VMs whose DRAM plateau starts near 256 MiB: 1.88 GiB working
+ * sets cost a run more in first touch, fills and checks than their measurement.) */
+size_t tfb_sizing_ladder(const tfb_sizing *sizing, uint64_t *bytes, size_t max);
+/* Records the measured ladder and, when every rung from some size up reads at most 5% faster than the top rung
+ * (the reported cache's 4x: out of cache by the topology's own rule), lowers the out-of-cache size to the
+ * smallest such rung under the measured rule. A rung without a figure stops the search below it. */
+void tfb_sizing_apply_ladder(tfb_sizing *sizing, const tfb_ladder_point *points, size_t count);
 /* Copies of `set_bytes` to rotate over so they reach the target, within usable memory and max_sets (>= 1). */
 size_t tfb_sizing_sets(const tfb_sizing *sizing, uint64_t set_bytes, size_t max_sets);
 /* One line saying which rule decided and with what sizes ("4x_llc: working sets >= 128 MiB (4 x 32 MiB L3)"). */

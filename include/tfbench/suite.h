@@ -68,6 +68,9 @@ typedef struct tfb_suite {
     const char *name;
     const char *description;
     int in_default_run;
+    /* 1: its working sets stay in cache by design (peak), so it uses no out-of-cache size and a run of such suites
+     * alone skips the read ladder (tfb_run_measure_ladder). */
+    int cache_only;
     /* Writes up to `max` cases; returns how many there are (may exceed max: the driver then asks again). */
     size_t (*cases)(const tfb_run *run, tfb_case *out, size_t max);
     double (*flops)(const tfb_case *c);
@@ -114,6 +117,11 @@ void tfb_case_name(tfb_case *c, const char *suite);
 /* The out-of-cache sizing of this run, from the device's limits and its caches (hwloc on a CPU device, the global
  * memory cache otherwise). */
 void tfb_run_resolve_sizing(tfb_run *run);
+/* After tfb_run_resolve_sizing, when 4x the reported cache is above the floor (tfb_sizing_ladder): reads growing
+ * working sets up to it and lowers the out-of-cache size to where the final plateau measurably starts (the rule
+ * `measured_plateau`). Implemented by the suites (suites/roofline/ladder.c: the read kernel's). TFB_SKIP with the
+ * reason when it cannot measure; the sizing then stays as resolved. */
+int tfb_run_measure_ladder(tfb_run *run, tfb_error *err);
 tfb_memory_view tfb_run_memory_view(const tfb_device_info *device, const tfb_host_info *host);
 /* Bytes a memory-bound suite should spread its rotating working set over: 4x the last-level cache, or the largest
  * size the device allows when that is less (see tfb_sizing). */

@@ -273,6 +273,7 @@ const tfb_suite tfb_suite_peak = {
     .name = "peak",
     .description = "peak compute ceiling: independent FMA chains in fp32, fp64 and fp16",
     .in_default_run = 1,
+    .cache_only = 1,
     .cases = peak_cases,
     .flops = peak_flops,
     .setup = peak_setup,

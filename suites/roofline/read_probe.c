@@ -21,9 +21,9 @@ static unsigned variant_prefetch(size_t v)
     return v < WIDTH_COUNT ? 0 : TFB_READ_PREFETCH_CPU;
 }
 
-static size_t probe_floats(const tfb_run *run, size_t granule)
+static size_t probe_floats(const tfb_run *run, uint64_t bytes, size_t granule)
 {
-    uint64_t bytes = tfb_run_out_of_cache_bytes(run), cap = run->ctx->info.max_alloc_bytes;
+    uint64_t cap = run->ctx->info.max_alloc_bytes;
     if (bytes > cap) bytes = cap;
     return (size_t)(bytes / sizeof(float) / granule * granule);
 }
@@ -70,10 +70,15 @@ static void exact_total(tfb_read_probe *p)
 
 int tfb_read_probe_setup(tfb_run *run, tfb_read_probe *p, tfb_error *err)
 {
+    return tfb_read_probe_setup_bytes(run, p, tfb_run_out_of_cache_bytes(run), err);
+}
+
+int tfb_read_probe_setup_bytes(tfb_run *run, tfb_read_probe *p, uint64_t bytes, tfb_error *err)
+{
     p->interleaved = run->ctx->info.gpu_kernels;
     p->group = p->interleaved ? TFB_READ_GROUP_GPU : TFB_READ_GROUP_CPU;
     p->item_floats = p->interleaved ? TFB_READ_ITEM_FLOATS_GPU : TFB_READ_ITEM_FLOATS_CPU;
-    p->count = probe_floats(run, p->item_floats * p->group);
+    p->count = probe_floats(run, bytes, p->item_floats * p->group);
     p->items = p->count / p->item_floats;
     p->seed = (uint32_t)run->seed + 5151u;
     if (p->count == 0) return tfb_skip(err, "no room for the read probe's buffer");
@@ -151,6 +156,30 @@ int tfb_read_probe_measure(tfb_run *run, tfb_read_probe *p, int all, double *gbp
     p->best_vec = variant_vec(p->best);
     p->best_prefetch = variant_prefetch(p->best);
     return TFB_OK;
+}
+
+size_t tfb_read_probe_items_of(const tfb_read_probe *p, uint64_t bytes)
+{
+    size_t granule = p->item_floats * p->group;
+    size_t floats = (size_t)(bytes / sizeof(float) / granule * granule);
+    return (floats < p->count ? floats : p->count) / p->item_floats;
+}
+
+int tfb_read_probe_time_items(tfb_run *run, tfb_read_probe *p, size_t items, double *seconds, tfb_error *err)
+{
+    tfb_timing_policy once = {.min_reps = 1, .max_reps = 1};
+    tfb_launch launch = p->launches[p->variants - 1];
+    launch.global[0] = items;
+    tfb_work work = {&launch, 1, 1};
+    tfb_stats time;
+    if (tfb_work_time(run->ctx, &work, &once, &time, err) != TFB_OK) return TFB_ERROR;
+    *seconds = time.median;
+    return TFB_OK;
+}
+
+int tfb_read_probe_check_last(tfb_run *run, tfb_read_probe *p, tfb_error *err)
+{
+    return check_partials(run, p, variant_vec(p->variants - 1), err);
 }
 
 void tfb_read_probe_release(tfb_read_probe *p)

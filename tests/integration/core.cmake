@@ -28,6 +28,13 @@ tfb_cli_test(huge_llc_plateau
   REGEX "out of cache +plateau_check" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_plateau.cmake)
 set_property(TEST cli/huge_llc_plateau APPEND PROPERTY ENVIRONMENT
   "HWLOC_SYNTHETIC=pack:1 [numa(memory=4GiB)] l3:1(size=1GiB) l2:2(size=1MiB) l1d:1(size=32KiB) core:1 pu:1")
+# A topology with a 256 MiB L3: 4 x 256 MiB = 1 GiB is above the floor, so the read ladder runs before the suites
+# (512 MiB and 1 GiB) and the stream cases follow its rule (measured_plateau or 4x_llc).
+tfb_cli_test(read_ladder
+  ARGS --device 0 --suite stream --quick --filter "read-float16" --json @WORKDIR@/r.json
+  REGEX "out of cache +(measured_plateau|4x_llc): .*read" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_ladder.cmake)
+set_property(TEST cli/read_ladder APPEND PROPERTY ENVIRONMENT
+  "HWLOC_SYNTHETIC=pack:1 [numa(memory=16GiB)] l3:1(size=256MiB) l2:2(size=1MiB) l1d:1(size=32KiB) core:1 pu:1")
 # Outputs that cannot be written are bad input found before the run (exit 2), not after it (issue 19).
 tfb_cli_test(json_is_folder ARGS --suite stream --quick --json @WORKDIR@ EXIT 2 REGEX "cannot write .*: it is a folder")
 tfb_cli_test(json_in_proc ARGS --suite stream --quick --json /proc/forbidden/r.json EXIT 2

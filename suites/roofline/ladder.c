@@ -1,0 +1,66 @@
+/* The measured-plateau ladder (tfbench/sizing.h, tfb_sizing_ladder): before the suites run, the read kernel over
+ * growing prefixes of one buffer as large as 4x the reported cache, the rungs timed alternately round by round so
+ * a shared machine's drift moves them alike; the medians decide whether a smaller working set is already on the
+ * final plateau (tfb_sizing_apply_ladder). */
+#include <stdio.h>
+#include "tfbench/fill.h"
+#include "tfbench/read_probe.h"
+#include "tfbench/stats.h"
+#include "tfbench/suite.h"
+
+#define LADDER_ROUNDS 5
+
+typedef struct ladder {
+    tfb_read_probe probe;
+    uint64_t bytes[TFB_LADDER_MAX];
+    size_t items[TFB_LADDER_MAX];
+    double seconds[TFB_LADDER_MAX][LADDER_ROUNDS];
+    size_t rungs;
+} ladder;
+
+/* One round unrecorded first (warm-up), then LADDER_ROUNDS; each round reads the rungs smallest first, so the last
+ * execution reads the whole buffer and its partial sums can be checked. */
+static int time_rungs(tfb_run *run, ladder *l, tfb_error *err)
+{
+    if (tfb_device_poison(run->ctx, l->probe.partial, l->probe.items * sizeof(float), err) != TFB_OK)
+        return TFB_ERROR;
+    for (int round = -1; round < LADDER_ROUNDS; round++)
+        for (size_t r = 0; r < l->rungs; r++) {
+            double seconds;
+            if (tfb_read_probe_time_items(run, &l->probe, l->items[r], &seconds, err) != TFB_OK) return TFB_ERROR;
+            if (round >= 0) l->seconds[r][round] = seconds;
+        }
+    return tfb_read_probe_check_last(run, &l->probe, err);
+}
+
+static void apply(tfb_run *run, const ladder *l)
+{
+    tfb_ladder_point points[TFB_LADDER_MAX];
+    for (size_t r = 0; r < l->rungs; r++) {
+        double median = tfb_median(l->seconds[r], LADDER_ROUNDS);
+        double bytes = (double)(l->items[r] * l->probe.item_floats + l->items[r]) * sizeof(float);
+        points[r] = (tfb_ladder_point){l->bytes[r], median > 0 ? bytes / median * 1e-9 : 0.0};
+    }
+    tfb_sizing_apply_ladder(&run->sizing, points, l->rungs);
+}
+
+int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
+{
+    ladder l = {.rungs = 0};
+    l.rungs = tfb_sizing_ladder(&run->sizing, l.bytes, TFB_LADDER_MAX);
+    if (l.rungs == 0) return TFB_OK;
+    uint64_t top = l.bytes[l.rungs - 1];
+    if (top > run->ctx->info.max_alloc_bytes)
+        return tfb_skip(err, "the read ladder's top rung (4x the cache) does not fit one allocation");
+    int rc = tfb_read_probe_setup_bytes(run, &l.probe, top, err);
+    for (size_t r = 0; rc == TFB_OK && r < l.rungs; r++) {
+        l.items[r] = tfb_read_probe_items_of(&l.probe, l.bytes[r]);
+        if (l.items[r] == 0) rc = tfb_skip(err, "the read ladder's buffer is too small");
+    }
+    if (rc == TFB_OK && l.items[l.rungs - 1] != l.probe.items)
+        rc = tfb_skip(err, "the read ladder's top rung does not fill its buffer");
+    if (rc == TFB_OK) rc = time_rungs(run, &l, err);
+    if (rc == TFB_OK) apply(run, &l);
+    tfb_read_probe_release(&l.probe);
+    return rc;
+}
