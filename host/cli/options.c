@@ -44,7 +44,7 @@ void tfb_options_usage(FILE *out)
           "  --max-noise PCT      sample until the median's 95% interval is within +-PCT% (default 2 on a\n"
           "                       CPU, 1 on a GPU; 0: off); a benchmark that runs out of time is unstable\n"
           "  --min-time S         sample at least S seconds per benchmark (default 0.3; 0.05 with --quick)\n"
-          "  --max-time S         sampling budget per benchmark (default 0.4; 0.1 with --quick)\n"
+          "  --max-time S         sampling budget per benchmark (default 1; 0.5 with --quick)\n"
           "  --repetitions N      exactly N samples per benchmark (no stopping rule)\n"
           "  --out DIR            write results.json, results.csv, roofline.svg, report.html to DIR\n"
           "                       (default, when no --out/--json/--csv: ./tfbench-results/<device>-<time>/)\n"

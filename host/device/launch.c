@@ -133,7 +133,7 @@ tfb_timing_policy tfb_timing_default(int quick)
     /* --quick: 6 samples at least, the fewest with a 95% interval of the median */
     tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 6 : 10, .max_reps = 2000,
                                 .min_seconds = quick ? 0.05 : 0.3, .sample_seconds = TFB_SAMPLE_SECONDS_CPU,
-                                .max_noise = TFB_MAX_NOISE_CPU, .max_seconds = quick ? 0.1 : 0.4};
+                                .max_noise = TFB_MAX_NOISE_CPU, .max_seconds = quick ? 0.5 : 1.0};
     return policy;
 }
 
