@@ -199,9 +199,26 @@ static void samples_rotate_sets_across_executions(void **state)
     free(record.values);
 }
 
+/* The pinning is the user's when POCL_AFFINITY is set (any value), tfbench's otherwise (this test process may use
+ * every CPU unless ctest runs it under taskset, where it must leave the variable unset). */
+static void pinning_respects_the_user(void **state)
+{
+    (void)state;
+    setenv("POCL_AFFINITY", "0", 1);
+    assert_int_equal(tfb_pin_cpu_driver_threads(), 0);
+    assert_string_equal(getenv("POCL_AFFINITY"), "0");
+    unsetenv("POCL_AFFINITY");
+    int pinned = tfb_pin_cpu_driver_threads();
+    const char *value = getenv("POCL_AFFINITY");
+    if (pinned) assert_string_equal(value, "1");
+    else assert_null(value);
+    unsetenv("POCL_AFFINITY");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pinning_respects_the_user),
         cmocka_unit_test(build_failure_carries_the_log),
         cmocka_unit_test(missing_kernel_names_are_reported),
         cmocka_unit_test(oversized_buffer_is_a_skip),

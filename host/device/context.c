@@ -18,6 +18,8 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
     ctx->kernel_dir = kernel_dir;
     const char *huge = getenv("TFB_HUGE_PAGES");
     ctx->info.huge_pages = ctx->info.is_cpu && !(huge && strcmp(huge, "0") == 0);
+    const char *pinned = getenv("POCL_AFFINITY");
+    ctx->info.pinned_threads = ctx->info.is_cpu && pinned && strcmp(pinned, "1") == 0;
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)entry->platform, 0};
     ctx->context = clCreateContext(props, 1, &entry->device, NULL, NULL, &status);
     TFB_CL_CHECK(err, "clCreateContext", status);

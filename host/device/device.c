@@ -123,6 +123,7 @@ int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err)
     cl_platform_id platforms[MAX_PLATFORMS];
     cl_uint platform_count = 0;
     *out = NULL;
+    tfb_pin_cpu_driver_threads();  /* before PoCL starts its workers */
     *count = 0;
     cl_int status = clGetPlatformIDs(MAX_PLATFORMS, platforms, &platform_count);
     if (status == -1001 /* CL_PLATFORM_NOT_FOUND_KHR */ || (status == CL_SUCCESS && platform_count == 0))

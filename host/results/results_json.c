@@ -30,6 +30,7 @@ static cJSON *device_json(const tfb_device_info *d)
     cJSON_AddBoolToObject(o, "fp16", d->fp16);
     cJSON_AddBoolToObject(o, "gpu_kernels", d->gpu_kernels);
     cJSON_AddBoolToObject(o, "huge_pages", d->huge_pages);
+    cJSON_AddBoolToObject(o, "pinned_threads", d->pinned_threads);
     return o;
 }
 

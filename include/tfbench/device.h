@@ -32,6 +32,8 @@ typedef struct tfb_device_info {
     /* Buffers of 2 MiB or more in transparent huge pages (host/device/context.c): on when the device is the CPU,
      * unless TFB_HUGE_PAGES=0. Set when a context is opened. */
     int huge_pages;
+    /* A CPU device whose driver threads are pinned one per CPU (POCL_AFFINITY=1, tfb_pin_cpu_driver_threads). */
+    int pinned_threads;
 } tfb_device_info;
 
 typedef struct tfb_device_entry {
@@ -41,6 +43,9 @@ typedef struct tfb_device_entry {
 } tfb_device_entry;
 
 /* All devices of all platforms, in a stable flat order. No platform at all is an error naming the ICD loader. */
+/* Sets POCL_AFFINITY=1 (PoCL's workers one per CPU) when the user has not set it and this process may use every
+ * online CPU; returns 1 when it did. Called before the OpenCL platforms load (tfb_devices_enumerate). */
+int tfb_pin_cpu_driver_threads(void);
 int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err);
 /* spec: a flat index ("0") or a case-insensitive substring of the device name. */
 int tfb_device_find(const tfb_device_entry *list, size_t count, const char *spec, size_t *index, tfb_error *err);
