@@ -122,6 +122,12 @@ void tfb_run_resolve_sizing(tfb_run *run);
  * `measured_plateau`). Implemented by the suites (suites/roofline/ladder.c: the read kernel's). TFB_SKIP with the
  * reason when it cannot measure; the sizing then stays as resolved. */
 int tfb_run_measure_ladder(tfb_run *run, tfb_error *err);
+/* After the suites, when the stream suite set the read ceiling: the read kernel at every variant once more over the
+ * run's out-of-cache size (tfb_read_probe); the ceiling becomes the better of the two, recorded in
+ * context.ceilings.read_recheck. A shared machine drifts within a run (a fresh clone's first run read 33.6 GB/s in
+ * the stream suite and 35.0 in the layer suite's bracket a minute later), and a ceiling from a slow minute put the
+ * GEMVs at 105-108% of it. */
+int tfb_run_recheck_read_ceiling(tfb_run *run, tfb_error *err);
 tfb_memory_view tfb_run_memory_view(const tfb_device_info *device, const tfb_host_info *host);
 /* Bytes a memory-bound suite should spread its rotating working set over: 4x the last-level cache, or the largest
  * size the device allows when that is less (see tfb_sizing). */
