@@ -17,7 +17,7 @@ void tfb_options_defaults(tfb_options *opt)
 }
 
 static const char FLEET_OPTIONS[] =
-    "fleet runs (MPI; README, Fleets):\n"
+    "fleet runs (MPI; docs/fleets.md):\n"
     "  --fleet              one rank of an MPI job (mpirun -np N tfbench --fleet ...): the rank's device is\n"
     "                       its node-local rank's (of --device, default all); --out DIR the fleet folder\n"
     "  --fleet-serial       the same, ranks sharing a device (or a CPU) one after another\n"

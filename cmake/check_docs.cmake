@@ -1,0 +1,67 @@
+# The documentation's own rules, checked on the tree: the README stays short (at most 300 lines); the README and
+# docs/ carry no dates (history lives in the git log; dated measurements live in reports/measurements/); every
+# relative link of the README and docs/ names a file that exists; and no file points at material outside the
+# repository (a sibling "shared" folder), which users do not have.
+# -DROOT=<source dir>
+set(failures "")
+
+# Semicolons are CMake's list separator: every text is read with them replaced, so that lists stay lists.
+file(READ "${ROOT}/README.md" readme)
+string(REPLACE ";" "," readme "${readme}")
+string(REGEX MATCHALL "\n" newlines "${readme}")
+list(LENGTH newlines readme_count)
+if(readme_count GREATER 300)
+  list(APPEND failures "README.md has ${readme_count} lines (at most 300: details belong in docs/)")
+endif()
+
+file(GLOB pages RELATIVE "${ROOT}" "${ROOT}/docs/*.md")
+set(documents README.md ${pages})
+foreach(doc ${documents})
+  file(READ "${ROOT}/${doc}" text)
+  string(REPLACE ";" "," text "${text}")
+  string(REGEX MATCH "20[0-9][0-9]-" date "${text}")
+  if(date)
+    list(APPEND failures "${doc} has a date (\"${date}...\"): quote measurements by their file in reports/measurements/")
+  endif()
+  get_filename_component(base "${ROOT}/${doc}" DIRECTORY)
+  # Brackets would keep CMake from splitting the list of matches: links are marked first, then brackets dropped.
+  string(REPLACE "](" "@LINK@" marked "${text}")
+  string(REGEX REPLACE "[][]" "" marked "${marked}")
+  string(REGEX MATCHALL "@LINK@[^)# ]+" links "${marked}")
+  foreach(link ${links})
+    string(SUBSTRING "${link}" 6 -1 target)
+    if(target MATCHES "^[a-z]+:")
+      continue()
+    endif()
+    if(NOT EXISTS "${base}/${target}")
+      list(APPEND failures "${doc} links to ${target}, which does not exist")
+    endif()
+  endforeach()
+endforeach()
+
+# Built from two pieces so that this file does not match itself.
+set(outside "..")
+string(APPEND outside "/shared")
+set(sources README.md CMakeLists.txt .ci/run)
+foreach(folder docs host include suites kernels tests ci cmake reports)
+  file(GLOB_RECURSE found RELATIVE "${ROOT}" "${ROOT}/${folder}/*")
+  list(APPEND sources ${found})
+endforeach()
+foreach(source ${sources})
+  if(NOT source MATCHES "\\.(md|c|h|cl|cu|cmake|sh|txt|py|json)$" AND NOT source MATCHES "(^|/)run$")
+    continue()
+  endif()
+  file(READ "${ROOT}/${source}" text)
+  string(REPLACE ";" "," text "${text}")
+  string(FIND "${text}" "${outside}" at)
+  if(at GREATER -1)
+    list(APPEND failures "${source} refers to ${outside}/, which is not part of the repository")
+  endif()
+endforeach()
+
+if(failures)
+  list(JOIN failures "\n  " message)
+  message(FATAL_ERROR "documentation rules broken:\n  ${message}")
+endif()
+list(JOIN documents ", " checked)
+message(STATUS "documentation rules hold: README ${readme_count} lines; checked ${checked}")
