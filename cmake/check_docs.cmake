@@ -1,8 +1,9 @@
 # The documentation's own rules, checked on the tree: the README stays short (at most 300 lines); the README and
 # docs/ carry no dates (history lives in the git log; dated measurements live in reports/measurements/); every
-# relative link of the README and docs/ names a file that exists; and no file points at material outside the
-# repository (a sibling "shared" folder), which users do not have.
+# relative link of the README and docs/ names a file that exists, and one of its headings when it names an anchor;
+# and no file points at material outside the repository (a sibling "shared" folder), which users do not have.
 # -DROOT=<source dir>
+cmake_minimum_required(VERSION 3.20)
 set(failures "")
 
 # Semicolons are CMake's list separator: every text is read with them replaced, so that lists stay lists.
@@ -13,6 +14,23 @@ list(LENGTH newlines readme_count)
 if(readme_count GREATER 300)
   list(APPEND failures "README.md has ${readme_count} lines (at most 300: details belong in docs/)")
 endif()
+
+# The anchors a markdown file offers, as GitHub makes them from its headings: lower case, punctuation dropped,
+# spaces turned into dashes.
+function(anchors_of path out)
+  file(READ "${path}" text)
+  string(REGEX REPLACE "[][;]" "" text "${text}")
+  string(REGEX MATCHALL "\n#+ [^\n]*" headings "\n${text}")
+  set(anchors "")
+  foreach(heading ${headings})
+    string(REGEX REPLACE "^\n#+ " "" slug "${heading}")
+    string(TOLOWER "${slug}" slug)
+    string(REGEX REPLACE "[^a-z0-9 _-]" "" slug "${slug}")
+    string(REPLACE " " "-" slug "${slug}")
+    list(APPEND anchors "${slug}")
+  endforeach()
+  set(${out} "${anchors}" PARENT_SCOPE)
+endfunction()
 
 file(GLOB pages RELATIVE "${ROOT}" "${ROOT}/docs/*.md")
 set(documents README.md ${pages})
@@ -27,14 +45,28 @@ foreach(doc ${documents})
   # Brackets would keep CMake from splitting the list of matches: links are marked first, then brackets dropped.
   string(REPLACE "](" "@LINK@" marked "${text}")
   string(REGEX REPLACE "[][]" "" marked "${marked}")
-  string(REGEX MATCHALL "@LINK@[^)# ]+" links "${marked}")
+  string(REGEX MATCHALL "@LINK@[^) ]+" links "${marked}")
   foreach(link ${links})
     string(SUBSTRING "${link}" 6 -1 target)
     if(target MATCHES "^[a-z]+:")
       continue()
     endif()
-    if(NOT EXISTS "${base}/${target}")
-      list(APPEND failures "${doc} links to ${target}, which does not exist")
+    string(REGEX MATCH "#.*$" anchor "${target}")
+    string(REGEX REPLACE "#.*$" "" file "${target}")
+    if(file STREQUAL "")
+      set(file "${doc}")
+      set(path "${ROOT}/${doc}")
+    else()
+      set(path "${base}/${file}")
+    endif()
+    if(NOT EXISTS "${path}")
+      list(APPEND failures "${doc} links to ${file}, which does not exist")
+    elseif(anchor AND path MATCHES "\\.md$")
+      string(SUBSTRING "${anchor}" 1 -1 anchor)
+      anchors_of("${path}" anchors)
+      if(NOT anchor IN_LIST anchors)
+        list(APPEND failures "${doc} links to ${file}#${anchor}, a heading that ${file} does not have")
+      endif()
     endif()
   endforeach()
 endforeach()
