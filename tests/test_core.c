@@ -112,6 +112,39 @@ static void options_for_the_stopping_rule(void **state)
     }
 }
 
+/* Issue 32: strtoull skips blanks and wraps a sign, so " -5" read as 2^64 - 5 ("too large to count"). */
+static void whole_numbers_refuse_signs_and_blanks(void **state)
+{
+    tfb_error err;
+    unsigned long long value = 0;
+    assert_int_equal(tfb_parse_whole("4096", 1ull << 40, &value, &err), TFB_OK);
+    assert_true(value == 4096);
+    assert_int_equal(tfb_parse_whole("18446744073709551615", UINT64_MAX, &value, &err), TFB_OK);
+    assert_true(value == UINT64_MAX);
+    static const char *const NOT_WHOLE[] = {" -5", "-5", "+5", " 5", "5 ", "5x", "", "0x10", "1e3"};
+    for (size_t i = 0; i < sizeof NOT_WHOLE / sizeof *NOT_WHOLE; i++) {
+        assert_int_equal(tfb_parse_whole(NOT_WHOLE[i], UINT64_MAX, &value, &err), TFB_ERROR);
+        if (!strstr(err.message, "is not a whole number")) fail_msg("\"%s\": %s", NOT_WHOLE[i], err.message);
+    }
+    assert_int_equal(tfb_parse_whole("18446744073709551616", UINT64_MAX, &value, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "is above 18446744073709551615"));
+    assert_int_equal(tfb_parse_whole("101", 100, &value, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "\"101\" is above 100"));
+    size_t sizes[4], count;
+    assert_int_equal(tfb_parse_size_list("1, 2", sizes, 4, &count, &err), TFB_ERROR);
+    assert_int_equal(tfb_parse_size_list("1,-2", sizes, 4, &count, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "expected positive integers"));
+    assert_int_equal(tfb_parse_size_list("99999999999999999999999", sizes, 4, &count, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "99999999999999999999999 is not a usable size"));
+    assert_int_equal(tfb_parse_size_list("8,1099511627776", sizes, 4, &count, &err), TFB_OK);
+    assert_true(count == 2 && sizes[1] == 1ull << 40);
+    size_t m, n, k;
+    assert_int_equal(tfb_parse_shape("1x-2x3", &m, &n, &k, &err), TFB_ERROR);
+    assert_int_equal(tfb_parse_shape("1x 2x3", &m, &n, &k, &err), TFB_ERROR);
+    assert_int_equal(tfb_parse_shape("1x2x3", &m, &n, &k, &err), TFB_OK);
+    assert_true(m == 1 && n == 2 && k == 3);
+}
+
 static void error_names_and_messages(void **state)
 {
     tfb_error err;
@@ -417,6 +450,7 @@ int main(void)
         cmocka_unit_test(options_parse_values),
         cmocka_unit_test(options_reject_bad_input),
         cmocka_unit_test(options_for_the_stopping_rule),
+        cmocka_unit_test(whole_numbers_refuse_signs_and_blanks),
         cmocka_unit_test(error_names_and_messages),
         cmocka_unit_test(device_find_by_index_and_name),
         cmocka_unit_test(datasheets_match_the_lecture),

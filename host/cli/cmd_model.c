@@ -1,5 +1,4 @@
 /* tfbench model: the analytical model of a transformer configuration on a device (datasheet or measured). */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include "tfbench/report.h"
 #include "tfbench/datasheet.h"
 #include "tfbench/model.h"
+#include "tfbench/parse.h"
 #include "tfbench/results.h"
 #include "tfbench/results_schema.h"
 
@@ -51,11 +51,10 @@ static int usage_error(const char *fmt, const char *detail)
 
 static int parse_count(const char *option, const char *text, uint64_t *out)
 {
-    char *end = NULL;
-    errno = 0;
-    if (!text || text[0] == '-' || text[0] == '+') return usage_error("%s needs a positive integer", option);
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno || end == text || *end || value == 0) return usage_error("%s needs a positive integer", option);
+    tfb_error err;
+    unsigned long long value = 0;
+    if (tfb_parse_whole(text, UINT64_MAX, &value, &err) != TFB_OK || value == 0)
+        return usage_error("%s needs a positive integer", option);
     *out = value;
     return 0;
 }
