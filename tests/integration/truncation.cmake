@@ -1,0 +1,12 @@
+# No silent truncation and no ignored input (issue 32): a path that does not fit a buffer fails with a message,
+# options that no selected suite reads are named on stderr.
+set(TFB_EXIT_CHECK "exit code [0-9]+, expected")
+
+# A --kernel-dir that exists (under PATH_MAX, "/." steps) but whose kernel paths pass it: the cut path used to miss,
+# and the embedded kernel ran in its place (exit 0). Now the kernel load fails naming the limit.
+set(TFB_DEEP_KERNELS ${PROJECT_SOURCE_DIR}/kernels)
+string(LENGTH "${TFB_DEEP_KERNELS}" TFB_DEEP_LENGTH)
+math(EXPR TFB_DEEP_STEPS "(4090 - ${TFB_DEEP_LENGTH}) / 2")
+string(REPEAT "/." ${TFB_DEEP_STEPS} TFB_DEEP_PAD)
+tfb_cli_test(kernel_dir_path_too_long ARGS --suite peak --quick --kernel-dir ${TFB_DEEP_KERNELS}${TFB_DEEP_PAD}
+  EXIT 1 REGEX "--kernel-dir: the path of [a-z_]+\\.cl would be 4[0-9]+ bytes, over the limit of 4095")
