@@ -14,6 +14,7 @@
 #include <time.h>
 #include "tfbench/tfbench.h"
 #include "tfbench/checked.h"
+#include "../host/cli/cli.h"
 
 static void stats_of_odd_sample(void **state)
 {
@@ -143,6 +144,53 @@ static void whole_numbers_refuse_signs_and_blanks(void **state)
     assert_int_equal(tfb_parse_shape("1x 2x3", &m, &n, &k, &err), TFB_ERROR);
     assert_int_equal(tfb_parse_shape("1x2x3", &m, &n, &k, &err), TFB_OK);
     assert_true(m == 1 && n == 2 && k == 3);
+}
+
+static char *unused_option_warnings(const char *const *argv, int argc, const char *const *names, size_t count)
+{
+    tfb_options opt;
+    tfb_error err;
+    const tfb_suite *suites[8];
+    char *text = NULL;
+    size_t size = 0;
+    tfb_options_defaults(&opt);
+    assert_int_equal(tfb_options_parse(argc, (char **)argv, &opt, &err), TFB_OK);
+    for (size_t i = 0; i < count; i++) assert_non_null(suites[i] = tfb_suite_find(names[i]));
+    FILE *out = open_memstream(&text, &size);
+    assert_non_null(out);
+    tfb_cli_warn_unused_options(&opt, suites, count, out);
+    fclose(out);
+    return text;
+}
+
+/* Issue 32: --batch, --seq, --model or --config given to suites that do not read them went without a word. */
+static void unused_options_are_named(void **state)
+{
+    const char *peak_batch[] = {"tfbench", "--batch", "8"};
+    char *text = unused_option_warnings(peak_batch, 3, (const char *[]){"peak"}, 1);
+    assert_string_equal(text, "tfbench: warning: --batch is not used by the selected suites (peak)\n");
+    free(text);
+    const char *all[] = {"tfbench", "--model", "llama2-7b", "--config", "x.json", "--shape", "1x2x3", "--batch",
+                         "2", "--seq", "64", "--kv-heads", "1", "--head-dim", "64"};
+    text = unused_option_warnings(all, 15, (const char *[]){"stream", "gemv"}, 2);
+    assert_string_equal(text, "tfbench: warning: --batch is not used by the selected suites (stream,gemv)\n"
+                              "tfbench: warning: --seq is not used by the selected suites (stream,gemv)\n"
+                              "tfbench: warning: --kv-heads is not used by the selected suites (stream,gemv)\n"
+                              "tfbench: warning: --head-dim is not used by the selected suites (stream,gemv)\n");
+    free(text);
+    text = unused_option_warnings(all, 15, (const char *[]){"layer"}, 1);
+    assert_string_equal(text, "tfbench: warning: --shape is not used by the selected suites (layer)\n"
+                              "tfbench: warning: --kv-heads is not used by the selected suites (layer)\n"
+                              "tfbench: warning: --head-dim is not used by the selected suites (layer)\n");
+    free(text);
+    /* each option read by one selected suite: no warning */
+    text = unused_option_warnings(all, 15, (const char *[]){"peak", "gemm", "decode"}, 3);
+    assert_string_equal(text, "");
+    free(text);
+    const char *none[] = {"tfbench", "--quick"};
+    text = unused_option_warnings(none, 2, (const char *[]){"peak"}, 1);
+    assert_string_equal(text, "");
+    free(text);
 }
 
 static void error_names_and_messages(void **state)
@@ -451,6 +499,7 @@ int main(void)
         cmocka_unit_test(options_reject_bad_input),
         cmocka_unit_test(options_for_the_stopping_rule),
         cmocka_unit_test(whole_numbers_refuse_signs_and_blanks),
+        cmocka_unit_test(unused_options_are_named),
         cmocka_unit_test(error_names_and_messages),
         cmocka_unit_test(device_find_by_index_and_name),
         cmocka_unit_test(datasheets_match_the_lecture),

@@ -9,4 +9,9 @@ string(LENGTH "${TFB_DEEP_KERNELS}" TFB_DEEP_LENGTH)
 math(EXPR TFB_DEEP_STEPS "(4090 - ${TFB_DEEP_LENGTH}) / 2")
 string(REPEAT "/." ${TFB_DEEP_STEPS} TFB_DEEP_PAD)
 tfb_cli_test(kernel_dir_path_too_long ARGS --suite peak --quick --kernel-dir ${TFB_DEEP_KERNELS}${TFB_DEEP_PAD}
-  EXIT 1 REGEX "--kernel-dir: the path of [a-z_]+\\.cl would be 4[0-9]+ bytes, over the limit of 4095")
+  --json @WORKDIR@/r.json EXIT 1 REGEX "--kernel-dir: the path of [a-z_]+\\.cl would be 4[0-9]+ bytes, over the limit of 4095")
+
+# Options that no selected suite reads are named (they were ignored without a word); the run goes on.
+tfb_cli_test(unused_option_warned ARGS --device 0 --suite peak --quick --batch 8 --filter "^peak/.*/fp32$"
+  --json @WORKDIR@/r.json REGEX "warning: --batch is not used by the selected suites \\(peak\\)"
+  FAIL_REGEX "${TFB_EXIT_CHECK}")
