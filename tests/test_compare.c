@@ -290,6 +290,11 @@ static void hostile_text_is_refused(void **state)
     expect_refused("{\"context\": [], \"benchmarks\": []}", "\"context\" must be an object");
     expect_refused("{\"context\": {\"device\": {\"name\": 5}}, \"benchmarks\": []}", "field \"name\" must be a string");
     expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1}", "not valid JSON");
+    char text[1024];
+    snprintf(text, sizeof text, "{\"context\": {\"device\": {\"name\": \"%0300d\"}}, \"benchmarks\": []}", 0);
+    expect_refused(text, "context.device: field \"name\" is longer than 255 bytes");
+    snprintf(text, sizeof text, "{\"context\": {\"tfbench_version\": \"%070d\"}, \"benchmarks\": []}", 0);
+    expect_refused(text, "context: field \"tfbench_version\" is longer than 63 bytes");
 }
 
 /* The reproductions of issue 32: one statement of a figure edited, the other kept. Before the check, the doubled

@@ -500,6 +500,9 @@ static int copy_string(const cJSON *obj, const char *key, const char *where, cha
 {
     const char *value = NULL;
     if (obj && string_field(obj, key, where, &value, err)) return TFB_ERROR;
+    /* provenance is compared between the files: two names cut alike would pass for one device */
+    if (value && strlen(value) >= size)
+        return tfb_fail(err, "%s: field \"%s\" is longer than %zu bytes", where, key, size - 1);
     if (value && !out[0]) {
         snprintf(out, size, "%s", value);
         clean_name(out);

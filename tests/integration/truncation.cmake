@@ -15,3 +15,11 @@ tfb_cli_test(kernel_dir_path_too_long ARGS --suite peak --quick --kernel-dir ${T
 tfb_cli_test(unused_option_warned ARGS --device 0 --suite peak --quick --batch 8 --filter "^peak/.*/fp32$"
   --json @WORKDIR@/r.json REGEX "warning: --batch is not used by the selected suites \\(peak\\)"
   FAIL_REGEX "${TFB_EXIT_CHECK}")
+
+# Paths past the buffers that hold them are refused by name, never cut to another file or folder.
+string(REPEAT "x" 5000 TFB_LONG_PATH)
+tfb_cli_test(report_path_too_long EXIT 2 ARGS report ${TFB_LONG_PATH}.json REGEX "results file path too long")
+tfb_cli_test(compare_round_path_too_long EXIT 2
+  ARGS compare ${PROJECT_SOURCE_DIR}/tests/data/compare/base.json,${TFB_LONG_PATH}.json
+       ${PROJECT_SOURCE_DIR}/tests/data/compare/base.json
+  REGEX "a file name in .* passes 4095 bytes")
