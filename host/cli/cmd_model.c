@@ -26,7 +26,7 @@ typedef struct model_run {
     tfb_model_config config;
     const char *builtin_id;
     tfb_model_device device;
-    char device_source[160];  /* "datasheet" or the results file */
+    char device_source[4200]; /* "datasheet" or "measured (the results file)": a path up to PATH_MAX fits */
     char peak_note[160];      /* which peak the ridge uses, when it is not the obvious one */
     tfb_model_params params;
     tfb_model_flops flops;
@@ -218,8 +218,11 @@ static int read_measured_ceilings(const cJSON *root, const model_args *a, model_
                                         sizeof run->peak_note);
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT), "device"), "name");
-    snprintf(run->device.name, sizeof run->device.name, "%s", cJSON_IsString(name) ? name->valuestring : "measured");
-    snprintf(run->device_source, sizeof run->device_source, "measured (%s)", path);
+    const char *device = cJSON_IsString(name) ? name->valuestring : "measured";
+    if (strlen(device) >= sizeof run->device.name) return measured_fail(path, "context.device.name is too long");
+    snprintf(run->device.name, sizeof run->device.name, "%s", device);
+    if (snprintf(run->device_source, sizeof run->device_source, "measured (%s)", path) >= (int)sizeof run->device_source)
+        return measured_fail(path, "path too long");
     return 0;
 }
 

@@ -23,3 +23,6 @@ tfb_cli_test(compare_round_path_too_long EXIT 2
   ARGS compare ${PROJECT_SOURCE_DIR}/tests/data/compare/base.json,${TFB_LONG_PATH}.json
        ${PROJECT_SOURCE_DIR}/tests/data/compare/base.json
   REGEX "a file name in .* passes 4095 bytes")
+# A measured device name past the model's field: refused (it was cut to 127 bytes in the prediction).
+tfb_cli_test(model_measured_name_too_long EXIT 2 ARGS model llama2-7b --measured
+  ${PROJECT_SOURCE_DIR}/tests/data/model-measured-long-name.json REGEX "context.device.name is too long")
