@@ -315,6 +315,13 @@ static void rank_states_round_trip(void **state)
     cJSON_ReplaceItemInObject(json, "rank", cJSON_CreateNumber(1));
     cJSON_ReplaceItemInObject(json, "status", cJSON_CreateString("sleeping"));
     assert_int_equal(tfb_fleet_rank_from_json(json, &back, &err), TFB_ERROR);
+    cJSON_ReplaceItemInObject(json, "status", cJSON_CreateString("ok"));
+    char host[300];
+    memset(host, 'h', sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    cJSON_ReplaceItemInObject(json, "host_name", cJSON_CreateString(host));  /* no cut host names */
+    assert_int_equal(tfb_fleet_rank_from_json(json, &back, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "a rank's state: \"host_name\" is longer than 255 bytes"));
     cJSON_Delete(json);
 }
 
