@@ -233,6 +233,11 @@ static void datasheets_match_the_lecture(void **state)
     assert_non_null(tfb_datasheet_find("H200"));
     assert_ptr_equal(tfb_datasheet_for_device("NVIDIA H100 80GB HBM3", 80), h100);
     assert_null(tfb_datasheet_for_device("pthread-skylake-avx512", 4));
+    char name[160];
+    snprintf(name, sizeof name, "A100%0100d", 0);  /* past the lookup buffer: no datasheet, whatever it starts with */
+    assert_null(tfb_datasheet_find(name));
+    snprintf(name, sizeof name, "A100%100s", "");   /* blanks are dropped, not counted */
+    assert_ptr_equal(tfb_datasheet_find(name), a100);
 }
 
 static void fill_sample_results(tfb_results *results)
