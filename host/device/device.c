@@ -15,26 +15,28 @@ static void keep_string(const char *full, char *out, size_t size)
     else snprintf(out, size, "%.*s...", (int)(size - 4), full);
 }
 
-static void device_string(cl_device_id device, cl_device_info what, char *out, size_t size)
+/* The platform's string when device is NULL, else the device's. */
+static cl_int query_info(cl_platform_id platform, cl_device_id device, cl_uint what, size_t size, void *value,
+                         size_t *needed)
+{
+    return device ? clGetDeviceInfo(device, what, size, value, needed)
+                  : clGetPlatformInfo(platform, what, size, value, needed);
+}
+
+static void info_string(cl_platform_id platform, cl_device_id device, cl_uint what, char *out, size_t size)
 {
     size_t needed = 0;
     char *full = NULL;
     snprintf(out, size, "?");
-    if (clGetDeviceInfo(device, what, 0, NULL, &needed) != CL_SUCCESS || needed == 0) return;
-    if ((full = calloc(needed + 1, 1)) && clGetDeviceInfo(device, what, needed, full, NULL) == CL_SUCCESS)
+    if (query_info(platform, device, what, 0, NULL, &needed) != CL_SUCCESS || needed == 0) return;
+    if ((full = calloc(needed + 1, 1)) && query_info(platform, device, what, needed, full, NULL) == CL_SUCCESS)
         keep_string(full, out, size);
     free(full);
 }
 
-static void platform_string(cl_platform_id platform, cl_platform_info what, char *out, size_t size)
+static void device_string(cl_device_id device, cl_device_info what, char *out, size_t size)
 {
-    size_t needed = 0;
-    char *full = NULL;
-    snprintf(out, size, "?");
-    if (clGetPlatformInfo(platform, what, 0, NULL, &needed) != CL_SUCCESS || needed == 0) return;
-    if ((full = calloc(needed + 1, 1)) && clGetPlatformInfo(platform, what, needed, full, NULL) == CL_SUCCESS)
-        keep_string(full, out, size);
-    free(full);
+    info_string(NULL, device, what, out, size);
 }
 
 static uint64_t device_ulong(cl_device_id device, cl_device_info what)
@@ -79,7 +81,7 @@ static const char *type_name(cl_device_type type)
 static void describe_device(cl_platform_id platform, cl_device_id device, tfb_device_info *info)
 {
     memset(info, 0, sizeof *info);
-    platform_string(platform, CL_PLATFORM_NAME, info->platform, sizeof info->platform);
+    info_string(platform, NULL, CL_PLATFORM_NAME, info->platform, sizeof info->platform);
     device_string(device, CL_DEVICE_NAME, info->name, sizeof info->name);
     device_string(device, CL_DEVICE_VENDOR, info->vendor, sizeof info->vendor);
     device_string(device, CL_DEVICE_VERSION, info->version, sizeof info->version);
