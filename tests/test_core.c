@@ -82,6 +82,7 @@ static void options_reject_bad_input(void **state)
     assert_int_equal(parse(&opt, &err, 3, zero), TFB_ERROR);
     char *bad_seed[] = {"tfbench", "--seed", "-3"};
     assert_int_equal(parse(&opt, &err, 3, bad_seed), TFB_ERROR);
+    assert_non_null(strstr(err.message, "--seed: \"-3\" is not a whole number"));
     char *huge_head[] = {"tfbench", "--head-dim", "64,1024"};
     assert_int_equal(parse(&opt, &err, 3, huge_head), TFB_ERROR);
     assert_non_null(strstr(err.message, "--head-dim: 1024 is larger than 512"));

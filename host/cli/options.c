@@ -70,8 +70,8 @@ void tfb_options_usage(FILE *out)
 static int parse_u64(const char *flag, const char *text, uint64_t *out, tfb_error *err)
 {
     unsigned long long value = 0;
-    if (tfb_parse_whole(text, UINT64_MAX, &value, err) != TFB_OK)
-        return tfb_fail(err, "%s: \"%.100s\" is not a non-negative integer", flag, text);
+    tfb_error why;
+    if (tfb_parse_whole(text, UINT64_MAX, &value, &why) != TFB_OK) return tfb_fail(err, "%s: %s", flag, why.message);
     *out = value;
     return TFB_OK;
 }
