@@ -221,8 +221,8 @@ static int read_measured_ceilings(const cJSON *root, const model_args *a, model_
     const char *device = cJSON_IsString(name) ? name->valuestring : "measured";
     if (strlen(device) >= sizeof run->device.name) return measured_fail(path, "context.device.name is too long");
     snprintf(run->device.name, sizeof run->device.name, "%s", device);
-    if (snprintf(run->device_source, sizeof run->device_source, "measured (%s)", path) >= (int)sizeof run->device_source)
-        return measured_fail(path, "path too long");
+    int n = snprintf(run->device_source, sizeof run->device_source, "measured (%s)", path);
+    if (n < 0 || (size_t)n >= sizeof run->device_source) return measured_fail(path, "path too long");
     return 0;
 }
 

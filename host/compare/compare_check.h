@@ -12,11 +12,11 @@
 #define TFB_COMPARE_ROUNDING 2e-5
 
 /* The measured iteration `bench` (its fields already type-checked by the reader), whose median time compare took
-   as `median_s` (from time_median_s, else real_time): its median, min and max agree with samples_s, sample_count with their number,
-   real_time with time_median_s, and GFLOP/s and GB/s (and Google Benchmark's per-second rates) with its work over
-   its median. Only fields present are checked; Google Benchmark's own fields are checked only against tfbench's,
-   since a Google Benchmark user counter may share a tfbench field's name. A contradiction fails naming the benchmark
-   and the field. */
+   as `median_s` (from time_median_s, else real_time). With samples_s: the median, time_min_s and time_max_s are
+   the samples' own and sample_count their number. With tfbench's time_median_s: real_time restates it, and
+   gflops, gbytes_per_second, items_per_second and bytes_per_second are flops or bytes over it. Only fields present
+   are checked, and the rates only in tfbench's layout: in a Google Benchmark file a user counter may be called
+   flops. A contradiction fails naming the benchmark and the field. */
 int tfb_compare_check_consistency(const cJSON *bench, const char *name, double median_s, tfb_error *err);
 
 /* Whether a and b are one figure within TFB_COMPARE_ROUNDING of the larger. */
