@@ -69,11 +69,9 @@ void tfb_options_usage(FILE *out)
 
 static int parse_u64(const char *flag, const char *text, uint64_t *out, tfb_error *err)
 {
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (!isdigit((unsigned char)*text) || errno || *end)
-        return tfb_fail(err, "%s: \"%s\" is not a non-negative integer", flag, text);
+    unsigned long long value = 0;
+    tfb_error why;
+    if (tfb_parse_whole(text, UINT64_MAX, &value, &why) != TFB_OK) return tfb_fail(err, "%s: %s", flag, why.message);
     *out = value;
     return TFB_OK;
 }
