@@ -144,6 +144,37 @@ static void classifies_known_deltas(void **state)
     release(&base, &current, &r);
 }
 
+/* The one renderer of compare and fleet compare: the JSON record of each verdict, and the rows that count alone. */
+static void verdicts_render_as_one_schema(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    compare_fixtures("base.json", "current-regression.json", TFB_METRIC_TIME, 0.10, &base, &current, &r);
+    const tfb_compare_about about = {.base = {"b.json", &base}, .current = {"c.json", &current}, .rounds = 1};
+    cJSON *json = tfb_compare_report_json(&r, &about);
+    const cJSON *list = cJSON_GetObjectItem(json, "benchmarks"), *first = cJSON_GetArrayItem(list, 0);
+    assert_int_equal(cJSON_GetArraySize(list), 7);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(json, "regression")));
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(json, "baseline"), "file")),
+                        "b.json");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(first, "verdict")), "regression");
+    assert_true(fabs(cJSON_GetNumberValue(cJSON_GetObjectItem(first, "change_percent")) - 20.0) < 1e-9);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 4), "current")));  /* missing now */
+    cJSON_Delete(json);
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    const tfb_compare_rows rows = {.counted_only = 1, .indent = 2, .base_label = "b", .current_label = "c"};
+    tfb_compare_print_rows(out, &r, &rows);
+    tfb_compare_print_counts(out, &r);
+    fclose(out);
+    assert_non_null(strstr(text, "  stream/tight-slowdown  "));
+    assert_non_null(strstr(text, "REGRESSION  (spread)\n1 regression(s), 1 improvement(s), 1 unchanged"));
+    assert_null(strstr(text, "noisy"));  /* only what counts against the current side */
+    free(text);
+    release(&base, &current, &r);
+}
+
 static void threshold_above_change_is_same(void **state)
 {
     tfb_compare_doc base, current;
@@ -750,6 +781,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_tfbench_fields),
         cmocka_unit_test(classifies_known_deltas),
+        cmocka_unit_test(verdicts_render_as_one_schema),
         cmocka_unit_test(threshold_above_change_is_same),
         cmocka_unit_test(self_comparison_is_clean),
         cmocka_unit_test(throughput_metrics_flip_direction),

@@ -262,13 +262,21 @@ static void fleet_compare_names_the_slow_rank(void **state)
     cJSON *report = cJSON_Parse(text);
     assert_non_null(report);
     const cJSON *ranks = cJSON_GetObjectItem(report, "ranks");
-    for (int r = 0; r < 3; r++) {
-        const cJSON *regressions = cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, r), "regressions");
-        assert_int_equal(cJSON_GetArraySize(regressions), r == 2 ? 1 : 0);
+    for (int r = 0; r < 3; r++) {  /* each rank: compare's own report, the other ranks pooled as its baseline */
+        const cJSON *compared = cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, r), "compare");
+        assert_true(cJSON_IsTrue(cJSON_GetObjectItem(compared, "regression")) == (r == 2));
+        assert_int_equal(tfb_json_number(cJSON_GetObjectItem(compared, "summary"), "regression", -1), r == 2);
+        assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(compared, "baseline"),
+                                                                     "device")), "the fleet median");
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(compared, "benchmarks")), 1);
     }
-    const cJSON *slow = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, 2), "regressions"), 0);
+    const cJSON *slow_rank = cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, 2), "compare");
+    const cJSON *slow = cJSON_GetArrayItem(cJSON_GetObjectItem(slow_rank, "benchmarks"), 0);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(slow, "verdict")), "regression");
     assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(slow, "method")), "u-test");
     assert_true(tfb_json_number(slow, "change_percent", 0) > 40.0);  /* 1.5x against the other two pooled */
+    assert_true(tfb_json_number(cJSON_GetObjectItem(slow, "current"), "median", 0) >
+                tfb_json_number(cJSON_GetObjectItem(slow, "baseline"), "median", 0));
     cJSON_Delete(report);
     free(text);
     cJSON_Delete(fleet);
