@@ -164,6 +164,38 @@ static char *unused_option_warnings(const char *const *argv, int argc, const cha
     return text;
 }
 
+/* Sweeps declared in the table entries: --quick picks the quick values, a run naming its suites the named ones where an
+ * axis has them, else the default run's; every declared axis has values for both runs. */
+static const tfb_axis TEST_AXIS = {"batch", "test", TFB_AXIS_LIST(1, 8, 32), TFB_AXIS_LIST(2), TFB_AXIS_LIST(5, 6)};
+
+static void suite_axes_pick_one_list(void **state)
+{
+    const tfb_axis axis = TEST_AXIS;
+    tfb_workload w = {0};
+    assert_int_equal(tfb_axis_values(&w, &axis).count, 3);
+    assert_int_equal(tfb_axis_value(&w, &axis), 1);
+    w.suites_named = 1;
+    assert_int_equal(tfb_axis_values(&w, &axis).count, 2);
+    assert_int_equal(tfb_axis_value(&w, &axis), 5);
+    w.quick = 1;  /* --quick wins over a named suite's sweep */
+    assert_int_equal(tfb_axis_values(&w, &axis).count, 1);
+    assert_int_equal(tfb_axis_value(&w, &axis), 2);
+    size_t count;
+    const tfb_suite *const *all = tfb_suite_registry(&count);
+    for (size_t i = 0; i < count; i++)
+        for (size_t a = 0; a < all[i]->axis_count; a++)
+            assert_true(all[i]->axes[a]->normal.count > 0 && all[i]->axes[a]->quick.count > 0);
+    const tfb_suite *gemm = tfb_suite_find("gemm");
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    tfb_suite_print_axes(gemm, out);
+    fclose(out);
+    assert_non_null(strstr(text, "batch            default 1,8,32,128,512 | --quick 1,16,128  (M, tokens"));
+    assert_non_null(strstr(text, "square_2048      default 1 | --quick 0  ("));
+    free(text);
+}
+
 /* Issue 32: --batch, --seq, --model or --config given to suites that do not read them went without a word. */
 static void unused_options_are_named(void **state)
 {
@@ -506,6 +538,7 @@ int main(void)
         cmocka_unit_test(options_for_the_stopping_rule),
         cmocka_unit_test(whole_numbers_refuse_signs_and_blanks),
         cmocka_unit_test(unused_options_are_named),
+        cmocka_unit_test(suite_axes_pick_one_list),
         cmocka_unit_test(error_names_and_messages),
         cmocka_unit_test(device_find_by_index_and_name),
         cmocka_unit_test(datasheets_match_the_lecture),

@@ -26,6 +26,8 @@ size_t tfb_cli_warn_unused_options(const struct tfb_options *opt, const struct t
 /* tfbench compare FLEET.json: the exit status, or -1 when the file is JSON but not a fleet file. metric is a
  * tfb_metric. */
 int tfb_cli_compare_fleet(const char *path, int metric, double threshold, double alpha, int json);
+/* tfbench --list-suites: one line per suite; with verbose, each suite's sweep axes under it (list_suites.c). */
+void tfb_cli_list_suites(FILE *out, int verbose);
 /* True when argv asks for a fleet run (--fleet or --fleet-serial). */
 int tfb_cli_is_fleet(int argc, char **argv);
 

@@ -14,14 +14,6 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
-static void list_suites(FILE *out)
-{
-    size_t count;
-    const tfb_suite *const *all = tfb_suite_registry(&count);
-    for (size_t i = 0; i < count; i++)
-        fprintf(out, "  %-10s %s%s\n", all[i]->name, all[i]->description, all[i]->in_default_run ? "" : " (opt-in)");
-}
-
 static int listed(const tfb_suite **suites, size_t count, const tfb_suite *suite)
 {
     for (size_t i = 0; i < count; i++)
@@ -325,7 +317,7 @@ int tfb_cmd_run(int argc, char **argv)
     if (opt.help) return tfb_options_usage(stdout), 0;
     if (opt.version) return printf("tfbench %s\n", TFB_VERSION), 0;
     if (opt.list == 1) return list_devices();
-    if (opt.list == 2) return list_suites(stdout), 0;
+    if (opt.list == 2) return tfb_cli_list_suites(stdout, opt.verbose > 0), 0;
     if (tfb_cli_check_run(&opt, suites, &suite_count, &workload, &err) != TFB_OK || check_outputs(&opt, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: %s\n", err.message);
         return EXIT_USAGE;

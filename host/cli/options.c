@@ -38,7 +38,7 @@ void tfb_options_usage(FILE *out)
           "  --device N|NAME      device by index or name substring (default 0); all, or a list (0,2,3):\n"
           "                       each in turn, one results file (names end in @d<index>)\n"
           "  --suite a,b          suites to run (default: every suite of the default run)\n"
-          "  --list-suites        list the suites\n"
+          "  --list-suites        list the suites (with --verbose: each one's sweep axes and their values)\n"
           "  --filter REGEX       only the benchmarks whose name matches REGEX (POSIX extended)\n"
           "  --quick              short run (small sizes, fewer repetitions), for CI\n"
           "  --max-noise PCT      sample until the median's 95% interval is within +-PCT% (default 2 on a\n"

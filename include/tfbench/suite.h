@@ -75,6 +75,25 @@ enum {
     TFB_USES_HEAD_DIM = 1u << 5,  /* --head-dim */
 };
 
+/* The values of one sweep axis, in order. TFB_AXIS_LIST(1, 16, 128) writes one in a table entry. */
+typedef struct tfb_axis_list {
+    const size_t *values;
+    size_t count;             /* 0: none given (for `named`: the same as `normal`) */
+} tfb_axis_list;
+#define TFB_AXIS_LIST(...) \
+    {(const size_t[]){__VA_ARGS__}, sizeof((const size_t[]){__VA_ARGS__}) / sizeof(size_t)}
+
+/* One axis of a suite's default sweep, declared in its table entry: the values of the default run, of --quick, and
+ * of a run that names its suites (--suite) without --quick, where they differ from the default run's. The options
+ * that set an axis themselves (--batch, --seq, ...) replace its values in the suite's code. tfb_axis_values picks
+ * (the one place --quick chooses a sweep); `tfbench --list-suites --verbose` prints them. */
+typedef struct tfb_axis {
+    const char *name;         /* "batch", "seq", "calibration_ms" */
+    const char *meaning;      /* one line: what its values are */
+    tfb_axis_list normal, quick, named;
+} tfb_axis;
+#define TFB_SUITE_AXES(array) .axes = (array), .axis_count = sizeof(array) / sizeof *(array)
+
 typedef struct tfb_suite {
     const char *name;
     const char *description;
@@ -109,7 +128,17 @@ typedef struct tfb_suite {
      * on its first run (or only while its output is NaN) fails. A suite without it is checked on its first run only. */
     int (*repoison)(tfb_run *run, void *state, tfb_error *err);
     unsigned options_used;    /* TFB_USES_* bits: the run options its cases read */
+    const tfb_axis *const *axes;  /* its sweep's axes and their default and --quick values (TFB_SUITE_AXES) */
+    size_t axis_count;
 } tfb_suite;
+
+/* The values of `axis` in this run: --quick's, else those of a run naming its suites when the axis has them, else
+ * the default run's. */
+tfb_axis_list tfb_axis_values(const tfb_workload *workload, const tfb_axis *axis);
+/* The first of them: the value of an axis that holds one (a calibration time, an on/off switch). */
+size_t tfb_axis_value(const tfb_workload *workload, const tfb_axis *axis);
+/* The suite's axes, one line each: name, default values, --quick values, --suite values where they differ, meaning. */
+void tfb_suite_print_axes(const tfb_suite *suite, FILE *out);
 
 const tfb_suite *const *tfb_suite_registry(size_t *count);
 const tfb_suite *tfb_suite_find(const char *name);
