@@ -6,6 +6,7 @@
 #include "tfbench/error.h"
 
 int tfb_cmd_run(int argc, char **argv);      /* tfbench [--device N] [--suite ...] ... */
+int tfb_cmd_run_worker(int argc, char **argv); /* tfbench --run-worker FD ... (argv[0] == FD): a run's worker */
 int tfb_cmd_model(int argc, char **argv);    /* tfbench model ... (argv[0] == "model") */
 int tfb_cmd_compare(int argc, char **argv);  /* tfbench compare ... (argv[0] == "compare") */
 int tfb_cmd_report(int argc, char **argv);   /* tfbench report RESULTS.json ... (argv[0] == "report") */
