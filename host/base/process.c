@@ -1,6 +1,7 @@
 /* Worker processes (include/tfbench/process.h). */
 #define _GNU_SOURCE  /* sigabbrev_np */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,4 +76,26 @@ void tfb_process_describe(int status, char *out, size_t size)
         tfb_signal_name(WTERMSIG(status), name, sizeof name);
         snprintf(out, size, "killed by signal %d (%s)", WTERMSIG(status), name);
     } else snprintf(out, size, "wait status %d", status);
+}
+
+int tfb_stderr_silence(void)
+{
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO), quiet = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved >= 0 && quiet >= 0 && dup2(quiet, STDERR_FILENO) >= 0) {
+        close(quiet);
+        fcntl(saved, F_SETFD, FD_CLOEXEC);
+        return saved;
+    }
+    if (saved >= 0) close(saved);
+    if (quiet >= 0) close(quiet);
+    return -1;
+}
+
+void tfb_stderr_restore(int saved)
+{
+    if (saved < 0) return;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
 }

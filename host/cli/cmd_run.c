@@ -1,14 +1,11 @@
 /* tfbench [options]: the options checked, the run handed to host/run (tfbench/session.h), its results written;
  * the exit code says how it went (0 every benchmark measured, 1 some failed or were lost, 2 bad input). */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include "cli.h"
+#include "tfbench/process.h"
 #include "tfbench/registry.h"
 #include "tfbench/report_columns.h"
 #include "tfbench/session.h"
@@ -17,17 +14,6 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
-/* A --kernel-dir that does not exist would silently mean the embedded kernels: bad input instead. (Files missing
- * from an existing folder still come from the embedded copies, so a folder may override just one kernel.) */
-static int check_kernel_dir(const char *dir, tfb_error *err)
-{
-    struct stat st;
-    if (!dir) return TFB_OK;
-    if (stat(dir, &st) != 0) return tfb_fail(err, "--kernel-dir %.300s: %s", dir, strerror(errno));
-    if (!S_ISDIR(st.st_mode)) return tfb_fail(err, "--kernel-dir %.300s is not a folder", dir);
-    return TFB_OK;
-}
-
 /* Fail before the run, not after it, when an output could not be written (bad input: exit 2). */
 static int check_outputs(const tfb_options *opt, tfb_error *err)
 {
@@ -35,17 +21,6 @@ static int check_outputs(const tfb_options *opt, tfb_error *err)
     if (opt->csv_path && tfb_check_output_file(opt->csv_path, err) != TFB_OK) return TFB_ERROR;
     if (opt->out_dir && tfb_report_dir_prepare(opt->out_dir, err) != TFB_OK) return TFB_ERROR;
     return TFB_OK;
-}
-
-static int list_devices(void)
-{
-    tfb_error err = {{0}};
-    tfb_device_entry *devices = NULL;
-    size_t count = 0;
-    if (tfb_devices_enumerate(&devices, &count, &err) != TFB_OK) return fprintf(stderr, "tfbench: %s\n", err.message), EXIT_USAGE;
-    tfb_devices_print(devices, count, stdout);
-    free(devices);
-    return 0;
 }
 
 /* The report folder: --out DIR, or a fresh ./tfbench-results/<device>-<time> when no output was named at all. */
@@ -104,8 +79,7 @@ int tfb_cli_check_run(const tfb_options *opt, const tfb_suite **suites, size_t *
                       tfb_error *err)
 {
     if (tfb_catalog_select(tfb_suites_catalog(), opt->suites, suites, suite_count, err) != TFB_OK) return TFB_ERROR;
-    if (tfb_workload_resolve(opt, workload, err) != TFB_OK) return TFB_ERROR;
-    return check_kernel_dir(opt->kernel_dir, err);
+    return tfb_workload_resolve(opt, workload, err);
 }
 
 /* Options parsed and checked (bad input: exit 2, its message printed); *session filled. */
@@ -133,7 +107,9 @@ int tfb_cmd_run(int argc, char **argv)
     if (prepare(argc, argv, &opt, &workload, suites, &session) != TFB_OK) return EXIT_USAGE;
     if (opt.help) return tfb_options_usage(stdout), 0;
     if (opt.version) return printf("tfbench %s\n", TFB_VERSION), 0;
-    if (opt.list == 1) return list_devices();
+    if (opt.list == 1 && tfb_session_list_devices(stdout, &err) != TFB_OK)
+        return fprintf(stderr, "tfbench: %s\n", err.message), EXIT_USAGE;
+    if (opt.list == 1) return 0;
     if (opt.list == 2) return tfb_catalog_print(session.catalog, stdout), 0;
     if (check_outputs(&opt, &err) != TFB_OK) return fprintf(stderr, "tfbench: %s\n", err.message), EXIT_USAGE;
     cJSON *native = NULL;
@@ -152,13 +128,9 @@ int tfb_cmd_run_worker(int argc, char **argv)
     tfb_workload workload;
     const tfb_suite *suites[TFB_MAX_SUITES];
     tfb_session session;
-    fflush(stderr);
-    int saved = dup(STDERR_FILENO), quiet = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (saved >= 0 && quiet >= 0) dup2(quiet, STDERR_FILENO);
+    int saved = tfb_stderr_silence();
     int rc = prepare(argc, argv, &opt, &workload, suites, &session);
-    if (saved >= 0 && quiet >= 0) dup2(saved, STDERR_FILENO);
-    if (saved >= 0) close(saved);
-    if (quiet >= 0) close(quiet);
+    tfb_stderr_restore(saved);
     if (rc != TFB_OK) return fprintf(stderr, "tfbench: %s: the options do not parse here\n", TFB_WORKER_FLAG), EXIT_USAGE;
     return tfb_session_worker(&session, argv[0]);
 }

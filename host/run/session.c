@@ -57,6 +57,16 @@ int tfb_catalog_select(const tfb_catalog *catalog, const char *names, const tfb_
     return rc;
 }
 
+int tfb_session_list_devices(FILE *out, tfb_error *err)
+{
+    tfb_device_entry *devices = NULL;
+    size_t count = 0;
+    if (tfb_devices_enumerate(&devices, &count, err) != TFB_OK) return TFB_ERROR;
+    tfb_devices_print(devices, count, out);
+    free(devices);
+    return TFB_OK;
+}
+
 int tfb_session_devices(const char *spec, tfb_device_entry **devices, size_t *indexes, size_t *count, tfb_error *err)
 {
     size_t all = 0, repeated = 0;

@@ -16,9 +16,11 @@ typedef enum wire_type {
     WIRE_BEGIN,               /* a step begins: its index, kind and (a case) the result it starts from */
     WIRE_CHECKED,             /* the case's first execution is checked: its expected time */
     WIRE_STATE,               /* a step ended: failures, the results from an index on, ceilings, sizing */
-    WIRE_FAULT,               /* a fatal signal (written by the worker's handler) and whether a driver thread took it */
+    WIRE_FAULT,               /* a fatal signal (written by the worker's handler) and the code it hit */
     WIRE_DONE,                /* every step ran */
 } wire_type;
+
+typedef enum wire_fault_place { WIRE_FAULT_UNKNOWN, WIRE_FAULT_TFBENCH, WIRE_FAULT_ELSEWHERE } wire_fault_place;
 
 typedef enum wire_step { WIRE_STEP_LADDER, WIRE_STEP_CASE, WIRE_STEP_FINISH, WIRE_STEP_RECHECK } wire_step;
 

@@ -2,13 +2,17 @@
  * the one its supervisor names (the read ladder, each case, each suite's finish, the read recheck), telling the
  * supervisor when each begins and what it produced. The state a fresh worker needs (the results so far, the
  * ceilings, the sizing with the measured ladder) comes from the supervisor, so nothing is measured twice. */
-#define _GNU_SOURCE  /* gettid */
+#define _GNU_SOURCE  /* dladdr, REG_RIP */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <ucontext.h>
 #include <unistd.h>
+#include "tfbench/process.h"
 #include "tfbench/session.h"
 #include "run_steps.h"
 #include "wire.h"
@@ -34,29 +38,64 @@ typedef struct worker {
     int listing_failures;
 } worker;
 
-/* The supervisor's socket, for the fatal-signal handler (a handler has no argument to carry it). */
+/* The supervisor's socket, for the fatal-signal handler (a handler has no argument to carry it), and whether a
+ * thread is already in the handler: a bad kernel faults on several driver threads at once. */
 static int fault_fd = -1;
+static atomic_int fault_taken;
+static const int FAULT_SIGNALS[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+#define FAULT_SIGNAL_COUNT (sizeof FAULT_SIGNALS / sizeof *FAULT_SIGNALS)
+static struct sigaction fault_previous[FAULT_SIGNAL_COUNT];  /* the driver's own handlers (LLVM's), run after ours */
 
-/* A fatal signal: one frame naming it and whether it hit a thread other than the main one (the driver's: tfbench
- * runs on one thread), then the default action, so the supervisor also sees the signal in the wait status. */
-static void on_fault(int sig)
+/* Where the faulting instruction was, from the signal's context; 0 where this architecture is not known here. */
+static uintptr_t fault_pc(const void *context)
 {
-    struct { uint32_t magic, type; uint64_t length; int32_t sig, driver; } frame = {
-        0x54464257u, WIRE_FAULT, 2 * sizeof(int32_t), sig, gettid() != getpid()};
-    if (fault_fd >= 0 && write(fault_fd, &frame, sizeof frame) < 0) fault_fd = -1;
-    raise(sig);
+#if defined(__x86_64__)
+    return (uintptr_t)((const ucontext_t *)context)->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (uintptr_t)((const ucontext_t *)context)->uc_mcontext.pc;
+#else
+    (void)context;
+    return 0;
+#endif
 }
 
+/* A fatal signal: one frame naming it and the code it hit (tfbench's own, or which shared object: the driver's,
+ * a kernel the driver compiled), then the default action, so the supervisor also sees it in the wait status.
+ * dladdr is not async-signal-safe; the process is dying and the frame is best effort (without it the supervisor
+ * still names the signal). An abort is always in the C library's raise: its place says nothing. */
+static void on_fault(int sig, siginfo_t *info, void *context)
+{
+    struct { uint32_t magic, type; uint64_t length; int32_t sig, where; char object[64]; } frame = {
+        0x54464257u, WIRE_FAULT, 2 * sizeof(int32_t) + 64, sig, WIRE_FAULT_UNKNOWN, ""};
+    Dl_info hit, self;
+    uintptr_t pc = sig == SIGABRT ? 0 : fault_pc(context);
+    (void)info;
+    if (atomic_exchange(&fault_taken, 1))
+        for (;;) pause();  /* the first thread reports and ends the process */
+    if (pc && dladdr((void *)on_fault, &self)) {
+        int found = dladdr((void *)pc, &hit) && hit.dli_fname;
+        frame.where = found && hit.dli_fbase == self.dli_fbase ? WIRE_FAULT_TFBENCH : WIRE_FAULT_ELSEWHERE;
+        const char *name = found ? strrchr(hit.dli_fname, '/') : NULL;
+        name = name ? name + 1 : found ? hit.dli_fname : "";
+        for (size_t i = 0; name[i] && i + 1 < sizeof frame.object; i++) frame.object[i] = name[i];
+    }
+    if (fault_fd >= 0 && write(fault_fd, &frame, sizeof frame) < 0) fault_fd = -1;
+    for (size_t i = 0; i < FAULT_SIGNAL_COUNT; i++)
+        if (FAULT_SIGNALS[i] == sig) sigaction(sig, &fault_previous[i], NULL);
+    raise(sig);  /* delivered to the previous handler when this one returns */
+}
+
+/* After the device is open: the driver's libraries install their own crash handlers when they load (LLVM's reset
+ * themselves, so a second faulting thread would kill the process before the first one's report), ours goes first. */
 static void catch_faults(int fd)
 {
-    static const int SIGNALS[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = on_fault;
-    action.sa_flags = (int)SA_RESETHAND;
+    action.sa_sigaction = on_fault;
+    action.sa_flags = SA_SIGINFO;
     sigemptyset(&action.sa_mask);
     fault_fd = fd;
-    for (size_t i = 0; i < sizeof SIGNALS / sizeof *SIGNALS; i++) sigaction(SIGNALS[i], &action, NULL);
+    for (size_t i = 0; i < FAULT_SIGNAL_COUNT; i++) sigaction(FAULT_SIGNALS[i], &action, &fault_previous[i]);
 }
 
 static int read_start(worker *w, tfb_error *err)
@@ -157,11 +196,12 @@ static int ladder_step(worker *w, tfb_error *err)
 static void list_cases(worker *w)
 {
     const tfb_session *s = w->s;
+    int quiet = w->start.plan_known ? tfb_stderr_silence() : -1;  /* an earlier worker said it all */
     w->steps = 1;
     for (size_t i = 0; i < s->suite_count; i++) {
         tfb_error err = {{0}};
         if (tfb_suite_list_cases(&w->run, s->suites[i], &w->lists[i], &err) != TFB_OK) {
-            if (!w->start.plan_known) fprintf(stderr, "tfbench: %s\n", err.message);
+            fprintf(stderr, "tfbench: %s\n", err.message);
             w->listing_failures++;
             tfb_case_list_free(&w->lists[i]);
             continue;
@@ -170,6 +210,7 @@ static void list_cases(worker *w)
         w->steps += w->lists[i].count + 1;
     }
     w->steps++;
+    tfb_stderr_restore(quiet);
 }
 
 static int send_plan(worker *w, tfb_error *err)
@@ -230,6 +271,7 @@ static int run_steps(worker *w, tfb_error *err)
 static int work(worker *w, tfb_error *err)
 {
     if (read_start(w, err) != TFB_OK || open_device(w, err) != TFB_OK || send_hello(w, err) != TFB_OK) return TFB_ERROR;
+    catch_faults(w->fd);
     if (ladder_step(w, err) != TFB_OK) return TFB_ERROR;
     list_cases(w);
     if (send_plan(w, err) != TFB_OK) return TFB_ERROR;
@@ -253,7 +295,6 @@ int tfb_session_worker(const tfb_session *s, const char *fd_text)
     w->s = s;
     w->fd = (int)fd;
     fcntl(w->fd, F_SETFD, FD_CLOEXEC);
-    catch_faults(w->fd);
     tfb_results_init(&w->results);
     int rc = work(w, &err);
     if (rc != TFB_OK) fprintf(stderr, "tfbench: worker: %s\n", err.message);

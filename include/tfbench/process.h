@@ -22,5 +22,9 @@ int tfb_process_kill(pid_t pid);
 void tfb_signal_name(int sig, char *out, size_t size);
 /* A wait status in words: "exit code 3", "killed by signal 9 (SIGKILL)". */
 void tfb_process_describe(int status, char *out, size_t size);
+/* Sends stderr to /dev/null until tfb_stderr_restore(saved): a worker's repeat of what its supervisor, or an earlier
+ * worker, already said. Returns the saved descriptor, or -1 (then stderr is unchanged). */
+int tfb_stderr_silence(void);
+void tfb_stderr_restore(int saved);
 
 #endif

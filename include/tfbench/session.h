@@ -37,6 +37,8 @@ typedef struct tfb_session {
     char **argv;
 } tfb_session;
 
+/* --list: every platform's devices with their flat index. */
+int tfb_session_list_devices(FILE *out, tfb_error *err);
 /* The devices --device names, each once (a repeat warns). */
 int tfb_session_devices(const char *spec, tfb_device_entry **devices, size_t *indexes, size_t *count, tfb_error *err);
 /* Every device in turn (flat indexes; each worker opens its own) into results (several: one file of the devices that could be opened, names with @d<index>),
