@@ -34,3 +34,11 @@ tfb_cli_test(worker_not_started_by_tfbench
   EXIT 2 REGEX "--run-worker is the supervised run's own worker, started by tfbench")
 # Under ASan its own SEGV handler would report the crash and exit 1 before the worker's handler names the place.
 set_property(TEST cli/watchdog_crash APPEND PROPERTY ENVIRONMENT "ASAN_OPTIONS=handle_segv=0")
+# The read ladder is measured once, before the suites, and carried to the fresh worker over the supervisor's
+# channel: after the lost peak case the stream suite runs under the same sizing, and the ladder is in the file.
+tfb_cli_test(watchdog_ladder_carried
+  ARGS --suite peak,stream --quick --filter "peak/|read-float16/" --kernel-dir ${TFB_BROKEN}/peak-crash --verbose
+       --json @WORKDIR@/r.json
+  EXIT 1 TIMEOUT 180 CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_ladder_carried.cmake)
+set_property(TEST cli/watchdog_ladder_carried APPEND PROPERTY ENVIRONMENT "ASAN_OPTIONS=handle_segv=0"
+  "HWLOC_SYNTHETIC=pack:1 [numa(memory=16GiB)] l3:1(size=256MiB) l2:2(size=1MiB) l1d:1(size=32KiB) core:1 pu:1")
