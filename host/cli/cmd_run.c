@@ -79,7 +79,9 @@ int tfb_cli_check_run(const tfb_options *opt, const tfb_suite **suites, size_t *
                       tfb_error *err)
 {
     if (tfb_catalog_select(tfb_suites_catalog(), opt->suites, suites, suite_count, err) != TFB_OK) return TFB_ERROR;
-    return tfb_workload_resolve(opt, workload, err);
+    if (tfb_workload_resolve(opt, workload, err) != TFB_OK) return TFB_ERROR;
+    tfb_cli_warn_unused_options(opt, suites, *suite_count, stderr);
+    return TFB_OK;
 }
 
 /* Options parsed and checked (bad input: exit 2, its message printed); *session filled. */
