@@ -112,6 +112,12 @@ static int append_platform_devices(cl_platform_id platform, tfb_device_entry **l
 
 static int no_platform(tfb_error *err)
 {
+    char pocl[1024];
+    tfb_driver_env_describe(pocl, sizeof pocl);
+    if (pocl[0])
+        return tfb_fail(err, "no OpenCL device found, and PoCL's environment is set (%s): PoCL shows no device when "
+                        "one of these is wrong; unset them to try without, or install your GPU's OpenCL driver "
+                        "(and check /etc/OpenCL/vendors/*.icd)", pocl);
     return tfb_fail(err,
                     "no OpenCL platform found: the OpenCL ICD loader (ocl-icd-libopencl1) found no driver. "
                     "Install PoCL for the CPU (apt-get install pocl-opencl-icd) or your GPU's OpenCL driver, "
@@ -123,8 +129,9 @@ int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err)
     cl_platform_id platforms[MAX_PLATFORMS];
     cl_uint platform_count = 0;
     *out = NULL;
-    tfb_pin_cpu_driver_threads();  /* before PoCL starts its workers */
     *count = 0;
+    if (tfb_driver_env_check(err) != TFB_OK) return TFB_ERROR;
+    tfb_pin_cpu_driver_threads();  /* before PoCL starts its workers */
     cl_int status = clGetPlatformIDs(MAX_PLATFORMS, platforms, &platform_count);
     if (status == -1001 /* CL_PLATFORM_NOT_FOUND_KHR */ || (status == CL_SUCCESS && platform_count == 0))
         return no_platform(err);

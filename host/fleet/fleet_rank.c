@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "tfbench/device.h"
+#include "tfbench/file_io.h"
 #include "tfbench/fleet.h"
 #include "tfbench/stats.h"
 
@@ -53,17 +54,15 @@ static char **worker_command(const tfb_fleet_args *args, const tfb_fleet_rank *r
 }
 
 /* In the child: dies with its rank (a rank killed by the job's abort must not leave a benchmark running), writes
- * its output to the log and becomes the plain run. Only async-signal-safe calls and exec. */
-static void become_worker(pid_t parent, const char *log_path, char **argv)
+ * its output to the log (opened by the parent: tfb_fleet_open_log) and becomes the plain run. Only
+ * async-signal-safe calls and exec. */
+static void become_worker(pid_t parent, int log_fd, char **argv)
 {
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(127);
-    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-    }
+    dup2(log_fd, STDOUT_FILENO);
+    dup2(log_fd, STDERR_FILENO);
+    close(log_fd);
     execv("/proc/self/exe", argv);
     static const char message[] = "tfbench: fleet: cannot start the worker (exec /proc/self/exe failed)\n";
     if (write(STDERR_FILENO, message, sizeof message - 1) < 0) _exit(127);
@@ -92,8 +91,12 @@ static int wait_worker(pid_t pid, double timeout, int *timed_out)
 /* The last "tfbench: " line the worker wrote that is not a progress note: its own account of what went wrong. */
 static void last_error_line(const char *log_path, char *out, size_t size)
 {
-    FILE *f = fopen(log_path, "r");
+    struct stat st;
+    tfb_error ignored;
+    int fd = tfb_open_regular(log_path, &st, &ignored);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     char line[1024];
+    if (fd >= 0 && !f) close(fd);
     out[0] = '\0';
     while (f && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
@@ -140,9 +143,16 @@ void tfb_fleet_run_worker(const tfb_fleet_args *args, const char *dir, tfb_fleet
         return;
     }
     unlink(json_path);  /* a results file left by an earlier run in the same folder must not pass for this one's */
+    int log_fd = tfb_fleet_open_log(log_path, &err);
+    if (log_fd < 0) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "%.1000s", err.message);
+        return;
+    }
     char **argv = worker_command(args, rank, json_path, device);
     pid_t parent = getpid(), pid = argv ? fork() : -1;
-    if (pid == 0) become_worker(parent, log_path, argv);
+    if (pid == 0) become_worker(parent, log_fd, argv);
+    close(log_fd);
     free(argv);
     if (pid < 0) {
         snprintf(rank->status, sizeof rank->status, "failed");
@@ -155,4 +165,8 @@ void tfb_fleet_run_worker(const tfb_fleet_args *args, const char *dir, tfb_fleet
     int timed_out, status = wait_worker(pid, args->timeout, &timed_out);
     rank->wall_seconds = tfb_now_seconds() - started;
     describe_outcome(rank, status, timed_out, args->timeout, json_path, log_path);
+    if (strcmp(rank->status, "failed") != 0 && tfb_fleet_stamp_results(json_path, rank, &err) != TFB_OK) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "its results file: %.1000s", err.message);
+    }
 }
