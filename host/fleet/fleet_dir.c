@@ -1,6 +1,8 @@
 /* The fleet folder: rebuilding the fleet file from its rank files (after a job MPI aborted), writing the fleet
  * file and its reports, and reading a fleet file back. */
 #include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +33,15 @@ static void free_states(state_files *files)
     free(files->items);
 }
 
+/* "rank-<R>.state.json" with R written as the fleet writes it ("rank-01" or "rank-+1" would be a second rank 1). */
 static int is_state_file(const char *name, int *rank)
 {
-    char tail[16];
+    char tail[16], canonical[64];
     int consumed = 0;
-    return sscanf(name, "rank-%d.%11s%n", rank, tail, &consumed) == 2 && strcmp(tail, "state.json") == 0 &&
-           name[consumed] == '\0' && *rank >= 0 && *rank < TFB_FLEET_MAX_RANKS;
+    if (sscanf(name, "rank-%d.%11s%n", rank, tail, &consumed) != 2 || *rank < 0 || *rank >= TFB_FLEET_MAX_RANKS)
+        return 0;
+    snprintf(canonical, sizeof canonical, "rank-%d.state.json", *rank);
+    return strcmp(name, canonical) == 0;
 }
 
 static int parse_state_file(const char *path, state_file *f, tfb_error *err)
@@ -119,18 +124,20 @@ static int check_run(const char *dir, const state_files *files, const char *run,
     return TFB_OK;
 }
 
-/* rank-<R>.json beside the state, when the rank wrote one (it counts only if stamped with the run's id). */
-static void read_results(const char *dir, int rank, tfb_fleet_input *in)
+/* rank-<R>.json beside the state, when the rank wrote one (it counts only if stamped with the run's id); one that
+ * is there but cannot be read (a FIFO, a folder, too large) is bad input. */
+static int read_results(const char *dir, int rank, tfb_fleet_input *in, tfb_error *err)
 {
     char path[4096];
-    tfb_error missing = {{0}};
     char *text = NULL;
     size_t length = 0;
-    if (tfb_fleet_rank_path(dir, rank, "json", path, sizeof path, &missing) == TFB_OK &&
-        tfb_read_file(path, TFB_RESULTS_MAX_BYTES, &text, &length, &missing) == TFB_OK) {
-        in->results = text;
-        in->results_length = length;
-    }
+    struct stat st;
+    if (tfb_fleet_rank_path(dir, rank, "json", path, sizeof path, err) != TFB_OK) return TFB_ERROR;
+    if (lstat(path, &st) != 0 && errno == ENOENT) return TFB_OK;
+    if (tfb_read_file(path, TFB_RESULTS_MAX_BYTES, &text, &length, err) != TFB_OK) return TFB_ERROR;
+    in->results = text;
+    in->results_length = length;
+    return TFB_OK;
 }
 
 int tfb_fleet_build_from_dir(const char *dir, const tfb_fleet_rule *rule, FILE *warnings, cJSON **fleet,
@@ -151,7 +158,7 @@ int tfb_fleet_build_from_dir(const char *dir, const tfb_fleet_rule *rule, FILE *
         in->state = f->text;
         in->state_length = f->length;
         in->run_id = run[0] ? run : NULL;  /* files from before run ids: the results are taken as they are */
-        read_results(dir, f->rank, in);
+        rc = read_results(dir, f->rank, in, err);
     }
     if (rc == TFB_OK) rc = tfb_fleet_build(inputs, count, rule, fleet, err);
     for (size_t i = 0; i < count; i++) free((char *)inputs[i].results);
