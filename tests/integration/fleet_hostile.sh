@@ -3,7 +3,7 @@
 #  1. a link planted as rank 0's log (ln -s ../victim DIR/rank-0.log) is refused, naming it; the victim is untouched,
 #     rank 0 fails with the reason, rank 1 still reports, mpirun exits 1.
 #  2. -np 3 then -np 2 into one --out: the second job's fleet file has 2 ranks, and `fleet-report DIR` reads only the
-#     newest run's rank files (rank 2's are named in a warning), exit 0.
+#     newest run's rank files (rank 2's are named in a warning), exit 0; a link planted as fleet.json is refused.
 # usage: fleet_hostile.sh TFBENCH "MPIRUN;FLAGS..." WORKDIR
 set -u
 tfbench=$1
@@ -41,4 +41,9 @@ grep -q 'Fleet: 2 rank(s) on 1 host(s): 2 ok, 0 partial, 0 failed' "$work/b.repo
 grep -q "warning: $work/b/rank-2.state.json (and its results) left out: from an earlier run" "$work/b.report" ||
   fail "fleet-report did not name the earlier job's rank 2"
 grep -q '"fleet_run"' "$work/b/rank-0.json" || fail "rank 0's results are not stamped with the run"
+rm "$work/b/fleet.json" && ln -s ../victim "$work/b/fleet.json"
+"$tfbench" fleet-report "$work/b" >"$work/b.report" 2>&1; rc=$?
+[ "$rc" -eq 2 ] && grep -q "fleet.json: it is a symbolic link" "$work/b.report" ||
+  fail "fleet-report wrote through a planted fleet.json link (exit $rc): $(cat "$work/b.report")"
+[ "$(cat "$work/victim")" = "keep me" ] || fail "the fleet.json link's target was overwritten"
 echo "fleet_hostile.sh: both cases passed"

@@ -3,7 +3,7 @@
 # own; a fleet folder with a planted link and rank files of an earlier job. The bundle launcher's private folders
 # are checked by bundle/empty_env (ci/bundle/check.sh).
 set(TFB_HOSTILE ${CMAKE_CURRENT_SOURCE_DIR}/integration/hostile_files.sh)
-foreach(case fifo lock pocl_dirs)
+foreach(case fifo lock links pocl_dirs)
   add_test(NAME hostile/${case}
            COMMAND bash ${TFB_HOSTILE} ${case} $<TARGET_FILE:tfbench> ${PROJECT_SOURCE_DIR}
                    ${CMAKE_CURRENT_BINARY_DIR}/hostile_${case})
@@ -11,7 +11,7 @@ foreach(case fifo lock pocl_dirs)
                        PASS_REGULAR_EXPRESSION "hostile_files.sh ${case}: passed|skipped")
 endforeach()
 # a FIFO must be refused at once: the whole case has 30 s, each command 10 s
-set_tests_properties(hostile/fifo hostile/lock PROPERTIES TIMEOUT 30)
+set_tests_properties(hostile/fifo hostile/lock hostile/links PROPERTIES TIMEOUT 30)
 set_tests_properties(hostile/pocl_dirs PROPERTIES TIMEOUT 120)
 
 # PoCL's variables: a value PoCL would crash on (POCL_MAX_PTHREAD_COUNT=-1 segfaults inside clGetDeviceIDs) or that

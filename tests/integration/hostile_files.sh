@@ -3,6 +3,8 @@
 #   fifo       every reader refuses a FIFO, a device and a folder at once (exit 2), never waiting for a writer
 #   lock       a second run into a locked --out folder refuses (exit 2) and writes nothing; a link planted as the
 #              lock file is refused without touching its target
+#   links      an output path that is a planted symbolic link is refused before the run (exit 2), never followed
+#              nor replaced
 #   pocl_dirs  POCL_CACHE_DIR and the tuning cache (TFB_CACHE_DIR) refused when another user owns them or anyone
 #              may write them (exit 2 / the case fails with the reason), used when they are the caller's own
 # usage: hostile_files.sh CASE TFBENCH SOURCE_DIR WORKDIR
@@ -67,6 +69,16 @@ lock() {
   ln -s ../victim linked/.tfbench.lock
   expect 2 "linked/.tfbench.lock is a symbolic link" "$tfbench" --suite peak --quick --out linked
   [ "$(cat victim)" = "keep me" ] || fail "the lock's link target was changed"
+}
+
+links() {
+  echo "keep me" >victim
+  ln -s victim r.json
+  expect 2 "cannot write r.json: it is a symbolic link" "$tfbench" --suite peak --quick --json r.json
+  mkdir out && ln -s ../victim out/report.html
+  expect 2 "out/report.html: it is a symbolic link" "$tfbench" --suite peak --quick --out out
+  [ "$(cat victim)" = "keep me" ] || fail "a planted link's target was changed"
+  [ -L r.json ] && [ -L out/report.html ] || fail "a planted link was replaced instead of refused"
 }
 
 pocl_dirs() {
