@@ -54,9 +54,9 @@ static void read_results(const tfb_fleet_input *in, rank_entry *e)
     const cJSON *stamp = cJSON_GetObjectItemCaseSensitive(e->results, "fleet_run");
     const char *run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(stamp, "run_id"));
     if (in->run_id && (!run || strcmp(run, in->run_id) != 0)) {
-        cJSON_Delete(e->results);
-        e->results = NULL;
         set_failed(&e->state, "its results file is from another run (%.60s), not this one's", run ? run : "no run id");
+        cJSON_Delete(e->results);  /* after the message: run points into it */
+        e->results = NULL;
     }
 }
 
