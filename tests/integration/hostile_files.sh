@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Hostile files and folders around tfbench (tests/integration/hostile.cmake runs one case per test):
 #   fifo       every reader refuses a FIFO, a device and a folder at once (exit 2), never waiting for a writer
-#   lock       a second run into a locked --out folder refuses (exit 2) and writes nothing; a link planted as the
-#              lock file is refused without touching its target
+#   lock       a second run (or `tfbench report`) into a locked --out folder refuses (exit 2) and writes nothing;
+#              a link planted as the lock file is refused without touching its target
 #   links      an output path that is a planted symbolic link is refused before the run (exit 2), never followed
 #              nor replaced
 #   pocl_dirs  POCL_CACHE_DIR and the tuning cache (TFB_CACHE_DIR) refused when another user owns them or anyone
@@ -65,6 +65,8 @@ lock() {
   flock -n 9 || fail "cannot take the lock for the test"
   expect 2 "out is in use by another tfbench run" "$tfbench" --suite peak --quick --out out
   [ ! -e out/results.json ] && [ ! -e out/report.html ] || fail "the refused run wrote into the locked folder"
+  expect 2 "out is in use by another tfbench run" "$tfbench" report "$results" --out out
+  [ ! -e out/report.html ] || fail "the refused report wrote into the locked folder"
   exec 9>&-
   mkdir linked && echo "keep me" >victim
   ln -s ../victim linked/.tfbench.lock
