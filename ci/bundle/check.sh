@@ -9,7 +9,8 @@
 #  3. it is at most 64 MiB;
 #  4. (as root, with runuser) a hostile user's folders at the launcher's old predictable paths in a shared $TMPDIR
 #     (tfbench-icd-0 holding an evil.icd, tfbench-cache-0) are neither used nor touched, and without a usable home
-#     (the user nobody) the caches go to a new private folder.
+#     (the user nobody) the caches go to a new private folder; $XDG_RUNTIME_DIR/tfbench is used when it is the
+#     caller's, refused when another user owns it.
 #   ci/bundle/check.sh BUNDLE_DIR WORKDIR
 set -euo pipefail
 root=$(cd "$1" && pwd)
@@ -50,6 +51,20 @@ env -i TMPDIR="$work/tmp" TFB_DRIVER_DIRS="$work/driver" "$root/tfbench" --list 
 grep -q "^OpenCL drivers (ICD vendor files in $work/tmp/tfbench\.[A-Za-z0-9]*/icd)" list.txt ||
   fail "--list names no private generated ICD folder: $(cat list.txt)"
 ! grep -q "evil\|tfbench-icd-0" list.txt || fail "--list used the folder another user created: $(cat list.txt)"
+if [ -n "$hostile" ]; then
+  # $XDG_RUNTIME_DIR/tfbench is reused only when it is the caller's: one handed to another user is refused
+  mkdir -m 700 "$work/runtime" && mkdir "$work/runtime/tfbench" && chown nobody "$work/runtime/tfbench"
+  if env -i XDG_RUNTIME_DIR="$work/runtime" TFB_DRIVER_DIRS="$work/driver" "$root/tfbench" --list >runtime.txt 2>&1; then
+    fail "--list used a runtime folder another user owns: $(cat runtime.txt)"
+  fi
+  grep -q "$work/runtime/tfbench is not a private folder (owned by uid 65534" runtime.txt ||
+    fail "the refusal does not name the runtime folder: $(cat runtime.txt)"
+  rm -rf "$work/runtime/tfbench"
+  env -i XDG_RUNTIME_DIR="$work/runtime" TFB_DRIVER_DIRS="$work/driver" "$root/tfbench" --list >runtime.txt 2>&1 ||
+    fail "--list with a private XDG_RUNTIME_DIR: $(cat runtime.txt)"
+  grep -q "^OpenCL drivers (ICD vendor files in $work/runtime/tfbench/icd)" runtime.txt ||
+    fail "the vendor folder is not under XDG_RUNTIME_DIR: $(cat runtime.txt)"
+fi
 grep -q "tfbench-nvidia.icd -> $work/driver/libnvidia-opencl.so.1 (written by the launcher" list.txt ||
   fail "--list does not show the generated NVIDIA vendor file: $(cat list.txt)"
 grep -q "Portable Computing Language" list.txt || fail "--list shows no PoCL: $(cat list.txt)"
