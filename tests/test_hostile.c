@@ -109,6 +109,16 @@ static void private_folders_are_the_callers_alone(void **state)
     assert_non_null(strstr(err.message, "is writable by its group (mode 770)"));
     assert_int_equal(chmod(path, 0755), 0);
     assert_int_equal(tfb_check_private_dir(path, "the cache", &err), TFB_OK);
+    /* a private folder inside one anyone may change could be swapped after the check; a sticky one (/tmp) is safe */
+    snprintf(path, sizeof path, "%s/a/b", dir);
+    assert_int_equal(chmod(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/a/b/cache", dir);
+    assert_int_equal(tfb_check_private_dir(path, "the cache", &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "/a/b, which another user may change (owned by uid"));
+    snprintf(path, sizeof path, "%s/a/b", dir);
+    assert_int_equal(chmod(path, 01777), 0);
+    snprintf(path, sizeof path, "%s/a/b/cache", dir);
+    assert_int_equal(tfb_check_private_dir(path, "the cache", &err), TFB_OK);
     if (geteuid() == 0) {  /* a folder another user created first (root can hand it to nobody) */
         assert_int_equal(chown(path, 65534, 65534), 0);
         assert_int_equal(tfb_make_private_dir(path, "the cache", &err), TFB_ERROR);

@@ -1,10 +1,13 @@
 /* Writing where others may write (a shared fleet folder, a report folder, a cache): a file is created afresh and
  * never through a link another user planted, a cache folder must be this user's alone, and an output folder is
  * locked while a run writes into it. */
+#define _DEFAULT_SOURCE  /* realpath, S_ISVTX */
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -28,6 +31,34 @@ int tfb_create_fresh(const char *path, mode_t mode, tfb_error *err)
     return fd;
 }
 
+/* A folder whose entries only this user (or root) can rename or replace: owned by one of them, and either not
+ * writable by group and others or sticky (/tmp: others cannot move what is ours). */
+static int holds_entries_safely(const struct stat *st)
+{
+    int trusted_owner = st->st_uid == geteuid() || st->st_uid == 0;
+    return trusted_owner && (!(st->st_mode & (S_IWGRP | S_IWOTH)) || (st->st_mode & S_ISVTX));
+}
+
+/* Every folder above path (as resolved, links followed): another user who may rename an entry of one of them could
+ * swap the checked folder for their own after the check. */
+static int check_ancestors(const char *path, const char *what, tfb_error *err)
+{
+    char resolved[PATH_MAX];
+    struct stat st;
+    if (!realpath(path, resolved)) return tfb_fail(err, "%s %.3000s: %s", what, path, strerror(errno));
+    for (char *slash = strrchr(resolved, '/'); slash; slash = strrchr(resolved, '/')) {
+        if (slash == resolved) slash[1] = '\0';
+        else *slash = '\0';
+        if (stat(resolved, &st) != 0) return tfb_fail(err, "%s %.3000s: %s", what, resolved, strerror(errno));
+        if (!holds_entries_safely(&st))
+            return tfb_fail(err, "%s %.3000s lies in %.3000s, which another user may change (owned by uid %ld, mode "
+                            "%03o): use a folder of your own", what, path, resolved, (long)st.st_uid,
+                            (unsigned)(st.st_mode & 0777));
+        if (slash == resolved) break;
+    }
+    return TFB_OK;
+}
+
 int tfb_check_private_dir(const char *path, const char *what, tfb_error *err)
 {
     struct stat st;
@@ -41,7 +72,7 @@ int tfb_check_private_dir(const char *path, const char *what, tfb_error *err)
         return tfb_fail(err, "%s %.3000s is writable by %s (mode %03o): another user could put files there that this "
                         "process would trust; chmod go-w it or use a folder of your own", what, path,
                         st.st_mode & S_IWOTH ? "others" : "its group", (unsigned)(st.st_mode & 0777));
-    return TFB_OK;
+    return check_ancestors(path, what, err);
 }
 
 int tfb_make_private_dir(const char *path, const char *what, tfb_error *err)

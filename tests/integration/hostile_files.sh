@@ -90,6 +90,10 @@ pocl_dirs() {
   expect 2 "POCL_CACHE_DIR $work/shared/theirs belongs to uid 65534, not to this user" \
     env POCL_CACHE_DIR="$work/shared/theirs" "$tfbench" --list
   expect 2 "POCL_CACHE_DIR $work/open is writable by others \(mode 777\)" env POCL_CACHE_DIR="$work/open" "$tfbench" --list
+  mkdir shared/theirs/mine  # root's own folder, inside one that nobody may rename entries of
+  expect 2 "lies in $work/shared/theirs, which another user may change \(owned by uid 65534" \
+    env POCL_CACHE_DIR="$work/shared/theirs/mine" "$tfbench" --list
+  rmdir shared/theirs/mine
   expect 0 "Portable Computing Language" env POCL_CACHE_DIR="$work/mine/pocl" "$tfbench" --list
   [ "$(stat -c %a mine/pocl)" = 700 ] || fail "POCL_CACHE_DIR was created with mode $(stat -c %a mine/pocl), not 700"
   # the tuning cache: the GEMV case that tunes fails with the reason; nothing is written into their folder
