@@ -241,7 +241,7 @@ static cJSON *fleet_with_samples(void)
         cJSON *context = cJSON_AddObjectToObject(results, "context"), *b = cJSON_CreateObject();
         cJSON_AddStringToObject(context, "tfbench_version", "0.1.0");
         cJSON_AddStringToObject(b, "name", "k");
-        cJSON_AddNumberToObject(b, "time_median_s", samples[5]);
+        cJSON_AddNumberToObject(b, "time_median_s", 0.5 * (samples[4] + samples[5]));  /* the ten's median */
         cJSON_AddNumberToObject(b, "time_min_s", samples[0]);
         cJSON_AddNumberToObject(b, "time_max_s", samples[9]);
         cJSON_AddItemToObject(b, "samples_s", cJSON_CreateDoubleArray(samples, 10));
@@ -317,6 +317,13 @@ static void rank_states_round_trip(void **state)
     cJSON_ReplaceItemInObject(json, "rank", cJSON_CreateNumber(1));
     cJSON_ReplaceItemInObject(json, "status", cJSON_CreateString("sleeping"));
     assert_int_equal(tfb_fleet_rank_from_json(json, &back, &err), TFB_ERROR);
+    cJSON_ReplaceItemInObject(json, "status", cJSON_CreateString("ok"));
+    char host[300];
+    memset(host, 'h', sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    cJSON_ReplaceItemInObject(json, "host_name", cJSON_CreateString(host));  /* no cut host names */
+    assert_int_equal(tfb_fleet_rank_from_json(json, &back, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "a rank's state: \"host_name\" is longer than 255 bytes"));
     cJSON_Delete(json);
 }
 

@@ -3,6 +3,7 @@
 #define TFBENCH_HOST_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "tfbench/error.h"
 
 int tfb_cmd_run(int argc, char **argv);      /* tfbench [--device N] [--suite ...] ... */
@@ -18,6 +19,10 @@ struct tfb_suite;
 struct tfb_workload;
 int tfb_cli_check_run(const struct tfb_options *opt, const struct tfb_suite **suites, size_t *suite_count,
                       struct tfb_workload *workload, tfb_error *err);
+/* One warning line on `out` per workload option (--model, --config, --shape, --batch, --seq, --kv-heads,
+ * --head-dim) given while no suite of `suites` reads it (tfb_suite.options_used); returns how many (option_use.c). */
+size_t tfb_cli_warn_unused_options(const struct tfb_options *opt, const struct tfb_suite *const *suites, size_t count,
+                                   FILE *out);
 /* tfbench compare FLEET.json: the exit status, or -1 when the file is JSON but not a fleet file. metric is a
  * tfb_metric. */
 int tfb_cli_compare_fleet(const char *path, int metric, double threshold, double alpha, int json);

@@ -439,7 +439,8 @@ static int load_rounds(const char *list, tfb_compare_doc *rounds, size_t *count)
         char path[4096];
         if (*count == TFB_COMPARE_MAX_ROUNDS)
             return usage_error("at most 16 files per side (TFB_COMPARE_MAX_ROUNDS), got more in \"%s\"", list);
-        if (length == 0 || length >= sizeof path) return usage_error("bad file list \"%s\"", list);
+        if (length == 0) return usage_error("bad file list \"%s\"", list);
+        if (length >= sizeof path) return usage_error("a file name in \"%.200s...\" passes 4095 bytes", list);
         snprintf(path, sizeof path, "%.*s", (int)length, start);
         if (load(path, &rounds[*count])) return EXIT_UNUSABLE;
         (*count)++;

@@ -42,7 +42,8 @@ int tfb_cmd_report(int argc, char **argv)
     }
     if (!input) return usage_error("no results file given", NULL);
     char folder[4096];
-    snprintf(folder, sizeof folder, "%s", input);
+    if (snprintf(folder, sizeof folder, "%s", input) >= (int)sizeof folder)  /* a cut path has another folder */
+        return usage_error("results file path too long: ", input);
     if (!out_dir) out_dir = dirname(folder);
 
     tfb_error err = {{0}};

@@ -316,6 +316,7 @@ int tfb_cli_check_run(const tfb_options *opt, const tfb_suite **suites, size_t *
 {
     if (select_suites(opt->suites, suites, suite_count, err) != TFB_OK) return TFB_ERROR;
     if (tfb_workload_resolve(opt, workload, err) != TFB_OK) return TFB_ERROR;
+    tfb_cli_warn_unused_options(opt, suites, *suite_count, stderr);
     return check_kernel_dir(opt->kernel_dir, err);
 }
 

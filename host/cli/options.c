@@ -17,7 +17,7 @@ void tfb_options_defaults(tfb_options *opt)
 }
 
 static const char FLEET_OPTIONS[] =
-    "fleet runs (MPI; README, Fleets):\n"
+    "fleet runs (MPI; docs/fleets.md):\n"
     "  --fleet              one rank of an MPI job (mpirun -np N tfbench --fleet ...): the rank's device is\n"
     "                       its node-local rank's (of --device, default all); --out DIR the fleet folder\n"
     "  --fleet-serial       the same, ranks sharing a device (or a CPU) one after another\n"
@@ -69,11 +69,9 @@ void tfb_options_usage(FILE *out)
 
 static int parse_u64(const char *flag, const char *text, uint64_t *out, tfb_error *err)
 {
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (!isdigit((unsigned char)*text) || errno || *end)
-        return tfb_fail(err, "%s: \"%s\" is not a non-negative integer", flag, text);
+    unsigned long long value = 0;
+    tfb_error why;
+    if (tfb_parse_whole(text, UINT64_MAX, &value, &why) != TFB_OK) return tfb_fail(err, "%s: %s", flag, why.message);
     *out = value;
     return TFB_OK;
 }

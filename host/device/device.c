@@ -7,11 +7,36 @@
 #define MAX_PLATFORMS 16
 #define MAX_DEVICES_PER_PLATFORM 64
 
+/* A driver's string that does not fit its field keeps its start and ends in "..." (a query into too small a buffer
+ * fails, which used to leave "?" for every such name); the cut shows wherever the name does. */
+static void keep_string(const char *full, char *out, size_t size)
+{
+    if (strlen(full) < size) snprintf(out, size, "%s", full);
+    else snprintf(out, size, "%.*s...", (int)(size - 4), full);
+}
+
+/* The platform's string when device is NULL, else the device's. */
+static cl_int query_info(cl_platform_id platform, cl_device_id device, cl_uint what, size_t size, void *value,
+                         size_t *needed)
+{
+    return device ? clGetDeviceInfo(device, what, size, value, needed)
+                  : clGetPlatformInfo(platform, what, size, value, needed);
+}
+
+static void info_string(cl_platform_id platform, cl_device_id device, cl_uint what, char *out, size_t size)
+{
+    size_t needed = 0;
+    char *full = NULL;
+    snprintf(out, size, "?");
+    if (query_info(platform, device, what, 0, NULL, &needed) != CL_SUCCESS || needed == 0) return;
+    if ((full = calloc(needed + 1, 1)) && query_info(platform, device, what, needed, full, NULL) == CL_SUCCESS)
+        keep_string(full, out, size);
+    free(full);
+}
+
 static void device_string(cl_device_id device, cl_device_info what, char *out, size_t size)
 {
-    out[0] = '\0';
-    if (clGetDeviceInfo(device, what, size, out, NULL) != CL_SUCCESS) snprintf(out, size, "?");
-    out[size - 1] = '\0';
+    info_string(NULL, device, what, out, size);
 }
 
 static uint64_t device_ulong(cl_device_id device, cl_device_info what)
@@ -56,8 +81,7 @@ static const char *type_name(cl_device_type type)
 static void describe_device(cl_platform_id platform, cl_device_id device, tfb_device_info *info)
 {
     memset(info, 0, sizeof *info);
-    clGetPlatformInfo(platform, CL_PLATFORM_NAME, sizeof info->platform, info->platform, NULL);
-    info->platform[sizeof info->platform - 1] = '\0';
+    info_string(platform, NULL, CL_PLATFORM_NAME, info->platform, sizeof info->platform);
     device_string(device, CL_DEVICE_NAME, info->name, sizeof info->name);
     device_string(device, CL_DEVICE_VENDOR, info->vendor, sizeof info->vendor);
     device_string(device, CL_DEVICE_VERSION, info->version, sizeof info->version);

@@ -22,7 +22,8 @@ static int family_prelude(const char *source, char *name, size_t size)
     if (strncmp(source, MARK, sizeof MARK - 1) != 0) return 0;
     const char *start = source + sizeof MARK - 1;
     size_t length = strcspn(start, " \r\n");
-    if (length == 0 || length >= size) return 0;
+    if (length == 0) return 0;
+    if (length >= size) return -1;  /* a cut name would be another file */
     memcpy(name, start, length);
     name[length] = '\0';
     return 1;
@@ -37,7 +38,9 @@ static int create_program(tfb_context *ctx, const char *file, cl_program *out, t
     cl_int status = CL_SUCCESS;
     int rc = tfb_kernel_source(ctx->kernel_dir, "prelude.cl", &sources[0], &lengths[0], err);
     if (rc == TFB_OK) rc = tfb_kernel_source(ctx->kernel_dir, file, &sources[1], &lengths[1], err);
-    if (rc == TFB_OK && family_prelude(sources[1], family, sizeof family)) {
+    int has_family = rc == TFB_OK ? family_prelude(sources[1], family, sizeof family) : 0;
+    if (has_family < 0) rc = tfb_fail(err, "%s names a prelude longer than %zu bytes", file, sizeof family - 1);
+    if (has_family > 0) {
         sources[2] = sources[1], lengths[2] = lengths[1], count = 3;
         rc = tfb_kernel_source(ctx->kernel_dir, family, &sources[1], &lengths[1], err);
     }
@@ -54,7 +57,11 @@ static int build_program(tfb_context *ctx, const char *file, const char *options
     cl_program program;
     if (create_program(ctx, file, &program, err) != TFB_OK) return TFB_ERROR;
     char full_options[1024];
-    snprintf(full_options, sizeof full_options, "-cl-std=CL1.2 %s", options ? options : "");
+    int n = snprintf(full_options, sizeof full_options, "-cl-std=CL1.2 %s", options ? options : "");
+    if (n < 0 || (size_t)n >= sizeof full_options) {  /* a cut -D list would build another kernel */
+        clReleaseProgram(program);
+        return tfb_fail(err, "build options of %s too long (%d bytes, limit %zu)", file, n, sizeof full_options - 1);
+    }
     cl_int status = clBuildProgram(program, 1, &ctx->device, full_options, NULL, NULL);
     if (status != CL_SUCCESS) {
         char *log = malloc(BUILD_LOG_MAX);
@@ -72,7 +79,10 @@ static int build_program(tfb_context *ctx, const char *file, const char *options
 int tfb_program_get(tfb_context *ctx, const char *file, const char *options, cl_program *out, tfb_error *err)
 {
     char key[sizeof ctx->programs[0].key];
-    snprintf(key, sizeof key, "%s|%s", file, options ? options : "");
+    int n = snprintf(key, sizeof key, "%s|%s", file, options ? options : "");
+    if (n < 0 || (size_t)n >= sizeof key)  /* a cut key could find another options' program */
+        return tfb_fail(err, "kernel %s: file and build options too long to cache (%d bytes, limit %zu)", file, n,
+                        sizeof key - 1);
     for (size_t i = 0; i < ctx->program_count; i++) {
         if (strcmp(ctx->programs[i].key, key) == 0) {
             *out = ctx->programs[i].program;

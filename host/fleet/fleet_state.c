@@ -43,10 +43,14 @@ cJSON *tfb_fleet_rank_to_json(const tfb_fleet_rank *r)
     return o;
 }
 
-static void copy_string(const cJSON *o, const char *key, char *out, size_t size)
+/* The writer's fields always fit: a longer one is a damaged or forged state, refused rather than cut. */
+static int copy_string(const cJSON *o, const char *key, char *out, size_t size, tfb_error *err)
 {
     const char *text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+    if (text && strlen(text) >= size)
+        return tfb_fail(err, "a rank's state: \"%s\" is longer than %zu bytes", key, size - 1);
     snprintf(out, size, "%s", text ? text : "");
+    return TFB_OK;
 }
 
 /* A whole number in [lo, hi] under key, else fallback (state files come from other processes: bounded). */
@@ -76,12 +80,13 @@ int tfb_fleet_rank_from_json(const cJSON *o, tfb_fleet_rank *r, tfb_error *err)
     r->exit_code = (int)bounded(o, "exit_code", -1, 255, -1);
     r->signal = (int)bounded(o, "signal", 0, 128, 0);
     r->wall_seconds = bounded(o, "wall_seconds", 0, 1e9, 0);
-    copy_string(o, "host_name", r->host, sizeof r->host);
-    copy_string(o, "device", r->device, sizeof r->device);
-    copy_string(o, "status", r->status, sizeof r->status);
-    copy_string(o, "error", r->error, sizeof r->error);
-    copy_string(o, "started", r->started, sizeof r->started);
-    copy_string(o, "run_id", r->run_id, sizeof r->run_id);
+    if (copy_string(o, "host_name", r->host, sizeof r->host, err) ||
+        copy_string(o, "device", r->device, sizeof r->device, err) ||
+        copy_string(o, "status", r->status, sizeof r->status, err) ||
+        copy_string(o, "error", r->error, sizeof r->error, err) ||
+        copy_string(o, "started", r->started, sizeof r->started, err) ||
+        copy_string(o, "run_id", r->run_id, sizeof r->run_id, err))
+        return TFB_ERROR;
     static const char *const KNOWN[] = {"running", "ok", "partial", "failed"};
     for (size_t i = 0; i < sizeof KNOWN / sizeof *KNOWN; i++)
         if (strcmp(r->status, KNOWN[i]) == 0) return TFB_OK;

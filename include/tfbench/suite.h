@@ -64,6 +64,17 @@ typedef struct tfb_case {
         memcpy(c->params, &value, sizeof value);                                                               \
     }
 
+/* The run options a suite reads (tfb_suite.options_used): an option that no selected suite reads is named in a
+ * warning before the run (the CLI's tfb_cli_warn_unused_options), since ignored input is never silent. */
+enum {
+    TFB_USES_MODEL = 1u << 0,     /* --model, --config */
+    TFB_USES_SHAPE = 1u << 1,     /* --shape */
+    TFB_USES_BATCH = 1u << 2,     /* --batch */
+    TFB_USES_SEQ = 1u << 3,       /* --seq */
+    TFB_USES_KV_HEADS = 1u << 4,  /* --kv-heads */
+    TFB_USES_HEAD_DIM = 1u << 5,  /* --head-dim */
+};
+
 typedef struct tfb_suite {
     const char *name;
     const char *description;
@@ -97,6 +108,7 @@ typedef struct tfb_suite {
      * timed repetitions the driver calls it, executes once more and verifies again, so a kernel that is right only
      * on its first run (or only while its output is NaN) fails. A suite without it is checked on its first run only. */
     int (*repoison)(tfb_run *run, void *state, tfb_error *err);
+    unsigned options_used;    /* TFB_USES_* bits: the run options its cases read */
 } tfb_suite;
 
 const tfb_suite *const *tfb_suite_registry(size_t *count);

@@ -139,4 +139,5 @@ const tfb_suite tfb_suite_attention = {
     .annotate = naive_annotate,
     .teardown = naive_teardown,
     .repoison = tfb_attention_state_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM,
 };

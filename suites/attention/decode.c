@@ -348,4 +348,5 @@ const tfb_suite tfb_suite_decode = {
     .finish = decode_finish,
     .summarize = decode_summarize,
     .repoison = decode_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM,
 };

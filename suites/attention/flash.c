@@ -236,4 +236,5 @@ const tfb_suite tfb_suite_flash = {
     .annotate = flash_annotate,
     .teardown = flash_teardown,
     .repoison = tfb_attention_state_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM,
 };

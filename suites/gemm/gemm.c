@@ -146,4 +146,5 @@ const tfb_suite tfb_suite_gemm = {
     .teardown = gemm_suite_teardown,
     .finish = gemm_finish,
     .repoison = gemm_suite_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_SHAPE | TFB_USES_BATCH,
 };

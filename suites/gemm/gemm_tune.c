@@ -50,14 +50,17 @@ static const char *size_class(const gemm_config *cfg)
 int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *path, size_t size, tfb_error *err)
 {
     char dir[4096];
+    int n;
     const char *explicit_dir = getenv("TFB_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int n = -1;
     if (explicit_dir && *explicit_dir) n = snprintf(dir, sizeof dir, "%s", explicit_dir);
     else if (xdg && *xdg) n = snprintf(dir, sizeof dir, "%s/tfbench", xdg);
     else if (home && *home) n = snprintf(dir, sizeof dir, "%s/.cache/tfbench", home);
     else if (tfb_user_cache_dir("tfbench", dir, sizeof dir) == TFB_OK) n = 0;  /* no HOME: the user's own home */
     else return tfb_fail(err, "no tuning cache folder: set TFB_CACHE_DIR (or HOME)");
-    if (n < 0 || n >= (int)sizeof dir) return tfb_fail(err, "the tuning cache folder's path is too long: %.200s...", dir);
+    /* a cut path would be another folder: refuse it (from TFB_CACHE_DIR, else XDG_CACHE_HOME, else HOME) */
+    if (n < 0 || (size_t)n >= sizeof dir)
+        return tfb_fail(err, "the tuning cache folder's path is %d bytes, over the limit of %zu: %.80s...", n,
+                        sizeof dir - 1, dir);
     /* the cached parameters decide the kernels this process builds and runs: the folder must be this user's */
     if (tfb_make_private_dir(dir, "the tuning cache folder", err) != TFB_OK) return TFB_ERROR;
     char name[512];

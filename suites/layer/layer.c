@@ -225,4 +225,5 @@ const tfb_suite tfb_suite_layer = {
     .finish = layer_finish,
     .summarize = layer_summarize,
     .repoison = layer_suite_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ,  /* heads and head dim: the model's */
 };

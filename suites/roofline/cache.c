@@ -529,4 +529,5 @@ const tfb_suite tfb_suite_cache = {
     .finish = cache_finish,
     .summarize = cache_summarize,
     .release_shared = release_ring,
+    .options_used = 0,  /* working sets from the cache sizes */
 };

@@ -555,4 +555,5 @@ const tfb_suite tfb_suite_intensity = {
     .summarize = intensity_summarize,
     .release_shared = release_ring,
     .repoison = intensity_repoison,
+    .options_used = 0,  /* its own intensity sweep */
 };

@@ -284,4 +284,5 @@ const tfb_suite tfb_suite_peak = {
     .teardown = peak_teardown,
     .finish = peak_finish,
     .repoison = peak_repoison,
+    .options_used = 0,  /* in-cache FMA chains: nothing from the workload */
 };

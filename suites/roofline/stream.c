@@ -542,4 +542,5 @@ const tfb_suite tfb_suite_stream = {
     .finish = stream_finish,
     .release_shared = release_arrays,
     .repoison = stream_repoison,
+    .options_used = 0,  /* sizes from the device and its caches, nothing from the workload */
 };
