@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
+#include "tfbench/file_io.h"
 #include "tfbench/process.h"
 #include "tfbench/registry.h"
 #include "tfbench/report_columns.h"
@@ -14,13 +15,21 @@
 #define EXIT_FAILED 1
 #define EXIT_USAGE 2
 
+/* The report folder's lock, held until the process exits (the descriptor is kept open on purpose): a second run
+ * into the same folder refuses instead of mixing its files with this one's. */
+static int lock_for_the_run(const char *dir, tfb_error *err)
+{
+    int lock = -1;
+    return tfb_lock_dir(dir, &lock, err);
+}
+
 /* Fail before the run, not after it, when an output could not be written (bad input: exit 2). */
 static int check_outputs(const tfb_options *opt, tfb_error *err)
 {
     if (opt->json_path && tfb_check_output_file(opt->json_path, err) != TFB_OK) return TFB_ERROR;
     if (opt->csv_path && tfb_check_output_file(opt->csv_path, err) != TFB_OK) return TFB_ERROR;
     if (opt->out_dir && tfb_report_dir_prepare(opt->out_dir, err) != TFB_OK) return TFB_ERROR;
-    return TFB_OK;
+    return opt->out_dir ? lock_for_the_run(opt->out_dir, err) : TFB_OK;
 }
 
 /* The report folder: --out DIR, or a fresh ./tfbench-results/<device>-<time> when no output was named at all. */
@@ -30,7 +39,8 @@ static int resolve_report_dir(const tfb_options *opt, const char *device_name, c
     if (opt->out_dir) return snprintf(dir, size, "%s", opt->out_dir) < (int)size ? TFB_OK : tfb_fail(err, "--out: path too long");
     if (opt->json_path || opt->csv_path) return TFB_OK;
     if (tfb_report_default_dir(device_name, (long long)time(NULL), dir, size, err) != TFB_OK) return TFB_ERROR;
-    return tfb_report_dir_prepare(dir, err);
+    if (tfb_report_dir_prepare(dir, err) != TFB_OK) return TFB_ERROR;
+    return lock_for_the_run(dir, err);
 }
 
 static int write_outputs(const tfb_options *opt, const tfb_results *results, const cJSON *native, const char *dir)

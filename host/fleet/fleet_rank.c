@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tfbench/device.h"
+#include "tfbench/file_io.h"
 #include "tfbench/fleet.h"
 #include "tfbench/process.h"
 #include "tfbench/stats.h"
@@ -49,23 +50,25 @@ static char **worker_command(const tfb_fleet_args *args, const tfb_fleet_rank *r
     return argv;
 }
 
-/* In the child, before exec: its output into the rank's log. Only async-signal-safe calls (tfb_process_start). */
+/* In the child, before exec: its output into the rank's log (opened by the parent without following links:
+ * tfb_fleet_open_log). Only async-signal-safe calls (tfb_process_start). */
 static void redirect_to_log(void *user)
 {
-    const char *log_path = user;
-    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-    }
+    int fd = *(const int *)user;
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
 }
 
 /* The last "tfbench: " line the worker wrote that is not a progress note: its own account of what went wrong. */
 static void last_error_line(const char *log_path, char *out, size_t size)
 {
-    FILE *f = fopen(log_path, "r");
+    struct stat st;
+    tfb_error ignored;
+    int fd = tfb_open_regular(log_path, &st, &ignored);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     char line[1024];
+    if (fd >= 0 && !f) close(fd);
     out[0] = '\0';
     while (f && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
@@ -110,10 +113,17 @@ void tfb_fleet_run_worker(const tfb_fleet_args *args, const char *dir, tfb_fleet
         return;
     }
     unlink(json_path);  /* a results file left by an earlier run in the same folder must not pass for this one's */
+    int log_fd = tfb_fleet_open_log(log_path, &err);
+    if (log_fd < 0) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "%.1000s", err.message);
+        return;
+    }
     char **argv = worker_command(args, rank, json_path, device);
     pid_t pid = -1;
-    int started_rc = argv ? tfb_process_start(argv, redirect_to_log, log_path, &pid, &err)
+    int started_rc = argv ? tfb_process_start(argv, redirect_to_log, &log_fd, &pid, &err)
                           : tfb_fail(&err, "cannot start the worker: out of memory");
+    close(log_fd);
     free(argv);
     if (started_rc != TFB_OK) {
         snprintf(rank->status, sizeof rank->status, "failed");
@@ -126,4 +136,8 @@ void tfb_fleet_run_worker(const tfb_fleet_args *args, const char *dir, tfb_fleet
     int timed_out, status = tfb_process_wait(pid, args->timeout, &timed_out);
     rank->wall_seconds = tfb_now_seconds() - started;
     describe_outcome(rank, status, timed_out, args->timeout, json_path, log_path);
+    if (strcmp(rank->status, "failed") != 0 && tfb_fleet_stamp_results(json_path, rank, &err) != TFB_OK) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "its results file: %.1000s", err.message);
+    }
 }
