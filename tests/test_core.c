@@ -14,6 +14,7 @@
 #include <time.h>
 #include "tfbench/tfbench.h"
 #include "tfbench/checked.h"
+#include "tfbench/registry.h"
 #include "../host/cli/cli.h"
 
 static void stats_of_odd_sample(void **state)
@@ -156,7 +157,7 @@ static char *unused_option_warnings(const char *const *argv, int argc, const cha
     size_t size = 0;
     tfb_options_defaults(&opt);
     assert_int_equal(tfb_options_parse(argc, (char **)argv, &opt, &err), TFB_OK);
-    for (size_t i = 0; i < count; i++) assert_non_null(suites[i] = tfb_suite_find(names[i]));
+    for (size_t i = 0; i < count; i++) assert_non_null(suites[i] = tfb_catalog_find(tfb_suites_catalog(), names[i]));
     FILE *out = open_memstream(&text, &size);
     assert_non_null(out);
     tfb_cli_warn_unused_options(&opt, suites, count, out);
@@ -180,12 +181,11 @@ static void suite_axes_pick_one_list(void **state)
     w.quick = 1;  /* --quick wins over a named suite's sweep */
     assert_int_equal(tfb_axis_values(&w, &axis).count, 1);
     assert_int_equal(tfb_axis_value(&w, &axis), 2);
-    size_t count;
-    const tfb_suite *const *all = tfb_suite_registry(&count);
-    for (size_t i = 0; i < count; i++)
-        for (size_t a = 0; a < all[i]->axis_count; a++)
-            assert_true(all[i]->axes[a]->normal.count > 0 && all[i]->axes[a]->quick.count > 0);
-    const tfb_suite *gemm = tfb_suite_find("gemm");
+    const tfb_catalog *catalog = tfb_suites_catalog();
+    for (size_t i = 0; i < catalog->count; i++)
+        for (size_t a = 0; a < catalog->suites[i]->axis_count; a++)
+            assert_true(catalog->suites[i]->axes[a]->normal.count > 0 && catalog->suites[i]->axes[a]->quick.count > 0);
+    const tfb_suite *gemm = tfb_catalog_find(catalog, "gemm");
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);

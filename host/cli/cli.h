@@ -7,6 +7,7 @@
 #include "tfbench/error.h"
 
 int tfb_cmd_run(int argc, char **argv);      /* tfbench [--device N] [--suite ...] ... */
+int tfb_cmd_run_worker(int argc, char **argv); /* tfbench --run-worker FD ... (argv[0] == FD): a run's worker */
 int tfb_cmd_model(int argc, char **argv);    /* tfbench model ... (argv[0] == "model") */
 int tfb_cmd_compare(int argc, char **argv);  /* tfbench compare ... (argv[0] == "compare") */
 int tfb_cmd_report(int argc, char **argv);   /* tfbench report RESULTS.json ... (argv[0] == "report") */
@@ -26,8 +27,6 @@ size_t tfb_cli_warn_unused_options(const struct tfb_options *opt, const struct t
 /* tfbench compare FLEET.json: the exit status, or -1 when the file is JSON but not a fleet file. metric is a
  * tfb_metric. */
 int tfb_cli_compare_fleet(const char *path, int metric, double threshold, double alpha, int json);
-/* tfbench --list-suites: one line per suite; with verbose, each suite's sweep axes under it (list_suites.c). */
-void tfb_cli_list_suites(FILE *out, int verbose);
 /* True when argv asks for a fleet run (--fleet or --fleet-serial). */
 int tfb_cli_is_fleet(int argc, char **argv);
 

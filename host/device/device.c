@@ -134,8 +134,13 @@ static int append_platform_devices(cl_platform_id platform, tfb_device_entry **l
     return TFB_OK;
 }
 
-static int no_platform(tfb_error *err)
+/* pocl: the POCL_* variables the user set (before tfbench set any), "" when none */
+static int no_platform(const char *pocl, tfb_error *err)
 {
+    if (pocl[0])
+        return tfb_fail(err, "no OpenCL device found, and PoCL's environment is set (%s): PoCL shows no device when "
+                        "one of these is wrong; unset them to try without, or install your GPU's OpenCL driver "
+                        "(and check /etc/OpenCL/vendors/*.icd)", pocl);
     return tfb_fail(err,
                     "no OpenCL platform found: the OpenCL ICD loader (ocl-icd-libopencl1) found no driver. "
                     "Install PoCL for the CPU (apt-get install pocl-opencl-icd) or your GPU's OpenCL driver, "
@@ -146,12 +151,15 @@ int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err)
 {
     cl_platform_id platforms[MAX_PLATFORMS];
     cl_uint platform_count = 0;
+    char pocl[1024];
     *out = NULL;
-    tfb_pin_cpu_driver_threads();  /* before PoCL starts its workers */
     *count = 0;
+    tfb_driver_env_describe(pocl, sizeof pocl);
+    if (tfb_driver_env_check(err) != TFB_OK) return TFB_ERROR;
+    tfb_pin_cpu_driver_threads();  /* before PoCL starts its workers */
     cl_int status = clGetPlatformIDs(MAX_PLATFORMS, platforms, &platform_count);
     if (status == -1001 /* CL_PLATFORM_NOT_FOUND_KHR */ || (status == CL_SUCCESS && platform_count == 0))
-        return no_platform(err);
+        return no_platform(pocl, err);
     TFB_CL_CHECK(err, "clGetPlatformIDs", status);
     if (platform_count > MAX_PLATFORMS) platform_count = MAX_PLATFORMS;
     for (cl_uint p = 0; p < platform_count; p++) {
@@ -162,7 +170,7 @@ int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err)
             return TFB_ERROR;
         }
     }
-    if (*count == 0) return no_platform(err);
+    if (*count == 0) return no_platform(pocl, err);
     return TFB_OK;
 }
 

@@ -2,7 +2,6 @@
 #include <string.h>
 #include "native_common.h"
 #include "tfbench/parse.h"
-#include "tfbench/suite.h"
 
 int native_parse_args(int argc, char **argv, void (*usage)(FILE *out), native_options *opt, tfb_error *err)
 {
@@ -27,22 +26,10 @@ int native_parse_args(int argc, char **argv, void (*usage)(FILE *out), native_op
     return TFB_OK;
 }
 
-/* An axis of the gemm suite's declared sweep (its table entry), so --quick picks here what it picks there. */
-static tfb_axis_list gemm_axis(const native_options *opt, const char *name)
-{
-    const tfb_suite *gemm = tfb_suite_find("gemm");
-    tfb_workload workload;
-    memset(&workload, 0, sizeof workload);
-    workload.quick = opt->quick;
-    for (size_t i = 0; gemm && i < gemm->axis_count; i++)
-        if (strcmp(gemm->axes[i]->name, name) == 0) return tfb_axis_values(&workload, gemm->axes[i]);
-    return (tfb_axis_list){NULL, 0};
-}
-
 void native_shapes_for(const native_options *opt, native_shapes *out)
 {
     static const size_t GEMV_SHAPES[][2] = {{4096, 4096}, {11008, 4096}, {4096, 11008}};
-    tfb_axis_list sweep = gemm_axis(opt, "batch"), square = gemm_axis(opt, "square_2048");
+    static const size_t DEFAULT_BATCHES[] = {8, 32, 128, 512}, QUICK_BATCHES[] = {16, 128};
     memset(out, 0, sizeof *out);
     out->n = opt->m ? opt->n : 4096;
     out->k = opt->m ? opt->k : 4096;
@@ -51,13 +38,13 @@ void native_shapes_for(const native_options *opt, native_shapes *out)
         out->gemv[i][0] = opt->m ? out->n : GEMV_SHAPES[i][0];
         out->gemv[i][1] = opt->m ? out->k : GEMV_SHAPES[i][1];
     }
-    const size_t *batches = sweep.values;  /* M = 1 is the GEMV's, as in the suites */
-    size_t count = sweep.count;
+    const size_t *batches = opt->quick ? QUICK_BATCHES : DEFAULT_BATCHES;
+    size_t count = opt->quick ? 2 : 4;
     if (opt->batch_count) batches = opt->batches, count = opt->batch_count;
     else if (opt->m) batches = &opt->m, count = 1;
     for (size_t i = 0; i < count; i++)
         if (batches[i] > 1) out->batches[out->batch_count++] = batches[i];
-    out->square = !opt->m && !opt->batch_count && square.count && square.values[0];
+    out->square = !opt->m && !opt->batch_count && !opt->quick;
 }
 
 tfb_result *native_add_result(tfb_results *results, const char *name, const char *suite, const char *impl,

@@ -20,9 +20,8 @@ typedef struct native_options {
 /* --json FILE, --quick, --stream-only, --shape MxNxK, --batch 1,8,...; --help prints `usage` and exits 0. */
 int native_parse_args(int argc, char **argv, void (*usage)(FILE *out), native_options *opt, tfb_error *err);
 
-/* The cases: GEMV on every weight shape of Llama 2 7B (or the one --shape), GEMM over the gemm suite's declared batch
- * sweep without M = 1 (8, 32, 128, 512; --quick 16, 128; or --batch, or --shape's M) on the first, and 2048^3 where
- * that suite's sweep has it (the default run). */
+/* The cases: GEMV on every weight shape of Llama 2 7B (or the one --shape), GEMM over the batch sweep on the first
+ * (8, 32, 128, 512; --quick 16, 128; or --batch, or --shape's M), and 2048^3 in the default run. */
 typedef struct native_shapes {
     size_t gemv[3][2];        /* N x K of each GEMV */
     size_t gemv_count;

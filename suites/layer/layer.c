@@ -120,7 +120,7 @@ static void layer_case(const tfb_run *run, tfb_case *c, int phase, int half, siz
 static void head_case(const tfb_run *run, tfb_case *c, int half, size_t rows)
 {
     const tfb_model_config *m = &run->workload->model;
-    const tfb_suite *gemm = tfb_suite_find("gemm");
+    const tfb_suite *gemm = &tfb_suite_gemm;
     tfb_case inner;
     tfb_gemm_case(&inner, "layer", rows, (size_t)m->vocab_size, (size_t)m->d_model, half);
     layer_params p = {.phase = LAYER_HEAD, .half = half, .rows = rows, .layers = 1, .flops = gemm->flops(&inner),
@@ -176,7 +176,7 @@ static int layer_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     s->seed = (uint32_t)run->seed;
     if (s->p.phase != LAYER_HEAD) return layer_build(run, s, err);
     const tfb_model_config *m = &run->workload->model;
-    s->gemm = tfb_suite_find("gemm");
+    s->gemm = &tfb_suite_gemm;
     tfb_gemm_case(&s->head_case, "layer", s->p.rows, (size_t)m->vocab_size, (size_t)m->d_model, s->p.half);
     return s->gemm->setup(run, &s->head_case, &s->head_state, err);
 }

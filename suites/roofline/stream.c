@@ -540,6 +540,7 @@ const tfb_suite tfb_suite_stream = {
     .name = "stream",
     .description = "memory bandwidth ceilings: STREAM copy and triad (read+write), a read-only sum; float1/4/8/16",
     .in_default_run = 1,
+    .measures_bandwidth = 1,
     .cases = stream_cases,
     .flops = stream_flops,
     .bytes = stream_bytes,
