@@ -73,7 +73,8 @@ static void print_pair(FILE *out, const tfb_compare_pair *p, tfb_metric metric, 
 void tfb_compare_print_rule(FILE *out, const tfb_compare_report *r)
 {
     fprintf(out, "metric: %s (%s is better), threshold %.1f%%; a change counts only when it is beyond the noise:\n",
-            tfb_metric_name(r->metric), tfb_metric_higher_is_better(r->metric) ? "higher" : "lower", 100 * r->threshold);
+            tfb_metric_name(r->metric), tfb_metric_higher_is_better(r->metric) ? "higher" : "lower",
+            100 * r->threshold);
     if (r->method_counts[TFB_METHOD_U_TEST])
         fprintf(out, "  u-test (%zu benchmark(s), samples in both files): Mann-Whitney U p < %g and the change's "
                      "interval beyond the threshold\n", r->method_counts[TFB_METHOD_U_TEST], r->alpha);

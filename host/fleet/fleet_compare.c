@@ -165,6 +165,21 @@ static void print_rank_verdicts(const tfb_compare_report *report, FILE *out)
     tfb_compare_print_rows(out, report, &rows);
 }
 
+/* A rank's record: who it is, whether it was usable (else why not), and compare's own report (NULL: none). */
+static cJSON *rank_json(const cJSON *rank, size_t i, int bad, const char *why, const tfb_compare_report *report,
+                        const tfb_compare_about *about)
+{
+    cJSON *entry = cJSON_CreateObject();
+    cJSON_AddNumberToObject(entry, "rank", tfb_json_number(rank, "rank", (double)i));
+    cJSON_AddItemToObject(entry, "host_name", cJSON_Duplicate(cJSON_GetObjectItem(rank, "host_name"), 1));
+    cJSON_AddItemToObject(entry, "device", cJSON_Duplicate(cJSON_GetObjectItem(rank, "device"), 1));
+    cJSON_AddBoolToObject(entry, "usable", report != NULL);
+    if (!report) cJSON_AddStringToObject(entry, "error", why);
+    cJSON_AddBoolToObject(entry, "slower_or_failed", bad);
+    if (report) cJSON_AddItemToObject(entry, "compare", tfb_compare_report_json(report, about));
+    return entry;
+}
+
 /* One rank against the rest: its line (text) or its object (JSON); returns 1 when it is slower or failed. */
 static int compare_rank(fleet_docs *f, size_t i, const cJSON *rank, const char *path,
                         const tfb_fleet_compare_options *o, FILE *out, cJSON *json_ranks)
@@ -179,23 +194,13 @@ static int compare_rank(fleet_docs *f, size_t i, const cJSON *rank, const char *
         usable = 0;
     }
     int bad = !usable || report.counts[TFB_VERDICT_REGRESSION] || report.counts[TFB_VERDICT_FAILED];
-    cJSON *entry = cJSON_CreateObject();
-    cJSON_AddNumberToObject(entry, "rank", tfb_json_number(rank, "rank", (double)i));
-    cJSON_AddItemToObject(entry, "host_name", cJSON_Duplicate(cJSON_GetObjectItem(rank, "host_name"), 1));
-    cJSON_AddItemToObject(entry, "device", cJSON_Duplicate(cJSON_GetObjectItem(rank, "device"), 1));
-    cJSON_AddBoolToObject(entry, "usable", usable);
-    if (!usable) cJSON_AddStringToObject(entry, "error", f->why[i]);
-    cJSON_AddBoolToObject(entry, "slower_or_failed", bad);
-    if (usable) {
-        const tfb_compare_about about = {.base = {path, &base}, .current = {path, &f->docs[i]}, .rounds = 1};
-        cJSON_AddItemToObject(entry, "compare", tfb_compare_report_json(&report, &about));
-    }
+    const tfb_compare_about about = {.base = {path, &base}, .current = {path, &f->docs[i]}, .rounds = 1};
+    cJSON_AddItemToArray(json_ranks, rank_json(rank, i, bad, f->why[i], usable ? &report : NULL, &about));
     if (!o->json) {
         rank_line(rank, out);
         if (usable) print_rank_verdicts(&report, out);
         else fprintf(out, " FAILED: %s\n", f->why[i]);
     }
-    cJSON_AddItemToArray(json_ranks, entry);
     if (f->loaded[i]) tfb_compare_doc_free(&base);
     tfb_compare_report_free(&report);
     return bad;
@@ -213,8 +218,8 @@ int tfb_fleet_compare(const cJSON *fleet, const char *path, const tfb_fleet_comp
     cJSON_AddNumberToObject(json, "alpha", o->alpha);
     if (!o->json)
         fprintf(out, "fleet: %s, %zu rank(s); each rank against the fleet median (the other ranks' samples pooled), "
-                "metric %s, threshold %.1f%%; a rank's regressions and wrong results follow its counts\n", path, f.count, tfb_metric_name((tfb_metric)o->metric),
-                100 * o->threshold);
+                "metric %s, threshold %.1f%%; a rank's regressions and wrong results follow its counts\n", path,
+                f.count, tfb_metric_name((tfb_metric)o->metric), 100 * o->threshold);
     size_t i = 0, slower = 0;
     cJSON_ArrayForEach(rank, cJSON_GetObjectItemCaseSensitive(fleet, "ranks"))
         slower += (size_t)compare_rank(&f, i++, rank, path, o, out, ranks);
