@@ -5,7 +5,7 @@
 #                          files under tests/data; installs clang and libFuzzer's runtime when they are missing
 #   ci/fuzz.sh --check     builds every target and runs each once over its committed corpus, no fuzzing (the CTest
 #                          test fuzz/build_and_link); installs nothing: exit 77 (skipped) without a working clang
-# Environment: TFB_FUZZ_BUILD_DIR [build/fuzz-build], TFB_CLANG [clang, else clang-14]
+# Environment: TFB_FUZZ_BUILD_DIR [$TFB_BUILD_DIR/fuzz-build, TFB_BUILD_DIR defaulting to build], TFB_CLANG [clang, else clang-14]
 # Exit: 0 nothing found; 1 a target crashed, leaked, hung or hit undefined behaviour: the input is printed (base64,
 # to paste into a file, and a hex dump) and kept in BUILD/fuzz-artifacts; 2 the fuzz build failed.
 # New inputs the fuzzer finds go to BUILD/fuzz-corpus/<target> (outside git), so later runs start from there.
@@ -22,7 +22,7 @@ case "${1:-}" in
     fi
     SECONDS_TO_RUN=$1 ;;
 esac
-BUILD_DIR=${TFB_FUZZ_BUILD_DIR:-build/fuzz-build}
+BUILD_DIR=${TFB_FUZZ_BUILD_DIR:-${TFB_BUILD_DIR:-build}/fuzz-build}
 ARTIFACTS="$BUILD_DIR/fuzz-artifacts"
 SKIPPED=77  # CTest's SKIP_RETURN_CODE of fuzz/build_and_link
 

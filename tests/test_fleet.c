@@ -318,6 +318,29 @@ static void rank_states_round_trip(void **state)
     cJSON_Delete(json);
 }
 
+/* Found by fuzz_fleet_ranks: one state claiming ten million ranks had the builder allocate an entry for each
+ * (16 GB) to list the missing ones; such a state is refused, and the fleet is what the valid states say. */
+static void a_state_cannot_claim_millions_of_ranks(void **state)
+{
+    tfb_fleet_input inputs[2];
+    set_input(&inputs[0], state_text(0, 2, "ok", ""), results_text(100, 10));
+    set_input(&inputs[1], state_text(1, 10000000, "failed", "x"), NULL);
+    cJSON *fleet = NULL;
+    tfb_error err = {{0}};
+    assert_int_equal(tfb_fleet_build(inputs, 2, &RULE, &fleet, &err), TFB_OK);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(fleet, "ranks")), 2);
+    assert_non_null(strstr(rank_string(fleet, 1, "error"), "sent nothing"));
+    cJSON_Delete(fleet);
+    free_inputs(inputs, 2);
+    tfb_fleet_rank rank;
+    cJSON *json = cJSON_Parse("{\"rank\": 0, \"size\": 131073, \"status\": \"ok\"}");
+    assert_int_equal(tfb_fleet_rank_from_json(json, &rank, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "at most 131072 ranks"));
+    cJSON_ReplaceItemInObject(json, "size", cJSON_CreateNumber(TFB_FLEET_MAX_RANKS));
+    assert_int_equal(tfb_fleet_rank_from_json(json, &rank, &err), TFB_OK);
+    cJSON_Delete(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -330,6 +353,7 @@ int main(void)
         cmocka_unit_test(fleet_compare_names_the_slow_rank),
         cmocka_unit_test(fleet_flags_are_split_from_the_run_options),
         cmocka_unit_test(rank_states_round_trip),
+        cmocka_unit_test(a_state_cannot_claim_millions_of_ranks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

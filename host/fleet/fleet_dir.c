@@ -46,7 +46,7 @@ static int is_state_file(const char *name, int *rank)
     char tail[16];
     int consumed = 0;
     return sscanf(name, "rank-%d.%11s%n", rank, tail, &consumed) == 2 && strcmp(tail, "state.json") == 0 &&
-           name[consumed] == '\0' && *rank >= 0 && *rank < 10000000;
+           name[consumed] == '\0' && *rank >= 0 && *rank < TFB_FLEET_MAX_RANKS;
 }
 
 int tfb_fleet_build_from_dir(const char *dir, const tfb_fleet_rule *rule, cJSON **fleet, tfb_error *err)

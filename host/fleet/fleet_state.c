@@ -53,8 +53,9 @@ int tfb_fleet_rank_from_json(const cJSON *o, tfb_fleet_rank *r, tfb_error *err)
     memset(r, 0, sizeof *r);
     if (!cJSON_IsObject(o)) return tfb_fail(err, "a rank's state is not a JSON object");
     double rank = tfb_json_number(o, "rank", -1), size = tfb_json_number(o, "size", -1);
-    if (!(rank >= 0 && rank < 1e7) || rank != floor(rank) || !(size > rank && size <= 1e7) || size != floor(size))
-        return tfb_fail(err, "a rank's state has no valid rank and size");
+    if (!(rank >= 0 && rank < TFB_FLEET_MAX_RANKS) || rank != floor(rank) ||
+        !(size > rank && size <= TFB_FLEET_MAX_RANKS) || size != floor(size))
+        return tfb_fail(err, "a rank's state has no valid rank and size (at most %d ranks)", TFB_FLEET_MAX_RANKS);
     r->rank = (int)rank;
     r->size = (int)size;
     r->local_rank = (int)bounded(o, "local_rank", 0, 1e7, 0);

@@ -16,6 +16,10 @@
 #define TFB_FLEET_MAD_SCALE 1.4826  /* MAD x this estimates the standard deviation of normal data */
 #define TFB_FLEET_MAX_BYTES ((size_t)256 << 20)
 #define TFB_FLEET_MAX_VALUES 16000000u
+/* Ranks in one fleet (one per GPU tile of the largest machines, with room): a state file's rank and size beyond it
+ * are refused, since every rank up to size is listed, a missing one as failed (a 60-byte state claiming ten million
+ * ranks made the fleet builder allocate 16 GB). */
+#define TFB_FLEET_MAX_RANKS 131072
 
 /* One rank of the job as its state file (DIR/rank-<R>.state.json) records it. */
 typedef struct tfb_fleet_rank {
