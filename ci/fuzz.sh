@@ -101,8 +101,9 @@ for target in $TARGETS; do
   log="$BUILD_DIR/$target.log"
   rm -f "$ARTIFACTS/$target"-*
   # -error_exitcode: libFuzzer's default, 77, is CTest's "skipped" here. -rss_limit_mb keeps it polite on a shared
-  # machine; -timeout: one input taking 10 s is a hang.
-  common=(-error_exitcode=1 -timeout_exitcode=1 -rss_limit_mb=2048 -timeout=10 -max_len=65536
+  # machine. -timeout: one input running for a minute is a hang; the slowest legitimate one, a rank's state claiming
+  # the largest fleet (TFB_FLEET_MAX_RANKS ranks, each listed), takes 50 s under the sanitizers on a loaded 2-core VM.
+  common=(-error_exitcode=1 -timeout_exitcode=1 -rss_limit_mb=2048 -timeout=60 -max_len=65536
           "-artifact_prefix=$ARTIFACTS/$target-" -print_final_stats=1)
   rc=0
   if [ "$MODE" = check ]; then
