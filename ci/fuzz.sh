@@ -5,7 +5,10 @@
 #                          files under tests/data; installs clang and libFuzzer's runtime when they are missing
 #   ci/fuzz.sh --check     builds every target and runs each once over its committed corpus, no fuzzing (the CTest
 #                          test fuzz/build_and_link); installs nothing: exit 77 (skipped) without a working clang
-# Environment: TFB_FUZZ_BUILD_DIR [$TFB_BUILD_DIR/fuzz-build, TFB_BUILD_DIR defaulting to build], TFB_CLANG [clang, else clang-14]
+#   ci/fuzz.sh --install   only installs clang and libFuzzer's runtime where they are missing (.ci/run, before the
+#                          tests, so that fuzz/build_and_link runs there rather than being skipped)
+# Environment: TFB_FUZZ_BUILD_DIR [$TFB_BUILD_DIR/fuzz-build, TFB_BUILD_DIR defaulting to build], TFB_CLANG [clang,
+#   else clang-14]
 # Exit: 0 nothing found; 1 a target crashed, leaked, hung or hit undefined behaviour: the input is printed (base64,
 # to paste into a file, and a hex dump) and kept in BUILD/fuzz-artifacts; 2 the fuzz build failed.
 # New inputs the fuzzer finds go to BUILD/fuzz-corpus/<target> (outside git), so later runs start from there.
@@ -15,10 +18,11 @@ MODE=fuzz
 SECONDS_TO_RUN=30
 case "${1:-}" in
   --check) MODE=check ;;
+  --install) MODE=install ;;
   "") ;;
   *)
     if ! [[ "$1" =~ ^[0-9]+$ ]] || [ "$1" -lt 1 ]; then
-      echo "usage: ci/fuzz.sh [SECONDS | --check]" >&2; exit 2
+      echo "usage: ci/fuzz.sh [SECONDS | --check | --install]" >&2; exit 2
     fi
     SECONDS_TO_RUN=$1 ;;
 esac
@@ -26,7 +30,9 @@ BUILD_DIR=${TFB_FUZZ_BUILD_DIR:-${TFB_BUILD_DIR:-build}/fuzz-build}
 ARTIFACTS="$BUILD_DIR/fuzz-artifacts"
 SKIPPED=77  # CTest's SKIP_RETURN_CODE of fuzz/build_and_link
 
-find_clang() { command -v "${TFB_CLANG:-clang}" || command -v clang-14 || true; }
+find_clang() {
+  if [ -n "${TFB_CLANG:-}" ]; then command -v "$TFB_CLANG" || true; else command -v clang || command -v clang-14 || true; fi
+}
 
 # A fuzzer with the sanitizers links only where clang's runtime is installed (Debian: libclang-rt-dev).
 toolchain_works() {
@@ -59,6 +65,7 @@ if ! toolchain_works; then
   install_toolchain
   toolchain_works || { echo "ci/fuzz.sh: clang cannot link a fuzzer after the install" >&2; exit 2; }
 fi
+[ "$MODE" != install ] || exit 0
 [ "$MODE" = check ] || ci/deps.sh
 
 TARGETS=$(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//')
