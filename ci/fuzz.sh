@@ -117,7 +117,7 @@ for target in $TARGETS; do
     scratch=$(mktemp -d)
     "$binary" "${common[@]}" -runs=0 "$scratch" "${corpus[@]}" "$seeds" >"$log" 2>&1 || rc=$?
     rm -rf "$scratch"
-    inputs=$(sed -n 's/.*INITED.*corp: \([0-9]*\).*/\1/p' "$log" | head -n 1)
+    inputs=$(sed -n 's/.*seed corpus: files: \([0-9]*\).*/\1/p' "$log" | head -n 1)
     echo "$target: ran ${inputs:-its} inputs: exit $rc"
   else
     mkdir -p "$BUILD_DIR/fuzz-corpus/$target"
