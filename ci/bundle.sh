@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the relocatable bundle a bare node runs without root, internet or a package manager (README: The bundle):
+# Builds the relocatable bundle a bare node runs without root, internet or a package manager (docs/gpu.md):
 #   dist/tfbench-<version>-linux-<arch>/  and  dist/tfbench-<version>-linux-<arch>.tar.gz
 #     tfbench, tfbench-native, tfbench-native-cuda  the launcher (ci/bundle/launcher.sh), one copy per program
 #     gpu-check.sh                                  the prepared device check (ci/gpu-check.sh)

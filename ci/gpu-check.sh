@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The prepared device check for a GPU node, in one call of at most 6 minutes on an H200 (README: GPU check):
+# The prepared device check for a GPU node, in one call of at most 6 minutes on an H200 (docs/gpu.md):
 #   1. what the machine is (nvidia-smi, the launcher's ICDs, tfbench --list)               env.txt, list.txt
 #   2. tfbench-native-cuda: CUDA copy/read/triad, cuBLAS SGEMV/SGEMM, tensor-core GEMM      native-cuda.json/.log
 #   3. the default run on the GPU's OpenCL device, the CUDA points on the same chart        run/ (results.json,

@@ -1,14 +1,15 @@
-# The README's example suite (between <!-- example-suite:begin --> and <!-- example-suite:end -->) compiled against
-# the project's headers with warnings as errors: the how-to cannot drift from the suite API.
+# The documentation's example suite (docs/architecture.md, between <!-- example-suite:begin --> and
+# <!-- example-suite:end -->) compiled against the project's headers with warnings as errors: the how-to cannot drift
+# from the suite API.
 # -DROOT=<source dir> -DCC=<C compiler> -DOUT=<scratch dir> -DINCLUDES=<;-list of include dirs>
-file(READ "${ROOT}/README.md" readme)
-string(FIND "${readme}" "<!-- example-suite:begin -->" begin)
-string(FIND "${readme}" "<!-- example-suite:end -->" end)
+file(READ "${ROOT}/docs/architecture.md" page)
+string(FIND "${page}" "<!-- example-suite:begin -->" begin)
+string(FIND "${page}" "<!-- example-suite:end -->" end)
 if(begin LESS 0 OR end LESS begin)
-    message(FATAL_ERROR "README.md has no example-suite block")
+    message(FATAL_ERROR "docs/architecture.md has no example-suite block")
 endif()
 math(EXPR length "${end} - ${begin}")
-string(SUBSTRING "${readme}" ${begin} ${length} block)
+string(SUBSTRING "${page}" ${begin} ${length} block)
 string(REGEX REPLACE "^[^\n]*\n```c\n" "" block "${block}")
 string(REGEX REPLACE "```[ \n]*$" "" block "${block}")
 file(WRITE "${OUT}/example_suite.c" "${block}")
@@ -18,6 +19,6 @@ foreach(dir ${INCLUDES})
 endforeach()
 execute_process(COMMAND ${CC} ${flags} "${OUT}/example_suite.c" RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
 if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "the README's example suite does not compile:\n${out}")
+    message(FATAL_ERROR "the example suite of docs/architecture.md does not compile:\n${out}")
 endif()
-message(STATUS "README example suite compiles (${OUT}/example_suite.c)")
+message(STATUS "docs/architecture.md example suite compiles (${OUT}/example_suite.c)")

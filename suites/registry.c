@@ -1,7 +1,8 @@
 /* The suites, in the order the default run executes them. Adding a benchmark: one suite file, one kernel file,
- * one line in this list (the suite file defines `const tfb_suite tfb_suite_<name>`). */
-#include <string.h>
-#include "tfbench/suite.h"
+ * one line in this list (the suite file defines `const tfb_suite tfb_suite_<name>`). The run reaches them, and the
+ * read kernel's ladder and recheck, through the catalog (tfbench/session.h). */
+#include "tfbench/read_probe.h"
+#include "tfbench/registry.h"
 
 #define TFB_SUITES(X) \
     X(stream)         \
@@ -22,17 +23,10 @@ TFB_SUITES(TFB_DECLARE_SUITE)
 
 static const tfb_suite *const SUITES[] = {TFB_SUITES(TFB_SUITE_ENTRY)};
 
-const tfb_suite *const *tfb_suite_registry(size_t *count)
-{
-    *count = sizeof SUITES / sizeof SUITES[0];
-    return SUITES;
-}
+static const tfb_catalog CATALOG = {SUITES, sizeof SUITES / sizeof SUITES[0], tfb_run_measure_ladder,
+                                    tfb_run_recheck_read_ceiling};
 
-const tfb_suite *tfb_suite_find(const char *name)
+const tfb_catalog *tfb_suites_catalog(void)
 {
-    size_t count;
-    const tfb_suite *const *all = tfb_suite_registry(&count);
-    for (size_t i = 0; i < count; i++)
-        if (strcmp(all[i]->name, name) == 0) return all[i];
-    return NULL;
+    return &CATALOG;
 }

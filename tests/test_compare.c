@@ -144,6 +144,37 @@ static void classifies_known_deltas(void **state)
     release(&base, &current, &r);
 }
 
+/* The one renderer of compare and fleet compare: the JSON record of each verdict, and the rows that count alone. */
+static void verdicts_render_as_one_schema(void **state)
+{
+    tfb_compare_doc base, current;
+    tfb_compare_report r;
+    compare_fixtures("base.json", "current-regression.json", TFB_METRIC_TIME, 0.10, &base, &current, &r);
+    const tfb_compare_about about = {.base = {"b.json", &base}, .current = {"c.json", &current}, .rounds = 1};
+    cJSON *json = tfb_compare_report_json(&r, &about);
+    const cJSON *list = cJSON_GetObjectItem(json, "benchmarks"), *first = cJSON_GetArrayItem(list, 0);
+    assert_int_equal(cJSON_GetArraySize(list), 7);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItem(json, "regression")));
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(json, "baseline"), "file")),
+                        "b.json");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(first, "verdict")), "regression");
+    assert_true(fabs(cJSON_GetNumberValue(cJSON_GetObjectItem(first, "change_percent")) - 20.0) < 1e-9);
+    assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 4), "current")));  /* missing now */
+    cJSON_Delete(json);
+    char *text = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&text, &length);
+    const tfb_compare_rows rows = {.counted_only = 1, .indent = 2, .base_label = "b", .current_label = "c"};
+    tfb_compare_print_rows(out, &r, &rows);
+    tfb_compare_print_counts(out, &r);
+    fclose(out);
+    assert_non_null(strstr(text, "  stream/tight-slowdown  "));
+    assert_non_null(strstr(text, "REGRESSION  (spread)\n1 regression(s), 1 improvement(s), 1 unchanged"));
+    assert_null(strstr(text, "noisy"));  /* only what counts against the current side */
+    free(text);
+    release(&base, &current, &r);
+}
+
 static void threshold_above_change_is_same(void **state)
 {
     tfb_compare_doc base, current;
@@ -254,6 +285,13 @@ static void hostile_fixtures_are_refused(void **state)
         {"deep.json", "nested deeper than 64 levels"},
         {"not-object.json", "not a JSON object"},
         {"no-benchmarks.json", "no \"benchmarks\" array"},
+        /* issue 32: one statement of a figure edited, the other kept; the doubled median read as a 50% improvement
+           and the doubled samples as a 100% regression of equal medians; a second copy hid behind the first */
+        {"contradict-median.json", "benchmark \"kernel/outlier-slower\": field \"time_median_s\" (0.002 s) "
+                                   "contradicts the median of samples_s (0.001 s)"},
+        {"contradict-samples.json", "benchmark \"kernel/slower\": field \"time_median_s\" (0.001 s) contradicts the "
+                                    "median of samples_s (0.002 s)"},
+        {"duplicate-name.json", "benchmark \"kernel/slower\" appears twice (benchmarks #0 and #7)"},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         char path[4096];
@@ -290,6 +328,110 @@ static void hostile_text_is_refused(void **state)
     expect_refused("{\"context\": [], \"benchmarks\": []}", "\"context\" must be an object");
     expect_refused("{\"context\": {\"device\": {\"name\": 5}}, \"benchmarks\": []}", "field \"name\" must be a string");
     expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1}", "not valid JSON");
+    char text[1024];
+    snprintf(text, sizeof text, "{\"context\": {\"device\": {\"name\": \"%0300d\"}}, \"benchmarks\": []}", 0);
+    expect_refused(text, "context.device: field \"name\" is longer than 255 bytes");
+    snprintf(text, sizeof text, "{\"context\": {\"tfbench_version\": \"%070d\"}, \"benchmarks\": []}", 0);
+    expect_refused(text, "context: field \"tfbench_version\" is longer than 63 bytes");
+}
+
+static void contradicting_figures_are_refused(void **state)
+{
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"flops\": 1e9, \"gflops\": 1}]}",
+                   "benchmark \"a\": field \"gflops\" (1 GFLOP/s) contradicts flops / time_median_s (0.5 GFLOP/s)");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"bytes\": 4e9, "
+                   "\"gbytes_per_second\": 4}]}", "field \"gbytes_per_second\" (4 GB/s) contradicts bytes");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"flops\": 1e9, \"gflops\": 0.5, "
+                   "\"items_per_second\": 1e9}]}", "field \"items_per_second\"");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"bytes\": 1e9, "
+                   "\"bytes_per_second\": 1e9}]}", "field \"bytes_per_second\"");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1e-300, \"flops\": 1e9, \"gflops\": 1}]}",
+                   "field \"gflops\"");  /* work over the time overflows: no agreement with a finite rate */
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 1, \"real_time\": 2000, "
+                   "\"time_unit\": \"ms\"}]}", "field \"real_time\" (2 s) contradicts time_median_s (1 s)");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"time_min_s\": 1.5, "
+                   "\"samples_s\": [1, 2, 3]}]}", "field \"time_min_s\" (1.5 s) contradicts the fastest of samples_s");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"time_max_s\": 3.5, "
+                   "\"samples_s\": [1, 2, 3]}]}", "field \"time_max_s\" (3.5 s) contradicts the slowest of samples_s");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"sample_count\": 4, "
+                   "\"samples_s\": [1, 2, 3]}]}", "field \"sample_count\" (4) contradicts the 3 values of samples_s");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"samples_s\": [1, 2, 3, 4]}]}",
+                   "contradicts the median of samples_s (2.5 s)");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 5, \"time_unit\": \"s\", "
+                   "\"samples_s\": [1, 2, 3]}]}", "field \"real_time\" (5 s) contradicts the median of samples_s");
+}
+
+static void consistent_figures_are_read(void **state)
+{
+    static const char *const ACCEPTED[] = {
+        /* printf's %g: 6 significant digits on each side */
+        "{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 3, \"flops\": 1e9, \"gflops\": 0.333333}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 0.333333, \"flops\": 1e9, \"gflops\": 3.00000, "
+        "\"time_min_s\": 0.333332, \"samples_s\": [0.3333333, 0.333332, 0.333334]}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2.5, \"time_min_s\": 1, \"time_max_s\": 4, "
+        "\"sample_count\": 4, \"samples_s\": [4, 1, 3, 2], \"real_time\": 2500000, \"time_unit\": \"us\"}]}",
+        "{\"benchmarks\": [{\"name\": \"a\", \"time_median_s\": 2, \"flops\": 0, \"gflops\": 0, \"bytes\": 2e9, "
+        "\"gbytes_per_second\": 1, \"bytes_per_second\": 1e9, \"gflops_extra\": 7}]}",
+        /* Google Benchmark's layout: a user counter called flops is no work figure */
+        "{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"time_unit\": \"s\", \"flops\": 5, "
+        "\"items_per_second\": 7}]}",
+    };
+    for (size_t i = 0; i < sizeof ACCEPTED / sizeof ACCEPTED[0]; i++) {
+        tfb_compare_doc doc;
+        tfb_error err = {{0}};
+        if (load_exact(ACCEPTED[i], &doc, &err) != TFB_OK) fail_msg("refused: %s: %s", ACCEPTED[i], err.message);
+        assert_int_equal(doc.count, 1);
+        tfb_compare_doc_free(&doc);
+    }
+    /* tfbench-native's files (no samples), read through the same reader */
+    static const char *const NATIVE[] = {"report-native.json", "report-native-cuda.json"};
+    for (size_t i = 0; i < sizeof NATIVE / sizeof NATIVE[0]; i++) {
+        char path[4096];
+        const char *root = getenv("TFB_SOURCE_DIR");
+        tfb_compare_doc doc;
+        tfb_error err = {{0}};
+        snprintf(path, sizeof path, "%s/tests/data/%s", root ? root : ".", NATIVE[i]);
+        if (tfb_compare_load_file(path, &doc, &err) != TFB_OK) fail_msg("%s: %s", NATIVE[i], err.message);
+        assert_true(doc.count > 0);
+        tfb_compare_doc_free(&doc);
+    }
+}
+
+static void duplicate_names_are_refused(void **state)
+{
+    /* a tfbench file names each benchmark once, whatever its repetition_index says */
+    expect_refused("{\"context\": {\"tfbench_version\": \"0.1.0\"}, \"benchmarks\": ["
+                   "{\"name\": \"b\", \"time_median_s\": 1}, {\"name\": \"a\", \"time_median_s\": 1, "
+                   "\"repetition_index\": 0}, {\"name\": \"a\", \"time_median_s\": 2, \"repetition_index\": 1}]}",
+                   "benchmark \"a\" appears twice (benchmarks #1 and #2)");
+    /* Google Benchmark: one repetition twice, one aggregate twice */
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"time_unit\": \"ns\", "
+                   "\"repetition_index\": 0}, {\"name\": \"a\", \"real_time\": 2, \"time_unit\": \"ns\", "
+                   "\"repetition_index\": 1}, {\"name\": \"a\", \"real_time\": 9, \"time_unit\": \"ns\", "
+                   "\"repetition_index\": 0}]}", "benchmark \"a\" appears twice (benchmarks #0 and #2)");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a_median\", \"run_name\": \"a\", \"run_type\": \"aggregate\", "
+                   "\"aggregate_name\": \"median\", \"real_time\": 1, \"time_unit\": \"ns\"}, {\"name\": \"a_median\", "
+                   "\"run_name\": \"a\", \"run_type\": \"aggregate\", \"aggregate_name\": \"median\", "
+                   "\"real_time\": 3, \"time_unit\": \"ns\"}]}", "benchmark \"a\" appears twice");
+    expect_refused("{\"benchmarks\": [{\"name\": \"a\", \"real_time\": 1, \"time_unit\": \"ns\", "
+                   "\"repetition_index\": -1}]}", "field \"repetition_index\" is negative");
+    /* distinct repetitions and distinct aggregates of one run name are no duplicates, nor are statistics compare
+       does not read (cv, user statistics) */
+    const char *text = "{\"benchmarks\": [{\"name\": \"z\", \"real_time\": 1, \"time_unit\": \"ns\"}, "
+                       "{\"name\": \"a\", \"real_time\": 3, \"time_unit\": \"ns\", \"repetition_index\": 1}, "
+                       "{\"name\": \"a\", \"real_time\": 1, \"time_unit\": \"ns\", \"repetition_index\": 0}, "
+                       "{\"name\": \"a_cv\", \"run_name\": \"a\", \"run_type\": \"aggregate\", \"aggregate_name\": "
+                       "\"cv\", \"aggregate_unit\": \"percentage\", \"real_time\": 0.1, \"time_unit\": \"ns\"}, "
+                       "{\"name\": \"a_p90\", \"run_name\": \"a\", \"run_type\": \"aggregate\", \"aggregate_name\": "
+                       "\"p90\", \"real_time\": 3, \"time_unit\": \"ns\"}]}";
+    tfb_compare_doc doc;
+    tfb_error err = {{0}};
+    assert_int_equal(load_exact(text, &doc, &err), TFB_OK);
+    assert_int_equal(doc.count, 2);
+    assert_string_equal(doc.entries[0].name, "z");  /* file order kept */
+    assert_string_equal(doc.entries[1].name, "a");
+    assert_true(doc.entries[1].time_median == 2e-9 && doc.entries[1].time_min == 1e-9);
+    tfb_compare_doc_free(&doc);
 }
 
 /* A benchmark with an extra field nested `levels` deep: the document is 3 + levels deep. */
@@ -639,6 +781,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reads_tfbench_fields),
         cmocka_unit_test(classifies_known_deltas),
+        cmocka_unit_test(verdicts_render_as_one_schema),
         cmocka_unit_test(threshold_above_change_is_same),
         cmocka_unit_test(self_comparison_is_clean),
         cmocka_unit_test(throughput_metrics_flip_direction),
@@ -650,6 +793,9 @@ int main(void)
         cmocka_unit_test(hostile_text_is_refused),
         cmocka_unit_test(nesting_limit_holds_at_the_edge),
         cmocka_unit_test(names_are_cleaned_and_repeated_names_fold),
+        cmocka_unit_test(contradicting_figures_are_refused),
+        cmocka_unit_test(consistent_figures_are_read),
+        cmocka_unit_test(duplicate_names_are_refused),
         cmocka_unit_test(huge_file_is_refused),
         cmocka_unit_test(missing_file_is_an_error),
         cmocka_unit_test(metric_names_round_trip),

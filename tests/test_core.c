@@ -14,6 +14,8 @@
 #include <time.h>
 #include "tfbench/tfbench.h"
 #include "tfbench/checked.h"
+#include "tfbench/registry.h"
+#include "../host/cli/cli.h"
 
 static void stats_of_odd_sample(void **state)
 {
@@ -81,6 +83,7 @@ static void options_reject_bad_input(void **state)
     assert_int_equal(parse(&opt, &err, 3, zero), TFB_ERROR);
     char *bad_seed[] = {"tfbench", "--seed", "-3"};
     assert_int_equal(parse(&opt, &err, 3, bad_seed), TFB_ERROR);
+    assert_non_null(strstr(err.message, "--seed: \"-3\" is not a whole number"));
     char *huge_head[] = {"tfbench", "--head-dim", "64,1024"};
     assert_int_equal(parse(&opt, &err, 3, huge_head), TFB_ERROR);
     assert_non_null(strstr(err.message, "--head-dim: 1024 is larger than 512"));
@@ -110,6 +113,117 @@ static void options_for_the_stopping_rule(void **state)
         assert_int_equal(parse(&opt, &err, 3, argv), TFB_ERROR);
         if (!strstr(err.message, BAD[i].message)) fail_msg("%s %s: \"%s\"", BAD[i].flag, BAD[i].value, err.message);
     }
+}
+
+/* Issue 32: strtoull skips blanks and wraps a sign, so " -5" read as 2^64 - 5 ("too large to count"). */
+static void whole_numbers_refuse_signs_and_blanks(void **state)
+{
+    tfb_error err;
+    unsigned long long value = 0;
+    assert_int_equal(tfb_parse_whole("4096", 1ull << 40, &value, &err), TFB_OK);
+    assert_true(value == 4096);
+    assert_int_equal(tfb_parse_whole("18446744073709551615", UINT64_MAX, &value, &err), TFB_OK);
+    assert_true(value == UINT64_MAX);
+    static const char *const NOT_WHOLE[] = {" -5", "-5", "+5", " 5", "5 ", "5x", "", "0x10", "1e3"};
+    for (size_t i = 0; i < sizeof NOT_WHOLE / sizeof *NOT_WHOLE; i++) {
+        assert_int_equal(tfb_parse_whole(NOT_WHOLE[i], UINT64_MAX, &value, &err), TFB_ERROR);
+        if (!strstr(err.message, "is not a whole number")) fail_msg("\"%s\": %s", NOT_WHOLE[i], err.message);
+    }
+    assert_int_equal(tfb_parse_whole("18446744073709551616", UINT64_MAX, &value, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "is above 18446744073709551615"));
+    assert_int_equal(tfb_parse_whole("101", 100, &value, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "\"101\" is above 100"));
+    size_t sizes[4], count;
+    assert_int_equal(tfb_parse_size_list("1, 2", sizes, 4, &count, &err), TFB_ERROR);
+    assert_int_equal(tfb_parse_size_list("1,-2", sizes, 4, &count, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "expected positive integers"));
+    assert_int_equal(tfb_parse_size_list("99999999999999999999999", sizes, 4, &count, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "99999999999999999999999 is not a usable size"));
+    assert_int_equal(tfb_parse_size_list("8,1099511627776", sizes, 4, &count, &err), TFB_OK);
+    assert_true(count == 2 && sizes[1] == 1ull << 40);
+    size_t m, n, k;
+    assert_int_equal(tfb_parse_shape("1x-2x3", &m, &n, &k, &err), TFB_ERROR);
+    assert_int_equal(tfb_parse_shape("1x 2x3", &m, &n, &k, &err), TFB_ERROR);
+    assert_int_equal(tfb_parse_shape("1x2x3", &m, &n, &k, &err), TFB_OK);
+    assert_true(m == 1 && n == 2 && k == 3);
+}
+
+static char *unused_option_warnings(const char *const *argv, int argc, const char *const *names, size_t count)
+{
+    tfb_options opt;
+    tfb_error err;
+    const tfb_suite *suites[8];
+    char *text = NULL;
+    size_t size = 0;
+    tfb_options_defaults(&opt);
+    assert_int_equal(tfb_options_parse(argc, (char **)argv, &opt, &err), TFB_OK);
+    for (size_t i = 0; i < count; i++) assert_non_null(suites[i] = tfb_catalog_find(tfb_suites_catalog(), names[i]));
+    FILE *out = open_memstream(&text, &size);
+    assert_non_null(out);
+    tfb_cli_warn_unused_options(&opt, suites, count, out);
+    fclose(out);
+    return text;
+}
+
+/* Sweeps declared in the table entries: --quick picks the quick values, a run naming its suites the named ones where an
+ * axis has them, else the default run's; every declared axis has values for both runs. */
+static const tfb_axis TEST_AXIS = {"batch", "test", TFB_AXIS_LIST(1, 8, 32), TFB_AXIS_LIST(2), TFB_AXIS_LIST(5, 6)};
+
+static void suite_axes_pick_one_list(void **state)
+{
+    const tfb_axis axis = TEST_AXIS;
+    tfb_workload w = {0};
+    assert_int_equal(tfb_axis_values(&w, &axis).count, 3);
+    assert_int_equal(tfb_axis_value(&w, &axis), 1);
+    w.suites_named = 1;
+    assert_int_equal(tfb_axis_values(&w, &axis).count, 2);
+    assert_int_equal(tfb_axis_value(&w, &axis), 5);
+    w.quick = 1;  /* --quick wins over a named suite's sweep */
+    assert_int_equal(tfb_axis_values(&w, &axis).count, 1);
+    assert_int_equal(tfb_axis_value(&w, &axis), 2);
+    const tfb_catalog *catalog = tfb_suites_catalog();
+    for (size_t i = 0; i < catalog->count; i++)
+        for (size_t a = 0; a < catalog->suites[i]->axis_count; a++)
+            assert_true(catalog->suites[i]->axes[a]->normal.count > 0 && catalog->suites[i]->axes[a]->quick.count > 0);
+    const tfb_suite *gemm = tfb_catalog_find(catalog, "gemm");
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    tfb_suite_print_axes(gemm, out);
+    fclose(out);
+    assert_non_null(strstr(text, "batch            default 1,8,32,128,512 | --quick 1,16,128  (M, tokens"));
+    assert_non_null(strstr(text, "square_2048      default 1 | --quick 0  ("));
+    free(text);
+}
+
+/* Issue 32: --batch, --seq, --model or --config given to suites that do not read them went without a word. */
+static void unused_options_are_named(void **state)
+{
+    const char *peak_batch[] = {"tfbench", "--batch", "8"};
+    char *text = unused_option_warnings(peak_batch, 3, (const char *[]){"peak"}, 1);
+    assert_string_equal(text, "tfbench: warning: --batch is not used by the selected suites (peak)\n");
+    free(text);
+    const char *all[] = {"tfbench", "--model", "llama2-7b", "--config", "x.json", "--shape", "1x2x3", "--batch",
+                         "2", "--seq", "64", "--kv-heads", "1", "--head-dim", "64"};
+    text = unused_option_warnings(all, 15, (const char *[]){"stream", "gemv"}, 2);
+    assert_string_equal(text, "tfbench: warning: --batch is not used by the selected suites (stream,gemv)\n"
+                              "tfbench: warning: --seq is not used by the selected suites (stream,gemv)\n"
+                              "tfbench: warning: --kv-heads is not used by the selected suites (stream,gemv)\n"
+                              "tfbench: warning: --head-dim is not used by the selected suites (stream,gemv)\n");
+    free(text);
+    text = unused_option_warnings(all, 15, (const char *[]){"layer"}, 1);
+    assert_string_equal(text, "tfbench: warning: --shape is not used by the selected suites (layer)\n"
+                              "tfbench: warning: --kv-heads is not used by the selected suites (layer)\n"
+                              "tfbench: warning: --head-dim is not used by the selected suites (layer)\n");
+    free(text);
+    /* each option read by one selected suite: no warning */
+    text = unused_option_warnings(all, 15, (const char *[]){"peak", "gemm", "decode"}, 3);
+    assert_string_equal(text, "");
+    free(text);
+    const char *none[] = {"tfbench", "--quick"};
+    text = unused_option_warnings(none, 2, (const char *[]){"peak"}, 1);
+    assert_string_equal(text, "");
+    free(text);
 }
 
 static void error_names_and_messages(void **state)
@@ -152,6 +266,11 @@ static void datasheets_match_the_lecture(void **state)
     assert_non_null(tfb_datasheet_find("H200"));
     assert_ptr_equal(tfb_datasheet_for_device("NVIDIA H100 80GB HBM3", 80), h100);
     assert_null(tfb_datasheet_for_device("pthread-skylake-avx512", 4));
+    char name[160];
+    snprintf(name, sizeof name, "A100%0100d", 0);  /* past the lookup buffer: no datasheet, whatever it starts with */
+    assert_null(tfb_datasheet_find(name));
+    snprintf(name, sizeof name, "A100%100s", "");   /* blanks are dropped, not counted */
+    assert_ptr_equal(tfb_datasheet_find(name), a100);
 }
 
 static void fill_sample_results(tfb_results *results)
@@ -417,6 +536,9 @@ int main(void)
         cmocka_unit_test(options_parse_values),
         cmocka_unit_test(options_reject_bad_input),
         cmocka_unit_test(options_for_the_stopping_rule),
+        cmocka_unit_test(whole_numbers_refuse_signs_and_blanks),
+        cmocka_unit_test(unused_options_are_named),
+        cmocka_unit_test(suite_axes_pick_one_list),
         cmocka_unit_test(error_names_and_messages),
         cmocka_unit_test(device_find_by_index_and_name),
         cmocka_unit_test(datasheets_match_the_lecture),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include "../host/cli/cli.h"
 #include "tfbench/compare.h"
@@ -94,6 +95,7 @@ static void set_input(tfb_fleet_input *in, char *state, char *results)
     in->state_length = strlen(state);
     in->results = results;
     in->results_length = results ? strlen(results) : 0;
+    in->run_id = NULL;  /* gathered through MPI: the run's own files */
 }
 
 static void free_inputs(tfb_fleet_input *inputs, size_t n)
@@ -239,7 +241,7 @@ static cJSON *fleet_with_samples(void)
         cJSON *context = cJSON_AddObjectToObject(results, "context"), *b = cJSON_CreateObject();
         cJSON_AddStringToObject(context, "tfbench_version", "0.1.0");
         cJSON_AddStringToObject(b, "name", "k");
-        cJSON_AddNumberToObject(b, "time_median_s", samples[5]);
+        cJSON_AddNumberToObject(b, "time_median_s", 0.5 * (samples[4] + samples[5]));  /* the ten's median */
         cJSON_AddNumberToObject(b, "time_min_s", samples[0]);
         cJSON_AddNumberToObject(b, "time_max_s", samples[9]);
         cJSON_AddItemToObject(b, "samples_s", cJSON_CreateDoubleArray(samples, 10));
@@ -262,13 +264,21 @@ static void fleet_compare_names_the_slow_rank(void **state)
     cJSON *report = cJSON_Parse(text);
     assert_non_null(report);
     const cJSON *ranks = cJSON_GetObjectItem(report, "ranks");
-    for (int r = 0; r < 3; r++) {
-        const cJSON *regressions = cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, r), "regressions");
-        assert_int_equal(cJSON_GetArraySize(regressions), r == 2 ? 1 : 0);
+    for (int r = 0; r < 3; r++) {  /* each rank: compare's own report, the other ranks pooled as its baseline */
+        const cJSON *compared = cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, r), "compare");
+        assert_true(cJSON_IsTrue(cJSON_GetObjectItem(compared, "regression")) == (r == 2));
+        assert_int_equal(tfb_json_number(cJSON_GetObjectItem(compared, "summary"), "regression", -1), r == 2);
+        assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(compared, "baseline"),
+                                                                     "device")), "the fleet median");
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(compared, "benchmarks")), 1);
     }
-    const cJSON *slow = cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, 2), "regressions"), 0);
+    const cJSON *slow_rank = cJSON_GetObjectItem(cJSON_GetArrayItem(ranks, 2), "compare");
+    const cJSON *slow = cJSON_GetArrayItem(cJSON_GetObjectItem(slow_rank, "benchmarks"), 0);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(slow, "verdict")), "regression");
     assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(slow, "method")), "u-test");
     assert_true(tfb_json_number(slow, "change_percent", 0) > 40.0);  /* 1.5x against the other two pooled */
+    assert_true(tfb_json_number(cJSON_GetObjectItem(slow, "current"), "median", 0) >
+                tfb_json_number(cJSON_GetObjectItem(slow, "baseline"), "median", 0));
     cJSON_Delete(report);
     free(text);
     cJSON_Delete(fleet);
@@ -315,30 +325,168 @@ static void rank_states_round_trip(void **state)
     cJSON_ReplaceItemInObject(json, "rank", cJSON_CreateNumber(1));
     cJSON_ReplaceItemInObject(json, "status", cJSON_CreateString("sleeping"));
     assert_int_equal(tfb_fleet_rank_from_json(json, &back, &err), TFB_ERROR);
+    cJSON_ReplaceItemInObject(json, "status", cJSON_CreateString("ok"));
+    char host[300];
+    memset(host, 'h', sizeof host - 1);
+    host[sizeof host - 1] = '\0';
+    cJSON_ReplaceItemInObject(json, "host_name", cJSON_CreateString(host));  /* no cut host names */
+    assert_int_equal(tfb_fleet_rank_from_json(json, &back, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "a rank's state: \"host_name\" is longer than 255 bytes"));
     cJSON_Delete(json);
 }
 
-/* Found by fuzz_fleet_ranks: one state claiming ten million ranks had the builder allocate an entry for each
- * (16 GB) to list the missing ones; such a state is refused, and the fleet is what the valid states say. */
-static void a_state_cannot_claim_millions_of_ranks(void **state)
+
+/* ---- fleet-report's folder: the newest run only, bounded sizes, readers that never block ---- */
+
+/* A fresh folder under the build's test folder (mkdtemp: never a fixed name). */
+static void make_fleet_dir(char *dir, size_t size)
 {
-    tfb_fleet_input inputs[2];
-    set_input(&inputs[0], state_text(0, 2, "ok", ""), results_text(100, 10));
-    set_input(&inputs[1], state_text(1, 10000000, "failed", "x"), NULL);
+    snprintf(dir, size, "fleet-dir-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Rank R's state (of a job of `size` ranks, run `run`) and, unless stamp is NULL, its results stamped with `stamp`. */
+static void write_rank(const char *dir, int rank, int size, const char *run, const char *status, const char *stamp)
+{
+    char name[64], *results = results_text(100, 10);
+    tfb_fleet_rank r = {.rank = rank, .size = size, .device_index = 0, .exit_code = 0};
+    snprintf(r.status, sizeof r.status, "%s", status);
+    snprintf(r.run_id, sizeof r.run_id, "%s", run);
+    cJSON *o = tfb_fleet_rank_to_json(&r);
+    char *state = cJSON_PrintUnformatted(o);
+    snprintf(name, sizeof name, "rank-%d.state.json", rank);
+    write_text(dir, name, state);
+    if (stamp) {
+        cJSON *root = cJSON_Parse(results), *mark = cJSON_AddObjectToObject(root, "fleet_run");
+        cJSON_AddStringToObject(mark, "run_id", stamp);
+        cJSON_AddNumberToObject(mark, "rank", rank);
+        char *stamped = cJSON_PrintUnformatted(root);
+        snprintf(name, sizeof name, "rank-%d.json", rank);
+        write_text(dir, name, stamped);
+        cJSON_free(stamped);
+        cJSON_Delete(root);
+    }
+    cJSON_free(state);
+    cJSON_Delete(o);
+    free(results);
+}
+
+/* Builds from dir; the warnings in *warnings (caller frees). */
+static int build_dir(const char *dir, cJSON **fleet, char **warnings, tfb_error *err)
+{
+    size_t length = 0;
+    FILE *out = open_memstream(warnings, &length);
+    int rc = tfb_fleet_build_from_dir(dir, &RULE, out, fleet, err);
+    fclose(out);
+    return rc;
+}
+
+static void remove_dir(const char *dir)
+{
+    char command[600];
+    snprintf(command, sizeof command, "rm -rf '%s'", dir);
+    assert_int_equal(system(command), 0);
+}
+
+/* -np 3 then -np 2 into one folder: the second run's two ranks count, rank 2's files are named and left out. */
+static void fleet_report_reads_only_the_newest_run(void **state)
+{
+    char dir[64], *warnings = NULL;
     cJSON *fleet = NULL;
     tfb_error err = {{0}};
-    assert_int_equal(tfb_fleet_build(inputs, 2, &RULE, &fleet, &err), TFB_OK);
+    make_fleet_dir(dir, sizeof dir);
+    for (int r = 0; r < 3; r++) write_rank(dir, r, 3, "20260101T000000.000000000Z-00000001", "ok",
+                                           "20260101T000000.000000000Z-00000001");
+    for (int r = 0; r < 2; r++) write_rank(dir, r, 2, "20260102T000000.000000000Z-00000002", "ok",
+                                           "20260102T000000.000000000Z-00000002");
+    assert_int_equal(build_dir(dir, &fleet, &warnings, &err), TFB_OK);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(fleet, "ranks")), 2);
-    assert_non_null(strstr(rank_string(fleet, 1, "error"), "sent nothing"));
+    assert_non_null(strstr(warnings, "rank-2.state.json (and its results) left out: from an earlier run"));
+    assert_int_equal(tfb_fleet_exit_status(fleet), 0);
     cJSON_Delete(fleet);
-    free_inputs(inputs, 2);
-    tfb_fleet_rank rank;
-    cJSON *json = cJSON_Parse("{\"rank\": 0, \"size\": 131073, \"status\": \"ok\"}");
-    assert_int_equal(tfb_fleet_rank_from_json(json, &rank, &err), TFB_ERROR);
-    assert_non_null(strstr(err.message, "at most 131072 ranks"));
-    cJSON_ReplaceItemInObject(json, "size", cJSON_CreateNumber(TFB_FLEET_MAX_RANKS));
-    assert_int_equal(tfb_fleet_rank_from_json(json, &rank, &err), TFB_OK);
-    cJSON_Delete(json);
+    free(warnings);
+    /* rank 1's results left by the earlier run: not this run's, so rank 1 failed and the verdict is 1 */
+    write_rank(dir, 1, 2, "20260102T000000.000000000Z-00000002", "ok", "20260101T000000.000000000Z-00000001");
+    assert_int_equal(build_dir(dir, &fleet, &warnings, &err), TFB_OK);
+    assert_string_equal(rank_string(fleet, 1, "status"), "failed");
+    assert_non_null(strstr(rank_string(fleet, 1, "error"), "from another run"));
+    assert_int_equal(tfb_fleet_exit_status(fleet), 1);
+    cJSON_Delete(fleet);
+    free(warnings);
+    remove_dir(dir);
+}
+
+/* A rank that never finished, or one that left no state at all, turns the verdict to 1. */
+static void fleet_report_verdict_counts_unfinished_and_missing_ranks(void **state)
+{
+    char dir[64], *warnings = NULL;
+    cJSON *fleet = NULL;
+    tfb_error err = {{0}};
+    const char *run = "20260103T000000.000000000Z-00000003";
+    make_fleet_dir(dir, sizeof dir);
+    write_rank(dir, 0, 2, run, "ok", run);
+    write_rank(dir, 1, 2, run, "running", NULL);
+    assert_int_equal(build_dir(dir, &fleet, &warnings, &err), TFB_OK);
+    assert_non_null(strstr(rank_string(fleet, 1, "error"), "never finished"));
+    assert_int_equal(tfb_fleet_exit_status(fleet), 1);
+    cJSON_Delete(fleet);
+    free(warnings);
+    write_rank(dir, 0, 3, run, "ok", run);
+    write_rank(dir, 1, 3, run, "ok", run);  /* rank 2 of 3 left nothing */
+    assert_int_equal(build_dir(dir, &fleet, &warnings, &err), TFB_OK);
+    assert_non_null(strstr(warnings, "1 of the job's 3 ranks left no state file"));
+    assert_int_equal(tfb_fleet_exit_status(fleet), 1);
+    cJSON_Delete(fleet);
+    free(warnings);
+    remove_dir(dir);
+}
+
+/* A state claiming a million ranks, or ranks that disagree on the job's size, is bad input: no allocation for it. */
+static void fleet_report_refuses_sizes_it_cannot_trust(void **state)
+{
+    char dir[64], *warnings = NULL;
+    cJSON *fleet = NULL;
+    tfb_error err = {{0}};
+    const char *run = "20260104T000000.000000000Z-00000004";
+    make_fleet_dir(dir, sizeof dir);
+    write_rank(dir, 0, 1000000, run, "ok", run);
+    assert_int_equal(build_dir(dir, &fleet, &warnings, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "1000000 ranks, more than a fleet may have (65536)"));
+    free(warnings);
+    write_rank(dir, 0, 2, run, "ok", run);
+    write_rank(dir, 1, 3, run, "ok", run);
+    assert_int_equal(build_dir(dir, &fleet, &warnings, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "not one job's rank files"));
+    assert_null(fleet);
+    free(warnings);
+    remove_dir(dir);
+}
+
+/* A FIFO where a rank's results file should be is refused at once (the test would hang otherwise). */
+static void fleet_report_refuses_a_fifo_at_once(void **state)
+{
+    char dir[64], path[128], *warnings = NULL;
+    cJSON *fleet = NULL;
+    tfb_error err = {{0}};
+    const char *run = "20260105T000000.000000000Z-00000005";
+    make_fleet_dir(dir, sizeof dir);
+    write_rank(dir, 0, 1, run, "ok", NULL);
+    snprintf(path, sizeof path, "%s/rank-0.json", dir);
+    assert_int_equal(mkfifo(path, 0644), 0);
+    assert_int_equal(build_dir(dir, &fleet, &warnings, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "rank-0.json: it is a FIFO (named pipe), not a regular file"));
+    free(warnings);
+    remove_dir(dir);
 }
 
 int main(void)
@@ -353,7 +501,10 @@ int main(void)
         cmocka_unit_test(fleet_compare_names_the_slow_rank),
         cmocka_unit_test(fleet_flags_are_split_from_the_run_options),
         cmocka_unit_test(rank_states_round_trip),
-        cmocka_unit_test(a_state_cannot_claim_millions_of_ranks),
+        cmocka_unit_test(fleet_report_reads_only_the_newest_run),
+        cmocka_unit_test(fleet_report_verdict_counts_unfinished_and_missing_ranks),
+        cmocka_unit_test(fleet_report_refuses_sizes_it_cannot_trust),
+        cmocka_unit_test(fleet_report_refuses_a_fifo_at_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,6 +159,47 @@ static void cache_key_names_device_driver_version(void **state)
     assert_null(strchr(a + strlen(f->dir) + 1, '/'));
 }
 
+/* f->dir followed by levels folders of 200 characters each. */
+static size_t deep_dir(char *out, size_t size, const char *top, int levels)
+{
+    size_t used = (size_t)snprintf(out, size, "%s", top);
+    for (int level = 0; level < levels && used + 202 < size; level++) {
+        out[used++] = '/';
+        memset(out + used, 'a' + level % 26, 200);
+        used += 200;
+        out[used] = '\0';
+    }
+    return used;
+}
+
+/* Issue 32: a TFB_CACHE_DIR over 2,047 characters was cut, and the cache went to the cut folder. Now a path that
+   fits is used whole, and one that does not is refused with a message. */
+static void long_cache_dir_is_used_whole_or_refused(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    char dir[8192], path[4096];
+    gemm_config cfg = {.kind = GEMM_KIND_GEMM, .m = 256, .n = 64, .k = 64};
+    size_t length = deep_dir(dir, sizeof dir, f->dir, 14);
+    assert_true(length > 2048 && length < 3600);
+    setenv("TFB_CACHE_DIR", dir, 1);
+    int rc = gemm_cache_path(&f->ctx.info, &cfg, path, sizeof path, &err);
+    for (size_t end = length; end > strlen(f->dir); end -= 201) {  /* the folders it made, deepest first */
+        dir[end] = '\0';
+        rmdir(dir);
+    }
+    deep_dir(dir, sizeof dir, f->dir, 14);
+    assert_int_equal(rc, TFB_OK);
+    assert_true(strncmp(path, dir, length) == 0 && path[length] == '/');
+    length = deep_dir(dir, sizeof dir, f->dir, 25);
+    assert_true(length > 4096);
+    setenv("TFB_CACHE_DIR", dir, 1);
+    assert_int_equal(gemm_cache_path(&f->ctx.info, &cfg, path, sizeof path, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "the tuning cache folder's path is"));
+    assert_non_null(strstr(err.message, "over the limit of 4095"));
+    setenv("TFB_CACHE_DIR", f->dir, 1);
+}
+
 static void tuning_is_cached_and_bad_files_ignored(void **state)
 {
     fixture *f = *state;
@@ -250,6 +291,7 @@ int main(void)
         cmocka_unit_test(tolerance_grows_with_k),
         cmocka_unit_test(half_rounding_matches_ieee),
         cmocka_unit_test(cache_key_names_device_driver_version),
+        cmocka_unit_test(long_cache_dir_is_used_whole_or_refused),
         cmocka_unit_test(tuning_is_cached_and_bad_files_ignored),
         cmocka_unit_test(small_problems_have_their_own_tuning),
         cmocka_unit_test(packed_weights_are_padded_to_panels),

@@ -255,6 +255,12 @@ static void builtin_names(void **state)
     assert_non_null(tfb_model_builtin("bert-base"));
     assert_null(tfb_model_builtin("llama2-8b"));
     assert_null(tfb_model_builtin(""));
+    /* a name past the comparison buffer is no name, whatever its first 79 characters; dropped characters are free */
+    char name[200];
+    snprintf(name, sizeof name, "llama2-7b%0150d", 0);
+    assert_null(tfb_model_builtin(name));
+    snprintf(name, sizeof name, "llama2-7b%150s", "");
+    assert_ptr_equal(tfb_model_builtin(name), tfb_model_builtin("llama2-7b"));
 }
 
 static const char MQA_CONFIG[] =
@@ -318,6 +324,10 @@ static void json_bad_configs(void **state)
     expect_rejected("{" BASE ", \"d_model\": 1e15, \"n_heads\": 1}", "too large");
     expect_rejected("d_model = 8", "not valid JSON");
     expect_rejected("[1, 2]", "must be a JSON object");
+    /* a name cut to the config's 63 bytes would label another model */
+    expect_rejected("{\"name\": \"0123456789012345678901234567890123456789012345678901234567890123\", \"d_model\": 8, "
+                    "\"n_layers\": 2, \"n_heads\": 2, \"d_ff\": 16, \"vocab_size\": 4, \"ffn\": \"gelu\"}",
+                    "config key \"name\" is longer than 63 bytes");
 #undef BASE
 }
 

@@ -54,6 +54,43 @@ static void missing_kernel_names_are_reported(void **state)
     assert_non_null(strstr(err.message, "no embedded kernel named nosuch.cl"));
 }
 
+/* Issue 32, no silent truncation: build options cut to the program cache's key would find another options'
+   program; a family prelude's name cut to its buffer would name another file (it was dropped without a word). */
+static void names_that_do_not_fit_are_refused(void **state)
+{
+    fixture *f = *state;
+    tfb_error err;
+    cl_kernel kernel = NULL;
+    char options[700] = "";
+    for (size_t used = 0; used + 10 < 600;)
+        used += (size_t)snprintf(options + used, sizeof options - used, " -DP%03zu=1", used);
+    strcat(options, " -DVEC=4");
+    assert_int_equal(tfb_kernel_create(&f->ctx, "stream.cl", options, "copy", &kernel, &err), TFB_ERROR);
+    assert_null(kernel);
+    assert_non_null(strstr(err.message, "kernel stream.cl: file and build options too long to cache"));
+    assert_non_null(strstr(err.message, "limit 511"));
+
+    const char *tmp = getenv("TMPDIR");
+    char dir[4096], path[4200], prelude[201];
+    snprintf(dir, sizeof dir, "%s/tfb-prelude-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/long.cl", dir);
+    memset(prelude, 'p', 200);
+    prelude[200] = '\0';
+    FILE *file = fopen(path, "w");
+    assert_non_null(file);
+    fprintf(file, "// tfbench-prelude: %s.cl\n__kernel void k(__global float *x) { x[0] = 1.0f; }\n", prelude);
+    fclose(file);
+    f->ctx.kernel_dir = dir;
+    int rc = tfb_kernel_create(&f->ctx, "long.cl", "", "k", &kernel, &err);
+    f->ctx.kernel_dir = NULL;
+    if (kernel) clReleaseKernel(kernel);
+    unlink(path);
+    rmdir(dir);
+    assert_int_equal(rc, TFB_ERROR);
+    assert_non_null(strstr(err.message, "long.cl names a prelude longer than 127 bytes"));
+}
+
 static void oversized_buffer_is_a_skip(void **state)
 {
     fixture *f = *state;
@@ -227,6 +264,7 @@ int main(void)
         cmocka_unit_test(copy_is_timed_and_correct),
         cmocka_unit_test(executions_per_sample_fill_the_target),
         cmocka_unit_test(samples_rotate_sets_across_executions),
+        cmocka_unit_test(names_that_do_not_fit_are_refused),
     };
     return cmocka_run_group_tests(tests, open_device, close_device);
 }

@@ -5,7 +5,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <cmocka.h>
+#include "tfbench/sampling.h"
 #include "tfbench/stats.h"
 
 /* Ranks of the 95% interval from the binomial tables (and scipy.stats.binom.cdf): n = 6 is the first that reaches
@@ -181,6 +183,40 @@ static void shift_interval_normal_approximation_and_thinning(void **state)
     assert_true(shift.thinned && fabs(shift.estimate - 0.25) < 1e-3 && shift.lo < 0.25 && shift.hi > 0.25);
 }
 
+/* The host sampler (tfbench-native's): warm-ups then samples, each execution numbered in order; an error stops it. */
+typedef struct counted_runs {
+    size_t calls, next_index, fail_at;
+} counted_runs;
+
+static int count_run(void *user, size_t index, tfb_error *err)
+{
+    counted_runs *c = user;
+    if (index != c->next_index++) return tfb_fail(err, "execution %zu out of order", index);
+    if (++c->calls == c->fail_at) return tfb_fail(err, "run %zu failed", c->calls);
+    return TFB_OK;
+}
+
+static void host_sampler_follows_the_policy(void **state)
+{
+    tfb_sample_record record = {NULL, 0};
+    tfb_timing_policy policy = {.warmup = 2, .min_reps = 6, .max_reps = 6, .record = &record};
+    counted_runs runs = {0, 0, 0};
+    tfb_stats stats;
+    tfb_error err = {{0}};
+    assert_int_equal(tfb_host_time(count_run, &runs, &policy, &stats, &err), TFB_OK);
+    assert_int_equal(runs.calls, 8);   /* no sample target: one execution per sample */
+    assert_int_equal(record.count, 6);
+    assert_int_equal(stats.executions, 1);
+    for (size_t i = 0; i < record.count; i++) assert_true(record.values[i] >= 0.0);
+    free(record.values);
+    runs = (counted_runs){0, 0, 4};
+    assert_int_equal(tfb_host_time(count_run, &runs, &policy, &stats, &err), TFB_ERROR);
+    assert_string_equal(err.message, "run 4 failed");
+    /* --quick's minimum is the suites' minimum, whoever samples */
+    assert_int_equal(tfb_timing_default(1).min_reps, 6);
+    assert_int_equal(tfb_timing_default(0).min_reps, 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +229,7 @@ int main(void)
         cmocka_unit_test(u_test_exact_for_small_samples),
         cmocka_unit_test(u_test_normal_approximation_with_ties),
         cmocka_unit_test(stopping_rule_settles_on_quiet_samples_only),
+        cmocka_unit_test(host_sampler_follows_the_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

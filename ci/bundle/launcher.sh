@@ -11,7 +11,12 @@
 #  - the driver's folder (libcuda.so.1) goes last on the library path when the loader cache lacks it;
 #  - tfbench-native-cuda: when cuBLAS 13 is not on the loader's path, the usual CUDA folders and Python
 #    environments' CUDA wheels (/opt, /usr/local/lib, /usr/lib/python3*) are searched.
-# Tuning and kernel caches go to $TFB_CACHE_DIR / $HOME as usual, or a folder under $TMPDIR (/tmp) without HOME.
+# Tuning and kernel caches go to $TFB_CACHE_DIR / $HOME as usual; without HOME (env -i) to the caller's home from
+# the password database, else to a new private folder. Nothing is ever put at a predictable path of a shared $TMPDIR
+# (another user could create it first and plant an ICD or a cached kernel that root would load): the launcher's
+# folders are $XDG_RUNTIME_DIR/tfbench when that is the caller's (mode 0700), else a new `mktemp -d` folder, and a
+# folder it reuses must be the caller's and writable by nobody else, or it refuses (exit 2).
+base=
 PATH=${PATH:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
 export PATH
 here=$(cd "$(dirname "$(readlink -f "$0" 2>/dev/null || echo "$0")")" && pwd)  # the bundle, also through a link
@@ -22,10 +27,54 @@ case "$program" in
 esac
 LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LD_LIBRARY_PATH
+
+refuse() {
+  echo "tfbench (bundle launcher): $*" >&2
+  exit 2
+}
+
+# A folder only the caller may write: the caller's, no group or other write bit, not a link.
+is_private_dir() {
+  [ -d "$1" ] && [ ! -L "$1" ] || return 1
+  [ "$(stat -c %u "$1")" = "$(id -u)" ] || return 1
+  case "$(stat -c %A "$1")" in ?????w????|????????w?) return 1 ;; esac
+  return 0
+}
+
+# The folder DIR, created (mode 0700) when missing; refused unless it is private.
+private_subdir() {
+  [ -e "$1" ] || [ -L "$1" ] || mkdir -m 700 "$1" 2>/dev/null || true
+  is_private_dir "$1" ||
+    refuse "$1 is not a private folder (owned by uid $(stat -c %u "$1" 2>/dev/null || echo '?'), mode $(stat -c %a "$1" 2>/dev/null || echo '?')): another user could plant files there; remove it"
+}
+
+# The launcher's own folder: $XDG_RUNTIME_DIR/tfbench when the runtime folder is the caller's with mode 0700, else
+# a new private folder from mktemp -d under $TMPDIR (a fresh name each run: nobody can create it first).
+launcher_dir() {
+  if [ -n "${XDG_RUNTIME_DIR:-}" ] && is_private_dir "$XDG_RUNTIME_DIR" &&
+     [ "$(stat -c %a "$XDG_RUNTIME_DIR")" = 700 ]; then
+    private_subdir "$XDG_RUNTIME_DIR/tfbench"
+    echo "$XDG_RUNTIME_DIR/tfbench"
+  else
+    mktemp -d "${TMPDIR:-/tmp}/tfbench.XXXXXXXXXX" || refuse "cannot create a private folder under ${TMPDIR:-/tmp}"
+  fi
+}
+
+# $base: the launcher's folder, made once for the caches and the vendor folder alike.
+need_base() {
+  if [ -z "${base:-}" ]; then base=$(launcher_dir) || exit 2; fi
+}
+
 if [ -z "${HOME:-}" ] && [ -z "${TFB_CACHE_DIR:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ]; then
-  TFB_CACHE_DIR="${TMPDIR:-/tmp}/tfbench-cache-$(id -u)"
+  home=$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6)
+  if [ -n "$home" ] && is_private_dir "$home"; then
+    TFB_CACHE_DIR="$home/.cache/tfbench"          # the caller's own home, though HOME is not set
+  else
+    need_base
+    TFB_CACHE_DIR="$base/cache"
+  fi
   POCL_CACHE_DIR=${POCL_CACHE_DIR:-$TFB_CACHE_DIR/pocl}
-  export TFB_CACHE_DIR POCL_CACHE_DIR
+  export TFB_CACHE_DIR POCL_CACHE_DIR               # tfbench creates both and checks they are the caller's alone
 fi
 
 system_vendors=/etc/OpenCL/vendors
@@ -51,8 +100,9 @@ use_nvidia_icd() {
   if grep -qs -i nvidia "$system_vendors"/*.icd; then return 0; fi
   driver=${TFB_NVIDIA_OPENCL:-$(find_library libnvidia-opencl.so.1)} || return 0
   [ -e "$driver" ] || return 0
-  vendors="${TMPDIR:-/tmp}/tfbench-icd-$(id -u)"
-  mkdir -p "$vendors" || return 0
+  need_base
+  vendors="$base/icd"
+  private_subdir "$vendors"
   rm -f "$vendors"/*.icd
   for icd in "$system_vendors"/*.icd; do [ -e "$icd" ] && cp "$icd" "$vendors/"; done
   echo "$driver" >"$vendors/tfbench-nvidia.icd"

@@ -3,9 +3,11 @@
 #define TFBENCH_HOST_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "tfbench/error.h"
 
 int tfb_cmd_run(int argc, char **argv);      /* tfbench [--device N] [--suite ...] ... */
+int tfb_cmd_run_worker(int argc, char **argv); /* tfbench --run-worker FD ... (argv[0] == FD): a run's worker */
 int tfb_cmd_model(int argc, char **argv);    /* tfbench model ... (argv[0] == "model") */
 int tfb_cmd_compare(int argc, char **argv);  /* tfbench compare ... (argv[0] == "compare") */
 int tfb_cmd_report(int argc, char **argv);   /* tfbench report RESULTS.json ... (argv[0] == "report") */
@@ -18,6 +20,10 @@ struct tfb_suite;
 struct tfb_workload;
 int tfb_cli_check_run(const struct tfb_options *opt, const struct tfb_suite **suites, size_t *suite_count,
                       struct tfb_workload *workload, tfb_error *err);
+/* One warning line on `out` per workload option (--model, --config, --shape, --batch, --seq, --kv-heads,
+ * --head-dim) given while no suite of `suites` reads it (tfb_suite.options_used); returns how many (option_use.c). */
+size_t tfb_cli_warn_unused_options(const struct tfb_options *opt, const struct tfb_suite *const *suites, size_t count,
+                                   FILE *out);
 /* tfbench compare FLEET.json: the exit status, or -1 when the file is JSON but not a fleet file. metric is a
  * tfb_metric. */
 int tfb_cli_compare_fleet(const char *path, int metric, double threshold, double alpha, int json);

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "tfbench/file_io.h"
 #include "tfbench/fleet.h"
 #include "tfbench/options_parse.h"
 #include "tfbench/suite.h"
@@ -16,7 +18,9 @@
 static const char FLEET_REPORT_USAGE[] =
     "usage: tfbench fleet-report DIR [--fleet-threshold PCT]\n"
     "  the fleet file (DIR/fleet.json) and report (DIR/fleet-report.txt, .html) from the rank files in DIR,\n"
-    "  for a fleet job that ended before rank 0 could gather (MPI aborts the job when a rank process dies)\n";
+    "  for a fleet job that ended before rank 0 could gather (MPI aborts the job when a rank process dies);\n"
+    "  only the newest run's rank files count. Exit 0 every rank ok, 1 a rank failed or never finished,\n"
+    "  2 bad input\n";
 
 static int parse_number(const char *flag, const char *text, double hi, double *out, tfb_error *err)
 {
@@ -167,13 +171,20 @@ int tfb_cmd_fleet_report(int argc, char **argv)
     }
     if (!dir) return tfb_cli_usage_error("fleet-report", FLEET_REPORT_USAGE, EXIT_USAGE, "%s", "needs the fleet DIR");
     cJSON *fleet = NULL;
-    if (tfb_fleet_build_from_dir(dir, &rule, &fleet, &err) != TFB_OK || tfb_fleet_write(fleet, dir, &err) != TFB_OK) {
+    int lock = -1;
+    /* the lock before writing: a fleet still running in DIR holds it (its rank files are not final yet); taken after
+     * the reading, so that a folder that is no fleet's gets no lock file */
+    if (tfb_fleet_build_from_dir(dir, &rule, stderr, &fleet, &err) != TFB_OK ||
+        tfb_lock_dir(dir, &lock, &err) != TFB_OK || tfb_fleet_write(fleet, dir, &err) != TFB_OK) {
         fprintf(stderr, "tfbench: fleet-report: %s\n", err.message);
         cJSON_Delete(fleet);
+        if (lock >= 0) close(lock);
         return EXIT_USAGE;
     }
+    close(lock);
     tfb_fleet_print_report(fleet, stdout);
     printf("\nfleet file: %s/fleet.json\n", dir);
+    int rc = tfb_fleet_exit_status(fleet);  /* a job with a failed or unfinished rank must not turn green */
     cJSON_Delete(fleet);
-    return 0;
+    return rc;
 }

@@ -1,5 +1,4 @@
 /* tfbench model: the analytical model of a transformer configuration on a device (datasheet or measured). */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include "tfbench/report.h"
 #include "tfbench/datasheet.h"
 #include "tfbench/model.h"
+#include "tfbench/parse.h"
 #include "tfbench/results.h"
 #include "tfbench/results_schema.h"
 
@@ -26,7 +26,7 @@ typedef struct model_run {
     tfb_model_config config;
     const char *builtin_id;
     tfb_model_device device;
-    char device_source[160];  /* "datasheet" or the results file */
+    char device_source[4200]; /* "datasheet" or "measured (the results file)": a path up to PATH_MAX fits */
     char peak_note[160];      /* which peak the ridge uses, when it is not the obvious one */
     tfb_model_params params;
     tfb_model_flops flops;
@@ -51,11 +51,10 @@ static int usage_error(const char *fmt, const char *detail)
 
 static int parse_count(const char *option, const char *text, uint64_t *out)
 {
-    char *end = NULL;
-    errno = 0;
-    if (!text || text[0] == '-' || text[0] == '+') return usage_error("%s needs a positive integer", option);
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno || end == text || *end || value == 0) return usage_error("%s needs a positive integer", option);
+    tfb_error err;
+    unsigned long long value = 0;
+    if (tfb_parse_whole(text, UINT64_MAX, &value, &err) != TFB_OK || value == 0)
+        return usage_error("%s needs a positive integer", option);
     *out = value;
     return 0;
 }
@@ -219,8 +218,11 @@ static int read_measured_ceilings(const cJSON *root, const model_args *a, model_
                                         sizeof run->peak_note);
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, TFB_KEY_CONTEXT), "device"), "name");
-    snprintf(run->device.name, sizeof run->device.name, "%s", cJSON_IsString(name) ? name->valuestring : "measured");
-    snprintf(run->device_source, sizeof run->device_source, "measured (%s)", path);
+    const char *device = cJSON_IsString(name) ? name->valuestring : "measured";
+    if (strlen(device) >= sizeof run->device.name) return measured_fail(path, "context.device.name is too long");
+    snprintf(run->device.name, sizeof run->device.name, "%s", device);
+    int n = snprintf(run->device_source, sizeof run->device_source, "measured (%s)", path);
+    if (n < 0 || (size_t)n >= sizeof run->device_source) return measured_fail(path, "path too long");
     return 0;
 }
 

@@ -2,7 +2,9 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+#include "tfbench/file_io.h"
 #include "tfbench/report.h"
 
 #define EXIT_FAILED 1
@@ -40,21 +42,24 @@ int tfb_cmd_report(int argc, char **argv)
     }
     if (!input) return usage_error("no results file given", NULL);
     char folder[4096];
-    snprintf(folder, sizeof folder, "%s", input);
+    if (snprintf(folder, sizeof folder, "%s", input) >= (int)sizeof folder)  /* a cut path has another folder */
+        return usage_error("results file path too long: ", input);
     if (!out_dir) out_dir = dirname(folder);
 
     tfb_error err = {{0}};
     cJSON *results = NULL, *native = NULL;
-    /* bad input (exit 2): an unreadable results file or an output folder that cannot be written */
+    int lock = -1;
+    /* bad input (exit 2): an unreadable results file, an output folder that cannot be written or that a run holds */
     if (tfb_report_load_results(input, &results, &err) != TFB_OK ||
         (native_path && tfb_report_load_results(native_path, &native, &err) != TFB_OK) ||
-        tfb_report_dir_prepare(out_dir, &err) != TFB_OK) {
+        tfb_report_dir_prepare(out_dir, &err) != TFB_OK || tfb_lock_dir(out_dir, &lock, &err) != TFB_OK) {
         cJSON_Delete(results);
         cJSON_Delete(native);
         fprintf(stderr, "tfbench report: %s\n", err.message);
         return EXIT_USAGE;
     }
     int rc = tfb_write_report_files(results, native, out_dir, &err);
+    close(lock);
     cJSON_Delete(results);
     cJSON_Delete(native);
     if (rc != TFB_OK) {

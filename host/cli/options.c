@@ -13,11 +13,11 @@ void tfb_options_defaults(tfb_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->device = "0";
     opt->seed = 42;
-    opt->repetitions = opt->min_time = opt->max_time = opt->max_noise = -1.0;
+    opt->repetitions = opt->min_time = opt->max_time = opt->max_noise = opt->case_timeout = -1.0;
 }
 
 static const char FLEET_OPTIONS[] =
-    "fleet runs (MPI; README, Fleets):\n"
+    "fleet runs (MPI; docs/fleets.md):\n"
     "  --fleet              one rank of an MPI job (mpirun -np N tfbench --fleet ...): the rank's device is\n"
     "                       its node-local rank's (of --device, default all); --out DIR the fleet folder\n"
     "  --fleet-serial       the same, ranks sharing a device (or a CPU) one after another\n"
@@ -38,7 +38,7 @@ void tfb_options_usage(FILE *out)
           "  --device N|NAME      device by index or name substring (default 0); all, or a list (0,2,3):\n"
           "                       each in turn, one results file (names end in @d<index>)\n"
           "  --suite a,b          suites to run (default: every suite of the default run)\n"
-          "  --list-suites        list the suites\n"
+          "  --list-suites        list the suites (with --verbose: each one's sweep axes and their values)\n"
           "  --filter REGEX       only the benchmarks whose name matches REGEX (POSIX extended)\n"
           "  --quick              short run (small sizes, fewer repetitions), for CI\n"
           "  --max-noise PCT      sample until the median's 95% interval is within +-PCT% (default 2 on a\n"
@@ -46,6 +46,9 @@ void tfb_options_usage(FILE *out)
           "  --min-time S         sample at least S seconds per benchmark (default 0.3; 0.05 with --quick)\n"
           "  --max-time S         sampling budget per benchmark (default 1; 0.5 with --quick)\n"
           "  --repetitions N      exactly N samples per benchmark (no stopping rule)\n"
+          "  --case-timeout S     a case still running after S seconds is killed and recorded as failed\n"
+          "                       (default 10x its expected time, at least 60; 300 until its first run\n"
+          "                       is checked; 0: no limit)\n"
           "  --out DIR            write results.json, results.csv, roofline.svg, report.html to DIR\n"
           "                       (default, when no --out/--json/--csv: ./tfbench-results/<device>-<time>/)\n"
           "  --json FILE          write results as JSON (Google Benchmark layout + tfbench fields)\n"
@@ -69,11 +72,9 @@ void tfb_options_usage(FILE *out)
 
 static int parse_u64(const char *flag, const char *text, uint64_t *out, tfb_error *err)
 {
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (!isdigit((unsigned char)*text) || errno || *end)
-        return tfb_fail(err, "%s: \"%s\" is not a non-negative integer", flag, text);
+    unsigned long long value = 0;
+    tfb_error why;
+    if (tfb_parse_whole(text, UINT64_MAX, &value, &why) != TFB_OK) return tfb_fail(err, "%s: %s", flag, why.message);
     *out = value;
     return TFB_OK;
 }
@@ -144,6 +145,7 @@ static int set_timing_flag(tfb_options *opt, const char *flag, const char *value
         {"--min-time", offsetof(tfb_options, min_time), 0, 3600, 1, "seconds, 0 .. 3600"},
         {"--max-time", offsetof(tfb_options, max_time), 0, 3600, 1, "seconds, 0 .. 3600"},
         {"--max-noise", offsetof(tfb_options, max_noise), 0, 100, 0.01, "a percentage, 0 .. 100"},
+        {"--case-timeout", offsetof(tfb_options, case_timeout), 0, 86400, 1, "seconds, 0 .. 86400"},
     };
     for (size_t i = 0; i < sizeof FLAGS / sizeof *FLAGS; i++) {
         if (strcmp(flag, FLAGS[i].name) != 0) continue;
@@ -164,7 +166,8 @@ static int set_timing_flag(tfb_options *opt, const char *flag, const char *value
 int tfb_options_takes_value(const char *flag)
 {
     static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--seed",
-                                             "--repetitions", "--min-time", "--max-time", "--max-noise"};
+                                             "--repetitions", "--min-time", "--max-time", "--max-noise",
+                                             "--case-timeout"};
     for (size_t i = 0; i < sizeof STRING_FLAGS / sizeof *STRING_FLAGS; i++)
         if (strcmp(flag, STRING_FLAGS[i].name) == 0) return 1;
     for (size_t i = 0; i < sizeof with_value / sizeof *with_value; i++)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cjson/cJSON.h>
+#include "compare_check.h"
 #include "tfbench/compare.h"
 #include "tfbench/results_read.h"
 #include "tfbench/results_schema.h"
@@ -21,6 +22,7 @@ typedef struct record {
     const char *key;     /* points into the cJSON tree */
     size_t order;
     record_kind kind;
+    double repetition;   /* repetition_index; -1 when absent */
     int skipped, has_spread;
     int failed;          /* verified: false (a wrong result, not a skip) */
     double time, time_min, time_max, gflops, gbps, roof_gflops;
@@ -32,6 +34,7 @@ typedef struct reader {
     record *records;
     size_t count;
     double *scratch;     /* one value per record, for medians */
+    int from_tfbench;    /* context.tfbench_version: every benchmark name appears once */
     tfb_error *err;
 } reader;
 
@@ -235,6 +238,14 @@ static int read_samples(const cJSON *bench, const char *name, record *r, tfb_err
     return TFB_OK;
 }
 
+static int read_repetition(const cJSON *bench, record *r, tfb_error *err)
+{
+    int present;
+    if (number_field(bench, "repetition_index", r->key, &r->repetition, &present, err)) return TFB_ERROR;
+    if (!present) r->repetition = -1;
+    return TFB_OK;
+}
+
 static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *err)
 {
     const char *name = NULL, *run_name = NULL;
@@ -252,7 +263,8 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
     if (strlen(r->key) > TFB_COMPARE_MAX_NAME)
         return tfb_fail(err, "%s: name longer than %d bytes", where, TFB_COMPARE_MAX_NAME);
     r->kind = kind_of(bench, r->key, err, &failed);
-    if (failed || read_skipped(bench, r->key, &r->skipped, err) || read_failed(bench, r->key, &r->failed, err))
+    if (failed || read_repetition(bench, r, err) || read_skipped(bench, r->key, &r->skipped, err) ||
+        read_failed(bench, r->key, &r->failed, err))
         return TFB_ERROR;
     if (r->failed) r->skipped = 1;  /* no figure to compare; the pairing sees the failure */
     if (r->skipped || r->kind == KIND_IGNORED) return TFB_OK;
@@ -261,6 +273,7 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
         read_rate(bench, r->key, TFB_KEY_B_GBYTES_PER_SECOND, TFB_KEY_B_BYTES_PER_SECOND, &r->gbps, err) ||
         read_rate(bench, r->key, TFB_KEY_B_ROOF_GFLOPS, TFB_KEY_B_ROOF_GFLOPS, &r->roof_gflops, err))
         return TFB_ERROR;
+    if (r->kind == KIND_ITERATION && tfb_compare_check_consistency(bench, r->key, r->time, err)) return TFB_ERROR;
     return TFB_OK;
 }
 
@@ -283,11 +296,36 @@ static int read_records(reader *rd)
 
 /* ---- summarising the records of one run name ---- */
 
-static int by_key_then_order(const void *a, const void *b)
+/* Sorted so that the records of one run name are adjacent, and within them two statements of the same figure. */
+static int by_identity(const void *a, const void *b)
 {
     const record *x = a, *y = b;
     int c = strcmp(x->key, y->key);
-    return c ? c : (x->order > y->order) - (x->order < y->order);
+    if (c) return c;
+    if (x->kind != y->kind) return (x->kind > y->kind) - (x->kind < y->kind);
+    if (x->repetition != y->repetition) return (x->repetition > y->repetition) - (x->repetition < y->repetition);
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* Two records that state the same figure of one benchmark: the second would hide (or be hidden by) the first. A
+   tfbench file names each benchmark once; in others a run name repeats for repetitions (distinct repetition_index,
+   or none at all in Google Benchmark before 1.5) and for aggregates (one of each kind). */
+static int same_figure_twice(const record *x, const record *y, int from_tfbench)
+{
+    if (strcmp(x->key, y->key) != 0 || x->kind != y->kind || x->kind == KIND_IGNORED) return 0;
+    if (from_tfbench || x->kind != KIND_ITERATION) return 1;
+    return x->repetition >= 0 && x->repetition == y->repetition;
+}
+
+static int refuse_duplicates(const reader *rd)
+{
+    for (size_t i = 1; i < rd->count; i++) {
+        const record *x = &rd->records[i - 1], *y = &rd->records[i];
+        if (same_figure_twice(x, y, rd->from_tfbench))
+            return tfb_fail(rd->err, "benchmark \"%s\" appears twice (benchmarks #%zu and #%zu)", y->key, x->order,
+                            y->order);
+    }
+    return TFB_OK;
 }
 
 static int by_double(const void *a, const void *b)
@@ -432,11 +470,13 @@ static int build_entries(reader *rd, tfb_compare_doc *doc)
     ordered_entry *found = calloc(rd->count ? rd->count : 1, sizeof *found);
     size_t used = 0;
     int rc = found ? TFB_OK : tfb_fail(rd->err, "out of memory");
-    if (rc == TFB_OK) qsort(rd->records, rd->count, sizeof *rd->records, by_key_then_order);
+    if (rc == TFB_OK) qsort(rd->records, rd->count, sizeof *rd->records, by_identity);
+    if (rc == TFB_OK) rc = refuse_duplicates(rd);
     for (size_t start = 0, end; rc == TFB_OK && start < rd->count; start = end) {
-        for (end = start + 1; end < rd->count && strcmp(rd->records[end].key, rd->records[start].key) == 0;) end++;
-        if (!has_content(&rd->records[start], end - start)) continue;
         found[used].order = rd->records[start].order;
+        for (end = start + 1; end < rd->count && strcmp(rd->records[end].key, rd->records[start].key) == 0; end++)
+            if (rd->records[end].order < found[used].order) found[used].order = rd->records[end].order;
+        if (!has_content(&rd->records[start], end - start)) continue;
         rc = summarise_group(&rd->records[start], end - start, rd->scratch, &found[used].entry, rd->err);
         if (rc == TFB_OK) used++;
     }
@@ -460,6 +500,9 @@ static int copy_string(const cJSON *obj, const char *key, const char *where, cha
 {
     const char *value = NULL;
     if (obj && string_field(obj, key, where, &value, err)) return TFB_ERROR;
+    /* provenance is compared between the files: two names cut alike would pass for one device */
+    if (value && strlen(value) >= size)
+        return tfb_fail(err, "%s: field \"%s\" is longer than %zu bytes", where, key, size - 1);
     if (value && !out[0]) {
         snprintf(out, size, "%s", value);
         clean_name(out);
@@ -540,6 +583,7 @@ int tfb_compare_load_text(const char *text, size_t length, tfb_compare_doc *doc,
     rd.err->message[0] = '\0';
     int rc = parse_json(text, length, &rd.root, rd.err);
     if (rc == TFB_OK) rc = read_context(rd.root, doc, rd.err);
+    rd.from_tfbench = doc->from_tfbench;
     if (rc == TFB_OK) rc = read_records(&rd);
     if (rc == TFB_OK) rc = build_entries(&rd, doc);
     free(rd.records);

@@ -22,12 +22,14 @@ const tfb_datasheet *tfb_datasheets(size_t *count)
 }
 
 /* Lowercase with spaces, dashes and underscores dropped: "H100-SXM" and "h100 sxm" compare equal. */
-static void normalize(const char *in, char *out, size_t size)
+static int normalize(const char *in, char *out, size_t size)
 {
     size_t j = 0;
     for (; *in && j + 1 < size; in++)
         if (!strchr(" -_", *in)) out[j++] = (char)tolower((unsigned char)*in);
     out[j] = '\0';
+    while (*in && strchr(" -_", *in)) in++;
+    return *in == '\0';  /* 0: cut, and a cut name names no datasheet */
 }
 
 const tfb_datasheet *tfb_datasheet_find(const char *name)
@@ -35,7 +37,7 @@ const tfb_datasheet *tfb_datasheet_find(const char *name)
     char want[64], have[64];
     size_t count;
     const tfb_datasheet *all = tfb_datasheets(&count);
-    normalize(name, want, sizeof want);
+    if (!normalize(name, want, sizeof want)) return NULL;
     for (size_t i = 0; i < count; i++) {
         normalize(all[i].name, have, sizeof have);
         if (strcmp(want, have) == 0) return &all[i];

@@ -7,11 +7,36 @@
 #define MAX_PLATFORMS 16
 #define MAX_DEVICES_PER_PLATFORM 64
 
+/* A driver's string that does not fit its field keeps its start and ends in "..." (a query into too small a buffer
+ * fails, which used to leave "?" for every such name); the cut shows wherever the name does. */
+static void keep_string(const char *full, char *out, size_t size)
+{
+    if (strlen(full) < size) snprintf(out, size, "%s", full);
+    else snprintf(out, size, "%.*s...", (int)(size - 4), full);
+}
+
+/* The platform's string when device is NULL, else the device's. */
+static cl_int query_info(cl_platform_id platform, cl_device_id device, cl_uint what, size_t size, void *value,
+                         size_t *needed)
+{
+    return device ? clGetDeviceInfo(device, what, size, value, needed)
+                  : clGetPlatformInfo(platform, what, size, value, needed);
+}
+
+static void info_string(cl_platform_id platform, cl_device_id device, cl_uint what, char *out, size_t size)
+{
+    size_t needed = 0;
+    char *full = NULL;
+    snprintf(out, size, "?");
+    if (query_info(platform, device, what, 0, NULL, &needed) != CL_SUCCESS || needed == 0) return;
+    if ((full = calloc(needed + 1, 1)) && query_info(platform, device, what, needed, full, NULL) == CL_SUCCESS)
+        keep_string(full, out, size);
+    free(full);
+}
+
 static void device_string(cl_device_id device, cl_device_info what, char *out, size_t size)
 {
-    out[0] = '\0';
-    if (clGetDeviceInfo(device, what, size, out, NULL) != CL_SUCCESS) snprintf(out, size, "?");
-    out[size - 1] = '\0';
+    info_string(NULL, device, what, out, size);
 }
 
 static uint64_t device_ulong(cl_device_id device, cl_device_info what)
@@ -56,8 +81,7 @@ static const char *type_name(cl_device_type type)
 static void describe_device(cl_platform_id platform, cl_device_id device, tfb_device_info *info)
 {
     memset(info, 0, sizeof *info);
-    clGetPlatformInfo(platform, CL_PLATFORM_NAME, sizeof info->platform, info->platform, NULL);
-    info->platform[sizeof info->platform - 1] = '\0';
+    info_string(platform, NULL, CL_PLATFORM_NAME, info->platform, sizeof info->platform);
     device_string(device, CL_DEVICE_NAME, info->name, sizeof info->name);
     device_string(device, CL_DEVICE_VENDOR, info->vendor, sizeof info->vendor);
     device_string(device, CL_DEVICE_VERSION, info->version, sizeof info->version);
@@ -110,8 +134,13 @@ static int append_platform_devices(cl_platform_id platform, tfb_device_entry **l
     return TFB_OK;
 }
 
-static int no_platform(tfb_error *err)
+/* pocl: the POCL_* variables the user set (before tfbench set any), "" when none */
+static int no_platform(const char *pocl, tfb_error *err)
 {
+    if (pocl[0])
+        return tfb_fail(err, "no OpenCL device found, and PoCL's environment is set (%s): PoCL shows no device when "
+                        "one of these is wrong; unset them to try without, or install your GPU's OpenCL driver "
+                        "(and check /etc/OpenCL/vendors/*.icd)", pocl);
     return tfb_fail(err,
                     "no OpenCL platform found: the OpenCL ICD loader (ocl-icd-libopencl1) found no driver. "
                     "Install PoCL for the CPU (apt-get install pocl-opencl-icd) or your GPU's OpenCL driver, "
@@ -122,12 +151,15 @@ int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err)
 {
     cl_platform_id platforms[MAX_PLATFORMS];
     cl_uint platform_count = 0;
+    char pocl[1024];
     *out = NULL;
-    tfb_pin_cpu_driver_threads();  /* before PoCL starts its workers */
     *count = 0;
+    tfb_driver_env_describe(pocl, sizeof pocl);
+    if (tfb_driver_env_check(err) != TFB_OK) return TFB_ERROR;
+    tfb_pin_cpu_driver_threads();  /* before PoCL starts its workers */
     cl_int status = clGetPlatformIDs(MAX_PLATFORMS, platforms, &platform_count);
     if (status == -1001 /* CL_PLATFORM_NOT_FOUND_KHR */ || (status == CL_SUCCESS && platform_count == 0))
-        return no_platform(err);
+        return no_platform(pocl, err);
     TFB_CL_CHECK(err, "clGetPlatformIDs", status);
     if (platform_count > MAX_PLATFORMS) platform_count = MAX_PLATFORMS;
     for (cl_uint p = 0; p < platform_count; p++) {
@@ -138,7 +170,7 @@ int tfb_devices_enumerate(tfb_device_entry **out, size_t *count, tfb_error *err)
             return TFB_ERROR;
         }
     }
-    if (*count == 0) return no_platform(err);
+    if (*count == 0) return no_platform(pocl, err);
     return TFB_OK;
 }
 

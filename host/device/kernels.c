@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,16 @@ int tfb_kernel_source(const char *kernel_dir, const char *file, char **source, s
     *source = NULL;
     *length = 0;
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", kernel_dir ? kernel_dir : "", file);
+    if (!kernel_dir) return copy_embedded(file, source, length, err);
+    int n = snprintf(path, sizeof path, "%s/%s", kernel_dir, file);
+    /* A cut path, or one the system cannot look up, would silently mean the embedded kernel: refuse both. */
+    if (n < 0 || (size_t)n >= sizeof path)
+        return tfb_fail(err, "--kernel-dir: the path of %s would be %d bytes, over the limit of %zu", file, n,
+                        sizeof path - 1);
     /* A development folder may override only some kernels; the others come from the binary. */
-    if (!kernel_dir || access(path, F_OK) != 0) return copy_embedded(file, source, length, err);
+    if (access(path, F_OK) != 0) {
+        if (errno == ENOENT) return copy_embedded(file, source, length, err);
+        return tfb_fail(err, "--kernel-dir: cannot look up %.300s: %s", path, strerror(errno));
+    }
     return tfb_read_file(path, MAX_KERNEL_SOURCE, source, length, err);
 }

@@ -22,7 +22,8 @@ static int family_prelude(const char *source, char *name, size_t size)
     if (strncmp(source, MARK, sizeof MARK - 1) != 0) return 0;
     const char *start = source + sizeof MARK - 1;
     size_t length = strcspn(start, " \r\n");
-    if (length == 0 || length >= size) return 0;
+    if (length == 0) return 0;
+    if (length >= size) return -1;  /* a cut name would be another file */
     memcpy(name, start, length);
     name[length] = '\0';
     return 1;
@@ -37,7 +38,9 @@ static int create_program(tfb_context *ctx, const char *file, cl_program *out, t
     cl_int status = CL_SUCCESS;
     int rc = tfb_kernel_source(ctx->kernel_dir, "prelude.cl", &sources[0], &lengths[0], err);
     if (rc == TFB_OK) rc = tfb_kernel_source(ctx->kernel_dir, file, &sources[1], &lengths[1], err);
-    if (rc == TFB_OK && family_prelude(sources[1], family, sizeof family)) {
+    int has_family = rc == TFB_OK ? family_prelude(sources[1], family, sizeof family) : 0;
+    if (has_family < 0) rc = tfb_fail(err, "%s names a prelude longer than %zu bytes", file, sizeof family - 1);
+    if (has_family > 0) {
         sources[2] = sources[1], lengths[2] = lengths[1], count = 3;
         rc = tfb_kernel_source(ctx->kernel_dir, family, &sources[1], &lengths[1], err);
     }
@@ -54,7 +57,11 @@ static int build_program(tfb_context *ctx, const char *file, const char *options
     cl_program program;
     if (create_program(ctx, file, &program, err) != TFB_OK) return TFB_ERROR;
     char full_options[1024];
-    snprintf(full_options, sizeof full_options, "-cl-std=CL1.2 %s", options ? options : "");
+    int n = snprintf(full_options, sizeof full_options, "-cl-std=CL1.2 %s", options ? options : "");
+    if (n < 0 || (size_t)n >= sizeof full_options) {  /* a cut -D list would build another kernel */
+        clReleaseProgram(program);
+        return tfb_fail(err, "build options of %s too long (%d bytes, limit %zu)", file, n, sizeof full_options - 1);
+    }
     cl_int status = clBuildProgram(program, 1, &ctx->device, full_options, NULL, NULL);
     if (status != CL_SUCCESS) {
         char *log = malloc(BUILD_LOG_MAX);
@@ -72,7 +79,10 @@ static int build_program(tfb_context *ctx, const char *file, const char *options
 int tfb_program_get(tfb_context *ctx, const char *file, const char *options, cl_program *out, tfb_error *err)
 {
     char key[sizeof ctx->programs[0].key];
-    snprintf(key, sizeof key, "%s|%s", file, options ? options : "");
+    int n = snprintf(key, sizeof key, "%s|%s", file, options ? options : "");
+    if (n < 0 || (size_t)n >= sizeof key)  /* a cut key could find another options' program */
+        return tfb_fail(err, "kernel %s: file and build options too long to cache (%d bytes, limit %zu)", file, n,
+                        sizeof key - 1);
     for (size_t i = 0; i < ctx->program_count; i++) {
         if (strcmp(ctx->programs[i].key, key) == 0) {
             *out = ctx->programs[i].program;
@@ -128,32 +138,6 @@ int tfb_kernel_set_args(cl_kernel kernel, const tfb_arg *args, size_t count, tfb
     return TFB_OK;
 }
 
-tfb_timing_policy tfb_timing_default(int quick)
-{
-    /* --quick: 6 samples at least, the fewest with a 95% interval of the median */
-    tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 6 : 10, .max_reps = 2000,
-                                .min_seconds = quick ? 0.05 : 0.3, .sample_seconds = TFB_SAMPLE_SECONDS_CPU,
-                                .max_noise = TFB_MAX_NOISE_CPU, .max_seconds = quick ? 0.5 : 1.0};
-    return policy;
-}
-
-tfb_timing_policy tfb_timing_long_case(tfb_timing_policy policy, unsigned samples)
-{
-    policy.warmup = 0;
-    policy.min_reps = policy.max_reps = samples;
-    policy.min_seconds = 0.0;
-    policy.max_noise = 0.0;  /* a fixed count: seconds per sample leave no time to wait for an interval */
-    policy.check_last = 1;
-    return policy;
-}
-
-tfb_timing_policy tfb_timing_for_case(tfb_timing_policy policy, double checked_s, double warm_s)
-{
-    if (checked_s > TFB_LONG_CASE_S && warm_s > TFB_LONG_CASE_S)
-        return tfb_timing_long_case(policy, TFB_LONG_CASE_SAMPLES);
-    return policy;
-}
-
 int tfb_enqueue(tfb_context *ctx, const tfb_launch *launch, cl_event *event, tfb_error *err)
 {
     const size_t *local = launch->local[0] ? launch->local : NULL;
@@ -202,67 +186,6 @@ int tfb_work_run_once(tfb_context *ctx, const tfb_work *work, tfb_error *err)
             if (tfb_enqueue(ctx, &work->launches[set * work->per_set + i], NULL, err) != TFB_OK) return TFB_ERROR;
     TFB_CL_CHECK(err, "clFinish", clFinish(ctx->queue));
     return TFB_OK;
-}
-
-unsigned long tfb_executions_per_sample(double sample_seconds, double execution_seconds)
-{
-    if (!(sample_seconds > 0)) return 1;
-    if (!(execution_seconds > 0)) return TFB_MAX_EXECUTIONS;  /* under the clock's resolution */
-    double wanted = ceil(sample_seconds / execution_seconds);
-    return wanted <= 1 ? 1 : wanted >= TFB_MAX_EXECUTIONS ? TFB_MAX_EXECUTIONS : (unsigned long)wanted;
-}
-
-/* The stopping rule: the minimum count and time first; then, with max_noise, until the median is known to
- * +-max_noise, within the time budget. Past 64 samples the test runs every ~3% more samples, not after each. */
-static int keep_sampling(const tfb_timing_policy *p, const double *samples, size_t reps, double total, double elapsed)
-{
-    size_t max_reps = p->max_reps > 0 ? p->max_reps : 1;
-    if (reps >= max_reps) return 0;
-    if (reps < p->min_reps || total < p->min_seconds) return 1;
-    if (!(p->max_noise > 0) || (p->max_seconds > 0 && elapsed >= p->max_seconds)) return 0;
-    if (reps > 64 && reps % (reps / 32) != 0) return 1;
-    return !tfb_noise_settled(samples, reps, p->max_noise, NULL);
-}
-
-/* Warm-ups, then samples until the stopping rule (keep_sampling) says enough. */
-int tfb_repeat_measure(tfb_measure_fn measure_one, void *user, const tfb_timing_policy *policy, tfb_stats *out,
-                       tfb_error *err)
-{
-    double seconds = 0.0, fastest_warmup = INFINITY, total = 0.0;
-    size_t max_reps = policy->max_reps > 0 ? policy->max_reps : 1, reps = 0, next = 0;
-    double *samples = malloc(max_reps * sizeof *samples);
-    if (!samples) return tfb_fail(err, "out of memory for timing samples");
-    for (unsigned i = 0; i < policy->warmup; i++, next++) {
-        if (measure_one(user, next, 1, &seconds, err) != TFB_OK) goto fail;
-        fastest_warmup = fmin(fastest_warmup, seconds);
-    }
-    unsigned long executions = policy->warmup ? tfb_executions_per_sample(policy->sample_seconds, fastest_warmup) : 1;
-    double started = tfb_now_seconds();
-    while (keep_sampling(policy, samples, reps, total, tfb_now_seconds() - started)) {
-        int last = policy->check_last && policy->before_last && reps + 1 == max_reps;
-        if (last && policy->before_last(policy->before_last_user, err) != TFB_OK) goto fail;
-        if (measure_one(user, next, executions, &seconds, err) != TFB_OK) goto fail;
-        next += executions;
-        total += seconds;
-        samples[reps++] = seconds / (double)executions;
-    }
-    if (tfb_stats_compute(samples, reps, out) != 0) {
-        tfb_fail(err, "timing produced no usable samples");
-        goto fail;
-    }
-    out->executions = executions;
-    out->unstable = policy->max_noise > 0 && !tfb_noise_settled(samples, reps, policy->max_noise, NULL);
-    if (policy->record) {  /* handed over: the record owns them now */
-        free(policy->record->values);
-        policy->record->values = samples;
-        policy->record->count = reps;
-        return TFB_OK;
-    }
-    free(samples);
-    return TFB_OK;
-fail:
-    free(samples);
-    return TFB_ERROR;
 }
 
 typedef struct work_timer {

@@ -47,8 +47,17 @@ static void read_results(const tfb_fleet_input *in, rank_entry *e)
         if (strcmp(e->state.status, "failed") != 0) set_failed(&e->state, "%s", "no results file");
         return;
     }
-    if (tfb_results_parse(in->results, in->results_length, &e->results, &err) != TFB_OK)
+    if (tfb_results_parse(in->results, in->results_length, &e->results, &err) != TFB_OK) {
         set_failed(&e->state, "its results file is unreadable: %.900s", err.message);
+        return;
+    }
+    const cJSON *stamp = cJSON_GetObjectItemCaseSensitive(e->results, "fleet_run");
+    const char *run = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(stamp, "run_id"));
+    if (in->run_id && (!run || strcmp(run, in->run_id) != 0)) {
+        set_failed(&e->state, "its results file is from another run (%.60s), not this one's", run ? run : "no run id");
+        cJSON_Delete(e->results);  /* after the message: run points into it */
+        e->results = NULL;
+    }
 }
 
 /* The ranks by rank number, 0 .. size - 1 (the largest size any rank reported, at least as many as sent). */
@@ -178,4 +187,11 @@ int tfb_fleet_build(const tfb_fleet_input *inputs, size_t count, const tfb_fleet
     if (rc != TFB_OK) cJSON_Delete(root);
     else *fleet = root;
     return rc;
+}
+
+int tfb_fleet_exit_status(const cJSON *fleet)
+{
+    const cJSON *summary = cJSON_GetObjectItemCaseSensitive(fleet, "fleet");
+    double ranks = tfb_json_number(summary, "ranks", 0), ok = tfb_json_number(summary, "ranks_ok", 0);
+    return ranks > 0 && ok == ranks ? 0 : 1;
 }

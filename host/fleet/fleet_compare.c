@@ -156,46 +156,33 @@ static void rank_line(const cJSON *rank, FILE *out)
             tfb_json_number(rank, "device_index", -1), device ? device : "?");
 }
 
-static void print_pairs(const tfb_compare_report *report, FILE *out)
+/* The rank's counts, then its regressions and wrong results in compare's own rows (the fleet as the baseline). */
+static void print_rank_verdicts(const tfb_compare_report *report, FILE *out)
 {
-    const tfb_compare_report *r = report;
-    fprintf(out, " %zu regression(s), %zu improvement(s), %zu same, %zu within noise\n",
-            r->counts[TFB_VERDICT_REGRESSION] + r->counts[TFB_VERDICT_FAILED], r->counts[TFB_VERDICT_IMPROVEMENT],
-            r->counts[TFB_VERDICT_SAME], r->counts[TFB_VERDICT_NOISE]);
-    for (size_t i = 0; i < r->count; i++) {
-        const tfb_compare_pair *p = &r->pairs[i];
-        if (p->verdict == TFB_VERDICT_FAILED) fprintf(out, "    %-52s WRONG RESULT on this rank\n", p->name);
-        if (p->verdict != TFB_VERDICT_REGRESSION) continue;
-        fprintf(out, "    %-52s %+8.1f%%  slower than the fleet (%s", p->name, 100 * p->change,
-                tfb_compare_method_name(p->method));
-        if (p->method == TFB_METHOD_U_TEST) fprintf(out, " p=%.2g", p->p_value);
-        fputs(")\n", out);
-    }
+    const tfb_compare_rows rows = {.counted_only = 1, .indent = 4, .base_label = "fleet", .current_label = "rank"};
+    fputc(' ', out);
+    tfb_compare_print_counts(out, report);
+    tfb_compare_print_rows(out, report, &rows);
 }
 
-static cJSON *pairs_json(const tfb_compare_report *r)
+/* A rank's record: who it is, whether it was usable (else why not), and compare's own report (NULL: none). */
+static cJSON *rank_json(const cJSON *rank, size_t i, int bad, const char *why, const tfb_compare_report *report,
+                        const tfb_compare_about *about)
 {
-    cJSON *o = cJSON_CreateObject(), *counts = cJSON_AddObjectToObject(o, "summary");
-    for (int v = 0; v < TFB_VERDICT_COUNT; v++)
-        cJSON_AddNumberToObject(counts, tfb_verdict_name((tfb_verdict)v), (double)r->counts[v]);
-    cJSON *list = cJSON_AddArrayToObject(o, "regressions");
-    for (size_t i = 0; i < r->count; i++) {
-        const tfb_compare_pair *p = &r->pairs[i];
-        if (p->verdict != TFB_VERDICT_REGRESSION && p->verdict != TFB_VERDICT_FAILED) continue;
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", p->name);
-        cJSON_AddStringToObject(e, "verdict", tfb_verdict_name(p->verdict));
-        cJSON_AddNumberToObject(e, "change_percent", isfinite(p->change) ? 100 * p->change : 0);
-        cJSON_AddStringToObject(e, "method", tfb_compare_method_name(p->method));
-        if (p->method == TFB_METHOD_U_TEST) cJSON_AddNumberToObject(e, "p_value", p->p_value);
-        cJSON_AddItemToArray(list, e);
-    }
-    return o;
+    cJSON *entry = cJSON_CreateObject();
+    cJSON_AddNumberToObject(entry, "rank", tfb_json_number(rank, "rank", (double)i));
+    cJSON_AddItemToObject(entry, "host_name", cJSON_Duplicate(cJSON_GetObjectItem(rank, "host_name"), 1));
+    cJSON_AddItemToObject(entry, "device", cJSON_Duplicate(cJSON_GetObjectItem(rank, "device"), 1));
+    cJSON_AddBoolToObject(entry, "usable", report != NULL);
+    if (!report) cJSON_AddStringToObject(entry, "error", why);
+    cJSON_AddBoolToObject(entry, "slower_or_failed", bad);
+    if (report) cJSON_AddItemToObject(entry, "compare", tfb_compare_report_json(report, about));
+    return entry;
 }
 
 /* One rank against the rest: its line (text) or its object (JSON); returns 1 when it is slower or failed. */
-static int compare_rank(fleet_docs *f, size_t i, const cJSON *rank, const tfb_fleet_compare_options *o,
-                        FILE *out, cJSON *json_ranks)
+static int compare_rank(fleet_docs *f, size_t i, const cJSON *rank, const char *path,
+                        const tfb_fleet_compare_options *o, FILE *out, cJSON *json_ranks)
 {
     tfb_compare_doc base;
     tfb_compare_report report = {0};
@@ -207,19 +194,13 @@ static int compare_rank(fleet_docs *f, size_t i, const cJSON *rank, const tfb_fl
         usable = 0;
     }
     int bad = !usable || report.counts[TFB_VERDICT_REGRESSION] || report.counts[TFB_VERDICT_FAILED];
-    cJSON *entry = usable ? pairs_json(&report) : cJSON_CreateObject();
-    cJSON_AddNumberToObject(entry, "rank", tfb_json_number(rank, "rank", (double)i));
-    cJSON_AddItemToObject(entry, "host_name", cJSON_Duplicate(cJSON_GetObjectItem(rank, "host_name"), 1));
-    cJSON_AddItemToObject(entry, "device", cJSON_Duplicate(cJSON_GetObjectItem(rank, "device"), 1));
-    cJSON_AddBoolToObject(entry, "usable", usable);
-    if (!usable) cJSON_AddStringToObject(entry, "error", f->why[i]);
-    cJSON_AddBoolToObject(entry, "slower_or_failed", bad);
+    const tfb_compare_about about = {.base = {path, &base}, .current = {path, &f->docs[i]}, .rounds = 1};
+    cJSON_AddItemToArray(json_ranks, rank_json(rank, i, bad, f->why[i], usable ? &report : NULL, &about));
     if (!o->json) {
         rank_line(rank, out);
-        if (usable) print_pairs(&report, out);
+        if (usable) print_rank_verdicts(&report, out);
         else fprintf(out, " FAILED: %s\n", f->why[i]);
     }
-    cJSON_AddItemToArray(json_ranks, entry);
     if (f->loaded[i]) tfb_compare_doc_free(&base);
     tfb_compare_report_free(&report);
     return bad;
@@ -237,11 +218,11 @@ int tfb_fleet_compare(const cJSON *fleet, const char *path, const tfb_fleet_comp
     cJSON_AddNumberToObject(json, "alpha", o->alpha);
     if (!o->json)
         fprintf(out, "fleet: %s, %zu rank(s); each rank against the fleet median (the other ranks' samples pooled), "
-                "metric %s, threshold %.1f%%\n", path, f.count, tfb_metric_name((tfb_metric)o->metric),
-                100 * o->threshold);
+                "metric %s, threshold %.1f%%; a rank's regressions and wrong results follow its counts\n", path,
+                f.count, tfb_metric_name((tfb_metric)o->metric), 100 * o->threshold);
     size_t i = 0, slower = 0;
     cJSON_ArrayForEach(rank, cJSON_GetObjectItemCaseSensitive(fleet, "ranks"))
-        slower += (size_t)compare_rank(&f, i++, rank, o, out, ranks);
+        slower += (size_t)compare_rank(&f, i++, rank, path, o, out, ranks);
     cJSON_AddItemToObject(json, "ranks", ranks);
     cJSON_AddBoolToObject(json, "regression", slower > 0);
     if (o->json) {

@@ -20,6 +20,8 @@ typedef struct fleet_job {
     int rank, size, local_rank;
     MPI_Comm node;            /* the ranks of this node (shared memory) */
     char dir[4096];
+    char run_id[TFB_FLEET_RUN_ID_SIZE];  /* rank 0's, stamped on every rank file */
+    int lock_fd;              /* rank 0: the folder's lock, held until exit; -1 elsewhere */
 } fleet_job;
 
 static void identify(fleet_job *job, tfb_fleet_rank *me)
@@ -45,20 +47,34 @@ static void identify(fleet_job *job, tfb_fleet_rank *me)
     strftime(me->started, sizeof me->started, "%Y-%m-%dT%H:%M:%S+00:00", &utc);
 }
 
-/* Rank 0 names the folder (--out, else tfbench-results/fleet-<time>) and creates it; every other rank creates it
- * too, on its own node (the same folder where the file system is shared). Returns 0 when rank 0 could not. */
+/* Rank 0's part: the folder named (--out, else tfbench-results/fleet-<time>), created and locked (another run
+ * writing rank files into it would mix two jobs), and the run id. */
+static int prepare_dir_at_root(fleet_job *job, const tfb_fleet_args *args, tfb_error *err)
+{
+    if (job->size > TFB_FLEET_MAX_RANKS)
+        return tfb_fail(err, "%d ranks: a fleet has at most %d", job->size, TFB_FLEET_MAX_RANKS);
+    if (!args->out_dir) {
+        if (tfb_report_default_dir("fleet", (long long)time(NULL), job->dir, sizeof job->dir, err) != TFB_OK)
+            return TFB_ERROR;
+    } else if (snprintf(job->dir, sizeof job->dir, "%s", args->out_dir) >= (int)sizeof job->dir)
+        return tfb_fail(err, "--out: path too long");
+    if (tfb_report_dir_prepare(job->dir, err) != TFB_OK || tfb_lock_dir(job->dir, &job->lock_fd, err) != TFB_OK)
+        return TFB_ERROR;
+    return tfb_fleet_new_run_id(job->run_id, sizeof job->run_id, err);
+}
+
+/* Rank 0 prepares the folder; every other rank creates it too, on its own node (the same folder where the file
+ * system is shared), and takes the run id. Returns 0 when rank 0 could not. */
 static int agree_on_dir(fleet_job *job, const tfb_fleet_args *args, tfb_error *err)
 {
-    int length = 0, rc = TFB_OK;
+    int length = 0;
     job->dir[0] = '\0';
-    if (job->rank == 0 && !args->out_dir)
-        rc = tfb_report_default_dir("fleet", (long long)time(NULL), job->dir, sizeof job->dir, err);
-    else if (job->rank == 0 && snprintf(job->dir, sizeof job->dir, "%s", args->out_dir) >= (int)sizeof job->dir)
-        rc = tfb_fail(err, "--out: path too long");
-    if (job->rank == 0 && rc == TFB_OK) rc = tfb_report_dir_prepare(job->dir, err);
-    if (job->rank == 0) length = rc == TFB_OK ? (int)strlen(job->dir) : 0;
+    memset(job->run_id, 0, sizeof job->run_id);
+    job->lock_fd = -1;
+    if (job->rank == 0) length = prepare_dir_at_root(job, args, err) == TFB_OK ? (int)strlen(job->dir) : 0;
     MPI_Bcast(&length, 1, MPI_INT, 0, MPI_COMM_WORLD);
     MPI_Bcast(job->dir, length + 1, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Bcast(job->run_id, (int)sizeof job->run_id, MPI_CHAR, 0, MPI_COMM_WORLD);
     return length > 0;
 }
 
@@ -187,6 +203,7 @@ int tfb_fleet_mpi_main(int argc, char **argv, const tfb_fleet_args *args)
     }
     if (job.rank != 0 && tfb_report_dir_prepare(job.dir, &err) != TFB_OK)
         fprintf(stderr, "tfbench: fleet rank %d: %s\n", job.rank, err.message);
+    snprintf(me.run_id, sizeof me.run_id, "%s", job.run_id);
     run_rank(&job, args, any_serial, &me);
     tfb_fleet_input mine = {0};
     own_input(&job, &me, &mine);
@@ -197,6 +214,7 @@ int tfb_fleet_mpi_main(int argc, char **argv, const tfb_fleet_args *args)
         rc = strcmp(me.status, "ok") == 0 ? 0 : 1;
     }
     free_input(&mine);
+    if (job.lock_fd >= 0) close(job.lock_fd);
     MPI_Comm_free(&job.node);
     MPI_Finalize();
     return rc;

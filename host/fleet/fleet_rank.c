@@ -1,19 +1,17 @@
 /* One rank of a fleet run: its device, and its benchmarks run in a worker process. The worker is the plain tfbench
  * run (its own results file written atomically, its exit codes), so whatever kills it (a driver crash, the OOM
  * killer, a signal, the timeout) leaves this process alive to report the failure and take part in the gather. */
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "tfbench/device.h"
+#include "tfbench/file_io.h"
 #include "tfbench/fleet.h"
+#include "tfbench/process.h"
 #include "tfbench/stats.h"
 
 int tfb_fleet_pick_device(const char *spec, int local_rank, tfb_fleet_rank *rank, tfb_error *err)
@@ -52,48 +50,25 @@ static char **worker_command(const tfb_fleet_args *args, const tfb_fleet_rank *r
     return argv;
 }
 
-/* In the child: dies with its rank (a rank killed by the job's abort must not leave a benchmark running), writes
- * its output to the log and becomes the plain run. Only async-signal-safe calls and exec. */
-static void become_worker(pid_t parent, const char *log_path, char **argv)
+/* In the child, before exec: its output into the rank's log (opened by the parent without following links:
+ * tfb_fleet_open_log). Only async-signal-safe calls (tfb_process_start). */
+static void redirect_to_log(void *user)
 {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(127);
-    int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        close(fd);
-    }
-    execv("/proc/self/exe", argv);
-    static const char message[] = "tfbench: fleet: cannot start the worker (exec /proc/self/exe failed)\n";
-    if (write(STDERR_FILENO, message, sizeof message - 1) < 0) _exit(127);
-    _exit(127);
-}
-
-/* Waits for the worker, killing it past the timeout (0: none); returns its wait status, *timed_out set. */
-static int wait_worker(pid_t pid, double timeout, int *timed_out)
-{
-    int status = 0;
-    double started = tfb_now_seconds();
-    *timed_out = 0;
-    for (;;) {
-        pid_t done = waitpid(pid, &status, timeout > 0 ? WNOHANG : 0);
-        if (done == pid) return status;
-        if (done < 0 && errno != EINTR) return -1;
-        if (timeout > 0 && tfb_now_seconds() - started > timeout && !*timed_out) {
-            *timed_out = 1;
-            kill(pid, SIGKILL);
-        }
-        struct timespec pause = {0, 50 * 1000 * 1000};
-        if (timeout > 0) nanosleep(&pause, NULL);
-    }
+    int fd = *(const int *)user;
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    close(fd);
 }
 
 /* The last "tfbench: " line the worker wrote that is not a progress note: its own account of what went wrong. */
 static void last_error_line(const char *log_path, char *out, size_t size)
 {
-    FILE *f = fopen(log_path, "r");
+    struct stat st;
+    tfb_error ignored;
+    int fd = tfb_open_regular(log_path, &st, &ignored);
+    FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
     char line[1024];
+    if (fd >= 0 && !f) close(fd);
     out[0] = '\0';
     while (f && fgets(line, sizeof line, f)) {
         line[strcspn(line, "\n")] = '\0';
@@ -107,8 +82,9 @@ static void last_error_line(const char *log_path, char *out, size_t size)
 static void describe_outcome(tfb_fleet_rank *rank, int status, int timed_out, double timeout, const char *json_path,
                              const char *log_path)
 {
-    char said[768];
+    char said[768], how[64];
     struct stat st;
+    tfb_process_describe(status, how, sizeof how);
     int has_results = stat(json_path, &st) == 0;
     last_error_line(log_path, said, sizeof said);
     rank->exit_code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -118,10 +94,7 @@ static void describe_outcome(tfb_fleet_rank *rank, int status, int timed_out, do
     if (timed_out)
         snprintf(rank->error, sizeof rank->error, "timed out after %.0f s (--fleet-timeout): killed", timeout);
     else if (rank->signal)
-        snprintf(rank->error, sizeof rank->error, "killed by signal %d (%s)%s%s", rank->signal,
-                 rank->signal == SIGKILL ? "SIGKILL" : rank->signal == SIGTERM ? "SIGTERM" :
-                 rank->signal == SIGSEGV ? "SIGSEGV" : rank->signal == SIGABRT ? "SIGABRT" : "see signal(7)",
-                 said[0] ? "; last message: " : "", said);
+        snprintf(rank->error, sizeof rank->error, "%s%s%s", how, said[0] ? "; last message: " : "", said);
     else if (rank->exit_code != 0)
         snprintf(rank->error, sizeof rank->error, "exit code %d: %s", rank->exit_code,
                  said[0] ? said : "no message (see the rank's log)");
@@ -140,19 +113,31 @@ void tfb_fleet_run_worker(const tfb_fleet_args *args, const char *dir, tfb_fleet
         return;
     }
     unlink(json_path);  /* a results file left by an earlier run in the same folder must not pass for this one's */
-    char **argv = worker_command(args, rank, json_path, device);
-    pid_t parent = getpid(), pid = argv ? fork() : -1;
-    if (pid == 0) become_worker(parent, log_path, argv);
-    free(argv);
-    if (pid < 0) {
+    int log_fd = tfb_fleet_open_log(log_path, &err);
+    if (log_fd < 0) {
         snprintf(rank->status, sizeof rank->status, "failed");
-        snprintf(rank->error, sizeof rank->error, "cannot start the worker: %s", strerror(errno));
+        snprintf(rank->error, sizeof rank->error, "%.1000s", err.message);
+        return;
+    }
+    char **argv = worker_command(args, rank, json_path, device);
+    pid_t pid = -1;
+    int started_rc = argv ? tfb_process_start(argv, redirect_to_log, &log_fd, &pid, &err)
+                          : tfb_fail(&err, "cannot start the worker: out of memory");
+    close(log_fd);
+    free(argv);
+    if (started_rc != TFB_OK) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "%.1000s", err.message);
         return;
     }
     rank->worker_pid = (long)pid;
     snprintf(rank->status, sizeof rank->status, "running");
     if (tfb_fleet_write_state(dir, rank, &err) != TFB_OK) fprintf(stderr, "tfbench: fleet: %s\n", err.message);
-    int timed_out, status = wait_worker(pid, args->timeout, &timed_out);
+    int timed_out, status = tfb_process_wait(pid, args->timeout, &timed_out);
     rank->wall_seconds = tfb_now_seconds() - started;
     describe_outcome(rank, status, timed_out, args->timeout, json_path, log_path);
+    if (strcmp(rank->status, "failed") != 0 && tfb_fleet_stamp_results(json_path, rank, &err) != TFB_OK) {
+        snprintf(rank->status, sizeof rank->status, "failed");
+        snprintf(rank->error, sizeof rank->error, "its results file: %.1000s", err.message);
+    }
 }

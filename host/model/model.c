@@ -28,18 +28,20 @@ const tfb_model_config *tfb_model_builtins(size_t *count)
 }
 
 /* Lowercase, dropping spaces, dashes, underscores and dots: "Llama 2 7B", "llama-2-7b" and "llama2-7b" compare equal. */
-static void normalize_name(const char *in, char *out, size_t size)
+static int normalize_name(const char *in, char *out, size_t size)
 {
     size_t j = 0;
     for (; *in && j + 1 < size; in++)
         if (!strchr(" -_.", *in)) out[j++] = (char)tolower((unsigned char)*in);
     out[j] = '\0';
+    while (*in && strchr(" -_.", *in)) in++;
+    return *in == '\0';  /* 0: cut, and a cut name is no name */
 }
 
 const tfb_model_config *tfb_model_builtin(const char *name)
 {
     char want[80], id[80], display[80];
-    normalize_name(name, want, sizeof want);
+    if (!normalize_name(name, want, sizeof want)) return NULL;
     for (size_t i = 0; i < BUILTIN_COUNT; i++) {
         normalize_name(BUILTIN_IDS[i], id, sizeof id);
         normalize_name(BUILTINS[i].name, display, sizeof display);

@@ -73,6 +73,8 @@ static int read_name(const cJSON *root, tfb_model_config *out, tfb_error *err)
     if (!item) return tfb_fail(err, "config key \"name\" is missing");
     if (!cJSON_IsString(item) || !item->valuestring[0])
         return tfb_fail(err, "config key \"name\" must be a non-empty string");
+    if (strlen(item->valuestring) >= sizeof out->name)  /* a cut name would label another model */
+        return tfb_fail(err, "config key \"name\" is longer than %zu bytes", sizeof out->name - 1);
     snprintf(out->name, sizeof out->name, "%s", item->valuestring);
     return TFB_OK;
 }

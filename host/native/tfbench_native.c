@@ -12,17 +12,16 @@
 #include "tfbench/host.h"
 #include "tfbench/random.h"
 #include "tfbench/results.h"
+#include "tfbench/sampling.h"
 #include "tfbench/stats.h"
 #include "tfbench/verify.h"
 #include "native_common.h"
-
-#define MAX_SAMPLES 200
 
 typedef struct native_run {
     const native_options *opt;
     tfb_results *results;
     uint64_t out_of_cache;    /* bytes */
-    double min_seconds;
+    tfb_timing_policy policy; /* the suites' own (tfb_timing_default): samples, stopping rule, budgets, --quick */
 } native_run;
 
 static void usage(FILE *out)
@@ -65,21 +64,20 @@ static void ensure_environment(char **argv)
     execv("/proc/self/exe", argv);  /* on failure, go on with the libraries' own defaults */
 }
 
-typedef int (*rep_fn)(void *user, size_t rep);
-
-/* Wall clock of each repetition after one warm-up, until min_reps and min_seconds are reached. */
-static int time_reps(const native_run *run, rep_fn fn, void *user, tfb_stats *out)
+/* Wall clock of back-to-back executions, sampled as the suites sample theirs; the samples go into the results. */
+static int time_case(const native_run *run, tfb_host_run_fn fn, void *user, tfb_result *r, tfb_error *err)
 {
-    double samples[MAX_SAMPLES], total = 0.0;
-    size_t reps = 0, min_reps = run->opt->quick ? 3 : 5;
-    fn(user, 0);
-    while (reps < MAX_SAMPLES && (reps < min_reps || total < run->min_seconds)) {
-        double start = tfb_now_seconds();
-        fn(user, reps + 1);
-        samples[reps] = tfb_now_seconds() - start;
-        total += samples[reps++];
+    tfb_sample_record record = {NULL, 0};
+    tfb_timing_policy policy = run->policy;
+    policy.record = &record;
+    int rc = tfb_host_time(fn, user, &policy, &r->time, err);
+    if (rc == TFB_OK) {
+        r->samples = record.values;
+        r->sample_count = record.count;
+    } else {
+        free(record.values);
     }
-    return tfb_stats_compute(samples, reps, out);
+    return rc;
 }
 
 /* ---- STREAM triad ---- */
@@ -89,8 +87,9 @@ typedef struct triad {
     size_t count;
 } triad;
 
-static int triad_rep(void *user, size_t rep)
+static int triad_rep(void *user, size_t rep, tfb_error *err)
 {
+    (void)rep, (void)err;
     triad *t = user;
     const float scalar = 3.0f;
     float *restrict a = t->a;
@@ -123,11 +122,12 @@ static int run_stream(native_run *run, tfb_error *err)
                                  : NULL;
     if (rc == TFB_OK && r) {
         triad_init(&t, 7);
-        triad_rep(&t, 0);
+        triad_rep(&t, 0, err);
         r->verified = 1;
         for (size_t i = 0; i < t.count; i += 4093)
             if (!(fabsf(t.a[i] - (t.b[i] + 3.0f * t.c[i])) <= 1e-6f * fabsf(t.a[i]))) r->verified = 0;
-        time_reps(run, triad_rep, &t, &r->time);
+        rc = time_case(run, triad_rep, &t, r, err);
+        if (rc != TFB_OK) snprintf(r->skipped, sizeof r->skipped, "FAILED: %.180s", err->message);
         r->flops = 2.0 * (double)t.count;
         r->bytes = 3.0 * (double)t.count * sizeof(float);
         tfb_result_derive(r);
@@ -152,8 +152,9 @@ typedef struct blas_case {
     float *w[64];
 } blas_case;
 
-static int blas_rep(void *user, size_t rep)
+static int blas_rep(void *user, size_t rep, tfb_error *err)
 {
+    (void)err;
     blas_case *b = user;
     const float *w = b->w[rep % b->sets];
     if (b->m == 1)
@@ -215,10 +216,10 @@ static int run_blas(native_run *run, size_t m, size_t n, size_t k, tfb_error *er
     int rc = alloc_case(run, &b, err);
     tfb_result *r = rc == TFB_OK ? native_add_gemm_result(run->results, "openblas", "fp32", m, n, k) : NULL;
     if (r) {
-        for (size_t s = 0; s < b.sets; s++) blas_rep(&b, s);
+        for (size_t s = 0; s < b.sets; s++) blas_rep(&b, s, err);
         rc = blas_check(&b, b.sets - 1, &r->max_error, err);
         r->verified = rc == TFB_OK;
-        if (rc == TFB_OK) time_reps(run, blas_rep, &b, &r->time);
+        if (rc == TFB_OK) rc = time_case(run, blas_rep, &b, r, err);
         r->flops = 2.0 * m * n * k;
         r->bytes = 4.0 * ((double)n * k + (double)m * k + (double)m * n);
         tfb_result_derive(r);
@@ -288,7 +289,7 @@ int main(int argc, char **argv)
     describe_device(&results, &host);
     fprintf(stderr, "tfbench-native: OpenBLAS core %s, %d threads\n", openblas_get_corename(),
             openblas_get_num_threads());
-    native_run run = {&opt, &results, tfb_host_out_of_cache_bytes(&host), opt.quick ? 0.05 : 0.3};
+    native_run run = {&opt, &results, tfb_host_out_of_cache_bytes(&host), tfb_timing_default(opt.quick)};
     int failures = run_all(&run, &err);
     if (failures) fprintf(stderr, "tfbench-native: %d benchmark(s) failed: %s\n", failures, err.message);
     tfb_results_print_table(&results, stdout);

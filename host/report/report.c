@@ -23,10 +23,18 @@ static int ensure_dir(const char *dir, tfb_error *err)
     return TFB_OK;
 }
 
+/* dir/file in path, or an error: a cut path would be another file. */
+static int join_path(char *path, size_t size, const char *dir, const char *file, tfb_error *err)
+{
+    int n = snprintf(path, size, "%s/%s", dir, file);
+    if (n < 0 || (size_t)n >= size) return tfb_fail(err, "path too long (%d bytes): %.200s.../%s", n, dir, file);
+    return TFB_OK;
+}
+
 static int write_text(const char *dir, const char *file, const char *text, tfb_error *err)
 {
     char path[4096];
-    if (snprintf(path, sizeof path, "%s/%s", dir, file) >= (int)sizeof path) return tfb_fail(err, "path too long: %s", dir);
+    if (join_path(path, sizeof path, dir, file, err) != TFB_OK) return TFB_ERROR;
     return tfb_write_file_atomic(path, text, strlen(text), err);
 }
 
@@ -37,8 +45,8 @@ int tfb_report_dir_prepare(const char *dir, tfb_error *err)
     if (strlen(dir) + 32 > sizeof path) return tfb_fail(err, "report folder path too long (%zu bytes)", strlen(dir));
     struct stat st;
     if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) return tfb_fail(err, "%s exists and is not a folder", dir);
-    if (ensure_dir(dir, err) != TFB_OK) return TFB_ERROR;
-    snprintf(path, sizeof path, "%s/report.html", dir);
+    if (ensure_dir(dir, err) != TFB_OK || join_path(path, sizeof path, dir, "report.html", err) != TFB_OK)
+        return TFB_ERROR;
     return tfb_check_output_file(path, err);
 }
 
@@ -60,11 +68,12 @@ int tfb_write_report_files(const cJSON *results, const cJSON *native, const char
 int tfb_write_report_dir(const tfb_results *results, const cJSON *native, const char *dir, tfb_error *err)
 {
     char path[4096];
-    if (ensure_dir(dir, err) != TFB_OK) return TFB_ERROR;
-    snprintf(path, sizeof path, "%s/results.json", dir);
-    if (tfb_results_write_json(results, path, err) != TFB_OK) return TFB_ERROR;
-    snprintf(path, sizeof path, "%s/results.csv", dir);
-    if (tfb_results_write_csv(results, path, err) != TFB_OK) return TFB_ERROR;
+    if (ensure_dir(dir, err) != TFB_OK || join_path(path, sizeof path, dir, "results.json", err) != TFB_OK ||
+        tfb_results_write_json(results, path, err) != TFB_OK)
+        return TFB_ERROR;
+    if (join_path(path, sizeof path, dir, "results.csv", err) != TFB_OK ||
+        tfb_results_write_csv(results, path, err) != TFB_OK)
+        return TFB_ERROR;
     cJSON *root = tfb_results_to_json(results);
     if (!root) return tfb_fail(err, "out of memory formatting the results");
     int rc = tfb_write_report_files(root, native, dir, err);

@@ -1,5 +1,6 @@
-/* Results files written as a whole or not at all: into "<path>.tmp.XXXXXX", then renamed over the path. A SIGINT,
- * SIGTERM or SIGHUP during the write removes the temp file before the process dies of the signal. */
+/* Results files written as a whole or not at all: into "<path>.tmp.XXXXXX" (mkstemp: created afresh, never through
+ * a link), then renamed over the path; a symbolic link at the path is refused, not replaced. A SIGINT, SIGTERM or
+ * SIGHUP during the write removes the temp file before the process dies of the signal. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -78,11 +79,21 @@ static int write_pending(const char *path, const char *data, size_t length, tfb_
     return TFB_OK;
 }
 
+/* A link at the path is never written through, nor silently replaced: in a folder others may write it was planted. */
+static int refuse_link(const char *path, tfb_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return tfb_fail(err, "cannot write %.3000s: it is a symbolic link (remove it, or name its target)", path);
+    return TFB_OK;
+}
+
 int tfb_write_file_atomic(const char *path, const char *data, size_t length, tfb_error *err)
 {
     struct sigaction saved[CAUGHT_COUNT];
     if (strlen(path) + sizeof TEMP_SUFFIX > sizeof pending_path)
         return tfb_fail(err, "path too long (%zu bytes): %.200s...", strlen(path), path);
+    if (refuse_link(path, err) != TFB_OK) return TFB_ERROR;
     catch_signals(saved);
     /* set before mkstemp fills in the name: a signal in between unlinks a name that does not exist yet */
     snprintf(pending_path, sizeof pending_path, "%s" TEMP_SUFFIX, path);
@@ -109,6 +120,7 @@ int tfb_check_output_file(const char *path, tfb_error *err)
     if (!path[0]) return tfb_fail(err, "an output path is empty");
     if (strlen(path) + sizeof TEMP_SUFFIX > sizeof probe)
         return tfb_fail(err, "cannot write %.200s...: path too long (%zu bytes)", path, strlen(path));
+    if (refuse_link(path, err) != TFB_OK) return TFB_ERROR;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return tfb_fail(err, "cannot write %s: it is a folder", path);
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
         return tfb_fail(err, "cannot write %s: it exists and is not a regular file", path);

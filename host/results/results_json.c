@@ -214,6 +214,7 @@ static cJSON *benchmark_json(const tfb_result *r)
         const char *reason = strncmp(r->skipped, "FAILED: ", 8) == 0 ? r->skipped + 8 : r->skipped;
         char message[256];
         if (r->verified == 0) snprintf(message, sizeof message, "verification failed: %s", reason);
+        else if (reason != r->skipped) snprintf(message, sizeof message, "failed: %s", reason);  /* an error, a lost case */
         else snprintf(message, sizeof message, "skipped: %s", r->skipped);
         cJSON_AddStringToObject(o, TFB_KEY_B_NAME, r->name);
         cJSON_AddStringToObject(o, TFB_KEY_B_RUN_NAME, r->name);

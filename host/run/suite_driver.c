@@ -53,57 +53,6 @@ int tfb_run_cache_resident(const tfb_run *run, uint64_t working_set)
     return !tfb_sizing_out_of_cache(&run->sizing, working_set);
 }
 
-/* The measured-plateau ladder: [{working_set_bytes, gbps}], smallest first. */
-static cJSON *ladder_json(const tfb_sizing *sizing)
-{
-    cJSON *list = cJSON_CreateArray();
-    for (size_t i = 0; i < sizing->ladder_count; i++) {
-        cJSON *point = cJSON_CreateObject();
-        cJSON_AddNumberToObject(point, "working_set_bytes", (double)sizing->ladder[i].bytes);
-        cJSON_AddNumberToObject(point, "gbps", sizing->ladder[i].gbps);
-        cJSON_AddItemToArray(list, point);
-    }
-    return list;
-}
-
-static cJSON *sizing_json(const tfb_sizing *sizing)
-{
-    char text[640];
-    cJSON *o = cJSON_CreateObject();
-    tfb_sizing_describe(sizing, text, sizeof text);
-    cJSON_AddStringToObject(o, "rule", tfb_ooc_rule_name(sizing->rule));
-    cJSON_AddStringToObject(o, "description", text);
-    cJSON_AddStringToObject(o, "cache", sizing->cache_name);
-    cJSON_AddNumberToObject(o, "cache_bytes", (double)sizing->cache_bytes);
-    cJSON_AddNumberToObject(o, "needed_bytes", (double)sizing->needed_bytes);
-    cJSON_AddNumberToObject(o, "usable_bytes", (double)sizing->usable_bytes);
-    cJSON_AddNumberToObject(o, "working_set_bytes", (double)sizing->target_bytes);
-    cJSON_AddNumberToObject(o, "max_alloc_bytes", (double)sizing->max_alloc_bytes);
-    if (sizing->rule == TFB_OOC_PLATEAU_CHECK) {
-        cJSON_AddNumberToObject(o, "plateau_bytes", (double)sizing->plateau_bytes);
-        cJSON_AddNumberToObject(o, "plateau_full_gbps", sizing->plateau_full_gbps);
-        cJSON_AddNumberToObject(o, "plateau_half_gbps", sizing->plateau_half_gbps);
-    }
-    if (sizing->ladder_count) cJSON_AddItemToObject(o, "read_ladder", ladder_json(sizing));
-    if (sizing->topology_bytes) cJSON_AddNumberToObject(o, "topology_needed_bytes", (double)sizing->topology_bytes);
-    return o;
-}
-
-/* After the last suite: every memory-bound label under the run's final rule (the stream suite's plateau check may
- * have come after a suite that used it; stream labels its own points), and the rule in context.ceilings. */
-void tfb_run_finish(tfb_run *run)
-{
-    for (size_t i = 0; i < run->results->count; i++) {
-        tfb_result *r = &run->results->items[i];
-        if (r->skipped[0] || r->working_set_bytes == 0 || strcmp(r->suite, "stream") == 0) continue;
-        r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
-    }
-    tfb_ceilings *ceilings = &run->results->ceilings;
-    if (!ceilings->extra) ceilings->extra = cJSON_CreateObject();
-    cJSON_DeleteItemFromObjectCaseSensitive(ceilings->extra, "out_of_cache");
-    cJSON_AddItemToObject(ceilings->extra, "out_of_cache", sizing_json(&run->sizing));
-}
-
 void tfb_run_note(const tfb_run *run, const char *fmt, ...)
 {
     if (!run->log || run->opt->verbose < 0) return;
@@ -228,12 +177,20 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
     tfb_error err = {{0}};
     void *state = NULL;
     int failed = 0;
+    double began = tfb_now_seconds(), executed = 0.0;
     int rc = suite->setup(run, c, &state, &err);
-    if (rc == TFB_OK) rc = suite->execute(run, state, &err);
+    if (rc == TFB_OK) {
+        double before = tfb_now_seconds();
+        rc = suite->execute(run, state, &err);
+        executed = tfb_now_seconds() - before;
+    }
     if (rc == TFB_OK) {
         rc = suite->verify(run, state, &r->max_error, &err);
         r->verified = rc == TFB_OK ? 1 : rc == TFB_ERROR ? 0 : -1;
     }
+    if (rc == TFB_OK && run->on_checked)
+        run->on_checked(run->on_checked_user, tfb_case_expected_seconds(&run->policy, tfb_now_seconds() - began,
+                                                                        executed));
     last_sample last;
     if (rc == TFB_OK) rc = measure_recorded(run, suite, state, r, &last, &err);
     if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, last.poisoned, r, &err);
@@ -297,34 +254,63 @@ void tfb_case_list_free(tfb_case_list *list)
     list->count = 0;
 }
 
-int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *list, tfb_error *err)
+double tfb_case_expected_seconds(const tfb_timing_policy *policy, double checked_s, double execution_s)
 {
-    size_t count = list->count;
-    tfb_case *cases = list->items;
-    int failures = 0;
-    if (run->progress.total < run->progress.done + count) run->progress.total = run->progress.done + count;
-    if (run->progress.started <= 0) run->progress.started = tfb_now_seconds();
-    run->shared = NULL;
-    for (size_t i = 0; i < count; i++) {
-        show_progress(run, suite, &cases[i]);
-        tfb_result *r = tfb_results_add(run->results);
-        if (!r) {
-            if (suite->release_shared && run->shared) suite->release_shared(run->shared);
-            run->shared = NULL;
-            return tfb_fail(err, "out of memory recording results");
-        }
-        init_result(r, suite, &cases[i]);
-        failures += run_case(run, suite, &cases[i], r);
-        run->progress.done++;
-        if (run->opt->verbose > 0 && run->log && !r->skipped[0])
-            fprintf(run->log, "\r\033[K%s: %.4g ms (median CI %.4g .. %.4g, %zu samples, %zu outliers), %.3g GFLOP/s, "
-                    "%.3g GB/s\n", r->name, r->time.median * 1e3, r->time.median_ci_low * 1e3,
-                    r->time.median_ci_high * 1e3, r->time.count, r->time.outliers_low + r->time.outliers_high,
-                    r->gflops, r->gbytes_per_second);
-    }
-    clear_progress(run);
+    double sample = execution_s > policy->sample_seconds ? execution_s : policy->sample_seconds;
+    return 2.0 * checked_s + policy->max_seconds + (policy->warmup + policy->min_reps + 2.0) * sample;
+}
+
+static void release_shared(tfb_run *run, const tfb_suite *suite)
+{
     if (suite->release_shared && run->shared) suite->release_shared(run->shared);
     run->shared = NULL;
+}
+
+int tfb_suite_run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_error *err)
+{
+    show_progress(run, suite, c);
+    tfb_result *r = tfb_results_add(run->results);
+    if (!r) {
+        release_shared(run, suite);
+        return tfb_fail(err, "out of memory recording results");
+    }
+    init_result(r, suite, c);
+    int failed = run_case(run, suite, c, r);
+    run->progress.done++;
+    if (run->opt->verbose > 0 && run->log && !r->skipped[0])
+        fprintf(run->log, "\r\033[K%s: %.4g ms (median CI %.4g .. %.4g, %zu samples, %zu outliers), %.3g GFLOP/s, "
+                "%.3g GB/s\n", r->name, r->time.median * 1e3, r->time.median_ci_low * 1e3,
+                r->time.median_ci_high * 1e3, r->time.count, r->time.outliers_low + r->time.outliers_high,
+                r->gflops, r->gbytes_per_second);
+    return failed;
+}
+
+void tfb_suite_finish(tfb_run *run, const tfb_suite *suite)
+{
+    clear_progress(run);
+    release_shared(run, suite);
     if (suite->finish) suite->finish(run);
+}
+
+void tfb_case_template(const tfb_suite *suite, const tfb_case *c, tfb_result *r)
+{
+    memset(r, 0, sizeof *r);
+    r->roofline_fraction = -1.0;
+    r->verified = -1;
+    init_result(r, suite, c);
+}
+
+int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *list, tfb_error *err)
+{
+    int failures = 0;
+    if (run->progress.total < run->progress.done + list->count) run->progress.total = run->progress.done + list->count;
+    if (run->progress.started <= 0) run->progress.started = tfb_now_seconds();
+    run->shared = NULL;
+    for (size_t i = 0; i < list->count; i++) {
+        int failed = tfb_suite_run_case(run, suite, &list->items[i], err);
+        if (failed < 0) return failed;
+        failures += failed;
+    }
+    tfb_suite_finish(run, suite);
     return failures;
 }

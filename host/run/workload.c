@@ -1,7 +1,20 @@
+#include <errno.h>
 #include <regex.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "tfbench/parse.h"
 #include "tfbench/workload.h"
+
+/* A --kernel-dir that does not exist would silently mean the embedded kernels: bad input instead. (Files missing
+ * from an existing folder still come from the embedded copies, so a folder may override just one kernel.) */
+static int check_kernel_dir(const char *dir, tfb_error *err)
+{
+    struct stat st;
+    if (!dir) return TFB_OK;
+    if (stat(dir, &st) != 0) return tfb_fail(err, "--kernel-dir %.300s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) return tfb_fail(err, "--kernel-dir %.300s is not a folder", dir);
+    return TFB_OK;
+}
 
 int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *err)
 {
@@ -20,6 +33,7 @@ int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *e
         out->filter = opt->filter;
     }
     out->suites_named = opt->suites != NULL;
+    if (check_kernel_dir(opt->kernel_dir, err) != TFB_OK) return TFB_ERROR;
     if (tfb_model_select(opt->model, opt->config, &out->model, err) != TFB_OK) return TFB_ERROR;
     if (!opt->shape) return TFB_OK;
     out->has_shape = 1;

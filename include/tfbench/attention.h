@@ -113,6 +113,9 @@ float tfb_attention_scale_log2(size_t d);
  * causal off and on) plus, in the default sweep, one causal d=64 case at the shortest length whose naive score
  * matrices exceed the device's allocation limit. Returns the count (may exceed max). */
 size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_case *out, size_t max);
+/* The axes of that sweep, for the naive and flash suites' table entries: the sequence lengths, the head dims, and
+ * whether the long causal case is added. */
+extern const tfb_axis tfb_attention_seq_axis, tfb_attention_head_dim_axis, tfb_attention_long_axis;
 
 /* The head layout an attention suite sweeps: the workload's model (n_heads, n_kv_heads, d_model / n_heads) when
  * --model or --config named one, else the suite's defaults; --kv-heads and --head-dim replace either list. KV-head

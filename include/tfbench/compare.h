@@ -3,6 +3,8 @@
 #define TFBENCH_COMPARE_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
 #include "tfbench/error.h"
 
 /* Hostile-input limits of the reader: anything beyond them is refused before or instead of being parsed. */
@@ -151,5 +153,48 @@ tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, co
    say); returns how many were written (at most max). */
 size_t tfb_compare_provenance_warnings(const tfb_compare_doc *base, const tfb_compare_doc *current,
                                        char messages[][512], size_t max);
+
+/* ---- The verdicts as text and JSON (compare_render.c): one schema for `tfbench compare` and for each rank of
+   `tfbench compare FLEET.json` ---- */
+
+/* Where one side of the comparison comes from: the file read, and the provenance it carries. */
+typedef struct tfb_compare_origin {
+    const char *file;
+    const tfb_compare_doc *doc;
+} tfb_compare_origin;
+
+/* What the JSON report says besides the verdicts. */
+typedef struct tfb_compare_about {
+    tfb_compare_origin base, current;
+    size_t rounds;                 /* files pooled per side (1: single files) */
+    size_t work_rescaled;          /* benchmarks scaled to the baseline's work per execution */
+    const char (*warnings)[512];   /* provenance warnings */
+    size_t warning_count;
+} tfb_compare_about;
+
+/* The report as JSON: baseline and current (file, device, driver, version, tfbench), metric, higher_is_better,
+   threshold_percent, alpha, rounds, work_rescaled_benchmarks, warnings, summary (a count per verdict), regression,
+   and benchmarks (one record per pair: name, verdict, both sides' median/min/max/rel_spread, change_percent,
+   spreads_overlap, method, the U test's p_value and change interval, the rounds that agree). */
+cJSON *tfb_compare_report_json(const tfb_compare_report *report, const tfb_compare_about *about);
+
+/* Which rows the verdict table lists and how its columns are headed. */
+typedef struct tfb_compare_rows {
+    int header;                    /* a header line first */
+    int counted_only;              /* only the pairs that count against the current side (regressions, wrong results) */
+    int indent;                    /* spaces before each line */
+    const char *base_label, *current_label;  /* the two value columns' headings ("baseline", "current") */
+} tfb_compare_rows;
+
+/* The rule a change was judged by: the metric, the threshold, and how many pairs each method judged. */
+void tfb_compare_print_rule(FILE *out, const tfb_compare_report *report);
+/* One line per pair: both sides' medians and spreads, the change, the verdict and how it was reached. */
+void tfb_compare_print_rows(FILE *out, const tfb_compare_report *report, const tfb_compare_rows *rows);
+/* "N regression(s), N improvement(s), N unchanged, ..." (wrong results counted as regressions). */
+void tfb_compare_print_counts(FILE *out, const tfb_compare_report *report);
+/* Both sides measured in the pair's metric (a figure to show); counted against the current side (a regression or a
+   wrong result). */
+int tfb_compare_pair_measured(const tfb_compare_pair *pair);
+int tfb_compare_pair_counts(const tfb_compare_pair *pair);
 
 #endif

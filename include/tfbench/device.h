@@ -42,7 +42,16 @@ typedef struct tfb_device_entry {
     tfb_device_info info;
 } tfb_device_entry;
 
-/* All devices of all platforms, in a stable flat order. No platform at all is an error naming the ICD loader. */
+/* Checks the PoCL variables tfbench reads or sets before the driver sees them (host/device/driver_env.c):
+ * POCL_MAX_PTHREAD_COUNT (1 .. 4096), POCL_AFFINITY (0 or 1), POCL_CACHE_DIR (created if missing; must be this
+ * user's and not writable by others). Without POCL_CACHE_DIR, XDG_CACHE_HOME and HOME, PoCL would use the shared
+ * /tmp/pocl: POCL_CACHE_DIR is set to $TFB_CACHE_DIR/pocl, else ~/.cache/pocl/kcache of this user's home, else a
+ * new private folder under $TMPDIR. Called by tfb_devices_enumerate. */
+int tfb_driver_env_check(tfb_error *err);
+/* The POCL_* variables set ("POCL_DEVICES=pthread, ..."), for the message when no device appears. */
+void tfb_driver_env_describe(char *out, size_t size);
+/* All devices of all platforms, in a stable flat order. No platform at all is an error naming the ICD loader (and
+ * the POCL_* variables set, which may have made PoCL show nothing). */
 /* Sets POCL_AFFINITY=1 (PoCL's workers one per CPU) when the user has not set it and this process may use every
  * online CPU; returns 1 when it did. Called before the OpenCL platforms load (tfb_devices_enumerate). */
 int tfb_pin_cpu_driver_threads(void);

@@ -16,10 +16,9 @@
 #define TFB_FLEET_MAD_SCALE 1.4826  /* MAD x this estimates the standard deviation of normal data */
 #define TFB_FLEET_MAX_BYTES ((size_t)256 << 20)
 #define TFB_FLEET_MAX_VALUES 16000000u
-/* Ranks in one fleet (one per GPU tile of the largest machines, with room): a state file's rank and size beyond it
- * are refused, since every rank up to size is listed, a missing one as failed (a 60-byte state claiming ten million
- * ranks made the fleet builder allocate 16 GB). */
-#define TFB_FLEET_MAX_RANKS 131072
+/* The most ranks a fleet may have: a state file claiming more is bad input, not a 1e6-entry fleet file. */
+#define TFB_FLEET_MAX_RANKS 65536
+#define TFB_FLEET_RUN_ID_SIZE 48
 
 /* One rank of the job as its state file (DIR/rank-<R>.state.json) records it. */
 typedef struct tfb_fleet_rank {
@@ -35,6 +34,7 @@ typedef struct tfb_fleet_rank {
     int signal;               /* the signal that ended the worker; 0 when none */
     double wall_seconds;
     char started[32];
+    char run_id[TFB_FLEET_RUN_ID_SIZE];  /* the job's (rank 0's, broadcast): newer runs sort after older ones */
 } tfb_fleet_rank;
 
 /* How a fleet run is asked for: the fleet's own flags, and the options every rank's run is given. */
@@ -62,6 +62,9 @@ typedef struct tfb_fleet_input {
     size_t state_length;
     const char *results;
     size_t results_length;
+    /* when set, results count only if stamped with this run id (fleet_run.run_id): rank files read back from a
+     * folder may be an earlier run's */
+    const char *run_id;
 } tfb_fleet_input;
 
 /* ---- one rank (host/fleet/fleet_rank.c, fleet_state.c; the flags are parsed by host/cli/cmd_fleet.c) ---- */
@@ -74,6 +77,12 @@ void tfb_fleet_run_worker(const tfb_fleet_args *args, const char *dir, tfb_fleet
 cJSON *tfb_fleet_rank_to_json(const tfb_fleet_rank *rank);
 int tfb_fleet_rank_from_json(const cJSON *state, tfb_fleet_rank *rank, tfb_error *err);
 int tfb_fleet_write_state(const char *dir, const tfb_fleet_rank *rank, tfb_error *err);
+/* A fresh run id: the UTC time to the nanosecond and a random tag, so that ids sort in time order. */
+int tfb_fleet_new_run_id(char *out, size_t size, tfb_error *err);
+/* Stamps the rank's results file with its run and rank (top-level "fleet_run": {"run_id", "rank"}). */
+int tfb_fleet_stamp_results(const char *path, const tfb_fleet_rank *rank, tfb_error *err);
+/* The log file's descriptor for the worker's output: created afresh, never through a planted link. */
+int tfb_fleet_open_log(const char *path, tfb_error *err);
 /* "DIR/rank-<R>.<suffix>" */
 int tfb_fleet_rank_path(const char *dir, int rank, const char *suffix, char *out, size_t size, tfb_error *err);
 
@@ -82,8 +91,12 @@ int tfb_fleet_rank_path(const char *dir, int rank, const char *suffix, char *out
 int tfb_fleet_build(const tfb_fleet_input *inputs, size_t count, const tfb_fleet_rule *rule, cJSON **fleet,
                     tfb_error *err);
 /* The same from the rank files in DIR, after a job that could not gather (a rank process was killed and MPI aborted
- * the job): ranks whose state says running never finished. */
-int tfb_fleet_build_from_dir(const char *dir, const tfb_fleet_rule *rule, cJSON **fleet, tfb_error *err);
+ * the job): ranks whose state says running never finished. Only the newest run's rank files count (the highest
+ * run id); the others are named on `warnings`. Its ranks must agree on the job's size (bad input otherwise). */
+int tfb_fleet_build_from_dir(const char *dir, const tfb_fleet_rule *rule, FILE *warnings, cJSON **fleet,
+                             tfb_error *err);
+/* 0 when every rank of a fleet file is ok, 1 otherwise (failed, partial, never finished, sent nothing). */
+int tfb_fleet_exit_status(const cJSON *fleet);
 /* One column per rank of a fleet file, in rank order. */
 int tfb_fleet_columns(const cJSON *fleet, tfb_columns *columns, tfb_error *err);
 /* Adds fleet_benchmarks (per benchmark the median, scaled MAD, each rank's deviation) and outliers (slowest first)

@@ -31,7 +31,9 @@ float tfb_linear_stored(float w, int half);
 size_t tfb_linear_packed_bytes(size_t n, size_t k, int half);
 
 /* A case of the `gemm` suite (ours, M = 1 runs the GEMV kernel) for suite `suite`: run it with that suite's
- * callbacks (tfb_suite_find("gemm")), which read the parameters this writes. */
+ * callbacks (tfb_suite_gemm), which read the parameters this writes. */
 void tfb_gemm_case(tfb_case *c, const char *suite, size_t m, size_t n, size_t k, int half);
+/* The gemm suite's table entry (suites/gemm/gemm.c), whose callbacks run such a case. */
+extern const tfb_suite tfb_suite_gemm;
 
 #endif

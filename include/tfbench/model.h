@@ -122,7 +122,7 @@ void tfb_model_layer_prefill(const tfb_model_config *config, tfb_model_mode mode
 
 /* The ceilings a prediction is made against: a datasheet or a measured results file. */
 typedef struct tfb_model_device {
-    char name[128];
+    char name[256];
     double bandwidth_gbps;  /* GB/s (1e9) */
     double peak_gflops;     /* matrix rate used for the ridge point */
     double memory_bytes;

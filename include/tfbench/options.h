@@ -31,6 +31,7 @@ typedef struct tfb_options {
     double min_time;          /* --min-time S */
     double max_time;          /* --max-time S */
     double max_noise;         /* --max-noise PCT, as a fraction */
+    double case_timeout;      /* --case-timeout S: the watchdog's limit per case; 0 none; < 0 the default rule */
     int verbose;              /* -1 quiet, 0 normal, 1 verbose */
     uint64_t seed;
 } tfb_options;

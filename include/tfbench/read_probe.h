@@ -55,4 +55,16 @@ int tfb_read_probe_time_items(tfb_run *run, tfb_read_probe *p, size_t items, dou
 int tfb_read_probe_check_last(tfb_run *run, tfb_read_probe *p, tfb_error *err);
 void tfb_read_probe_release(tfb_read_probe *p);
 
+/* After tfb_run_resolve_sizing, when 4x the reported cache is above the floor (tfb_sizing_ladder): reads growing
+ * working sets up to it and lowers the out-of-cache size to where the final plateau measurably starts (the rule
+ * `measured_plateau`). TFB_SKIP with the reason when it cannot measure; the sizing then stays as resolved. The run
+ * calls it and the recheck below through the catalog (tfbench/session.h), suites/registry.c's table. */
+int tfb_run_measure_ladder(tfb_run *run, tfb_error *err);
+/* After the suites, when the stream suite set the read ceiling: the read kernel at every variant once more over the
+ * run's out-of-cache size (tfb_read_probe); the ceiling becomes the better of the two, recorded in
+ * context.ceilings.read_recheck. A shared machine drifts within a run (a fresh clone's first run read 33.6 GB/s in
+ * the stream suite and 35.0 in the layer suite's bracket a minute later), and a ceiling from a slow minute put the
+ * GEMVs at 105-108% of it. */
+int tfb_run_recheck_read_ceiling(tfb_run *run, tfb_error *err);
+
 #endif

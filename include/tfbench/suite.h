@@ -33,6 +33,10 @@ typedef struct tfb_run {
     tfb_progress progress;
     tfb_sizing sizing;        /* resolved once before the suites run (tfb_run_resolve_sizing); the stream suite's
                                * plateau check may extend what counts as out of cache */
+    /* Optional: told each case's expected time (tfb_case_expected_seconds) once its first execution is checked; the
+     * supervised worker passes it on to its watchdog (host/run/worker.c). */
+    void (*on_checked)(void *user, double expected_seconds);
+    void *on_checked_user;
 } tfb_run;
 
 /* Room for a suite's own parameters of one case (see TFB_CASE_PARAMS). */
@@ -64,6 +68,36 @@ typedef struct tfb_case {
         memcpy(c->params, &value, sizeof value);                                                               \
     }
 
+/* The run options a suite reads (tfb_suite.options_used): an option that no selected suite reads is named in a
+ * warning before the run (the CLI's tfb_cli_warn_unused_options), since ignored input is never silent. */
+enum {
+    TFB_USES_MODEL = 1u << 0,     /* --model, --config */
+    TFB_USES_SHAPE = 1u << 1,     /* --shape */
+    TFB_USES_BATCH = 1u << 2,     /* --batch */
+    TFB_USES_SEQ = 1u << 3,       /* --seq */
+    TFB_USES_KV_HEADS = 1u << 4,  /* --kv-heads */
+    TFB_USES_HEAD_DIM = 1u << 5,  /* --head-dim */
+};
+
+/* The values of one sweep axis, in order. TFB_AXIS_LIST(1, 16, 128) writes one in a table entry. */
+typedef struct tfb_axis_list {
+    const size_t *values;
+    size_t count;             /* 0: none given (for `named`: the same as `normal`) */
+} tfb_axis_list;
+#define TFB_AXIS_LIST(...) \
+    {(const size_t[]){__VA_ARGS__}, sizeof((const size_t[]){__VA_ARGS__}) / sizeof(size_t)}
+
+/* One axis of a suite's default sweep, declared in its table entry: the values of the default run, of --quick, and
+ * of a run that names its suites (--suite) without --quick, where they differ from the default run's. The options
+ * that set an axis themselves (--batch, --seq, ...) replace its values in the suite's code. tfb_axis_values picks
+ * (the one place --quick chooses a sweep); `tfbench --list-suites --verbose` prints them. */
+typedef struct tfb_axis {
+    const char *name;         /* "batch", "seq", "calibration_ms" */
+    const char *meaning;      /* one line: what its values are */
+    tfb_axis_list normal, quick, named;
+} tfb_axis;
+#define TFB_SUITE_AXES(array) .axes = (array), .axis_count = sizeof(array) / sizeof *(array)
+
 typedef struct tfb_suite {
     const char *name;
     const char *description;
@@ -71,6 +105,9 @@ typedef struct tfb_suite {
     /* 1: its working sets stay in cache by design (peak), so it uses no out-of-cache size and a run of such suites
      * alone skips the read ladder (tfb_run_measure_ladder). */
     int cache_only;
+    /* 1: it measures the bandwidth ceilings (stream): it labels its own points' cache residency (its plateau check),
+     * and the read ceiling's recheck after the suites is for the others, which are judged against it. */
+    int measures_bandwidth;
     /* Writes up to `max` cases; returns how many there are (may exceed max: the driver then asks again). */
     size_t (*cases)(const tfb_run *run, tfb_case *out, size_t max);
     double (*flops)(const tfb_case *c);
@@ -97,10 +134,19 @@ typedef struct tfb_suite {
      * timed repetitions the driver calls it, executes once more and verifies again, so a kernel that is right only
      * on its first run (or only while its output is NaN) fails. A suite without it is checked on its first run only. */
     int (*repoison)(tfb_run *run, void *state, tfb_error *err);
+    unsigned options_used;    /* TFB_USES_* bits: the run options its cases read */
+    const tfb_axis *const *axes;  /* its sweep's axes and their default and --quick values (TFB_SUITE_AXES) */
+    size_t axis_count;
 } tfb_suite;
 
-const tfb_suite *const *tfb_suite_registry(size_t *count);
-const tfb_suite *tfb_suite_find(const char *name);
+/* The values of `axis` in this run: --quick's, else those of a run naming its suites when the axis has them, else
+ * the default run's. */
+tfb_axis_list tfb_axis_values(const tfb_workload *workload, const tfb_axis *axis);
+/* The first of them: the value of an axis that holds one (a calibration time, an on/off switch). */
+size_t tfb_axis_value(const tfb_workload *workload, const tfb_axis *axis);
+/* The suite's axes, one line each: name, default values, --quick values, --suite values where they differ, meaning. */
+void tfb_suite_print_axes(const tfb_suite *suite, FILE *out);
+
 /* Runs every case: setup, execute, verify, measure, record. Returns the number of failed cases, or -1. */
 /* A suite's cases, listed once for the whole run (the progress line counts them before the first one runs). */
 typedef struct tfb_case_list {
@@ -110,6 +156,17 @@ typedef struct tfb_case_list {
 int tfb_suite_list_cases(const tfb_run *run, const tfb_suite *suite, tfb_case_list *out, tfb_error *err);
 void tfb_case_list_free(tfb_case_list *list);
 int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *cases, tfb_error *err);
+/* tfb_suite_run in parts, for a run that goes on in a fresh process after a case it lost: one case recorded into
+ * run->results (returns 1 when it failed, 0 when measured or skipped, -1 out of memory), then after the suite's last
+ * case its shared state released and its finish hook. */
+int tfb_suite_run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_error *err);
+void tfb_suite_finish(tfb_run *run, const tfb_suite *suite);
+/* The result a case starts from (names, shape, flops, bytes; nothing measured): what a lost case is recorded as. */
+void tfb_case_template(const tfb_suite *suite, const tfb_case *c, tfb_result *r);
+/* How long a case should take, known once its first execution is checked: twice that first part (setup, the
+ * execution, the check: the check after timing repeats it), the sampling budget (max_seconds), and the warm-ups,
+ * the minimum samples and two more executions at max(execution, sample target) each. */
+double tfb_case_expected_seconds(const tfb_timing_policy *policy, double checked_s, double execution_s);
 /* A fresh case of ours ("tfbench") in `dtype`, every other field (parameters too) zero. */
 void tfb_case_reset(tfb_case *c, const char *dtype);
 /* Case name helper: sets c->name to "suite/impl/shape/dtype" from the case's fields. */
@@ -117,23 +174,10 @@ void tfb_case_name(tfb_case *c, const char *suite);
 /* The out-of-cache sizing of this run, from the device's limits and its caches (hwloc on a CPU device, the global
  * memory cache otherwise). */
 void tfb_run_resolve_sizing(tfb_run *run);
-/* After tfb_run_resolve_sizing, when 4x the reported cache is above the floor (tfb_sizing_ladder): reads growing
- * working sets up to it and lowers the out-of-cache size to where the final plateau measurably starts (the rule
- * `measured_plateau`). Implemented by the suites (suites/roofline/ladder.c: the read kernel's). TFB_SKIP with the
- * reason when it cannot measure; the sizing then stays as resolved. */
-int tfb_run_measure_ladder(tfb_run *run, tfb_error *err);
-/* After the suites, when the stream suite set the read ceiling: the read kernel at every variant once more over the
- * run's out-of-cache size (tfb_read_probe); the ceiling becomes the better of the two, recorded in
- * context.ceilings.read_recheck. A shared machine drifts within a run (a fresh clone's first run read 33.6 GB/s in
- * the stream suite and 35.0 in the layer suite's bracket a minute later), and a ceiling from a slow minute put the
- * GEMVs at 105-108% of it. */
-int tfb_run_recheck_read_ceiling(tfb_run *run, tfb_error *err);
 tfb_memory_view tfb_run_memory_view(const tfb_device_info *device, const tfb_host_info *host);
 /* Bytes a memory-bound suite should spread its rotating working set over: 4x the last-level cache, or the largest
  * size the device allows when that is less (see tfb_sizing). */
 uint64_t tfb_run_out_of_cache_bytes(const tfb_run *run);
-/* After the last suite: memory-bound labels under the final rule, and the rule in context.ceilings.out_of_cache. */
-void tfb_run_finish(tfb_run *run);
 /* 1 when a working set of this size is not an out-of-cache figure under the run's rule. */
 int tfb_run_cache_resident(const tfb_run *run, uint64_t working_set);
 /* Prints to run->log when not quiet. */

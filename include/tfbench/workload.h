@@ -24,7 +24,8 @@ typedef struct tfb_workload {
     int suites_named;         /* --suite named the suites: one whose default-run share is a subset runs all of it */
 } tfb_workload;
 
-/* A bad --model, --config, --shape or --filter is an error naming it (the CLI's exit 2). */
+/* A bad --model, --config, --shape, --filter or --kernel-dir (missing, or not a folder) is an error naming it (the
+ * CLI's exit 2). */
 int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *err);
 
 #endif

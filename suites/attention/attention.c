@@ -124,6 +124,9 @@ static void naive_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     tfb_attention_add_verification(r->extra, s, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
 }
 
+static const tfb_axis *const ATTENTION_AXES[] = {&tfb_attention_seq_axis, &tfb_attention_head_dim_axis,
+                                                   &tfb_attention_long_axis};
+
 const tfb_suite tfb_suite_attention = {
     .name = "attention",
     .description = "naive attention: Q K^T materialized (n x n per head), row softmax, times V; causal on/off",
@@ -139,4 +142,6 @@ const tfb_suite tfb_suite_attention = {
     .annotate = naive_annotate,
     .teardown = naive_teardown,
     .repoison = tfb_attention_state_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM,
+    TFB_SUITE_AXES(ATTENTION_AXES),
 };

@@ -209,8 +209,13 @@ int tfb_attention_fits(const tfb_context *ctx, uint64_t bytes, const char *what,
     return tfb_skip(err, "needs %s (%s), device has %s", need, what, have);
 }
 
-static const size_t DEFAULT_SEQS[] = {512, 2048}, QUICK_SEQS[] = {128, 257};
-static const size_t HEAD_DIMS[] = {64, 128}, QUICK_HEAD_DIMS[] = {64};
+const tfb_axis tfb_attention_seq_axis = {"seq", "n, queries = keys (--seq replaces it)", TFB_AXIS_LIST(512, 2048),
+                                          TFB_AXIS_LIST(128, 257), {0}};
+const tfb_axis tfb_attention_head_dim_axis = {"head_dim", "d without a model (--head-dim, --model replace it)",
+                                              TFB_AXIS_LIST(64, 128), TFB_AXIS_LIST(64), {0}};
+const tfb_axis tfb_attention_long_axis = {"long_case", "1: one causal d=64 case past the naive memory limit (not "
+                                          "with --seq, --model, --kv-heads, --head-dim)", TFB_AXIS_LIST(1),
+                                          TFB_AXIS_LIST(0), {0}};
 #define PREFILL_HEADS 4
 #define LONG_SEQ_MAX 32768
 
@@ -277,11 +282,12 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
 {
     const tfb_workload *w = run->workload;
     const size_t one = 1, mha = PREFILL_HEADS;
-    const size_t *seqs = w->seq_count ? w->seqs : w->quick ? QUICK_SEQS : DEFAULT_SEQS;
-    size_t seq_count = w->seq_count ? w->seq_count : 2;
+    tfb_axis_list default_seqs = tfb_axis_values(w, &tfb_attention_seq_axis);
+    tfb_axis_list dims = tfb_axis_values(w, &tfb_attention_head_dim_axis);
+    const size_t *seqs = w->seq_count ? w->seqs : default_seqs.values;
+    size_t seq_count = w->seq_count ? w->seq_count : default_seqs.count;
     tfb_attention_axes axes;
-    tfb_attention_axes_for(w, PREFILL_HEADS, &mha, 1, w->quick ? QUICK_HEAD_DIMS : HEAD_DIMS,
-                           w->quick ? 1 : 2, &axes);
+    tfb_attention_axes_for(w, PREFILL_HEADS, &mha, 1, dims.values, dims.count, &axes);
     if (out) tfb_attention_warn_dropped(suite, &axes);
     const size_t *batches = w->batch_count ? w->batches : &one;
     size_t n = 0;
@@ -294,10 +300,10 @@ size_t tfb_attention_prefill_cases(const tfb_run *run, const char *suite, tfb_ca
                         n = add_case(out, n, max, suite, &s, causal);
                     }
         }
-    /* One causal d=64 MHA case past the naive memory limit, only in the default sweep (no --quick, --seq, --model,
-     * --config, --kv-heads or --head-dim). */
-    int default_sweep = !w->seq_count && !w->quick && !w->model_named && !w->kv_head_count &&
-                        !w->head_dim_count;
+    /* One causal d=64 MHA case past the naive memory limit, only in the default sweep (its axis on: not --quick;
+     * no --seq, --model, --config, --kv-heads or --head-dim). */
+    int default_sweep = !w->seq_count && tfb_axis_value(w, &tfb_attention_long_axis) && !w->model_named &&
+                        !w->kv_head_count && !w->head_dim_count;
     size_t n_long = default_sweep ? long_seq(run->ctx, axes.heads * batches[0]) : 0;
     if (n_long) {
         tfb_attention_shape s = {batches[0], axes.heads, axes.heads, n_long, n_long, 64};

@@ -30,24 +30,36 @@ typedef struct decode_state {
     tfb_launch launches[2 * MAX_SETS];  /* the plans' launches, set after set */
 } decode_state;
 
-static const size_t DEFAULT_KV_HEADS[] = {32, 8, 1}, QUICK_KV_HEADS[] = {8, 2, 1};
+/* Without a model: Llama 2 7B's heads (MHA 32, GQA 8, MQA 1), a long context; --quick a quarter of the heads. */
+static const tfb_axis BATCH = {"batch", "sequences decoded together (--batch replaces it)", TFB_AXIS_LIST(4),
+                               TFB_AXIS_LIST(2), {0}};
+static const tfb_axis SEQ = {"seq", "n, tokens in the KV cache (--seq replaces it)", TFB_AXIS_LIST(8192),
+                             TFB_AXIS_LIST(1000), {0}};
+static const tfb_axis HEADS = {"heads", "query heads without a model (--model replaces it)", TFB_AXIS_LIST(32),
+                               TFB_AXIS_LIST(8), {0}};
+static const tfb_axis KV_HEADS = {"kv_heads", "KV heads without a model (--kv-heads, --model replace it)",
+                                  TFB_AXIS_LIST(32, 8, 1), TFB_AXIS_LIST(8, 2, 1), {0}};
+static const tfb_axis HEAD_DIM = {"head_dim", "d without a model (--head-dim, --model replace it)",
+                                  TFB_AXIS_LIST(128), TFB_AXIS_LIST(64), {0}};
+static const tfb_axis *const DECODE_AXES[] = {&BATCH, &SEQ, &HEADS, &KV_HEADS, &HEAD_DIM};
 
 static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     const tfb_workload *w = run->workload;
-    const size_t default_dim = w->quick ? 64 : 128;
-    const size_t default_seq = w->quick ? 1000 : 8192, default_batch = w->quick ? 2 : 4;
-    const size_t *seqs = w->seq_count ? w->seqs : &default_seq;
-    const size_t *batches = w->batch_count ? w->batches : &default_batch;
+    tfb_axis_list default_seqs = tfb_axis_values(w, &SEQ), default_batches = tfb_axis_values(w, &BATCH);
+    tfb_axis_list kv = tfb_axis_values(w, &KV_HEADS), dims = tfb_axis_values(w, &HEAD_DIM);
+    const size_t *seqs = w->seq_count ? w->seqs : default_seqs.values;
+    const size_t *batches = w->batch_count ? w->batches : default_batches.values;
+    size_t seq_count = w->seq_count ? w->seq_count : default_seqs.count;
+    size_t batch_count = w->batch_count ? w->batch_count : default_batches.count;
     tfb_attention_axes axes;
-    tfb_attention_axes_for(w, w->quick ? 8 : 32, w->quick ? QUICK_KV_HEADS : DEFAULT_KV_HEADS, 3,
-                           &default_dim, 1, &axes);
+    tfb_attention_axes_for(w, tfb_axis_value(w, &HEADS), kv.values, kv.count, dims.values, dims.count, &axes);
     if (out) tfb_attention_warn_dropped("decode", &axes);
     size_t n = 0;
-    for (size_t b = 0; b < (w->batch_count ? w->batch_count : 1); b++)
+    for (size_t b = 0; b < batch_count; b++)
         for (size_t h = 0; h < axes.kv_count; h++)
             for (size_t di = 0; di < axes.dim_count; di++)
-                for (size_t si = 0; si < (w->seq_count ? w->seq_count : 1); si++) {
+                for (size_t si = 0; si < seq_count; si++) {
                     tfb_attention_shape s = {batches[b], axes.heads, axes.kv[h], 1, seqs[si], axes.dims[di]};
                     if (n < max) tfb_attention_case_init(&out[n], "decode", &s, 0);
                     n++;
@@ -348,4 +360,6 @@ const tfb_suite tfb_suite_decode = {
     .finish = decode_finish,
     .summarize = decode_summarize,
     .repoison = decode_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM,
+    TFB_SUITE_AXES(DECODE_AXES),
 };

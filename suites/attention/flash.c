@@ -16,6 +16,8 @@ static const tfb_flash_tile CPU_TILES[] = {{16, 8, 32}, {8, 16, 16}, {8, 8, 32},
 #define GPU_LOCAL_RESERVE 1024u
 #define GPU_MAX_KEYS 128u
 static const size_t PROBE_SEQ = 768;
+static const tfb_axis TILE_SEARCH = {"tile_search", "1: every fitting tile is timed on a probe and the fastest kept; "
+                                     "0: the first that runs", TFB_AXIS_LIST(1), TFB_AXIS_LIST(0), {0}};
 
 typedef struct flash_state {
     tfb_attention_run_state base;  /* first: the shared execute/verify/measure take the state as this */
@@ -150,7 +152,7 @@ static int search_tile(tfb_run *run, size_t d, tfb_flash_tile *best, double *bes
             *best = list[i];
             *best_seconds = seconds;
         }
-        if (run->workload->quick && *best_seconds < 1e30) break;
+        if (!tfb_axis_value(run->workload, &TILE_SEARCH) && *best_seconds < 1e30) break;
     }
     tfb_attention_io_release(&io);
     if (rc == TFB_OK && count == 0) return tfb_skip(err, "no flash tile fits this device's local memory");
@@ -172,7 +174,7 @@ static int choose_tile(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *
     cJSON_AddNumberToObject(entry, "work_group", tile->wg);
     cJSON_AddNumberToObject(entry, "rows_per_item", tile->rows);
     cJSON_AddNumberToObject(entry, "keys_per_tile", tile->keys);
-    cJSON_AddBoolToObject(entry, "searched", !run->workload->quick);
+    cJSON_AddBoolToObject(entry, "searched", tfb_axis_value(run->workload, &TILE_SEARCH) != 0);
     cJSON_AddNumberToObject(entry, "probe_gflops", tfb_attention_flops(&probe, 0) / seconds / 1e9);
     tfb_run_note(run, "flash: d=%zu tile %u items x %u rows, %u keys (%.1f GFLOP/s on the probe)\n", d, tile->wg,
                  tile->rows, tile->keys, tfb_attention_flops(&probe, 0) / seconds / 1e9);
@@ -221,6 +223,9 @@ int tfb_flash_tile_for(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *
     return choose_tile(run, d, tile, err);
 }
 
+static const tfb_axis *const FLASH_AXES[] = {&tfb_attention_seq_axis, &tfb_attention_head_dim_axis,
+                                               &tfb_attention_long_axis, &TILE_SEARCH};
+
 const tfb_suite tfb_suite_flash = {
     .name = "flash",
     .description = "flash-style attention: one kernel, online softmax, K/V tiles in local memory, no n x n matrix",
@@ -236,4 +241,6 @@ const tfb_suite tfb_suite_flash = {
     .annotate = flash_annotate,
     .teardown = flash_teardown,
     .repoison = tfb_attention_state_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM,
+    TFB_SUITE_AXES(FLASH_AXES),
 };

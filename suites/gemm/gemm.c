@@ -6,8 +6,11 @@
 #include <string.h>
 #include "gemm_core.h"
 
-static const size_t DEFAULT_BATCHES[] = {1, 8, 32, 128, 512};
-static const size_t QUICK_BATCHES[] = {1, 16, 128};
+static const tfb_axis BATCH = {"batch", "M, tokens in flight, on the model's first weight shape (--batch, --shape "
+                                "replace it)", TFB_AXIS_LIST(1, 8, 32, 128, 512), TFB_AXIS_LIST(1, 16, 128), {0}};
+static const tfb_axis SQUARE = {"square_2048", "1: also 2048 x 2048 x 2048 (not with --batch or --shape)",
+                                TFB_AXIS_LIST(1), TFB_AXIS_LIST(0), {0}};
+static const tfb_axis *const GEMM_AXES[] = {&BATCH, &SQUARE};
 
 /* CLBlast's GEMM takes seconds per call on a CPU device (its kernels are tuned for GPUs): the default sweep runs it
  * up to this batch, so the default run stays near a minute; an explicit --batch or --shape runs it everywhere
@@ -34,9 +37,9 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
     size_t shape_count, n = 0;
     gemm_suite_shapes(run, shapes, &shape_count);
     const tfb_workload *w = run->workload;
-    const size_t *batches = w->quick ? QUICK_BATCHES : DEFAULT_BATCHES;
-    size_t batch_count = w->quick ? sizeof QUICK_BATCHES / sizeof *QUICK_BATCHES
-                                  : sizeof DEFAULT_BATCHES / sizeof *DEFAULT_BATCHES;
+    tfb_axis_list sweep = tfb_axis_values(w, &BATCH);
+    const size_t *batches = sweep.values;
+    size_t batch_count = sweep.count;
     if (w->batch_count) batches = w->batches, batch_count = w->batch_count;
     else if (w->has_shape) batches = &w->shape_m, batch_count = 1;
     int explicit_sweep = w->batch_count || w->has_shape;
@@ -48,7 +51,7 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
         int fp16 = explicit_sweep || m <= FP16_DEFAULT_MAX_M;
         n = add_variants(out, n, max, m, shapes[0].n, shapes[0].k, clblast, fp16);
     }
-    if (!explicit_sweep && !w->quick) n = add_variants(out, n, max, 2048, 2048, 2048, 0, 0);
+    if (!explicit_sweep && tfb_axis_value(w, &SQUARE)) n = add_variants(out, n, max, 2048, 2048, 2048, 0, 0);
     return n;
 }
 
@@ -146,4 +149,6 @@ const tfb_suite tfb_suite_gemm = {
     .teardown = gemm_suite_teardown,
     .finish = gemm_finish,
     .repoison = gemm_suite_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_SHAPE | TFB_USES_BATCH,
+    TFB_SUITE_AXES(GEMM_AXES),
 };

@@ -38,20 +38,6 @@ static void append_safe(char *out, size_t size, const char *text)
     out[used] = '\0';
 }
 
-static int make_dirs(char *path, tfb_error *err)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        int failed = mkdir(path, 0755) != 0 && errno != EEXIST;
-        *p = '/';
-        if (failed) return tfb_fail(err, "cannot create the tuning cache folder %s: %s", path, strerror(errno));
-    }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST)
-        return tfb_fail(err, "cannot create the tuning cache folder %s: %s", path, strerror(errno));
-    return TFB_OK;
-}
-
 /* The key has a batch class, not a shape, so one tuning serves every shape of its class; but a small problem (a
  * test's 1000 x 777) ranks the candidates differently from a model's 4096-wide weights (measured: the fp16 GEMV's
  * choice tuned on 1 x 1000 x 777 ran 4096 x 4096 27% slower than the one tuned on it), so small problems keep
@@ -63,13 +49,20 @@ static const char *size_class(const gemm_config *cfg)
 
 int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *path, size_t size, tfb_error *err)
 {
-    char dir[2048];
+    char dir[4096];
+    int n;
     const char *explicit_dir = getenv("TFB_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    if (explicit_dir && *explicit_dir) snprintf(dir, sizeof dir, "%s", explicit_dir);
-    else if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/tfbench", xdg);
-    else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/tfbench", home);
+    if (explicit_dir && *explicit_dir) n = snprintf(dir, sizeof dir, "%s", explicit_dir);
+    else if (xdg && *xdg) n = snprintf(dir, sizeof dir, "%s/tfbench", xdg);
+    else if (home && *home) n = snprintf(dir, sizeof dir, "%s/.cache/tfbench", home);
+    else if (tfb_user_cache_dir("tfbench", dir, sizeof dir) == TFB_OK) n = 0;  /* no HOME: the user's own home */
     else return tfb_fail(err, "no tuning cache folder: set TFB_CACHE_DIR (or HOME)");
-    if (make_dirs(dir, err) != TFB_OK) return TFB_ERROR;
+    /* a cut path would be another folder: refuse it (from TFB_CACHE_DIR, else XDG_CACHE_HOME, else HOME) */
+    if (n < 0 || (size_t)n >= sizeof dir)
+        return tfb_fail(err, "the tuning cache folder's path is %d bytes, over the limit of %zu: %.80s...", n,
+                        sizeof dir - 1, dir);
+    /* the cached parameters decide the kernels this process builds and runs: the folder must be this user's */
+    if (tfb_make_private_dir(dir, "the tuning cache folder", err) != TFB_OK) return TFB_ERROR;
     char name[512];
     snprintf(name, sizeof name, "%s-v%d-%s-%s-%s%s", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
              batch_class(cfg), size_class(cfg), info->gpu_kernels ? "gpu-" : "");

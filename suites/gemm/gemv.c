@@ -34,4 +34,5 @@ const tfb_suite tfb_suite_gemv = {
     .annotate = gemm_suite_annotate,
     .teardown = gemm_suite_teardown,
     .repoison = gemm_suite_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_SHAPE,  /* batch 1 by definition */
 };

@@ -11,15 +11,28 @@
 #include <string.h>
 #include "layer.h"
 
-static const size_t DECODE_BATCHES[] = {1, 8, 32}, DECODE_CONTEXTS[] = {512, 4096}, PREFILL_TOKENS[] = {128, 512, 2048};
-
 /* What the run sweeps: --suite layer the whole sweep (fp16 and fp32 weights); the default run and --quick one decode
  * case (B 1, n 4096, fp16 weights: how decode is served), one prefill case (fp32 weights: prefill is compute-bound,
  * and fp32 weights run the GEMM kernel twice as fast here as converted fp16 ones; n 512 in the default run, about
  * 10 s of it on 2 cores; n 128 with --quick, which must stay under 40 s) and the output head at batch 1 (fp16).
  * One 7B layer at n 4096 is already out of cache, so the quick decode case builds one layer. --batch and --seq
- * replace the batches and the lengths (--seq both the decode contexts and the prompt lengths). Index 0 of
- * decode/prefill is fp16 weights, 1 fp32. */
+ * replace the batches and the lengths (--seq both the decode contexts and the prompt lengths). */
+static const tfb_axis BATCH = {"batch", "decode: sequences, one new token each (--batch replaces it)", TFB_AXIS_LIST(1),
+                               TFB_AXIS_LIST(1), TFB_AXIS_LIST(1, 8, 32)};
+static const tfb_axis CONTEXT = {"context", "decode: n, tokens in the KV cache (--seq replaces it)",
+                                 TFB_AXIS_LIST(4096), TFB_AXIS_LIST(4096), TFB_AXIS_LIST(512, 4096)};
+static const tfb_axis PROMPT = {"prompt", "prefill: n, prompt tokens (--seq replaces it)", TFB_AXIS_LIST(512),
+                                TFB_AXIS_LIST(128), TFB_AXIS_LIST(128, 512, 2048)};
+static const tfb_axis DECODE_WEIGHTS = {"decode_weight_bits", "decode: weight storage, fp16 or fp32",
+                                        TFB_AXIS_LIST(16), TFB_AXIS_LIST(16), TFB_AXIS_LIST(16, 32)};
+static const tfb_axis PREFILL_WEIGHTS = {"prefill_weight_bits", "prefill: weight storage, fp16 or fp32",
+                                         TFB_AXIS_LIST(32), TFB_AXIS_LIST(32), TFB_AXIS_LIST(16, 32)};
+static const tfb_axis HEAD_WEIGHTS = {"head_weight_bits", "the output head at batch 1: weight storage",
+                                      TFB_AXIS_LIST(16), TFB_AXIS_LIST(16), TFB_AXIS_LIST(16, 32)};
+static const tfb_axis *const LAYER_AXES[] = {&BATCH, &CONTEXT, &PROMPT, &DECODE_WEIGHTS, &PREFILL_WEIGHTS,
+                                             &HEAD_WEIGHTS};
+
+/* Index 0 of decode/prefill/heads is fp16 weights, 1 fp32. */
 typedef struct layer_sweep {
     size_t batches[TFB_MAX_LIST], batch_count;
     size_t contexts[TFB_MAX_LIST], context_count;
@@ -33,17 +46,28 @@ static void copy_list(size_t *out, size_t *count, const size_t *from, size_t n)
     *count = n;
 }
 
+static void copy_axis(const tfb_workload *w, const tfb_axis *axis, size_t *out, size_t *count)
+{
+    tfb_axis_list list = tfb_axis_values(w, axis);
+    copy_list(out, count, list.values, list.count);
+}
+
+/* Which weight storages an axis of bits turns on: [0] fp16, [1] fp32. */
+static void weight_kinds(const tfb_workload *w, const tfb_axis *axis, int kinds[2])
+{
+    tfb_axis_list bits = tfb_axis_values(w, axis);
+    for (size_t i = 0; i < bits.count; i++) kinds[bits.values[i] == 16 ? 0 : 1] = 1;
+}
+
 static void layer_sweep_for(const tfb_workload *w, layer_sweep *s)
 {
-    static const size_t ONE = 1, DEFAULT_CONTEXT = 4096, DEFAULT_PROMPT = 512, QUICK_PROMPT = 128;
-    int full = w->suites_named && !w->quick;
     memset(s, 0, sizeof *s);
-    s->decode[0] = s->prefill[1] = s->heads[0] = 1;
-    s->decode[1] = s->prefill[0] = s->heads[1] = full;  /* the default run's fp32 prefill borrows the fp16 head */
-    copy_list(s->batches, &s->batch_count, full ? DECODE_BATCHES : &ONE, full ? 3 : 1);
-    copy_list(s->contexts, &s->context_count, full ? DECODE_CONTEXTS : &DEFAULT_CONTEXT, full ? 2 : 1);
-    copy_list(s->prompts, &s->prompt_count, full ? PREFILL_TOKENS : w->quick ? &QUICK_PROMPT : &DEFAULT_PROMPT,
-              full ? 3 : 1);
+    weight_kinds(w, &DECODE_WEIGHTS, s->decode);
+    weight_kinds(w, &PREFILL_WEIGHTS, s->prefill);
+    weight_kinds(w, &HEAD_WEIGHTS, s->heads);
+    copy_axis(w, &BATCH, s->batches, &s->batch_count);
+    copy_axis(w, &CONTEXT, s->contexts, &s->context_count);
+    copy_axis(w, &PROMPT, s->prompts, &s->prompt_count);
     if (w->batch_count) copy_list(s->batches, &s->batch_count, w->batches, w->batch_count);
     if (w->seq_count) {
         copy_list(s->contexts, &s->context_count, w->seqs, w->seq_count);
@@ -96,7 +120,7 @@ static void layer_case(const tfb_run *run, tfb_case *c, int phase, int half, siz
 static void head_case(const tfb_run *run, tfb_case *c, int half, size_t rows)
 {
     const tfb_model_config *m = &run->workload->model;
-    const tfb_suite *gemm = tfb_suite_find("gemm");
+    const tfb_suite *gemm = &tfb_suite_gemm;
     tfb_case inner;
     tfb_gemm_case(&inner, "layer", rows, (size_t)m->vocab_size, (size_t)m->d_model, half);
     layer_params p = {.phase = LAYER_HEAD, .half = half, .rows = rows, .layers = 1, .flops = gemm->flops(&inner),
@@ -152,7 +176,7 @@ static int layer_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error 
     s->seed = (uint32_t)run->seed;
     if (s->p.phase != LAYER_HEAD) return layer_build(run, s, err);
     const tfb_model_config *m = &run->workload->model;
-    s->gemm = tfb_suite_find("gemm");
+    s->gemm = &tfb_suite_gemm;
     tfb_gemm_case(&s->head_case, "layer", s->p.rows, (size_t)m->vocab_size, (size_t)m->d_model, s->p.half);
     return s->gemm->setup(run, &s->head_case, &s->head_state, err);
 }
@@ -225,4 +249,6 @@ const tfb_suite tfb_suite_layer = {
     .finish = layer_finish,
     .summarize = layer_summarize,
     .repoison = layer_suite_repoison,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ,  /* heads and head dim: the model's */
+    TFB_SUITE_AXES(LAYER_AXES),
 };

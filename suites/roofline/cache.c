@@ -21,6 +21,11 @@ static const char *const KIND_NAMES[] = {"read", "rw"};
 #define VERIFY_PIECE 256u     /* floats */
 #define READ_BLOCK 1024u     /* kernels/cache.cl BLOCK */
 static const float UPDATE_MUL = -1.0f, UPDATE_ADD = 3.0f;
+static const tfb_axis TOP = {"top_divisor", "the powers of two stop at the out-of-cache size / N (1: at one ring "
+                             "buffer)", TFB_AXIS_LIST(1), TFB_AXIS_LIST(4), {0}};
+static const tfb_axis CALIBRATION = {"calibration_ms", "the length one execution is sized to", TFB_AXIS_LIST(20),
+                                     TFB_AXIS_LIST(5), {0}};
+static const tfb_axis *const CACHE_AXES[] = {&TOP, &CALIBRATION};
 
 typedef struct cache_ring {
     cl_mem buffers[MAX_BUFFERS];
@@ -108,7 +113,8 @@ static size_t cache_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     size_t count, buffer_bytes, n = 0;
     ring_layout(run, &count, &buffer_bytes);
-    size_t largest = run->workload->quick ? (size_t)(tfb_run_out_of_cache_bytes(run) / 4) : buffer_bytes;
+    size_t divisor = tfb_axis_value(run->workload, &TOP);
+    size_t largest = divisor > 1 ? (size_t)(tfb_run_out_of_cache_bytes(run) / divisor) : buffer_bytes;
     if (largest > buffer_bytes) largest = buffer_bytes;
     for (int kind = K_READ; kind <= K_UPDATE; kind++) {
         for (size_t ws = MIN_WORKING_SET; ws <= largest && ws < count * buffer_bytes; ws *= 2)
@@ -338,7 +344,8 @@ static int calibrate(tfb_run *run, cache_state *s, double target, tfb_error *err
 static int cache_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     cache_state *s = state;
-    if (calibrate(run, s, run->workload->quick ? 0.005 : 0.02, err) != TFB_OK) return TFB_ERROR;
+    double target = tfb_axis_value(run->workload, &CALIBRATION) / 1e3;
+    if (calibrate(run, s, target, err) != TFB_OK) return TFB_ERROR;
     tfb_work work = {s->launches, 1, s->buffers_used};  /* one buffer per repetition, rotating */
     return tfb_work_time(run->ctx, &work, &run->policy, time, err);
 }
@@ -529,4 +536,6 @@ const tfb_suite tfb_suite_cache = {
     .finish = cache_finish,
     .summarize = cache_summarize,
     .release_shared = release_ring,
+    .options_used = 0,  /* working sets from the cache sizes */
+    TFB_SUITE_AXES(CACHE_AXES),
 };

@@ -20,6 +20,9 @@
 
 enum { P_FP32, P_FP64, P_FP16, PRECISIONS };
 static const char *const DTYPES[] = {"fp32", "fp64", "fp16"};
+static const tfb_axis CALIBRATION = {"calibration_ms", "the length the rotating slices of one sample are sized to",
+                                     TFB_AXIS_LIST(50), TFB_AXIS_LIST(15), {0}};
+static const tfb_axis *const INTENSITY_AXES[] = {&CALIBRATION};
 static const size_t ELEMENT_BYTES[] = {4, 8, 2};
 #define SLICES 64u            /* the ring is cut into 64ths; a launch covers a power-of-two number of them */
 #define MAX_FLOPS 4096u       /* the largest chain_F in kernels/intensity.cl */
@@ -369,7 +372,8 @@ static int intensity_measure(tfb_run *run, void *state, tfb_stats *time, tfb_err
 {
     intensity_state *s = state;
     ring *r = s->ring;
-    if (choose_sets(run, s, run->workload->quick ? 0.015 : 0.05, err) != TFB_OK) return TFB_ERROR;
+    double target = tfb_axis_value(run->workload, &CALIBRATION) / 1e3;
+    if (choose_sets(run, s, target, err) != TFB_OK) return TFB_ERROR;
     unsigned width = SLICES / s->sets, first = (r->cursor + width - 1) / width % s->sets;
     for (unsigned j = 0; j < s->sets; j++)
         if (slice_launch(run, s, (first + j) % s->sets * width, width, &s->launches[j], err) != TFB_OK) return TFB_ERROR;
@@ -555,4 +559,6 @@ const tfb_suite tfb_suite_intensity = {
     .summarize = intensity_summarize,
     .release_shared = release_ring,
     .repoison = intensity_repoison,
+    .options_used = 0,  /* its own intensity sweep */
+    TFB_SUITE_AXES(INTENSITY_AXES),
 };

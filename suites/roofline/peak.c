@@ -29,6 +29,10 @@ typedef struct peak_state {
 } peak_state;
 
 static const char *const DTYPES[] = {"fp32", "fp64", "fp16"};
+/* The loop is sized so that one execution lasts the calibration time. */
+static const tfb_axis CALIBRATION = {"calibration_ms", "the length one execution is sized to", TFB_AXIS_LIST(50),
+                                     TFB_AXIS_LIST(20), {0}};
+static const tfb_axis *const PEAK_AXES[] = {&CALIBRATION};
 
 typedef struct peak_params {
     int precision;            /* PEAK_FP32, PEAK_FP64, PEAK_FP16 */
@@ -233,7 +237,7 @@ static int calibrate(tfb_run *run, peak_state *s, double target, tfb_error *err)
 static int peak_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err)
 {
     peak_state *s = state;
-    if (calibrate(run, s, run->workload->quick ? 0.02 : 0.05, err) != TFB_OK) return TFB_ERROR;
+    if (calibrate(run, s, tfb_axis_value(run->workload, &CALIBRATION) / 1e3, err) != TFB_OK) return TFB_ERROR;
     s->timed_iterations = s->iterations;
     tfb_launch launch = peak_launch(s);
     tfb_work work = {&launch, 1, 1};
@@ -284,4 +288,6 @@ const tfb_suite tfb_suite_peak = {
     .teardown = peak_teardown,
     .finish = peak_finish,
     .repoison = peak_repoison,
+    .options_used = 0,  /* in-cache FMA chains: nothing from the workload */
+    TFB_SUITE_AXES(PEAK_AXES),
 };

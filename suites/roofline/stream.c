@@ -13,7 +13,18 @@
 
 enum { STREAM_COPY, STREAM_TRIAD, STREAM_READ, STREAM_KINDS };
 static const char *const KIND_NAMES[] = {"copy", "triad", "read"};
-static const unsigned VEC_WIDTHS[] = TFB_STREAM_VEC_WIDTHS;
+static const size_t VEC_WIDTHS[] = TFB_STREAM_VEC_WIDTHS;  /* the read probe's too */
+static const tfb_axis WIDTH = {"vector_width", "floats per vector load, every kind at each",
+                               {VEC_WIDTHS, sizeof VEC_WIDTHS / sizeof *VEC_WIDTHS},
+                               {VEC_WIDTHS, sizeof VEC_WIDTHS / sizeof *VEC_WIDTHS}, {0}};
+static const tfb_axis *const STREAM_AXES[] = {&WIDTH};
+
+/* The widest vector of the run's sweep: its read also with prefetch, and every kind's plateau twin. */
+static unsigned widest_vector(const tfb_run *run)
+{
+    tfb_axis_list widths = tfb_axis_values(run->workload, &WIDTH);
+    return (unsigned)widths.values[widths.count - 1];
+}
 static const float TRIAD_SCALAR = 3.0f;
 #define MAX_SETS 8
 /* The read kernel's layout (grid, floats per item, groups, widths) is tfbench/read_probe.h's, shared with the probe. */
@@ -104,13 +115,14 @@ static void add_case(const tfb_run *run, tfb_case *out, size_t max, size_t n, st
  * plateau rule, each kind's widest variant again at half the size. */
 static size_t stream_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
-    size_t n = 0, widths = sizeof VEC_WIDTHS / sizeof *VEC_WIDTHS;
-    unsigned widest = VEC_WIDTHS[widths - 1];
+    size_t n = 0;
+    tfb_axis_list widths = tfb_axis_values(run->workload, &WIDTH);
+    unsigned widest = widest_vector(run);
     int plateau = run->sizing.rule == TFB_OOC_PLATEAU_CHECK;
     for (int kind = 0; kind < STREAM_KINDS; kind++) {
         stream_params p = {.kind = kind, .vec = widest};
-        for (size_t v = 0; v < widths; v++)
-            add_case(run, out, max, n++, (stream_params){.kind = kind, .vec = VEC_WIDTHS[v]});
+        for (size_t v = 0; v < widths.count; v++)
+            add_case(run, out, max, n++, (stream_params){.kind = kind, .vec = (unsigned)widths.values[v]});
         if (kind == STREAM_READ && !run->ctx->info.gpu_kernels) {
             p.prefetch = TFB_READ_PREFETCH_CPU;
             add_case(run, out, max, n++, p);
@@ -486,8 +498,7 @@ static void plateau_check(tfb_run *run, int agreed[STREAM_KINDS])
     const tfb_results *results = run->results;
     for (int kind = 0; kind < STREAM_KINDS; kind++) {
         char half[64];
-        snprintf(half, sizeof half, "stream/tfbench/%s-float%u-half/fp32", KIND_NAMES[kind],
-                 VEC_WIDTHS[sizeof VEC_WIDTHS / sizeof *VEC_WIDTHS - 1]);
+        snprintf(half, sizeof half, "stream/tfbench/%s-float%u-half/fp32", KIND_NAMES[kind], widest_vector(run));
         const tfb_result *h = tfb_results_find(results, half);
         agreed[kind] = 0;
         if (!h || h->verified != 1 || h->skipped[0]) continue;
@@ -529,6 +540,7 @@ const tfb_suite tfb_suite_stream = {
     .name = "stream",
     .description = "memory bandwidth ceilings: STREAM copy and triad (read+write), a read-only sum; float1/4/8/16",
     .in_default_run = 1,
+    .measures_bandwidth = 1,
     .cases = stream_cases,
     .flops = stream_flops,
     .bytes = stream_bytes,
@@ -542,4 +554,6 @@ const tfb_suite tfb_suite_stream = {
     .finish = stream_finish,
     .release_shared = release_arrays,
     .repoison = stream_repoison,
+    .options_used = 0,  /* sizes from the device and its caches, nothing from the workload */
+    TFB_SUITE_AXES(STREAM_AXES),
 };

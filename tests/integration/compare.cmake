@@ -79,3 +79,16 @@ tfb_cli_test(compare_filter ARGS compare ${TFB_CMP}/samples-base.json ${TFB_CMP}
   FAIL_REGEX "kernel/slower|${TFB_EXIT_CHECK}")
 tfb_cli_test(compare_bad_filter EXIT 2 ARGS compare ${TFB_CMP}/base.json ${TFB_CMP}/base.json --filter "a("
   REGEX "--filter: .a\\(. is not a POSIX extended" FAIL_REGEX "${TFB_EXIT_CHECK}")
+# A file that contradicts itself is bad input, named with the benchmark and the field (issue 32's reproductions:
+# the doubled median read as -50% improvement, the doubled samples as +100% of equal medians, the second copy of a
+# name hid behind the first).
+tfb_cli_test(compare_contradicting_median EXIT 2 ARGS compare ${TFB_CMP}/samples-base.json
+  ${TFB_CMP}/contradict-median.json
+  REGEX "contradict-median.json: benchmark .kernel/outlier-slower.: field .time_median_s. .0.002 s. contradicts the median of samples_s"
+  FAIL_REGEX "${TFB_EXIT_CHECK}|improvement")
+tfb_cli_test(compare_contradicting_samples EXIT 2 ARGS compare ${TFB_CMP}/contradict-samples.json
+  ${TFB_CMP}/samples-base.json
+  REGEX "contradict-samples.json: benchmark .kernel/slower.: field .time_median_s. .0.001 s. contradicts the median of samples_s .0.002 s."
+  FAIL_REGEX "${TFB_EXIT_CHECK}|REGRESSION")
+tfb_cli_test(compare_duplicate_name EXIT 2 ARGS compare ${TFB_CMP}/samples-base.json ${TFB_CMP}/duplicate-name.json
+  REGEX "duplicate-name.json: benchmark .kernel/slower. appears twice .benchmarks #0 and #7." FAIL_REGEX "${TFB_EXIT_CHECK}")

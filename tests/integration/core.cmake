@@ -1,6 +1,9 @@
 # The foundation, through the real binary on the default device (PoCL in CI).
 tfb_cli_test(list ARGS --list REGEX "\\[0\\] .*compute units")
 tfb_cli_test(list_suites ARGS --list-suites REGEX "stream.*peak")
+# --verbose adds each suite's declared sweep: its axes with the default run's and --quick's values.
+tfb_cli_test(list_suites_verbose ARGS --list-suites --verbose
+  REGEX "gemm [^\n]*\n +batch +default 1,8,32,128,512 \\| --quick 1,16,128 [^\n]*\n.*layer [^\n]*\n +batch +default 1 \\| --quick 1 \\| --suite 1,8,32")
 tfb_cli_test(help ARGS --help REGEX "usage: tfbench")
 tfb_cli_test(bad_device ARGS --device 99 --suite stream EXIT 2 REGEX "no OpenCL device 99 \\(run tfbench --list\\)")
 tfb_cli_test(bad_device_name ARGS --device no-such-gpu EXIT 2 REGEX "no OpenCL device matching")

@@ -3,7 +3,8 @@
 #  1. rank 1's worker (its benchmark process) is killed: rank 1 reports the signal, rank 0 gathers, the fleet
 #     report lists rank 1 as failed and rank 0 with its results; mpirun exits 1.
 #  2. rank 1's own process is killed: Open MPI aborts the whole job before anything is gathered, and
-#     `tfbench fleet-report DIR` makes the fleet file from the rank files: rank 0 ok, rank 1 never finished.
+#     `tfbench fleet-report DIR` makes the fleet file from the rank files: rank 0 ok, rank 1 never finished, and
+#     exits 1 (so `mpirun ... || tfbench fleet-report DIR` stays failed).
 # Rank 1 runs an endless --repetitions count, so it is always mid-run when killed.
 # usage: fleet_killed.sh TFBENCH "MPIRUN;FLAGS..." WORKDIR
 set -u
@@ -62,8 +63,9 @@ wait "$job"; rc=$?; job=
 [ ! -f "$work/b/fleet.json" ] || fail "a fleet file appeared although the job was aborted"
 for _ in $(seq 50); do kill -0 "$worker" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$worker" 2>/dev/null && { kill -9 "$worker"; fail "rank 1's worker outlived its rank"; }
-"$tfbench" fleet-report "$work/b" > "$work/b.report" 2>&1 || fail "fleet-report failed: $(cat "$work/b.report")"
+"$tfbench" fleet-report "$work/b" > "$work/b.report" 2>&1; rc=$?
 cat "$work/b.report"
+[ "$rc" -eq 1 ] || fail "fleet-report exited $rc with a rank that never finished, expected 1"
 grep -Eq '^ +1 .*FAILED: never finished' "$work/b.report" || fail "fleet-report does not name rank 1"
 grep -Eq '^ +0 .* ok \(' "$work/b.report" || fail "fleet-report lost rank 0"
 [ -f "$work/b/fleet.json" ] || fail "fleet-report wrote no fleet.json"

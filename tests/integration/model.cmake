@@ -26,6 +26,9 @@ tfb_cli_test(model_not_json EXIT 2 ARGS model --config ${TFB_MODEL_DATA}/model-n
 tfb_cli_test(model_no_file EXIT 2 ARGS model --config ${TFB_MODEL_DATA}/no-such-file.json REGEX "cannot open")
 tfb_cli_test(model_unknown EXIT 2 ARGS model llama9-1t REGEX "unknown model \"llama9-1t\"")
 tfb_cli_test(model_bad_seq EXIT 2 ARGS model llama2-7b --seq 0 REGEX "--seq needs a positive integer")
+# A blank before a sign was read by strtoull as 2^64 - 5 ("too large to count exactly"): a sign is refused as one.
+tfb_cli_test(model_signed_seq EXIT 2 ARGS model llama2-7b --seq " -5" REGEX "--seq needs a positive integer"
+  FAIL_REGEX "too large")
 tfb_cli_test(model_bad_dtype EXIT 2 ARGS model llama2-7b --dtype fp8 REGEX "unknown dtype \"fp8\"")
 tfb_cli_test(model_bad_device EXIT 2 ARGS model llama2-7b --device-spec v100 REGEX "unknown device \"v100\"")
 tfb_cli_test(model_no_name EXIT 2 ARGS model --seq 10 REGEX "name one built-in model")
