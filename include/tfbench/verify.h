@@ -38,8 +38,10 @@ int tfb_product_check(const char *what, const tfb_product *p, double *worst, tfb
 /* "full_reference" or "freivalds": what tfb_product_check does for this shape. */
 const char *tfb_product_method(const tfb_product *p);
 
-/* What a check compared, into a result's extra fields: "verification": {"rows", "cols", "elements", "fraction"}
- * (fraction of the `output_elements` the output holds), for both checks (first run, after the timed runs). */
-void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements);
+/* What a check compared, into a result's extra fields: "verification": {"method", "rows", "cols", "elements",
+ * "fraction"} (fraction of the `output_elements` the output holds), for both checks (first run, after the timed
+ * runs). method: "freivalds" (then also "vectors": random vectors per side), "full_reference" (every element
+ * against float64) or "sample" (a seeded sample of elements). */
+void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements, const char *method);
 
 #endif

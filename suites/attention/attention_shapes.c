@@ -182,7 +182,7 @@ void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, 
                                     size_t sets)
 {
     size_t rows = tfb_attention_check_rows(s, budget, min_rows, 0, NULL) * sets;
-    tfb_add_verification(extra, rows, s->d, (double)tfb_attention_q_count(s) * (double)sets);
+    tfb_add_verification(extra, rows, s->d, (double)tfb_attention_q_count(s) * (double)sets, "full_reference");
 }
 
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes)

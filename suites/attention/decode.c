@@ -239,7 +239,7 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     cJSON_AddNumberToObject(r->extra, "kv_caches_rotated", (double)st->sets);
     size_t heads = s->batch * s->heads;  /* what decode_verify checks: every head once, every cache at least once */
     tfb_add_verification(r->extra, heads > st->sets ? heads : st->sets, s->d,
-                         (double)tfb_attention_q_count(s) * (double)st->sets);
+                         (double)tfb_attention_q_count(s) * (double)st->sets, "full_reference");
     cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
     cJSON_AddStringToObject(r->extra, "k_layout", "key-blocked, 16 keys x d per block");
     cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);

@@ -20,6 +20,28 @@ tfb_planted_kernel(late-stream stream.cl [=[    a[i] = b[i] + scalar * c[i];]=]
 # Rows 16-23 of C doubled: a block the old sampled check (16 spread rows) never read at M = 128.
 tfb_planted_kernel(gemm-row-block gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
   [=[store_row(C + (size_t)(m0 + i) * N, (m0 + i) / 8 == 2 && kend == K ? 2.0f * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+# The plants of every element checked (Freivalds' projections): one row, one column, one element of C, each doubled.
+tfb_planted_kernel(gemm-row gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
+  [=[store_row(C + (size_t)(m0 + i) * N, m0 + i == 300 && kend == K ? 2.0f * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+tfb_planted_kernel(gemm-element gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
+  [=[store_row(C + (size_t)(m0 + i) * N, m0 + i == 300 && kend == K && panel * TN + v * 16 == 64 ? (float16)(1.0f, 1.0f, 1.0f, 2.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f) * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+# store_row serves GEMM's and GEMV's stores: column 67 of C, element 67 of y.
+tfb_planted_kernel(gemm-column gemm.cl [=[        vstore16(v, 0, c + n0);]=]
+  [=[        vstore16(n0 == 64 ? (float16)(1.0f, 1.0f, 1.0f, 2.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f) * v : v, 0, c + n0);  // planted]=])
+set(TFB_GEMM_WRONG_row "1 row .first 300. and 512 columns .first 0.")
+set(TFB_GEMM_WRONG_element "1 row .first 300. and 1 column .first 67.")
+set(TFB_GEMM_WRONG_column "320 rows .first 0. and 1 column .first 67.")
+foreach(plant row element column)
+  tfb_cli_test(gemm_wrong_${plant}
+    ARGS --suite gemm --quick --shape 320x512x256 --filter tfbench --kernel-dir ${TFB_BROKEN}/gemm-${plant}
+         --json @WORKDIR@/r.json
+    EXIT 1 REGEX "gemm/tfbench/320x512x256/fp32: verification FAILED: C.320x512.: wrong in ${TFB_GEMM_WRONG_${plant}}"
+    CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+endforeach()
+tfb_cli_test(gemv_wrong_element
+  ARGS --suite gemv --quick --shape 1x512x256 --kernel-dir ${TFB_BROKEN}/gemm-column --json @WORKDIR@/r.json
+  EXIT 1 REGEX "gemv/tfbench/512x256/fp(32|16): verification FAILED: C.1x512.: row 0, column 67 = "
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # Query rows 900-999 of head 0 doubled, which the old check (a spread of 95 rows) passed at n = 4096.
 tfb_planted_kernel(flash-rows flash.cl [=[float inv = 1.0f / l[r];]=]
   [=[float inv = (bh == 0 && first + r >= 900 && first + r < 1000 ? 2.0f : 1.0f) / l[r];]=])
@@ -33,7 +55,7 @@ tfb_cli_test(late_wrong_stream
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 tfb_cli_test(gemm_wrong_row_block
   ARGS --suite gemm --quick --shape 128x1024x512 --kernel-dir ${TFB_BROKEN}/gemm-row-block --json @WORKDIR@/r.json
-  EXIT 1 REGEX "gemm/tfbench/128x1024x512/fp32: verification FAILED: row (1[6-9]|2[0-3]), column [0-9]+: C.128x1024."
+  EXIT 1 REGEX "gemm/tfbench/128x1024x512/fp32: verification FAILED: C.128x1024.: wrong in 8 rows .first 16."
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake TIMEOUT 600)
 tfb_cli_test(late_wrong_flash
   ARGS --suite flash --quick --kernel-dir ${TFB_BROKEN}/late-flash --json @WORKDIR@/r.json
