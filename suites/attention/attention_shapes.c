@@ -119,27 +119,13 @@ void tfb_attention_io_release(tfb_attention_io *io)
 }
 
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
-                           const tfb_attention_inputs *in, const tfb_attention_io *io, double budget, size_t min_rows,
-                           double *worst, tfb_error *err)
+                           const tfb_attention_inputs *in, const tfb_attention_io *io, double *worst, tfb_error *err)
 {
     size_t count = tfb_attention_q_count(s);
     float *out = malloc(count * sizeof *out);
     if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
     int rc = tfb_buffer_read(ctx, io->out, count * sizeof *out, out, err);
-    if (rc == TFB_OK) rc = tfb_attention_check_budget(what, s, causal, in, out, budget, min_rows, worst, err);
-    free(out);
-    return rc;
-}
-
-int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_attention_shape *s,
-                                const tfb_attention_inputs *in, const tfb_attention_io *io, const size_t *rows,
-                                size_t count, double *worst, tfb_error *err)
-{
-    size_t values = tfb_attention_q_count(s);
-    float *out = malloc(values * sizeof *out);
-    if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
-    int rc = tfb_buffer_read(ctx, io->out, values * sizeof *out, out, err);
-    if (rc == TFB_OK) rc = tfb_attention_check_row_list(what, s, 0, in, out, rows, count, worst, err);
+    if (rc == TFB_OK) rc = tfb_attention_check(what, s, causal, in, out, worst, err);
     free(out);
     return rc;
 }
@@ -178,10 +164,9 @@ float tfb_attention_scale_log2(size_t d)
     return (float)(1.4426950408889634 / sqrt((double)d));
 }
 
-void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, double budget, size_t min_rows,
-                                    size_t sets)
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, size_t sets)
 {
-    size_t rows = tfb_attention_check_rows(s, budget, min_rows, 0, NULL) * sets;
+    size_t rows = s->batch * s->heads * s->n_q * sets;
     tfb_add_verification(extra, rows, s->d, (double)tfb_attention_q_count(s) * (double)sets, "full_reference");
 }
 
@@ -343,8 +328,7 @@ int tfb_attention_state_execute(tfb_run *run, void *state, tfb_error *err)
 int tfb_attention_state_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
 {
     tfb_attention_run_state *st = state;
-    return tfb_attention_io_check(run->ctx, st->what, &st->shape, st->causal, &st->inputs, &st->io,
-                                  TFB_ATTENTION_CHECK_BUDGET, 16, max_error, err);
+    return tfb_attention_io_check(run->ctx, st->what, &st->shape, st->causal, &st->inputs, &st->io, max_error, err);
 }
 
 int tfb_attention_state_repoison(tfb_run *run, void *state, tfb_error *err)

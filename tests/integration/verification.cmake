@@ -65,6 +65,32 @@ tfb_cli_test(flash_wrong_rows
   ARGS --suite flash --quick --seq 4096 --kernel-dir ${TFB_BROKEN}/flash-rows --json @WORKDIR@/r.json
   EXIT 1 REGEX "flash/tfbench/b1-h4-n4096-d64/fp32: verification FAILED: flash attention output: batch 0, head 0, query (9[0-9][0-9]) of 4096"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# Every row checked: one token of a prefill, one head, one sequence of a batch, in each attention kernel family.
+tfb_planted_kernel(flash-token flash.cl [=[float inv = 1.0f / l[r];]=]
+  [=[float inv = (bh == 2 && first + r == 200 ? 1.01f : 1.0f) / l[r];]=])
+tfb_planted_kernel(flash-head flash.cl [=[float inv = 1.0f / l[r];]=] [=[float inv = (bh == 3 ? 2.0f : 1.0f) / l[r];]=])
+tfb_planted_kernel(attention-token attention.cl [=[DSTORE(o[c], c, orow);]=]
+  [=[DSTORE(bh == 1 && i == 100 ? 2.0f * o[c] : o[c], c, orow);]=])
+tfb_planted_kernel(decode-sequence decode.cl [=[float inv = 1.0f / l_all;]=]
+  [=[float inv = (row >= rows / 2 ? 2.0f : 1.0f) / l_all;]=])
+tfb_planted_kernel(decode-head decode.cl [=[float inv = 1.0f / l_all;]=] [=[float inv = (row == 5 ? 1.01f : 1.0f) / l_all;]=])
+set(TFB_PLANT_flash-token "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-token "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 2, query 200 of 257")
+set(TFB_PLANT_flash-head "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-head "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 3, query 0 of 257")
+set(TFB_PLANT_attention-token "attention --seq 257 --filter n257-d64-causal")
+set(TFB_WRONG_attention-token "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 1, query 100 of 257")
+set(TFB_PLANT_decode-sequence "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-sequence "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 1, head 0, query 0 of 1")
+set(TFB_PLANT_decode-head "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-head "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1")
+foreach(plant flash-token flash-head attention-token decode-sequence decode-head)
+  separate_arguments(suite_args UNIX_COMMAND "${TFB_PLANT_${plant}}")
+  tfb_cli_test(wrong_${plant}
+    ARGS --suite ${suite_args} --quick --kernel-dir ${TFB_BROKEN}/${plant} --json @WORKDIR@/r.json
+    EXIT 1 REGEX "${TFB_WRONG_${plant}}"
+    CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+endforeach()
 # The layer suite, on the tiny Llama-style config of layer.cmake.
 set(TFB_TINY_LLAMA ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json)
 # One element of SiLU(gate) x up off by 0.1%: the check of that step names it.
