@@ -35,35 +35,54 @@ static int time_rungs(tfb_run *run, ladder *l, tfb_error *err)
     return tfb_read_probe_check_last(run, &l->probe, err);
 }
 
-static void apply(tfb_run *run, const ladder *l)
+static void points_of(const ladder *l, tfb_ladder_point *points)
 {
-    tfb_ladder_point points[TFB_LADDER_MAX];
     for (size_t r = 0; r < l->rungs; r++) {
         double median = tfb_median(l->seconds[r], LADDER_ROUNDS);
         double bytes = (double)(l->items[r] * l->probe.item_floats + l->items[r]) * sizeof(float);
         points[r] = (tfb_ladder_point){l->bytes[r], median > 0 ? bytes / median * 1e-9 : 0.0};
     }
-    tfb_sizing_apply_ladder(&run->sizing, points, l->rungs);
 }
 
+/* The rungs of l->bytes timed inside one buffer of the top rung's size, released before returning (its pages go
+ * back before a larger ladder touches more). */
+static int measure(tfb_run *run, ladder *l, tfb_ladder_point *points, tfb_error *err)
+{
+    uint64_t top = l->bytes[l->rungs - 1];
+    if (top > run->ctx->info.max_alloc_bytes)
+        return tfb_skip(err, "the read ladder's top rung (4x the cache) does not fit one allocation");
+    int rc = tfb_read_probe_setup_bytes(run, &l->probe, top, err);
+    for (size_t r = 0; rc == TFB_OK && r < l->rungs; r++) {
+        l->items[r] = tfb_read_probe_items_of(&l->probe, l->bytes[r]);
+        if (l->items[r] == 0) rc = tfb_skip(err, "the read ladder's buffer is too small");
+    }
+    if (rc == TFB_OK && l->items[l->rungs - 1] != l->probe.items)
+        rc = tfb_skip(err, "the read ladder's top rung does not fill its buffer");
+    if (rc == TFB_OK) rc = time_rungs(run, l, err);
+    if (rc == TFB_OK) points_of(l, points);
+    tfb_read_probe_release(&l->probe);
+    return rc;
+}
+
+/* --quick first reads half the floor and the floor: when they agree the full ladder (up to 4x the cache) is not
+ * needed, and the run's peak memory stays near the floor. */
 int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
 {
+    tfb_ladder_point points[TFB_LADDER_MAX];
+    if (run->workload->quick) {
+        ladder quick = {.rungs = 0};
+        quick.rungs = tfb_sizing_quick_ladder(&run->sizing, quick.bytes, TFB_LADDER_MAX);
+        if (quick.rungs) {
+            int rc = measure(run, &quick, points, err);
+            if (rc != TFB_OK) return rc;
+            if (tfb_sizing_apply_quick_ladder(&run->sizing, points, quick.rungs)) return TFB_OK;
+        }
+    }
     ladder l = {.rungs = 0};
     l.rungs = tfb_sizing_ladder(&run->sizing, l.bytes, TFB_LADDER_MAX);
     if (l.rungs == 0) return TFB_OK;
-    uint64_t top = l.bytes[l.rungs - 1];
-    if (top > run->ctx->info.max_alloc_bytes)
-        return tfb_skip(err, "the read ladder's top rung (4x the cache) does not fit one allocation");
-    int rc = tfb_read_probe_setup_bytes(run, &l.probe, top, err);
-    for (size_t r = 0; rc == TFB_OK && r < l.rungs; r++) {
-        l.items[r] = tfb_read_probe_items_of(&l.probe, l.bytes[r]);
-        if (l.items[r] == 0) rc = tfb_skip(err, "the read ladder's buffer is too small");
-    }
-    if (rc == TFB_OK && l.items[l.rungs - 1] != l.probe.items)
-        rc = tfb_skip(err, "the read ladder's top rung does not fill its buffer");
-    if (rc == TFB_OK) rc = time_rungs(run, &l, err);
-    if (rc == TFB_OK) apply(run, &l);
-    tfb_read_probe_release(&l.probe);
+    int rc = measure(run, &l, points, err);
+    if (rc == TFB_OK) tfb_sizing_apply_ladder(&run->sizing, points, l.rungs);
     return rc;
 }
 
