@@ -103,7 +103,7 @@ int layer_execute(tfb_run *run, layer_state *s, tfb_error *err);
 int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err);
 int layer_repoison(tfb_run *run, layer_state *s, tfb_error *err);
 
-/* layer_check.c: every step of every layer on a seeded sample of rows against float64 from the step's inputs. */
+/* layer_check.c: every step of every layer on every row against float64 from the step's inputs. */
 int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err);
 
 /* layer_summary.c */

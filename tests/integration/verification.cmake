@@ -101,6 +101,29 @@ tfb_cli_test(layer_wrong_silu
        --json @WORKDIR@/r.json
   EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 0: SiLU\\(gate\\) x up\\[7\\]"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# Every row of the layer: one token of a prefill (SiLU), one sequence of a decode batch (SiLU), one token's row of
+# every GEMM projection (gemm.cl's store, as the layer's prefill projections run it).
+tfb_planted_kernel(layer-token layer.cl [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u;]=]
+  [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u * (row == 29 ? 2.0f : 1.0f);  // planted]=])
+tfb_planted_kernel(layer-sequence layer.cl [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u;]=]
+  [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u * (row == 1 ? 2.0f : 1.0f);  // planted]=])
+tfb_planted_kernel(gemm-row-20 gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
+  [=[store_row(C + (size_t)(m0 + i) * N, m0 + i == 20 && kend == K ? 2.0f * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+tfb_cli_test(layer_wrong_prefill_token
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/layer-token
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, token 29: SiLU\\(gate\\) x up\\[0\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_cli_test(layer_wrong_decode_sequence
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --batch 2 --filter decode
+       --kernel-dir ${TFB_BROKEN}/layer-sequence --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b2-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 1: SiLU\\(gate\\) x up\\[0\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_cli_test(layer_wrong_projection_row
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/gemm-row-20
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, fused QKV projection .rows are tokens.: wrong in 1 row .first 20."
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # The V append skipped once the cache slot holds a number: right on the first run, caught after the timed ones.
 tfb_planted_kernel(layer-late-append layer.cl [=[        copy_head(src, v_cache + (slice * n_kv + pos) * D);]=]
   [=[        if (!isnan(v_cache[(slice * n_kv + pos) * D])) return;  // planted
