@@ -28,6 +28,12 @@ double tfb_dot_tolerance_f32(size_t k)
     return unit * (8.0 * sqrt((double)k) + 4.0);
 }
 
+void tfb_add_verification_seconds(cJSON *extra, double seconds)
+{
+    cJSON *o = cJSON_GetObjectItem(extra, "verification");
+    if (o) cJSON_AddNumberToObject(o, "seconds", seconds);
+}
+
 void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements, const char *method)
 {
     cJSON *o = cJSON_AddObjectToObject(extra, "verification");

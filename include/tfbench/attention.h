@@ -172,14 +172,16 @@ typedef struct tfb_attention_run_state {
     tfb_attention_io io;
     tfb_attention_plan plan;
     double first_run_s;       /* wall time of the verified run: long cases get fewer repetitions */
+    double check_seconds;     /* wall time of the checks so far */
 } tfb_attention_run_state;
 int tfb_attention_state_execute(tfb_run *run, void *state, tfb_error *err);
 int tfb_attention_state_verify(tfb_run *run, void *state, double *max_error, tfb_error *err);
 int tfb_attention_state_repoison(tfb_run *run, void *state, tfb_error *err);
 int tfb_attention_state_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err);
 
-/* "verification" of a result's extra fields: every row of `sets` outputs against the float64 reference. */
-void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, size_t sets);
+/* "verification" of a result's extra fields: every row of `sets` outputs against the float64 reference, the checks
+ * taking `seconds` in all. */
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, size_t sets, double seconds);
 /* The JSON fields every attention result carries (shape, accounting, device memory). */
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes);
 

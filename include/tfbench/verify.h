@@ -43,5 +43,7 @@ const char *tfb_product_method(const tfb_product *p);
  * runs). method: "freivalds" (then also "vectors": random vectors per side), "full_reference" (every element
  * against float64) or "sample" (a seeded sample of elements). */
 void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements, const char *method);
+/* "seconds" in that record: the wall time of the case's checks together (the first and the one after timing). */
+void tfb_add_verification_seconds(cJSON *extra, double seconds);
 
 #endif

@@ -164,10 +164,11 @@ float tfb_attention_scale_log2(size_t d)
     return (float)(1.4426950408889634 / sqrt((double)d));
 }
 
-void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, size_t sets)
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, size_t sets, double seconds)
 {
     size_t rows = s->batch * s->heads * s->n_q * sets;
     tfb_add_verification(extra, rows, s->d, (double)tfb_attention_q_count(s) * (double)sets, "full_reference");
+    tfb_add_verification_seconds(extra, seconds);
 }
 
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes)
@@ -328,7 +329,10 @@ int tfb_attention_state_execute(tfb_run *run, void *state, tfb_error *err)
 int tfb_attention_state_verify(tfb_run *run, void *state, double *max_error, tfb_error *err)
 {
     tfb_attention_run_state *st = state;
-    return tfb_attention_io_check(run->ctx, st->what, &st->shape, st->causal, &st->inputs, &st->io, max_error, err);
+    double started = tfb_now_seconds();
+    int rc = tfb_attention_io_check(run->ctx, st->what, &st->shape, st->causal, &st->inputs, &st->io, max_error, err);
+    st->check_seconds += tfb_now_seconds() - started;
+    return rc;
 }
 
 int tfb_attention_state_repoison(tfb_run *run, void *state, tfb_error *err)

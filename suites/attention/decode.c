@@ -28,6 +28,7 @@ typedef struct decode_state {
     tfb_attention_io io[MAX_SETS];
     tfb_attention_plan plan[MAX_SETS];
     tfb_launch launches[2 * MAX_SETS];  /* the plans' launches, set after set */
+    double check_seconds;     /* wall time of the checks so far */
 } decode_state;
 
 static const size_t DEFAULT_KV_HEADS[] = {32, 8, 1}, QUICK_KV_HEADS[] = {8, 2, 1};
@@ -189,6 +190,7 @@ static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error
 {
     decode_state *st = state;
     int rc = TFB_OK;
+    double started = tfb_now_seconds();
     *max_error = 0.0;
     for (size_t i = 0; rc == TFB_OK && i < st->sets; i++) {
         double worst = 0.0;
@@ -197,6 +199,7 @@ static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error
         rc = tfb_attention_io_check(run->ctx, what, &st->shape, 0, &st->inputs[i], &st->io[i], &worst, err);
         if (worst > *max_error) *max_error = worst;
     }
+    st->check_seconds += tfb_now_seconds() - started;
     return rc;
 }
 
@@ -228,7 +231,7 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
     double partial_bytes = 2.0 * sizeof(float) * (double)(s->batch * s->heads * plan->splits * (s->d + 2));
     cJSON_AddNumberToObject(r->extra, "kv_cache_bytes", kv_bytes);
     cJSON_AddNumberToObject(r->extra, "kv_caches_rotated", (double)st->sets);
-    tfb_attention_add_verification(r->extra, s, st->sets);
+    tfb_attention_add_verification(r->extra, s, st->sets, st->check_seconds);
     cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
     cJSON_AddStringToObject(r->extra, "k_layout", "key-blocked, 16 keys x d per block");
     cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);

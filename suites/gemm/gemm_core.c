@@ -21,6 +21,7 @@ struct gemm_state {
     cl_kernel kernels[GEMM_MAX_SETS];
     tfb_launch launches[GEMM_MAX_SETS];
     double pack_seconds;            /* device time to pack one matrix */
+    double check_seconds;           /* wall time of the checks so far */
     size_t next_set;                /* CLBlast: the set its next call uses */
 };
 
@@ -411,6 +412,7 @@ static tfb_product product_of(const gemm_config *cfg, const float *c)
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
 {
     const gemm_config *cfg = &s->cfg;
+    double started = tfb_now_seconds();
     float *c = malloc(cfg->m * cfg->n * sizeof *c);
     int rc = c ? TFB_OK : tfb_fail(err, "out of memory for the reference");
     if (rc == TFB_OK) rc = tfb_buffer_read(s->ctx, s->c, cfg->m * cfg->n * sizeof(float), c, err);
@@ -421,7 +423,13 @@ int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
         rc = tfb_product_check(what, &p, max_error, err);
     }
     free(c);
+    s->check_seconds += tfb_now_seconds() - started;
     return rc;
+}
+
+double gemm_check_seconds(const gemm_state *s)
+{
+    return s->check_seconds;
 }
 
 const char *gemm_check_method(const gemm_state *s)

@@ -61,6 +61,7 @@ int gemm_run_all_sets(gemm_state *s, tfb_error *err);
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err);
 /* How gemm_check covers this output: "freivalds" or "full_reference". */
 const char *gemm_check_method(const gemm_state *s);
+double gemm_check_seconds(const gemm_state *s);  /* wall time of the checks so far */
 /* The output set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
 int gemm_repoison(gemm_state *s, tfb_error *err);
 int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, tfb_error *err);

@@ -357,6 +357,7 @@ static int check_layer(tfb_run *run, const layer_state *s, size_t layer, const s
 /* Every row of every layer. */
 int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err)
 {
+    double started = tfb_now_seconds();
     size_t *index = malloc(s->p.rows * sizeof *index);
     if (!index) return tfb_fail(err, "out of memory for the reference");
     for (size_t i = 0; i < s->p.rows; i++) index[i] = i;
@@ -367,5 +368,6 @@ int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err
     free(index);
     s->checked_rows = s->p.rows;
     s->checked_cols = s->dims.d;
+    s->check_seconds += tfb_now_seconds() - started;
     return rc;
 }

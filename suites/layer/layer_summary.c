@@ -118,6 +118,7 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
                          "full_reference");
     tfb_product rows = {.m = s->p.rows};  /* how layer_check's projections cover their outputs */
     cJSON_AddStringToObject(cJSON_GetObjectItem(extra, "verification"), "projections", tfb_product_method(&rows));
+    tfb_add_verification_seconds(extra, s->check_seconds);
     return extra;
 }
 
