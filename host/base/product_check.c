@@ -185,7 +185,7 @@ static void pass_a_left(freivalds *f)
     }
 }
 
-/* Pass over W: (s^T A) W^T with its bounds, and W^T r, |W|^T |r|, |W|^T r^2, max |W| for the rows. */
+/* Pass over W: (s^T A) W^T with its bounds, and W^T r, |W|^T r^2, max and sum of |W| for the rows. */
 static void pass_w(freivalds *f)
 {
     const tfb_product *p = f->p;
