@@ -1,8 +1,9 @@
 /* The read kernel's two run-level uses besides the stream suite. The measured-plateau ladder (tfbench/sizing.h,
  * tfb_sizing_ladder): before the suites run, the read kernel over growing prefixes of one buffer as large as 4x
- * the reported cache, the rungs timed alternately round by round so a shared machine's drift moves them alike; the
- * medians decide whether a smaller working set is already on the final plateau (tfb_sizing_apply_ladder). And the
- * read ceiling measured again after the suites (tfb_run_recheck_read_ceiling). */
+ * the reported cache (under --quick first half the floor and the floor only, tfb_sizing_quick_ladder), the rungs
+ * timed alternately round by round so a shared machine's drift moves them alike; the medians decide whether a
+ * smaller working set is already on the final plateau (tfb_sizing_apply_ladder). And the read ceiling measured
+ * again after the suites (tfb_run_recheck_read_ceiling). */
 #include <stdio.h>
 #include <string.h>
 #include "tfbench/fill.h"
@@ -76,6 +77,8 @@ int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
             int rc = measure(run, &quick, points, err);
             if (rc != TFB_OK) return rc;
             if (tfb_sizing_apply_quick_ladder(&run->sizing, points, quick.rungs)) return TFB_OK;
+            tfb_run_note(run, "read ladder: %.1f GB/s at 256 MiB vs %.1f at 512 MiB, more than 5%% apart: the full "
+                         "ladder runs (up to 4x the cache)\n", points[0].gbps, points[1].gbps);
         }
     }
     ladder l = {.rungs = 0};
