@@ -59,6 +59,8 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
 /* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
 typedef struct tfb_attention_io {
     cl_mem q, k, v, out;
+    float *verified;          /* host copy of the last output that passed tfb_attention_io_check (owned), or NULL */
+    double verified_worst;    /* that check's largest error / tolerance */
 } tfb_attention_io;
 
 /* TFB_SKIP (with the size) when a tensor exceeds the device's allocation limit. */
@@ -68,9 +70,11 @@ void tfb_attention_io_release(tfb_attention_io *io);
 /* io->out set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
 int tfb_attention_io_repoison(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
                               tfb_error *err);
-/* Reads io->out and checks every row of it (tfb_attention_check). */
+/* Reads io->out and checks every row of it (tfb_attention_check), keeping a copy of an output that passed: an output
+ * identical to it bit for bit (the check after the timed repetitions, of a deterministic kernel on the same inputs)
+ * passes without the reference being computed again; any other is checked in full. */
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
-                           const tfb_attention_inputs *in, const tfb_attention_io *io, double *worst, tfb_error *err);
+                           const tfb_attention_inputs *in, tfb_attention_io *io, double *worst, tfb_error *err);
 
 /* An attention case: its shape and whether it is causal (the case's typed parameters); n = n_kv, k = d. */
 typedef struct tfb_attention_case {

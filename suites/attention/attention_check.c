@@ -70,17 +70,19 @@ static int buffers_alloc(const tfb_attention_shape *s, check_buffers *b)
     return b->k && b->v && b->q && b->want && b->scores ? TFB_OK : TFB_ERROR;
 }
 
-/* Query rows first .. first + rows - 1 of flat head `head` (batch * heads + h), each against its reference row. */
+/* Flat rows row0 .. row0 + rows - 1 (row = head * n_q + query, head = batch * heads + h), which see one KV head:
+ * queries first.. of one head, or (single-query decode, not causal) one query of each head of a GQA group, whose
+ * reference is then one matrix product against the group's K and V instead of one per head. */
 static int check_block(const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in, const float *out,
-                       size_t head, size_t first, size_t rows, check_buffers *b, double *worst, tfb_error *err)
+                       size_t row0, size_t rows, check_buffers *b, double *worst, tfb_error *err)
 {
+    size_t head = row0 / s->n_q, first = row0 % s->n_q;
     size_t slice = head / s->heads * s->kv_heads + head % s->heads / (s->heads / s->kv_heads);
     if (slice != b->slice) {
         mirror(in, TFB_ATTN_K, slice * s->n_kv * s->d, s->n_kv * s->d, b->k);
         mirror(in, TFB_ATTN_V, slice * s->n_kv * s->d, s->n_kv * s->d, b->v);
         b->slice = slice;
     }
-    size_t row0 = head * s->n_q + first;
     mirror(in, TFB_ATTN_Q, row0 * s->d, rows * s->d, b->q);
     tfb_reference_attention_rows(b->q, b->k, b->v, b->want, b->scores, first, rows, s->n_q, s->n_kv, s->d, causal,
                                  1.0 / sqrt((double)s->d));
@@ -88,13 +90,23 @@ static int check_block(const tfb_attention_shape *s, int causal, const tfb_atten
     tfb_attention_tolerance(s, tfb_attention_score_bound(s, in), &atol, &rtol);
     for (size_t i = 0; i < rows; i++) {
         double row_worst = 0.0;
-        int rc = tfb_check_f32("attention output", out + (row0 + i) * s->d, b->want + i * s->d, s->d, atol, rtol,
+        size_t row = row0 + i, h = row / s->n_q;
+        int rc = tfb_check_f32("attention output", out + row * s->d, b->want + i * s->d, s->d, atol, rtol,
                                &row_worst, err);
-        if (rc != TFB_OK) return prefix_error(err, "batch %zu, head %zu, query %zu of %zu", head / s->heads,
-                                              head % s->heads, first + i, s->n_q);
+        if (rc != TFB_OK) return prefix_error(err, "batch %zu, head %zu, query %zu of %zu", h / s->heads,
+                                              h % s->heads, row % s->n_q, s->n_q);
         if (row_worst > *worst) *worst = row_worst;
     }
     return TFB_OK;
+}
+
+/* Rows of the block starting at flat row `row`: up to TFB_REFERENCE_BLOCK_ROWS, within one head (or, for a
+ * single non-causal query, within one GQA group). */
+static size_t block_rows(const tfb_attention_shape *s, int causal, size_t row)
+{
+    size_t span = s->n_q == 1 && !causal ? s->heads / s->kv_heads - row % (s->heads / s->kv_heads)
+                                         : s->n_q - row % s->n_q;
+    return span < TFB_REFERENCE_BLOCK_ROWS ? span : TFB_REFERENCE_BLOCK_ROWS;
 }
 
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
@@ -105,11 +117,11 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
     check_buffers b;
     int rc = buffers_alloc(s, &b) == TFB_OK ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
     *worst = 0.0;
-    for (size_t head = 0; rc == TFB_OK && head < s->batch * s->heads; head++)
-        for (size_t first = 0; rc == TFB_OK && first < s->n_q; first += TFB_REFERENCE_BLOCK_ROWS) {
-            size_t rows = s->n_q - first < TFB_REFERENCE_BLOCK_ROWS ? s->n_q - first : TFB_REFERENCE_BLOCK_ROWS;
-            rc = check_block(s, causal, in, out, head, first, rows, &b, worst, err);
-        }
+    size_t total = s->batch * s->heads * s->n_q;
+    for (size_t row = 0, rows; rc == TFB_OK && row < total; row += rows) {
+        rows = block_rows(s, causal, row);
+        rc = check_block(s, causal, in, out, row, rows, &b, worst, err);
+    }
     if (rc != TFB_OK) prefix_error(err, "%s", what);
     buffers_free(&b);
     return rc;

@@ -116,17 +116,27 @@ void tfb_attention_io_release(tfb_attention_io *io)
     tfb_buffer_release(&io->k);
     tfb_buffer_release(&io->v);
     tfb_buffer_release(&io->out);
+    free(io->verified);
+    io->verified = NULL;
 }
 
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
-                           const tfb_attention_inputs *in, const tfb_attention_io *io, double *worst, tfb_error *err)
+                           const tfb_attention_inputs *in, tfb_attention_io *io, double *worst, tfb_error *err)
 {
     size_t count = tfb_attention_q_count(s);
     float *out = malloc(count * sizeof *out);
     if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
     int rc = tfb_buffer_read(ctx, io->out, count * sizeof *out, out, err);
+    if (rc == TFB_OK && io->verified && memcmp(out, io->verified, count * sizeof *out) == 0) {
+        *worst = io->verified_worst;
+        free(out);
+        return TFB_OK;
+    }
     if (rc == TFB_OK) rc = tfb_attention_check(what, s, causal, in, out, worst, err);
-    free(out);
+    free(io->verified);
+    io->verified = rc == TFB_OK ? out : NULL;
+    io->verified_worst = *worst;
+    if (rc != TFB_OK) free(out);
     return rc;
 }
 

@@ -91,6 +91,15 @@ foreach(plant flash-token flash-head attention-token decode-sequence decode-head
     EXIT 1 REGEX "${TFB_WRONG_${plant}}"
     CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 endforeach()
+# Grouped and multi-query decode: the check multiplies a group's query heads at once; a head, a sequence still named.
+tfb_cli_test(wrong_decode-head-gqa
+  ARGS --suite decode --quick --filter b2-h8-kv2 --kernel-dir ${TFB_BROKEN}/decode-head --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode/tfbench/b2-h8-kv2-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_cli_test(wrong_decode-sequence-mqa
+  ARGS --suite decode --quick --filter b2-h8-kv1 --kernel-dir ${TFB_BROKEN}/decode-sequence --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode/tfbench/b2-h8-kv1-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 1, head 0, query 0 of 1"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # The layer suite, on the tiny Llama-style config of layer.cmake.
 set(TFB_TINY_LLAMA ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json)
 # One element of SiLU(gate) x up off by 0.1%: the check of that step names it.
