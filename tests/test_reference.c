@@ -88,12 +88,33 @@ static void gqa_matches_repeated_mha(void **state)
     assert_int_equal(tfb_reference_attention_mh(qf, kf, vf, &gqa[0][0][0][0], &bad, 0, 0.5), -1);
 }
 
+/* The blocked reference of the checks equals the one-query-at-a-time reference, causal or not, with n_kv > n_q
+ * (queries at the end of the sequence) and a last block shorter than TFB_REFERENCE_BLOCK_ROWS. */
+static void blocked_rows_match_one_at_a_time(void **state)
+{
+    enum { NQ = 150, NKV = 170, D = 24 };
+    static double q[NQ * D], k[NKV * D], v[NKV * D], want[NQ * D], got[TFB_REFERENCE_BLOCK_ROWS * D];
+    static double scores[TFB_REFERENCE_BLOCK_ROWS * NKV];
+    for (size_t i = 0; i < NQ * D; i++) q[i] = sin(0.37 * (double)i);
+    for (size_t i = 0; i < NKV * D; i++) k[i] = cos(0.11 * (double)i), v[i] = sin(0.05 * (double)i + 1.0);
+    for (int causal = 0; causal <= 1; causal++) {
+        tfb_reference_attention(q, k, v, want, NQ, NKV, D, causal, 0.3);
+        for (size_t first = 0; first < NQ; first += TFB_REFERENCE_BLOCK_ROWS) {
+            size_t rows = NQ - first < TFB_REFERENCE_BLOCK_ROWS ? NQ - first : TFB_REFERENCE_BLOCK_ROWS;
+            tfb_reference_attention_rows(q + first * D, k, v, got, scores, first, rows, NQ, NKV, D, causal, 0.3);
+            for (size_t i = 0; i < rows * D; i++)
+                if (fabs(got[i] - want[first * D + i]) > 1e-12 * (1.0 + fabs(want[first * D + i])))
+                    fail_msg("causal %d, row %zu: %.15g vs %.15g", causal, first + i / D, got[i], want[first * D + i]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lecture_worked_example), cmocka_unit_test(lecture_softmax_weights),
         cmocka_unit_test(causal_and_uniform),     cmocka_unit_test(large_scores_are_stable),
-        cmocka_unit_test(gqa_matches_repeated_mha),
+        cmocka_unit_test(gqa_matches_repeated_mha),  cmocka_unit_test(blocked_rows_match_one_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

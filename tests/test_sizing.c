@@ -259,6 +259,42 @@ static void a_broken_ladder_changes_nothing(void **state)
     assert_int_equal(s.needed_bytes, 1920 * MIB);
 }
 
+/* --quick: half the floor and the floor first; when they agree the floor is the out-of-cache size and the full
+ * ladder (1.88 GiB on a 480 MiB L3) is never touched; when the half is faster (a real cache) nothing is decided. */
+static void the_quick_ladder_stops_at_the_floor_on_the_plateau(void **state)
+{
+    (void)state;
+    uint64_t rungs[TFB_LADDER_MAX];
+    tfb_sizing s;
+    tfb_memory_view view = cpu(480 * MIB, 8 * GIB, 4 * GIB);
+    tfb_sizing_decide(&view, &s);
+    assert_int_equal(tfb_sizing_quick_ladder(&s, rungs, TFB_LADDER_MAX), 2);
+    assert_int_equal(rungs[0], 256 * MIB);
+    assert_int_equal(rungs[1], 512 * MIB);
+    tfb_ladder_point slow_half[2] = {{256 * MIB, 31.0}, {512 * MIB, 30.0}};  /* 3.3% faster: DRAM both */
+    assert_int_equal(tfb_sizing_apply_quick_ladder(&s, slow_half, 2), 1);
+    assert_int_equal(s.rule, TFB_OOC_MEASURED);
+    assert_int_equal(s.needed_bytes, 512 * MIB);
+    assert_int_equal(s.target_bytes, 512 * MIB);
+    assert_int_equal(s.topology_bytes, 1920 * MIB);
+    assert_int_equal(s.ladder_count, 2);
+    char text[640];
+    tfb_sizing_describe(&s, text, sizeof text);
+    assert_non_null(strstr(text, "measured_plateau: read bandwidth 31.0 GB/s at 256 MiB, 30.0 at 512 MiB agree within "
+                                 "5% (--quick stops the read ladder there), so working sets >= 512 MiB count"));
+    tfb_sizing_decide(&view, &s);
+    tfb_ladder_point cached_half[2] = {{256 * MIB, 45.0}, {512 * MIB, 30.0}};
+    assert_int_equal(tfb_sizing_apply_quick_ladder(&s, cached_half, 2), 0);
+    assert_int_equal(s.rule, TFB_OOC_4X_LLC);
+    assert_int_equal(s.needed_bytes, 1920 * MIB);
+    assert_int_equal(s.ladder_count, 0);
+    tfb_ladder_point no_figure[2] = {{256 * MIB, 31.0}, {512 * MIB, 0.0}};
+    assert_int_equal(tfb_sizing_apply_quick_ladder(&s, no_figure, 2), 0);
+    view = cpu(32 * MIB, 8 * GIB, 4 * GIB);  /* 4x at the floor: no ladder, quick or not */
+    tfb_sizing_decide(&view, &s);
+    assert_int_equal(tfb_sizing_quick_ladder(&s, rungs, TFB_LADDER_MAX), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +308,7 @@ int main(void)
         cmocka_unit_test(a_measured_plateau_lowers_the_working_sets),
         cmocka_unit_test(a_faster_rung_keeps_the_sizes_above_it),
         cmocka_unit_test(a_broken_ladder_changes_nothing),
+        cmocka_unit_test(the_quick_ladder_stops_at_the_floor_on_the_plateau),
         cmocka_unit_test(traffic_picks_its_roof),
         cmocka_unit_test(ceilings_keep_the_best_of_each_traffic),
     };

@@ -48,3 +48,79 @@ int tfb_reference_attention_mh(const double *q, const double *k, const double *v
         }
     return 0;
 }
+
+#ifdef TFB_HAVE_CBLAS
+#include <cblas.h>
+
+/* One thread: the check runs between timed cases, and idle OpenBLAS workers spin on the cores PoCL needs next. */
+static void blas_one_thread(void)
+{
+    openblas_set_num_threads(1);
+}
+
+static void scores_of(const double *q, const double *k, double *scores, size_t rows, size_t keys, size_t n_kv,
+                      size_t d, double scale)
+{
+    blas_one_thread();
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)keys, (int)d, scale, q, (int)d, k, (int)d,
+                0.0, scores, (int)n_kv);
+}
+
+static void weighted_values(const double *p, const double *v, double *out, size_t rows, size_t keys, size_t n_kv,
+                            size_t d)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)rows, (int)d, (int)keys, 1.0, p, (int)n_kv, v,
+                (int)d, 0.0, out, (int)d);
+}
+#else
+static void scores_of(const double *q, const double *k, double *scores, size_t rows, size_t keys, size_t n_kv,
+                      size_t d, double scale)
+{
+    for (size_t i = 0; i < rows; i++)
+        for (size_t j = 0; j < keys; j++) scores[i * n_kv + j] = dot(q + i * d, k + j * d, d) * scale;
+}
+
+static void weighted_values(const double *p, const double *v, double *out, size_t rows, size_t keys, size_t n_kv,
+                            size_t d)
+{
+    for (size_t i = 0; i < rows; i++) {
+        double *o = out + i * d;
+        for (size_t c = 0; c < d; c++) o[c] = 0.0;
+        for (size_t j = 0; j < keys; j++)
+            for (size_t c = 0; c < d; c++) o[c] += p[i * n_kv + j] * v[j * d + c];
+    }
+}
+#endif
+
+const char *tfb_reference_backend(void)
+{
+#ifdef TFB_HAVE_CBLAS
+    return "openblas";
+#else
+    return "loops";
+#endif
+}
+
+void tfb_reference_attention_rows(const double *q, const double *k, const double *v, double *out, double *scores,
+                                  size_t first, size_t rows, size_t n_q, size_t n_kv, size_t d, int causal,
+                                  double scale)
+{
+    size_t offset = n_kv >= n_q ? n_kv - n_q : 0;
+    size_t keys = causal ? first + rows + offset : n_kv;  /* what the block's last query sees */
+    if (keys > n_kv) keys = n_kv;
+    if (rows > TFB_REFERENCE_BLOCK_ROWS) rows = TFB_REFERENCE_BLOCK_ROWS;
+    scores_of(q, k, scores, rows, keys, n_kv, d, scale);
+    double sums[TFB_REFERENCE_BLOCK_ROWS];
+    for (size_t i = 0; i < rows; i++) {
+        double *s = scores + i * n_kv, largest = -INFINITY, sum = 0.0;
+        size_t visible = causal ? first + i + offset + 1 : n_kv;
+        if (visible > keys) visible = keys;
+        for (size_t j = 0; j < visible; j++) largest = fmax(largest, s[j]);
+        for (size_t j = 0; j < visible; j++) sum += s[j] = exp(s[j] - largest);
+        for (size_t j = visible; j < keys; j++) s[j] = 0.0;
+        sums[i] = sum;
+    }
+    weighted_values(scores, v, out, rows, keys, n_kv, d);
+    for (size_t i = 0; i < rows; i++)
+        for (size_t c = 0; c < d; c++) out[i * d + c] /= sums[i];
+}

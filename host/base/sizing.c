@@ -81,6 +81,29 @@ void tfb_sizing_apply_ladder(tfb_sizing *sizing, const tfb_ladder_point *points,
     sizing->needed_bytes = sizing->target_bytes = points[lowest].bytes;
 }
 
+size_t tfb_sizing_quick_ladder(const tfb_sizing *sizing, uint64_t *bytes, size_t max)
+{
+    uint64_t full[TFB_LADDER_MAX];
+    if (max < 2 || tfb_sizing_ladder(sizing, full, TFB_LADDER_MAX) == 0) return 0;
+    bytes[0] = TFB_SIZING_FLOOR / 2;
+    bytes[1] = TFB_SIZING_FLOOR;
+    return 2;
+}
+
+int tfb_sizing_apply_quick_ladder(tfb_sizing *sizing, const tfb_ladder_point *points, size_t count)
+{
+    if (count != 2 || points[1].bytes != TFB_SIZING_FLOOR || !(points[1].gbps > 0) ||
+        !tfb_plateau_agrees(points[1].gbps, points[0].gbps))
+        return 0;
+    memcpy(sizing->ladder, points, count * sizeof *points);
+    sizing->ladder_count = count;
+    sizing->ladder_short = 1;
+    sizing->topology_bytes = sizing->needed_bytes;
+    sizing->rule = TFB_OOC_MEASURED;
+    sizing->needed_bytes = sizing->target_bytes = points[1].bytes;
+    return 1;
+}
+
 size_t tfb_sizing_sets(const tfb_sizing *sizing, uint64_t set_bytes, size_t max_sets)
 {
     if (set_bytes == 0) return 1;
@@ -114,7 +137,11 @@ static void describe_measured(const tfb_sizing *s, char *out, size_t size)
     tfb_format_bytes((size_t)s->cache_bytes, cache, sizeof cache);
     tfb_format_bytes((size_t)(s->topology_bytes ? s->topology_bytes : s->needed_bytes), topology, sizeof topology);
     describe_ladder(s, ladder, sizeof ladder);
-    if (s->rule == TFB_OOC_MEASURED)
+    if (s->ladder_short)
+        snprintf(out, size, "%s: read bandwidth %s agree within 5%% (--quick stops the read ladder there), so working "
+                 "sets >= %s count as out of cache (4 x %s %s = %s by the topology)", tfb_ooc_rule_name(s->rule),
+                 ladder, needed, cache, s->cache_name, topology);
+    else if (s->rule == TFB_OOC_MEASURED)
         snprintf(out, size, "%s: read bandwidth %s: from %s on within 5%% of the rate at 4 x %s %s = %s, so "
                  "working sets >= %s count as out of cache", tfb_ooc_rule_name(s->rule), ladder, needed, cache,
                  s->cache_name, topology, needed);

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <string.h>
 #include "tfbench/verify.h"
 
 int tfb_check_f32(const char *what, const float *got, const double *want, size_t count, double atol, double rtol,
@@ -27,10 +28,18 @@ double tfb_dot_tolerance_f32(size_t k)
     return unit * (8.0 * sqrt((double)k) + 4.0);
 }
 
-void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements)
+void tfb_add_verification_seconds(cJSON *extra, double seconds)
+{
+    cJSON *o = cJSON_GetObjectItem(extra, "verification");
+    if (o) cJSON_AddNumberToObject(o, "seconds", seconds);
+}
+
+void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements, const char *method)
 {
     cJSON *o = cJSON_AddObjectToObject(extra, "verification");
     if (!o) return;
+    cJSON_AddStringToObject(o, "method", method);
+    if (strcmp(method, "freivalds") == 0) cJSON_AddNumberToObject(o, "vectors", TFB_FREIVALDS_VECTORS);
     double elements = (double)rows * (double)cols;
     cJSON_AddNumberToObject(o, "rows", (double)rows);
     cJSON_AddNumberToObject(o, "cols", (double)cols);

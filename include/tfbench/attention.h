@@ -51,33 +51,16 @@ void tfb_attention_tolerance(const tfb_attention_shape *s, double score_bound, d
 /* The score bound of the suites' random inputs: d * max|q| * max|k| * scale. */
 double tfb_attention_score_bound(const tfb_attention_shape *s, const tfb_attention_inputs *in);
 
-/* Checks `out` (host copy of O, layout [batch][heads][n_q][d]) against the reference on a sample of query rows
- * (tfb_attention_check_rows). *worst: largest error / tolerance seen. */
+/* Checks every row of `out` (host copy of O, layout [batch][heads][n_q][d]) against the float64 reference, a block
+ * of query rows of one head at a time. *worst: largest error / tolerance seen. */
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
                         const float *out, double *worst, tfb_error *err);
-/* The same with a reference budget in multiply-adds (TFB_ATTENTION_CHECK_BUDGET by default) and a minimum row
- * count, for callers that check many outputs (decode's rotating KV caches). */
-#define TFB_ATTENTION_CHECK_BUDGET 1.5e8
-int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
-                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
-                               double *worst, tfb_error *err);
-/* The same on the given flat rows (ascending keeps the K/V mirror of one KV head for its rows). */
-int tfb_attention_check_row_list(const char *what, const tfb_attention_shape *s, int causal,
-                                 const tfb_attention_inputs *in, const float *out, const size_t *rows, size_t count,
-                                 double *worst, tfb_error *err);
-/* Query rows checked in blocks of this many (no kernel's work-group covers fewer rows of one head). */
-#define TFB_ATTENTION_CHECK_BLOCK 32
-/* The flat rows (head * n_q + query, head = batch * heads + h) a budgeted check compares, ascending; returns how
- * many (out may be NULL to count). Every row when the reference fits the budget; else one seeded random row of
- * every block of every head when that fits 4x the budget; else one of every block (at a seeded random head) and
- * one of every head (at a seeded random block), with the first and the last row. */
-size_t tfb_attention_check_rows(const tfb_attention_shape *s, double budget, size_t min_rows, uint32_t seed,
-                                size_t *out);
-
 
 /* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
 typedef struct tfb_attention_io {
     cl_mem q, k, v, out;
+    float *verified;          /* host copy of the last output that passed tfb_attention_io_check (owned), or NULL */
+    double verified_worst;    /* that check's largest error / tolerance */
 } tfb_attention_io;
 
 /* TFB_SKIP (with the size) when a tensor exceeds the device's allocation limit. */
@@ -87,10 +70,11 @@ void tfb_attention_io_release(tfb_attention_io *io);
 /* io->out set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
 int tfb_attention_io_repoison(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
                               tfb_error *err);
-/* Reads io->out and checks it (tfb_attention_check_budget). */
+/* Reads io->out and checks every row of it (tfb_attention_check), keeping a copy of an output that passed: an output
+ * identical to it bit for bit (the check after the timed repetitions, of a deterministic kernel on the same inputs)
+ * passes without the reference being computed again; any other is checked in full. */
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
-                           const tfb_attention_inputs *in, const tfb_attention_io *io, double budget, size_t min_rows,
-                           double *worst, tfb_error *err);
+                           const tfb_attention_inputs *in, tfb_attention_io *io, double *worst, tfb_error *err);
 
 /* An attention case: its shape and whether it is causal (the case's typed parameters); n = n_kv, k = d. */
 typedef struct tfb_attention_case {
@@ -195,19 +179,16 @@ typedef struct tfb_attention_run_state {
     tfb_attention_io io;
     tfb_attention_plan plan;
     double first_run_s;       /* wall time of the verified run: long cases get fewer repetitions */
+    double check_seconds;     /* wall time of the checks so far */
 } tfb_attention_run_state;
 int tfb_attention_state_execute(tfb_run *run, void *state, tfb_error *err);
 int tfb_attention_state_verify(tfb_run *run, void *state, double *max_error, tfb_error *err);
 int tfb_attention_state_repoison(tfb_run *run, void *state, tfb_error *err);
 int tfb_attention_state_measure(tfb_run *run, void *state, tfb_stats *time, tfb_error *err);
 
-/* Reads io->out and checks the given rows (tfb_attention_check_row_list). */
-int tfb_attention_io_check_rows(tfb_context *ctx, const char *what, const tfb_attention_shape *s,
-                                const tfb_attention_inputs *in, const tfb_attention_io *io, const size_t *rows,
-                                size_t count, double *worst, tfb_error *err);
-/* "verification" of a result's extra fields for `sets` outputs each checked with this budget and minimum. */
-void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, double budget, size_t min_rows,
-                                    size_t sets);
+/* "verification" of a result's extra fields: every row of `sets` outputs against the float64 reference, the checks
+ * taking `seconds` in all. */
+void tfb_attention_add_verification(cJSON *extra, const tfb_attention_shape *s, size_t sets, double seconds);
 /* The JSON fields every attention result carries (shape, accounting, device memory). */
 cJSON *tfb_attention_extra(const tfb_attention_shape *s, int causal, uint64_t device_bytes);
 

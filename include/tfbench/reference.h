@@ -20,4 +20,15 @@ typedef struct tfb_attention_shape {
 int tfb_reference_attention_mh(const double *q, const double *k, const double *v, double *out,
                                const tfb_attention_shape *shape, int causal, double scale);
 
+/* Query rows first .. first + rows - 1 (rows <= TFB_REFERENCE_BLOCK_ROWS) of one head, the same attention as
+ * tfb_reference_attention: q holds those rows [rows][d], out receives them; scores is a [rows][n_kv] workspace. Two
+ * matrix products (OpenBLAS dgemm where the build found it, loops otherwise): the check of every row of a 4096-token
+ * prefill costs a fraction of a second instead of the loops' tens. */
+#define TFB_REFERENCE_BLOCK_ROWS 64
+void tfb_reference_attention_rows(const double *q, const double *k, const double *v, double *out, double *scores,
+                                  size_t first, size_t rows, size_t n_q, size_t n_kv, size_t d, int causal,
+                                  double scale);
+/* "openblas" or "loops": how tfb_reference_attention_rows multiplies. */
+const char *tfb_reference_backend(void);
+
 #endif

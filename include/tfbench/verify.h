@@ -3,6 +3,7 @@
 #define TFBENCH_VERIFY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <cjson/cJSON.h>
 #include "tfbench/error.h"
 
@@ -14,8 +15,35 @@ int tfb_check_f32(const char *what, const float *got, const double *want, size_t
 /* Tolerance for a dot product of length k in fp32 with inputs of magnitude <= 1: grows like sqrt(k) (random
  * rounding) with a floor, so long reductions are not flagged by rounding alone. */
 double tfb_dot_tolerance_f32(size_t k);
-/* What a check compared, into a result's extra fields: "verification": {"rows", "cols", "elements", "fraction"}
- * (fraction of the `output_elements` the output holds), for both checks (first run, after the timed runs). */
-void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements);
+/* A matrix product C[M x N] = A[M x K] W^T, W[N x K], C row-major as the device left it; A and W are given a row at
+ * a time, in float64 (the suites regenerate their seeded inputs, so neither need exist whole on the host). */
+typedef void (*tfb_row_source)(void *user, size_t index, double *row);
+typedef struct tfb_product {
+    size_t m, n, k;
+    const float *c;
+    tfb_row_source a_row, w_row;
+    void *a_user, *w_user;
+    double rtol, atol;        /* element (m, n) may be off by rtol * sum_k |a_mk w_nk| + atol (rounding) */
+    uint32_t seed;            /* of the random projection vectors */
+    size_t vectors;           /* random vectors per side (0: TFB_FREIVALDS_VECTORS) */
+} tfb_product;
+#define TFB_FREIVALDS_VECTORS 2
+/* Checks every element of C: directly (float64 dot products) when M is a handful of rows, otherwise by Freivalds'
+ * method, C r = A (W^T r) and s^T C = (s^T A) W^T for random r, s with entries in +-[1, 2], each projection within
+ * the root-sum-square of its elements' bounds (product_check.c derives it). A wrong element of magnitude above twice
+ * its projection's bound (about 4 sqrt(N) element bounds in rows, 4 sqrt(M) in columns) fails with certainty.
+ * Fails on the first unwritten (NaN) element, or names the first wrong row and column. *worst: the largest
+ * |error| / bound seen. */
+int tfb_product_check(const char *what, const tfb_product *p, double *worst, tfb_error *err);
+/* "full_reference" or "freivalds": what tfb_product_check does for this shape. */
+const char *tfb_product_method(const tfb_product *p);
+
+/* What a check compared, into a result's extra fields: "verification": {"method", "rows", "cols", "elements",
+ * "fraction"} (fraction of the `output_elements` the output holds), for both checks (first run, after the timed
+ * runs). method: "freivalds" (then also "vectors": random vectors per side), "full_reference" (every element
+ * against float64) or "sample" (a seeded sample of elements). */
+void tfb_add_verification(cJSON *extra, size_t rows, size_t cols, double output_elements, const char *method);
+/* "seconds" in that record: the wall time of the case's checks together (the first and the one after timing). */
+void tfb_add_verification_seconds(cJSON *extra, double seconds);
 
 #endif

@@ -121,7 +121,7 @@ static void naive_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     cJSON_AddNumberToObject(r->extra, "actual_bytes", actual);
     cJSON_AddNumberToObject(r->extra, "actual_gbytes_per_second", r->time.median > 0 ? actual / r->time.median / 1e9 : 0);
     cJSON_AddNumberToObject(r->extra, "score_matrix_bytes", (double)matrix);
-    tfb_attention_add_verification(r->extra, s, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
+    tfb_attention_add_verification(r->extra, s, 1, st->check_seconds);
 }
 
 static const tfb_axis *const ATTENTION_AXES[] = {&tfb_attention_seq_axis, &tfb_attention_head_dim_axis,

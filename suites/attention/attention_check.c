@@ -1,5 +1,5 @@
-/* Verification of attention outputs against the float64 reference (include/tfbench/reference.h) on a budget: long
- * sequences check a seeded sample of query rows from every block of rows, each against the full reference row. */
+/* Verification of attention outputs against the float64 reference (include/tfbench/reference.h): every query row of
+ * every head, a block of rows at a time (two matrix products per block, tfb_reference_attention_rows). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,120 +45,84 @@ static int prefix_error(tfb_error *err, const char *fmt, ...)
     return tfb_fail(err, "%s: %.3800s", context, message);
 }
 
+/* One head's K and V mirrored (shared by the query heads of a GQA group), a block of Q rows, its reference and the
+ * score workspace. */
 typedef struct check_buffers {
-    double *k, *v, *q, *want;
+    double *k, *v, *q, *want, *scores;
     size_t slice;             /* (batch * kv_heads + kv head) of the mirrored K/V, or SIZE_MAX */
 } check_buffers;
 
-static int check_row(const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in, const float *out,
-                     size_t row, check_buffers *b, double *worst, tfb_error *err)
+static void buffers_free(check_buffers *b)
 {
-    size_t i = row % s->n_q, head = row / s->n_q;            /* head = batch * heads + h */
+    free(b->k);
+    free(b->v);
+    free(b->q);
+    free(b->want);
+    free(b->scores);
+}
+
+static int buffers_alloc(const tfb_attention_shape *s, check_buffers *b)
+{
+    size_t block = TFB_REFERENCE_BLOCK_ROWS;
+    *b = (check_buffers){malloc(s->n_kv * s->d * sizeof(double)), malloc(s->n_kv * s->d * sizeof(double)),
+                         malloc(block * s->d * sizeof(double)), malloc(block * s->d * sizeof(double)),
+                         malloc(block * s->n_kv * sizeof(double)), (size_t)-1};
+    return b->k && b->v && b->q && b->want && b->scores ? TFB_OK : TFB_ERROR;
+}
+
+/* Flat rows row0 .. row0 + rows - 1 (row = head * n_q + query, head = batch * heads + h), which see one KV head:
+ * queries first.. of one head, or (single-query decode, not causal) one query of each head of a GQA group, whose
+ * reference is then one matrix product against the group's K and V instead of one per head. */
+static int check_block(const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in, const float *out,
+                       size_t row0, size_t rows, check_buffers *b, double *worst, tfb_error *err)
+{
+    size_t head = row0 / s->n_q, first = row0 % s->n_q;
     size_t slice = head / s->heads * s->kv_heads + head % s->heads / (s->heads / s->kv_heads);
     if (slice != b->slice) {
         mirror(in, TFB_ATTN_K, slice * s->n_kv * s->d, s->n_kv * s->d, b->k);
         mirror(in, TFB_ATTN_V, slice * s->n_kv * s->d, s->n_kv * s->d, b->v);
         b->slice = slice;
     }
-    mirror(in, TFB_ATTN_Q, row * s->d, s->d, b->q);
-    size_t visible = causal ? i + (s->n_kv - s->n_q) + 1 : s->n_kv;
-    tfb_reference_attention(b->q, b->k, b->v, b->want, 1, visible, s->d, 0, 1.0 / sqrt((double)s->d));
-    double atol, rtol, row_worst = 0.0;
+    mirror(in, TFB_ATTN_Q, row0 * s->d, rows * s->d, b->q);
+    tfb_reference_attention_rows(b->q, b->k, b->v, b->want, b->scores, first, rows, s->n_q, s->n_kv, s->d, causal,
+                                 1.0 / sqrt((double)s->d));
+    double atol, rtol;
     tfb_attention_tolerance(s, tfb_attention_score_bound(s, in), &atol, &rtol);
-    int rc = tfb_check_f32("attention output", out + row * s->d, b->want, s->d, atol, rtol, &row_worst, err);
-    if (rc != TFB_OK) return prefix_error(err, "batch %zu, head %zu, query %zu of %zu", head / s->heads,
-                                          head % s->heads, i, s->n_q);
-    if (row_worst > *worst) *worst = row_worst;
+    for (size_t i = 0; i < rows; i++) {
+        double row_worst = 0.0;
+        size_t row = row0 + i, h = row / s->n_q;
+        int rc = tfb_check_f32("attention output", out + row * s->d, b->want + i * s->d, s->d, atol, rtol,
+                               &row_worst, err);
+        if (rc != TFB_OK) return prefix_error(err, "batch %zu, head %zu, query %zu of %zu", h / s->heads,
+                                              h % s->heads, row % s->n_q, s->n_q);
+        if (row_worst > *worst) *worst = row_worst;
+    }
     return TFB_OK;
+}
+
+/* Rows of the block starting at flat row `row`: up to TFB_REFERENCE_BLOCK_ROWS, within one head (or, for a
+ * single non-causal query, within one GQA group). */
+static size_t block_rows(const tfb_attention_shape *s, int causal, size_t row)
+{
+    size_t span = s->n_q == 1 && !causal ? s->heads / s->kv_heads - row % (s->heads / s->kv_heads)
+                                         : s->n_q - row % s->n_q;
+    return span < TFB_REFERENCE_BLOCK_ROWS ? span : TFB_REFERENCE_BLOCK_ROWS;
 }
 
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
                         const float *out, double *worst, tfb_error *err)
 {
-    return tfb_attention_check_budget(what, s, causal, in, out, TFB_ATTENTION_CHECK_BUDGET, 16, worst, err);
-}
-
-static size_t random_below(uint32_t seed, uint64_t index, size_t n)
-{
-    return (size_t)tfb_hash_uniform(seed, index, 0.0f, (float)n) % n;
-}
-
-static int by_size(const void *a, const void *b)
-{
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* One row of every block and one of every head: the sample when every (head, block) pair costs too much. */
-static size_t rows_per_block_and_head(size_t heads, size_t n_q, size_t blocks, uint32_t seed, size_t *out)
-{
-    size_t count = 0;
-    for (size_t b = 0; b < blocks; b++) {
-        size_t left = n_q - b * TFB_ATTENTION_CHECK_BLOCK;
-        size_t span = left < TFB_ATTENTION_CHECK_BLOCK ? left : TFB_ATTENTION_CHECK_BLOCK;
-        if (out) out[count] = random_below(seed, 2 * b, heads) * n_q + b * TFB_ATTENTION_CHECK_BLOCK +
-                              random_below(seed, 2 * b + 1, span);
-        count++;
-    }
-    for (size_t h = 0; h < heads; h++, count++)
-        if (out) out[count] = h * n_q + random_below(seed + 1u, h, n_q);
-    if (out) out[count] = 0, out[count + 1] = heads * n_q - 1;
-    count += 2;
-    if (out) qsort(out, count, sizeof *out, by_size);
-    return count;
-}
-
-size_t tfb_attention_check_rows(const tfb_attention_shape *s, double budget, size_t min_rows, uint32_t seed,
-                                size_t *out)
-{
-    size_t heads = s->batch * s->heads, rows = heads * s->n_q;
-    size_t blocks = (s->n_q + TFB_ATTENTION_CHECK_BLOCK - 1) / TFB_ATTENTION_CHECK_BLOCK;
-    double per_row = (double)s->n_kv * (double)s->d * 3.0;
-    if (per_row * (double)rows <= budget || rows <= min_rows) {
-        for (size_t i = 0; out && i < rows; i++) out[i] = i;
-        return rows;
-    }
-    size_t pairs = heads * blocks;
-    if (per_row * (double)pairs > 4 * budget && pairs > min_rows && pairs > blocks + heads + 2)
-        return rows_per_block_and_head(heads, s->n_q, blocks, seed, out);
-    size_t count = 0;
-    for (size_t h = 0; h < heads; h++) {
-        for (size_t b = 0; b < blocks; b++, count++) {
-            size_t first = b * TFB_ATTENTION_CHECK_BLOCK;
-            size_t span = s->n_q - first < TFB_ATTENTION_CHECK_BLOCK ? s->n_q - first : TFB_ATTENTION_CHECK_BLOCK;
-            if (out) out[count] = h * s->n_q + first + random_below(seed, h * blocks + b, span);
-        }
-    }
-    return count;
-}
-
-int tfb_attention_check_row_list(const char *what, const tfb_attention_shape *s, int causal,
-                                 const tfb_attention_inputs *in, const float *out, const size_t *rows, size_t count,
-                                 double *worst, tfb_error *err)
-{
-    if (s->heads % s->kv_heads || s->n_q > s->n_kv) return tfb_fail(err, "%s: invalid attention shape", what);
-    check_buffers b = {malloc(s->n_kv * s->d * sizeof(double)), malloc(s->n_kv * s->d * sizeof(double)),
-                       malloc(s->d * sizeof(double)), malloc(s->d * sizeof(double)), (size_t)-1};
-    int rc = b.k && b.v && b.q && b.want ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
+    if (!s->heads || !s->kv_heads || s->heads % s->kv_heads || s->n_q > s->n_kv)
+        return tfb_fail(err, "%s: invalid attention shape", what);
+    check_buffers b;
+    int rc = buffers_alloc(s, &b) == TFB_OK ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
     *worst = 0.0;
-    for (size_t c = 0; rc == TFB_OK && c < count; c++) rc = check_row(s, causal, in, out, rows[c], &b, worst, err);
+    size_t total = s->batch * s->heads * s->n_q;
+    for (size_t row = 0, rows; rc == TFB_OK && row < total; row += rows) {
+        rows = block_rows(s, causal, row);
+        rc = check_block(s, causal, in, out, row, rows, &b, worst, err);
+    }
     if (rc != TFB_OK) prefix_error(err, "%s", what);
-    free(b.k);
-    free(b.v);
-    free(b.q);
-    free(b.want);
-    return rc;
-}
-
-int tfb_attention_check_budget(const char *what, const tfb_attention_shape *s, int causal,
-                               const tfb_attention_inputs *in, const float *out, double budget, size_t min_rows,
-                               double *worst, tfb_error *err)
-{
-    size_t checked = tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], NULL);
-    size_t *rows = malloc((checked ? checked : 1) * sizeof *rows);
-    if (!rows) return tfb_fail(err, "%s: out of memory for the reference", what);
-    tfb_attention_check_rows(s, budget, min_rows, in->seed[TFB_ATTN_Q], rows);
-    int rc = tfb_attention_check_row_list(what, s, causal, in, out, rows, checked, worst, err);
-    free(rows);
+    buffers_free(&b);
     return rc;
 }

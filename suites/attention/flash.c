@@ -215,7 +215,7 @@ static void flash_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     cJSON_AddNumberToObject(r->extra, "work_group", st->tile.wg);
     cJSON_AddNumberToObject(r->extra, "rows_per_item", st->tile.rows);
     cJSON_AddNumberToObject(r->extra, "keys_per_tile", st->tile.keys);
-    tfb_attention_add_verification(r->extra, &st->base.shape, TFB_ATTENTION_CHECK_BUDGET, 16, 1);
+    tfb_attention_add_verification(r->extra, &st->base.shape, 1, st->base.check_seconds);
 }
 
 int tfb_flash_tile_for(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *err)

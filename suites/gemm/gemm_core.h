@@ -57,10 +57,11 @@ int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb
 void gemm_release(gemm_state *s);
 /* Runs every weight set once (the output then holds the last set's result). */
 int gemm_run_all_sets(gemm_state *s, tfb_error *err);
-/* Compares the output with the float64 reference (every element of small problems, a spread sample of large ones). */
+/* Checks every element of the output in float64 (tfb_product_check: Freivalds' projections, or directly at M <= 4). */
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err);
-/* Rows and columns of C the last gemm_check compared (their cross product). */
-void gemm_check_coverage(const gemm_state *s, size_t *rows, size_t *cols);
+/* How gemm_check covers this output: "freivalds" or "full_reference". */
+const char *gemm_check_method(const gemm_state *s);
+double gemm_check_seconds(const gemm_state *s);  /* wall time of the checks so far */
 /* The output set to finite wrong values (tfb_device_poison_finite) for the check after timing. */
 int gemm_repoison(gemm_state *s, tfb_error *err);
 int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, tfb_error *err);

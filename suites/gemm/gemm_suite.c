@@ -174,9 +174,8 @@ void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_resul
     cJSON_AddNumberToObject(extra, "weight_sets", (double)s->cfg.sets);
     cJSON_AddStringToObject(extra, "weight_dtype", s->cfg.half ? "fp16" : "fp32");
     cJSON_AddStringToObject(extra, "accumulate", "fp32");
-    size_t rows, cols;
-    gemm_check_coverage(s->gemm, &rows, &cols);
-    tfb_add_verification(extra, rows, cols, (double)s->cfg.m * (double)s->cfg.n);
+    tfb_add_verification(extra, s->cfg.m, s->cfg.n, (double)s->cfg.m * (double)s->cfg.n, gemm_check_method(s->gemm));
+    tfb_add_verification_seconds(extra, gemm_check_seconds(s->gemm));
     if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
         char layout[96];
         snprintf(layout, sizeof layout, "packed panels of %u weight rows, prepared once before timing",

@@ -71,6 +71,10 @@ typedef struct layer_state {
     double first_run_s;
     layer_breakdown profiled, executed;  /* a profiled pass after the timing; the last execute() */
     size_t checked_rows, checked_cols;
+    double check_seconds;     /* wall time of the checks so far */
+    int verified;             /* the last check passed, on device state of fingerprint verified_hash */
+    uint64_t verified_hash;
+    double verified_worst;
     /* Decode: read bandwidth measured just before and just after the timed repetitions (the case's own roof,
      * not one measured minutes earlier); bracket_gbps[0] = 0 when the probe found no room. */
     tfb_read_probe probe;
@@ -103,7 +107,7 @@ int layer_execute(tfb_run *run, layer_state *s, tfb_error *err);
 int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err);
 int layer_repoison(tfb_run *run, layer_state *s, tfb_error *err);
 
-/* layer_check.c: every step of every layer on a seeded sample of rows against float64 from the step's inputs. */
+/* layer_check.c: every step of every layer on every row against float64 from the step's inputs. */
 int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err);
 
 /* layer_summary.c */

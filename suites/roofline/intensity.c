@@ -403,7 +403,7 @@ static void intensity_annotate(tfb_run *run, const tfb_case *c, void *state, tfb
     size_t block = s->shape.group * s->shape.elems * s->shape.vec;  /* what intensity_verify reads */
     size_t groups = (2 * (elements_of(s) / SLICES) + block - 1) / block;
     tfb_add_verification(extra, groups, block < VERIFY_PIECE ? block : VERIFY_PIECE,
-                         2.0 * (double)(elements_of(s) / SLICES));
+                         2.0 * (double)(elements_of(s) / SLICES), "sample");
     r->extra = extra;
 }
 

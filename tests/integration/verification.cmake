@@ -20,6 +20,28 @@ tfb_planted_kernel(late-stream stream.cl [=[    a[i] = b[i] + scalar * c[i];]=]
 # Rows 16-23 of C doubled: a block the old sampled check (16 spread rows) never read at M = 128.
 tfb_planted_kernel(gemm-row-block gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
   [=[store_row(C + (size_t)(m0 + i) * N, (m0 + i) / 8 == 2 && kend == K ? 2.0f * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+# The plants of every element checked (Freivalds' projections): one row, one column, one element of C, each doubled.
+tfb_planted_kernel(gemm-row gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
+  [=[store_row(C + (size_t)(m0 + i) * N, m0 + i == 300 && kend == K ? 2.0f * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+tfb_planted_kernel(gemm-element gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
+  [=[store_row(C + (size_t)(m0 + i) * N, m0 + i == 300 && kend == K && panel * TN + v * 16 == 64 ? (float16)(1.0f, 1.0f, 1.0f, 2.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f) * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+# store_row serves GEMM's and GEMV's stores: column 67 of C, element 67 of y.
+tfb_planted_kernel(gemm-column gemm.cl [=[        vstore16(v, 0, c + n0);]=]
+  [=[        vstore16(n0 == 64 ? (float16)(1.0f, 1.0f, 1.0f, 2.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f) * v : v, 0, c + n0);  // planted]=])
+set(TFB_GEMM_WRONG_row "1 row .first 300. and 512 columns .first 0.")
+set(TFB_GEMM_WRONG_element "1 row .first 300. and 1 column .first 67.")
+set(TFB_GEMM_WRONG_column "320 rows .first 0. and 1 column .first 67.")
+foreach(plant row element column)
+  tfb_cli_test(gemm_wrong_${plant}
+    ARGS --suite gemm --quick --shape 320x512x256 --filter tfbench --kernel-dir ${TFB_BROKEN}/gemm-${plant}
+         --json @WORKDIR@/r.json
+    EXIT 1 REGEX "gemm/tfbench/320x512x256/fp32: verification FAILED: C.320x512.: wrong in ${TFB_GEMM_WRONG_${plant}}"
+    CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+endforeach()
+tfb_cli_test(gemv_wrong_element
+  ARGS --suite gemv --quick --shape 1x512x256 --kernel-dir ${TFB_BROKEN}/gemm-column --json @WORKDIR@/r.json
+  EXIT 1 REGEX "gemv/tfbench/512x256/fp(32|16): verification FAILED: C.1x512.: row 0, column 67 = "
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # Query rows 900-999 of head 0 doubled, which the old check (a spread of 95 rows) passed at n = 4096.
 tfb_planted_kernel(flash-rows flash.cl [=[float inv = 1.0f / l[r];]=]
   [=[float inv = (bh == 0 && first + r >= 900 && first + r < 1000 ? 2.0f : 1.0f) / l[r];]=])
@@ -33,7 +55,7 @@ tfb_cli_test(late_wrong_stream
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 tfb_cli_test(gemm_wrong_row_block
   ARGS --suite gemm --quick --shape 128x1024x512 --kernel-dir ${TFB_BROKEN}/gemm-row-block --json @WORKDIR@/r.json
-  EXIT 1 REGEX "gemm/tfbench/128x1024x512/fp32: verification FAILED: row (1[6-9]|2[0-3]), column [0-9]+: C.128x1024."
+  EXIT 1 REGEX "gemm/tfbench/128x1024x512/fp32: verification FAILED: C.128x1024.: wrong in 8 rows .first 16."
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake TIMEOUT 600)
 tfb_cli_test(late_wrong_flash
   ARGS --suite flash --quick --kernel-dir ${TFB_BROKEN}/late-flash --json @WORKDIR@/r.json
@@ -42,6 +64,41 @@ tfb_cli_test(late_wrong_flash
 tfb_cli_test(flash_wrong_rows
   ARGS --suite flash --quick --seq 4096 --kernel-dir ${TFB_BROKEN}/flash-rows --json @WORKDIR@/r.json
   EXIT 1 REGEX "flash/tfbench/b1-h4-n4096-d64/fp32: verification FAILED: flash attention output: batch 0, head 0, query (9[0-9][0-9]) of 4096"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# Every row checked: one token of a prefill, one head, one sequence of a batch, in each attention kernel family.
+tfb_planted_kernel(flash-token flash.cl [=[float inv = 1.0f / l[r];]=]
+  [=[float inv = (bh == 2 && first + r == 200 ? 1.01f : 1.0f) / l[r];]=])
+tfb_planted_kernel(flash-head flash.cl [=[float inv = 1.0f / l[r];]=] [=[float inv = (bh == 3 ? 2.0f : 1.0f) / l[r];]=])
+tfb_planted_kernel(attention-token attention.cl [=[DSTORE(o[c], c, orow);]=]
+  [=[DSTORE(bh == 1 && i == 100 ? 2.0f * o[c] : o[c], c, orow);]=])
+tfb_planted_kernel(decode-sequence decode.cl [=[float inv = 1.0f / l_all;]=]
+  [=[float inv = (row >= rows / 2 ? 2.0f : 1.0f) / l_all;]=])
+tfb_planted_kernel(decode-head decode.cl [=[float inv = 1.0f / l_all;]=] [=[float inv = (row == 5 ? 1.01f : 1.0f) / l_all;]=])
+set(TFB_PLANT_flash-token "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-token "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 2, query 200 of 257")
+set(TFB_PLANT_flash-head "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-head "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 3, query 0 of 257")
+set(TFB_PLANT_attention-token "attention --seq 257 --filter n257-d64-causal")
+set(TFB_WRONG_attention-token "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 1, query 100 of 257")
+set(TFB_PLANT_decode-sequence "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-sequence "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 1, head 0, query 0 of 1")
+set(TFB_PLANT_decode-head "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-head "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1")
+foreach(plant flash-token flash-head attention-token decode-sequence decode-head)
+  separate_arguments(suite_args UNIX_COMMAND "${TFB_PLANT_${plant}}")
+  tfb_cli_test(wrong_${plant}
+    ARGS --suite ${suite_args} --quick --kernel-dir ${TFB_BROKEN}/${plant} --json @WORKDIR@/r.json
+    EXIT 1 REGEX "${TFB_WRONG_${plant}}"
+    CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+endforeach()
+# Grouped and multi-query decode: the check multiplies a group's query heads at once; a head, a sequence still named.
+tfb_cli_test(wrong_decode-head-gqa
+  ARGS --suite decode --quick --filter b2-h8-kv2 --kernel-dir ${TFB_BROKEN}/decode-head --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode/tfbench/b2-h8-kv2-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_cli_test(wrong_decode-sequence-mqa
+  ARGS --suite decode --quick --filter b2-h8-kv1 --kernel-dir ${TFB_BROKEN}/decode-sequence --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode/tfbench/b2-h8-kv1-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 1, head 0, query 0 of 1"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # The layer suite, on the tiny Llama-style config of layer.cmake.
 set(TFB_TINY_LLAMA ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json)
@@ -52,6 +109,29 @@ tfb_cli_test(layer_wrong_silu
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --kernel-dir ${TFB_BROKEN}/layer-silu
        --json @WORKDIR@/r.json
   EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 0: SiLU\\(gate\\) x up\\[7\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# Every row of the layer: one token of a prefill (SiLU), one sequence of a decode batch (SiLU), one token's row of
+# every GEMM projection (gemm.cl's store, as the layer's prefill projections run it).
+tfb_planted_kernel(layer-token layer.cl [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u;]=]
+  [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u * (row == 29 ? 2.0f : 1.0f);  // planted]=])
+tfb_planted_kernel(layer-sequence layer.cl [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u;]=]
+  [=[a[(size_t)row * f + i] = g / (1.0f + exp(-g)) * u * (row == 1 ? 2.0f : 1.0f);  // planted]=])
+tfb_planted_kernel(gemm-row-20 gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, acc[i][v], panel * TN + v * 16, N);]=]
+  [=[store_row(C + (size_t)(m0 + i) * N, m0 + i == 20 && kend == K ? 2.0f * acc[i][v] : acc[i][v], panel * TN + v * 16, N);]=])
+tfb_cli_test(layer_wrong_prefill_token
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/layer-token
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, token 29: SiLU\\(gate\\) x up\\[0\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_cli_test(layer_wrong_decode_sequence
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --batch 2 --filter decode
+       --kernel-dir ${TFB_BROKEN}/layer-sequence --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b2-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 1: SiLU\\(gate\\) x up\\[0\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_cli_test(layer_wrong_projection_row
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/gemm-row-20
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, fused QKV projection .rows are tokens.: wrong in 1 row .first 20."
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # The V append skipped once the cache slot holds a number: right on the first run, caught after the timed ones.
 tfb_planted_kernel(layer-late-append layer.cl [=[        copy_head(src, v_cache + (slice * n_kv + pos) * D);]=]
