@@ -43,8 +43,11 @@ __kernel void decode_pack_keys(__global const float *k, __global float *packed, 
  * n = 16384). Where the kernel is memory-bound (G <= 8: at most 4 FLOP/byte) the same slots also fetch the block
  * after next into L2, so the one-ahead prefetch into L1 is an L2 hit and the block's loads never wait on DRAM
  * (GQA-8 at n = 16384: 17.9 -> 16.8 ms, MHA unchanged). For larger G the extra prefetches cost the compiler its
- * registers (MQA 7.3 -> 25 ms). */
-#if defined(PREFETCH) && G <= 8
+ * registers (MQA 7.3 -> 25 ms). MHA (G = 1) reads each line once, and its block (8 KiB of K and 8 of V) prefetched
+ * whole into L1 ahead of the one in use fills a 32 KiB L1: lines were evicted before their loads came. So MHA
+ * fetches only the next block, into L2, and leaves L1 to the hardware prefetcher (b4-h32-n8192-d128 on a 2-core
+ * Zen 4 VM, PoCL, rounds alternated with the read kernel: 0.81-0.89 -> 0.93-0.99 of its rate). */
+#if defined(PREFETCH) && G > 1 && G <= 8
 #define PREFETCH_FAR
 #define PREFETCH_NEAR 3 /* prefetcht0: into L1 */
 #elif defined(PREFETCH)

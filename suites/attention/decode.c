@@ -161,7 +161,7 @@ int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, co
     if (rc != TFB_OK) return rc;
     char options[128];
     /* CPUs: PREFETCH is the hint of the L2 stage (prefetcht1, measured best on PoCL; the kernel adds an L1 stage
-     * where it is memory-bound); GPUs stream without help */
+     * for GQA, not for MHA, see kernels/decode.cl); GPUs stream without help */
     snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu%s", s->d, tfb_attention_vector_width(s->d),
              s->heads / s->kv_heads, ctx->info.gpu_kernels ? "" : " -DPREFETCH=2");
     const char *names[3] = {"decode_partial", "decode_combine", "decode_pack_keys"};
