@@ -124,6 +124,10 @@ static void whole_numbers_refuse_signs_and_blanks(void **state)
     assert_true(value == 4096);
     assert_int_equal(tfb_parse_whole("18446744073709551615", UINT64_MAX, &value, &err), TFB_OK);
     assert_true(value == UINT64_MAX);
+    /* a maximum under 9: a digit above it must not wrap the overflow test */
+    assert_int_equal(tfb_parse_whole("1", 1, &value, &err), TFB_OK);
+    assert_int_equal(tfb_parse_whole("2", 1, &value, &err), TFB_ERROR);
+    assert_int_equal(tfb_parse_whole("9", 8, &value, &err), TFB_ERROR);
     static const char *const NOT_WHOLE[] = {" -5", "-5", "+5", " 5", "5 ", "5x", "", "0x10", "1e3"};
     for (size_t i = 0; i < sizeof NOT_WHOLE / sizeof *NOT_WHOLE; i++) {
         assert_int_equal(tfb_parse_whole(NOT_WHOLE[i], UINT64_MAX, &value, &err), TFB_ERROR);

@@ -9,7 +9,7 @@ static int leading_whole(const char *text, unsigned long long max, unsigned long
     int fits = isdigit((unsigned char)*p) != 0;
     for (; isdigit((unsigned char)*p); p++) {
         unsigned digit = (unsigned)(*p - '0');
-        if (value > (max - digit) / 10) fits = 0;
+        if (digit > max || value > (max - digit) / 10) fits = 0;  /* max - digit must not wrap (a max under 9) */
         else value = value * 10 + digit;
     }
     *end = p;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "compare_check.h"
 #include "tfbench/results_schema.h"
+#include "tfbench/stats.h"
 
 int tfb_compare_same_figure(double a, double b)
 {
@@ -30,25 +31,20 @@ static int contradiction(const char *name, const char *key, double stated, const
                     source, derived, unit);
 }
 
-static int by_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The median, min and max stated beside samples_s are the samples' own (tfb_stats_compute's definitions). */
 static int check_samples(const cJSON *bench, const char *name, double median_s, tfb_error *err)
 {
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(bench, TFB_KEY_SAMPLES), *item;
     if (!cJSON_IsArray(list) || !list->child) return TFB_OK;
     size_t count = (size_t)cJSON_GetArraySize(list), i = 0;
-    double *sorted = malloc(count * sizeof *sorted), stated;
-    if (!sorted) return tfb_fail(err, "out of memory");
-    cJSON_ArrayForEach(item, list) sorted[i++] = item->valuedouble;
-    qsort(sorted, count, sizeof *sorted, by_double);
-    double median = count % 2 ? sorted[count / 2] : 0.5 * (sorted[count / 2 - 1] + sorted[count / 2]);
-    double low = sorted[0], high = sorted[count - 1];
-    free(sorted);
+    double *samples = malloc(count * sizeof *samples), stated;
+    tfb_stats st;
+    if (!samples) return tfb_fail(err, "out of memory");
+    cJSON_ArrayForEach(item, list) samples[i++] = item->valuedouble;
+    int computed = tfb_stats_compute(samples, count, &st);
+    free(samples);
+    if (computed != TFB_OK) return tfb_fail(err, "benchmark \"%s\": samples_s cannot be summarized", name);
+    double median = st.median, low = st.min, high = st.max;
     const char *median_key = number_of(bench, TFB_KEY_B_TIME_MEDIAN_S, &stated) ? TFB_KEY_B_TIME_MEDIAN_S
                                                                                  : TFB_KEY_B_REAL_TIME;
     if (!tfb_compare_same_figure(median_s, median))

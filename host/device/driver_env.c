@@ -8,6 +8,7 @@
 #include <string.h>
 #include "tfbench/device.h"
 #include "tfbench/file_io.h"
+#include "tfbench/parse.h"
 
 #define MAX_DRIVER_THREADS 4096
 
@@ -16,10 +17,10 @@ static int check_count(const char *name, long lo, long hi, tfb_error *err)
 {
     const char *text = getenv(name);
     if (!text) return TFB_OK;
-    char *end = NULL;
-    errno = 0;
-    long value = text[0] >= '0' && text[0] <= '9' ? strtol(text, &end, 10) : -1;
-    if (end && *end == '\0' && errno == 0 && value >= lo && value <= hi) return TFB_OK;
+    unsigned long long value;
+    tfb_error ignored;
+    if (tfb_parse_whole(text, (unsigned long long)hi, &value, &ignored) == TFB_OK && value >= (unsigned long long)lo)
+        return TFB_OK;
     return tfb_fail(err, "%s=\"%.100s\": needs a whole number from %ld to %ld (PoCL would misbehave on it)", name,
                     text, lo, hi);
 }

@@ -328,7 +328,13 @@ int supervise_device(const tfb_session *s, size_t device_index, const char *labe
     tfb_results_init(results);
     for (;;) {
         worker_life w;
-        if (start_worker(&sv, &w, err) != TFB_OK) return -1;
+        if (start_worker(&sv, &w, err) != TFB_OK) {
+            if (sv.next_step == 0) return -1;
+            /* steps already measured are kept: the ones left are lost, the run fails */
+            fprintf(stderr, "tfbench: %s; the steps left are lost\n", err->message);
+            sv.failures++;
+            break;
+        }
         follow(&sv, &w);
         int status = reap(&w);
         char how[64];

@@ -6,13 +6,7 @@
 #include <unistd.h>
 #include "wire.h"
 
-#define WIRE_MAGIC 0x54464257u  /* "TFBW" */
 #define WIRE_MAX_SAMPLES ((uint64_t)1 << 24)
-
-typedef struct wire_header {
-    uint32_t magic, type;
-    uint64_t length;
-} wire_header;
 
 void wire_put(wire_buf *b, const void *data, size_t size)
 {

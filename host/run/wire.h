@@ -20,6 +20,14 @@ typedef enum wire_type {
     WIRE_DONE,                /* every step ran */
 } wire_type;
 
+#define WIRE_MAGIC 0x54464257u  /* "TFBW" */
+
+/* Every frame starts with this header (the worker's fault handler builds one by hand: no allocation there). */
+typedef struct wire_header {
+    uint32_t magic, type;
+    uint64_t length;
+} wire_header;
+
 typedef enum wire_fault_place { WIRE_FAULT_UNKNOWN, WIRE_FAULT_TFBENCH, WIRE_FAULT_ELSEWHERE } wire_fault_place;
 
 typedef enum wire_step { WIRE_STEP_LADDER, WIRE_STEP_CASE, WIRE_STEP_FINISH, WIRE_STEP_RECHECK } wire_step;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <ucontext.h>
 #include <unistd.h>
+#include "tfbench/parse.h"
 #include "tfbench/process.h"
 #include "tfbench/session.h"
 #include "run_steps.h"
@@ -65,8 +66,8 @@ static uintptr_t fault_pc(const void *context)
  * still names the signal). An abort is always in the C library's raise: its place says nothing. */
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
-    struct { uint32_t magic, type; uint64_t length; int32_t sig, where; char object[64]; } frame = {
-        0x54464257u, WIRE_FAULT, 2 * sizeof(int32_t) + 64, sig, WIRE_FAULT_UNKNOWN, ""};
+    struct { wire_header header; int32_t sig, where; char object[64]; } frame = {
+        {WIRE_MAGIC, WIRE_FAULT, 2 * sizeof(int32_t) + 64}, sig, WIRE_FAULT_UNKNOWN, ""};
     Dl_info hit, self;
     uintptr_t pc = sig == SIGABRT ? 0 : fault_pc(context);
     (void)info;
@@ -283,10 +284,10 @@ static int work(worker *w, tfb_error *err)
 int tfb_session_worker(const tfb_session *s, const char *fd_text)
 {
     tfb_error err = {{0}};
-    char *end = NULL;
-    long fd = strtol(fd_text, &end, 10);
+    unsigned long long fd = 0;
     struct stat st;
-    if (!*fd_text || *end || fd < 3 || fd > 1 << 20 || fstat((int)fd, &st) != 0 || !S_ISSOCK(st.st_mode)) {
+    if (tfb_parse_whole(fd_text, 1 << 20, &fd, &err) != TFB_OK || fd < 3 || fstat((int)fd, &st) != 0 ||
+        !S_ISSOCK(st.st_mode)) {
         fprintf(stderr, "tfbench: %s is the supervised run's own worker, started by tfbench\n", TFB_WORKER_FLAG);
         return 2;
     }
