@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tfbench/process.h"
@@ -24,6 +25,7 @@
 #define WATCHDOG_FLOOR_S 60.0
 #define WATCHDOG_FACTOR 10.0
 #define WATCHDOG_UNCHECKED_S 300.0
+#define MID_FRAME_LIMIT_S 60  /* a frame once begun is read whole within this (see start_worker) */
 #define EXIT_GRACE_S 10.0      /* a worker that said it is done, or whose channel ended, must exit within this */
 
 typedef struct supervisor {
@@ -123,6 +125,10 @@ static int start_worker(supervisor *sv, worker_life *w, tfb_error *err)
     free(argv);
     close(pair[1]);
     w->fd = pair[0];
+    /* poll() waits only for a frame's first byte: a worker stopped in the middle of a frame must not stall the
+     * supervisor past every limit, so a read that waits this long ends like a timed-out step */
+    struct timeval mid_frame = {MID_FRAME_LIMIT_S, 0};
+    setsockopt(w->fd, SOL_SOCKET, SO_RCVTIMEO, &mid_frame, sizeof mid_frame);
     if (rc == TFB_OK && send_start(sv, w->fd, err) != TFB_OK) w->unreadable = 1;  /* it died at once: reaped below */
     if (rc != TFB_OK) close(w->fd), w->fd = -1;
     return rc;
@@ -234,7 +240,11 @@ static void follow(supervisor *sv, worker_life *w)
         wire_type type;
         wire_buf payload;
         tfb_error err;
-        if (wire_receive(w->fd, &type, &payload, &err) != TFB_OK) return;  /* the channel ended: it died */
+        errno = 0;
+        if (wire_receive(w->fd, &type, &payload, &err) != TFB_OK) {  /* the channel ended (it died), or stalled */
+            if (errno == EAGAIN || errno == EWOULDBLOCK) w->timed_out = 1;
+            return;
+        }
         wire_reader r = {payload.data, payload.length, 0, 0};
         handle(sv, w, type, &r);
         wire_buf_free(&payload);

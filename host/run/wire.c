@@ -204,7 +204,12 @@ static int receive_all(int fd, void *data, size_t size, tfb_error *err)
     while (size > 0) {
         ssize_t got = read(fd, at, size);
         if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return tfb_fail(err, "reading the worker's channel: %s", strerror(errno));
+        if (got < 0) {
+            int cause = errno;  /* kept for the caller: EAGAIN is a stalled frame (SO_RCVTIMEO) */
+            tfb_fail(err, "reading the worker's channel: %s", strerror(cause));
+            errno = cause;
+            return TFB_ERROR;
+        }
         if (got == 0) return tfb_fail(err, "the worker's channel ended");
         at += got, size -= (size_t)got;
     }
