@@ -72,9 +72,7 @@ typedef struct layer_state {
     layer_breakdown profiled, executed;  /* a profiled pass after the timing; the last execute() */
     size_t checked_rows, checked_cols;
     double check_seconds;     /* wall time of the checks so far */
-    int verified;             /* the last check passed, on device state of fingerprint verified_hash */
-    uint64_t verified_hash;
-    double verified_worst;
+    tfb_passed_output passed; /* the last check that passed, by the fingerprint of the device state it read */
     /* Decode: read bandwidth measured just before and just after the timed repetitions (the case's own roof,
      * not one measured minutes earlier); bracket_gbps[0] = 0 when the probe found no room. */
     tfb_read_probe probe;
