@@ -59,6 +59,11 @@ void tfb_context_close(tfb_context *ctx)
     ctx->arena = NULL;
 }
 
+void tfb_context_trim_host_memory(tfb_context *ctx, size_t keep)
+{
+    if (ctx->arena) tfb_host_arena_trim(ctx->arena, keep);
+}
+
 static double gib(double bytes)
 {
     return bytes / (1024.0 * 1024.0 * 1024.0);

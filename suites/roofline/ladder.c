@@ -70,9 +70,18 @@ static int measure(tfb_run *run, ladder *l, size_t tries, tfb_ladder_point *poin
     return rc;
 }
 
+/* The ladder touched more than the suites will hold at once once it lowered the out-of-cache size: a CPU device's
+ * host arena keeps the pages of twice the new size (a rotating working set and a read probe beside it) and returns
+ * the rest, so the run's peak memory follows the size it measures at, not the ladder's top rung. */
+static int after_ladder(tfb_run *run, int rc)
+{
+    if (rc == TFB_OK) tfb_context_trim_host_memory(run->ctx, (size_t)(2 * run->sizing.target_bytes));
+    return rc;
+}
+
 /* --quick first reads half the floor and the floor: when they agree the full ladder (up to 4x the cache) is not
  * needed, and the run's peak memory stays near the floor. */
-int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
+static int measure_ladders(tfb_run *run, tfb_error *err)
 {
     tfb_ladder_point points[TFB_LADDER_MAX];
     if (run->workload->quick) {
@@ -92,6 +101,11 @@ int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
     int rc = measure(run, &l, 1, points, err);
     if (rc == TFB_OK) tfb_sizing_apply_ladder(&run->sizing, points, l.rungs);
     return rc;
+}
+
+int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
+{
+    return after_ladder(run, measure_ladders(run, err));
 }
 
 /* context.ceilings.read_recheck: what the second measurement read, beside the stream suite's figure. */
