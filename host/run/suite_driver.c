@@ -291,6 +291,12 @@ void tfb_suite_finish(tfb_run *run, const tfb_suite *suite)
     clear_progress(run);
     release_shared(run, suite);
     if (suite->finish) suite->finish(run);
+    tfb_run_trim_host_memory(run);
+}
+
+void tfb_run_trim_host_memory(tfb_run *run)
+{
+    if (run->ctx) tfb_context_trim_host_memory(run->ctx, (size_t)(2 * run->sizing.target_bytes));
 }
 
 void tfb_case_template(const tfb_suite *suite, const tfb_case *c, tfb_result *r)

@@ -70,15 +70,6 @@ static int measure(tfb_run *run, ladder *l, size_t tries, tfb_ladder_point *poin
     return rc;
 }
 
-/* The ladder touched more than the suites will hold at once once it lowered the out-of-cache size: a CPU device's
- * host arena keeps the pages of twice the new size (a rotating working set and a read probe beside it) and returns
- * the rest, so the run's peak memory follows the size it measures at, not the ladder's top rung. */
-static int after_ladder(tfb_run *run, int rc)
-{
-    if (rc == TFB_OK) tfb_context_trim_host_memory(run->ctx, (size_t)(2 * run->sizing.target_bytes));
-    return rc;
-}
-
 /* --quick first reads half the floor and the floor: when they agree the full ladder (up to 4x the cache) is not
  * needed, and the run's peak memory stays near the floor. */
 static int measure_ladders(tfb_run *run, tfb_error *err)
@@ -103,9 +94,12 @@ static int measure_ladders(tfb_run *run, tfb_error *err)
     return rc;
 }
 
+/* The ladder touched up to 4x the cache; the suites after it hold less (tfb_run_trim_host_memory). */
 int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
 {
-    return after_ladder(run, measure_ladders(run, err));
+    int rc = measure_ladders(run, err);
+    tfb_run_trim_host_memory(run);
+    return rc;
 }
 
 /* context.ceilings.read_recheck: what the second measurement read, beside the stream suite's figure. */
