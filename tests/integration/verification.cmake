@@ -84,7 +84,39 @@ set(TFB_PLANT_decode-sequence "decode --filter b2-h8-n1000")
 set(TFB_WRONG_decode-sequence "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 1, head 0, query 0 of 1")
 set(TFB_PLANT_decode-head "decode --filter b2-h8-n1000")
 set(TFB_WRONG_decode-head "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1")
-foreach(plant flash-token flash-head attention-token decode-sequence decode-head)
+# One element and one column of every attention family (one lane of one output row, one lane of every row).
+tfb_planted_kernel(flash-element flash.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);
+        if (bh == 1 && first + r == 100) orow[5] *= 1.01f;  // planted]=])
+tfb_planted_kernel(flash-column flash.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);
+        orow[7] *= 1.01f;  // planted]=])
+tfb_planted_kernel(attention-element attention.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);
+    if (bh == 1 && i == 100) orow[5] *= 1.01f;  // planted]=])
+tfb_planted_kernel(attention-column attention.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);
+    orow[7] *= 1.01f;  // planted]=])
+tfb_planted_kernel(decode-element decode.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);
+    if (row == 5) out[(size_t)row * D + 5] *= 1.01f;  // planted]=])
+tfb_planted_kernel(decode-column decode.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);
+    out[(size_t)row * D + 7] *= 1.01f;  // planted]=])
+set(TFB_PLANT_flash-element "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-element "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 1, query 100 of 257: attention output\\[5\\]")
+set(TFB_PLANT_flash-column "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-column "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 0, query 0 of 257: attention output\\[7\\]")
+set(TFB_PLANT_attention-element "attention --seq 257 --filter n257-d64-causal")
+set(TFB_WRONG_attention-element "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 1, query 100 of 257: attention output\\[5\\]")
+set(TFB_PLANT_attention-column "attention --seq 257 --filter n257-d64-causal")
+set(TFB_WRONG_attention-column "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 0, query 0 of 257: attention output\\[7\\]")
+set(TFB_PLANT_decode-element "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-element "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1: attention output\\[5\\]")
+set(TFB_PLANT_decode-column "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-column "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 0, query 0 of 1: attention output\\[7\\]")
+foreach(plant flash-token flash-head attention-token decode-sequence decode-head flash-element flash-column
+               attention-element attention-column decode-element decode-column)
   separate_arguments(suite_args UNIX_COMMAND "${TFB_PLANT_${plant}}")
   tfb_cli_test(wrong_${plant}
     ARGS --suite ${suite_args} --quick --kernel-dir ${TFB_BROKEN}/${plant} --json @WORKDIR@/r.json
@@ -142,47 +174,9 @@ tfb_cli_test(layer_late_append
        --json @WORKDIR@/r.json
   EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: after the timed repetitions: layer 1 of [0-9]+, sequence 0: rotary embedding and cache append"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
-# One element and one column of every attention family (one vector lane of one output row, one lane of every row)
-# and the layer's own attention step (one token of a prefill, one head of a decode): each caught and named.
-tfb_planted_kernel(flash-element flash.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);]=]
-  [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);
-        if (bh == 1 && first + r == 100) orow[5] *= 1.01f;  // planted]=])
-tfb_planted_kernel(flash-column flash.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);]=]
-  [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);
-        orow[7] *= 1.01f;  // planted]=])
-tfb_planted_kernel(attention-element attention.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);]=]
-  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);
-    if (bh == 1 && i == 100) orow[5] *= 1.01f;  // planted]=])
-tfb_planted_kernel(attention-column attention.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);]=]
-  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);
-    orow[7] *= 1.01f;  // planted]=])
-tfb_planted_kernel(decode-element decode.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);]=]
-  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);
-    if (row == 5) out[(size_t)row * D + 5] *= 1.01f;  // planted]=])
-tfb_planted_kernel(decode-column decode.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);]=]
-  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);
-    out[(size_t)row * D + 7] *= 1.01f;  // planted]=])
+# The layer's own attention step: one token of a prefill (flash), one head of a decode.
 tfb_planted_kernel(flash-token-20 flash.cl [=[float inv = 1.0f / l[r];]=]
   [=[float inv = (bh == 1 && first + r == 20 ? 1.01f : 1.0f) / l[r];]=])
-set(TFB_PLANT_flash-element "flash --seq 257 --filter n257-d64/")
-set(TFB_WRONG_flash-element "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 1, query 100 of 257: attention output\\[5\\]")
-set(TFB_PLANT_flash-column "flash --seq 257 --filter n257-d64/")
-set(TFB_WRONG_flash-column "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 0, query 0 of 257: attention output\\[7\\]")
-set(TFB_PLANT_attention-element "attention --seq 257 --filter n257-d64-causal")
-set(TFB_WRONG_attention-element "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 1, query 100 of 257: attention output\\[5\\]")
-set(TFB_PLANT_attention-column "attention --seq 257 --filter n257-d64-causal")
-set(TFB_WRONG_attention-column "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 0, query 0 of 257: attention output\\[7\\]")
-set(TFB_PLANT_decode-element "decode --filter b2-h8-n1000")
-set(TFB_WRONG_decode-element "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1: attention output\\[5\\]")
-set(TFB_PLANT_decode-column "decode --filter b2-h8-n1000")
-set(TFB_WRONG_decode-column "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 0, query 0 of 1: attention output\\[7\\]")
-foreach(plant flash-element flash-column attention-element attention-column decode-element decode-column)
-  separate_arguments(suite_args UNIX_COMMAND "${TFB_PLANT_${plant}}")
-  tfb_cli_test(wrong_${plant}
-    ARGS --suite ${suite_args} --quick --kernel-dir ${TFB_BROKEN}/${plant} --json @WORKDIR@/r.json
-    EXIT 1 REGEX "${TFB_WRONG_${plant}}"
-    CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
-endforeach()
 tfb_cli_test(layer_wrong_attention_token
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/flash-token-20
        --json @WORKDIR@/r.json
