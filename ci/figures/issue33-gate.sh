@@ -4,11 +4,13 @@
 #   - false regressions: `tfbench compare A B` (nothing changed, so every REGRESSION is false);
 #   - power: `tfbench compare A B*1.15`, B with every sample and time 15% longer (ci/figures/scale-results.py):
 #     how many of the benchmarks measured in both are flagged REGRESSION (goal >= 95%).
-# Environment: TFB_BIN [build/tfbench], TFB_GATE_PAIRS [5], TFB_FIGURES_DIR [a new mktemp -d folder].
+# Each run's wall time is printed too: the gate's sampling must stay in the budget of the build before it.
+# Environment: TFB_BIN [build/tfbench], TFB_GATE_PAIRS [5], TFB_GATE_ARGS [none: the whole --quick run], TFB_FIGURES_DIR [a new mktemp -d folder].
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TFB_BIN:-build/tfbench}
 PAIRS=${TFB_GATE_PAIRS:-5}
+read -r -a EXTRA <<<"${TFB_GATE_ARGS:-}"  # more run options (a smoke test: --suite flash --filter n257)
 DIR=${TFB_FIGURES_DIR:-$(mktemp -d)}
 [ -x "$BIN" ] || { echo "ci/figures/issue33-gate.sh: no $BIN (build first)" >&2; exit 2; }
 
@@ -26,8 +28,12 @@ PY
 false_total=0 flagged_total=0 measured_total=0
 for i in $(seq 1 "$PAIRS"); do
   echo "pair $i: $(uptime)"
-  "$BIN" --device 0 --quick --quiet --json "$DIR/a$i.json" >/dev/null
-  "$BIN" --device 0 --quick --quiet --json "$DIR/b$i.json" >/dev/null
+  started=$(date +%s.%N)
+  "$BIN" --device 0 --quick --quiet "${EXTRA[@]}" --json "$DIR/a$i.json" >/dev/null
+  middle=$(date +%s.%N)
+  "$BIN" --device 0 --quick --quiet "${EXTRA[@]}" --json "$DIR/b$i.json" >/dev/null
+  echo "  run times: $(python3 -c "import sys; a, b, c = map(float, sys.argv[1:]); print(f'{b - a:.1f} s, {c - b:.1f} s')" \
+    "$started" "$middle" "$(date +%s.%N)") (the budget: compare with the same script on the parent commit)"
   python3 ci/figures/scale-results.py "$DIR/b$i.json" 1.15 "$DIR/b$i-x1.15.json"
   read -r false measured < <(verdicts "$DIR/a$i.json" "$DIR/b$i.json")
   read -r flagged measured_slow < <(verdicts "$DIR/a$i.json" "$DIR/b$i-x1.15.json")
