@@ -6,8 +6,9 @@
 tfb_timing_policy tfb_timing_default(int quick)
 {
     /* --quick: 6 samples at least, the fewest with a 95% interval of the median */
-    /* The extensions' budgets: 0.25 s span 1-2 of a 2-core VM's ~0.3 s slow phases; wide_seconds went to the few
-     * benchmarks whose interval stays wider than the gate needs (stream's 20 ms samples, CLBlast's 60 ms GEMV) */
+    /* The gate's extensions (tfb_keep_sampling): bursty samples over 0.25 s span about one of a 2-core VM's ~0.3 s
+     * slow phases instead of fitting inside one; twice the budget only for the few benchmarks whose interval stays
+     * wider than the gate needs (stream's 20 ms samples, CLBlast's 60 ms GEMV) */
     tfb_timing_policy policy = {.warmup = 2, .min_reps = quick ? 6 : 10, .max_reps = 2000,
                                 .min_seconds = quick ? 0.05 : 0.3, .sample_seconds = TFB_SAMPLE_SECONDS_CPU,
                                 .max_noise = TFB_MAX_NOISE_CPU, .max_seconds = quick ? 0.5 : 1.0,
@@ -40,11 +41,6 @@ unsigned long tfb_executions_per_sample(double sample_seconds, double execution_
     return wanted <= 1 ? 1 : wanted >= TFB_MAX_EXECUTIONS ? TFB_MAX_EXECUTIONS : (unsigned long)wanted;
 }
 
-static int settled_within(const double *samples, size_t reps, double noise)
-{
-    return tfb_noise_settled(samples, reps, noise, NULL);
-}
-
 static int bursty(const double *samples, size_t reps)
 {
     tfb_stats s;
@@ -62,9 +58,9 @@ int tfb_keep_sampling(const tfb_timing_policy *p, const double *samples, size_t 
     if (!unlimited && elapsed >= fmax(p->max_seconds, p->wide_seconds)) return 0;
     if (reps > 64 && reps % (reps / 32) != 0) return 1;
     if (elapsed < p->burst_seconds && bursty(samples, reps)) return 1;
-    if (settled_within(samples, reps, p->max_noise)) return 0;
+    if (tfb_noise_settled(samples, reps, p->max_noise, NULL)) return 0;
     if (unlimited || elapsed < p->max_seconds) return 1;
-    return !settled_within(samples, reps, TFB_GATE_NOISE);  /* past max_seconds, within wide_seconds */
+    return !tfb_noise_settled(samples, reps, TFB_GATE_NOISE, NULL);  /* past max_seconds, within wide_seconds */
 }
 
 /* Warm-ups, then samples until the stopping rule (keep_sampling) says enough. */

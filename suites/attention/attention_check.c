@@ -15,7 +15,6 @@
 
 #define TFB_CHECK_MAX_THREADS 16
 
-
 static double bound_of(float lo, float hi)
 {
     return fmax(fabs((double)lo), fabs((double)hi));
