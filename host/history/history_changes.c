@@ -13,8 +13,8 @@
 
 void tfb_change_options_default(tfb_change_options *options)
 {
-    options->threshold = 0.05;
-    options->alpha = 0.01;
+    options->threshold = 0.02;
+    options->alpha = 0.001;
     options->min_runs = 3;
     options->normalize = 1;
 }
