@@ -128,10 +128,11 @@ static void study(double sigma, tally *tallies)
             run_gate(&SCENARIOS[i], values, &tallies[i]);
         }
         const tally *t = &tallies[i];
-        printf("%-15s %13.0f%% %10.2f %18.2f %10.0f%% %15.2f\n", SCENARIOS[i].name,
-               100.0 * t->history_found / TRIALS, 1.0 * t->history_near / TRIALS,
-               100.0 * t->history_false / (TRIALS * COMMITS), 100.0 * t->gate_found / TRIALS,
-               100.0 * t->gate_false / (TRIALS * COMMITS));
+        char found[16] = "-", gate[16] = "-";
+        if (SCENARIOS[i].steps) snprintf(found, sizeof found, "%.0f%%", 100.0 * t->history_found / TRIALS);
+        if (SCENARIOS[i].steps) snprintf(gate, sizeof gate, "%.0f%%", 100.0 * t->gate_found / TRIALS);
+        printf("%-15s %14s %10.2f %18.2f %11s %15.2f\n", SCENARIOS[i].name, found, 1.0 * t->history_near / TRIALS,
+               100.0 * t->history_false / (TRIALS * COMMITS), gate, 100.0 * t->gate_false / (TRIALS * COMMITS));
     }
 }
 
@@ -149,13 +150,24 @@ static void quiet_machine(void **state)
     for (size_t i = 0; i < SCENARIO_COUNT; i++) assert_true(t[i].history_false <= TRIALS * COMMITS / 100);
 }
 
-/* This VM between runs (docs/history.md: the A/A runs of reports/measurements/amd-epyc-zen4-2core-vm/history/). */
+/* Between the two: 5% from run to run. */
 static void noisy_machine(void **state)
 {
     (void)state;
     tally t[SCENARIO_COUNT];
     study(0.05, t);
     assert_true(t[3].history_found >= TRIALS * 80 / 100);
+    assert_true(t[4].history_found >= TRIALS * 90 / 100);
+    for (size_t i = 0; i < SCENARIO_COUNT; i++) assert_true(t[i].history_false <= TRIALS * COMMITS / 100);
+}
+
+/* This VM from run to run while other jobs shared its 2 cores: the A/A runs of
+ * reports/measurements/amd-epyc-zen4-2core-vm/history/aa-loaded.txt (sigma 13.6%, the median over benchmarks). */
+static void loaded_machine(void **state)
+{
+    (void)state;
+    tally t[SCENARIO_COUNT];
+    study(0.136, t);
     for (size_t i = 0; i < SCENARIO_COUNT; i++) assert_true(t[i].history_false <= TRIALS * COMMITS / 100);
 }
 
@@ -190,6 +202,7 @@ int main(void)
         cmocka_unit_test(finds_a_step_where_it_is),
         cmocka_unit_test(quiet_machine),
         cmocka_unit_test(noisy_machine),
+        cmocka_unit_test(loaded_machine),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
