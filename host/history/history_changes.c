@@ -21,7 +21,9 @@ void tfb_change_options_default(tfb_change_options *options)
 
 typedef struct segment {
     size_t start, end;  /* [start, end) */
-    int done;           /* its best split was not significant */
+    int done;           /* no split left, or its best split was not significant */
+    size_t tau;         /* its best split, found once when the segment is made */
+    double q;
 } segment;
 
 static int may_split(const char *const *commits, size_t at)
@@ -95,34 +97,37 @@ static void remeasure(const double *x, size_t count, tfb_change *found, size_t n
     }
 }
 
+static segment make_segment(const double *values, const char *const *commits, size_t start, size_t end,
+                            size_t min_runs)
+{
+    segment seg = {start, end, 0, 0, -INFINITY};
+    seg.done = !best_split(values, commits, start, end, min_runs, &seg.tau, &seg.q);
+    return seg;
+}
+
 size_t tfb_edivisive(const double *values, const char *const *commits, size_t count,
                      const tfb_change_options *options, tfb_change *found, size_t max)
 {
-    segment segments[MAX_CHANGES_PER_SERIES + 1] = {{0, count, 0}};
+    segment segments[MAX_CHANGES_PER_SERIES + 1];
     size_t segment_count = 1, n = 0;
+    segments[0] = make_segment(values, commits, 0, count, options->min_runs);
     if (max > MAX_CHANGES_PER_SERIES) max = MAX_CHANGES_PER_SERIES;
     while (n < max) {
-        size_t best = 0, tau = 0;
-        double q_best = -INFINITY;
-        for (size_t i = 0; i < segment_count; i++) {
-            size_t t = 0;
-            double q = -INFINITY;
-            if (segments[i].done ||
-                !best_split(values, commits, segments[i].start, segments[i].end, options->min_runs, &t, &q))
-                continue;
-            if (q > q_best) q_best = q, best = i, tau = t;
-        }
-        if (q_best == -INFINITY) break;
+        size_t best = segment_count;
+        for (size_t i = 0; i < segment_count; i++)
+            if (!segments[i].done && (best == segment_count || segments[i].q > segments[best].q)) best = i;
+        if (best == segment_count) break;
         segment *seg = &segments[best];
         tfb_change c = {0};
-        if (measure(values, seg->start, tau, seg->end, &c) != 0 || !(c.p_value < options->alpha)) {
+        if (measure(values, seg->start, seg->tau, seg->end, &c) != 0 || !(c.p_value < options->alpha)) {
             seg->done = 1;
             continue;
         }
-        c.statistic = q_best;
+        c.statistic = seg->q;
         found[n++] = c;
-        segments[segment_count++] = (segment){tau, seg->end, 0};
-        seg->end = tau;
+        size_t start = seg->start, tau = seg->tau, end = seg->end;
+        *seg = make_segment(values, commits, start, tau, options->min_runs);
+        segments[segment_count++] = make_segment(values, commits, tau, end, options->min_runs);
     }
     remeasure(values, count, found, n);
     /* only what is still significant and big enough between its neighbours counts */
