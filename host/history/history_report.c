@@ -13,10 +13,11 @@
 
 #define CHART_W 900.0
 #define CHART_H 200.0
-#define LEFT 70.0
+#define LEFT 84.0
 #define RIGHT 20.0
 #define TOP 12.0
 #define BOTTOM 28.0
+#define INSET 10.0  /* the first and last runs stand this far inside the frame */
 
 static const char *const COLORS[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
                                      "#17becf"};
@@ -63,7 +64,7 @@ static const char *machine_color(const report_ctx *r, const char *id)
 static double px(const chart_range *g, double run_id)
 {
     double span = g->x_hi > g->x_lo ? g->x_hi - g->x_lo : 1;
-    return LEFT + (run_id - g->x_lo) / span * (CHART_W - LEFT - RIGHT);
+    return LEFT + INSET + (run_id - g->x_lo) / span * (CHART_W - LEFT - RIGHT - 2 * INSET);
 }
 
 static double py(const chart_range *g, double seconds)
@@ -99,7 +100,7 @@ static void axes(FILE *out, const chart_range *g)
             TOP, CHART_W - LEFT - RIGHT, CHART_H - TOP - BOTTOM);
     for (int i = 0; i <= 4; i++) {
         double seconds = g->y_lo + (g->y_hi - g->y_lo) * i / 4;
-        fprintf(out, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.4g ms</text>\n", LEFT - 4,
+        fprintf(out, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%.3g ms</text>\n", LEFT - 4,
                 py(g, seconds) + 4, seconds * 1e3);
     }
     fprintf(out, "<text x=\"%.0f\" y=\"%.0f\">run %.0f</text><text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">run "
