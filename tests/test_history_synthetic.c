@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include "tfbench/history.h"
 #include "tfbench/random.h"
+#include "tfbench/stats.h"
 
 #define COMMITS 100
 #define RUNS 3
@@ -196,10 +197,29 @@ static void finds_a_step_where_it_is(void **state)
     assert_int_equal(tfb_edivisive(values, NULL, 60, &options, found, 8), 0);
 }
 
+/* The exact rank test with one small side: the known extremes, and stats.c's exact test where both are small. */
+static void exact_small_side(void **state)
+{
+    (void)state;
+    double low[30], high[3] = {50.0, 60.0, 70.0}, below[3] = {-5.0, -6.0, -7.0}, mixed[3] = {0.5, 6.0, 31.0};
+    for (int i = 0; i < 30; i++) low[i] = i + 0.25;
+    double p = tfb_rank_test_small_side_p(high, 3, low, 30);
+    assert_true(fabs(p - 2.0 / 5456.0) < 1e-15);  /* above all 30: 2 / C(33, 3) */
+    assert_true(fabs(tfb_rank_test_small_side_p(low, 30, high, 3) - p) < 1e-15);
+    assert_true(fabs(tfb_rank_test_small_side_p(below, 3, low, 30) - p) < 1e-15);  /* below all: the same */
+    for (int i = 0; i < 8; i++) low[i] = i * 1.5 + 0.1;
+    tfb_mann_whitney u;
+    assert_int_equal(tfb_mann_whitney_u(mixed, 3, low, 8, &u), 0);
+    assert_true(u.exact);
+    assert_true(fabs(tfb_rank_test_small_side_p(mixed, 3, low, 8) - u.p_value) < 1e-12);
+    assert_true(isnan(tfb_rank_test_small_side_p(low, 1, low, 8)));  /* a tie across the sides */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(finds_a_step_where_it_is),
+        cmocka_unit_test(exact_small_side),
         cmocka_unit_test(quiet_machine),
         cmocka_unit_test(noisy_machine),
         cmocka_unit_test(loaded_machine),

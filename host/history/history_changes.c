@@ -61,6 +61,42 @@ static int best_split(const double *x, const char *const *commits, size_t s, siz
     return found;
 }
 
+/* P(W <= k) for W = #pairs (a_i > b_j) of m values a against n values b, all orders equally likely: the largest of
+ * the m + n values is an a with probability m'/(m'+n') (beating all n' b's: W grows by n') or a b. The table keeps
+ * W <= k only, so the cost is n m (k + 1); P[i][w] is P(W = w) for i a's against the b's so far:
+ * P(i, nb)(w) = i/(i+nb) P(i-1, nb)(w - nb) + nb/(i+nb) P(i, nb-1)(w). */
+static double small_side_tail(size_t m, size_t n, size_t k)
+{
+    double *p = calloc((m + 1) * (k + 1), sizeof *p);
+    if (!p) return NAN;
+    for (size_t i = 0; i <= m; i++) p[i * (k + 1)] = 1;  /* no b yet: W = 0 */
+    for (size_t nb = 1; nb <= n; nb++)
+        for (size_t i = 1; i <= m; i++) {    /* row i - 1 holds nb b's already when row i reads it */
+            double *row = p + i * (k + 1), *fewer = p + (i - 1) * (k + 1);
+            double a_top = (double)i / (double)(i + nb), b_top = (double)nb / (double)(i + nb);
+            for (size_t w = k + 1; w-- > 0;) row[w] = b_top * row[w] + (w >= nb ? a_top * fewer[w - nb] : 0);
+        }
+    double tail = 0;
+    for (size_t w = 0; w <= k; w++) tail += p[m * (k + 1) + w];
+    free(p);
+    return tail;
+}
+
+double tfb_rank_test_small_side_p(const double *a, size_t m, const double *b, size_t n)
+{
+    if (m > n) return tfb_rank_test_small_side_p(b, n, a, m);
+    if (m == 0 || m > TFB_MWU_EXACT_MAX) return NAN;
+    size_t above = 0;
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++) {
+            if (a[i] == b[j]) return NAN;
+            above += a[i] > b[j];
+        }
+    size_t k = above < m * n - above ? above : m * n - above;  /* W and mn - W have one distribution */
+    if (k > 4096) return NAN;
+    return fmin(1.0, 2.0 * small_side_tail(m, n, k));
+}
+
 /* The change from [s, tau) to [tau, e): its size (right over left, as a ratio - 1) with a 95% interval, and the
  * p-value of the Mann-Whitney U test. */
 static int measure(const double *x, size_t s, size_t tau, size_t e, tfb_change *c)
@@ -70,8 +106,9 @@ static int measure(const double *x, size_t s, size_t tau, size_t e, tfb_change *
     if (tfb_mann_whitney_u(x + tau, e - tau, x + s, tau - s, &u) != 0 ||
         tfb_hodges_lehmann(x + tau, e - tau, x + s, tau - s, SIZE_INTERVAL_ALPHA, &shift) != 0)
         return -1;
+    double exact = tfb_rank_test_small_side_p(x + tau, e - tau, x + s, tau - s);
     c->before = tau - 1;
-    c->p_value = u.p_value;
+    c->p_value = isnan(exact) ? u.p_value : exact;
     c->change = expm1(shift.estimate);
     c->lo = expm1(shift.lo);
     c->hi = expm1(shift.hi);

@@ -131,6 +131,12 @@ typedef struct tfb_change_list {
  * threshold in size. `before` receives the last index of each old level, ascending; returns how many. */
 size_t tfb_edivisive(const double *values, const char *const *commits, size_t count,
                      const tfb_change_options *options, tfb_change *found, size_t max);
+/* The exact two-sided p of the Mann-Whitney U test when one side has at most TFB_MWU_EXACT_MAX values (the runs of
+ * the last commit or two) and the other any number, and no value is tied across the sides; NAN when that does not
+ * apply, or the statistic is too far from the tails for p to be small (then the normal approximation serves). The
+ * approximation cannot go below p = 0.0027 with 3 values on one side, however many on the other: the exact p of 3
+ * runs above 30 is 2 / C(33, 3) = 0.00037. */
+double tfb_rank_test_small_side_p(const double *a, size_t m, const double *b, size_t n);
 /* The change points of every series of the set (changes sorted by series, then position). */
 int tfb_history_changes(const tfb_history_set *set, const tfb_change_options *options, tfb_change_list *out,
                         tfb_error *err);

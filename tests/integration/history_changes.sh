@@ -35,6 +35,16 @@ grep -q 'class="no">+20.0%' report/report.html || fail "the report does not list
 xmllint --noout report/report.html 2>/dev/null || command -v xmllint >/dev/null || true
 if command -v xmllint >/dev/null; then xmllint --noout report/report.html || fail "report.html is not well-formed"; fi
 
+# CI's case: 3 runs a commit, the slowdown in the last commit's 3 runs only (the exact rank test of 3 against 27)
+for c in 1 2 3 4 5 6 7 8 9; do
+  "$tfbench" history add "$data/base.json" "$data/base.json" "$data/base.json" --commit "c$c" --db ci.db >/dev/null ||
+    fail "add failed"
+done
+"$tfbench" history add "$data/slow-decode.json" "$data/slow-decode.json" "$data/slow-decode.json" --commit c10 \
+  --db ci.db >/dev/null || fail "add failed"
+"$tfbench" history changes --db ci.db --since c9 >ci.txt && fail "the last commit's slowdown not found: $(cat ci.txt)"
+grep -q "commits c9 -> c10: 1 benchmark(s)" ci.txt || fail "not at c10: $(cat ci.txt)"
+
 # an improvement is reported but fails only with --fail-on any
 add faster.db c1 "$data/slow-decode.json"
 add faster.db c2 "$data/base.json"
