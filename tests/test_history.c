@@ -132,6 +132,40 @@ static void series_and_filters(void **state)
     tfb_history_close(h);
 }
 
+static void run_sql(const char *db, const char *sql)
+{
+    sqlite3 *s = NULL;
+    assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(s, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(s);
+}
+
+/* The database is input too: figures no run could have made are left out of the series. */
+static void hostile_rows_left_out(void **state)
+{
+    fixture *f = *state;
+    tfb_history *h = open_ok(f->db);
+    tfb_error err;
+    long long id;
+    assert_int_equal(tfb_history_add(h, f->quick, NULL, &id, &err), TFB_OK);
+    tfb_history_close(h);
+    run_sql(f->db, "UPDATE benchmarks SET median = -1 WHERE name = 'gemv/tfbench/4096x4096/fp32';"
+                   "UPDATE benchmarks SET ci_low = 1e300, roof_gflops = -5 WHERE name LIKE 'decode/%'");
+    h = open_ok(f->db);
+    tfb_history_set set;
+    assert_int_equal(tfb_history_load_series(h, NULL, &set, &err), TFB_OK);
+    assert_int_equal(set.count, 42);
+    for (size_t i = 0; i < set.count; i++) {
+        assert_string_not_equal(set.series[i].name, "gemv/tfbench/4096x4096/fp32");
+        if (strncmp(set.series[i].name, "decode/", 7) == 0) {
+            assert_true(set.series[i].points[0].ci_low_s == 0);
+            assert_true(set.series[i].points[0].roof_gflops == 0);
+        }
+    }
+    tfb_history_set_free(&set);
+    tfb_history_close(h);
+}
+
 static void set_version(const char *db, const char *version)
 {
     sqlite3 *s = NULL;
@@ -188,6 +222,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(series_and_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(migrations_and_newer_database, setup, teardown),
         cmocka_unit_test_setup_teardown(refuses_a_link, setup, teardown),
+        cmocka_unit_test_setup_teardown(hostile_rows_left_out, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,8 +259,14 @@ int tfb_history_list(tfb_history *history, const tfb_history_filter *filter, siz
 typedef struct series_read {
     tfb_history *history;
     tfb_history_set *set;
-    size_t capacity, point_capacity;
+    size_t capacity, point_capacity, points;
 } series_read;
+
+/* A figure read back: positive and finite within the reader's range, else 0 (absent). */
+static double sane(double value)
+{
+    return value > 0 && value <= TFB_RESULTS_MAX_RATE ? value : 0;
+}
 
 static int series_row(void *ctx, const db_row *row, tfb_error *err)
 {
@@ -268,6 +274,12 @@ static int series_row(void *ctx, const db_row *row, tfb_error *err)
     tfb_history *h = r->history;
     tfb_history_set *set = r->set;
     const char *machine = h->backend->text(row, 2), *name = h->backend->text(row, 7);
+    double median = h->backend->real(row, 8);
+    /* the database is input too: a figure no run could have made is left out, not drawn or tested */
+    if (!(median > 0 && median <= TFB_RESULTS_MAX_RATE)) return TFB_OK;
+    if (++r->points > TFB_HISTORY_MAX_POINTS)
+        return tfb_fail(err, "the history holds more than %d figures: take one machine (--machine)",
+                        TFB_HISTORY_MAX_POINTS);
     tfb_history_series *last = set->count ? &set->series[set->count - 1] : NULL;
     if (!last || strcmp(last->machine.id, machine) != 0 || strcmp(last->name, name) != 0) {
         if (grow((void **)&set->series, &r->capacity, set->count + 1, sizeof *set->series, err) != TFB_OK)
@@ -283,10 +295,10 @@ static int series_row(void *ctx, const db_row *row, tfb_error *err)
     tfb_history_point *p = &last->points[last->count++];
     p->run_id = h->backend->integer(row, 0);
     db_copy_text(h, row, 1, p->commit, sizeof p->commit);
-    p->median_s = h->backend->real(row, 8);
-    p->ci_low_s = h->backend->real(row, 9);
-    p->ci_high_s = h->backend->real(row, 10);
-    p->roof_gflops = h->backend->real(row, 11);
+    p->median_s = median;
+    p->ci_low_s = sane(h->backend->real(row, 9));
+    p->ci_high_s = sane(h->backend->real(row, 10));
+    p->roof_gflops = sane(h->backend->real(row, 11));
     p->verified = (int)h->backend->integer(row, 12);
     p->samples = (size_t)h->backend->integer(row, 13);
     return TFB_OK;
@@ -303,7 +315,7 @@ int tfb_history_load_series(tfb_history *history, const tfb_history_filter *filt
 {
     memset(set, 0, sizeof *set);
     if (check_machine(filter, err) != TFB_OK) return TFB_ERROR;
-    series_read r = {history, set, 0, 0};
+    series_read r = {history, set, 0, 0, 0};
     db_value params[] = {db_text(filter ? filter->machine : NULL), db_text(filter ? filter->name : NULL)};
     int rc = db_exec(history, SELECT_SERIES, params, 2, series_row, &r, err);
     if (rc != TFB_OK) tfb_history_set_free(set);
@@ -328,6 +340,8 @@ static int document_row(void *ctx, const db_row *row, tfb_error *err)
     document_read *r = ctx;
     const char *text = r->history->backend->text(row, 0);
     r->found = 1;
+    if (strlen(text) > TFB_RESULTS_MAX_BYTES)
+        return tfb_fail(err, "the stored results document is larger than a results file may be");
     /* the database is input like any file: the document passes the same bounded reader */
     return tfb_results_parse(text, strlen(text), &r->results, err);
 }

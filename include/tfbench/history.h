@@ -15,6 +15,7 @@
 #define TFB_HISTORY_DEFAULT_DB "tfbench-results/history.db"
 #define TFB_HISTORY_MAX_NAME 256    /* a benchmark's name */
 #define TFB_HISTORY_MAX_LABEL 128   /* a commit, a branch */
+#define TFB_HISTORY_MAX_POINTS 5000000  /* figures loaded at once (about 1 GB of series): beyond, filter */
 
 typedef struct tfb_history tfb_history;
 
