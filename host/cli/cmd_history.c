@@ -136,7 +136,8 @@ static int parse_args(int argc, char **argv, history_args *a)
     tfb_change_options_default(&a->change);
     if (argc < 2) return usage_error("%s", "no subcommand given");
     a->command = argv[1];
-    for (int i = 2; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
+        if (i == 1 && strcmp(argv[i], "--help") != 0 && strcmp(argv[i], "-h") != 0) continue;  /* the subcommand */
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return fputs(USAGE, stdout), -1;
         if (strcmp(argv[i], "--json") == 0) {
             a->json = 1;
