@@ -168,12 +168,9 @@ static void hostile_rows_left_out(void **state)
 
 static void set_version(const char *db, const char *version)
 {
-    sqlite3 *s = NULL;
     char sql[128];
     snprintf(sql, sizeof sql, "UPDATE tfbench_meta SET value = '%s' WHERE key = 'schema_version'", version);
-    assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(s, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(s);
+    run_sql(db, sql);
 }
 
 static void migrations_and_newer_database(void **state)
