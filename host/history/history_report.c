@@ -134,9 +134,13 @@ static void change_marks(const report_ctx *r, size_t series, const chart_range *
         if (c->series != series) continue;
         double x = (px(g, (double)tfb_change_before(r->set, c)->run_id) +
                     px(g, (double)tfb_change_after(r->set, c)->run_id)) / 2;
+        char commit[13];  /* the commit's first 12 characters */
+        snprintf(commit, sizeof commit, "%.12s", tfb_change_after(r->set, c)->commit);
         fprintf(r->out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" y2=\"%.0f\" stroke=\"#b00\" "
-                "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.0f\" fill=\"#b00\">%+.1f%%</text>\n",
+                "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.0f\" fill=\"#b00\">%+.1f%% ",
                 x, x, TOP, CHART_H - BOTTOM, x + 3, TOP + 12, 100 * c->change);
+        tfb_html_escape(r->out, commit);
+        fputs("</text>\n", r->out);
     }
 }
 
