@@ -17,17 +17,17 @@ static const float GRID_LO = -1.0f + 0x1p-23f, GRID_HI = 1.0f + 0x1p-23f;
 
 int layer_dims_of(const tfb_model_config *m, layer_dims *out, tfb_error *err)
 {
-    if (m->ffn != TFB_FFN_SWIGLU)
-        return tfb_skip(err, "the layer suite builds Llama-style layers (SwiGLU FFN); %s has a GELU FFN", m->name);
     if (m->n_experts > 1)
         return tfb_skip(err, "the layer suite builds dense layers; %s is a mixture of experts", m->name);
     uint64_t dh = tfb_model_d_head(m);
-    if (dh % 2 || dh > TFB_MAX_HEAD_DIM)
-        return tfb_skip(err, "head dim %llu: rotary pairs need an even head dim of at most %d",
-                        (unsigned long long)dh, TFB_MAX_HEAD_DIM);
     *out = (layer_dims){.d = (size_t)m->d_model, .heads = (size_t)m->n_heads, .kv_heads = (size_t)m->n_kv_heads,
                         .dh = (size_t)dh, .f = (size_t)m->d_ff};
     out->slots = out->heads + 2 * out->kv_heads;
+    if (m->norm == TFB_NORM_LAYER || m->ffn == TFB_FFN_GELU || m->bias || m->positions == TFB_POSITIONS_LEARNED)
+        return layer_classic_dims(m, out, err);
+    if (dh % 2 || dh > TFB_MAX_HEAD_DIM)
+        return tfb_skip(err, "head dim %llu: rotary pairs need an even head dim of at most %d",
+                        (unsigned long long)dh, TFB_MAX_HEAD_DIM);
     return TFB_OK;
 }
 
@@ -36,7 +36,7 @@ static size_t weight_rows(const layer_dims *dims, int matrix)
 {
     switch (matrix) {
     case W_QKV: return dims->slots * dims->dh;
-    case W_GATE_UP: return 2 * dims->f;
+    case W_GATE_UP: return dims->classic ? dims->f : 2 * dims->f;  /* the classic block: up alone */
     case W_O: case W_DOWN: return dims->d;
     default: return 1;
     }
@@ -94,7 +94,7 @@ void layer_device_bytes(const layer_dims *dims, const layer_params *p, uint64_t 
     *transient = staging > attention_transient ? staging : attention_transient;
 }
 
-static uint32_t weight_seed(const layer_state *s, size_t layer, int matrix)
+uint32_t layer_weight_seed(const layer_state *s, size_t layer, int matrix)
 {
     return s->seed + 7001u + 16u * (uint32_t)layer + (uint32_t)matrix;
 }
@@ -109,15 +109,16 @@ static float weight_scale(size_t cols)
 
 float layer_weight(const layer_state *s, size_t layer, int matrix, size_t index)
 {
-    uint32_t seed = weight_seed(s, layer, matrix);
+    uint32_t seed = layer_weight_seed(s, layer, matrix);
     if (matrix == W_NORM1 || matrix == W_NORM2) return tfb_hash_uniform(seed, index, 0.5f, 1.5f);
+    if (matrix >= W_BIAS_QKV) return tfb_hash_uniform(seed, index, -LAYER_BIAS_RANGE, LAYER_BIAS_RANGE);
     float scale = weight_scale(layer_weight_cols(&s->dims, matrix));
     return tfb_linear_stored(tfb_hash_grid(seed, index, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS), s->p.half);
 }
 
 void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out)
 {
-    uint32_t seed = weight_seed(s, layer, matrix);
+    uint32_t seed = layer_weight_seed(s, layer, matrix);
     size_t cols = layer_weight_cols(&s->dims, matrix);
     float scale = weight_scale(cols);
     tfb_hash_grid_range(seed, (uint64_t)row * cols, cols, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS, out);
@@ -135,7 +136,7 @@ static int build_linear(tfb_run *run, layer_state *s, size_t layer, int matrix, 
 {
     size_t rows = weight_rows(&s->dims, matrix), cols = layer_weight_cols(&s->dims, matrix);
     float scale = weight_scale(cols);
-    int rc = tfb_device_fill_grid(run->ctx, staging, rows * cols, weight_seed(s, layer, matrix), scale * GRID_LO,
+    int rc = tfb_device_fill_grid(run->ctx, staging, rows * cols, layer_weight_seed(s, layer, matrix), scale * GRID_LO,
                                   scale * GRID_HI, WEIGHT_BITS, err);
     if (rc != TFB_OK) return rc;
     return tfb_linear_create(run->ctx, &run->sizing, s->p.rows, rows, cols, s->p.half, staging, x, y, out, err);
@@ -163,7 +164,7 @@ static int build_gain(tfb_context *ctx, const layer_state *s, size_t layer, int 
 {
     int rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, s->dims.d * sizeof(float), NULL, out, err);
     if (rc != TFB_OK) return rc;
-    return tfb_device_fill_uniform(ctx, *out, s->dims.d, weight_seed(s, layer, matrix), 0.5f, 1.5f, err);
+    return tfb_device_fill_uniform(ctx, *out, s->dims.d, layer_weight_seed(s, layer, matrix), 0.5f, 1.5f, err);
 }
 
 static int build_weights(tfb_run *run, layer_state *s, size_t layer, cl_mem staging, tfb_error *err)
@@ -318,8 +319,10 @@ static int build_unit(tfb_run *run, layer_state *s, size_t layer, cl_mem staging
     int rc = build_activations(run->ctx, s, u, err);
     if (rc == TFB_OK) rc = build_attention(run, s, layer, err);
     if (rc == TFB_OK) rc = build_weights(run, s, layer, staging, err);
-    if (rc == TFB_OK) rc = create_small_kernels(run->ctx, s, u, err);
-    if (rc == TFB_OK) rc = set_small_args(s, u, err);
+    if (rc == TFB_OK && s->dims.classic) rc = layer_classic_build(run->ctx, s, layer, err);
+    if (rc == TFB_OK && s->dims.classic) rc = layer_classic_kernels(run->ctx, s, u, err);
+    if (rc == TFB_OK && !s->dims.classic) rc = create_small_kernels(run->ctx, s, u, err);
+    if (rc == TFB_OK && !s->dims.classic) rc = set_small_args(s, u, err);
     if (rc == TFB_OK && s->p.phase == LAYER_DECODE) rc = layer_poison_slot(run->ctx, s, u, NAN, err);
     if (rc == TFB_OK) assemble_launches(s, layer);
     return rc;
@@ -372,6 +375,7 @@ static void release_unit(layer_unit *u)
     cl_mem *buffers[] = {&u->gain1, &u->gain2, &u->h, &u->qkv_out, &u->o_out, &u->x2, &u->h2, &u->gu, &u->a, &u->dn,
                          &u->y};
     for (size_t i = 0; i < sizeof buffers / sizeof *buffers; i++) tfb_buffer_release(buffers[i]);
+    layer_classic_release(u);
     tfb_attention_io_release(&u->io);
     tfb_attention_plan_release(&u->plan);
     cl_kernel *kernels[] = {&u->norm, &u->rope, &u->add_norm, &u->silu, &u->add, &u->poison};

@@ -21,11 +21,12 @@ static const char *const FUSIONS[] = {
     "for the O projection (prefill)",
 };
 
-static void add_fusions(cJSON *object)
+static void add_fusions(cJSON *object, int classic)
 {
     cJSON *fusions = cJSON_AddArrayToObject(object, "fusions");
-    for (size_t i = 0; i < sizeof FUSIONS / sizeof *FUSIONS; i++)
-        cJSON_AddItemToArray(fusions, cJSON_CreateString(FUSIONS[i]));
+    size_t count = sizeof FUSIONS / sizeof *FUSIONS;
+    const char *const *list = classic ? layer_classic_fusions(&count) : FUSIONS;
+    for (size_t i = 0; i < count; i++) cJSON_AddItemToArray(fusions, cJSON_CreateString(list[i]));
 }
 
 static void add_kernels(cJSON *extra, const layer_state *s)
@@ -37,16 +38,18 @@ static void add_kernels(cJSON *extra, const layer_state *s)
     cJSON *list = cJSON_AddArrayToObject(extra, "kernels");
     for (size_t i = 0; i < s->per_layer; i++) {
         cJSON *k = cJSON_CreateObject();
-        cJSON_AddStringToObject(k, "name", (s->p.phase == LAYER_DECODE ? DECODE : PREFILL)[i]);
+        const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
+        if (s->dims.classic) names = layer_classic_kernel_names(s->p.phase);
+        cJSON_AddStringToObject(k, "name", names[i]);
         cJSON_AddStringToObject(k, "group", GROUP_NAMES[s->groups[i]]);
         cJSON_AddItemToArray(list, k);
     }
-    add_fusions(extra);
+    add_fusions(extra, s->dims.classic);
     const layer_unit *u = &s->units[0];
     cJSON *tiles = cJSON_AddObjectToObject(extra, "tiles");
     cJSON_AddStringToObject(tiles, "qkv", u->qkv.tile);
     cJSON_AddStringToObject(tiles, "o", u->o.tile);
-    cJSON_AddStringToObject(tiles, "gate_up", u->gate_up.tile);
+    cJSON_AddStringToObject(tiles, s->dims.classic ? "up" : "gate_up", u->gate_up.tile);
     cJSON_AddStringToObject(tiles, "down", u->down.tile);
     cJSON_AddStringToObject(tiles, "tuning", u->down.tuning);
 }
@@ -88,6 +91,7 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     else tfb_model_layer_prefill(model, TFB_MODEL_EXACT, s->p.rows, weights, TFB_MODEL_FP32, &cost);
     cJSON_AddStringToObject(extra, "phase", s->p.phase == LAYER_DECODE ? "decode" : "prefill");
     cJSON_AddStringToObject(extra, "model", model->name);
+    cJSON_AddStringToObject(extra, "family", s->dims.classic ? "classic" : "llama");
     cJSON_AddNumberToObject(extra, "rows", (double)s->p.rows);
     cJSON_AddNumberToObject(extra, "context_tokens", (double)s->p.context);
     cJSON_AddNumberToObject(extra, "layers_in_stack", (double)s->p.layers);
@@ -249,7 +253,11 @@ void layer_finish(tfb_run *run)
     cJSON_AddStringToObject(root, "model", m->name);
     cJSON_AddNumberToObject(root, "model_layers", (double)m->n_layers);
     cJSON *cases = cJSON_AddArrayToObject(root, "cases"), *models = cJSON_AddArrayToObject(root, "models");
-    add_fusions(root);
+    layer_dims dims = {0};
+    tfb_error ignored;
+    layer_dims_of(m, &dims, &ignored);
+    add_fusions(root, dims.classic);
+    cJSON_AddStringToObject(root, "family", dims.classic ? "classic" : "llama");
     for (size_t i = 0; i < all->count; i++) {
         const tfb_result *r = &all->items[i];
         int decode = layer_point(r, "decode");
@@ -364,8 +372,13 @@ void layer_summarize(const tfb_results *results, FILE *out)
     fprintf(out, "\nDecoder layer of %s, per layer against its bound (decode: bytes / the read bandwidth measured "
                  "just\nbefore and after its timing; prefill: the roofline of this run's ceilings):\n",
             text(root, "model"));
-    fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
-                 "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
+    if (strcmp(text(root, "family"), "classic") == 0)
+        fprintf(out, "  classic block; fusions: QKV one product; Q/K/V biases with the KV append; O bias and residual "
+                     "add with\n           LayerNorm; up bias in GELU; down bias with the residual; flash-decoding / "
+                     "flash attention\n");
+    else
+        fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
+                     "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
     fprintf(out, "  %-20s %-4s %5s %10s %10s %7s  %s\n", "case", "", "stack", "per layer", "bound", "of it",
             "proj attn  ffn small other");
     cJSON_ArrayForEach(o, cases) print_case(o, out);

@@ -4,11 +4,22 @@
 tfb_cli_test(layer_tiny
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json --seq 37,100 --batch 1,3 --json @WORKDIR@/r.json
   FAIL_REGEX "CMake Error|FAILED" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_layer.cmake TIMEOUT 600)
-# A GELU model is not a Llama-style layer: its cases are skipped with the reason, its output head still runs.
+# BERT is post-norm, which the layer suite does not build: its cases are skipped with the reason, its output head
+# still runs.
 tfb_cli_test(layer_gelu_skip
   ARGS --suite layer --quick --model bert-base
-  REGEX "layer/tfbench/decode-b1-n4096/fp16: skipped: the layer suite builds Llama-style layers \\(SwiGLU FFN\\); BERT-base has a GELU FFN"
+  REGEX "layer/tfbench/decode-b1-n4096/fp16: skipped: BERT-base is post-norm; the layer suite builds the pre-norm classic block"
   FAIL_REGEX "FAILED")
+# The classic block (LayerNorm, biases, GELU tanh, learned positions) on a tiny config, decode and prefill, every
+# step of every row against float64; the erf form on its own config.
+tfb_cli_test(layer_tiny_classic
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-gpt.json --seq 37 --batch 1,3
+  REGEX "classic block; fusions: QKV one product; Q/K/V biases with the KV append"
+  FAIL_REGEX "FAILED|skipped|mismatch|exceeds" TIMEOUT 600)
+tfb_cli_test(layer_tiny_classic_erf
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-gpt-erf.json --seq 20 --batch 2
+  REGEX "decode-b2-n20 +fp16"
+  FAIL_REGEX "FAILED|skipped|mismatch|exceeds" TIMEOUT 600)
 # A cache too big for one allocation: the case is skipped with the sizes, the run goes on (exit 0).
 tfb_cli_test(layer_too_big_skip
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json --seq 100000000
