@@ -11,7 +11,7 @@
 
 enum { LAYER_DECODE, LAYER_PREFILL, LAYER_HEAD };
 /* A model too small to reach the out-of-cache size in 16 layers gets 16, labelled cache-resident. */
-enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 11 };
+enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 13 };
 /* The op breakdown's groups: Q/K/V and O projections, attention, the FFN's projections, the small kernels. */
 enum { GROUP_PROJECTIONS, GROUP_ATTENTION, GROUP_FFN, GROUP_SMALL, GROUP_COUNT };
 /* The weights of one layer, each with its own seed: the fused Q/K/V and gate/up products (the classic block: up
@@ -39,6 +39,7 @@ typedef struct layer_dims {
     size_t d, heads, kv_heads, dh, f, slots;  /* slots: heads + 2 kv_heads, the fused QKV row in heads */
     int classic;              /* the GPT-2/GPT-3 block (layer_classic.c): LayerNorm, biases, GELU, no RoPE */
     int gelu_erf;             /* classic: GELU's erf form (else tanh) */
+    size_t experts, top_k;    /* a mixture of experts (layer_moe.c): E and k; 0 for a dense FFN */
 } layer_dims;
 
 /* One layer of the stack: its weights, activations (x is the previous layer's y, or the stack's input) and
@@ -48,6 +49,7 @@ typedef struct layer_unit {
     tfb_linear qkv, o, gate_up, down;
     cl_mem gain1, gain2;
     cl_mem bias[W_COUNT];     /* classic: the biases and betas, indexed by their W_ number */
+    struct layer_moe *moe;    /* a mixture of experts: the router, the experts and their kernels (layer_moe.c) */
     cl_mem x, h, qkv_out, o_out, x2, h2, gu, a, dn, y;  /* x is not owned */
     tfb_attention_io io;
     tfb_attention_plan plan;
@@ -103,6 +105,10 @@ void layer_release(layer_state *s);
 /* The host mirror of weight `matrix` of layer `layer` (as the device holds it: fp16-rounded for fp16 weights). */
 float layer_weight(const layer_state *s, size_t layer, int matrix, size_t index);
 uint32_t layer_weight_seed(const layer_state *s, size_t layer, int matrix);
+/* Row `row` of a random weight matrix of `cols` inputs and seed `seed` as stored (fp16-rounded when half), and the
+ * whole matrix's `count` fp32 values written on the device: how every projection's weights are made. */
+void layer_grid_row(uint32_t seed, size_t row, size_t cols, int half, double *out);
+int layer_grid_fill(tfb_context *ctx, cl_mem staging, size_t count, uint32_t seed, size_t cols, tfb_error *err);
 size_t layer_weight_cols(const layer_dims *dims, int matrix);
 /* Row `row` of projection `matrix` (layer_weight_cols values), as the device holds it. */
 void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out);
@@ -129,6 +135,24 @@ void layer_classic_norm_row(const layer_state *s, size_t layer, int gain, int be
 const char *const *layer_classic_kernel_names(int phase);
 const char *const *layer_classic_fusions(size_t *count);
 void layer_classic_gelu_row(const layer_state *s, size_t layer, const float *up, double *want, double *bound);
+
+/* layer_moe.c: the Mixtral-style block's FFN, in place of gate_up, silu, down and add (decode only). */
+int layer_moe_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err);
+uint64_t layer_moe_weight_bytes(const layer_dims *dims, int half);
+int layer_moe_build(tfb_run *run, const layer_state *s, size_t layer, cl_mem staging, tfb_error *err);
+/* Appends the FFN's launches (router, top-k, gate/up, SiLU, down, weighted sum) at l[n], g[n]; the new count. */
+size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch *l, int *g, size_t n);
+int layer_moe_repoison(tfb_context *ctx, const layer_state *s, layer_unit *u, tfb_error *err);
+void layer_moe_release(layer_unit *u);
+/* Routing (in float64) and every element of the routed slots and the output, from the layer's h2 and x2 rows. */
+int layer_moe_check(tfb_context *ctx, const layer_state *s, size_t layer, const float *h2, const float *x2,
+                    double *worst, tfb_error *err);
+const char *const *layer_moe_kernel_names(void);
+const char *const *layer_moe_fusions(size_t *count);
+int layer_moe_touched(tfb_context *ctx, const layer_state *s, size_t layer, size_t *touched, tfb_error *err);
+/* experts_touched per layer, the formula's expectation, and the result's bytes from the experts touched. */
+int layer_moe_annotate(tfb_run *run, const layer_state *s, const tfb_model_config *model, tfb_result *r,
+                       tfb_error *err);
 
 /* layer_run.c */
 int layer_execute(tfb_run *run, layer_state *s, tfb_error *err);

@@ -17,8 +17,6 @@ static const float GRID_LO = -1.0f + 0x1p-23f, GRID_HI = 1.0f + 0x1p-23f;
 
 int layer_dims_of(const tfb_model_config *m, layer_dims *out, tfb_error *err)
 {
-    if (m->n_experts > 1)
-        return tfb_skip(err, "the layer suite builds dense layers; %s is a mixture of experts", m->name);
     uint64_t dh = tfb_model_d_head(m);
     *out = (layer_dims){.d = (size_t)m->d_model, .heads = (size_t)m->n_heads, .kv_heads = (size_t)m->n_kv_heads,
                         .dh = (size_t)dh, .f = (size_t)m->d_ff};
@@ -28,7 +26,7 @@ int layer_dims_of(const tfb_model_config *m, layer_dims *out, tfb_error *err)
     if (dh % 2 || dh > TFB_MAX_HEAD_DIM)
         return tfb_skip(err, "head dim %llu: rotary pairs need an even head dim of at most %d",
                         (unsigned long long)dh, TFB_MAX_HEAD_DIM);
-    return TFB_OK;
+    return m->n_experts > 1 ? layer_moe_dims(m, out, err) : TFB_OK;
 }
 
 /* Weight matrix shapes: rows (output features) and columns (input features). */
@@ -87,8 +85,9 @@ static uint64_t staging_bytes(const layer_dims *dims)
 void layer_device_bytes(const layer_dims *dims, const layer_params *p, uint64_t *kept, uint64_t *transient)
 {
     uint64_t weights = 0, staging = staging_bytes(dims), attention_kept, attention_transient;
-    for (int w = W_QKV; w <= W_DOWN; w++)
+    for (int w = W_QKV; w <= (dims->experts ? W_O : W_DOWN); w++)
         weights += tfb_linear_packed_bytes(weight_rows(dims, w), layer_weight_cols(dims, w), p->half);
+    if (dims->experts) weights += layer_moe_weight_bytes(dims, p->half);
     attention_bytes(dims, p, &attention_kept, &attention_transient);
     *kept = weights + 8ull * dims->d + 4ull * activation_floats(dims, p->rows) + attention_kept;
     *transient = staging > attention_transient ? staging : attention_transient;
@@ -116,13 +115,22 @@ float layer_weight(const layer_state *s, size_t layer, int matrix, size_t index)
     return tfb_linear_stored(tfb_hash_grid(seed, index, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS), s->p.half);
 }
 
-void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out)
+void layer_grid_row(uint32_t seed, size_t row, size_t cols, int half, double *out)
 {
-    uint32_t seed = layer_weight_seed(s, layer, matrix);
-    size_t cols = layer_weight_cols(&s->dims, matrix);
     float scale = weight_scale(cols);
     tfb_hash_grid_range(seed, (uint64_t)row * cols, cols, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS, out);
-    for (size_t k = 0; k < cols; k++) out[k] = tfb_linear_stored((float)out[k], s->p.half);  /* out[k] is a float */
+    for (size_t k = 0; k < cols; k++) out[k] = tfb_linear_stored((float)out[k], half);  /* out[k] is a float */
+}
+
+int layer_grid_fill(tfb_context *ctx, cl_mem staging, size_t count, uint32_t seed, size_t cols, tfb_error *err)
+{
+    float scale = weight_scale(cols);
+    return tfb_device_fill_grid(ctx, staging, count, seed, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS, err);
+}
+
+void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out)
+{
+    layer_grid_row(layer_weight_seed(s, layer, matrix), row, layer_weight_cols(&s->dims, matrix), s->p.half, out);
 }
 
 float layer_input_value(const layer_state *s, size_t index)
@@ -135,9 +143,7 @@ static int build_linear(tfb_run *run, layer_state *s, size_t layer, int matrix, 
                         tfb_linear *out, tfb_error *err)
 {
     size_t rows = weight_rows(&s->dims, matrix), cols = layer_weight_cols(&s->dims, matrix);
-    float scale = weight_scale(cols);
-    int rc = tfb_device_fill_grid(run->ctx, staging, rows * cols, layer_weight_seed(s, layer, matrix), scale * GRID_LO,
-                                  scale * GRID_HI, WEIGHT_BITS, err);
+    int rc = layer_grid_fill(run->ctx, staging, rows * cols, layer_weight_seed(s, layer, matrix), cols, err);
     if (rc != TFB_OK) return rc;
     return tfb_linear_create(run->ctx, &run->sizing, s->p.rows, rows, cols, s->p.half, staging, x, y, out, err);
 }
@@ -172,8 +178,10 @@ static int build_weights(tfb_run *run, layer_state *s, size_t layer, cl_mem stag
     layer_unit *u = &s->units[layer];
     int rc = build_linear(run, s, layer, W_QKV, staging, u->h, u->qkv_out, &u->qkv, err);
     if (rc == TFB_OK) rc = build_linear(run, s, layer, W_O, staging, u->io.out, u->o_out, &u->o, err);
-    if (rc == TFB_OK) rc = build_linear(run, s, layer, W_GATE_UP, staging, u->h2, u->gu, &u->gate_up, err);
-    if (rc == TFB_OK) rc = build_linear(run, s, layer, W_DOWN, staging, u->a, u->dn, &u->down, err);
+    if (rc == TFB_OK && s->dims.experts) rc = layer_moe_build(run, s, layer, staging, err);
+    if (rc == TFB_OK && !s->dims.experts)
+        rc = build_linear(run, s, layer, W_GATE_UP, staging, u->h2, u->gu, &u->gate_up, err);
+    if (rc == TFB_OK && !s->dims.experts) rc = build_linear(run, s, layer, W_DOWN, staging, u->a, u->dn, &u->down, err);
     if (rc == TFB_OK) rc = build_gain(run->ctx, s, layer, W_NORM1, &u->gain1, err);
     if (rc == TFB_OK) rc = build_gain(run->ctx, s, layer, W_NORM2, &u->gain2, err);
     return rc;
@@ -266,6 +274,10 @@ static void assemble_launches(layer_state *s, size_t layer)
     for (size_t i = 0; i < u->plan.steps; i++) l[n] = u->plan.launches[i], g[n++] = GROUP_ATTENTION;
     l[n] = u->o.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->add_norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
+    if (s->dims.experts) {
+        s->per_layer = layer_moe_launches(s, u, l, g, n);
+        return;
+    }
     l[n] = u->gate_up.launch, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){u->silu, 2, {round_up(s->dims.f, 64), rows}, {0}}, g[n++] = GROUP_SMALL;
     l[n] = u->down.launch, g[n++] = GROUP_FFN;
@@ -354,6 +366,8 @@ int layer_build(tfb_run *run, layer_state *s, tfb_error *err)
 {
     if (layer_dims_of(&run->workload->model, &s->dims, err) != TFB_OK || stack_fits(run, s, err) != TFB_OK)
         return TFB_SKIP;
+    if (s->dims.experts && s->p.phase != LAYER_DECODE)
+        return tfb_skip(err, "the mixture-of-experts block is measured in decode (its routing is what a step reads)");
     s->units = calloc(s->p.layers, sizeof *s->units);
     if (!s->units) return tfb_fail(err, "out of memory");
     cl_mem staging = NULL;
@@ -376,6 +390,7 @@ static void release_unit(layer_unit *u)
                          &u->y};
     for (size_t i = 0; i < sizeof buffers / sizeof *buffers; i++) tfb_buffer_release(buffers[i]);
     layer_classic_release(u);
+    layer_moe_release(u);
     tfb_attention_io_release(&u->io);
     tfb_attention_plan_release(&u->plan);
     cl_kernel *kernels[] = {&u->norm, &u->rope, &u->add_norm, &u->silu, &u->add, &u->poison};

@@ -364,6 +364,7 @@ static int check_steps(checker *c, const layer_unit *u, double *want, double *bo
                                      r->x, r->o, classic ? W_BIAS_O : -1, r->x2, want, bound, err);
     if (rc == TFB_OK) rc = check_norm(c, classic ? "LayerNorm before the FFN" : "RMSNorm before the FFN", W_NORM2,
                                       r->x2, r->h2, want, bound, err);
+    if (rc == TFB_OK && dm->experts) return layer_moe_check(c->ctx, c->s, c->layer, r->h2, r->x2, &c->worst, err);
     if (rc == TFB_OK) rc = check_linear(c, classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
                                         (classic ? 1 : 2) * dm->f, r->h2, r->gu, err);
     if (rc == TFB_OK) rc = check_silu(c, want, bound, err);

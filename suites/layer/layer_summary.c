@@ -21,11 +21,13 @@ static const char *const FUSIONS[] = {
     "for the O projection (prefill)",
 };
 
-static void add_fusions(cJSON *object, int classic)
+static void add_fusions(cJSON *object, const layer_dims *dims)
 {
     cJSON *fusions = cJSON_AddArrayToObject(object, "fusions");
     size_t count = sizeof FUSIONS / sizeof *FUSIONS;
-    const char *const *list = classic ? layer_classic_fusions(&count) : FUSIONS;
+    const char *const *list = dims->classic   ? layer_classic_fusions(&count)
+                              : dims->experts ? layer_moe_fusions(&count)
+                                              : FUSIONS;
     for (size_t i = 0; i < count; i++) cJSON_AddItemToArray(fusions, cJSON_CreateString(list[i]));
 }
 
@@ -40,11 +42,12 @@ static void add_kernels(cJSON *extra, const layer_state *s)
         cJSON *k = cJSON_CreateObject();
         const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
         if (s->dims.classic) names = layer_classic_kernel_names(s->p.phase);
+        if (s->dims.experts) names = layer_moe_kernel_names();
         cJSON_AddStringToObject(k, "name", names[i]);
         cJSON_AddStringToObject(k, "group", GROUP_NAMES[s->groups[i]]);
         cJSON_AddItemToArray(list, k);
     }
-    add_fusions(extra, s->dims.classic);
+    add_fusions(extra, &s->dims);
     const layer_unit *u = &s->units[0];
     cJSON *tiles = cJSON_AddObjectToObject(extra, "tiles");
     cJSON_AddStringToObject(tiles, "qkv", u->qkv.tile);
@@ -91,7 +94,7 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     else tfb_model_layer_prefill(model, TFB_MODEL_EXACT, s->p.rows, weights, TFB_MODEL_FP32, &cost);
     cJSON_AddStringToObject(extra, "phase", s->p.phase == LAYER_DECODE ? "decode" : "prefill");
     cJSON_AddStringToObject(extra, "model", model->name);
-    cJSON_AddStringToObject(extra, "family", s->dims.classic ? "classic" : "llama");
+    cJSON_AddStringToObject(extra, "family", s->dims.classic ? "classic" : s->dims.experts ? "moe" : "llama");
     cJSON_AddNumberToObject(extra, "rows", (double)s->p.rows);
     cJSON_AddNumberToObject(extra, "context_tokens", (double)s->p.context);
     cJSON_AddNumberToObject(extra, "layers_in_stack", (double)s->p.layers);
@@ -256,8 +259,8 @@ void layer_finish(tfb_run *run)
     layer_dims dims = {0};
     tfb_error ignored;
     layer_dims_of(m, &dims, &ignored);
-    add_fusions(root, dims.classic);
-    cJSON_AddStringToObject(root, "family", dims.classic ? "classic" : "llama");
+    add_fusions(root, &dims);
+    cJSON_AddStringToObject(root, "family", dims.classic ? "classic" : dims.experts ? "moe" : "llama");
     for (size_t i = 0; i < all->count; i++) {
         const tfb_result *r = &all->items[i];
         int decode = layer_point(r, "decode");
