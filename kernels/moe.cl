@@ -1,16 +1,19 @@
 // The mixture-of-experts FFN of a Mixtral-style layer (suites/layer, layer_moe.c), after the router's GEMV (our
 // GEMV kernel, logits [rows][E]): top-k and the softmax over the chosen logits on the device, the chosen experts'
 // fused gate/up products, SiLU(gate) x up, the down products scaled by the routing weights, and the weighted sum
-// added to the residual. Experts are grouped: one item covers ROWS consecutive output rows of one expert and runs
-// them for every (token, slot) routed to that expert, so each touched expert's weights are read once per step and
-// an untouched expert's not at all. Weights are row-major, [E][2 f][d] (gate rows, then up rows) and [E][d][f].
-// Build options: K (experts per token), E (experts), ROWS (output rows per item), HALF (fp16 weights).
+// added to the residual. Experts are grouped: one item covers a panel of 16 output rows of one expert and runs it
+// for every (token, slot) routed to that expert, so each touched expert's weights are read from memory once per step
+// (a second token's pass finds the panel in cache) and an untouched expert's not at all. Weights are packed in panels of 16 output rows, [E][panel][k][16] (gate rows,
+// then up rows: 2 f of them over k < d; down: d rows over k < f), as our GEMV packs its weights.
+// Build options: K (experts per token), E (experts), HALF (fp16 weights).
 
 #ifdef HALF
-#define LOAD8(i, p) vload_half8(i, p)
+#define LOAD16(i, p) vload_half16(i, p)
+#define STORE16(v, i, p) vstore_half16_rte(v, i, p)
 #define WEIGHT half
 #else
-#define LOAD8(i, p) vload8(i, p)
+#define LOAD16(i, p) vload16(i, p)
+#define STORE16(v, i, p) vstore16(v, i, p)
 #define WEIGHT float
 #endif
 
@@ -37,25 +40,44 @@ __kernel void route_top_k(__global const float *logits, __global int *chosen, __
     for (uint j = 0; j < K; j++) weight[t * K + j] = top[j] / total;
 }
 
-// The dot product of a weight row and an activation row of `n` values (n a multiple of 8).
-static float dot_row(__global const WEIGHT *w, __global const float *x, uint n)
+// One panel (16 output rows, packed [k][16]) against one activation row of n values: the row's value at k broadcast
+// against the panel's 16 weights at k, four independent accumulators (k mod 4) so no fma waits on the previous one.
+static float16 panel_dot(__global const WEIGHT *p, __global const float *x, uint n)
 {
-    float8 acc = (float8)(0.0f);
-    for (uint i = 0; i < n / 8; i++) acc = fma(LOAD8(i, w), vload8(i, x), acc);
-    float4 half_sum = acc.lo + acc.hi;
-    return (half_sum.x + half_sum.y) + (half_sum.z + half_sum.w);
+    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    uint k = 0;
+    for (; k + 4 <= n; k += 4) {
+        a0 = fma(LOAD16(k, p), (float16)(x[k]), a0);
+        a1 = fma(LOAD16(k + 1, p), (float16)(x[k + 1]), a1);
+        a2 = fma(LOAD16(k + 2, p), (float16)(x[k + 2]), a2);
+        a3 = fma(LOAD16(k + 3, p), (float16)(x[k + 3]), a3);
+    }
+    for (; k < n; k++) a0 = fma(LOAD16(k, p), (float16)(x[k]), a0);
+    return (a0 + a1) + (a2 + a3);
 }
 
-// gu[slot][r] = W_gate_up[e][r] . h[token], for the slots (token, j) routed to expert e (gid 1).
+// The panel's rows below `limit` of one slot's output row, scaled.
+static void store_panel(float16 v, float scale, __global float *out, uint first, uint limit)
+{
+    float values[16];
+    vstore16(v * scale, 0, values);
+    for (uint j = 0; j < 16 && first + j < limit; j++) out[first + j] = values[j];
+}
+
+// gu[slot][16 panel + j] = W_gate_up[e][16 panel + j] . h[token], for every expert e and the slots (token, j)
+// routed to it: one item per panel index, looping over the experts (one work-group per (panel, expert) cost more in
+// launch overhead on a CPU than the loop); an untouched expert's panel is not read.
 __kernel void expert_gate_up(__global const WEIGHT *w, __global const float *h, __global const int *chosen,
                              __global float *gu, uint d, uint f2, uint rows)
 {
-    const uint first = get_global_id(0) * ROWS, e = get_global_id(1);
-    // each weight row once, for every slot routed here while it is in L1
-    for (uint r = first; r < first + ROWS && r < f2; r++)
+    const uint panel = get_global_id(0), panels = (f2 + 15) / 16;
+    for (uint e = 0; e < E; e++) {
+        __global const WEIGHT *p = w + ((size_t)e * panels + panel) * d * 16;
         for (uint slot = 0; slot < rows * K; slot++)
             if (chosen[slot] == (int)e)
-                gu[(size_t)slot * f2 + r] = dot_row(w + ((size_t)e * f2 + r) * d, h + (size_t)(slot / K) * d, d);
+                store_panel(panel_dot(p, h + (size_t)(slot / K) * d, d), 1.0f, gu + (size_t)slot * f2, panel * 16,
+                            f2);
+    }
 }
 
 // a[slot][i] = SiLU(gate) x up of the slot's expert, one item per (element, slot).
@@ -67,15 +89,18 @@ __kernel void expert_silu(__global const float *gu, __global float *a, uint f)
     a[(size_t)slot * f + i] = g / (1.0f + exp(-g)) * u;
 }
 
-// dn[slot][r] = weight[slot] x (W_down[e][r] . a[slot]), for the slots routed to expert e.
+// dn[slot][r] = weight[slot] x (W_down[e][r] . a[slot]), for every expert e and the slots routed to it.
 __kernel void expert_down(__global const WEIGHT *w, __global const float *a, __global const int *chosen,
                           __global const float *weight, __global float *dn, uint d, uint f, uint rows)
 {
-    const uint first = get_global_id(0) * ROWS, e = get_global_id(1);
-    for (uint r = first; r < first + ROWS && r < d; r++)
+    const uint panel = get_global_id(0), panels = (d + 15) / 16;
+    for (uint e = 0; e < E; e++) {
+        __global const WEIGHT *p = w + ((size_t)e * panels + panel) * f * 16;
         for (uint slot = 0; slot < rows * K; slot++)
             if (chosen[slot] == (int)e)
-                dn[(size_t)slot * d + r] = weight[slot] * dot_row(w + ((size_t)e * d + r) * f, a + (size_t)slot * f, f);
+                store_panel(panel_dot(p, a + (size_t)slot * f, f), weight[slot], dn + (size_t)slot * d, panel * 16,
+                            d);
+    }
 }
 
 // y[t] = x2[t] + the sum of its K slots' outputs, in slot order.
@@ -89,13 +114,17 @@ __kernel void expert_combine(__global const float *x2, __global const float *dn,
     y[(size_t)t * d + i] = x2[(size_t)t * d + i] + sum;
 }
 
-// fp32 staging rows to the weights' storage (round to nearest even for fp16, as the host mirror rounds).
-__kernel void store_weights(__global const float *src, __global WEIGHT *dst, ulong offset, ulong count)
+// One expert's fp32 row-major matrix [rows][cols] (the staging buffer) into panels of 16 rows, [panel][k][16], zero
+// past the last row, stored in the weights' format (round to nearest even for fp16, as the host mirror rounds) at
+// element `offset`. One item per (panel, k).
+__kernel void pack_expert(__global const float *src, __global WEIGHT *dst, ulong offset, uint rows, uint cols)
 {
-    const size_t i = get_global_id(0);
-#ifdef HALF
-    if (i < count) vstore_half_rte(src[i], offset + i, dst);
-#else
-    if (i < count) dst[offset + i] = src[i];
-#endif
+    const uint panel = get_global_id(0), k = get_global_id(1);
+    if (k >= cols) return;
+    float values[16];
+    for (uint j = 0; j < 16; j++) {
+        const uint r = panel * 16 + j;
+        values[j] = r < rows ? src[(size_t)r * cols + k] : 0.0f;
+    }
+    STORE16(vload16(0, values), 0, dst + offset + ((size_t)panel * cols + k) * 16);
 }

@@ -14,7 +14,7 @@
 
 #define UNIT 0x1p-24
 #define TINY 1e-30
-enum { ROWS_PER_ITEM = 16, MAX_EXPERTS = 32 };
+enum { PANEL = 16, MAX_EXPERTS = 32 };
 
 struct layer_moe {
     tfb_linear router;
@@ -30,9 +30,6 @@ int layer_moe_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err)
     if (m->n_experts > MAX_EXPERTS)
         return tfb_skip(err, "%llu experts: the device's top-k takes at most %d", (unsigned long long)m->n_experts,
                         MAX_EXPERTS);
-    if (dims->d % 8 || dims->f % 8)
-        return tfb_skip(err, "d_model %zu and d_ff %zu: the expert kernels read rows 8 values at a time", dims->d,
-                        dims->f);
     dims->experts = (size_t)m->n_experts;
     dims->top_k = (size_t)m->experts_per_token;
     return TFB_OK;
@@ -43,10 +40,16 @@ static size_t weight_size(int half)
     return half ? 2 : 4;
 }
 
+/* Rows rounded up to whole panels of 16 (zero-padded). */
+static size_t panel_rows(size_t rows)
+{
+    return (rows + PANEL - 1) / PANEL * PANEL;
+}
+
 uint64_t layer_moe_weight_bytes(const layer_dims *dims, int half)
 {
-    return tfb_linear_packed_bytes(dims->experts, dims->d, half) +
-           (uint64_t)dims->experts * 3 * dims->f * dims->d * weight_size(half);
+    uint64_t per_expert = (uint64_t)panel_rows(2 * dims->f) * dims->d + (uint64_t)panel_rows(dims->d) * dims->f;
+    return tfb_linear_packed_bytes(dims->experts, dims->d, half) + dims->experts * per_expert * weight_size(half);
 }
 
 /* Expert e's gate/up (which 0) or down (1) matrix of layer `layer`. */
@@ -67,12 +70,14 @@ static int fill_experts(tfb_context *ctx, const layer_state *s, size_t layer, st
 {
     size_t rows = which ? s->dims.d : 2 * s->dims.f, cols = which ? s->dims.f : s->dims.d;
     cl_mem target = which ? m->w_down : m->w_gate_up;
+    cl_uint n = (cl_uint)rows, k = (cl_uint)cols;
     for (size_t e = 0; e < s->dims.experts; e++) {
-        cl_ulong offset = (cl_ulong)e * rows * cols, count = (cl_ulong)rows * cols;
+        cl_ulong offset = (cl_ulong)e * panel_rows(rows) * cols;
         int rc = layer_grid_fill(ctx, staging, rows * cols, expert_seed(s, layer, e, which), cols, err);
         if (rc == TFB_OK)
-            rc = TFB_SET_ARGS(m->store, err, TFB_MEM(staging), TFB_MEM(target), TFB_VAL(offset), TFB_VAL(count));
-        tfb_launch launch = {m->store, 1, {(rows * cols + 255) / 256 * 256}, {0}};
+            rc = TFB_SET_ARGS(m->store, err, TFB_MEM(staging), TFB_MEM(target), TFB_VAL(offset), TFB_VAL(n),
+                              TFB_VAL(k));
+        tfb_launch launch = {m->store, 2, {panel_rows(rows) / PANEL, cols}, {0}};
         tfb_work work = {&launch, 1, 1};
         if (rc == TFB_OK) rc = tfb_work_run_once(ctx, &work, err);
         if (rc != TFB_OK) return rc;
@@ -83,10 +88,9 @@ static int fill_experts(tfb_context *ctx, const layer_state *s, size_t layer, st
 static int create_kernels(tfb_context *ctx, const layer_state *s, struct layer_moe *m, tfb_error *err)
 {
     char options[96];
-    snprintf(options, sizeof options, "-DK=%zu -DE=%zu -DROWS=%d%s", s->dims.top_k, s->dims.experts, ROWS_PER_ITEM,
-             s->p.half ? " -DHALF" : "");
+    snprintf(options, sizeof options, "-DK=%zu -DE=%zu%s", s->dims.top_k, s->dims.experts, s->p.half ? " -DHALF" : "");
     const char *names[] = {"route_top_k", "expert_gate_up", "expert_silu", "expert_down", "expert_combine",
-                           "store_weights"};
+                           "pack_expert"};
     cl_kernel *kernels[] = {&m->route, &m->gate_up, &m->silu, &m->down, &m->combine, &m->store};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (tfb_kernel_create(ctx, "moe.cl", options, names[i], kernels[i], err) != TFB_OK) return TFB_ERROR;
@@ -123,8 +127,8 @@ int layer_moe_build(tfb_run *run, const layer_state *s, size_t layer, cl_mem sta
     if (rc == TFB_OK) rc = create(run->ctx, slots * 2 * dm->f * sizeof(float), &m->gu, err);
     if (rc == TFB_OK) rc = create(run->ctx, slots * dm->f * sizeof(float), &m->a, err);
     if (rc == TFB_OK) rc = create(run->ctx, slots * dm->d * sizeof(float), &m->dn, err);
-    if (rc == TFB_OK) rc = create(run->ctx, dm->experts * 2 * dm->f * dm->d * w, &m->w_gate_up, err);
-    if (rc == TFB_OK) rc = create(run->ctx, dm->experts * dm->d * dm->f * w, &m->w_down, err);
+    if (rc == TFB_OK) rc = create(run->ctx, dm->experts * panel_rows(2 * dm->f) * dm->d * w, &m->w_gate_up, err);
+    if (rc == TFB_OK) rc = create(run->ctx, dm->experts * panel_rows(dm->d) * dm->f * w, &m->w_down, err);
     if (rc == TFB_OK) rc = create_kernels(run->ctx, s, m, err);
     if (rc == TFB_OK) rc = fill_experts(run->ctx, s, layer, m, 0, staging, err);
     if (rc == TFB_OK) rc = fill_experts(run->ctx, s, layer, m, 1, staging, err);
@@ -142,12 +146,12 @@ size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch 
 {
     const struct layer_moe *m = u->moe;
     const layer_dims *dm = &s->dims;
-    size_t rows = s->p.rows, slots = rows * dm->top_k, per = ROWS_PER_ITEM;
+    size_t rows = s->p.rows, slots = rows * dm->top_k;
     l[n] = m->router.launch, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->route, 1, {rows}, {0}}, g[n++] = GROUP_SMALL;
-    l[n] = (tfb_launch){m->gate_up, 2, {(2 * dm->f + per - 1) / per, dm->experts}, {1, 1}}, g[n++] = GROUP_FFN;
+    l[n] = (tfb_launch){m->gate_up, 2, {panel_rows(2 * dm->f) / PANEL, 1}, {1, 1}}, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->silu, 2, {(dm->f + 63) / 64 * 64, slots}, {0}}, g[n++] = GROUP_SMALL;
-    l[n] = (tfb_launch){m->down, 2, {(dm->d + per - 1) / per, dm->experts}, {1, 1}}, g[n++] = GROUP_FFN;
+    l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL, 1}, {1, 1}}, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->combine, 2, {(dm->d + 63) / 64 * 64, rows}, {0}}, g[n++] = GROUP_SMALL;
     return n;
 }
