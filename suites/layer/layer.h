@@ -154,6 +154,10 @@ int layer_moe_touched(tfb_context *ctx, const layer_state *s, size_t layer, size
 int layer_moe_annotate(tfb_run *run, const layer_state *s, const tfb_model_config *model, tfb_result *r,
                        tfb_error *err);
 
+/* context.ceilings.layer.moe_batch_curve: each verified MoE decode case's tokens/s and bytes per token. */
+void layer_moe_curve(cJSON *root, const tfb_results *all, const tfb_model_config *model);
+void layer_moe_print_curve(const cJSON *layer, FILE *out);
+
 /* layer_run.c */
 int layer_execute(tfb_run *run, layer_state *s, tfb_error *err);
 int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err);

@@ -413,6 +413,9 @@ int layer_moe_annotate(tfb_run *run, const layer_state *s, const tfb_model_confi
     cJSON_AddNumberToObject(r->extra, "experts_per_token", (double)s->dims.top_k);
     cJSON_AddNumberToObject(r->extra, "bytes_worst_case", (double)cost.bytes);
     cJSON_AddNumberToObject(r->extra, "bytes_formula", (double)cost.bytes - ((double)counted - expected) * expert_bytes);
+    /* a dense layer of the same active size: the k experts' bytes whatever the batch */
+    cJSON_AddNumberToObject(r->extra, "bytes_dense_equivalent",
+                            (double)cost.bytes - ((double)counted - (double)s->dims.top_k) * expert_bytes);
     r->bytes = (double)cost.bytes - ((double)counted - mean) * expert_bytes;
     cJSON_AddNumberToObject(r->extra, "bytes_touched", r->bytes);
     tfb_result_derive(r);
@@ -441,4 +444,59 @@ const char *const *layer_moe_fusions(size_t *count)
     };
     *count = sizeof FUSIONS / sizeof *FUSIONS;
     return FUSIONS;
+}
+
+/* One point of the batch curve from a verified MoE decode result: the whole stack of model layers at the measured
+ * time per layer (the output head left out: it is dense), bytes per token from the experts touched, and the bounds at
+ * the case's own bracketed read bandwidth: from the experts touched, and for a dense model of the same active size. */
+static cJSON *curve_point(const tfb_result *r, double model_layers)
+{
+    double rows = (double)r->m, layer_s = r->time.median, bw = r->own_read_gbps * 1e9;
+    double touched = r->bytes, dense = tfb_json_number(r->extra, "bytes_dense_equivalent", 0.0);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", r->name);
+    cJSON_AddStringToObject(o, "dtype", r->dtype);
+    cJSON_AddNumberToObject(o, "batch", rows);
+    cJSON_AddNumberToObject(o, "context_tokens", (double)r->n);
+    cJSON_AddNumberToObject(o, "experts_touched_mean", tfb_json_number(r->extra, "experts_touched_mean", 0.0));
+    cJSON_AddNumberToObject(o, "experts_expected", tfb_json_number(r->extra, "experts_expected", 0.0));
+    cJSON_AddNumberToObject(o, "tokens_per_second", rows / (model_layers * layer_s));
+    cJSON_AddNumberToObject(o, "bytes_per_token", model_layers * touched / rows);
+    cJSON_AddNumberToObject(o, "bytes_per_token_dense_equivalent", model_layers * dense / rows);
+    cJSON_AddNumberToObject(o, "read_gbps", r->own_read_gbps);
+    cJSON_AddNumberToObject(o, "bound_tokens_per_second", bw > 0 ? rows * bw / (model_layers * touched) : 0.0);
+    cJSON_AddNumberToObject(o, "dense_bound_tokens_per_second", bw > 0 && dense > 0 ? rows * bw / (model_layers * dense)
+                                                                                   : 0.0);
+    return o;
+}
+
+void layer_moe_curve(cJSON *root, const tfb_results *all, const tfb_model_config *model)
+{
+    cJSON *curve = NULL;
+    for (size_t i = 0; model->n_experts > 1 && i < all->count; i++) {
+        const tfb_result *r = &all->items[i];
+        if (strcmp(r->suite, "layer") != 0 || r->skipped[0] || r->verified != 1 || !(r->time.median > 0) ||
+            !cJSON_GetObjectItemCaseSensitive(r->extra, "experts_touched_mean"))
+            continue;
+        if (!curve) curve = cJSON_AddArrayToObject(root, "moe_batch_curve");
+        cJSON_AddItemToArray(curve, curve_point(r, (double)model->n_layers));
+    }
+}
+
+void layer_moe_print_curve(const cJSON *layer, FILE *out)
+{
+    const cJSON *curve = cJSON_GetObjectItemCaseSensitive(layer, "moe_batch_curve"), *o;
+    if (cJSON_GetArraySize(curve) == 0) return;
+    fprintf(out, "Mixture of experts by batch (the layers only, from the experts each layer touched):\n");
+    fprintf(out, "  %-6s %5s %6s %16s %11s %11s %11s %16s\n", "", "B", "n", "experts (expect)", "tokens/s", "GB/token",
+            "bound", "dense same active");
+    cJSON_ArrayForEach(o, curve) {
+        const cJSON *dtype = cJSON_GetObjectItemCaseSensitive(o, "dtype");
+        fprintf(out, "  %-6s %5.0f %6.0f %8.2f (%5.2f) %11.3g %11.3g %11.3g %16.3g\n",
+                cJSON_IsString(dtype) ? dtype->valuestring : "?", tfb_json_number(o, "batch", 0),
+                tfb_json_number(o, "context_tokens", 0), tfb_json_number(o, "experts_touched_mean", 0),
+                tfb_json_number(o, "experts_expected", 0), tfb_json_number(o, "tokens_per_second", 0),
+                tfb_json_number(o, "bytes_per_token", 0) / 1e9, tfb_json_number(o, "bound_tokens_per_second", 0),
+                tfb_json_number(o, "dense_bound_tokens_per_second", 0));
+    }
 }

@@ -269,6 +269,7 @@ void layer_finish(tfb_run *run)
         cJSON *model = model_entry(all, m, r, decode);
         if (model) cJSON_AddItemToArray(models, model);
     }
+    layer_moe_curve(root, all, m);
     if (!all->ceilings.extra) all->ceilings.extra = cJSON_CreateObject();
     cJSON_DeleteItemFromObjectCaseSensitive(all->ceilings.extra, "layer");
     cJSON_AddItemToObject(all->ceilings.extra, "layer", root);
@@ -392,4 +393,5 @@ void layer_summarize(const tfb_results *results, FILE *out)
     cJSON_ArrayForEach(o, models) print_model(o, out);
     fprintf(out, "Decode batching, aggregate tokens/s:\n");
     print_batching(models, out);
+    layer_moe_print_curve(root, out);
 }
