@@ -68,6 +68,8 @@ static void layer_sweep_for(const tfb_workload *w, layer_sweep *s)
     copy_axis(w, &BATCH, s->batches, &s->batch_count);
     copy_axis(w, &CONTEXT, s->contexts, &s->context_count);
     copy_axis(w, &PROMPT, s->prompts, &s->prompt_count);
+    static const size_t MOE_CURVE[] = {1, 2, 4, 8, 16, 32};  /* a mixture of experts' full sweep: its batch curve */
+    if (w->model.n_experts > 1 && s->batch_count > 1) copy_list(s->batches, &s->batch_count, MOE_CURVE, 6);
     if (w->batch_count) copy_list(s->batches, &s->batch_count, w->batches, w->batch_count);
     if (w->seq_count) {
         copy_list(s->contexts, &s->context_count, w->seqs, w->seq_count);

@@ -26,3 +26,10 @@ tfb_cli_test(layer_too_big_skip
        --batch 1
   REGEX "layer/tfbench/decode-b1-n100000000/fp16: skipped: one layer \\([0-9.]+ [GT]iB\\) needs a [0-9.]+ [GT]iB buffer; the device allows [0-9.]+ [GM]iB per allocation"
   FAIL_REGEX "FAILED")
+# The Mixtral-style block on a tiny config (4 experts, 2 per token): decode at B = 1 and 3, routing and every routed
+# element against float64, experts_touched and the batch curve in the results, its chart in the report.
+tfb_cli_test(layer_tiny_moe
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --batch 1,3
+       --json @WORKDIR@/r.json
+  REGEX "Mixture of experts by batch"
+  FAIL_REGEX "FAILED|decode-b[0-9]+-n37/fp16: skipped|mismatch" TIMEOUT 600)
