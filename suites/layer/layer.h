@@ -39,6 +39,7 @@ typedef struct layer_dims {
     size_t d, heads, kv_heads, dh, f, slots;  /* slots: heads + 2 kv_heads, the fused QKV row in heads */
     int classic;              /* the GPT-2/GPT-3 block (layer_classic.c): LayerNorm, biases, GELU, no RoPE */
     int gelu_erf;             /* classic: GELU's erf form (else tanh) */
+    int post_norm;            /* classic: BERT's post-norm (no norm before attention; a LayerNorm after each add) */
     size_t experts, top_k;    /* a mixture of experts (layer_moe.c): E and k; 0 for a dense FFN */
 } layer_dims;
 
@@ -49,6 +50,7 @@ typedef struct layer_unit {
     tfb_linear qkv, o, gate_up, down;
     cl_mem gain1, gain2;
     cl_mem bias[W_COUNT];     /* classic: the biases and betas, indexed by their W_ number */
+    cl_mem post_sum;          /* classic post-norm: the last residual sum, before the output's LayerNorm */
     struct layer_moe *moe;    /* a mixture of experts: the router, the experts and their kernels (layer_moe.c) */
     cl_mem x, h, qkv_out, o_out, x2, h2, gu, a, dn, y;  /* x is not owned */
     tfb_attention_io io;
@@ -117,8 +119,8 @@ float layer_input_value(const layer_state *s, size_t index);
 int layer_poison_slot(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err);
 
 /* layer_classic.c: the classic block's parts, called where the Llama-style block has its own. */
-/* TFB_SKIP unless the config is a classic block this suite builds (LayerNorm, biases, GELU, learned positions,
- * pre-norm); fills dims->classic and dims->gelu_erf. */
+/* TFB_SKIP unless the config is a classic block this suite builds (LayerNorm, biases, GELU, learned positions);
+ * fills dims->classic, gelu_erf and post_norm. */
 int layer_classic_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err);
 /* Floats of bias or beta `matrix` (W_BIAS_QKV .. W_BETA2). */
 size_t layer_classic_width(const layer_dims *dims, int matrix);
@@ -132,7 +134,7 @@ void layer_classic_release(layer_unit *u);
 void layer_classic_norm_row(const layer_state *s, size_t layer, int gain, int beta, const float *x, double *want,
                             double *bound);
 /* The kernels of one layer in launch order (as layer_summary names them), and the fusions. */
-const char *const *layer_classic_kernel_names(int phase);
+const char *const *layer_classic_kernel_names(const layer_dims *dims, int phase);
 const char *const *layer_classic_fusions(size_t *count);
 void layer_classic_gelu_row(const layer_state *s, size_t layer, const float *up, double *want, double *bound);
 

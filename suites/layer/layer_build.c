@@ -176,7 +176,8 @@ static int build_gain(tfb_context *ctx, const layer_state *s, size_t layer, int 
 static int build_weights(tfb_run *run, layer_state *s, size_t layer, cl_mem staging, tfb_error *err)
 {
     layer_unit *u = &s->units[layer];
-    int rc = build_linear(run, s, layer, W_QKV, staging, u->h, u->qkv_out, &u->qkv, err);
+    cl_mem qkv_in = s->dims.post_norm ? u->x : u->h;  /* post-norm: no norm before attention */
+    int rc = build_linear(run, s, layer, W_QKV, staging, qkv_in, u->qkv_out, &u->qkv, err);
     if (rc == TFB_OK) rc = build_linear(run, s, layer, W_O, staging, u->io.out, u->o_out, &u->o, err);
     if (rc == TFB_OK && s->dims.experts) rc = layer_moe_build(run, s, layer, staging, err);
     if (rc == TFB_OK && !s->dims.experts)
@@ -268,7 +269,7 @@ static void assemble_launches(layer_state *s, size_t layer)
     size_t rows = s->p.rows, wg = LAYER_NORM_WG, n = 0;
     tfb_launch *l = &s->launches[layer * s->per_layer];
     int *g = s->groups;
-    l[n] = (tfb_launch){u->norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
+    if (!s->dims.post_norm) l[n] = (tfb_launch){u->norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
     l[n] = u->qkv.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->rope, 2, {s->dims.slots, rows}, {0}}, g[n++] = GROUP_SMALL;
     for (size_t i = 0; i < u->plan.steps; i++) l[n] = u->plan.launches[i], g[n++] = GROUP_ATTENTION;
@@ -281,7 +282,10 @@ static void assemble_launches(layer_state *s, size_t layer)
     l[n] = u->gate_up.launch, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){u->silu, 2, {round_up(s->dims.f, 64), rows}, {0}}, g[n++] = GROUP_SMALL;
     l[n] = u->down.launch, g[n++] = GROUP_FFN;
-    l[n] = (tfb_launch){u->add, 1, {round_up(rows * s->dims.d, 256)}, {0}}, g[n++] = GROUP_SMALL;
+    if (s->dims.post_norm)  /* the last add fused with the output's LayerNorm: one group per row */
+        l[n] = (tfb_launch){u->add, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
+    else
+        l[n] = (tfb_launch){u->add, 1, {round_up(rows * s->dims.d, 256)}, {0}}, g[n++] = GROUP_SMALL;
     s->per_layer = n;
 }
 

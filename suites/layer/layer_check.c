@@ -349,26 +349,44 @@ static int check_attention_rows(checker *c, const layer_unit *u, double *want, d
     return rc;
 }
 
+/* Post-norm (BERT): the layer's output is LayerNorm(h2 + (down + bias)), the sum kept in post_sum. */
+static int check_post_norm_output(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
+{
+    const row_set *r = &c->rows;
+    float *sum = NULL;
+    int rc = read_rows(c, u->post_sum, c->s->dims.d, &sum, err);
+    if (rc == TFB_OK)
+        rc = check_add(c, "down bias and residual add after the FFN", r->h2, r->dn, W_BIAS_DOWN, sum, want, bound, err);
+    if (rc == TFB_OK) rc = check_norm(c, "LayerNorm after the FFN (the layer's output)", W_NORM2, sum, r->y, want,
+                                      bound, err);
+    free(sum);
+    return rc;
+}
+
 static int check_steps(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
 {
     const layer_dims *dm = &c->s->dims;
     const row_set *r = &c->rows;
-    int classic = dm->classic;
-    int rc = check_norm(c, classic ? "LayerNorm before attention" : "RMSNorm before attention", W_NORM1, r->x, r->h,
-                        want, bound, err);
-    if (rc == TFB_OK) rc = check_linear(c, "fused QKV projection", W_QKV, dm->slots * dm->dh, r->h, r->qkv, err);
+    int classic = dm->classic, post = dm->post_norm;  /* post-norm: no norm before attention, Q/K/V from x */
+    int rc = post ? TFB_OK : check_norm(c, classic ? "LayerNorm before attention" : "RMSNorm before attention",
+                                        W_NORM1, r->x, r->h, want, bound, err);
+    if (rc == TFB_OK)
+        rc = check_linear(c, "fused QKV projection", W_QKV, dm->slots * dm->dh, post ? r->x : r->h, r->qkv, err);
     if (rc == TFB_OK) rc = check_attention_rows(c, u, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "O projection", W_O, dm->d, r->attn, r->o, err);
     if (rc == TFB_OK) rc = check_add(c, classic ? "O bias and residual add after attention"
                                                 : "residual add after attention",
                                      r->x, r->o, classic ? W_BIAS_O : -1, r->x2, want, bound, err);
-    if (rc == TFB_OK) rc = check_norm(c, classic ? "LayerNorm before the FFN" : "RMSNorm before the FFN", W_NORM2,
-                                      r->x2, r->h2, want, bound, err);
+    if (rc == TFB_OK)
+        rc = check_norm(c, post ? "LayerNorm after attention" : classic ? "LayerNorm before the FFN"
+                                                                        : "RMSNorm before the FFN",
+                        post ? W_NORM1 : W_NORM2, r->x2, r->h2, want, bound, err);
     if (rc == TFB_OK && dm->experts) return layer_moe_check(c->ctx, c->s, c->layer, r->h2, r->x2, &c->worst, err);
     if (rc == TFB_OK) rc = check_linear(c, classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
                                         (classic ? 1 : 2) * dm->f, r->h2, r->gu, err);
     if (rc == TFB_OK) rc = check_silu(c, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "down projection", W_DOWN, dm->d, r->a, r->dn, err);
+    if (rc == TFB_OK && post) return check_post_norm_output(c, u, want, bound, err);
     if (rc == TFB_OK) rc = check_add(c, "residual add after the FFN (the layer's output)", r->x2, r->dn,
                                      classic ? W_BIAS_DOWN : -1, r->y, want, bound, err);
     return rc;

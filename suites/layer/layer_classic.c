@@ -1,4 +1,4 @@
-/* The classic block (GPT-2/GPT-3 style, pre-norm): LayerNorm with gain and bias, the fused Q/K/V projection with its
+/* The classic block (GPT-2/GPT-3 style, pre-norm; BERT's post-norm when the config says so): LayerNorm with gain and bias, the fused Q/K/V projection with its
  * bias (added in the pass that appends K and V to the cache), attention without rotary embedding (learned positions
  * are added once at the model's input), the O projection whose bias is added with the residual and the next
  * LayerNorm in one pass, the up projection whose bias is added inside GELU, the down projection whose bias is added
@@ -19,13 +19,11 @@ int layer_classic_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *e
         return tfb_skip(err, "the layer suite builds the Llama-style block (RMSNorm, SwiGLU, RoPE) and the classic one "
                         "(LayerNorm, GELU, learned positions); %s mixes them", m->name);
     if (!m->bias) return tfb_skip(err, "the layer suite builds the classic block with biases; %s has none", m->name);
-    if (m->post_norm)
-        return tfb_skip(err, "%s is post-norm; the layer suite builds the pre-norm classic block (tfbench model "
-                        "counts it)", m->name);
     if (dims->dh > TFB_MAX_HEAD_DIM)
         return tfb_skip(err, "head dim %zu: the attention kernels take at most %d", dims->dh, TFB_MAX_HEAD_DIM);
     dims->classic = 1;
     dims->gelu_erf = m->gelu == TFB_GELU_ERF;
+    dims->post_norm = m->post_norm;
     return TFB_OK;
 }
 
@@ -49,7 +47,10 @@ int layer_classic_build(tfb_context *ctx, const layer_state *s, size_t layer, tf
                                          LAYER_BIAS_RANGE, err);
         if (rc != TFB_OK) return rc;
     }
-    return TFB_OK;
+    if (!s->dims.post_norm) return TFB_OK;
+    size_t bytes = s->p.rows * s->dims.d * sizeof(float);
+    int rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, bytes, NULL, &u->post_sum, err);
+    return rc == TFB_OK ? tfb_device_poison(ctx, u->post_sum, bytes, err) : rc;
 }
 
 static size_t round_up(size_t x, size_t to)
@@ -78,13 +79,18 @@ static int set_args(const layer_state *s, layer_unit *u, tfb_error *err)
     int rc = TFB_SET_ARGS(u->norm, err, TFB_MEM(u->x), TFB_MEM(u->gain1), TFB_MEM(u->bias[W_BETA1]), TFB_MEM(u->h),
                           TFB_VAL(d), TFB_VAL(eps));
     if (rc == TFB_OK) rc = set_bias_qkv_args(s, u, err);
+    int post = s->dims.post_norm;  /* post-norm: the attention's LayerNorm after its add, the FFN's after the last */
+    cl_mem gain = post ? u->gain1 : u->gain2, beta = u->bias[post ? W_BETA1 : W_BETA2];
     if (rc == TFB_OK)
         rc = TFB_SET_ARGS(u->add_norm, err, TFB_MEM(u->x), TFB_MEM(u->o_out), TFB_MEM(u->bias[W_BIAS_O]),
-                          TFB_MEM(u->x2), TFB_MEM(u->gain2), TFB_MEM(u->bias[W_BETA2]), TFB_MEM(u->h2), TFB_VAL(d),
-                          TFB_VAL(eps));
+                          TFB_MEM(u->x2), TFB_MEM(gain), TFB_MEM(beta), TFB_MEM(u->h2), TFB_VAL(d), TFB_VAL(eps));
     if (rc == TFB_OK)
         rc = TFB_SET_ARGS(u->silu, err, TFB_MEM(u->gu), TFB_MEM(u->bias[W_BIAS_UP]), TFB_MEM(u->a), TFB_VAL(f));
-    if (rc == TFB_OK)
+    if (rc == TFB_OK && post)
+        rc = TFB_SET_ARGS(u->add, err, TFB_MEM(u->h2), TFB_MEM(u->dn), TFB_MEM(u->bias[W_BIAS_DOWN]),
+                          TFB_MEM(u->post_sum), TFB_MEM(u->gain2), TFB_MEM(u->bias[W_BETA2]), TFB_MEM(u->y), TFB_VAL(d),
+                          TFB_VAL(eps));
+    else if (rc == TFB_OK)
         rc = TFB_SET_ARGS(u->add, err, TFB_MEM(u->x2), TFB_MEM(u->dn), TFB_MEM(u->bias[W_BIAS_DOWN]), TFB_MEM(u->y),
                           TFB_VAL(d), TFB_VAL(count));
     return rc;
@@ -96,7 +102,7 @@ int layer_classic_kernels(tfb_context *ctx, const layer_state *s, layer_unit *u,
     snprintf(options, sizeof options, "-DWG=%d -DD=%zu%s", LAYER_NORM_WG, s->dims.dh,
              s->dims.gelu_erf ? " -DGELU_ERF" : "");
     const char *names[] = {"layer_norm", s->p.phase == LAYER_DECODE ? "bias_append" : "bias_scatter",
-                           "add_bias_layer_norm", "bias_gelu", "add_bias"};
+                           "add_bias_layer_norm", "bias_gelu", s->dims.post_norm ? "add_bias_layer_norm" : "add_bias"};
     cl_kernel *kernels[] = {&u->norm, &u->rope, &u->add_norm, &u->silu, &u->add};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (tfb_kernel_create(ctx, "layer_classic.cl", options, names[i], kernels[i], err) != TFB_OK) return TFB_ERROR;
@@ -107,6 +113,7 @@ int layer_classic_kernels(tfb_context *ctx, const layer_state *s, layer_unit *u,
 void layer_classic_release(layer_unit *u)
 {
     for (int w = 0; w < W_COUNT; w++) tfb_buffer_release(&u->bias[w]);
+    tfb_buffer_release(&u->post_sum);
 }
 
 /* y = (x - mean) / sqrt(var + eps) x gain + beta. Bound: the mean's error dm <= dot(d) mean|x| enters every centred
@@ -147,8 +154,13 @@ void layer_classic_gelu_row(const layer_state *s, size_t layer, const float *up,
     }
 }
 
-const char *const *layer_classic_kernel_names(int phase)
+const char *const *layer_classic_kernel_names(const layer_dims *dims, int phase)
 {
+    static const char *const POST_DECODE[] = {"qkv", "bias_append", "decode_partial", "decode_combine", "o",
+                                              "add_bias_layer_norm", "up", "bias_gelu", "down", "add_bias_layer_norm"};
+    static const char *const POST_PREFILL[] = {"qkv", "bias_scatter", "flash_attention", "o", "add_bias_layer_norm",
+                                               "up", "bias_gelu", "down", "add_bias_layer_norm"};
+    if (dims->post_norm) return phase == LAYER_DECODE ? POST_DECODE : POST_PREFILL;
     static const char *const DECODE[] = {"layer_norm", "qkv", "bias_append", "decode_partial", "decode_combine", "o",
                                          "add_bias_layer_norm", "up", "bias_gelu", "down", "add_bias"};
     static const char *const PREFILL[] = {"layer_norm", "qkv", "bias_scatter", "flash_attention", "o",

@@ -41,7 +41,7 @@ static void add_kernels(cJSON *extra, const layer_state *s)
     for (size_t i = 0; i < s->per_layer; i++) {
         cJSON *k = cJSON_CreateObject();
         const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
-        if (s->dims.classic) names = layer_classic_kernel_names(s->p.phase);
+        if (s->dims.classic) names = layer_classic_kernel_names(&s->dims, s->p.phase);
         if (s->dims.experts) names = layer_moe_kernel_names();
         cJSON_AddStringToObject(k, "name", names[i]);
         cJSON_AddStringToObject(k, "group", GROUP_NAMES[s->groups[i]]);

@@ -4,20 +4,20 @@
 tfb_cli_test(layer_tiny
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-llama.json --seq 37,100 --batch 1,3 --json @WORKDIR@/r.json
   FAIL_REGEX "CMake Error|FAILED" CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_layer.cmake TIMEOUT 600)
-# BERT is post-norm, which the layer suite does not build: its cases are skipped with the reason, its output head
-# still runs.
+# A GELU FFN with RMSNorm and RoPE is neither family: its cases are skipped with the reason, its output head still
+# runs.
 tfb_cli_test(layer_gelu_skip
-  ARGS --suite layer --quick --model bert-base
-  REGEX "layer/tfbench/decode-b1-n4096/fp16: skipped: BERT-base is post-norm; the layer suite builds the pre-norm classic block"
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-gelu-rms.json --seq 37
+  REGEX "layer/tfbench/decode-b1-n37/fp16: skipped: the layer suite builds the Llama-style block \\(RMSNorm, SwiGLU, RoPE\\) and the classic one \\(LayerNorm, GELU, learned positions\\); tiny-gelu-rms mixes them"
   FAIL_REGEX "FAILED")
 # The classic block (LayerNorm, biases, GELU tanh, learned positions) on a tiny config, decode and prefill, every
-# step of every row against float64; the erf form on its own config.
+# step of every row against float64; BERT's form (post-norm, GELU erf) on its own config.
 tfb_cli_test(layer_tiny_classic
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-gpt.json --seq 37 --batch 1,3
   REGEX "classic block; fusions: QKV one product; Q/K/V biases with the KV append"
   FAIL_REGEX "FAILED|skipped|mismatch|exceeds" TIMEOUT 600)
-tfb_cli_test(layer_tiny_classic_erf
-  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-gpt-erf.json --seq 20 --batch 2
+tfb_cli_test(layer_tiny_classic_post_norm
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-bert.json --seq 20 --batch 2
   REGEX "decode-b2-n20 +fp16"
   FAIL_REGEX "FAILED|skipped|mismatch|exceeds" TIMEOUT 600)
 # A cache too big for one allocation: the case is skipped with the sizes, the run goes on (exit 0).
