@@ -115,6 +115,9 @@ size_t layer_weight_cols(const layer_dims *dims, int matrix);
 /* Row `row` of projection `matrix` (layer_weight_cols values), as the device holds it. */
 void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out);
 float layer_input_value(const layer_state *s, size_t index);
+/* Binds the kernel in u->rope (rope_append/rope_scatter, or the classic block's bias_append/bias_scatter) to the
+ * fused QKV row, `table` (the rotary table, or the Q/K/V bias) and attention's Q, K and V. */
+int layer_set_qkv_args(const layer_state *s, layer_unit *u, cl_mem table, tfb_error *err);
 /* The appended cache slot of every sequence and KV head set to `value` (decode). */
 int layer_poison_slot(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err);
 

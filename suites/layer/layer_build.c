@@ -233,15 +233,15 @@ static int create_small_kernels(tfb_context *ctx, const layer_state *s, layer_un
     return TFB_OK;
 }
 
-static int set_rope_args(const layer_state *s, layer_unit *u, tfb_error *err)
+int layer_set_qkv_args(const layer_state *s, layer_unit *u, cl_mem table, tfb_error *err)
 {
     const layer_dims *dm = &s->dims;
     cl_uint heads = (cl_uint)dm->heads, kv_heads = (cl_uint)dm->kv_heads, rows = (cl_uint)s->p.rows;
     if (s->p.phase == LAYER_PREFILL)
-        return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(s->rope), TFB_MEM(u->io.q), TFB_MEM(u->io.k),
+        return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q), TFB_MEM(u->io.k),
                             TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(rows));
     cl_uint n_kv = (cl_uint)s->p.context, n_pad = (cl_uint)round_up(s->p.context, 16), pos = n_kv - 1;
-    return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(s->rope), TFB_MEM(u->io.q),
+    return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q),
                         TFB_MEM(u->plan.scratch[2]), TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads),
                         TFB_VAL(n_pad), TFB_VAL(n_kv), TFB_VAL(pos));
 }
@@ -252,7 +252,7 @@ static int set_small_args(const layer_state *s, layer_unit *u, tfb_error *err)
     cl_ulong count = (cl_ulong)s->p.rows * s->dims.d;
     float eps = LAYER_RMS_EPS;
     int rc = TFB_SET_ARGS(u->norm, err, TFB_MEM(u->x), TFB_MEM(u->gain1), TFB_MEM(u->h), TFB_VAL(d), TFB_VAL(eps));
-    if (rc == TFB_OK) rc = set_rope_args(s, u, err);
+    if (rc == TFB_OK) rc = layer_set_qkv_args(s, u, s->rope, err);
     if (rc == TFB_OK)
         rc = TFB_SET_ARGS(u->add_norm, err, TFB_MEM(u->x), TFB_MEM(u->o_out), TFB_MEM(u->x2), TFB_MEM(u->gain2),
                           TFB_MEM(u->h2), TFB_VAL(d), TFB_VAL(eps));

@@ -53,24 +53,6 @@ int layer_classic_build(tfb_context *ctx, const layer_state *s, size_t layer, tf
     return rc == TFB_OK ? tfb_device_poison(ctx, u->post_sum, bytes, err) : rc;
 }
 
-static size_t round_up(size_t x, size_t to)
-{
-    return (x + to - 1) / to * to;
-}
-
-static int set_bias_qkv_args(const layer_state *s, layer_unit *u, tfb_error *err)
-{
-    const layer_dims *dm = &s->dims;
-    cl_uint heads = (cl_uint)dm->heads, kv_heads = (cl_uint)dm->kv_heads, rows = (cl_uint)s->p.rows;
-    if (s->p.phase == LAYER_PREFILL)
-        return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(u->bias[W_BIAS_QKV]), TFB_MEM(u->io.q),
-                            TFB_MEM(u->io.k), TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(rows));
-    cl_uint n_kv = (cl_uint)s->p.context, n_pad = (cl_uint)round_up(s->p.context, 16), pos = n_kv - 1;
-    return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(u->bias[W_BIAS_QKV]), TFB_MEM(u->io.q),
-                        TFB_MEM(u->plan.scratch[2]), TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads),
-                        TFB_VAL(n_pad), TFB_VAL(n_kv), TFB_VAL(pos));
-}
-
 static int set_args(const layer_state *s, layer_unit *u, tfb_error *err)
 {
     cl_uint d = (cl_uint)s->dims.d, f = (cl_uint)s->dims.f;
@@ -78,7 +60,7 @@ static int set_args(const layer_state *s, layer_unit *u, tfb_error *err)
     float eps = LAYER_NORM_EPS;
     int rc = TFB_SET_ARGS(u->norm, err, TFB_MEM(u->x), TFB_MEM(u->gain1), TFB_MEM(u->bias[W_BETA1]), TFB_MEM(u->h),
                           TFB_VAL(d), TFB_VAL(eps));
-    if (rc == TFB_OK) rc = set_bias_qkv_args(s, u, err);
+    if (rc == TFB_OK) rc = layer_set_qkv_args(s, u, u->bias[W_BIAS_QKV], err);
     int post = s->dims.post_norm;  /* post-norm: the attention's LayerNorm after its add, the FFN's after the last */
     cl_mem gain = post ? u->gain1 : u->gain2, beta = u->bias[post ? W_BETA1 : W_BETA2];
     if (rc == TFB_OK)
