@@ -64,6 +64,49 @@ static void store_panel(float16 v, float scale, __global float *out, uint first,
     for (uint j = 0; j < 16 && first + j < limit; j++) out[first + j] = values[j];
 }
 
+// Four slots routed to the same expert against one panel: each weight loaded and converted once for the four.
+static void panel_dot4(__global const WEIGHT *p, __global const float *const x[4], uint n, float16 out[4])
+{
+    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    for (uint k = 0; k < n; k++) {
+        const float16 w = LOAD16(k, p);
+        a0 = fma(w, (float16)(x[0][k]), a0);
+        a1 = fma(w, (float16)(x[1][k]), a1);
+        a2 = fma(w, (float16)(x[2][k]), a2);
+        a3 = fma(w, (float16)(x[3][k]), a3);
+    }
+    out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3;
+}
+
+// Panel `panel` of expert e's matrix (`panels` panels of n inputs) for every slot routed to e, four at a time: slot s
+// reads x_base + (s / per_row) n (its token's row, or its own) and writes out_base + s width + 16 panel, scaled by
+// weight[s] (weight may be 0: no scale).
+static void expert_panel(__global const WEIGHT *w, uint e, uint panel, uint panels, uint n,
+                         __global const float *x_base, uint per_row, __global const int *chosen,
+                         __global const float *weight, __global float *out_base, uint width, uint slots)
+{
+    __global const WEIGHT *p = w + ((size_t)e * panels + panel) * n * 16;
+    uint pending[4], count = 0;
+    for (uint slot = 0; slot <= slots; slot++) {
+        if (slot < slots && chosen[slot] == (int)e) pending[count++] = slot;
+        if (count == 4) {
+            __global const float *x[4];
+            float16 v[4];
+            for (uint i = 0; i < 4; i++) x[i] = x_base + (size_t)(pending[i] / per_row) * n;
+            panel_dot4(p, x, n, v);
+            for (uint i = 0; i < 4; i++)
+                store_panel(v[i], weight ? weight[pending[i]] : 1.0f, out_base + (size_t)pending[i] * width,
+                            panel * 16, width);
+            count = 0;
+        }
+        if (slot == slots)  // the last one to three
+            for (uint i = 0; i < count; i++)
+                store_panel(panel_dot(p, x_base + (size_t)(pending[i] / per_row) * n, n),
+                            weight ? weight[pending[i]] : 1.0f, out_base + (size_t)pending[i] * width, panel * 16,
+                            width);
+    }
+}
+
 // gu[slot][16 panel + j] = W_gate_up[e][16 panel + j] . h[token], for every expert e and the slots (token, j)
 // routed to it: one item per panel index, looping over the experts (one work-group per (panel, expert) cost more in
 // launch overhead on a CPU than the loop); an untouched expert's panel is not read.
@@ -71,13 +114,7 @@ __kernel void expert_gate_up(__global const WEIGHT *w, __global const float *h, 
                              __global float *gu, uint d, uint f2, uint rows)
 {
     const uint panel = get_global_id(0), panels = (f2 + 15) / 16;
-    for (uint e = 0; e < E; e++) {
-        __global const WEIGHT *p = w + ((size_t)e * panels + panel) * d * 16;
-        for (uint slot = 0; slot < rows * K; slot++)
-            if (chosen[slot] == (int)e)
-                store_panel(panel_dot(p, h + (size_t)(slot / K) * d, d), 1.0f, gu + (size_t)slot * f2, panel * 16,
-                            f2);
-    }
+    for (uint e = 0; e < E; e++) expert_panel(w, e, panel, panels, d, h, K, chosen, 0, gu, f2, rows * K);
 }
 
 // a[slot][i] = SiLU(gate) x up of the slot's expert, one item per (element, slot).
@@ -94,13 +131,7 @@ __kernel void expert_down(__global const WEIGHT *w, __global const float *a, __g
                           __global const float *weight, __global float *dn, uint d, uint f, uint rows)
 {
     const uint panel = get_global_id(0), panels = (d + 15) / 16;
-    for (uint e = 0; e < E; e++) {
-        __global const WEIGHT *p = w + ((size_t)e * panels + panel) * f * 16;
-        for (uint slot = 0; slot < rows * K; slot++)
-            if (chosen[slot] == (int)e)
-                store_panel(panel_dot(p, a + (size_t)slot * f, f), weight[slot], dn + (size_t)slot * d, panel * 16,
-                            d);
-    }
+    for (uint e = 0; e < E; e++) expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K);
 }
 
 // y[t] = x2[t] + the sum of its K slots' outputs, in slot order.
