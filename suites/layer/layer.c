@@ -221,11 +221,11 @@ static void layer_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     r->working_set_bytes = kept * s->p.layers;
     r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     r->extra = layer_breakdown_json(s, &run->workload->model);
+    if (s->bracket_gbps[0] > 0 && s->bracket_gbps[1] > 0)  /* the point on the chart against its own bracket */
+        r->own_read_gbps = 0.5 * (s->bracket_gbps[0] + s->bracket_gbps[1]);
     tfb_error err;
     if (s->dims.experts && layer_moe_annotate(run, s, &run->workload->model, r, &err) != TFB_OK)
         tfb_run_note(run, "layer: experts touched not read back: %s\n", err.message);
-    if (s->bracket_gbps[0] > 0 && s->bracket_gbps[1] > 0)  /* the point on the chart against its own bracket */
-        r->own_read_gbps = 0.5 * (s->bracket_gbps[0] + s->bracket_gbps[1]);
 }
 
 static void layer_teardown(void *state)

@@ -143,7 +143,8 @@ void layer_classic_gelu_row(const layer_state *s, size_t layer, const float *up,
 
 /* layer_moe.c: the Mixtral-style block's FFN, in place of gate_up, silu, down and add (decode only). */
 int layer_moe_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err);
-uint64_t layer_moe_weight_bytes(const layer_dims *dims, int half);
+/* Device bytes of the MoE FFN of one layer: the router, every expert (all are stored), the routing and slot rows. */
+uint64_t layer_moe_bytes(const layer_dims *dims, int half, size_t rows);
 int layer_moe_build(tfb_run *run, const layer_state *s, size_t layer, cl_mem staging, tfb_error *err);
 /* Appends the FFN's launches (router, top-k, gate/up, SiLU, down, weighted sum) at l[n], g[n]; the new count. */
 size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch *l, int *g, size_t n);

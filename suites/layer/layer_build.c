@@ -87,7 +87,7 @@ void layer_device_bytes(const layer_dims *dims, const layer_params *p, uint64_t 
     uint64_t weights = 0, staging = staging_bytes(dims), attention_kept, attention_transient;
     for (int w = W_QKV; w <= (dims->experts ? W_O : W_DOWN); w++)
         weights += tfb_linear_packed_bytes(weight_rows(dims, w), layer_weight_cols(dims, w), p->half);
-    if (dims->experts) weights += layer_moe_weight_bytes(dims, p->half);
+    if (dims->experts) weights += layer_moe_bytes(dims, p->half, p->rows);
     attention_bytes(dims, p, &attention_kept, &attention_transient);
     *kept = weights + 8ull * dims->d + 4ull * activation_floats(dims, p->rows) + attention_kept;
     *transient = staging > attention_transient ? staging : attention_transient;

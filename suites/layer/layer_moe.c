@@ -46,10 +46,13 @@ static size_t panel_rows(size_t rows)
     return (rows + PANEL - 1) / PANEL * PANEL;
 }
 
-uint64_t layer_moe_weight_bytes(const layer_dims *dims, int half)
+uint64_t layer_moe_bytes(const layer_dims *dims, int half, size_t rows)
 {
     uint64_t per_expert = (uint64_t)panel_rows(2 * dims->f) * dims->d + (uint64_t)panel_rows(dims->d) * dims->f;
-    return tfb_linear_packed_bytes(dims->experts, dims->d, half) + dims->experts * per_expert * weight_size(half);
+    uint64_t slots = (uint64_t)rows * dims->top_k;  /* logits, routing, and each slot's gate/up, SiLU and down rows */
+    uint64_t activations = 4 * (rows * dims->experts + 2 * slots + slots * (3 * dims->f + dims->d));
+    return tfb_linear_packed_bytes(dims->experts, dims->d, half) + dims->experts * per_expert * weight_size(half) +
+           activations;
 }
 
 /* Expert e's gate/up (which 0) or down (1) matrix of layer `layer`. */
