@@ -380,6 +380,10 @@ void layer_summarize(const tfb_results *results, FILE *out)
         fprintf(out, "  classic block; fusions: QKV one product; Q/K/V biases with the KV append; O bias and residual "
                      "add with\n           LayerNorm; up bias in GELU; down bias with the residual; flash-decoding / "
                      "flash attention\n");
+    else if (strcmp(text(root, "family"), "moe") == 0)
+        fprintf(out, "  mixture of experts; fusions: QKV one product; RoPE with the KV append; residual add with "
+                     "RMSNorm;\n           top-k with its softmax; each touched expert read once for its tokens; "
+                     "weighted sum with the residual\n");
     else
         fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
                      "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
