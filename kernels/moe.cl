@@ -1,10 +1,11 @@
 // The mixture-of-experts FFN of a Mixtral-style layer (suites/layer, layer_moe.c), after the router's GEMV (our
 // GEMV kernel, logits [rows][E]): top-k and the softmax over the chosen logits on the device, the chosen experts'
 // fused gate/up products, SiLU(gate) x up, the down products scaled by the routing weights, and the weighted sum
-// added to the residual. Experts are grouped: one item covers a panel of 16 output rows of one expert and runs it
-// for every (token, slot) routed to that expert, so each touched expert's weights are read from memory once per step
-// (a second token's pass finds the panel in cache) and an untouched expert's not at all. Weights are packed in panels of 16 output rows, [E][panel][k][16] (gate rows,
-// then up rows: 2 f of them over k < d; down: d rows over k < f), as our GEMV packs its weights.
+// added to the residual. Experts are grouped: one item covers a panel of 16 output rows and runs it, expert by
+// expert, for every (token, slot) routed to that expert, four slots per pass over the panel, so each touched
+// expert's weights are read from memory once per step and an untouched expert's not at all. Weights are packed in
+// panels of 16 output rows, [E][panel][k][16] (gate rows, then up rows: 2 f of them over k < d; down: d rows over
+// k < f), as our GEMV packs its weights.
 // Build options: K (experts per token), E (experts), HALF (fp16 weights).
 
 #ifdef HALF

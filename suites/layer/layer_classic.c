@@ -1,9 +1,10 @@
-/* The classic block (GPT-2/GPT-3 style, pre-norm; BERT's post-norm when the config says so): LayerNorm with gain and bias, the fused Q/K/V projection with its
- * bias (added in the pass that appends K and V to the cache), attention without rotary embedding (learned positions
- * are added once at the model's input), the O projection whose bias is added with the residual and the next
- * LayerNorm in one pass, the up projection whose bias is added inside GELU, the down projection whose bias is added
- * with the last residual. It runs in the Llama-style block's launch order and buffers (layer_build.c); this file
- * has what differs: the shape check, the biases and betas, the small kernels, their references, their names. */
+/* The classic block (GPT-2/GPT-3 style, pre-norm; BERT's post-norm when the config says so): LayerNorm with gain
+ * and bias, the fused Q/K/V projection with its bias (added in the pass that appends K and V to the cache), attention
+ * without rotary embedding (learned positions are added once at the model's input), the O projection whose bias is
+ * added with the residual and the next LayerNorm in one pass, the up projection whose bias is added inside GELU, the
+ * down projection whose bias is added with the last residual. It runs in the Llama-style block's launch order and
+ * buffers (layer_build.c); this file has what differs: the shape check, the biases and betas, the small kernels,
+ * their references, their names. */
 #include <math.h>
 #include <stdio.h>
 #include "layer.h"

@@ -415,7 +415,8 @@ int layer_moe_annotate(tfb_run *run, const layer_state *s, const tfb_model_confi
     cJSON_AddNumberToObject(r->extra, "n_experts", (double)s->dims.experts);
     cJSON_AddNumberToObject(r->extra, "experts_per_token", (double)s->dims.top_k);
     cJSON_AddNumberToObject(r->extra, "bytes_worst_case", (double)cost.bytes);
-    cJSON_AddNumberToObject(r->extra, "bytes_formula", (double)cost.bytes - ((double)counted - expected) * expert_bytes);
+    double formula = (double)cost.bytes - ((double)counted - expected) * expert_bytes;
+    cJSON_AddNumberToObject(r->extra, "bytes_formula", formula);
     /* a dense layer of the same active size: the k experts' bytes whatever the batch */
     cJSON_AddNumberToObject(r->extra, "bytes_dense_equivalent",
                             (double)cost.bytes - ((double)counted - (double)s->dims.top_k) * expert_bytes);
