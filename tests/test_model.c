@@ -235,6 +235,19 @@ static void exact_gpt2_xl(void **state)
     assert_int_equal(c->post_norm, 0);
 }
 
+/* One GPT-2 XL layer as the layer suite accounts it: every weight once, the biases and both LayerNorms' gains and
+ * biases included (30,740,800: the checkpoint's per-block count), FLOPs of the products alone. */
+static void exact_gpt2_xl_layer(void **state)
+{
+    tfb_model_layer layer;
+    tfb_model_layer_decode(builtin("gpt2-xl"), TFB_MODEL_EXACT, 1024, 1, TFB_MODEL_FP16, TFB_MODEL_FP32, &layer);
+    assert_int_equal(layer.weight_elements, 30740800ull);
+    assert_int_equal(layer.weight_bytes, 2 * 30740800ull);
+    assert_int_equal(layer.flops_projections, 2ull * 4 * 1600 * 1600);
+    assert_int_equal(layer.flops_ffn, 2ull * 2 * 1600 * 6400);
+    assert_int_equal(layer.kv_read_bytes, 4ull * 2 * 1600 * 1024);
+}
+
 /* BERT-base: 108,891,648 in the encoder and embeddings of the published checkpoint, less its token-type table
  * (2 x 768), which the model does not count; the embedding LayerNorm takes the place of the final norm. */
 static void exact_bert_base(void **state)
@@ -450,7 +463,7 @@ int main(void)
         cmocka_unit_test(builtin_names),           cmocka_unit_test(json_config_mqa),
         cmocka_unit_test(json_default_kv_heads),   cmocka_unit_test(json_bad_configs),
         cmocka_unit_test(workload_limits),         cmocka_unit_test(exact_gpt2_xl),
-        cmocka_unit_test(exact_bert_base),         cmocka_unit_test(moe_expected_experts),
+        cmocka_unit_test(exact_bert_base),         cmocka_unit_test(exact_gpt2_xl_layer),         cmocka_unit_test(moe_expected_experts),
         cmocka_unit_test(json_classic_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
