@@ -65,6 +65,7 @@ static void store_panel(float16 v, float scale, __global float *out, uint first,
     for (uint j = 0; j < 16 && first + j < limit; j++) out[first + j] = values[j];
 }
 
+#ifndef GPU_WG
 // Four slots routed to the same expert against one panel: each weight loaded and converted once for the four.
 static void panel_dot4(__global const WEIGHT *p, __global const float *const x[4], uint n, float16 out[4])
 {
@@ -107,15 +108,53 @@ static void expert_panel(__global const WEIGHT *w, uint e, uint panel, uint pane
                             width);
     }
 }
+#endif
+
+#ifdef GPU_WG
+// GPU shape: a work-group of GPU_WG items per panel, item l taking k = l, l + GPU_WG, ... (neighbouring items read
+// neighbouring 16-weight rows of the panel: coalesced), the partial sums reduced in local memory, one slot at a time.
+static void expert_panel(__global const WEIGHT *w, uint e, uint panel, uint panels, uint n,
+                         __global const float *x_base, uint per_row, __global const int *chosen,
+                         __global const float *weight, __global float *out_base, uint width, uint slots,
+                         __local float (*part)[16])
+{
+    const uint l = get_local_id(0);
+    __global const WEIGHT *p = w + ((size_t)e * panels + panel) * n * 16;
+    for (uint slot = 0; slot < slots; slot++) {
+        if (chosen[slot] != (int)e) continue;  // the same for the whole group
+        __global const float *x = x_base + (size_t)(slot / per_row) * n;
+        float16 acc = (float16)(0.0f);
+        for (uint k = l; k < n; k += GPU_WG) acc = fma(LOAD16(k, p), (float16)(x[k]), acc);
+        vstore16(acc, 0, part[l]);
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (l < 16 && panel * 16 + l < width) {
+            float sum = 0.0f;
+            for (uint i = 0; i < GPU_WG; i++) sum += part[i][l];
+            out_base[(size_t)slot * width + panel * 16 + l] = sum * (weight ? weight[slot] : 1.0f);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+}
+#define PANEL_ITEM get_group_id(0)
+#define LOCAL_PART , part
+#define DECLARE_PART __local float part[GPU_WG][16];
+#define SHAPE __attribute__((reqd_work_group_size(GPU_WG, 1, 1)))
+#else
+#define PANEL_ITEM get_global_id(0)
+#define LOCAL_PART
+#define DECLARE_PART
+#define SHAPE
+#endif
 
 // gu[slot][16 panel + j] = W_gate_up[e][16 panel + j] . h[token], for every expert e and the slots (token, j)
-// routed to it: one item per panel index, looping over the experts (one work-group per (panel, expert) cost more in
-// launch overhead on a CPU than the loop); an untouched expert's panel is not read.
-__kernel void expert_gate_up(__global const WEIGHT *w, __global const float *h, __global const int *chosen,
-                             __global float *gu, uint d, uint f2, uint rows)
+// routed to it: one item (CPU) or work-group (GPU) per panel index, looping over the experts (one work-group per
+// (panel, expert) cost more in launch overhead on a CPU than the loop); an untouched expert's panel is not read.
+__kernel SHAPE void expert_gate_up(__global const WEIGHT *w, __global const float *h, __global const int *chosen,
+                                   __global float *gu, uint d, uint f2, uint rows)
 {
-    const uint panel = get_global_id(0), panels = (f2 + 15) / 16;
-    for (uint e = 0; e < E; e++) expert_panel(w, e, panel, panels, d, h, K, chosen, 0, gu, f2, rows * K);
+    DECLARE_PART
+    const uint panel = PANEL_ITEM, panels = (f2 + 15) / 16;
+    for (uint e = 0; e < E; e++) expert_panel(w, e, panel, panels, d, h, K, chosen, 0, gu, f2, rows * K LOCAL_PART);
 }
 
 // a[slot][i] = SiLU(gate) x up of the slot's expert, one item per (element, slot).
@@ -128,11 +167,13 @@ __kernel void expert_silu(__global const float *gu, __global float *a, uint f)
 }
 
 // dn[slot][r] = weight[slot] x (W_down[e][r] . a[slot]), for every expert e and the slots routed to it.
-__kernel void expert_down(__global const WEIGHT *w, __global const float *a, __global const int *chosen,
-                          __global const float *weight, __global float *dn, uint d, uint f, uint rows)
+__kernel SHAPE void expert_down(__global const WEIGHT *w, __global const float *a, __global const int *chosen,
+                                __global const float *weight, __global float *dn, uint d, uint f, uint rows)
 {
-    const uint panel = get_global_id(0), panels = (d + 15) / 16;
-    for (uint e = 0; e < E; e++) expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K);
+    DECLARE_PART
+    const uint panel = PANEL_ITEM, panels = (d + 15) / 16;
+    for (uint e = 0; e < E; e++)
+        expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);
 }
 
 // y[t] = x2[t] + the sum of its K slots' outputs, in slot order.

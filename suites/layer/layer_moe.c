@@ -14,7 +14,7 @@
 
 #define UNIT 0x1p-24
 #define TINY 1e-30
-enum { PANEL = 16, MAX_EXPERTS = 32 };
+enum { PANEL = 16, MAX_EXPERTS = 32, GPU_WG = 64 };
 
 struct layer_moe {
     tfb_linear router;
@@ -91,7 +91,10 @@ static int fill_experts(tfb_context *ctx, const layer_state *s, size_t layer, st
 static int create_kernels(tfb_context *ctx, const layer_state *s, struct layer_moe *m, tfb_error *err)
 {
     char options[96];
-    snprintf(options, sizeof options, "-DK=%zu -DE=%zu%s", s->dims.top_k, s->dims.experts, s->p.half ? " -DHALF" : "");
+    int n = snprintf(options, sizeof options, "-DK=%zu -DE=%zu%s", s->dims.top_k, s->dims.experts,
+                     s->p.half ? " -DHALF" : "");
+    if (ctx->info.gpu_kernels && n > 0 && (size_t)n < sizeof options)  /* a work-group per panel (moe.cl) */
+        snprintf(options + n, sizeof options - (size_t)n, " -DGPU_WG=%d", GPU_WG);
     const char *names[] = {"route_top_k", "expert_gate_up", "expert_silu", "expert_down", "expert_combine",
                            "pack_expert"};
     cl_kernel *kernels[] = {&m->route, &m->gate_up, &m->silu, &m->down, &m->combine, &m->store};
@@ -149,12 +152,12 @@ size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch 
 {
     const struct layer_moe *m = u->moe;
     const layer_dims *dm = &s->dims;
-    size_t rows = s->p.rows, slots = rows * dm->top_k;
+    size_t rows = s->p.rows, slots = rows * dm->top_k, group = s->ctx->info.gpu_kernels ? GPU_WG : 1;
     l[n] = m->router.launch, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->route, 1, {rows}, {0}}, g[n++] = GROUP_SMALL;
-    l[n] = (tfb_launch){m->gate_up, 2, {panel_rows(2 * dm->f) / PANEL, 1}, {1, 1}}, g[n++] = GROUP_FFN;
+    l[n] = (tfb_launch){m->gate_up, 2, {panel_rows(2 * dm->f) / PANEL * group, 1}, {group, 1}}, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->silu, 2, {(dm->f + 63) / 64 * 64, slots}, {0}}, g[n++] = GROUP_SMALL;
-    l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL, 1}, {1, 1}}, g[n++] = GROUP_FFN;
+    l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL * group, 1}, {group, 1}}, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->combine, 2, {(dm->d + 63) / 64 * 64, rows}, {0}}, g[n++] = GROUP_SMALL;
     return n;
 }

@@ -159,9 +159,11 @@ tfb_cli_test(layer_wrong_moe_route
        --kernel-dir ${TFB_BROKEN}/moe-route --json @WORKDIR@/r.json
   EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1, sequence 0: routing slot 1 chose expert [0-9]+; the top-2 of the device's own logits"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
-tfb_planted_kernel(moe-late-down moe.cl [=[    for (uint e = 0; e < E; e++) expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K);]=]
+tfb_planted_kernel(moe-late-down moe.cl [=[    for (uint e = 0; e < E; e++)
+        expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);]=]
   [=[    if (!isnan(dn[panel * 16])) return;  // planted
-    for (uint e = 0; e < E; e++) expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K);]=])
+    for (uint e = 0; e < E; e++)
+        expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);]=])
 tfb_cli_test(layer_late_moe_down
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter decode
        --kernel-dir ${TFB_BROKEN}/moe-late-down --json @WORKDIR@/r.json
