@@ -98,7 +98,11 @@ static int check_norm(checker *c, const char *step, int matrix, const float *x, 
                       double *bound, tfb_error *err)
 {
     size_t d = c->s->dims.d;
-    for (size_t r = 0; r < c->rows.count; r++) {
+    for (size_t r = 0; c->s->dims.classic && r < c->rows.count; r++) {  /* LayerNorm: layer_classic.c */
+        layer_classic_norm_row(c->s, c->layer, matrix, matrix == W_NORM1 ? W_BETA1 : W_BETA2, x + r * d, want, bound);
+        if (compare(c, step, c->rows.index[r], 0, y + r * d, want, bound, d, err) != TFB_OK) return TFB_ERROR;
+    }
+    for (size_t r = 0; !c->s->dims.classic && r < c->rows.count; r++) {
         double sum = 0.0;
         for (size_t i = 0; i < d; i++) sum += (double)x[r * d + i] * x[r * d + i];
         double inv = 1.0 / sqrt(sum / (double)d + (double)LAYER_RMS_EPS);
@@ -111,14 +115,16 @@ static int check_norm(checker *c, const char *step, int matrix, const float *x, 
     return TFB_OK;
 }
 
-static int check_add(checker *c, const char *step, const float *a, const float *b, const float *sum, double *want,
-                     double *bound, tfb_error *err)
+/* sum = a + b, and the classic block's bias `bias` (-1: none) added in the same pass: two roundings. */
+static int check_add(checker *c, const char *step, const float *a, const float *b, int bias, const float *sum,
+                     double *want, double *bound, tfb_error *err)
 {
     size_t d = c->s->dims.d;
     for (size_t r = 0; r < c->rows.count; r++) {
         for (size_t i = 0; i < d; i++) {
-            want[i] = (double)a[r * d + i] + b[r * d + i];
-            bound[i] = 2 * UNIT * (fabs((double)a[r * d + i]) + fabs((double)b[r * d + i])) + TINY;
+            double extra = bias < 0 ? 0.0 : layer_weight(c->s, c->layer, bias, i);
+            want[i] = (double)a[r * d + i] + b[r * d + i] + extra;
+            bound[i] = 2 * UNIT * (fabs((double)a[r * d + i]) + fabs((double)b[r * d + i]) + fabs(extra)) + TINY;
         }
         if (compare(c, step, c->rows.index[r], 0, sum + r * d, want, bound, d, err) != TFB_OK) return TFB_ERROR;
     }
@@ -198,20 +204,32 @@ static int check_rope(checker *c, size_t r, const float *got, double *want, doub
         for (size_t i = 0; i < dm->dh; i += 2) {
             size_t at = slot * dm->dh + i;
             double x0 = qkv[at], x1 = qkv[at + 1], cosine = cs[i], sine = cs[i + 1];
-            int rotated = slot < dm->heads + dm->kv_heads;
+            int rotated = slot < dm->heads + dm->kv_heads && !dm->classic;
+            if (dm->classic) {  /* no rotation: the Q/K/V bias, one rounding */
+                want[at] = (double)(float)(qkv[at] + layer_weight(c->s, c->layer, W_BIAS_QKV, at));
+                want[at + 1] = (double)(float)(qkv[at + 1] + layer_weight(c->s, c->layer, W_BIAS_QKV, at + 1));
+                bound[at] = bound[at + 1] = TINY;  /* the same float sum on both sides */
+                continue;
+            }
             want[at] = rotated ? x0 * cosine - x1 * sine : x0;
             want[at + 1] = rotated ? x0 * sine + x1 * cosine : x1;
             bound[at] = rotated ? 4 * UNIT * (fabs(x0 * cosine) + fabs(x1 * sine)) + TINY : 0.0;
             bound[at + 1] = rotated ? 4 * UNIT * (fabs(x0 * sine) + fabs(x1 * cosine)) + TINY : 0.0;
         }
-    return compare(c, "rotary embedding and cache append (Q, K, V in the fused order)", c->rows.index[r], 0, got, want,
-                   bound, dm->slots * dm->dh, err);
+    return compare(c, dm->classic ? "Q/K/V bias and cache append (Q, K, V in the fused order)"
+                                  : "rotary embedding and cache append (Q, K, V in the fused order)",
+                   c->rows.index[r], 0, got, want, bound, dm->slots * dm->dh, err);
 }
 
 static int check_silu(checker *c, double *want, double *bound, tfb_error *err)
 {
     size_t f = c->s->dims.f;
-    for (size_t r = 0; r < c->rows.count; r++) {
+    for (size_t r = 0; c->s->dims.classic && r < c->rows.count; r++) {  /* GELU(up + bias): layer_classic.c */
+        layer_classic_gelu_row(c->s, c->layer, c->rows.gu + r * f, want, bound);
+        if (compare(c, "GELU(up + bias)", c->rows.index[r], 0, c->rows.a + r * f, want, bound, f, err) != TFB_OK)
+            return TFB_ERROR;
+    }
+    for (size_t r = 0; !c->s->dims.classic && r < c->rows.count; r++) {
         const float *gu = c->rows.gu + r * 2 * f;
         for (size_t i = 0; i < f; i++) {
             double g = gu[i];
@@ -367,21 +385,46 @@ static int check_attention_rows(checker *c, const layer_unit *u, double *want, d
     return rc;
 }
 
+/* Post-norm (BERT): the layer's output is LayerNorm(h2 + (down + bias)), the sum kept in post_sum. */
+static int check_post_norm_output(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
+{
+    const row_set *r = &c->rows;
+    float *sum = NULL;
+    int rc = read_rows(c, u->post_sum, c->s->dims.d, &sum, err);
+    if (rc == TFB_OK)
+        rc = check_add(c, "down bias and residual add after the FFN", r->h2, r->dn, W_BIAS_DOWN, sum, want, bound, err);
+    if (rc == TFB_OK) rc = check_norm(c, "LayerNorm after the FFN (the layer's output)", W_NORM2, sum, r->y, want,
+                                      bound, err);
+    free(sum);
+    return rc;
+}
+
 static int check_steps(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
 {
     const layer_dims *dm = &c->s->dims;
     const row_set *r = &c->rows;
-    int rc = check_norm(c, "RMSNorm before attention", W_NORM1, r->x, r->h, want, bound, err);
-    if (rc == TFB_OK) rc = check_linear(c, "fused QKV projection", W_QKV, dm->slots * dm->dh, r->h, r->qkv, err);
+    int classic = dm->classic, post = dm->post_norm;  /* post-norm: no norm before attention, Q/K/V from x */
+    int rc = post ? TFB_OK : check_norm(c, classic ? "LayerNorm before attention" : "RMSNorm before attention",
+                                        W_NORM1, r->x, r->h, want, bound, err);
+    if (rc == TFB_OK)
+        rc = check_linear(c, "fused QKV projection", W_QKV, dm->slots * dm->dh, post ? r->x : r->h, r->qkv, err);
     if (rc == TFB_OK) rc = check_attention_rows(c, u, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "O projection", W_O, dm->d, r->attn, r->o, err);
-    if (rc == TFB_OK) rc = check_add(c, "residual add after attention", r->x, r->o, r->x2, want, bound, err);
-    if (rc == TFB_OK) rc = check_norm(c, "RMSNorm before the FFN", W_NORM2, r->x2, r->h2, want, bound, err);
-    if (rc == TFB_OK) rc = check_linear(c, "fused gate/up projection", W_GATE_UP, 2 * dm->f, r->h2, r->gu, err);
+    if (rc == TFB_OK) rc = check_add(c, classic ? "O bias and residual add after attention"
+                                                : "residual add after attention",
+                                     r->x, r->o, classic ? W_BIAS_O : -1, r->x2, want, bound, err);
+    if (rc == TFB_OK)
+        rc = check_norm(c, post ? "LayerNorm after attention" : classic ? "LayerNorm before the FFN"
+                                                                        : "RMSNorm before the FFN",
+                        post ? W_NORM1 : W_NORM2, r->x2, r->h2, want, bound, err);
+    if (rc == TFB_OK && dm->experts) return layer_moe_check(c->ctx, c->s, c->layer, r->h2, r->x2, &c->worst, err);
+    if (rc == TFB_OK) rc = check_linear(c, classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
+                                        (classic ? 1 : 2) * dm->f, r->h2, r->gu, err);
     if (rc == TFB_OK) rc = check_silu(c, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "down projection", W_DOWN, dm->d, r->a, r->dn, err);
-    if (rc == TFB_OK) rc = check_add(c, "residual add after the FFN (the layer's output)", r->x2, r->dn, r->y, want,
-                                     bound, err);
+    if (rc == TFB_OK && post) return check_post_norm_output(c, u, want, bound, err);
+    if (rc == TFB_OK) rc = check_add(c, "residual add after the FFN (the layer's output)", r->x2, r->dn,
+                                     classic ? W_BIAS_DOWN : -1, r->y, want, bound, err);
     return rc;
 }
 

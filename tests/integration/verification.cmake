@@ -188,3 +188,30 @@ tfb_cli_test(layer_wrong_attention_head
        --json @WORKDIR@/r.json
   EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 0: attention output\\[48\\]"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# The classic block (tiny GPT config): one element of GELU loses its bias; the check of that step names it.
+tfb_planted_kernel(layer-classic-gelu layer_classic.cl [=[    const float g = up[(size_t)row * f + i] + bias[i];]=]
+  [=[    const float g = up[(size_t)row * f + i] + (i == 5 ? 0.0f : bias[i]);  // planted]=])
+tfb_cli_test(layer_wrong_classic_gelu
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-gpt.json --seq 37 --filter decode
+       --kernel-dir ${TFB_BROKEN}/layer-classic-gelu --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 0: GELU\\(up \\+ bias\\)\\[5\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# The MoE block (tiny MoE config): the last routing slot takes the expert after the right one; and the down pass
+# skipped once its output holds a number (right on the first run, caught after the timed ones).
+tfb_planted_kernel(moe-route moe.cl [=[        chosen[t * K + j] = best;]=]
+  [=[        chosen[t * K + j] = j == K - 1 ? (best + 1) % E : best;  // planted]=])
+tfb_cli_test(layer_wrong_moe_route
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter decode
+       --kernel-dir ${TFB_BROKEN}/moe-route --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1, sequence 0: routing slot 1 chose expert [0-9]+; the top-2 of the device's own logits"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_planted_kernel(moe-late-down moe.cl [=[    for (uint e = 0; e < E; e++)
+        expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);]=]
+  [=[    if (!isnan(dn[panel * 16])) return;  // planted
+    for (uint e = 0; e < E; e++)
+        expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);]=])
+tfb_cli_test(layer_late_moe_down
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter decode
+       --kernel-dir ${TFB_BROKEN}/moe-late-down --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: after the timed repetitions: layer 1 of [0-9]+, sequence 0: expert down x routing weight"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
