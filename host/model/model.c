@@ -14,10 +14,11 @@ static const tfb_model_config BUILTINS[] = {
     {"GPT-3 175B", 12288, 96, 96, 96, 49152, 50257, TFB_FFN_GELU, 1, 1, 1},
     {"BERT-base", 768, 12, 12, 12, 3072, 30522, TFB_FFN_GELU, 1, 1, 1},
     {"Mixtral 8x7B", 4096, 32, 32, 8, 14336, 32000, TFB_FFN_SWIGLU, 0, 8, 2},
+    {"Mistral 7B", 4096, 32, 32, 8, 14336, 32000, TFB_FFN_SWIGLU, 0, 1, 1},
 };
 /* Same order as BUILTINS: the short names the CLI prints. */
 static const char *const BUILTIN_IDS[] = {
-    "llama2-7b", "llama2-13b", "llama2-70b", "llama3-405b", "gpt3-175b", "bert-base", "mixtral-8x7b",
+    "llama2-7b", "llama2-13b", "llama2-70b", "llama3-405b", "gpt3-175b", "bert-base", "mixtral-8x7b", "mistral-7b",
 };
 enum { BUILTIN_COUNT = sizeof BUILTINS / sizeof BUILTINS[0] };
 
