@@ -30,6 +30,18 @@ int tfb_cli_compare_fleet(const char *path, int metric, double threshold, double
 /* True when argv asks for a fleet run (--fleet or --fleet-serial). */
 int tfb_cli_is_fleet(int argc, char **argv);
 
+/* tfbench model's serving predictions (cmd_model_serving.c). */
+#include "tfbench/model.h"
+struct cJSON;
+typedef struct tfb_model_serving_args {
+    const tfb_model_config *config;
+    uint64_t seq;
+    tfb_model_dtype weights, kv;
+    const tfb_model_device *device;
+} tfb_model_serving_args;
+void tfb_model_serving_print(const tfb_model_serving_args *a);
+struct cJSON *tfb_model_serving_json(const tfb_model_serving_args *a);
+
 /* Bad input to a subcommand: "tfbench <command>: " and fmt (with detail) on stderr, then the command's usage;
  * returns `code`, the command's exit code for bad input. */
 int tfb_cli_usage_error(const char *command, const char *usage, int code, const char *fmt, const char *detail);

@@ -68,5 +68,7 @@ void chart_key(chart *c);
 
 /* report_layer.c: the decoder-layer section of the HTML report (nothing when the results hold no layer case). */
 void report_layer_section(FILE *out, const tfb_report_data *d);
+/* report_serving.c: the serving curves of a --sweep run (nothing without context.serving). */
+void report_serving_section(FILE *out, const tfb_report_data *d);
 
 #endif

@@ -214,7 +214,8 @@ static cJSON *context_entry(const serving_ctx *s, const serving_point *p)
     cJSON_AddNumberToObject(o, "attention_share_of_step", p->span_s > 0 ? both / p->span_s : 0.0);
     cJSON_AddNumberToObject(o, "predicted_attention_share",
                             tfb_model_attention_share_bytes(s->model, (uint64_t)p->seq, s->weights, s->kv));
-    cJSON_AddNumberToObject(o, "lecture_attention_share", tfb_model_attention_share_lecture(s->model, (uint64_t)p->seq));
+    cJSON_AddNumberToObject(o, "lecture_attention_share",
+                            tfb_model_attention_share_lecture(s->model, (uint64_t)p->seq));
     cJSON *b = cJSON_AddObjectToObject(o, "breakdown");
     double kernels = 0.0;
     for (int g = 0; g < GROUP_COUNT; g++) {
@@ -437,14 +438,15 @@ static void print_context_curve(const cJSON *root, FILE *out)
                 1e3 * num(b, "projections_s"), 1e3 * num(b, "attention_s"), 1e3 * num(b, "ffn_s"),
                 1e3 * num(b, "small_s"));
     }
-    char measured[48] = "not within the measured contexts";
+    char measured[64] = "not within the measured contexts";
     if (num(root, "crossover_seq_measured") > 0)
-        snprintf(measured, sizeof measured, "%.0f (x%.2f of the bytes' prediction)", num(root, "crossover_seq_measured"),
-                 num(root, "crossover_measured_over_predicted"));
+        snprintf(measured, sizeof measured, "%.0f (x%.2f of the bytes' prediction)",
+                 num(root, "crossover_seq_measured"), num(root, "crossover_measured_over_predicted"));
     fprintf(out, "  crossover: measured %s; predicted %.0f (bytes, %s weights, %s cache); lecture %.0f (FLOPs, MHA)\n",
             measured, num(root, "crossover_seq_predicted"),
             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "weight_dtype")),
-            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "kv_dtype")), num(root, "crossover_seq_lecture"));
+            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "kv_dtype")),
+            num(root, "crossover_seq_lecture"));
 }
 
 void layer_serving_summarize(const tfb_results *results, FILE *out)
