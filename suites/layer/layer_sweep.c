@@ -7,8 +7,8 @@
 #include "layer.h"
 #include "tfbench/datasheet.h"
 
-enum { BATCH_SWEEP_CONTEXT = 4096, BATCH_LIMIT = 64, BATCH_LIMIT_QUICK = 8, SEQ_FIRST = 512, SEQ_SPAN = 32768,
-       SEQ_QUICK_POINTS = 5 };
+enum { BATCH_SWEEP_CONTEXT = 4096, BATCH_LIMIT = 32, BATCH_LIMIT_QUICK = 8, SEQ_FIRST = 512, SEQ_SPAN = 32768,
+       SEQ_QUICK_POINTS = 5, SEQ_LOWEST = 16 };
 
 /* The cache layer_build.c keeps: the sweep's reach is planned with it (the curves read each point's own). */
 static tfb_model_dtype suite_kv_dtype(void)
@@ -45,8 +45,8 @@ static void plan_batches(const tfb_run *run, size_t context, layer_serving_plan 
     }
 }
 
-/* Doubling from 512 to 32768 or twice the predicted crossover, whichever is further (--quick: x4 steps, stopping
- * past the crossover), while one layer fits. */
+/* Doubling from 512 (lower when the predicted crossover is under 1024) to 32768 or twice the predicted crossover, whichever is further (--quick: x4 steps, 3 to 5 of
+ * them, stopping past the crossover), while one layer fits. */
 static void plan_contexts(const tfb_run *run, layer_serving_plan *plan)
 {
     const tfb_workload *w = run->workload;
@@ -59,11 +59,13 @@ static void plan_contexts(const tfb_run *run, layer_serving_plan *plan)
     }
     double crossover = tfb_model_crossover_bytes(&w->model, TFB_MODEL_FP16, suite_kv_dtype());
     double last = w->quick ? 0.0 : fmax(SEQ_SPAN, 2.0 * crossover);
-    size_t step = w->quick ? 4 : 2;
-    for (size_t n = SEQ_FIRST; plan->context_count < TFB_MAX_LIST; n *= step) {
-        if (n > SEQ_FIRST && !layer_fits(run, 1, n)) break;
+    size_t step = w->quick ? 4 : 2, first = SEQ_FIRST;
+    while (first > SEQ_LOWEST && 2.0 * (double)first > crossover) first /= 2;  /* a small model's early crossover */
+    for (size_t n = first; plan->context_count < TFB_MAX_LIST; n *= step) {
+        if (n > first && !layer_fits(run, 1, n)) break;
         plan->contexts[plan->context_count++] = n;
-        if (w->quick && ((double)n > crossover || plan->context_count == SEQ_QUICK_POINTS)) break;
+        int past = (double)n > crossover && plan->context_count >= 3;  /* a curve, and the crossover in it */
+        if (w->quick && (past || plan->context_count == SEQ_QUICK_POINTS)) break;
         if (!w->quick && (double)n >= last) break;
     }
 }
