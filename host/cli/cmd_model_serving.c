@@ -29,16 +29,7 @@ static cJSON *wall_json(const tfb_model_serving_args *a, const char *device, dou
 {
     tfb_model_wall w;
     tfb_model_memory_wall(a->config, a->seq, a->weights, a->kv, memory_bytes, &w);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "device", device);
-    cJSON_AddNumberToObject(o, "memory_bytes", w.memory_bytes);
-    cJSON_AddNumberToObject(o, "usable_bytes", w.usable_bytes);
-    cJSON_AddNumberToObject(o, "weight_bytes", (double)w.weight_bytes);
-    cJSON_AddNumberToObject(o, "kv_bytes_per_sequence", (double)w.kv_bytes_per_sequence);
-    cJSON_AddBoolToObject(o, "weights_fit", w.weights_fit);
-    cJSON_AddNumberToObject(o, "max_batch", (double)w.max_batch);
-    cJSON_AddNumberToObject(o, "seq", (double)a->seq);
-    return o;
+    return tfb_model_wall_json(&w, device);
 }
 
 cJSON *tfb_model_serving_json(const tfb_model_serving_args *a)

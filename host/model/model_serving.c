@@ -2,6 +2,7 @@
  * attention's cost passes the FFN's, in bytes (what a memory-bound decode step pays) and in the lecture's FLOPs. */
 #include <math.h>
 #include <string.h>
+#include <cjson/cJSON.h>
 #include "tfbench/model.h"
 
 static double bytes_of(double elements, tfb_model_dtype dtype)
@@ -25,6 +26,20 @@ void tfb_model_memory_wall(const tfb_model_config *config, uint64_t seq, tfb_mod
     double room = out->usable_bytes - (double)out->weight_bytes;
     double batch = floor(room / (double)out->kv_bytes_per_sequence);
     out->max_batch = batch >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)batch;
+}
+
+struct cJSON *tfb_model_wall_json(const tfb_model_wall *w, const char *device)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "device", device);
+    cJSON_AddNumberToObject(o, "memory_bytes", w->memory_bytes);
+    cJSON_AddNumberToObject(o, "usable_bytes", w->usable_bytes);
+    cJSON_AddNumberToObject(o, "weight_bytes", (double)w->weight_bytes);
+    cJSON_AddNumberToObject(o, "kv_bytes_per_sequence", (double)w->kv_bytes_per_sequence);
+    cJSON_AddBoolToObject(o, "weights_fit", w->weights_fit);
+    cJSON_AddNumberToObject(o, "max_batch", (double)w->max_batch);
+    cJSON_AddNumberToObject(o, "seq", (double)w->seq);
+    return o;
 }
 
 /* One layer's decode of one sequence in elements: the attention's weights (Q, K, V, O), the FFN's routed weights

@@ -172,6 +172,10 @@ typedef struct tfb_model_wall {
  * `memory_bytes`. */
 void tfb_model_memory_wall(const tfb_model_config *config, uint64_t seq, tfb_model_dtype weights,
                            tfb_model_dtype kv, double memory_bytes, tfb_model_wall *out);
+/* The wall as JSON (context.serving.memory_wall's entries, tfbench model --json's): device, memory_bytes,
+ * usable_bytes, weight_bytes, kv_bytes_per_sequence, weights_fit, max_batch, seq. */
+struct cJSON;
+struct cJSON *tfb_model_wall_json(const tfb_model_wall *w, const char *device);
 /* The context where a batch-1 decode step's attention bytes (Q, K, V, O weights + K and V of every cached token)
  * equal its FFN bytes (the routed weights), GQA-aware: (ffn - attention weights) x weight bytes / (2 x kv_heads x
  * d_head x KV bytes). 0 when attention already leads with an empty cache. */

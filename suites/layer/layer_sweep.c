@@ -250,16 +250,8 @@ static cJSON *wall_entry(const serving_ctx *s, const char *device, double memory
 {
     tfb_model_wall w;
     tfb_model_memory_wall(s->model, (uint64_t)s->batch_seq, s->weights, s->kv, memory_bytes, &w);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "device", device);
+    cJSON *o = tfb_model_wall_json(&w, device);
     cJSON_AddStringToObject(o, "source", source);
-    cJSON_AddNumberToObject(o, "memory_bytes", w.memory_bytes);
-    cJSON_AddNumberToObject(o, "usable_bytes", w.usable_bytes);
-    cJSON_AddNumberToObject(o, "weight_bytes", (double)w.weight_bytes);
-    cJSON_AddNumberToObject(o, "kv_bytes_per_sequence", (double)w.kv_bytes_per_sequence);
-    cJSON_AddBoolToObject(o, "weights_fit", w.weights_fit);
-    cJSON_AddNumberToObject(o, "max_batch", (double)w.max_batch);
-    cJSON_AddNumberToObject(o, "seq", s->batch_seq);
     return o;
 }
 
