@@ -131,7 +131,8 @@ void layer_serving_points(const tfb_run *run, layer_serving_plan *plan);
 /* context.serving from the run's decode points (after the suite). */
 void layer_serving_finish(tfb_run *run);
 void layer_serving_summarize(const tfb_results *results, FILE *out);
-/* The context where a measured share passes 0.5, linear in log(context) between the two around it; 0 when none. */
+/* The context where a measured share passes 0.5 for the last time (from below), linear in log(context) between the
+ * two around it; 0 when none. */
 double layer_serving_crossover(const double *seq, const double *share, size_t n);
 
 #endif

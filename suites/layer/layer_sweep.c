@@ -229,10 +229,11 @@ static cJSON *context_entry(const serving_ctx *s, const serving_point *p)
     return o;
 }
 
-/* Where the measured share passes 50%: between the two contexts around it, linear in log(n). 0: not bracketed. */
+/* Where the measured share passes 50% for good (the last upward crossing: a noisy point below the crossover that
+ * pokes above 50% does not count), between the two contexts around it, linear in log(n). 0: not bracketed. */
 double layer_serving_crossover(const double *seq, const double *share, size_t n)
 {
-    for (size_t i = 1; i < n; i++) {
+    for (size_t i = n > 0 ? n - 1 : 0; i >= 1; i--) {
         if (!(share[i - 1] < 0.5 && share[i] >= 0.5) || !(seq[i - 1] > 0 && seq[i] > seq[i - 1])) continue;
         double t = (0.5 - share[i - 1]) / (share[i] - share[i - 1]);
         return exp(log(seq[i - 1]) + t * (log(seq[i]) - log(seq[i - 1])));
