@@ -21,7 +21,8 @@ struct tfb_workload;
 int tfb_cli_check_run(const struct tfb_options *opt, const struct tfb_suite **suites, size_t *suite_count,
                       struct tfb_workload *workload, tfb_error *err);
 /* One warning line on `out` per workload option (--model, --config, --shape, --batch, --seq, --kv-heads,
- * --head-dim, --sweep) given while no suite of `suites` reads it (tfb_suite.options_used); returns how many (option_use.c). */
+ * --head-dim, --sweep) given while no suite of `suites` reads it (tfb_suite.options_used); returns how many
+ * (option_use.c). */
 size_t tfb_cli_warn_unused_options(const struct tfb_options *opt, const struct tfb_suite *const *suites, size_t count,
                                    FILE *out);
 /* tfbench compare FLEET.json: the exit status, or -1 when the file is JSON but not a fleet file. metric is a

@@ -45,8 +45,8 @@ static void plan_batches(const tfb_run *run, size_t context, layer_serving_plan 
     }
 }
 
-/* Doubling from 512 (lower when the predicted crossover is under 1024) to 32768 or twice the predicted crossover, whichever is further (--quick: x4 steps, 3 to 5 of
- * them, stopping past the crossover), while one layer fits. */
+/* Doubling from 512 (lower when the predicted crossover is under 1024) to 32768 or twice the predicted crossover,
+ * whichever is further (--quick: x4 steps, 3 to 5 of them, stopping past the crossover), while one layer fits. */
 static void plan_contexts(const tfb_run *run, layer_serving_plan *plan)
 {
     const tfb_workload *w = run->workload;
