@@ -316,14 +316,14 @@ static void add_batch_curve(cJSON *root, const serving_ctx *s, const serving_poi
     tfb_model_decode d;
     tfb_model_analyze_decode_kv(s->model, TFB_MODEL_EXACT, (uint64_t)s->batch_seq, 1, s->weights, s->kv, &s->device,
                                 &d);
-    if (s->device.peak_gflops > 0 && s->device.bandwidth_gbps > 0 && d.ridge_batch)
-        cJSON_AddNumberToObject(root, "ridge_batch", (double)d.ridge_batch);
+    int ridge = s->device.peak_gflops > 0 && s->device.bandwidth_gbps > 0 && d.ridge_batch;
+    if (ridge) cJSON_AddNumberToObject(root, "ridge_batch", (double)d.ridge_batch);
     else cJSON_AddNullToObject(root, "ridge_batch");
-    cJSON_AddStringToObject(root, "ridge_batch_rule",
-                            s->device.peak_gflops > 0 ? "smallest batch whose step FLOPs / bytes reach fp32 peak / "
-                                                        "bracketed read bandwidth (null: the KV reads keep every batch "
-                                                        "below it)"
-                                                      : "null: this run measured no fp32 peak (add --suite peak)");
+    const char *rule = "the smallest batch whose step FLOPs / bytes reach fp32 peak / bracketed read bandwidth";
+    if (!(s->device.peak_gflops > 0)) rule = "none: this run measured no fp32 peak (add --suite peak)";
+    else if (!ridge) rule = "none: the KV reads grow with the batch, so the step's FLOPs / bytes stay below fp32 peak / "
+                            "bracketed read bandwidth at every batch";
+    cJSON_AddStringToObject(root, "ridge_batch_rule", rule);
     cJSON *walls = memory_walls(s);
     cJSON_AddItemToObject(root, "memory_wall", walls);
     const cJSON *w;
@@ -401,7 +401,7 @@ static void print_batch_curve(const cJSON *root, FILE *out)
                 100 * num(o, "fraction_of_bound"), num(o, "predicted_tokens_per_s"));
     const cJSON *ridge = cJSON_GetObjectItemCaseSensitive(root, "ridge_batch");
     if (cJSON_IsNumber(ridge)) fprintf(out, "  ridge batch %.0f\n", ridge->valuedouble);
-    else fprintf(out, "  ridge batch: none (%s)\n",
+    else fprintf(out, "  ridge batch %s\n",
                  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "ridge_batch_rule")));
     fprintf(out, "  memory wall (%s):", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "headroom_rule")));
     cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(root, "memory_wall"))
