@@ -3,8 +3,9 @@
 # weights, on device 0: the batch curve (with the peak suite, so the compute bound and the ridge batch exist) and the
 # context curve, each timed; the same with --quick; Llama 2 70B's context curve (one 70B layer per point). Writes the
 # report folders, each run's terminal output and its wall time under OUT (default
-# reports/measurements/amd-epyc-zen4-2core-vm/serving-quiet), then prints the figures the issue asks for: the measured crossover against
-# the bytes' prediction (within 25%?) and each batch point's fraction of its bound up to the ridge batch (>= 0.8?).
+# reports/measurements/amd-epyc-zen4-2core-vm/serving-quiet), then prints the figures the issue asks for: the
+# measured crossover against the bytes' prediction (within 25%?) and each batch point's fraction of its bound up to
+# the ridge batch (>= 0.8?).
 # Not run by CI. Usage: ci/figures/issue37.sh [OUT] [--no-70b]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
