@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The serving curves' figures (docs/serving.md), for a quiet rerun: Llama 2 7B (MHA) and Mistral 7B (GQA), fp16
 # weights, on device 0: the batch curve (with the peak suite, so the compute bound and the ridge batch exist) and the
-# context curve, each timed; the same with --quick; Llama 2 70B's context curve (one 70B layer per point). Writes the
+# context curve, each timed; the same with --quick; the context curves of Llama 2 70B (one 70B layer per point) and of
+# an MQA variant of Llama 2 7B (one KV head). Writes the
 # report folders, each run's terminal output and its wall time under OUT (default
 # reports/measurements/amd-epyc-zen4-2core-vm/serving-quiet), then prints the figures the issue asks for: the
 # measured crossover against the bytes' prediction (within 25%?) and each batch point's fraction of its bound up to
@@ -34,6 +35,14 @@ for model in llama2-7b mistral-7b; do
     run "$model-seq-quick" --suite layer --sweep seq --model "$model" --quick
 done
 if ((with_70b)); then run llama2-70b-seq --suite layer --sweep seq --model llama2-70b; fi
+# MQA: Llama 2 7B's shape with one KV head (no built-in MQA model); crossover 196608 in bytes with the fp32 cache
+config_dir=$(mktemp -d)
+trap 'rm -rf "$config_dir"' EXIT
+cat >"$config_dir/mqa.json" <<'JSON'
+{"name": "Llama 2 7B MQA", "d_model": 4096, "n_layers": 32, "n_heads": 32, "n_kv_heads": 1, "d_ff": 11008,
+ "vocab_size": 32000, "ffn": "swiglu", "tied_embeddings": false}
+JSON
+run llama2-7b-mqa-seq --suite layer --sweep seq --config "$config_dir/mqa.json"
 
 python3 - "$out" <<'PY'
 import json, pathlib, sys
