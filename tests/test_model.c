@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include "tfbench/datasheet.h"
 #include "tfbench/model.h"
 
 static const char *const LECTURE_MODELS[] = {"Llama 2 7B", "Llama 2 13B", "Llama 2 70B", "Llama 3 405B"};
@@ -450,6 +451,92 @@ static void workload_limits(void **state)
     assert_non_null(strstr(err.message, "too large"));
 }
 
+/* The memory wall, fp16 weights and cache, 90% of the datasheet's memory usable (1 GB = 1e9 bytes):
+ *   Llama 2 7B: 6,738,415,616 parameters x 2 = 13,476,831,232 bytes of weights;
+ *     KV per sequence = 32 layers x 2 (K, V) x 4096 (32 KV heads x 128) x n x 2 bytes = 524,288 x n:
+ *     n 2048: 1,073,741,824; n 32768: 17,179,869,184.
+ *     A100 / H100 80 GB: usable 72,000,000,000; room 58,523,168,768 -> n 2048: 54.50 -> 54; n 32768: 3.41 -> 3.
+ *     H200 141 GB: usable 126,900,000,000; room 113,423,168,768 -> n 2048: 105.63 -> 105; n 32768: 6.60 -> 6.
+ *   Llama 2 70B: 68,976,648,192 parameters x 2 = 137,953,296,384 bytes, more than even the H200's 126.9 GB usable:
+ *     no batch on any of the three (KV per sequence 80 x 2 x 1024 (8 KV heads x 128) x n x 2 = 327,680 x n). */
+static void serving_memory_wall(void **state)
+{
+    static const struct {
+        const char *model, *device;
+        uint64_t seq, max_batch;
+    } cases[] = {
+        {"llama2-7b", "A100", 2048, 54},          {"llama2-7b", "A100", 32768, 3},
+        {"llama2-7b", "H100 SXM", 2048, 54},      {"llama2-7b", "H100 SXM", 32768, 3},
+        {"llama2-7b", "H200", 2048, 105},         {"llama2-7b", "H200", 32768, 6},
+        {"llama2-70b", "A100", 2048, 0},          {"llama2-70b", "A100", 32768, 0},
+        {"llama2-70b", "H100 SXM", 2048, 0},      {"llama2-70b", "H100 SXM", 32768, 0},
+        {"llama2-70b", "H200", 2048, 0},          {"llama2-70b", "H200", 32768, 0},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const tfb_datasheet *sheet = tfb_datasheet_find(cases[i].device);
+        assert_non_null(sheet);
+        tfb_model_wall w;
+        tfb_model_memory_wall(builtin(cases[i].model), cases[i].seq, TFB_MODEL_FP16, TFB_MODEL_FP16,
+                              sheet->memory_gb * 1e9, &w);
+        if (w.max_batch != cases[i].max_batch)
+            fail_msg("%s on %s at n %llu: batch %llu, expected %llu", cases[i].model, cases[i].device,
+                     (unsigned long long)cases[i].seq, (unsigned long long)w.max_batch,
+                     (unsigned long long)cases[i].max_batch);
+    }
+    tfb_model_wall w;
+    tfb_model_memory_wall(builtin("llama2-7b"), 2048, TFB_MODEL_FP16, TFB_MODEL_FP16, 80e9, &w);
+    assert_int_equal(w.weight_bytes, 13476831232ull);
+    assert_int_equal(w.kv_bytes_per_sequence, 1073741824ull);
+    assert_true(w.usable_bytes == 72e9 && w.weights_fit);
+    tfb_model_memory_wall(builtin("llama2-70b"), 32768, TFB_MODEL_FP16, TFB_MODEL_FP16, 141e9, &w);
+    assert_int_equal(w.weight_bytes, 137953296384ull);
+    assert_int_equal(w.kv_bytes_per_sequence, 10737418240ull);
+    assert_false(w.weights_fit);
+    tfb_model_memory_wall(builtin("llama2-7b"), 2048, TFB_MODEL_FP16, TFB_MODEL_FP16, 0.0, &w);  /* no memory */
+    assert_int_equal(w.max_batch, 0);
+}
+
+/* The crossover in bytes: n = (FFN weights - attention weights) x weight bytes / (2 x kv_heads x d_head x KV bytes).
+ *   Llama 2 7B (MHA): FFN 3 x 4096 x 11008 = 135,266,304; attention 4 x 4096^2 = 67,108,864; gap 68,157,440;
+ *     per token 2 x 4096: fp16 both -> 8320 (the lecture's FLOPs crossover: fp16 moves 2 bytes per 2 FLOPs);
+ *     fp16 weights, fp32 cache (the layer suite's) -> 4160.
+ *   Mistral 7B (GQA, 8 KV heads): FFN 3 x 4096 x 14336 = 176,160,768; attention 2 x 4096^2 + 2 x 4096 x 1024 =
+ *     41,943,040; gap 134,217,728; per token 2 x 1024: fp16 -> 65536, fp32 cache -> 32768; the lecture's MHA
+ *     FLOPs say (6 x 4096 x 14336 - 8 x 4096^2) / (4 x 4096) = 13312.
+ *   Llama 2 70B (GQA): FFN 3 x 8192 x 28672 = 704,643,072; attention 2 x 8192^2 + 2 x 8192 x 1024 = 150,994,944;
+ *     gap 553,648,128 over 2 x 1024 -> 270336 (fp16). */
+static void serving_crossovers(void **state)
+{
+    (void)state;
+    const tfb_model_config *llama = builtin("llama2-7b"), *mistral = builtin("mistral-7b");
+    assert_true(tfb_model_crossover_bytes(llama, TFB_MODEL_FP16, TFB_MODEL_FP16) == 8320.0);
+    assert_true(tfb_model_crossover_bytes(llama, TFB_MODEL_FP16, TFB_MODEL_FP32) == 4160.0);
+    assert_true(tfb_model_crossover_bytes(mistral, TFB_MODEL_FP16, TFB_MODEL_FP16) == 65536.0);
+    assert_true(tfb_model_crossover_bytes(mistral, TFB_MODEL_FP16, TFB_MODEL_FP32) == 32768.0);
+    assert_true(tfb_model_crossover_context(mistral, TFB_MODEL_LECTURE) == 13312.0);
+    assert_true(tfb_model_crossover_bytes(builtin("llama2-70b"), TFB_MODEL_FP16, TFB_MODEL_FP16) == 270336.0);
+    assert_true(tfb_model_attention_share_bytes(mistral, 32768, TFB_MODEL_FP16, TFB_MODEL_FP32) == 0.5);
+    assert_true(tfb_model_attention_share_bytes(llama, 8320, TFB_MODEL_FP16, TFB_MODEL_FP16) == 0.5);
+    /* n 0: 67,108,864 / (67,108,864 + 135,266,304) */
+    assert_true(fabs(tfb_model_attention_share_bytes(llama, 0, TFB_MODEL_FP16, TFB_MODEL_FP16) -
+                     67108864.0 / 202375168.0) < 1e-15);
+    assert_true(tfb_model_attention_share_lecture(llama, 8320) == 0.5);
+}
+
+/* The batch curve's bound: batch / max(step bytes / bandwidth, step FLOPs / peak), tfb_model_analyze_decode's. */
+static void serving_batch_bound(void **state)
+{
+    (void)state;
+    tfb_model_device d = {"H100", 3350.0, 990000.0, 80e9};
+    tfb_model_decode one;
+    tfb_model_analyze_decode(builtin("llama2-7b"), TFB_MODEL_EXACT, 2048, 8, TFB_MODEL_FP16, &d, &one);
+    double bound = tfb_model_batch_bound(builtin("llama2-7b"), 2048, 8, TFB_MODEL_FP16, TFB_MODEL_FP16, &d);
+    assert_true(bound == 8 * one.tokens_per_second_roofline);
+    d.bandwidth_gbps = 0;
+    assert_true(tfb_model_batch_bound(builtin("llama2-7b"), 2048, 8, TFB_MODEL_FP16, TFB_MODEL_FP16, &d) == 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +552,8 @@ int main(void)
         cmocka_unit_test(workload_limits),         cmocka_unit_test(exact_gpt2_xl),
         cmocka_unit_test(exact_bert_base),         cmocka_unit_test(exact_gpt2_xl_layer),         cmocka_unit_test(moe_expected_experts),
         cmocka_unit_test(json_classic_keys),
+        cmocka_unit_test(serving_memory_wall),
+        cmocka_unit_test(serving_crossovers),      cmocka_unit_test(serving_batch_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

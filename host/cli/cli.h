@@ -22,7 +22,8 @@ struct tfb_workload;
 int tfb_cli_check_run(const struct tfb_options *opt, const struct tfb_suite **suites, size_t *suite_count,
                       struct tfb_workload *workload, tfb_error *err);
 /* One warning line on `out` per workload option (--model, --config, --shape, --batch, --seq, --kv-heads,
- * --head-dim) given while no suite of `suites` reads it (tfb_suite.options_used); returns how many (option_use.c). */
+ * --head-dim, --sweep) given while no suite of `suites` reads it (tfb_suite.options_used); returns how many
+ * (option_use.c). */
 size_t tfb_cli_warn_unused_options(const struct tfb_options *opt, const struct tfb_suite *const *suites, size_t count,
                                    FILE *out);
 /* tfbench compare FLEET.json: the exit status, or -1 when the file is JSON but not a fleet file. metric is a
@@ -30,6 +31,18 @@ size_t tfb_cli_warn_unused_options(const struct tfb_options *opt, const struct t
 int tfb_cli_compare_fleet(const char *path, int metric, double threshold, double alpha, int json);
 /* True when argv asks for a fleet run (--fleet or --fleet-serial). */
 int tfb_cli_is_fleet(int argc, char **argv);
+
+/* tfbench model's serving predictions (cmd_model_serving.c). */
+#include "tfbench/model.h"
+struct cJSON;
+typedef struct tfb_model_serving_args {
+    const tfb_model_config *config;
+    uint64_t seq;
+    tfb_model_dtype weights, kv;
+    const tfb_model_device *device;
+} tfb_model_serving_args;
+void tfb_model_serving_print(const tfb_model_serving_args *a);
+struct cJSON *tfb_model_serving_json(const tfb_model_serving_args *a);
 
 /* Bad input to a subcommand: "tfbench <command>: " and fmt (with detail) on stderr, then the command's usage;
  * returns `code`, the command's exit code for bad input. */

@@ -370,6 +370,8 @@ static int print_json(const model_args *a, const model_run *run)
     cJSON_AddItemToObject(o, "device", device_json(run));
     add_decode_json(o, &run->decode);
     if (run->config.n_experts > 1) cJSON_AddItemToObject(o, "moe", moe_json(a, run));
+    tfb_model_serving_args serving = {&run->config, a->seq, a->dtype, a->kv_dtype, &run->device};
+    cJSON_AddItemToObject(o, "serving", tfb_model_serving_json(&serving));
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text) {
@@ -518,5 +520,7 @@ int tfb_cmd_model(int argc, char **argv)
     print_flops(&a, &run);
     print_decode(&a, &run);
     if (run.config.n_experts > 1) print_moe(&a, &run);
+    tfb_model_serving_args serving = {&run.config, a.seq, a.dtype, a.kv_dtype, &run.device};
+    tfb_model_serving_print(&serving);
     return 0;
 }

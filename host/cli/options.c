@@ -63,6 +63,8 @@ void tfb_options_usage(FILE *out)
           "  --seq 128,1024       sequence lengths for the attention suites\n"
           "  --kv-heads 32,8,1    KV-head layouts for the attention suites\n"
           "  --head-dim 64,128    head dimensions for the attention suites (at most 512)\n"
+          "  --sweep batch|seq    the layer suite's serving curves: decode tokens/s against the batch up to the\n"
+          "                       memory wall, or attention's share against the context (docs/serving.md)\n"
           "  --native FILE        tfbench-native results to show beside ours\n"
           "  --seed N             seed of the random inputs (default 42)\n"
           "  --quiet, --verbose   less or more on stderr\n"
@@ -90,7 +92,7 @@ static const string_flag STRING_FLAGS[] = {
     STRING_FLAG("--device", device),   STRING_FLAG("--suite", suites),       STRING_FLAG("--json", json_path),
     STRING_FLAG("--csv", csv_path),    STRING_FLAG("--out", out_dir),        STRING_FLAG("--kernel-dir", kernel_dir),
     STRING_FLAG("--model", model),     STRING_FLAG("--config", config),      STRING_FLAG("--shape", shape),
-    STRING_FLAG("--native", native_path), STRING_FLAG("--filter", filter),
+    STRING_FLAG("--native", native_path), STRING_FLAG("--filter", filter), STRING_FLAG("--sweep", sweep),
 };
 
 static int set_string_flag(tfb_options *opt, const char *flag, const char *value)
@@ -203,6 +205,8 @@ int tfb_options_parse(int argc, char **argv, tfb_options *opt, tfb_error *err)
         free(flag);
         if (rc != TFB_OK) return TFB_ERROR;
     }
+    if (opt->sweep && strcmp(opt->sweep, "batch") != 0 && strcmp(opt->sweep, "seq") != 0)
+        return tfb_fail(err, "--sweep: \"%.100s\" is not batch or seq", opt->sweep);
     size_t m, n, k;
     if (opt->shape && tfb_parse_shape(opt->shape, &m, &n, &k, err) != TFB_OK) return TFB_ERROR;
     return TFB_OK;

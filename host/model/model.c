@@ -19,11 +19,12 @@ static const tfb_model_config BUILTINS[] = {
     {"Mixtral 8x7B", 4096, 32, 32, 8, 14336, 32000, TFB_FFN_SWIGLU, 0, 8, 2, LLAMA_STYLE},
     {"GPT-2 XL", 1600, 48, 25, 25, 6400, 50257, TFB_FFN_GELU, 1, 1, 1, TFB_NORM_LAYER, 1, TFB_POSITIONS_LEARNED, 1024,
      TFB_GELU_TANH, 0},
+    {"Mistral 7B", 4096, 32, 32, 8, 14336, 32000, TFB_FFN_SWIGLU, 0, 1, 1, LLAMA_STYLE},
 };
 #undef LLAMA_STYLE
 /* Same order as BUILTINS: the short names the CLI prints. */
 static const char *const BUILTIN_IDS[] = {
-    "llama2-7b", "llama2-13b", "llama2-70b", "llama3-405b", "gpt3-175b", "bert-base", "mixtral-8x7b", "gpt2-xl",
+    "llama2-7b", "llama2-13b", "llama2-70b", "llama3-405b", "gpt3-175b", "bert-base", "mixtral-8x7b", "gpt2-xl", "mistral-7b",
 };
 enum { BUILTIN_COUNT = sizeof BUILTINS / sizeof BUILTINS[0] };
 

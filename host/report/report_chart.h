@@ -70,5 +70,7 @@ void chart_key(chart *c);
 void report_layer_section(FILE *out, const tfb_report_data *d);
 /* report_moe.c: the mixture-of-experts batch curve (nothing without MoE decode cases). */
 void report_moe_section(FILE *out, const tfb_report_data *d);
+/* report_serving.c: the serving curves of a --sweep run (nothing without context.serving). */
+void report_serving_section(FILE *out, const tfb_report_data *d);
 
 #endif

@@ -337,6 +337,7 @@ int tfb_report_html(const tfb_report_data *data, const char *svg, char **html, t
     prediction_section(out, data);
     report_layer_section(out, data);
     report_moe_section(out, data);
+    report_serving_section(out, data);
     results_section(out, data, &colors);
     system_section(out, data);
     fputs("</body>\n</html>\n", out);

@@ -25,6 +25,7 @@ int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *e
     memcpy(out->seqs, opt->seqs, sizeof out->seqs), out->seq_count = opt->seq_count;
     memcpy(out->head_dims, opt->head_dims, sizeof out->head_dims), out->head_dim_count = opt->head_dim_count;
     out->quick = opt->quick;
+    if (opt->sweep) out->sweep = strcmp(opt->sweep, "seq") == 0 ? TFB_SWEEP_SEQ : TFB_SWEEP_BATCH;
     if (opt->filter) {
         regex_t pattern;
         int bad = regcomp(&pattern, opt->filter, REG_EXTENDED | REG_NOSUB);

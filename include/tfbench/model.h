@@ -189,6 +189,44 @@ void tfb_model_moe_memory(const tfb_model_config *config, tfb_model_dtype dtype,
 enum { TFB_MODEL_MOE_CURVE = 6 };
 extern const uint64_t tfb_model_moe_batches[TFB_MODEL_MOE_CURVE];
 
+/* Serving predictions (host/model/model_serving.c, docs/serving.md). */
+
+/* The memory wall's headroom rule: the weights and the KV cache may fill this share of a device's global memory; the
+ * rest stays free for activations, the runtime and fragmentation (vLLM's default gpu_memory_utilization). */
+#define TFB_MODEL_WALL_USABLE 0.9
+
+typedef struct tfb_model_wall {
+    uint64_t seq;
+    double memory_bytes;              /* the device's global memory */
+    double usable_bytes;              /* floor(TFB_MODEL_WALL_USABLE x memory_bytes) */
+    uint64_t weight_bytes;            /* every weight stored */
+    uint64_t kv_bytes_per_sequence;   /* K and V of every layer for `seq` tokens */
+    int weights_fit;                  /* weight_bytes <= usable_bytes */
+    uint64_t max_batch;               /* floor((usable - weights) / KV per sequence); 0 when none fits */
+} tfb_model_wall;
+
+/* The largest batch whose weights + KV cache of all layers at context `seq` fit the headroom rule's share of
+ * `memory_bytes`. */
+void tfb_model_memory_wall(const tfb_model_config *config, uint64_t seq, tfb_model_dtype weights,
+                           tfb_model_dtype kv, double memory_bytes, tfb_model_wall *out);
+/* The wall as JSON (context.serving.memory_wall's entries, tfbench model --json's): device, memory_bytes,
+ * usable_bytes, weight_bytes, kv_bytes_per_sequence, weights_fit, max_batch, seq. */
+struct cJSON;
+struct cJSON *tfb_model_wall_json(const tfb_model_wall *w, const char *device);
+/* The context where a batch-1 decode step's attention bytes (Q, K, V, O weights + K and V of every cached token)
+ * equal its FFN bytes (the routed weights), GQA-aware: (ffn - attention weights) x weight bytes / (2 x kv_heads x
+ * d_head x KV bytes). 0 when attention already leads with an empty cache. */
+double tfb_model_crossover_bytes(const tfb_model_config *config, tfb_model_dtype weights, tfb_model_dtype kv);
+/* attention / (attention + ffn) of those bytes at context `seq`. */
+double tfb_model_attention_share_bytes(const tfb_model_config *config, uint64_t seq, tfb_model_dtype weights,
+                                       tfb_model_dtype kv);
+/* The lecture's share: attention / (attention + ffn) FLOPs, every layer MHA (its crossover is
+ * tfb_model_crossover_context with TFB_MODEL_LECTURE). */
+double tfb_model_attention_share_lecture(const tfb_model_config *config, uint64_t seq);
+/* Aggregate tokens/s bound of a decode step of `batch` sequences: batch / max(bytes / bandwidth, FLOPs / peak). */
+double tfb_model_batch_bound(const tfb_model_config *config, uint64_t seq, uint64_t batch, tfb_model_dtype weights,
+                             tfb_model_dtype kv, const tfb_model_device *device);
+
 /* Lecture's rule of thumb: bandwidth / bytes per token. */
 double tfb_model_tokens_per_second(double bytes_per_token, double bandwidth_gbps);
 

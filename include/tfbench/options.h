@@ -21,6 +21,7 @@ typedef struct tfb_options {
     const char *config;       /* --config FILE.json */
     const char *shape;        /* --shape MxNxK */
     const char *native_path;  /* --native FILE: tfbench-native results to show beside ours */
+    const char *sweep;        /* --sweep batch|seq: the layer suite's serving curves (docs/serving.md) */
     size_t batches[TFB_MAX_LIST], batch_count;     /* --batch 1,2,4 */
     size_t kv_heads[TFB_MAX_LIST], kv_head_count;  /* --kv-heads 32,8,1 */
     size_t seqs[TFB_MAX_LIST], seq_count;          /* --seq 128,1024 */

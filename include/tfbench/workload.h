@@ -9,6 +9,9 @@
 #include "tfbench/model.h"
 #include "tfbench/options.h"
 
+/* --sweep: the layer suite's serving curves instead of its own sweep. */
+typedef enum { TFB_SWEEP_NONE = 0, TFB_SWEEP_BATCH, TFB_SWEEP_SEQ } tfb_sweep_kind;
+
 typedef struct tfb_workload {
     tfb_model_config model;   /* --model or --config, else llama2-7b: the weight shapes of gemv and gemm */
     int model_named;          /* --model or --config was given: the attention suites then take its head layout */
@@ -20,6 +23,7 @@ typedef struct tfb_workload {
     size_t seqs[TFB_MAX_LIST], seq_count;
     size_t head_dims[TFB_MAX_LIST], head_dim_count;
     int quick;                /* --quick: every suite's short sweep */
+    tfb_sweep_kind sweep;     /* --sweep batch|seq (the options checked the word) */
     const char *filter;       /* --filter: a valid POSIX extended regex of benchmark names, or NULL */
     int suites_named;         /* --suite named the suites: one whose default-run share is a subset runs all of it */
 } tfb_workload;

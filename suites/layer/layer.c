@@ -59,8 +59,25 @@ static void weight_kinds(const tfb_workload *w, const tfb_axis *axis, int kinds[
     for (size_t i = 0; i < bits.count; i++) kinds[bits.values[i] == 16 ? 0 : 1] = 1;
 }
 
-static void layer_sweep_for(const tfb_workload *w, layer_sweep *s)
+/* --sweep: fp16 decode points only, the head at each batch of the batch curve. */
+static void serving_sweep(const tfb_run *run, layer_sweep *s)
 {
+    layer_serving_plan plan;
+    layer_serving_points(run, &plan);
+    memset(s, 0, sizeof *s);
+    s->decode[0] = 1;
+    s->heads[0] = plan.heads;
+    copy_list(s->batches, &s->batch_count, plan.batches, plan.batch_count);
+    copy_list(s->contexts, &s->context_count, plan.contexts, plan.context_count);
+}
+
+static void layer_sweep_for(const tfb_run *run, layer_sweep *s)
+{
+    const tfb_workload *w = run->workload;
+    if (w->sweep != TFB_SWEEP_NONE) {
+        serving_sweep(run, s);
+        return;
+    }
     memset(s, 0, sizeof *s);
     weight_kinds(w, &DECODE_WEIGHTS, s->decode);
     weight_kinds(w, &PREFILL_WEIGHTS, s->prefill);
@@ -146,7 +163,7 @@ static size_t layer_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     layer_sweep s;
     size_t n = 0;
-    layer_sweep_for(run->workload, &s);
+    layer_sweep_for(run, &s);
     for (int h = 0; h < 2; h++) {
         int half = h == 0;
         size_t heads[TFB_MAX_LIST + 1], head_count = 0;
@@ -228,6 +245,12 @@ static void layer_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
         tfb_run_note(run, "layer: experts touched not read back: %s\n", err.message);
 }
 
+static void layer_summarize_all(const tfb_results *results, FILE *out)
+{
+    layer_summarize(results, out);
+    layer_serving_summarize(results, out);
+}
+
 static void layer_teardown(void *state)
 {
     layer_state *s = state;
@@ -252,8 +275,9 @@ const tfb_suite tfb_suite_layer = {
     .annotate = layer_annotate,
     .teardown = layer_teardown,
     .finish = layer_finish,
-    .summarize = layer_summarize,
+    .summarize = layer_summarize_all,
     .repoison = layer_suite_repoison,
-    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ,  /* heads and head dim: the model's */
+    /* heads and head dim: the model's */
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_SWEEP,
     TFB_SUITE_AXES(LAYER_AXES),
 };

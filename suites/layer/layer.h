@@ -179,4 +179,20 @@ void layer_finish(tfb_run *run);
 double layer_case_bound_seconds(const tfb_ceilings *c, const tfb_result *r, const char **kind);
 void layer_summarize(const tfb_results *results, FILE *out);
 
+/* layer_sweep.c: --sweep batch|seq, the serving curves (docs/serving.md). */
+typedef struct layer_serving_plan {
+    size_t batches[TFB_MAX_LIST], batch_count;
+    size_t contexts[TFB_MAX_LIST], context_count;
+    int heads;                /* the output head at each batch: the batch curve's whole-model tokens/s */
+} layer_serving_plan;
+/* The decode points (fp16 weights) of the run's --sweep: batch 1, 2, 4, ... while one layer fits at one context,
+ * or contexts 512, 1024, ... at batch 1. */
+void layer_serving_points(const tfb_run *run, layer_serving_plan *plan);
+/* context.serving from the run's decode points (after the suite). */
+void layer_serving_finish(tfb_run *run);
+void layer_serving_summarize(const tfb_results *results, FILE *out);
+/* The context where a measured share passes 0.5 for the last time (from below), linear in log(context) between the
+ * two around it; 0 when none. */
+double layer_serving_crossover(const double *seq, const double *share, size_t n);
+
 #endif

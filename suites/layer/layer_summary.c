@@ -273,6 +273,7 @@ void layer_finish(tfb_run *run)
     if (!all->ceilings.extra) all->ceilings.extra = cJSON_CreateObject();
     cJSON_DeleteItemFromObjectCaseSensitive(all->ceilings.extra, "layer");
     cJSON_AddItemToObject(all->ceilings.extra, "layer", root);
+    if (run->workload->sweep != TFB_SWEEP_NONE) layer_serving_finish(run);
 }
 
 static double number(const cJSON *o, const char *key)
