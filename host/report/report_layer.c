@@ -53,7 +53,7 @@ static void case_row(FILE *out, const cJSON *o)
     double bound = tfb_json_number(o, "bound_s", 0);
     const cJSON *bracket = cJSON_GetObjectItemCaseSensitive(o, "read_bracket");
     if (bound > 0 && bracket)
-        fprintf(out, "<td>%.4g ms<br><small>read %.3g / %.3g GB/s before / after</small></td><td>%.0f%%</td>",
+        fprintf(out, "<td>%.4g ms<br/><small>read %.3g / %.3g GB/s before / after</small></td><td>%.0f%%</td>",
                 1e3 * bound, tfb_json_number(bracket, "before_gbps", 0), tfb_json_number(bracket, "after_gbps", 0),
                 100 * tfb_json_number(o, "fraction_of_bound", 0));
     else if (bound > 0)
