@@ -13,6 +13,8 @@ typedef struct decode_terms {
     uint64_t embedding_row;       /* d_model: a token's embedding lookup */
     uint64_t n_layers, vocab_size;
     uint64_t kv_elements_per_seq;
+    uint64_t norms;               /* norm gains every step reads: two per layer and the final one (fp32 beside a
+                                   * block format, tfb_model_weight_bytes) */
     tfb_model_dtype dtype, kv_dtype;
 } decode_terms;
 
@@ -31,6 +33,7 @@ static void decode_terms_init(const tfb_model_config *config, uint64_t seq, tfb_
     t->embedding_row = config->d_model;
     t->outside_layers = config->d_model + config->vocab_size * config->d_model;
     t->kv_elements_per_seq = config->n_layers * tfb_model_layer_kv_elements(config, TFB_MODEL_EXACT) * seq;
+    t->norms = (2 * config->n_layers + 1) * config->d_model;
     t->dtype = dtype;
     t->kv_dtype = kv_dtype;
 }
@@ -45,17 +48,24 @@ static uint64_t step_weight_elements(const decode_terms *t, uint64_t batch)
     return t->n_layers * layer.weight_elements + t->outside_layers + rows * t->embedding_row;
 }
 
-static uint64_t step_bytes(const decode_terms *t, uint64_t batch)
+static uint64_t step_weight_bytes(const decode_terms *t, uint64_t batch)
 {
-    return tfb_model_bytes(step_weight_elements(t, batch), t->dtype) +
-           tfb_model_bytes(t->kv_elements_per_seq * batch, t->kv_dtype);
+    return tfb_model_weight_bytes(step_weight_elements(t, batch) - t->norms, t->norms, t->dtype);
 }
 
-/* In floating point: the ridge search tries batches far beyond the one asked for, where exact counts could overflow. */
+static uint64_t step_bytes(const decode_terms *t, uint64_t batch)
+{
+    return step_weight_bytes(t, batch) + tfb_model_bytes(t->kv_elements_per_seq * batch, t->kv_dtype);
+}
+
+/* In floating point: the ridge search tries batches far beyond the one asked for, where exact counts could overflow.
+ * Bits per value include the block formats' scales; their norms are fp32. */
 static double step_intensity(const decode_terms *t, uint64_t batch)
 {
-    double bytes = (double)step_weight_elements(t, batch) * tfb_model_dtype_bits(t->dtype) / 8.0 +
-                   (double)t->kv_elements_per_seq * (double)batch * tfb_model_dtype_bits(t->kv_dtype) / 8.0;
+    double norm_bits = tfb_model_dtype_block(t->dtype) > 1 ? 32.0 : tfb_model_dtype_bits_per_value(t->dtype);
+    double bytes = (double)(step_weight_elements(t, batch) - t->norms) * tfb_model_dtype_bits_per_value(t->dtype) / 8.0 +
+                   (double)t->norms * norm_bits / 8.0 +
+                   (double)t->kv_elements_per_seq * (double)batch * tfb_model_dtype_bits_per_value(t->kv_dtype) / 8.0;
     return (double)t->flops_per_token * (double)batch / bytes;
 }
 
@@ -96,11 +106,12 @@ static void analyze_exact(const tfb_model_config *config, uint64_t seq, uint64_t
 {
     decode_terms t;
     decode_terms_init(config, seq, dtype, kv_dtype, &t);
-    out->weight_bytes_per_step = tfb_model_bytes(step_weight_elements(&t, batch), dtype);
+    out->weight_bytes_per_step = step_weight_bytes(&t, batch);
+    out->bytes_per_step = step_bytes(&t, batch);
     out->flops_per_step = t.flops_per_token * batch;
     out->arithmetic_intensity = step_intensity(&t, batch);
     out->ridge_batch = exact_ridge_batch(&t, out->ridge_point);
-    fill_rates(out, batch, (double)step_bytes(&t, batch), device);
+    fill_rates(out, batch, (double)out->bytes_per_step, device);
     t.kv_elements_per_seq = 0;  /* as if the KV cache stayed on chip: the weights' share of the problem alone */
     out->ridge_batch_weights_only = exact_ridge_batch(&t, out->ridge_point);
 }
@@ -127,7 +138,7 @@ void tfb_model_analyze_decode_kv(const tfb_model_config *config, tfb_model_mode 
     tfb_model_params params;
     tfb_model_count_params(config, mode, &params);
     memset(out, 0, sizeof *out);
-    out->weight_bytes = tfb_model_bytes(params.total, dtype);
+    out->weight_bytes = tfb_model_weight_bytes(params.total - params.norms, params.norms, dtype);
     out->kv_cache_bytes = tfb_model_kv_cache_bytes(config, mode, seq, batch, kv_dtype);
     out->ridge_point = device->bandwidth_gbps > 0 ? device->peak_gflops / device->bandwidth_gbps : 0.0;
     out->max_batch_in_memory = max_batch_in_memory(out->weight_bytes,
