@@ -13,8 +13,11 @@ tfbench="${TFB_BUILD_DIR:-build}/tfbench"
 mkdir -p "$out"
 uptime | tee "$out/load.txt"
 shapes='(4096x4096|11008x4096|4096x11008)'
+# The read roof (stream's read cases) and the fp32 peak in the same run, so each GEMV has its roof fraction.
+ceilings='^stream/tfbench/read-|^peak/tfbench/fma-chains/fp32'
 # 1. Every format's GEMV on the layer's shapes, out of cache, and the dequantization-only variants, in one run.
-"$tfbench" --suite gemv --filter "gemv/tfbench/${shapes}(-dequant-only)?/(fp32|fp16|q8_0|q4_0|int4-g128)\$" \
+"$tfbench" --suite stream,peak,gemv \
+  --filter "${ceilings}|gemv/tfbench/${shapes}(-dequant-only)?/(fp32|fp16|q8_0|q4_0|int4-g128)\$" \
   --json "$out/gemv.json" | tee "$out/gemv.txt"
 # 2. Beside llama.cpp: each format's llama-bench run right after tfbench's GEMVs of the same format.
 if [ $# -ge 5 ]; then
@@ -22,7 +25,8 @@ if [ $# -ge 5 ]; then
   for pair in "q8_0:$3" "q4_0:$4"; do
     format="${pair%%:*}" gguf="${pair#*:}"
     uptime | tee -a "$out/load.txt"
-    "$tfbench" --suite gemv --filter "gemv/tfbench/${shapes}/${format}\$" --json "$out/gemv-$format.json" \
+    "$tfbench" --suite stream,peak,gemv --filter "${ceilings}|gemv/tfbench/${shapes}/${format}\$" \
+      --json "$out/gemv-$format.json" \
       | tee "$out/gemv-$format.txt"
     "$bin/llama-bench" -m "$gguf" -p 0 -n 32 -t "$(nproc)" -o json > "$out/llama-$format.json"
   done
