@@ -41,8 +41,9 @@ static void block_values(const __global uchar *block, float16 *v)
     #pragma unroll
     for (uint c = 0; c < CHUNKS / 2; c++) {
         const uchar16 q = vload16(c, block + 2);
-        v[c] = convert_float16(q & (uchar16)(15)) - 8.0f;                // low nibbles: the first half
-        v[c + CHUNKS / 2] = convert_float16(q >> (uchar16)(4)) - 8.0f;   // high nibbles: the second half
+        // nibble - 8 in bytes (wrapping, read back as signed), then widened: the subtraction on 16 bytes, not 16 floats
+        v[c] = convert_float16(as_char16((q & (uchar16)(15)) - (uchar16)(8)));     // low nibbles: the first half
+        v[c + CHUNKS / 2] = convert_float16(as_char16((q >> (uchar16)(4)) - (uchar16)(8)));  // high: the second half
     }
 #endif
 }

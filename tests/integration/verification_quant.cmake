@@ -1,12 +1,12 @@
 # Quantized weights (docs/quantization.md): a kernel that reads the nibbles in the wrong order (the high nibble as
 # the block's first half) or that drops the zero point FAILS verification against the dequantized reference.
 # Planted with verification.cmake's tfb_planted_kernel (included before this file).
-tfb_planted_kernel(quant-nibbles quant.cl [=[        v[c] = convert_float16(q & (uchar16)(15)) - 8.0f;                // low nibbles: the first half
-        v[c + CHUNKS / 2] = convert_float16(q >> (uchar16)(4)) - 8.0f;   // high nibbles: the second half]=]
-  [=[        v[c + CHUNKS / 2] = convert_float16(q & (uchar16)(15)) - 8.0f;  // planted: nibble order swapped
-        v[c] = convert_float16(q >> (uchar16)(4)) - 8.0f;]=])
-tfb_planted_kernel(quant-zero-point quant.cl [=[        v[c] = convert_float16(q & (uchar16)(15)) - 8.0f;]=]
-  [=[        v[c] = convert_float16(q & (uchar16)(15)) - 7.0f;  // planted: zero point off by one]=])
+tfb_planted_kernel(quant-nibbles quant.cl [=[        v[c] = convert_float16(as_char16((q & (uchar16)(15)) - (uchar16)(8)));     // low nibbles: the first half
+        v[c + CHUNKS / 2] = convert_float16(as_char16((q >> (uchar16)(4)) - (uchar16)(8)));  // high: the second half]=]
+  [=[        v[c + CHUNKS / 2] = convert_float16(as_char16((q & (uchar16)(15)) - (uchar16)(8)));  // planted: nibbles swapped
+        v[c] = convert_float16(as_char16((q >> (uchar16)(4)) - (uchar16)(8)));]=])
+tfb_planted_kernel(quant-zero-point quant.cl [=[        v[c] = convert_float16(as_char16((q & (uchar16)(15)) - (uchar16)(8)));]=]
+  [=[        v[c] = convert_float16(as_char16((q & (uchar16)(15)) - (uchar16)(7)));  // planted: zero point off by one]=])
 foreach(plant nibbles zero-point)
   foreach(format q4_0 int4-g128)
     tfb_cli_test(quant_wrong_${plant}_${format}
