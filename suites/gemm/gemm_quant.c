@@ -196,7 +196,10 @@ int gemm_quant_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a,
  * work-item (the batch class up to 8). tn is unused (16 so the common code's panel arithmetic stays defined). */
 size_t gemm_quant_candidates(const gemm_config *cfg, gemm_params *out, size_t max)
 {
-    static const unsigned GEMV[][2] = {{1, 16}, {2, 8}, {4, 4}, {2, 1}, {4, 1}, {8, 1}};
+    /* At least 2 rows an item: x (K floats) is read once per block for all of an item's rows, and at K = 11008 it
+     * no longer fits L1: one row an item read it from L2 per row and ran 4096 x 11008 at a quarter of 4096 x 4096's
+     * rate (q8_0, q4_0 on the 2-core Zen 4), though it won the search on 4096 x 4096. */
+    static const unsigned GEMV[][2] = {{2, 8}, {4, 4}, {4, 1}, {8, 1}, {8, 2}, {16, 1}};
     static const unsigned GEMM_ROWS[] = {1, 2, 4};
     size_t count = 0;
     if (cfg->kind == GEMM_KIND_GEMV) {

@@ -11,6 +11,8 @@
 /* gemm_config.quant: 0 = not quantized (fp32 or fp16 by `half`). The order is the weight axis's (gemv.c, gemm.c):
  * 0 fp32, 1 fp16, then these. */
 enum { GEMM_QUANT_NONE, GEMM_QUANT_Q8_0, GEMM_QUANT_Q4_0, GEMM_QUANT_INT4_G128, GEMM_QUANT_COUNT };
+/* Bump when kernels/quant.cl or the quantized candidates change: part of their tuning cache key. */
+#define GEMM_QUANT_KERNEL_VERSION 2
 
 typedef struct gemm_quant_format {
     const char *name;         /* "q8_0": the dtype part of a benchmark name */
