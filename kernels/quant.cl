@@ -48,7 +48,7 @@ static void block_values(const __global uchar *block, float16 *v)
 #endif
 }
 
-// The fp16 scale by integer operations (PoCL's vload_half was a fifth of the q4_0 GEMV's time): the half's bits
+// The fp16 scale by integer operations (with PoCL's vload_half the q4_0 GEMV ran about half as fast): the half's bits
 // moved into a float's places (sign to bit 31, exponent and fraction up by 13) make a float 2^-112 times the value,
 // subnormal halves included (they become float subnormals, which the multiply scales back exactly).
 static float block_scale(const __global uchar *block)
