@@ -70,11 +70,12 @@ def main():
     for fmt in ("q8_0", "q4_0"):
         mine = composed_layer(gemv_table(load(os.path.join(out, f"gemv-{fmt}.json"))), fmt)
         with open(os.path.join(out, f"llama-{fmt}.json")) as f:
-            bench = json.load(f)[0]
-        seconds = 1.0 / bench["avg_ts"]
-        theirs = llama_step_bytes(fmt, layers) / seconds / 1e9
-        print(f"  {fmt}: llama.cpp {bench['avg_ts']:.2f} tokens/s, {llama_step_bytes(fmt, layers):,} B a token, "
-              f"{theirs:.1f} GB/s; tfbench's GEMVs composed {mine:.1f} GB/s" if mine else f"  {fmt}: no tfbench run")
+            runs = json.load(f)
+        for bench in runs:
+            theirs = llama_step_bytes(fmt, layers) * bench["avg_ts"] / 1e9
+            print(f"  {fmt}: llama.cpp, {bench['n_threads']} thread(s): {bench['avg_ts']:.2f} tokens/s, "
+                  f"{llama_step_bytes(fmt, layers):,} B a token, {theirs:.1f} GB/s")
+        print(f"  {fmt}: tfbench's GEMVs composed {mine:.1f} GB/s" if mine else f"  {fmt}: no tfbench run")
 
 
 if __name__ == "__main__":
