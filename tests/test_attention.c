@@ -194,7 +194,7 @@ static void lecture_run(fixture *f, int impl)
     tfb_attention_shape s = {1, 1, 1, impl == DECODE ? 1 : 4, 4, 3};
     size_t first_row = impl == DECODE ? 3 : 0;
     tfb_attention_io io = {upload(f, LECTURE_Q[first_row], s.n_q * 3), upload(f, &LECTURE_K[0][0], 12),
-                           upload(f, &LECTURE_V[0][0], 12), NULL, NULL, 0.0};
+                           upload(f, &LECTURE_V[0][0], 12), NULL, {0}};
     tfb_error err;
     assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, s.n_q * 3 * sizeof(float), NULL, &io.out, &err),
                      TFB_OK);

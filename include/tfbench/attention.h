@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "tfbench/context.h"
 #include "tfbench/reference.h"
+#include "tfbench/verify.h"
 #include "tfbench/suite.h"
 
 /* Pairs (query, key) one head computes. Causal prefill counts n_q * n_kv / 2, the lecture's convention ("half
@@ -59,8 +60,7 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
 /* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
 typedef struct tfb_attention_io {
     cl_mem q, k, v, out;
-    float *verified;          /* host copy of the last output that passed tfb_attention_io_check (owned), or NULL */
-    double verified_worst;    /* that check's largest error / tolerance */
+    tfb_passed_output passed; /* the last output that passed tfb_attention_io_check */
 } tfb_attention_io;
 
 /* TFB_SKIP (with the size) when a tensor exceeds the device's allocation limit. */
