@@ -38,7 +38,8 @@ typedef struct model_run {
 
 static const char USAGE[] =
     "usage: tfbench model NAME|--config FILE.json [--seq N] [--batch B] [--dtype fp32|fp16|bf16|int8|int4]\n"
-    "                     [--weights T] [--kv-dtype T] [--device-spec NAME | --measured RESULTS.json] [--mha] [--json]\n"
+    "                     [--weights T] [--kv-dtype T] [--device-spec NAME | --measured RESULTS.json]\n"
+    "                     [--mha] [--json]\n"
     "       tfbench model --list\n"
     "  --seq N          context length (default 2048)    --batch B   sequences decoded together (default 1)\n"
     "  --dtype T        weight and KV-cache type (default fp16)   --kv-dtype T  the KV cache's own type\n"

@@ -137,10 +137,11 @@ int tfb_model_check_dtypes(const tfb_model_config *config, tfb_model_dtype weigh
 {
     unsigned block = tfb_model_dtype_block(weights), kv_block = tfb_model_dtype_block(kv);
     if (config->d_model % block || config->d_ff % block)
-        return tfb_fail(err, "%s weights need d_model and d_ff multiples of %u (the block), not %" PRIu64 " and %" PRIu64,
-                        tfb_model_dtype_name(weights), block, config->d_model, config->d_ff);
+        return tfb_fail(err, "%s weights need d_model and d_ff multiples of %u (the block), not %" PRIu64
+                        " and %" PRIu64, tfb_model_dtype_name(weights), block, config->d_model, config->d_ff);
     if (kv == TFB_MODEL_Q4_0 || kv == TFB_MODEL_INT4_G128)
-        return tfb_fail(err, "the KV cache takes fp32, fp16, bf16, int8, int4 or q8_0, not %s", tfb_model_dtype_name(kv));
+        return tfb_fail(err, "the KV cache takes fp32, fp16, bf16, int8, int4 or q8_0, not %s",
+                        tfb_model_dtype_name(kv));
     if (tfb_model_d_head(config) % kv_block)
         return tfb_fail(err, "a %s KV cache needs d_head a multiple of %u, not %" PRIu64, tfb_model_dtype_name(kv),
                         kv_block, tfb_model_d_head(config));

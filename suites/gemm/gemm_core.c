@@ -426,7 +426,8 @@ static void last_weight_row(void *user, size_t n, double *row)
 static tfb_product product_of(const gemm_config *cfg, const float *c)
 {
     return (tfb_product){.m = cfg->m, .n = cfg->n, .k = cfg->k, .c = c, .a_row = a_row, .w_row = last_weight_row,
-                         .a_user = (void *)cfg, .w_user = (void *)cfg, .rtol = cfg->quant ? gemm_quant_tolerance(cfg->k) : gemm_tolerance(cfg->k), .atol = 0.0,
+                         .a_user = (void *)cfg, .w_user = (void *)cfg,
+                         .rtol = cfg->quant ? gemm_quant_tolerance(cfg->k) : gemm_tolerance(cfg->k), .atol = 0.0,
                          .seed = cfg->seed + 7u};
 }
 

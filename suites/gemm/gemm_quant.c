@@ -63,7 +63,8 @@ void gemm_quant_block(const gemm_quant_format *f, const float *weights, unsigned
     out[1] = (unsigned char)(bits >> 8);
     unsigned char *values = out + 2;
     if (!f->four_bit) {
-        for (unsigned j = 0; j < f->block; j++) values[j] = (unsigned char)(signed char)quantize_value(weights[j], d, -127, 127);
+        for (unsigned j = 0; j < f->block; j++)
+            values[j] = (unsigned char)(signed char)quantize_value(weights[j], d, -127, 127);
         return;
     }
     unsigned half = f->block / 2;

@@ -92,12 +92,6 @@ void gemm_case_set_window(tfb_case *c, unsigned window)
     tfb_case_name(c, "gemv");
 }
 
-const char *gemm_weights_name(size_t weights)
-{
-    static const char *const NAMES[GEMM_WEIGHTS_COUNT] = {"fp32", "fp16", "q8_0", "q4_0", "int4-g128"};
-    return weights < GEMM_WEIGHTS_COUNT ? NAMES[weights] : "?";
-}
-
 double gemm_case_flops(const tfb_case *c)
 {
     return 2.0 * (double)c->m * (double)c->n * (double)c->k;

@@ -221,8 +221,8 @@ static gemm_config tuning_problem(const gemm_config *cfg)
     if (t.kind == GEMM_KIND_GEMM && t.m > GEMM_ROTATE_MAX_M) t.sets = 1;
     if (t.kind == GEMM_KIND_GEMM && t.m > GEMM_ROTATE_MAX_M) t.m = 512;  /* the whole class on one batch: see above */
     if (t.kind == GEMM_KIND_GEMM && t.n > 4096) t.n = 4096;
-    if (t.quant && t.n > 4096) t.n = 4096;
-    t.window = 0;  /* a dequantization-only case runs the tuning of its format */  /* the host quantizes each candidate's matrix: keep it to 4096 rows */
+    if (t.quant && t.n > 4096) t.n = 4096;  /* the host quantizes each candidate's matrix: keep it to 4096 rows */
+    t.window = 0;                           /* a dequantization-only case runs the tuning of its format */
     return t;
 }
 
