@@ -325,6 +325,83 @@ static void dtype_sizes(void **state)
     assert_int_equal(tfb_model_bytes(UINT64_MAX / 4, TFB_MODEL_FP32), UINT64_MAX / 4 * 4);
 }
 
+/* The block formats of docs/quantization.md: scales counted, norms fp32 beside them, KV q8_0 along d_head. */
+static void block_format_sizes(void **state)
+{
+    tfb_model_dtype t;
+    assert_int_equal(tfb_model_dtype_parse("int4-g128", &t), 0);
+    assert_int_equal(t, TFB_MODEL_INT4_G128);
+    assert_true(tfb_model_dtype_bits_per_value(TFB_MODEL_Q8_0) == 8.5);
+    assert_true(tfb_model_dtype_bits_per_value(TFB_MODEL_Q4_0) == 4.5);
+    assert_true(tfb_model_dtype_bits_per_value(TFB_MODEL_INT4_G128) == 4.125);
+    assert_true(tfb_model_dtype_bits_per_value(TFB_MODEL_FP16) == 16.0);
+    assert_int_equal(tfb_model_bytes(64, TFB_MODEL_Q8_0), 68);
+    assert_int_equal(tfb_model_bytes(33, TFB_MODEL_Q4_0), 36);  /* a partial block is a whole block */
+    assert_int_equal(tfb_model_bytes(256, TFB_MODEL_INT4_G128), 132);
+    assert_int_equal(tfb_model_weight_bytes(256, 10, TFB_MODEL_INT4_G128), 132 + 40);
+    assert_int_equal(tfb_model_weight_bytes(256, 10, TFB_MODEL_FP16), 532);
+}
+
+/* Llama 2 7B, one decode step at batch 1, context 2048, by hand: every layer's matrices 4 x 4096^2 + 3 x 4096 x
+ * 11008 = 202,375,168 (x 32 = 6,476,005,376), the head 32000 x 4096 = 131,072,000, one embedding row 4096: 6,607,081,472
+ * matrix weights = 206,471,296 blocks of 32 (51,617,824 of 128); norms (2 x 32 + 1) x 4096 = 266,240 in fp32 =
+ * 1,064,960 bytes; the KV cache read 32 x 2 x 32 x 128 x 2048 = 536,870,912 values. */
+static void exact_decode_quantized(void **state)
+{
+    static const struct {
+        tfb_model_dtype weights, kv;
+        uint64_t weight_bytes_per_step, bytes_per_step;
+    } CASES[] = {
+        {TFB_MODEL_Q4_0, TFB_MODEL_FP16, 206471296ull * 18 + 1064960, 206471296ull * 18 + 1064960 + 536870912ull * 2},
+        {TFB_MODEL_Q8_0, TFB_MODEL_Q8_0, 206471296ull * 34 + 1064960,
+         206471296ull * 34 + 1064960 + 536870912ull / 32 * 34},
+        {TFB_MODEL_INT4_G128, TFB_MODEL_FP32, 51617824ull * 66 + 1064960,
+         51617824ull * 66 + 1064960 + 536870912ull * 4},
+    };
+    const tfb_model_config *c = tfb_model_builtin("llama2-7b");
+    tfb_model_device h100 = {"H100 SXM", 3350.0, 989000.0, 80e9};
+    for (size_t i = 0; i < sizeof CASES / sizeof *CASES; i++) {
+        tfb_model_decode d;
+        tfb_model_analyze_decode_kv(c, TFB_MODEL_EXACT, 2048, 1, CASES[i].weights, CASES[i].kv, &h100, &d);
+        assert_int_equal(d.weight_bytes_per_step, CASES[i].weight_bytes_per_step);
+        assert_int_equal(d.bytes_per_step, CASES[i].bytes_per_step);
+        assert_true(fabs(d.tokens_per_second - 3350e9 / (double)CASES[i].bytes_per_step) < 1e-9 * d.tokens_per_second);
+    }
+    /* all weights stored: 6,738,415,616 parameters, 266,240 of them norm gains */
+    tfb_model_decode d;
+    tfb_model_analyze_decode_kv(c, TFB_MODEL_EXACT, 2048, 1, TFB_MODEL_Q4_0, TFB_MODEL_FP16, &h100, &d);
+    assert_int_equal(d.weight_bytes, (6738415616ull - 266240) / 32 * 18 + 266240 * 4);
+    /* the layer's own accounting (the layer suite's) agrees: one layer's matrices and its two norms */
+    tfb_model_layer layer;
+    tfb_model_layer_decode(c, TFB_MODEL_EXACT, 2048, 1, TFB_MODEL_Q4_0, TFB_MODEL_Q8_0, &layer);
+    assert_int_equal(layer.weight_bytes, 202375168ull / 32 * 18 + 2 * 4096 * 4);
+    assert_int_equal(layer.kv_read_bytes, 2ull * 32 * 128 * 2048 / 32 * 34);
+    /* GPT-2 XL: LayerNorms (gain and bias) and every projection's bias stay fp32, 20,800 of the layer's 30,740,800:
+     * 2 x 3200 norm values + Q, K, V, O biases 4 x 1600 + up 6400 + down 1600 */
+    tfb_model_layer_decode(tfb_model_builtin("gpt2-xl"), TFB_MODEL_EXACT, 1024, 1, TFB_MODEL_Q8_0, TFB_MODEL_FP32,
+                           &layer);
+    assert_int_equal(layer.vector_elements, 20800);
+    assert_int_equal(layer.weight_bytes, (30740800ull - 20800) / 32 * 34 + 20800 * 4);
+}
+
+static void block_format_refusals(void **state)
+{
+    tfb_model_config c = *tfb_model_builtin("llama2-7b");
+    tfb_error err;
+    assert_int_equal(tfb_model_check_dtypes(&c, TFB_MODEL_INT4_G128, TFB_MODEL_Q8_0, &err), TFB_OK);
+    assert_int_equal(tfb_model_check_dtypes(&c, TFB_MODEL_Q4_0, TFB_MODEL_Q4_0, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "KV cache takes"));
+    c.d_ff = 11008 + 64;  /* 32-blocks still fit, 128-blocks do not */
+    assert_int_equal(tfb_model_check_dtypes(&c, TFB_MODEL_Q4_0, TFB_MODEL_FP16, &err), TFB_OK);
+    assert_int_equal(tfb_model_check_dtypes(&c, TFB_MODEL_INT4_G128, TFB_MODEL_FP16, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "multiples of 128"));
+    c.n_heads = 64;  /* d_head 64: q8_0 fits; 4096 / 128 = 32 would too, so make it 48 */
+    c.d_model = 48 * 64;
+    c.d_ff = 8192;
+    assert_int_equal(tfb_model_check_dtypes(&c, TFB_MODEL_FP16, TFB_MODEL_Q8_0, &err), TFB_ERROR);
+    assert_non_null(strstr(err.message, "d_head a multiple of 32"));
+}
+
 static void builtin_names(void **state)
 {
     size_t count;
@@ -554,6 +631,8 @@ int main(void)
         cmocka_unit_test(json_classic_keys),
         cmocka_unit_test(serving_memory_wall),
         cmocka_unit_test(serving_crossovers),      cmocka_unit_test(serving_batch_bound),
+        cmocka_unit_test(block_format_sizes),
+        cmocka_unit_test(exact_decode_quantized),  cmocka_unit_test(block_format_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

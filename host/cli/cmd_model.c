@@ -16,8 +16,10 @@
 typedef struct model_args {
     const char *name, *config_path, *device_spec, *measured_path;
     uint64_t seq, batch;
-    tfb_model_dtype dtype, kv_dtype;  /* kv_dtype: the KV cache's (--kv-dtype), else the weights' */
-    int kv_dtype_given;
+    tfb_model_dtype dtype, kv_dtype;  /* dtype: the weights' (--weights, else --dtype); kv_dtype: the KV cache's
+                                       * (--kv-dtype, else --dtype) */
+    tfb_model_dtype weights;
+    int kv_dtype_given, weights_given;
     tfb_model_mode mode;
     int json, list, help;
 } model_args;
@@ -36,10 +38,12 @@ typedef struct model_run {
 
 static const char USAGE[] =
     "usage: tfbench model NAME|--config FILE.json [--seq N] [--batch B] [--dtype fp32|fp16|bf16|int8|int4]\n"
-    "                     [--kv-dtype T] [--device-spec NAME | --measured RESULTS.json] [--mha] [--json]\n"
+    "                     [--weights T] [--kv-dtype T] [--device-spec NAME | --measured RESULTS.json]\n"
+    "                     [--mha] [--json]\n"
     "       tfbench model --list\n"
     "  --seq N          context length (default 2048)    --batch B   sequences decoded together (default 1)\n"
     "  --dtype T        weight and KV-cache type (default fp16)   --kv-dtype T  the KV cache's own type\n"
+    "  --weights T      the weights' own type: also q8_0, q4_0, int4-g128 (blocks with fp16 scales; KV: q8_0)\n"
     "  --device-spec    a datasheet: A100, \"H100 SXM\" (default), \"H100 NVL\", \"TPU v4\", H200\n"
     "  --measured FILE  the ceilings measured by `tfbench --json FILE`\n"
     "  --mha            the lecture's arithmetic: every layer MHA, output head always counted, intensity 2*batch\n";
@@ -63,7 +67,7 @@ static int parse_count(const char *option, const char *text, uint64_t *out)
 static int takes_value(const char *opt)
 {
     static const char *const VALUED[] = {"--config", "--device-spec", "--measured", "--seq", "--batch", "--dtype",
-                                         "--kv-dtype"};
+                                         "--kv-dtype", "--weights"};
     for (size_t i = 0; i < sizeof VALUED / sizeof VALUED[0]; i++)
         if (strcmp(opt, VALUED[i]) == 0) return 1;
     return 0;
@@ -83,6 +87,9 @@ static int parse_valued(model_args *a, const char *opt, const char *value)
     } else if (strcmp(opt, "--kv-dtype") == 0) {
         if (tfb_model_dtype_parse(value, &a->kv_dtype)) return usage_error("unknown dtype \"%s\"", value), -1;
         a->kv_dtype_given = 1;
+    } else if (strcmp(opt, "--weights") == 0) {
+        if (tfb_model_dtype_parse(value, &a->weights)) return usage_error("unknown weight format \"%s\"", value), -1;
+        a->weights_given = 1;
     } else
         return usage_error("unknown option %s", opt), -1;
     return 2;
@@ -116,6 +123,7 @@ static int parse_args(int argc, char **argv, model_args *a)
         i += used - 1;
     }
     if (!a->kv_dtype_given) a->kv_dtype = a->dtype;
+    if (a->weights_given) a->dtype = a->weights;
     if (a->help || a->list) return 0;
     if (!a->name == !a->config_path) return usage_error("%s", "name one built-in model or give --config FILE");
     if (a->device_spec && a->measured_path) return usage_error("%s", "--device-spec and --measured exclude each other");
@@ -318,6 +326,7 @@ static void add_decode_json(cJSON *o, const tfb_model_decode *d)
     add_count(o, "kv_cache_bytes", d->kv_cache_bytes);
     add_count(o, "weight_bytes", d->weight_bytes);
     add_count(o, "weight_bytes_per_step", d->weight_bytes_per_step);
+    add_count(o, "bytes_per_step", d->bytes_per_step);
     cJSON_AddNumberToObject(o, "arithmetic_intensity", d->arithmetic_intensity);
     cJSON_AddNumberToObject(o, "ridge_point", d->ridge_point);
     if (d->ridge_batch) add_count(o, "ridge_batch", d->ridge_batch);
@@ -364,6 +373,8 @@ static int print_json(const model_args *a, const model_run *run)
     add_count(o, "batch", a->batch);
     cJSON_AddStringToObject(o, "dtype", tfb_model_dtype_name(a->dtype));
     cJSON_AddStringToObject(o, "kv_dtype", tfb_model_dtype_name(a->kv_dtype));
+    cJSON_AddNumberToObject(o, "bits_per_weight", tfb_model_dtype_bits_per_value(a->dtype));
+    cJSON_AddNumberToObject(o, "bits_per_cached_value", tfb_model_dtype_bits_per_value(a->kv_dtype));
     cJSON_AddItemToObject(o, "config", config_json(&run->config));
     add_params_json(o, &run->params);
     add_flops_json(o, run);
@@ -459,9 +470,16 @@ static void print_decode(const model_args *a, const model_run *run)
         printf("Memory (%s weights, %s KV cache)\n", tfb_model_dtype_name(a->dtype), tfb_model_dtype_name(a->kv_dtype));
     else
         printf("Memory (%s)\n", tfb_model_dtype_name(a->dtype));
-    printf("  weights %.2f GB, read per decode step %.2f GB; KV cache %.3f GB (%" PRIu64 " x %" PRIu64 " tokens)\n\n",
+    printf("  weights %.2f GB, read per decode step %.2f GB; KV cache %.3f GB (%" PRIu64 " x %" PRIu64 " tokens)\n",
            (double)d->weight_bytes / 1e9, (double)d->weight_bytes_per_step / 1e9, (double)d->kv_cache_bytes / 1e9,
            a->batch, a->seq);
+    if (a->mode == TFB_MODEL_EXACT) {
+        char buf[40];
+        printf("  bytes per decode step (weights + KV cache read): %s; %.4g bits a weight, %.4g a cached value\n",
+               grouped(d->bytes_per_step, buf, sizeof buf), tfb_model_dtype_bits_per_value(a->dtype),
+               tfb_model_dtype_bits_per_value(a->kv_dtype));
+    }
+    printf("\n");
     printf("Decode on %s [%s]: %.0f GB/s, %.0f GFLOP/s, %.0f GB\n", run->device.name, run->device_source,
            run->device.bandwidth_gbps, run->device.peak_gflops, run->device.memory_bytes / 1e9);
     if (run->peak_note[0]) printf("  note: %s\n", run->peak_note);
@@ -507,7 +525,8 @@ int tfb_cmd_model(int argc, char **argv)
     if (a.list) return list_builtins();
     memset(&run, 0, sizeof run);
     if ((status = resolve_config(&a, &run))) return status;
-    if (tfb_model_check_workload(&run.config, a.seq, a.batch, &err)) {
+    if (tfb_model_check_workload(&run.config, a.seq, a.batch, &err) ||
+        tfb_model_check_dtypes(&run.config, a.dtype, a.kv_dtype, &err)) {
         fprintf(stderr, "tfbench: model: %s\n", err.message);
         return 2;
     }

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include "tfbench/model.h"
@@ -68,7 +69,8 @@ int tfb_model_dtype_parse(const char *text, tfb_model_dtype *out)
 {
     static const struct { const char *name; tfb_model_dtype dtype; } NAMES[] = {
         {"fp32", TFB_MODEL_FP32}, {"fp16", TFB_MODEL_FP16}, {"bf16", TFB_MODEL_FP16},
-        {"int8", TFB_MODEL_INT8}, {"int4", TFB_MODEL_INT4},
+        {"int8", TFB_MODEL_INT8}, {"int4", TFB_MODEL_INT4}, {"q8_0", TFB_MODEL_Q8_0}, {"q4_0", TFB_MODEL_Q4_0},
+        {"int4-g128", TFB_MODEL_INT4_G128},
     };
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
         if (strcmp(text, NAMES[i].name) == 0) {
@@ -85,6 +87,9 @@ const char *tfb_model_dtype_name(tfb_model_dtype dtype)
     case TFB_MODEL_FP16: return "fp16";
     case TFB_MODEL_INT8: return "int8";
     case TFB_MODEL_INT4: return "int4";
+    case TFB_MODEL_Q8_0: return "q8_0";
+    case TFB_MODEL_Q4_0: return "q4_0";
+    case TFB_MODEL_INT4_G128: return "int4-g128";
     }
     return "?";
 }
@@ -94,14 +99,61 @@ unsigned tfb_model_dtype_bits(tfb_model_dtype dtype)
     switch (dtype) {
     case TFB_MODEL_FP32: return 32;
     case TFB_MODEL_FP16: return 16;
-    case TFB_MODEL_INT8: return 8;
-    case TFB_MODEL_INT4: return 4;
+    case TFB_MODEL_INT8: case TFB_MODEL_Q8_0: return 8;
+    case TFB_MODEL_INT4: case TFB_MODEL_Q4_0: case TFB_MODEL_INT4_G128: return 4;
     }
     return 0;
 }
 
+unsigned tfb_model_dtype_block(tfb_model_dtype dtype)
+{
+    return dtype == TFB_MODEL_INT4_G128 ? 128 : dtype == TFB_MODEL_Q8_0 || dtype == TFB_MODEL_Q4_0 ? 32 : 1;
+}
+
+/* a plain type's "block" is one value: its bytes rounded up (int4 is counted by bits in tfb_model_bytes) */
+unsigned tfb_model_dtype_block_bytes(tfb_model_dtype dtype)
+{
+    switch (dtype) {
+    case TFB_MODEL_Q8_0: return 34;
+    case TFB_MODEL_Q4_0: return 18;
+    case TFB_MODEL_INT4_G128: return 66;
+    default: return (tfb_model_dtype_bits(dtype) + 7) / 8;
+    }
+}
+
+double tfb_model_dtype_bits_per_value(tfb_model_dtype dtype)
+{
+    if (tfb_model_dtype_block(dtype) == 1) return tfb_model_dtype_bits(dtype);
+    return 8.0 * tfb_model_dtype_block_bytes(dtype) / tfb_model_dtype_block(dtype);
+}
+
+uint64_t tfb_model_weight_bytes(uint64_t matrix, uint64_t vectors, tfb_model_dtype dtype)
+{
+    if (tfb_model_dtype_block(dtype) == 1) return tfb_model_bytes(matrix + vectors, dtype);
+    return tfb_model_bytes(matrix, dtype) + tfb_model_bytes(vectors, TFB_MODEL_FP32);
+}
+
+int tfb_model_check_dtypes(const tfb_model_config *config, tfb_model_dtype weights, tfb_model_dtype kv,
+                           tfb_error *err)
+{
+    unsigned block = tfb_model_dtype_block(weights), kv_block = tfb_model_dtype_block(kv);
+    if (config->d_model % block || config->d_ff % block)
+        return tfb_fail(err, "%s weights need d_model and d_ff multiples of %u (the block), not %" PRIu64
+                        " and %" PRIu64, tfb_model_dtype_name(weights), block, config->d_model, config->d_ff);
+    if (kv == TFB_MODEL_Q4_0 || kv == TFB_MODEL_INT4_G128)
+        return tfb_fail(err, "the KV cache takes fp32, fp16, bf16, int8, int4 or q8_0, not %s",
+                        tfb_model_dtype_name(kv));
+    if (tfb_model_d_head(config) % kv_block)
+        return tfb_fail(err, "a %s KV cache needs d_head a multiple of %u, not %" PRIu64, tfb_model_dtype_name(kv),
+                        kv_block, tfb_model_d_head(config));
+    return TFB_OK;
+}
+
 uint64_t tfb_model_bytes(uint64_t elements, tfb_model_dtype dtype)
 {
+    unsigned block = tfb_model_dtype_block(dtype);
+    if (block > 1) return elements / block * tfb_model_dtype_block_bytes(dtype) +
+                          (elements % block ? tfb_model_dtype_block_bytes(dtype) : 0);
     unsigned bits = tfb_model_dtype_bits(dtype);
     /* Divide first so elements * bits cannot overflow for counts near 2^64 / 32. */
     return elements / 8 * bits + (elements % 8 * bits + 7) / 8;
@@ -157,6 +209,20 @@ static uint64_t norm_params(const tfb_model_config *config)
     return config->norm == TFB_NORM_LAYER ? 2 * config->d_model : config->d_model;
 }
 
+/* The biases among a layer's parameters: Q, K, V, O's, and `experts` experts' (their up (and gate) and down). */
+static uint64_t layer_biases(const tfb_model_config *config, tfb_model_mode mode, uint64_t experts)
+{
+    if (!config->bias) return 0;
+    uint64_t kv_width = tfb_model_kv_heads(config, mode) * tfb_model_d_head(config);
+    return 2 * config->d_model + 2 * kv_width + experts * ((ffn_matrices(config) - 1) * config->d_ff + config->d_model);
+}
+
+uint64_t tfb_model_vector_params(const tfb_model_config *config, tfb_model_mode mode)
+{
+    return (2 * config->n_layers + 1) * norm_params(config) +
+           config->n_layers * layer_biases(config, mode, config->n_experts);
+}
+
 void tfb_model_count_params(const tfb_model_config *config, tfb_model_mode mode, tfb_model_params *out)
 {
     uint64_t d = config->d_model, layers = config->n_layers;
@@ -196,13 +262,15 @@ static void layer_work(const tfb_model_config *config, tfb_model_mode mode, uint
     uint64_t experts = routed < config->n_experts ? routed : config->n_experts;
     out->weight_elements = attention_params_per_layer(config, mode) + router_params(config) + experts * expert +
                            2 * norm_params(config);
+    out->vector_elements = 2 * norm_params(config) + layer_biases(config, mode, experts);
 }
 
 static void layer_bytes(const tfb_model_config *config, tfb_model_mode mode, uint64_t kv_read_tokens,
                         tfb_model_dtype weights, tfb_model_dtype kv, tfb_model_layer *out)
 {
     uint64_t kv_per_token = tfb_model_layer_kv_elements(config, mode);
-    out->weight_bytes = tfb_model_bytes(out->weight_elements, weights);
+    out->weight_bytes = tfb_model_weight_bytes(out->weight_elements - out->vector_elements, out->vector_elements,
+                                               weights);
     out->kv_read_bytes = tfb_model_bytes(kv_per_token * kv_read_tokens, kv);
     out->kv_write_bytes = tfb_model_bytes(kv_per_token * out->tokens, kv);
     out->activation_bytes = 2 * out->tokens * config->d_model * 4;

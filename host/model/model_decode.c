@@ -13,6 +13,7 @@ typedef struct decode_terms {
     uint64_t embedding_row;       /* d_model: a token's embedding lookup */
     uint64_t n_layers, vocab_size;
     uint64_t kv_elements_per_seq;
+    uint64_t final_norm;          /* its vectors: the final norm's gains (and biases), part of outside_layers */
     tfb_model_dtype dtype, kv_dtype;
 } decode_terms;
 
@@ -33,31 +34,43 @@ static void decode_terms_init(const tfb_model_config *config, uint64_t seq, tfb_
     t->outside_layers = config->d_model * (config->norm == TFB_NORM_LAYER ? 2 : 1) +  /* the final norm */
                         config->vocab_size * config->d_model;
     t->kv_elements_per_seq = config->n_layers * tfb_model_layer_kv_elements(config, TFB_MODEL_EXACT) * seq;
+    t->final_norm = config->d_model * (config->norm == TFB_NORM_LAYER ? 2 : 1);
     t->dtype = dtype;
     t->kv_dtype = kv_dtype;
 }
 
 /* Weights one step reads: every layer's (the batch's B*k routed experts taken as distinct: exact at batch 1, the
- * worst case above it), the final norm, the head, and the untied embedding rows once per sequence. */
-static uint64_t step_weight_elements(const decode_terms *t, uint64_t batch)
+ * worst case above it), the final norm, the head, and the untied embedding rows once per sequence. *vectors: how
+ * many of them are vectors (norms, biases: fp32 beside a block format). */
+static uint64_t step_weight_elements(const decode_terms *t, uint64_t batch, uint64_t *vectors)
 {
     tfb_model_layer layer;
     tfb_model_layer_decode(t->config, TFB_MODEL_EXACT, 0, batch, t->dtype, t->kv_dtype, &layer);
     uint64_t rows = batch < t->vocab_size ? batch : t->vocab_size;
+    *vectors = t->n_layers * layer.vector_elements + t->final_norm;
     return t->n_layers * layer.weight_elements + t->outside_layers + rows * t->embedding_row;
+}
+
+static uint64_t step_weight_bytes(const decode_terms *t, uint64_t batch)
+{
+    uint64_t vectors, all = step_weight_elements(t, batch, &vectors);
+    return tfb_model_weight_bytes(all - vectors, vectors, t->dtype);
 }
 
 static uint64_t step_bytes(const decode_terms *t, uint64_t batch)
 {
-    return tfb_model_bytes(step_weight_elements(t, batch), t->dtype) +
-           tfb_model_bytes(t->kv_elements_per_seq * batch, t->kv_dtype);
+    return step_weight_bytes(t, batch) + tfb_model_bytes(t->kv_elements_per_seq * batch, t->kv_dtype);
 }
 
-/* In floating point: the ridge search tries batches far beyond the one asked for, where exact counts could overflow. */
+/* In floating point: the ridge search tries batches far beyond the one asked for, where exact counts could overflow.
+ * Bits per value include the block formats' scales; their vectors are fp32. */
 static double step_intensity(const decode_terms *t, uint64_t batch)
 {
-    double bytes = (double)step_weight_elements(t, batch) * tfb_model_dtype_bits(t->dtype) / 8.0 +
-                   (double)t->kv_elements_per_seq * (double)batch * tfb_model_dtype_bits(t->kv_dtype) / 8.0;
+    uint64_t vectors, all = step_weight_elements(t, batch, &vectors);
+    double vector_bits = tfb_model_dtype_block(t->dtype) > 1 ? 32.0 : tfb_model_dtype_bits_per_value(t->dtype);
+    double bytes = (double)(all - vectors) * tfb_model_dtype_bits_per_value(t->dtype) / 8.0 +
+                   (double)vectors * vector_bits / 8.0 +
+                   (double)t->kv_elements_per_seq * (double)batch * tfb_model_dtype_bits_per_value(t->kv_dtype) / 8.0;
     return (double)t->flops_per_token * (double)batch / bytes;
 }
 
@@ -98,11 +111,12 @@ static void analyze_exact(const tfb_model_config *config, uint64_t seq, uint64_t
 {
     decode_terms t;
     decode_terms_init(config, seq, dtype, kv_dtype, &t);
-    out->weight_bytes_per_step = tfb_model_bytes(step_weight_elements(&t, batch), dtype);
+    out->weight_bytes_per_step = step_weight_bytes(&t, batch);
+    out->bytes_per_step = step_bytes(&t, batch);
     out->flops_per_step = t.flops_per_token * batch;
     out->arithmetic_intensity = step_intensity(&t, batch);
     out->ridge_batch = exact_ridge_batch(&t, out->ridge_point);
-    fill_rates(out, batch, (double)step_bytes(&t, batch), device);
+    fill_rates(out, batch, (double)out->bytes_per_step, device);
     t.kv_elements_per_seq = 0;  /* as if the KV cache stayed on chip: the weights' share of the problem alone */
     out->ridge_batch_weights_only = exact_ridge_batch(&t, out->ridge_point);
 }
@@ -129,7 +143,8 @@ void tfb_model_analyze_decode_kv(const tfb_model_config *config, tfb_model_mode 
     tfb_model_params params;
     tfb_model_count_params(config, mode, &params);
     memset(out, 0, sizeof *out);
-    out->weight_bytes = tfb_model_bytes(params.total, dtype);
+    uint64_t vectors = tfb_model_vector_params(config, mode);
+    out->weight_bytes = tfb_model_weight_bytes(params.total - vectors, vectors, dtype);
     out->kv_cache_bytes = tfb_model_kv_cache_bytes(config, mode, seq, batch, kv_dtype);
     out->ridge_point = device->bandwidth_gbps > 0 ? device->peak_gflops / device->bandwidth_gbps : 0.0;
     out->max_batch_in_memory = max_batch_in_memory(out->weight_bytes,

@@ -33,7 +33,13 @@ typedef struct tfb_model_config {
  * always counted, no head FLOPs, decode intensity 2*batch FLOP/byte and tokens/s = bandwidth / weight bytes. */
 typedef enum { TFB_MODEL_EXACT = 0, TFB_MODEL_LECTURE = 1 } tfb_model_mode;
 
-typedef enum { TFB_MODEL_FP32, TFB_MODEL_FP16, TFB_MODEL_INT8, TFB_MODEL_INT4 } tfb_model_dtype;
+/* INT8 and INT4 are bare values (no scales); Q8_0, Q4_0 and INT4_G128 are the block formats of docs/quantization.md,
+ * their scales counted: 34 bytes per 32 values, 18 per 32, 66 per 128 (8.5, 4.5, 4.125 bits a value). In a block
+ * format the matrices (embedding, positions, attention, FFN, router, output head) are stored in blocks along their
+ * rows and the vectors (norms, biases) stay fp32; a KV cache in q8_0 is blocked along the head dimension. */
+typedef enum {
+    TFB_MODEL_FP32, TFB_MODEL_FP16, TFB_MODEL_INT8, TFB_MODEL_INT4, TFB_MODEL_Q8_0, TFB_MODEL_Q4_0, TFB_MODEL_INT4_G128
+} tfb_model_dtype;
 
 /* Built-in configurations ("llama2-7b", "Llama 2 7B", ... case-insensitive, spaces/dashes/dots ignored). */
 const tfb_model_config *tfb_model_builtins(size_t *count);
@@ -56,9 +62,24 @@ int tfb_model_check_workload(const tfb_model_config *config, uint64_t seq, uint6
 
 int tfb_model_dtype_parse(const char *text, tfb_model_dtype *out);
 const char *tfb_model_dtype_name(tfb_model_dtype dtype);
-unsigned tfb_model_dtype_bits(tfb_model_dtype dtype);
-/* Bytes of `elements` values of `dtype`, rounded up (int4 packs two per byte). */
+unsigned tfb_model_dtype_bits(tfb_model_dtype dtype);  /* of a value, without the block's scale */
+/* Values per block (1 for the plain types) and the bytes of one block. */
+unsigned tfb_model_dtype_block(tfb_model_dtype dtype);
+unsigned tfb_model_dtype_block_bytes(tfb_model_dtype dtype);
+/* Bits per value, scales included: 8 * block bytes / block (q4_0: 4.5). */
+double tfb_model_dtype_bits_per_value(tfb_model_dtype dtype);
+/* Bytes of `elements` values of `dtype`, rounded up (int4 packs two per byte; a block format counts whole blocks). */
 uint64_t tfb_model_bytes(uint64_t elements, tfb_model_dtype dtype);
+/* Bytes of weights: `matrix` matrix elements in `dtype` and `vectors` norm gains, norm biases and projection biases,
+ * in `dtype` too for the plain types and fp32 beside a block format. */
+uint64_t tfb_model_weight_bytes(uint64_t matrix, uint64_t vectors, tfb_model_dtype dtype);
+/* All the model's vectors (every norm's gains and biases, every projection's bias): the part of the parameters a
+ * block format keeps in fp32. */
+uint64_t tfb_model_vector_params(const tfb_model_config *config, tfb_model_mode mode);
+/* The block formats fit this model: the weights' rows (d_model and d_ff wide) and the KV cache's head dimension are
+ * whole blocks, and the KV cache is not in a 4-bit block format. The error says which. */
+int tfb_model_check_dtypes(const tfb_model_config *config, tfb_model_dtype weights, tfb_model_dtype kv,
+                           tfb_error *err);
 
 uint64_t tfb_model_d_head(const tfb_model_config *config);
 /* n_kv_heads, or n_heads in LECTURE mode. */
@@ -114,6 +135,8 @@ typedef struct tfb_model_layer {
     uint64_t flops_ffn;           /* the routed experts (and the router) per token */
     uint64_t flops_total;
     uint64_t weight_elements;     /* read once: attention, the routed experts (+ router) and the two norm gains */
+    uint64_t vector_elements;     /* of those, the vectors: norm gains (and biases) and the projections' biases,
+                                   * which stay fp32 beside a block format (tfb_model_weight_bytes) */
     uint64_t weight_bytes;
     uint64_t kv_read_bytes;       /* the keys and values the attention reads (each cached token once) */
     uint64_t kv_write_bytes;      /* the new tokens' keys and values, appended to the cache */
@@ -145,6 +168,7 @@ typedef struct tfb_model_decode {
     uint64_t weight_bytes;            /* all weights stored */
     uint64_t weight_bytes_per_step;   /* weights read by one decode step of the batch (MoE: routed experts only) */
     uint64_t kv_cache_bytes;          /* whole batch at `seq` */
+    uint64_t bytes_per_step;          /* exact: the weights and the KV cache one decode step reads (EXACT mode) */
     uint64_t flops_per_step;          /* batch x flops per token */
     double arithmetic_intensity;      /* FLOP per byte moved by one decode step */
     double ridge_point;               /* device peak / bandwidth */

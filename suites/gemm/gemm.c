@@ -10,7 +10,10 @@ static const tfb_axis BATCH = {"batch", "M, tokens in flight, on the model's fir
                                 "replace it)", TFB_AXIS_LIST(1, 8, 32, 128, 512), TFB_AXIS_LIST(1, 16, 128), {0}};
 static const tfb_axis SQUARE = {"square_2048", "1: also 2048 x 2048 x 2048 (not with --batch or --shape)",
                                 TFB_AXIS_LIST(1), TFB_AXIS_LIST(0), {0}};
-static const tfb_axis *const GEMM_AXES[] = {&BATCH, &SQUARE};
+static const tfb_axis WEIGHTS = {"weights", "weight formats: 0 fp32 (and CLBlast), 1 fp16, 2 q8_0, 3 q4_0, "
+                                 "4 int4-g128 (the last three up to M = 32 unless --batch or --shape)",
+                                 TFB_AXIS_LIST(0, 1), TFB_AXIS_LIST(0, 1), TFB_AXIS_LIST(0, 1, 2, 3, 4)};
+static const tfb_axis *const GEMM_AXES[] = {&BATCH, &SQUARE, &WEIGHTS};
 
 /* CLBlast's GEMM takes seconds per call on a CPU device (its kernels are tuned for GPUs): the default sweep runs it
  * up to this batch, so the default run stays near a minute; an explicit --batch or --shape runs it everywhere
@@ -18,14 +21,17 @@ static const tfb_axis *const GEMM_AXES[] = {&BATCH, &SQUARE};
 #define CLBLAST_DEFAULT_MAX_M 8
 #define FP16_DEFAULT_MAX_M 32
 
+/* The cases of one batch: ours and CLBlast in fp32, then fp16 and the quantized formats the axis lists. */
 static size_t add_variants(tfb_case *out, size_t n, size_t max, size_t m, size_t rows, size_t cols, int clblast,
-                           int fp16)
+                           int fp16, tfb_axis_list formats)
 {
-    static const int VARIANTS[][2] = {{GEMM_IMPL_TFBENCH, 0}, {GEMM_IMPL_CLBLAST, 0}, {GEMM_IMPL_TFBENCH, 1}};
-    for (size_t v = 0; v < sizeof VARIANTS / sizeof *VARIANTS; v++) {
-        if (VARIANTS[v][0] == GEMM_IMPL_CLBLAST && !clblast) continue;
-        if (VARIANTS[v][1] && !fp16) continue;
-        if (n < max) gemm_case_init(&out[n], "gemm", GEMM_KIND_GEMM, VARIANTS[v][0], VARIANTS[v][1], m, rows, cols);
+    for (size_t f = 0; f < formats.count; f++) {
+        size_t weights = formats.values[f];
+        if (weights != GEMM_WEIGHTS_FP32 && !fp16) continue;
+        if (n < max) gemm_case_init_weights(&out[n], "gemm", GEMM_KIND_GEMM, (int)weights, m, rows, cols);
+        n++;
+        if (weights != GEMM_WEIGHTS_FP32 || !clblast) continue;
+        if (n < max) gemm_case_init(&out[n], "gemm", GEMM_KIND_GEMM, GEMM_IMPL_CLBLAST, 0, m, rows, cols);
         n++;
     }
     return n;
@@ -45,13 +51,16 @@ static size_t gemm_cases(const tfb_run *run, tfb_case *out, size_t max)
     int explicit_sweep = w->batch_count || w->has_shape;
     for (size_t b = 0; b < batch_count; b++) {
         /* The default sweep skips what another case already shows: CLBlast at M = 1 (that is gemv's CLBlast
-         * point) and fp16 weights where the weights no longer dominate the traffic (M > FP16_DEFAULT_MAX_M). */
+         * point) and fp16 and quantized weights where the weights no longer dominate the traffic (M >
+         * FP16_DEFAULT_MAX_M). */
         size_t m = batches[b];
         int clblast = explicit_sweep || (m > 1 && m <= CLBLAST_DEFAULT_MAX_M);
         int fp16 = explicit_sweep || m <= FP16_DEFAULT_MAX_M;
-        n = add_variants(out, n, max, m, shapes[0].n, shapes[0].k, clblast, fp16);
+        n = add_variants(out, n, max, m, shapes[0].n, shapes[0].k, clblast, fp16, tfb_axis_values(w, &WEIGHTS));
     }
-    if (!explicit_sweep && tfb_axis_value(w, &SQUARE)) n = add_variants(out, n, max, 2048, 2048, 2048, 0, 0);
+    static const size_t FP32_ONLY[] = {GEMM_WEIGHTS_FP32};
+    if (!explicit_sweep && tfb_axis_value(w, &SQUARE))
+        n = add_variants(out, n, max, 2048, 2048, 2048, 0, 0, (tfb_axis_list){FP32_ONLY, 1});
     return n;
 }
 
@@ -135,7 +144,7 @@ static void gemm_finish(tfb_run *run)
 
 const tfb_suite tfb_suite_gemm = {
     .name = "gemm",
-    .description = "GEMM across batch sizes on a model's weights: ours (fp32, fp16 weights) and CLBlast",
+    .description = "GEMM across batch sizes on a model's weights: ours (fp32, fp16, quantized weights) and CLBlast",
     .in_default_run = 1,
     .cases = gemm_cases,
     .flops = gemm_case_flops,

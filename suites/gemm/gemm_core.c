@@ -5,6 +5,7 @@
 #include <string.h>
 #include <clblast_c.h>
 #include "gemm_core.h"
+#include "gemm_quant.h"
 #include "tfbench/checked.h"
 #include "tfbench/fill.h"
 #include "tfbench/verify.h"
@@ -39,6 +40,7 @@ static size_t panels(const gemm_config *cfg)
 size_t gemm_weight_bytes(const gemm_config *cfg)
 {
     size_t element = cfg->half ? 2 : 4;
+    if (cfg->quant) return gemm_quant_matrix_bytes(cfg->quant, cfg->n, cfg->k);
     if (cfg->impl == GEMM_IMPL_CLBLAST || cfg->params.tn == 0) return tfb_mul3_size(cfg->n, cfg->k, element);
     return tfb_mul3_size(panels(cfg) * cfg->params.tn, cfg->k, element);  /* the last panel is zero-padded */
 }
@@ -137,6 +139,7 @@ static int gpu_params_valid(const gemm_config *cfg, const gemm_params *p)
 int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
 {
     if (cfg->impl != GEMM_IMPL_TFBENCH) return 1;
+    if (cfg->quant) return gemm_quant_params_valid(cfg, p);
     if (p->tn == 0 || p->tn % 16 || p->layout > GEMM_LAYOUT_TILED) return 0;
     if (p->layout != GEMM_LAYOUT_ITEM) return gpu_params_valid(cfg, p);
     if (p->tn > 64) return 0;
@@ -181,6 +184,17 @@ static int create_weights(gemm_state *s, tfb_error *err)
             if (rc != TFB_OK) return rc;
         }
         return TFB_OK;
+    }
+    if (cfg->quant) {
+        for (size_t set = 0; set < cfg->sets; set++) {
+            int rc = tfb_buffer_create(s->ctx, CL_MEM_READ_ONLY, gemm_weight_bytes(cfg), NULL, &s->weights[set], err);
+            if (rc != TFB_OK) return rc;
+        }
+        double started = tfb_now_seconds();
+        int rc = gemm_quant_upload(s->ctx, cfg, weight_seed(cfg, cfg->sets - 1), W_LO, W_HI, s->weights, cfg->sets,
+                                   err);
+        s->pack_seconds = tfb_now_seconds() - started;  /* host quantization and upload, wall time */
+        return rc;
     }
     cl_mem rows = NULL;
     int rc = tfb_buffer_create(s->ctx, CL_MEM_READ_WRITE, count * sizeof(float), NULL, &rows, err);
@@ -228,6 +242,7 @@ static tfb_launch layout_launch(const gemm_config *cfg, cl_kernel kernel)
 int gemm_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a, cl_mem weights, cl_mem c,
                        cl_kernel *kernel, tfb_launch *launch, tfb_error *err)
 {
+    if (cfg->quant) return gemm_quant_launch_create(ctx, cfg, a, weights, c, kernel, launch, err);
     char options[160];
     build_options(ctx, cfg, options, sizeof options);
     if (tfb_kernel_create(ctx, "gemm.cl", options, kernel_name(cfg), kernel, err) != TFB_OK) return TFB_ERROR;
@@ -272,7 +287,7 @@ int gemm_fits(const tfb_context *ctx, const gemm_config *cfg, tfb_error *err)
 {
     const char *what[] = {"A", "C", "one weight matrix", "the fp32 staging copy of one weight matrix (packed after)"};
     size_t bytes[] = {tfb_mul3_size(cfg->m, cfg->k, 4), tfb_mul3_size(cfg->m, cfg->n, 4), gemm_weight_bytes(cfg),
-                      cfg->impl == GEMM_IMPL_TFBENCH ? tfb_mul3_size(cfg->n, cfg->k, 4) : 0};
+                      cfg->impl == GEMM_IMPL_TFBENCH && !cfg->quant ? tfb_mul3_size(cfg->n, cfg->k, 4) : 0};
     char need[32], limit[32];
     for (size_t i = 0; i < 4; i++) {
         if (bytes[i] <= ctx->info.max_alloc_bytes) continue;
@@ -296,6 +311,8 @@ int gemm_prepare(tfb_context *ctx, const gemm_config *cfg, gemm_state **out, tfb
                         cfg->sets, gemm_layout_name(cfg->params.layout), cfg->params.tn, cfg->params.tm,
                         cfg->params.mb, cfg->params.wg, cfg->params.streams);
     if (cfg->impl == GEMM_IMPL_CLBLAST && cfg->half) return tfb_skip(err, "CLBlast runs fp32 weights only here");
+    int shape_rc = cfg->quant ? gemm_quant_check_shape(cfg, err) : TFB_OK;
+    if (shape_rc != TFB_OK) return shape_rc;
     gemm_state *s = calloc(1, sizeof *s);
     if (!s) return tfb_fail(err, "out of memory");
     *out = s;
@@ -384,6 +401,10 @@ int gemm_time(gemm_state *s, const tfb_timing_policy *policy, tfb_stats *time, t
 
 static void weight_row(const gemm_config *cfg, size_t set, size_t n, double *row)
 {
+    if (cfg->quant) {
+        gemm_quant_weight_row(cfg, weight_seed(cfg, set), W_LO, W_HI, n, row);
+        return;
+    }
     tfb_hash_uniform_range(weight_seed(cfg, set), (uint64_t)n * cfg->k, cfg->k, W_LO, W_HI, row);
     if (cfg->half)
         for (size_t k = 0; k < cfg->k; k++) row[k] = gemm_round_to_half((float)row[k]);  /* row[k] is a float */
@@ -405,7 +426,8 @@ static void last_weight_row(void *user, size_t n, double *row)
 static tfb_product product_of(const gemm_config *cfg, const float *c)
 {
     return (tfb_product){.m = cfg->m, .n = cfg->n, .k = cfg->k, .c = c, .a_row = a_row, .w_row = last_weight_row,
-                         .a_user = (void *)cfg, .w_user = (void *)cfg, .rtol = gemm_tolerance(cfg->k), .atol = 0.0,
+                         .a_user = (void *)cfg, .w_user = (void *)cfg,
+                         .rtol = cfg->quant ? gemm_quant_tolerance(cfg->k) : gemm_tolerance(cfg->k), .atol = 0.0,
                          .seed = cfg->seed + 7u};
 }
 

@@ -40,6 +40,8 @@ typedef struct gemm_params {
 
 typedef struct gemm_config {
     int kind, impl, half;     /* half: weights stored as fp16, float accumulation */
+    int quant;                /* GEMM_QUANT_* (gemm_quant.h): block-quantized weights, kernels/quant.cl; 0: none */
+    unsigned window;          /* quantized GEMV only: > 0 reads block b of a row from block b % window (in cache) */
     size_t m, n, k;
     size_t sets;              /* distinct weight matrices the timed runs rotate over */
     gemm_params params;       /* tfbench kernels only */
@@ -95,6 +97,13 @@ const char *gemm_layout_name(unsigned layout);
 
 /* Suite plumbing shared by gemv.c and gemm.c. */
 void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half, size_t m, size_t n, size_t k);
+/* The weight axis of gemv and gemm (axis values, in this order): fp32, fp16, then the
+ * block-quantized formats of gemm_quant.h. A tfbench case of one of them: */
+enum { GEMM_WEIGHTS_FP32, GEMM_WEIGHTS_FP16, GEMM_WEIGHTS_Q8_0, GEMM_WEIGHTS_Q4_0, GEMM_WEIGHTS_INT4_G128,
+       GEMM_WEIGHTS_COUNT };
+void gemm_case_init_weights(tfb_case *c, const char *suite, int kind, int weights, size_t m, size_t n, size_t k);
+/* Makes a quantized GEMV case its dequantization-only variant (shape "NxK-dequant-only"). */
+void gemm_case_set_window(tfb_case *c, unsigned window);
 /* The distinct weight shapes of the run's model (--model/--config, default Llama 2 7B), or the one --shape. */
 void gemm_suite_shapes(const tfb_run *run, gemm_weight_shape *shapes, size_t *count);
 double gemm_case_flops(const tfb_case *c);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "gemm_core.h"
+#include "gemm_quant.h"
 #include "tfbench/checked.h"
 #include "tfbench/verify.h"
 #include "tfbench/model.h"
@@ -12,6 +13,8 @@ typedef struct gemm_case_kind {
     int kind;                 /* GEMM_KIND_GEMV or GEMM_KIND_GEMM */
     int impl;                 /* GEMM_IMPL_TFBENCH or GEMM_IMPL_CLBLAST */
     int half;                 /* fp16-stored weights */
+    int quant;                /* GEMM_QUANT_*: block-quantized weights */
+    unsigned window;          /* the dequantization-only variant (gemm_config.window) */
 } gemm_case_kind;
 TFB_CASE_PARAMS(gemm_case_kind, gemm)
 
@@ -64,6 +67,31 @@ void gemm_case_init(tfb_case *c, const char *suite, int kind, int impl, int half
     tfb_case_name(c, suite);
 }
 
+void gemm_case_init_weights(tfb_case *c, const char *suite, int kind, int weights, size_t m, size_t n, size_t k)
+{
+    int quant = weights >= GEMM_WEIGHTS_Q8_0 ? weights - GEMM_WEIGHTS_Q8_0 + GEMM_QUANT_Q8_0 : GEMM_QUANT_NONE;
+    gemm_case_init(c, suite, kind, GEMM_IMPL_TFBENCH, weights == GEMM_WEIGHTS_FP16, m, n, k);
+    if (!quant) return;
+    c->dtype = gemm_quant_format_of(quant)->name;
+    gemm_set_case_params(c, (gemm_case_kind){.kind = kind, .impl = GEMM_IMPL_TFBENCH, .quant = quant});
+    if (kind == GEMM_KIND_GEMV) snprintf(c->series, sizeof c->series, "gemv/%s/%s", c->impl, c->dtype);
+    else snprintf(c->series, sizeof c->series, "gemm/%s/%zux%zu/%s", c->impl, n, k, c->dtype);
+    tfb_case_name(c, suite);
+}
+
+/* The weights read are the window's blocks of each row (in cache); bytes() still counts the whole matrix, so the
+ * case's GB/s is the weight stream its arithmetic alone could keep up with. */
+void gemm_case_set_window(tfb_case *c, unsigned window)
+{
+    gemm_case_kind p = gemm_case_params(c);
+    p.window = window;
+    gemm_set_case_params(c, p);
+    size_t used = strlen(c->shape);
+    snprintf(c->shape + used, sizeof c->shape - used, "-dequant-only");
+    snprintf(c->series, sizeof c->series, "gemv/%s/%s-dequant-only", c->impl, c->dtype);
+    tfb_case_name(c, "gemv");
+}
+
 double gemm_case_flops(const tfb_case *c)
 {
     return 2.0 * (double)c->m * (double)c->n * (double)c->k;
@@ -72,6 +100,9 @@ double gemm_case_flops(const tfb_case *c)
 /* Minimum traffic: the weights (as stored), the activations and the outputs, each once. */
 double gemm_case_bytes(const tfb_case *c)
 {
+    gemm_case_kind p = gemm_case_params(c);
+    if (p.quant)  /* exact: every block with its fp16 scale */
+        return (double)gemm_quant_matrix_bytes(p.quant, c->n, c->k) + 4.0 * ((double)c->m * c->k + (double)c->m * c->n);
     double weight_element = gemm_case_params(c).half ? 2.0 : 4.0;
     return weight_element * (double)c->n * (double)c->k + 4.0 * ((double)c->m * c->k + (double)c->m * c->n);
 }
@@ -91,8 +122,8 @@ typedef struct suite_state {
  * many layers); each matrix must fit one allocation, and the set the device's memory. */
 static size_t weight_sets(const tfb_run *run, const gemm_config *cfg)
 {
-    if (cfg->kind == GEMM_KIND_GEMM && cfg->m > GEMM_ROTATE_MAX_M) return 1;
-    uint64_t matrix = tfb_mul3_size(cfg->n, cfg->k, cfg->half ? 2 : 4);  /* packing only adds padding */
+    if ((cfg->kind == GEMM_KIND_GEMM && cfg->m > GEMM_ROTATE_MAX_M) || cfg->window) return 1;
+    uint64_t matrix = cfg->quant ? gemm_weight_bytes(cfg) : tfb_mul3_size(cfg->n, cfg->k, cfg->half ? 2 : 4);
     return tfb_sizing_sets(&run->sizing, matrix, GEMM_MAX_SETS);
 }
 
@@ -102,8 +133,10 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
     if (!s) return tfb_fail(err, "out of memory");
     *state = s;
     gemm_case_kind p = gemm_case_params(c);
-    s->cfg = (gemm_config){.kind = p.kind, .impl = p.impl, .half = p.half, .m = c->m, .n = c->n, .k = c->k,
-                           .seed = (uint32_t)run->seed};
+    s->cfg = (gemm_config){.kind = p.kind, .impl = p.impl, .half = p.half, .quant = p.quant, .window = p.window,
+                           .m = c->m, .n = c->n, .k = c->k, .seed = (uint32_t)run->seed};
+    int shape = p.quant ? gemm_quant_check_shape(&s->cfg, err) : TFB_OK;
+    if (shape != TFB_OK) return shape;
     /* At batch 1 a GEMM is a GEMV: our GEMV kernel runs it (CLBlast keeps its GEMM routine). */
     if (s->cfg.kind == GEMM_KIND_GEMM && s->cfg.m == 1 && s->cfg.impl == GEMM_IMPL_TFBENCH) s->cfg.kind = GEMM_KIND_GEMV;
     s->cfg.sets = weight_sets(run, &s->cfg);
@@ -145,6 +178,13 @@ static void add_params(cJSON *extra, const suite_state *s)
     const gemm_params *p = &s->cfg.params;
     cJSON *params = cJSON_AddObjectToObject(extra, "tile");
     cJSON_AddStringToObject(params, "layout", gemm_layout_name(p->layout));
+    if (s->cfg.quant) {
+        cJSON_AddNumberToObject(params, "rows", p->streams);
+        cJSON_AddNumberToObject(params, s->cfg.kind == GEMM_KIND_GEMV ? "wg" : "tm",
+                                s->cfg.kind == GEMM_KIND_GEMV ? p->wg : p->tm);
+        cJSON_AddStringToObject(extra, "tuning", s->tuning);
+        return;
+    }
     cJSON_AddNumberToObject(params, "tn", p->tn);
     if (p->layout == GEMM_LAYOUT_GROUP) {
         cJSON_AddNumberToObject(params, "wg", p->wg);
@@ -172,11 +212,21 @@ void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_resul
     r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     cJSON *extra = cJSON_CreateObject();
     cJSON_AddNumberToObject(extra, "weight_sets", (double)s->cfg.sets);
-    cJSON_AddStringToObject(extra, "weight_dtype", s->cfg.half ? "fp16" : "fp32");
+    const gemm_quant_format *f = gemm_quant_format_of(s->cfg.quant);
+    cJSON_AddStringToObject(extra, "weight_dtype", f ? f->name : s->cfg.half ? "fp16" : "fp32");
     cJSON_AddStringToObject(extra, "accumulate", "fp32");
     tfb_add_verification(extra, s->cfg.m, s->cfg.n, (double)s->cfg.m * (double)s->cfg.n, gemm_check_method(s->gemm));
     tfb_add_verification_seconds(extra, gemm_check_seconds(s->gemm));
-    if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
+    if (f) {
+        char layout[160];
+        snprintf(layout, sizeof layout, "row-major blocks of %u weights, %u bytes each (fp16 scale first), "
+                 "quantized on the host", f->block, f->block_bytes);
+        cJSON_AddStringToObject(extra, "weight_layout", layout);
+        cJSON_AddNumberToObject(extra, "weight_bits", 8.0 * f->block_bytes / f->block);
+        cJSON_AddNumberToObject(extra, "quantize_seconds", gemm_pack_seconds(s->gemm));
+        add_params(extra, s);
+        cJSON_AddStringToObject(extra, "timing", "device events");
+    } else if (s->cfg.impl == GEMM_IMPL_TFBENCH) {
         char layout[96];
         snprintf(layout, sizeof layout, "packed panels of %u weight rows, prepared once before timing",
                  s->cfg.params.tn);

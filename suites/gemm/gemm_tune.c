@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <cjson/cJSON.h>
 #include "gemm_core.h"
+#include "gemm_quant.h"
 #include "tfbench/file_io.h"
 
 static const char *batch_class(const gemm_config *cfg)
@@ -18,6 +19,12 @@ static const char *batch_class(const gemm_config *cfg)
     if (cfg->m <= 8) return "m8";
     if (cfg->m <= GEMM_ROTATE_MAX_M) return "m16to64";
     return "m65plus";
+}
+
+static const char *weights_name(const gemm_config *cfg)
+{
+    const gemm_quant_format *f = gemm_quant_format_of(cfg->quant);
+    return f ? f->name : cfg->half ? "fp16" : "fp32";
 }
 
 static const char *kind_name(const gemm_config *cfg)
@@ -64,8 +71,10 @@ int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *p
     /* the cached parameters decide the kernels this process builds and runs: the folder must be this user's */
     if (tfb_make_private_dir(dir, "the tuning cache folder", err) != TFB_OK) return TFB_ERROR;
     char name[512];
-    snprintf(name, sizeof name, "%s-v%d-%s-%s-%s%s", kind_name(cfg), GEMM_KERNEL_VERSION, cfg->half ? "fp16" : "fp32",
-             batch_class(cfg), size_class(cfg), info->gpu_kernels ? "gpu-" : "");
+    char quant_version[16] = "";  /* the quantized kernels keep a version of their own */
+    if (cfg->quant) snprintf(quant_version, sizeof quant_version, "q%d", GEMM_QUANT_KERNEL_VERSION);
+    snprintf(name, sizeof name, "%s-v%d%s-%s-%s-%s%s", kind_name(cfg), GEMM_KERNEL_VERSION, quant_version,
+             weights_name(cfg), batch_class(cfg), size_class(cfg), info->gpu_kernels ? "gpu-" : "");
     append_safe(name, sizeof name, info->name);
     append_safe(name, sizeof name, "-");
     append_safe(name, sizeof name, info->driver);
@@ -111,6 +120,7 @@ size_t gemm_candidates(const tfb_device_info *info, const gemm_config *cfg, gemm
                                        {.tn = 32, .tm = 14, .mb = 56}, {.tn = 48, .tm = 8, .mb = 64},
                                        {.tn = 32, .tm = 8, .mb = 64}};
     size_t count = 0;
+    if (cfg->quant) return gemm_quant_candidates(cfg, out, max);  /* one layout, CPU and GPU alike */
     if (info->gpu_kernels) return gpu_candidates(info, cfg, out, max);
     if (cfg->kind == GEMM_KIND_GEMV) {
         /* On a CPU each shape with and without software prefetch into L1: measured, it gave a Xeon's fp16 weights
@@ -158,7 +168,8 @@ static int load_cached(const char *path, const tfb_device_info *info, const gemm
             ok = ok && cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 4096;
             if (ok) *slots[i] = (unsigned)v->valuedouble;
         }
-        ok = ok && gemm_params_valid(cfg, out) && (out->layout != GEMM_LAYOUT_ITEM) == (info->gpu_kernels != 0);
+        ok = ok && gemm_params_valid(cfg, out) &&
+             (cfg->quant || (out->layout != GEMM_LAYOUT_ITEM) == (info->gpu_kernels != 0));
     }
     cJSON_Delete(root);
     return ok;
@@ -172,7 +183,7 @@ static int save_cached(const char *path, const tfb_device_info *info, const gemm
     cJSON_AddStringToObject(root, "driver", info->driver);
     cJSON_AddNumberToObject(root, "kernel_version", GEMM_KERNEL_VERSION);
     cJSON_AddStringToObject(root, "kernel", kind_name(cfg));
-    cJSON_AddStringToObject(root, "weights", cfg->half ? "fp16" : "fp32");
+    cJSON_AddStringToObject(root, "weights", weights_name(cfg));
     cJSON_AddStringToObject(root, "batch_class", batch_class(cfg));
     char shape[64];
     snprintf(shape, sizeof shape, "%zux%zux%zu", cfg->m, cfg->n, cfg->k);
@@ -210,6 +221,8 @@ static gemm_config tuning_problem(const gemm_config *cfg)
     if (t.kind == GEMM_KIND_GEMM && t.m > GEMM_ROTATE_MAX_M) t.sets = 1;
     if (t.kind == GEMM_KIND_GEMM && t.m > GEMM_ROTATE_MAX_M) t.m = 512;  /* the whole class on one batch: see above */
     if (t.kind == GEMM_KIND_GEMM && t.n > 4096) t.n = 4096;
+    if (t.quant && t.n > 4096) t.n = 4096;  /* the host quantizes each candidate's matrix: keep it to 4096 rows */
+    t.window = 0;                           /* a dequantization-only case runs the tuning of its format */
     return t;
 }
 
