@@ -19,6 +19,7 @@ typedef struct tfb_workload {
     size_t kv_heads[TFB_MAX_LIST], kv_head_count;
     size_t seqs[TFB_MAX_LIST], seq_count;
     size_t head_dims[TFB_MAX_LIST], head_dim_count;
+    size_t kv_dtypes[TFB_MAX_LIST], kv_dtype_count;  /* tfb_kv_dtype values */
     int quick;                /* --quick: every suite's short sweep */
     const char *filter;       /* --filter: a valid POSIX extended regex of benchmark names, or NULL */
     int suites_named;         /* --suite named the suites: one whose default-run share is a subset runs all of it */

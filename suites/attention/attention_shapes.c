@@ -123,6 +123,13 @@ void tfb_attention_io_release(tfb_attention_io *io)
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
                            const tfb_attention_inputs *in, tfb_attention_io *io, double *worst, tfb_error *err)
 {
+    return tfb_attention_io_check_kv(ctx, what, s, causal, in, NULL, io, worst, err);
+}
+
+int tfb_attention_io_check_kv(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
+                              const tfb_attention_inputs *in, const tfb_attention_kv_source *source,
+                              tfb_attention_io *io, double *worst, tfb_error *err)
+{
     size_t count = tfb_attention_q_count(s);
     float *out = malloc(count * sizeof *out);
     if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
@@ -132,7 +139,7 @@ int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attenti
         free(out);
         return TFB_OK;
     }
-    if (rc == TFB_OK) rc = tfb_attention_check(what, s, causal, in, out, worst, err);
+    if (rc == TFB_OK) rc = tfb_attention_check_kv(what, s, causal, in, source, out, worst, err);
     free(io->verified);
     io->verified = rc == TFB_OK ? out : NULL;
     io->verified_worst = *worst;
