@@ -19,7 +19,8 @@
  * Layouts: without KV_BLOCKED (fp32 only) K is the key-blocked buffer above and V its own [n_kv][D] buffer; with
  * KV_BLOCKED one buffer holds, per slice, blocks of 16 keys, each its K part then its V part, so a work-item reads
  * one sequential stream. A part is its values then (q8_0) its scales: K values [D][16] and K scales [D/32][16] (a
- * group's 16 scales are one vector), V values [16][D] and V scales [16][D/32]. Pointers into the cache are bytes. */
+ * group's 16 scales are one vector), V values [16][D] and V scales [D/32][16] (so the 16 rows' weights of a group
+ * are one product of vectors). Pointers into the cache are bytes. */
 #ifndef KV_FORMAT
 #define KV_FORMAT 0
 #endif
@@ -82,15 +83,23 @@ static float16 k_scaled(cache_ptr kb, uint g, float16 sum)
 #else /* q8_0: D is a multiple of 32, so DV = 16 */
 #define V_CHUNK(vb, row, c) convert_float16(vload16(c, (__global const char *)((vb) + (row) * D)))
 #endif
-/* The weight of V row `row` for chunk c: p, times the chunk's scale for q8_0. */
-static float v_weight(cache_ptr vb, uint row, uint c, float p)
-{
+/* The weights of a block's 16 V rows for each scale group: p, times the rows' scales of the group for q8_0. */
 #if KV_FORMAT == 2
-    return p * vload_half((row * D + c * DV) / QGROUP, (__global const half *)(vb + BLOCK * D));
-#else
-    return p;
-#endif
+#define V_GROUPS (D / QGROUP)
+static void v_weights(cache_ptr vb, const float p[BLOCK], float w[V_GROUPS][BLOCK])
+{
+    const float16 pv = vload16(0, p);
+#pragma unroll
+    for (uint q = 0; q < V_GROUPS; q++) vstore16(pv * vload_half16(q, (__global const half *)(vb + BLOCK * D)), 0, w[q]);
 }
+#define V_WEIGHT(w, p, c, j) (w)[(c) * DV / QGROUP][j]
+#else
+#define V_GROUPS 1
+static void v_weights(cache_ptr vb, const float p[BLOCK], float w[V_GROUPS][BLOCK])
+{
+}
+#define V_WEIGHT(w, p, c, j) (p)[j]
+#endif
 
 /* Heads scored together (HB, a divisor of G) and partial sums per head (AC): HB * AC = 8 independent FMA chains
  * hide the FMA latency, and each K row loaded serves HB heads. */
@@ -157,9 +166,9 @@ __kernel void decode_pack_kv(__global const float *k, __global const float *v, _
     const size_t src = ((size_t)slice * n_kv + min(key, n_kv - 1)) * D;
     __global uchar *kpart = packed + ((size_t)slice * (n_pad / BLOCK) + key / BLOCK) * 2 * PART_BYTES;
     __global uchar *vpart = kpart + PART_BYTES;
-    /* K: value d of key j at [d][16]; scales [D/32][16]. V: row j [16][D]; scales [16][D/32]. */
+    /* K: value d of key j at [d][16]; scales [D/32][16]. V: row j [16][D]; scales [D/32][16]. */
     store_row(k + src, kpart, j, BLOCK, (__global half *)(kpart + BLOCK * D * VALUE_BYTES) + j, BLOCK);
-    store_row(v + src, vpart, (size_t)j * D, 1, (__global half *)(vpart + BLOCK * D * VALUE_BYTES) + j * (D / 32), 1);
+    store_row(v + src, vpart, (size_t)j * D, 1, (__global half *)(vpart + BLOCK * D * VALUE_BYTES) + j, BLOCK);
 }
 
 /* On a CPU the block's computation (G heads' scores, softmax and V sums) runs without touching memory for long
@@ -297,15 +306,20 @@ __kernel void decode_partial(__global const float *q, __global const uchar *k, _
 #pragma unroll 1
         for (uint g = 0; g < G; g++) {
             dvec og[NV];
+            float w[V_GROUPS][BLOCK];
+            v_weights(vb, p[g], w);
 #pragma unroll
             for (uint c = 0; c < NV; c++) og[c] = o[g][c] * correction[g];
 #pragma unroll
             for (uint j = 0; j < BLOCK; j++) {
+#ifdef KV_BLOCKED
+                const uint row = j; /* rows past n_kv repeat the last one, with weight 0 */
+#else
                 const uint row = min(j0 + j, end - 1) - j0; /* the split layout has no rows past n_kv */
+#endif
                 prefetch_share(kh + next, vh + next, far, g * 32 + 16 + j);
 #pragma unroll
-                for (uint c = 0; c < NV; c++)
-                    og[c] = fma((dvec)(v_weight(vb, row, c, p[g][j])), V_CHUNK(vb, row, c), og[c]);
+                for (uint c = 0; c < NV; c++) og[c] = fma((dvec)(V_WEIGHT(w, p[g], c, j)), V_CHUNK(vb, row, c), og[c]);
             }
 #pragma unroll
             for (uint c = 0; c < NV; c++) o[g][c] = og[c];

@@ -95,14 +95,13 @@ static int read_slice(void *state, size_t slice, double *k, double *v, tfb_error
     TFB_CL_CHECK(err, "clEnqueueReadBuffer", clEnqueueReadBuffer(r->ctx->queue, r->plan->scratch[2], CL_TRUE,
                                                                   slice * bytes, bytes, r->bytes, 0, NULL, NULL));
     double stored_k[TFB_MAX_HEAD_DIM], stored_v[TFB_MAX_HEAD_DIM];
-    size_t groups = s->d / TFB_KV_Q8_GROUP;
     for (size_t key = 0; key < s->n_kv; key++) {
         const unsigned char *kpart = r->bytes + key / BLOCK_KEYS * 2 * part, *vpart = kpart + part;
         size_t j = key % BLOCK_KEYS;
         for (size_t i = 0; i < s->d; i++) {
-            /* K: values [d][16], scales [d/32][16]; V: values [16][d], scales [16][d/32] */
-            const unsigned char *kscale = kpart + BLOCK_KEYS * s->d * vb + (i / TFB_KV_Q8_GROUP * BLOCK_KEYS + j) * 2;
-            const unsigned char *vscale = vpart + BLOCK_KEYS * s->d * vb + (j * groups + i / TFB_KV_Q8_GROUP) * 2;
+            /* K: values [d][16]; V: values [16][d]; scales of both [d/32][16] */
+            size_t scale_at = BLOCK_KEYS * s->d * vb + (i / TFB_KV_Q8_GROUP * BLOCK_KEYS + j) * 2;
+            const unsigned char *kscale = kpart + scale_at, *vscale = vpart + scale_at;
             stored_k[i] = stored_value(dtype, kpart, i * BLOCK_KEYS + j, kscale);
             stored_v[i] = stored_value(dtype, vpart, j * s->d + i, vscale);
         }
