@@ -4,7 +4,10 @@
 #      with the read ceiling: the time ratios fp32/fp16 and fp32/q8_0 (bytes ratio 2 and 3.76) and each format's
 #      fraction of the read roof;
 #   2. the fp32 MHA decode fraction of the read roof in RUNS default runs (`tfbench --device 0`), beside GEMV fp32
-#      at the same bytes.
+#      at the same bytes;
+#   3. MHA decode variants timed alternately with the read kernel (ci/figures/decode_ab.c): today's kernel, one
+#      stream per work-item (K and V in 16-key blocks), no software prefetch, 2 and 4 splits per head, groups of 1
+#      and 16, and the fp16 and q8_0 caches.
 # Not run by CI. Usage: ci/figures/issue35-kv.sh [OUT_DIR] (default: a fresh folder under /tmp); RUNS=3 by default.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -40,4 +43,9 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
 PY
     i=$((i + 1))
 done
+uptime
+cc -std=c11 -O2 -o "$OUT/decode_ab" ci/figures/decode_ab.c -lOpenCL
+"$OUT/decode_ab" kernels "${ROUNDS:-15}" "8192 4 -DPREFETCH=2" "8192 4 -DPREFETCH=2 -DKV_BLOCKED" "8192 4" \
+    "4096 4 -DPREFETCH=2" "2048 4 -DPREFETCH=2" "8192 1 -DPREFETCH=2" "8192 16 -DPREFETCH=2" \
+    "8192 4 -DPREFETCH=2 -DKV_BLOCKED -DKV_FORMAT=1" "8192 4 -DPREFETCH=2 -DKV_BLOCKED -DKV_FORMAT=2" | tee "$OUT/ab.txt"
 echo "results: $OUT"
