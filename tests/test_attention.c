@@ -147,7 +147,7 @@ static void check_cache_format(fixture *f, const tfb_attention_shape *s, tfb_kv_
     tfb_buffer_release(&io.k);  /* the plan reads only its converted cache */
     tfb_buffer_release(&io.v);
     assert_int_equal(tfb_attention_plan_run(&f->ctx, &plan, &err), TFB_OK);
-    tfb_decode_cache_reader reader = {&f->ctx, s, &plan, NULL};
+    tfb_decode_cache_reader reader = {&f->ctx, s, &plan, NULL, NULL};
     tfb_attention_kv_source source = tfb_decode_cache_source(&reader);
     double worst = 0.0;
     char what[160];

@@ -1,5 +1,4 @@
 #include <string.h>
-#include "tfbench/half.h"
 #include "tfbench/kv_dtype.h"
 
 static const char *const NAMES[TFB_KV_DTYPE_COUNT] = {"fp32", "fp16", "q8_0"};
@@ -34,9 +33,4 @@ int tfb_kv_dtype_parse_list(const char *text, size_t *out, size_t max, size_t *c
         if (!p[length]) return TFB_OK;
         p += length + 1;
     }
-}
-
-double tfb_kv_q8_value(uint16_t scale_bits, int8_t code)
-{
-    return tfb_half_to_double(scale_bits) * code;
 }

@@ -195,6 +195,7 @@ typedef struct tfb_decode_cache_reader {
     const tfb_attention_shape *shape;
     const tfb_attention_plan *plan;
     unsigned char *bytes;     /* one slice, owned */
+    double *halves;           /* every fp16 bit pattern's value, owned */
 } tfb_decode_cache_reader;
 tfb_attention_kv_source tfb_decode_cache_source(tfb_decode_cache_reader *reader);
 void tfb_decode_cache_reader_release(tfb_decode_cache_reader *reader);

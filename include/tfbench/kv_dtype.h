@@ -4,7 +4,6 @@
 #define TFBENCH_KV_DTYPE_H
 
 #include <stddef.h>
-#include <stdint.h>
 #include "tfbench/error.h"
 
 /* fp32 (4 bytes), fp16 (IEEE half, 2 bytes), q8_0 (llama.cpp's blocks of 32 values along the head dimension: one
@@ -18,7 +17,5 @@ const char *tfb_kv_dtype_name(tfb_kv_dtype dtype);
 double tfb_kv_dtype_bytes(tfb_kv_dtype dtype, double values);
 /* "fp32,fp16,q8_0" into out[] (up to max, no repeats); a bad or repeated name is an error naming it. */
 int tfb_kv_dtype_parse_list(const char *text, size_t *out, size_t max, size_t *count, tfb_error *err);
-/* The value a q8_0 code or an fp16 bit pattern stands for (the host side of the checks). */
-double tfb_kv_q8_value(uint16_t scale_bits, int8_t code);
 
 #endif

@@ -272,7 +272,7 @@ static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error
         double worst = 0.0;
         char what[96];
         snprintf(what, sizeof what, "decode output (KV cache %zu of %zu)", i + 1, st->sets);
-        tfb_decode_cache_reader reader = {run->ctx, &st->shape, &st->plan[i], NULL};
+        tfb_decode_cache_reader reader = {run->ctx, &st->shape, &st->plan[i], NULL, NULL};
         tfb_attention_kv_source source = tfb_decode_cache_source(&reader);
         rc = tfb_attention_io_check_kv(run->ctx, what, &st->shape, 0, &st->inputs[i],
                                        st->plan[i].kv_blocked ? &source : NULL, &st->io[i], &worst, err);

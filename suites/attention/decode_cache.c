@@ -41,16 +41,18 @@ static uint16_t half_at(const unsigned char *p)
     return bits;
 }
 
-/* Value `index` of a part whose values start at `values` (q8_0: its scale at `scale`). */
-static double stored_value(tfb_kv_dtype dtype, const unsigned char *values, size_t index, const unsigned char *scale)
+/* Value `index` of a part whose values start at `values` (q8_0: times `scale`, its group's decoded scale).
+ * `halves` decodes every fp16 bit pattern (tfb_half_to_double, once per pattern rather than per value). */
+static double stored_value(tfb_kv_dtype dtype, const double *halves, const unsigned char *values, size_t index,
+                           double scale)
 {
     if (dtype == TFB_KV_FP32) {
         float x;
         memcpy(&x, values + 4 * index, sizeof x);
         return x;
     }
-    if (dtype == TFB_KV_FP16) return tfb_half_to_double(half_at(values + 2 * index));
-    return tfb_kv_q8_value(half_at(scale), (int8_t)values[index]);
+    if (dtype == TFB_KV_FP16) return halves[half_at(values + 2 * index)];
+    return scale * (int8_t)values[index];
 }
 
 /* How far a stored value may be from its input x: 0 for fp32, half an fp16 ulp (2^-11 relative), and for q8_0
@@ -62,20 +64,17 @@ static double allowed(tfb_kv_dtype dtype, double x, double group_max)
     return group_max / 127.0 * (0.5 + 127.0 * 0x1p-11) * (1.0 + 1e-6);
 }
 
-static double group_max(const double *row, size_t dim)
-{
-    size_t first = dim / TFB_KV_Q8_GROUP * TFB_KV_Q8_GROUP;
-    double m = 0.0;
-    for (size_t i = first; i < first + TFB_KV_Q8_GROUP; i++) m = fmax(m, fabs(row[i]));
-    return m;
-}
-
 /* Replaces the inputs in `x` (one key or value row) by the stored values, checking each. */
 static int take_row(tfb_kv_dtype dtype, const char *what, size_t slice, size_t key, double *x, const double *stored,
                     size_t d, tfb_error *err)
 {
+    double group_max = 0.0;
     for (size_t i = 0; i < d; i++) {
-        double limit = allowed(dtype, x[i], dtype == TFB_KV_Q8_0 ? group_max(x, i) : 0.0);
+        if (dtype == TFB_KV_Q8_0 && i % TFB_KV_Q8_GROUP == 0) {
+            group_max = 0.0;
+            for (size_t j = i; j < i + TFB_KV_Q8_GROUP; j++) group_max = fmax(group_max, fabs(x[j]));
+        }
+        double limit = allowed(dtype, x[i], group_max);
         if (!(fabs(stored[i] - x[i]) <= limit))
             return tfb_fail(err, "%s cache (%s) of slice %zu, key %zu, dim %zu holds %.9g for the input %.9g (its "
                             "rounding allows %.3g)", what, tfb_kv_dtype_name(dtype), slice, key, i, stored[i], x[i],
@@ -90,20 +89,28 @@ static int read_slice(void *state, size_t slice, double *k, double *v, tfb_error
     tfb_decode_cache_reader *r = state;
     const tfb_attention_shape *s = r->shape;
     tfb_kv_dtype dtype = r->plan->kv_dtype;
-    size_t bytes = tfb_decode_slice_bytes(s, dtype), part = part_bytes(s->d, dtype), vb = value_bytes(dtype);
+    size_t bytes = tfb_decode_slice_bytes(s, dtype), part = part_bytes(s->d, dtype);
     if (!r->bytes && !(r->bytes = malloc(bytes))) return tfb_fail(err, "out of memory reading the KV cache");
+    if (!r->halves) {
+        if (!(r->halves = malloc(65536 * sizeof *r->halves))) return tfb_fail(err, "out of memory reading the KV cache");
+        for (uint32_t bits = 0; bits < 65536; bits++) r->halves[bits] = tfb_half_to_double((uint16_t)bits);
+    }
     TFB_CL_CHECK(err, "clEnqueueReadBuffer", clEnqueueReadBuffer(r->ctx->queue, r->plan->scratch[2], CL_TRUE,
                                                                   slice * bytes, bytes, r->bytes, 0, NULL, NULL));
     double stored_k[TFB_MAX_HEAD_DIM], stored_v[TFB_MAX_HEAD_DIM];
     for (size_t key = 0; key < s->n_kv; key++) {
         const unsigned char *kpart = r->bytes + key / BLOCK_KEYS * 2 * part, *vpart = kpart + part;
         size_t j = key % BLOCK_KEYS;
+        double k_scale = 0.0, v_scale = 0.0;
         for (size_t i = 0; i < s->d; i++) {
             /* K: values [d][16]; V: values [16][d]; scales of both [d/32][16] */
-            size_t scale_at = BLOCK_KEYS * s->d * vb + (i / TFB_KV_Q8_GROUP * BLOCK_KEYS + j) * 2;
-            const unsigned char *kscale = kpart + scale_at, *vscale = vpart + scale_at;
-            stored_k[i] = stored_value(dtype, kpart, i * BLOCK_KEYS + j, kscale);
-            stored_v[i] = stored_value(dtype, vpart, j * s->d + i, vscale);
+            if (dtype == TFB_KV_Q8_0 && i % TFB_KV_Q8_GROUP == 0) {
+                size_t scale_at = BLOCK_KEYS * s->d + (i / TFB_KV_Q8_GROUP * BLOCK_KEYS + j) * 2;
+                k_scale = r->halves[half_at(kpart + scale_at)];
+                v_scale = r->halves[half_at(vpart + scale_at)];
+            }
+            stored_k[i] = stored_value(dtype, r->halves, kpart, i * BLOCK_KEYS + j, k_scale);
+            stored_v[i] = stored_value(dtype, r->halves, vpart, j * s->d + i, v_scale);
         }
         if (take_row(dtype, "K", slice, key, k + key * s->d, stored_k, s->d, err) != TFB_OK ||
             take_row(dtype, "V", slice, key, v + key * s->d, stored_v, s->d, err) != TFB_OK)
@@ -120,5 +127,7 @@ tfb_attention_kv_source tfb_decode_cache_source(tfb_decode_cache_reader *reader)
 void tfb_decode_cache_reader_release(tfb_decode_cache_reader *reader)
 {
     free(reader->bytes);
+    free(reader->halves);
     reader->bytes = NULL;
+    reader->halves = NULL;
 }
