@@ -90,7 +90,8 @@ static void v_weights(cache_ptr vb, const float p[BLOCK], float w[V_GROUPS][BLOC
 {
     const float16 pv = vload16(0, p);
 #pragma unroll
-    for (uint q = 0; q < V_GROUPS; q++) vstore16(pv * vload_half16(q, (__global const half *)(vb + BLOCK * D)), 0, w[q]);
+    for (uint q = 0; q < V_GROUPS; q++)
+        vstore16(pv * vload_half16(q, (__global const half *)(vb + BLOCK * D)), 0, w[q]);
 }
 #define V_WEIGHT(w, p, c, j) (w)[(c) * DV / QGROUP][j]
 #else
@@ -148,7 +149,8 @@ static void store_row(__global const float *row, __global uchar *part, size_t fi
         for (uint d = g * QGROUP; d < (g + 1) * QGROUP; d++) amax = fmax(amax, fabs(row[d]));
         vstore_half_rte(amax / 127.0f, (size_t)g * sstep, scales);
         const float inverse = amax > 0.0f ? 127.0f / amax : 0.0f;
-        for (uint d = g * QGROUP; d < (g + 1) * QGROUP; d++) store_value(part, first + (size_t)d * step, row[d], inverse);
+        for (uint d = g * QGROUP; d < (g + 1) * QGROUP; d++)
+            store_value(part, first + (size_t)d * step, row[d], inverse);
     }
 #else
     for (uint d = 0; d < D; d++) store_value(part, first + (size_t)d * step, row[d], 0.0f);

@@ -138,7 +138,8 @@ int main(int argc, char **argv)
     float *host = malloc(values * sizeof *host);
     if (!host) return 1;
     for (size_t i = 0; i < values; i++) host[i] = (float)((i * 2654435761u) % 1000) / 1000.0f - 1.0f;
-    cl_mem q = buffer(&dev, slices * D * 4, host), k = buffer(&dev, values * 4, host), v = buffer(&dev, values * 4, host);
+    cl_mem q = buffer(&dev, slices * D * 4, host), k = buffer(&dev, values * 4, host);
+    cl_mem v = buffer(&dev, values * 4, host);
     cl_mem blocked = buffer(&dev, 2 * values * 4, NULL), out = buffer(&dev, slices * D * 4, NULL);
     cl_mem part_o = buffer(&dev, slices * 64 * D * 4, NULL), part_ml = buffer(&dev, slices * 64 * 2 * 4, NULL);
     free(host);
@@ -222,7 +223,8 @@ int main(int argc, char **argv)
             CHECK(clFinish(dev.queue));
             if (r >= 0) times[(size_t)i * (size_t)rounds + (size_t)r] = now() - start;
         }
-    double read_s = median(times + (size_t)count * (size_t)rounds, rounds), read_rate = 2.0 * (double)values * 4 / read_s;
+    double read_s = median(times + (size_t)count * (size_t)rounds, rounds);
+    double read_rate = 2.0 * (double)values * 4 / read_s;
     printf("read kernel: %.2f ms, %.1f GB/s (median of %d)\n", 1e3 * read_s, read_rate / 1e9, rounds);
     for (int i = 0; i < count; i++) {
         double t = median(times + (size_t)i * (size_t)rounds, rounds), rate = vars[i].bytes / t;

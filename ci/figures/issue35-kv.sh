@@ -47,5 +47,6 @@ uptime
 cc -std=c11 -O2 -o "$OUT/decode_ab" ci/figures/decode_ab.c -lOpenCL
 "$OUT/decode_ab" kernels "${ROUNDS:-15}" "8192 4 -DPREFETCH=2" "8192 4 -DPREFETCH=2 -DKV_BLOCKED" "8192 4" \
     "4096 4 -DPREFETCH=2" "2048 4 -DPREFETCH=2" "8192 1 -DPREFETCH=2" "8192 16 -DPREFETCH=2" \
-    "8192 4 -DPREFETCH=2 -DKV_BLOCKED -DKV_FORMAT=1" "8192 4 -DPREFETCH=2 -DKV_BLOCKED -DKV_FORMAT=2" | tee "$OUT/ab.txt"
+    "8192 4 -DPREFETCH=2 -DKV_BLOCKED -DKV_FORMAT=1" "8192 4 -DPREFETCH=2 -DKV_BLOCKED -DKV_FORMAT=2" \
+    | tee "$OUT/ab.txt"
 echo "results: $OUT"

@@ -25,7 +25,8 @@ int tfb_kv_dtype_parse_list(const char *text, size_t *out, size_t max, size_t *c
         for (size_t i = 0; i < TFB_KV_DTYPE_COUNT; i++)
             if (strlen(NAMES[i]) == length && strncmp(p, NAMES[i], length) == 0) found = i;
         if (found == TFB_KV_DTYPE_COUNT)
-            return tfb_fail(err, "\"%.*s\" is not a KV-cache format (fp32, fp16, q8_0)", (int)(length < 40 ? length : 40), p);
+            return tfb_fail(err, "\"%.*s\" is not a KV-cache format (fp32, fp16, q8_0)",
+                            (int)(length < 40 ? length : 40), p);
         for (size_t i = 0; i < *count; i++)
             if (out[i] == found) return tfb_fail(err, "%s is named twice", NAMES[found]);
         if (*count == max) return tfb_fail(err, "more than %zu formats", max);

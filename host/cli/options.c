@@ -63,7 +63,7 @@ void tfb_options_usage(FILE *out)
           "  --seq 128,1024       sequence lengths for the attention suites\n"
           "  --kv-heads 32,8,1    KV-head layouts for the attention suites\n"
           "  --head-dim 64,128    head dimensions for the attention suites (at most 512)\n"
-          "  --kv-dtype fp32,fp16,q8_0  KV-cache formats of decode attention and the layer's decode step\n"
+          "  --kv-dtype fp32,fp16,q8_0  KV-cache formats of decode attention\n"
           "  --native FILE        tfbench-native results to show beside ours\n"
           "  --seed N             seed of the random inputs (default 42)\n"
           "  --quiet, --verbose   less or more on stderr\n"
@@ -112,7 +112,8 @@ static int set_list_flag(tfb_options *opt, const char *flag, const char *value, 
     else if (strcmp(flag, "--seq") == 0) list = opt->seqs, count = &opt->seq_count;
     else if (strcmp(flag, "--head-dim") == 0) list = opt->head_dims, count = &opt->head_dim_count;
     else if (strcmp(flag, "--kv-dtype") == 0) {
-        if (tfb_kv_dtype_parse_list(value, opt->kv_dtypes, TFB_MAX_LIST, &opt->kv_dtype_count, err) == TFB_OK) return 1;
+        if (tfb_kv_dtype_parse_list(value, opt->kv_dtypes, TFB_MAX_LIST, &opt->kv_dtype_count, err) == TFB_OK)
+            return 1;
         char reason[sizeof err->message];
         snprintf(reason, sizeof reason, "%s", err->message);
         tfb_fail(err, "--kv-dtype: %s", reason);

@@ -160,8 +160,8 @@ static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *
     cl_uint slices = (cl_uint)(s->batch * s->kv_heads), rows = (cl_uint)(s->batch * s->heads);
     float scale = tfb_attention_scale_log2(s->d);
     if (TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(plan->scratch[2]), TFB_MEM(values),
-                     TFB_MEM(plan->scratch[0]), TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk), TFB_VAL(splits), TFB_VAL(slices),
-                     TFB_VAL(scale)) != TFB_OK)
+                     TFB_MEM(plan->scratch[0]), TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk),
+                     TFB_VAL(splits), TFB_VAL(slices), TFB_VAL(scale)) != TFB_OK)
         return TFB_ERROR;
     size_t group = plan->group;
     plan->launches[0] = (tfb_launch){plan->kernels[0], 1, {round_up(plan->splits * slices, group)}, {group}};
@@ -225,7 +225,8 @@ int tfb_decode_attention_plan_kv(tfb_context *ctx, const tfb_attention_shape *s,
     snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu%s -DKV_FORMAT=%d%s", s->d,
              tfb_attention_vector_width(s->d), s->heads / s->kv_heads, ctx->info.gpu_kernels ? "" : " -DPREFETCH=2",
              (int)dtype, plan->kv_blocked ? " -DKV_BLOCKED" : "");
-    const char *names[3] = {"decode_partial", "decode_combine", plan->kv_blocked ? "decode_pack_kv" : "decode_pack_keys"};
+    const char *pack = plan->kv_blocked ? "decode_pack_kv" : "decode_pack_keys";
+    const char *names[3] = {"decode_partial", "decode_combine", pack};
     for (int i = 0; i < 3; i++)
         if (tfb_kernel_create(ctx, "decode.cl", options, names[i], &plan->kernels[i], err) != TFB_OK) return TFB_ERROR;
     rc = pack_keys(ctx, s, io, plan, err);

@@ -92,7 +92,8 @@ static int read_slice(void *state, size_t slice, double *k, double *v, tfb_error
     size_t bytes = tfb_decode_slice_bytes(s, dtype), part = part_bytes(s->d, dtype);
     if (!r->bytes && !(r->bytes = malloc(bytes))) return tfb_fail(err, "out of memory reading the KV cache");
     if (!r->halves) {
-        if (!(r->halves = malloc(65536 * sizeof *r->halves))) return tfb_fail(err, "out of memory reading the KV cache");
+        if (!(r->halves = malloc(65536 * sizeof *r->halves)))
+            return tfb_fail(err, "out of memory reading the KV cache");
         for (uint32_t bits = 0; bits < 65536; bits++) r->halves[bits] = tfb_half_to_double((uint16_t)bits);
     }
     TFB_CL_CHECK(err, "clEnqueueReadBuffer", clEnqueueReadBuffer(r->ctx->queue, r->plan->scratch[2], CL_TRUE,
