@@ -7,6 +7,7 @@ PACKAGES=(
   libhwloc-dev libcmocka-dev libcjson-dev libclblast-dev
   libopenblas-dev libxml2-utils
   libopenmpi-dev openmpi-bin
+  libsqlite3-dev libpq-dev postgresql
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,7 +1,7 @@
 # The include rule (host/README.md explains it): the folders of host/ and suites/, lowest first, and which folders
 # each may include besides itself. A folder may only name folders listed before it, so the graph has no cycle.
 # Read by cmake/check_include_rule.cmake, which the test layout/include_rule runs.
-set(TFB_FOLDERS base model device results run suites report compare fleet cli native)
+set(TFB_FOLDERS base model device results run suites report compare fleet history cli native)
 
 set(TFB_MAY_INCLUDE_base "")
 set(TFB_MAY_INCLUDE_model base)
@@ -12,7 +12,8 @@ set(TFB_MAY_INCLUDE_suites base model device results run)
 set(TFB_MAY_INCLUDE_report base model device results)
 set(TFB_MAY_INCLUDE_compare base results)
 set(TFB_MAY_INCLUDE_fleet base device results report compare)
-set(TFB_MAY_INCLUDE_cli base model device results run suites report compare fleet)
+set(TFB_MAY_INCLUDE_history base results report)
+set(TFB_MAY_INCLUDE_cli base model device results run suites report compare fleet history)
 set(TFB_MAY_INCLUDE_native base device results run)
 
 # The public headers stay flat in include/tfbench/ (one include path for every user); each belongs to one folder,
@@ -27,5 +28,6 @@ set(TFB_HEADERS_suites attention.h gemm.h read_probe.h registry.h)
 set(TFB_HEADERS_report report.h report_data.h report_columns.h)
 set(TFB_HEADERS_compare compare.h)
 set(TFB_HEADERS_fleet fleet.h)
+set(TFB_HEADERS_history history.h)
 set(TFB_HEADERS_cli tfbench.h options_parse.h)
 set(TFB_HEADERS_native "")

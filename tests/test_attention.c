@@ -147,7 +147,8 @@ static void check_cache_format(fixture *f, const tfb_attention_shape *s, tfb_kv_
     tfb_buffer_release(&io.k);  /* the plan reads only its converted cache */
     tfb_buffer_release(&io.v);
     assert_int_equal(tfb_attention_plan_run(&f->ctx, &plan, &err), TFB_OK);
-    tfb_decode_cache_reader reader = {&f->ctx, s, &plan, NULL, NULL};
+    tfb_decode_cache_reader reader;
+    assert_int_equal(tfb_decode_cache_reader_init(&reader, &f->ctx, s, &plan, &err), TFB_OK);
     tfb_attention_kv_source source = tfb_decode_cache_source(&reader);
     double worst = 0.0;
     char what[160];
@@ -258,7 +259,7 @@ static void lecture_run(fixture *f, int impl)
     tfb_attention_shape s = {1, 1, 1, impl == DECODE ? 1 : 4, 4, 3};
     size_t first_row = impl == DECODE ? 3 : 0;
     tfb_attention_io io = {upload(f, LECTURE_Q[first_row], s.n_q * 3), upload(f, &LECTURE_K[0][0], 12),
-                           upload(f, &LECTURE_V[0][0], 12), NULL, NULL, 0.0};
+                           upload(f, &LECTURE_V[0][0], 12), NULL, {0}};
     tfb_error err;
     assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, s.n_q * 3 * sizeof(float), NULL, &io.out, &err),
                      TFB_OK);

@@ -206,8 +206,88 @@ static void exact_tied_embeddings(void **state)
     tfb_model_count_params(builtin("gpt3-175b"), TFB_MODEL_LECTURE, &lecture);
     assert_int_equal(exact.output_head, 0);
     assert_int_equal(lecture.output_head, 50257ull * 12288);
-    assert_int_equal(exact.ffn, 96ull * 2 * 12288 * 49152);  /* GELU: up and down only */
-    assert_int_equal(exact.total, 174566105088ull);
+    /* GELU: up and down only, each with its bias */
+    assert_int_equal(exact.ffn, 96ull * (2 * 12288 * 49152 + 49152 + 12288));
+    assert_int_equal(exact.attention, 96ull * (4 * 12288 * 12288 + 4 * 12288));
+    assert_int_equal(exact.norms, (2 * 96 + 1) * 2 * 12288ull);  /* LayerNorm: gain and bias */
+    assert_int_equal(exact.positions, 2048ull * 12288);
+    /* the matrices alone were 174,566,105,088 (one gain per norm); biases, LayerNorm biases and positions add */
+    assert_int_equal(exact.total, 174566105088ull + 96ull * (4 * 12288 + 49152 + 12288) + 193ull * 12288 +
+                                      2048ull * 12288);
+    assert_int_equal(exact.total, 174604259328ull);
+}
+
+/* GPT-2 XL as its published checkpoint counts it (wte, wpe, 48 blocks of c_attn, c_proj, c_fc, c_proj with
+ * biases and two LayerNorms, ln_f): 1,557,611,200. */
+static void exact_gpt2_xl(void **state)
+{
+    tfb_model_params p;
+    const tfb_model_config *c = builtin("gpt2-xl");
+    tfb_model_count_params(c, TFB_MODEL_EXACT, &p);
+    assert_int_equal(p.attention, 48ull * (1600 * 4800 + 4800 + 1600 * 1600 + 1600));
+    assert_int_equal(p.ffn, 48ull * (1600 * 6400 + 6400 + 6400 * 1600 + 1600));
+    assert_int_equal(p.norms, 97ull * 3200);
+    assert_int_equal(p.positions, 1024ull * 1600);
+    assert_int_equal(p.output_head, 0);
+    assert_int_equal(p.total, 1557611200ull);
+    assert_int_equal(p.active, p.total);
+    assert_int_equal(c->gelu, TFB_GELU_TANH);
+    assert_int_equal(c->post_norm, 0);
+}
+
+/* One GPT-2 XL layer as the layer suite accounts it: every weight once, the biases and both LayerNorms' gains and
+ * biases included (30,740,800: the checkpoint's per-block count), FLOPs of the products alone. */
+static void exact_gpt2_xl_layer(void **state)
+{
+    tfb_model_layer layer;
+    tfb_model_layer_decode(builtin("gpt2-xl"), TFB_MODEL_EXACT, 1024, 1, TFB_MODEL_FP16, TFB_MODEL_FP32, &layer);
+    assert_int_equal(layer.weight_elements, 30740800ull);
+    assert_int_equal(layer.weight_bytes, 2 * 30740800ull);
+    assert_int_equal(layer.flops_projections, 2ull * 4 * 1600 * 1600);
+    assert_int_equal(layer.flops_ffn, 2ull * 2 * 1600 * 6400);
+    assert_int_equal(layer.kv_read_bytes, 4ull * 2 * 1600 * 1024);
+}
+
+/* BERT-base: 108,891,648 in the encoder and embeddings of the published checkpoint, less its token-type table
+ * (2 x 768), which the model does not count; the embedding LayerNorm takes the place of the final norm. */
+static void exact_bert_base(void **state)
+{
+    tfb_model_params p;
+    const tfb_model_config *c = builtin("bert-base");
+    tfb_model_count_params(c, TFB_MODEL_EXACT, &p);
+    assert_int_equal(p.total, 108891648ull - 2 * 768);
+    assert_int_equal(p.norms, 25ull * 2 * 768);
+    assert_int_equal(c->gelu, TFB_GELU_ERF);
+    assert_int_equal(c->post_norm, 1);
+}
+
+/* E (1 - (1 - k/E)^B): k at B = 1, 8 (1 - (3/4)^B) for Mixtral, and the bytes that follow. */
+static void moe_expected_experts(void **state)
+{
+    const tfb_model_config *c = builtin("mixtral-8x7b");
+    assert_true(tfb_model_expected_experts(c, 1) == 2.0);
+    assert_true(fabs(tfb_model_expected_experts(c, 2) - 8.0 * (1.0 - 0.5625)) < 1e-12);
+    assert_true(fabs(tfb_model_expected_experts(c, 32) - 8.0 * (1.0 - pow(0.75, 32))) < 1e-12);
+    assert_true(tfb_model_expected_experts(builtin("llama2-7b"), 32) == 1.0);
+    uint64_t total, active;
+    tfb_model_moe_memory(c, TFB_MODEL_FP16, &total, &active);
+    assert_int_equal(total, 2 * 46702792704ull);
+    assert_int_equal(active, 2 * 12879925248ull);
+    assert_prints((double)total / 1e9 / 2, "%.1f", "46.7");
+    assert_prints((double)active / 1e9 / 2, "%.1f", "12.9");
+    tfb_model_moe_point one, two;
+    tfb_model_decode d;
+    tfb_model_device dev = h100();
+    tfb_model_moe_point_at(c, 2048, 1, TFB_MODEL_FP16, TFB_MODEL_FP16, 3350.0, &one);
+    tfb_model_analyze_decode(c, TFB_MODEL_EXACT, 2048, 1, TFB_MODEL_FP16, &dev, &d);
+    assert_true(one.step_bytes == (double)(d.weight_bytes_per_step + d.kv_cache_bytes));  /* B = 1: exact */
+    uint64_t expert_bytes = 2ull * 3 * 4096 * 14336;
+    uint64_t layer = 2ull * (2 * 4096 * 4096 + 2 * 4096 * 1024 + 4096 * 8 + 2 * 4096) + 2 * expert_bytes;
+    assert_true(one.layer_bytes == (double)layer);
+    tfb_model_moe_point_at(c, 2048, 2, TFB_MODEL_FP16, TFB_MODEL_FP16, 3350.0, &two);
+    /* B = 2: 3.5 experts expected where the worst case counts 4 */
+    assert_true(fabs(two.layer_bytes - ((double)layer + 1.5 * (double)expert_bytes)) < 1.0);
+    assert_true(fabs(two.tokens_per_second - 2 * 3350e9 / two.step_bytes) < 1e-6);
 }
 
 /* Decode step of Llama 2 7B, batch 1, fp16, context 2048, counted by hand. */
@@ -303,6 +383,29 @@ static void expect_rejected(const char *text, const char *needle)
     if (!strstr(err.message, needle)) fail_msg("message \"%s\" lacks \"%s\"", err.message, needle);
 }
 
+static void json_classic_keys(void **state)
+{
+    tfb_model_config c;
+    tfb_error err;
+    tfb_model_params p;
+    const char *text = "{\"name\": \"tiny-gpt\", \"d_model\": 8, \"n_layers\": 2, \"n_heads\": 2, \"d_ff\": 32,"
+                       " \"vocab_size\": 10, \"ffn\": \"gelu\", \"tied_embeddings\": true, \"norm\": \"layernorm\","
+                       " \"bias\": true, \"positions\": \"learned\", \"max_positions\": 16, \"gelu\": \"erf\","
+                       " \"norm_placement\": \"post\"}";
+    assert_int_equal(tfb_model_parse_json(text, &c, &err), 0);
+    assert_int_equal(c.norm, TFB_NORM_LAYER);
+    assert_int_equal(c.bias, 1);
+    assert_int_equal(c.positions, TFB_POSITIONS_LEARNED);
+    assert_int_equal(c.max_positions, 16);
+    assert_int_equal(c.gelu, TFB_GELU_ERF);
+    assert_int_equal(c.post_norm, 1);
+    tfb_model_count_params(&c, TFB_MODEL_EXACT, &p);
+    assert_int_equal(p.attention, 2 * (4 * 8 * 8 + 4 * 8));
+    assert_int_equal(p.ffn, 2 * (2 * 8 * 32 + 32 + 8));
+    assert_int_equal(p.norms, 5 * 2 * 8);
+    assert_int_equal(p.total, 10 * 8 + 16 * 8 + p.attention + p.ffn + p.norms);
+}
+
 static void json_bad_configs(void **state)
 {
 #define BASE "\"name\": \"x\", \"n_layers\": 2, \"d_ff\": 16, \"vocab_size\": 4, \"ffn\": \"gelu\", " \
@@ -322,6 +425,13 @@ static void json_bad_configs(void **state)
     expect_rejected("{\"name\": \"x\", \"d_model\": 8, \"n_layers\": 2, \"n_heads\": 2, \"d_ff\": 16, \"vocab_size\": 4, \"ffn\": "
                     "\"gelu\", \"tied_embeddings\": 1}", "\"tied_embeddings\" must be true or false");
     expect_rejected("{" BASE ", \"d_model\": 1e15, \"n_heads\": 1}", "too large");
+    expect_rejected("{" BASE ", \"d_model\": 8, \"n_heads\": 2, \"norm\": \"batchnorm\"}",
+                    "\"norm\" must be \"rmsnorm\" or \"layernorm\"");
+    expect_rejected("{" BASE ", \"d_model\": 8, \"n_heads\": 2, \"bias\": 1}", "\"bias\" must be true or false");
+    expect_rejected("{" BASE ", \"d_model\": 8, \"n_heads\": 2, \"positions\": \"learned\"}",
+                    "\"max_positions\" is missing");
+    expect_rejected("{" BASE ", \"d_model\": 8, \"n_heads\": 2, \"max_positions\": 4}", "needs \"positions\"");
+    expect_rejected("{" BASE ", \"d_model\": 8, \"n_heads\": 2, \"gelu\": \"fast\"}", "\"gelu\" must be");
     expect_rejected("d_model = 8", "not valid JSON");
     expect_rejected("[1, 2]", "must be a JSON object");
     /* a name cut to the config's 63 bytes would label another model */
@@ -352,7 +462,9 @@ int main(void)
         cmocka_unit_test(exact_decode_llama2_7b),  cmocka_unit_test(dtype_sizes),
         cmocka_unit_test(builtin_names),           cmocka_unit_test(json_config_mqa),
         cmocka_unit_test(json_default_kv_heads),   cmocka_unit_test(json_bad_configs),
-        cmocka_unit_test(workload_limits),
+        cmocka_unit_test(workload_limits),         cmocka_unit_test(exact_gpt2_xl),
+        cmocka_unit_test(exact_bert_base),         cmocka_unit_test(exact_gpt2_xl_layer),         cmocka_unit_test(moe_expected_experts),
+        cmocka_unit_test(json_classic_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,6 +198,48 @@ static void direct_path_names_the_element(void **state)
     free(pr.c);
 }
 
+/* The output-unchanged shortcut: a check counted by calls, passing while *fail is 0. */
+typedef struct counted_check {
+    int calls, fail;
+} counted_check;
+
+static int counted(void *user, double *worst, tfb_error *err)
+{
+    counted_check *c = user;
+    c->calls++;
+    *worst = 0.25;
+    return c->fail ? tfb_fail(err, "planted failure") : TFB_OK;
+}
+
+static void unchanged_output_skips_only_after_a_pass(void **state)
+{
+    (void)state;
+    float out[5] = {1, 2, 3, 4, 5};
+    uint64_t same = tfb_fingerprint_fold(TFB_FINGERPRINT_START, out, sizeof out);
+    /* folding in 8-byte-multiple pieces gives the whole's fingerprint; one flipped bit changes it */
+    assert_true(tfb_fingerprint_fold(tfb_fingerprint_fold(TFB_FINGERPRINT_START, out, 8), out + 2, 12) == same);
+    out[4] = nextafterf(out[4], 9.0f);
+    uint64_t changed = tfb_fingerprint_fold(TFB_FINGERPRINT_START, out, sizeof out);
+    assert_true(changed != same);
+    tfb_passed_output last = {0};
+    counted_check c = {0, 1};
+    tfb_error err;
+    double worst = 0.0;
+    assert_int_equal(tfb_check_unless_unchanged(&last, same, counted, &c, &worst, &err), TFB_ERROR);
+    assert_int_equal(tfb_check_unless_unchanged(&last, same, counted, &c, &worst, &err), TFB_ERROR);
+    assert_int_equal(c.calls, 2);  /* a failed output is never remembered */
+    c.fail = 0;
+    assert_int_equal(tfb_check_unless_unchanged(&last, same, counted, &c, &worst, &err), TFB_OK);
+    worst = 0.0;
+    assert_int_equal(tfb_check_unless_unchanged(&last, same, counted, &c, &worst, &err), TFB_OK);
+    assert_int_equal(c.calls, 3);
+    assert_true(worst == 0.25);
+    c.fail = 1;
+    assert_int_equal(tfb_check_unless_unchanged(&last, changed, counted, &c, &worst, &err), TFB_ERROR);
+    assert_int_equal(tfb_check_unless_unchanged(&last, same, counted, &c, &worst, &err), TFB_ERROR);
+    assert_int_equal(c.calls, 5);  /* the failure forgot the passed output */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +249,7 @@ int main(void)
         cmocka_unit_test(threshold_is_certain_and_rounding_passes),
         cmocka_unit_test(wrong_row_column_and_swap_are_named),
         cmocka_unit_test(direct_path_names_the_element),
+        cmocka_unit_test(unchanged_output_skips_only_after_a_pass),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -414,6 +414,39 @@ static void layer_section_has_breakdown_and_tokens(void **state)
     cJSON_Delete(root);
 }
 
+/* context.ceilings.layer.moe_batch_curve becomes a chart (log2 batch, log10 tokens/s: measured and both bounds)
+ * and a table; a point with no batch or no rate is left out, never drawn at a non-finite coordinate. */
+static void moe_curve_section(void **state)
+{
+    tfb_report_data data;
+    tfb_error err = {{0}};
+    char *html = NULL;
+    cJSON *root = cJSON_Parse(
+        "{\"context\": {\"ceilings\": {\"layer\": {\"model\": \"m\", \"cases\": [], \"moe_batch_curve\": ["
+        "{\"name\": \"decode-b1<x>\", \"dtype\": \"fp16\", \"batch\": 1, \"experts_touched_mean\": 2,"
+        " \"experts_expected\": 2, \"tokens_per_second\": 10, \"bytes_per_token\": 2e9,"
+        " \"bound_tokens_per_second\": 20, \"dense_bound_tokens_per_second\": 20},"
+        "{\"name\": \"decode-b4\", \"dtype\": \"fp16\", \"batch\": 4, \"experts_touched_mean\": 3.5,"
+        " \"experts_expected\": 3.75, \"tokens_per_second\": 30, \"bound_tokens_per_second\": 60,"
+        " \"dense_bound_tokens_per_second\": 80},"
+        "{\"name\": \"broken\", \"dtype\": \"fp16\", \"batch\": 0, \"tokens_per_second\": -1}]}}},"
+        " \"benchmarks\": []}");
+    assert_non_null(root);
+    assert_int_equal(tfb_report_data_load(&data, root, NULL, &err), TFB_OK);
+    assert_int_equal(tfb_report_html(&data, NULL, &html, &err), TFB_OK);
+    assert_non_null(strstr(html, "Mixture of experts by batch"));
+    /* x: B = 1 at the left edge (70), B = 4 at the right (490); y: 10 tokens/s at the bottom (316), 100 at the top */
+    assert_non_null(strstr(html, "points=\"70.0,316.0 490.0,172.9 \""));
+    assert_non_null(strstr(html, "points=\"70.0,225.7 490.0,82.6 \""));
+    assert_non_null(strstr(html, "points=\"70.0,225.7 490.0,45.1 \""));
+    assert_non_null(strstr(html, "decode-b1&lt;x&gt;</td><td>2.00</td><td>2.00</td><td>10</td><td>2</td>"));
+    assert_null(strstr(html, "nan"));
+    assert_null(strstr(html, "inf\""));
+    free(html);
+    tfb_report_data_free(&data);
+    cJSON_Delete(root);
+}
+
 static void empty_results_still_draw(void **state)
 {
     tfb_report_data data;
@@ -447,6 +480,7 @@ int main(void)
         cmocka_unit_test(hostile_results_are_refused),
         cmocka_unit_test(empty_results_still_draw),
         cmocka_unit_test(layer_section_has_breakdown_and_tokens),
+        cmocka_unit_test(moe_curve_section),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

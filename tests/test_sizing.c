@@ -259,8 +259,9 @@ static void a_broken_ladder_changes_nothing(void **state)
     assert_int_equal(s.needed_bytes, 1920 * MIB);
 }
 
-/* --quick: half the floor and the floor first; when they agree the floor is the out-of-cache size and the full
- * ladder (1.88 GiB on a 480 MiB L3) is never touched; when the half is faster (a real cache) nothing is decided. */
+/* --quick: half the floor and the floor first; when they agree half the floor (the first rung on the plateau) is the
+ * out-of-cache size and the full ladder (1.88 GiB on a 480 MiB L3) is never touched; when the half is faster (a
+ * real cache) nothing is decided. */
 static void the_quick_ladder_stops_at_the_floor_on_the_plateau(void **state)
 {
     (void)state;
@@ -274,14 +275,15 @@ static void the_quick_ladder_stops_at_the_floor_on_the_plateau(void **state)
     tfb_ladder_point slow_half[2] = {{256 * MIB, 31.0}, {512 * MIB, 30.0}};  /* 3.3% faster: DRAM both */
     assert_int_equal(tfb_sizing_apply_quick_ladder(&s, slow_half, 2), 1);
     assert_int_equal(s.rule, TFB_OOC_MEASURED);
-    assert_int_equal(s.needed_bytes, 512 * MIB);
-    assert_int_equal(s.target_bytes, 512 * MIB);
+    assert_int_equal(s.needed_bytes, 256 * MIB);
+    assert_int_equal(s.target_bytes, 256 * MIB);
     assert_int_equal(s.topology_bytes, 1920 * MIB);
+    assert_int_equal(tfb_sizing_sets(&s, 100 * MIB, 8), 3);  /* rotating sets reach 256 MiB, not 512 */
     assert_int_equal(s.ladder_count, 2);
     char text[640];
     tfb_sizing_describe(&s, text, sizeof text);
     assert_non_null(strstr(text, "measured_plateau: read bandwidth 31.0 GB/s at 256 MiB, 30.0 at 512 MiB agree within "
-                                 "5% (--quick stops the read ladder there), so working sets >= 512 MiB count"));
+                                 "5% (--quick stops the read ladder there), so working sets >= 256 MiB count"));
     tfb_sizing_decide(&view, &s);
     tfb_ladder_point cached_half[2] = {{256 * MIB, 45.0}, {512 * MIB, 30.0}};
     assert_int_equal(tfb_sizing_apply_quick_ladder(&s, cached_half, 2), 0);

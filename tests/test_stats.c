@@ -154,6 +154,47 @@ static void stopping_rule_settles_on_quiet_samples_only(void **state)
     assert_true(isnan(noise));
 }
 
+/* The stopping rule's decisions (tfb_keep_sampling) on synthetic samples, with --quick's budgets: min 0.05 s,
+ * max 0.5 s, bursty samples 0.25 s at least, wide intervals up to 1 s. */
+static void stopping_rule_extends_only_bursty_and_wide_samples(void **state)
+{
+    (void)state;
+    tfb_timing_policy quick = tfb_timing_default(1);
+    assert_true(quick.burst_seconds == 0.25 && quick.max_seconds == 0.5 && quick.wide_seconds == 1.0);
+    double samples[60];
+    synthetic_noise(samples, 50, 0.01);  /* +-0.5%, quiet: settled, stops at its minimum */
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.06, 0.06), 0);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.01, 0.06), 1);   /* under min_seconds */
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 5, 0.06, 0.06), 1);    /* under min_reps */
+    /* the same with three 1.5x bursts: the median is as settled, but the samples are bursty: 0.25 s at least */
+    for (size_t i = 0; i < 3; i++) samples[10 * i] = 1.5;
+    assert_int_equal(tfb_noise_settled(samples, 50, quick.max_noise, NULL), 1);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.06, 0.06), 1);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.24, 0.24), 1);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.26, 0.26), 0);
+    /* +-20%: the interval stays wider than the gate's +-3%: on past max_seconds, up to wide_seconds */
+    synthetic_noise(samples, 50, 0.4);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.6, 0.6), 1);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.99, 0.99), 1);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 1.0, 1.0), 0);
+    /* +-7.5%: wider than +-2% (max_noise) but within +-3%: on until max_seconds only */
+    synthetic_noise(samples, 50, 0.15);
+    assert_int_equal(tfb_noise_settled(samples, 50, quick.max_noise, NULL), 0);
+    assert_int_equal(tfb_noise_settled(samples, 50, TFB_GATE_NOISE, NULL), 1);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.4, 0.4), 1);
+    assert_int_equal(tfb_keep_sampling(&quick, samples, 50, 0.5, 0.5), 0);
+    /* without the extensions (--max-time given: wide_seconds 0), max_seconds is the end; max_seconds 0: no end */
+    synthetic_noise(samples, 50, 0.4);
+    tfb_timing_policy fixed = quick;
+    fixed.wide_seconds = 0.0;
+    assert_int_equal(tfb_keep_sampling(&fixed, samples, 50, 0.5, 0.5), 0);
+    fixed.max_seconds = 0.0;
+    assert_int_equal(tfb_keep_sampling(&fixed, samples, 50, 100.0, 100.0), 1);
+    assert_int_equal(tfb_keep_sampling(&fixed, samples, 2000, 100.0, 100.0), 0);  /* max_reps */
+    fixed.max_noise = 0.0;  /* a fixed count (--repetitions): nothing past the minimum */
+    assert_int_equal(tfb_keep_sampling(&fixed, samples, 50, 0.06, 0.06), 0);
+}
+
 /* Hodges-Lehmann: x = 4..11 against y = 1..8 shifts by 3; the 64 differences 3 + (i - j) and the exact critical
  * value of U for 8 and 8 at 0.05 two-sided (13, as in the tables) give the differences ranked 14 and 51: 0 and 6. */
 static void shift_interval_exact_for_small_samples(void **state)
@@ -229,6 +270,7 @@ int main(void)
         cmocka_unit_test(u_test_exact_for_small_samples),
         cmocka_unit_test(u_test_normal_approximation_with_ties),
         cmocka_unit_test(stopping_rule_settles_on_quiet_samples_only),
+        cmocka_unit_test(stopping_rule_extends_only_bursty_and_wide_samples),
         cmocka_unit_test(host_sampler_follows_the_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,26 +101,63 @@ const char *tfb_reference_backend(void)
 #endif
 }
 
-void tfb_reference_attention_rows(const double *q, const double *k, const double *v, double *out, double *scores,
-                                  size_t first, size_t rows, size_t n_q, size_t n_kv, size_t d, int causal,
-                                  double scale)
+/* Keys the block's last query sees (all of them but for causal blocks), and how many row i sees. */
+static size_t block_keys(size_t first, size_t rows, size_t n_q, size_t n_kv, int causal)
 {
-    size_t offset = n_kv >= n_q ? n_kv - n_q : 0;
-    size_t keys = causal ? first + rows + offset : n_kv;  /* what the block's last query sees */
-    if (keys > n_kv) keys = n_kv;
+    size_t offset = n_kv >= n_q ? n_kv - n_q : 0, keys = causal ? first + rows + offset : n_kv;
+    return keys < n_kv ? keys : n_kv;
+}
+
+static size_t visible_keys(size_t first, size_t i, size_t n_q, size_t n_kv, int causal, size_t keys)
+{
+    size_t offset = n_kv >= n_q ? n_kv - n_q : 0, visible = causal ? first + i + offset + 1 : n_kv;
+    return visible < keys ? visible : keys;
+}
+
+/* m->largest from |Q| |K|^T, in the scores workspace before the scores themselves. */
+static void largest_magnitudes(const double *q, double *scores, size_t first, size_t rows, size_t n_q, size_t n_kv,
+                               size_t d, int causal, double scale, const tfb_attention_magnitudes *m)
+{
+    size_t keys = block_keys(first, rows, n_q, n_kv, causal);
+    for (size_t i = 0; i < rows * d; i++) m->q_abs[i] = fabs(q[i]);
+    scores_of(m->q_abs, m->k_abs, scores, rows, keys, n_kv, d, scale);
+    for (size_t i = 0; i < rows; i++) {
+        double top = 0.0;
+        size_t visible = visible_keys(first, i, n_q, n_kv, causal, keys);
+        for (size_t j = 0; j < visible; j++) top = fmax(top, scores[i * n_kv + j]);
+        m->largest[i] = top;
+    }
+}
+
+void tfb_reference_attention_rows_bounded(const double *q, const double *k, const double *v, double *out,
+                                          double *scores, size_t first, size_t rows, size_t n_q, size_t n_kv,
+                                          size_t d, int causal, double scale, const tfb_attention_magnitudes *m)
+{
     if (rows > TFB_REFERENCE_BLOCK_ROWS) rows = TFB_REFERENCE_BLOCK_ROWS;
+    size_t keys = block_keys(first, rows, n_q, n_kv, causal);
+    if (m) largest_magnitudes(q, scores, first, rows, n_q, n_kv, d, causal, scale, m);
     scores_of(q, k, scores, rows, keys, n_kv, d, scale);
     double sums[TFB_REFERENCE_BLOCK_ROWS];
     for (size_t i = 0; i < rows; i++) {
         double *s = scores + i * n_kv, largest = -INFINITY, sum = 0.0;
-        size_t visible = causal ? first + i + offset + 1 : n_kv;
-        if (visible > keys) visible = keys;
+        size_t visible = visible_keys(first, i, n_q, n_kv, causal, keys);
         for (size_t j = 0; j < visible; j++) largest = fmax(largest, s[j]);
         for (size_t j = 0; j < visible; j++) sum += s[j] = exp(s[j] - largest);
         for (size_t j = visible; j < keys; j++) s[j] = 0.0;
         sums[i] = sum;
     }
     weighted_values(scores, v, out, rows, keys, n_kv, d);
+    if (m) weighted_values(scores, m->v_abs, m->weighted, rows, keys, n_kv, d);
     for (size_t i = 0; i < rows; i++)
-        for (size_t c = 0; c < d; c++) out[i * d + c] /= sums[i];
+        for (size_t c = 0; c < d; c++) {
+            out[i * d + c] /= sums[i];
+            if (m) m->weighted[i * d + c] /= sums[i];
+        }
+}
+
+void tfb_reference_attention_rows(const double *q, const double *k, const double *v, double *out, double *scores,
+                                  size_t first, size_t rows, size_t n_q, size_t n_kv, size_t d, int causal,
+                                  double scale)
+{
+    tfb_reference_attention_rows_bounded(q, k, v, out, scores, first, rows, n_q, n_kv, d, causal, scale, NULL);
 }

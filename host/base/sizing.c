@@ -100,7 +100,7 @@ int tfb_sizing_apply_quick_ladder(tfb_sizing *sizing, const tfb_ladder_point *po
     sizing->ladder_short = 1;
     sizing->topology_bytes = sizing->needed_bytes;
     sizing->rule = TFB_OOC_MEASURED;
-    sizing->needed_bytes = sizing->target_bytes = points[1].bytes;
+    sizing->needed_bytes = sizing->target_bytes = points[0].bytes;  /* the first rung on the plateau */
     return 1;
 }
 

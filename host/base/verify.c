@@ -28,6 +28,30 @@ double tfb_dot_tolerance_f32(size_t k)
     return unit * (8.0 * sqrt((double)k) + 4.0);
 }
 
+uint64_t tfb_fingerprint_fold(uint64_t hash, const void *data, size_t bytes)
+{
+    const unsigned char *at = data;
+    for (size_t i = 0; i < bytes; i += 8) {
+        uint64_t word = 0;
+        memcpy(&word, at + i, bytes - i < 8 ? bytes - i : 8);
+        hash = (hash ^ word) * 0x9e3779b97f4a7c15ull;
+        hash ^= hash >> 29;
+    }
+    return hash;
+}
+
+int tfb_check_unless_unchanged(tfb_passed_output *last, uint64_t fingerprint, tfb_full_check check, void *user,
+                               double *worst, tfb_error *err)
+{
+    if (last->valid && last->fingerprint == fingerprint) {
+        *worst = last->worst;
+        return TFB_OK;
+    }
+    int rc = check(user, worst, err);
+    *last = (tfb_passed_output){rc == TFB_OK, fingerprint, rc == TFB_OK ? *worst : 0.0};
+    return rc;
+}
+
 void tfb_add_verification_seconds(cJSON *extra, double seconds)
 {
     cJSON *o = cJSON_GetObjectItem(extra, "verification");

@@ -11,6 +11,7 @@ int tfb_cmd_run_worker(int argc, char **argv); /* tfbench --run-worker FD ... (a
 int tfb_cmd_model(int argc, char **argv);    /* tfbench model ... (argv[0] == "model") */
 int tfb_cmd_compare(int argc, char **argv);  /* tfbench compare ... (argv[0] == "compare") */
 int tfb_cmd_report(int argc, char **argv);   /* tfbench report RESULTS.json ... (argv[0] == "report") */
+int tfb_cmd_history(int argc, char **argv); /* tfbench history add|list|show|export|changes|report (argv[0] == "history") */
 int tfb_cmd_fleet(int argc, char **argv);    /* tfbench --fleet ... (one rank of an MPI job) */
 int tfb_cmd_fleet_report(int argc, char **argv);  /* tfbench fleet-report DIR (argv[0] == "fleet-report") */
 /* A run's options checked as tfbench checks them before it starts: the suites (up to 64; a suite named twice warns),

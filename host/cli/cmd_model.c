@@ -270,6 +270,12 @@ static cJSON *config_json(const tfb_model_config *c)
     cJSON_AddBoolToObject(o, "tied_embeddings", c->tied_embeddings);
     add_count(o, "n_experts", c->n_experts);
     add_count(o, "experts_per_token", c->experts_per_token);
+    cJSON_AddStringToObject(o, "norm", c->norm == TFB_NORM_LAYER ? "layernorm" : "rmsnorm");
+    cJSON_AddBoolToObject(o, "bias", c->bias);
+    cJSON_AddStringToObject(o, "positions", c->positions == TFB_POSITIONS_LEARNED ? "learned" : "rope");
+    if (c->positions == TFB_POSITIONS_LEARNED) add_count(o, "max_positions", c->max_positions);
+    if (c->ffn == TFB_FFN_GELU) cJSON_AddStringToObject(o, "gelu", c->gelu == TFB_GELU_ERF ? "erf" : "tanh");
+    cJSON_AddStringToObject(o, "norm_placement", c->post_norm ? "post" : "pre");
     return o;
 }
 
@@ -290,6 +296,7 @@ static void add_params_json(cJSON *o, const tfb_model_params *p)
     add_count(o, "params_total", p->total);
     add_count(o, "params_active", p->active);
     add_count(o, "params_embedding", p->embedding);
+    add_count(o, "params_positions", p->positions);
     add_count(o, "params_attention", p->attention);
     add_count(o, "params_ffn", p->ffn);
     add_count(o, "params_norms", p->norms);
@@ -323,6 +330,30 @@ static void add_decode_json(cJSON *o, const tfb_model_decode *d)
     add_count(o, "max_batch_in_memory", d->max_batch_in_memory);
 }
 
+/* The MoE batch curve: expected distinct experts, bytes and the bandwidth bound at B = 1 .. 32. */
+static cJSON *moe_json(const model_args *a, const model_run *run)
+{
+    cJSON *o = cJSON_CreateObject(), *curve = cJSON_AddArrayToObject(o, "batch_curve");
+    uint64_t total, active;
+    tfb_model_moe_memory(&run->config, a->dtype, &total, &active);
+    add_count(o, "memory_bytes", total);
+    add_count(o, "active_bytes_per_token", active);
+    for (int i = 0; i < TFB_MODEL_MOE_CURVE; i++) {
+        tfb_model_moe_point pt;
+        tfb_model_moe_point_at(&run->config, a->seq, tfb_model_moe_batches[i], a->dtype, a->kv_dtype,
+                               run->device.bandwidth_gbps, &pt);
+        cJSON *row = cJSON_CreateObject();
+        add_count(row, "batch", pt.batch);
+        cJSON_AddNumberToObject(row, "expected_experts_per_layer", pt.experts);
+        cJSON_AddNumberToObject(row, "layer_weight_bytes", pt.layer_bytes);
+        cJSON_AddNumberToObject(row, "step_bytes", pt.step_bytes);
+        cJSON_AddNumberToObject(row, "bytes_per_token", pt.bytes_per_token);
+        cJSON_AddNumberToObject(row, "tokens_per_second_bound", pt.tokens_per_second);
+        cJSON_AddItemToArray(curve, row);
+    }
+    return o;
+}
+
 static int print_json(const model_args *a, const model_run *run)
 {
     cJSON *o = cJSON_CreateObject();
@@ -338,6 +369,7 @@ static int print_json(const model_args *a, const model_run *run)
     add_flops_json(o, run);
     cJSON_AddItemToObject(o, "device", device_json(run));
     add_decode_json(o, &run->decode);
+    if (run->config.n_experts > 1) cJSON_AddItemToObject(o, "moe", moe_json(a, run));
     char *text = cJSON_Print(o);
     cJSON_Delete(o);
     if (!text) {
@@ -377,6 +409,11 @@ static void print_header(const model_args *a, const model_run *run)
            c->name, c->n_layers, c->d_model, c->n_heads, c->n_kv_heads, tfb_model_d_head(c), c->d_ff,
            c->ffn == TFB_FFN_SWIGLU ? "SwiGLU" : "GELU", c->vocab_size, c->tied_embeddings ? ", tied" : "");
     if (c->n_experts > 1) printf(", %" PRIu64 " experts (%" PRIu64 " per token)", c->n_experts, c->experts_per_token);
+    if (c->norm == TFB_NORM_LAYER || c->bias || c->positions == TFB_POSITIONS_LEARNED)
+        printf("\n%s%s, %s%s, %s", c->norm == TFB_NORM_LAYER ? "LayerNorm" : "RMSNorm", c->post_norm ? " (post)" : "",
+               c->bias ? "biases" : "no biases",
+               c->ffn == TFB_FFN_GELU ? (c->gelu == TFB_GELU_ERF ? ", GELU erf" : ", GELU tanh") : "",
+               c->positions == TFB_POSITIONS_LEARNED ? "learned positions" : "RoPE");
     printf("\n%s; context %" PRIu64 ", batch %" PRIu64 ", %s\n\n",
            a->mode == TFB_MODEL_LECTURE ? "lecture arithmetic (--mha: every layer MHA, K/V d_model x d_model)"
                                         : "exact (K/V sized by the KV heads)",
@@ -389,6 +426,7 @@ static void print_params(const model_run *run)
     char buf[40];
     printf("Parameters\n");
     print_param_row("embedding", p->embedding, p->total);
+    if (p->positions) print_param_row("positions", p->positions, p->total);
     print_param_row("attention", p->attention, p->total);
     print_param_row("ffn", p->ffn, p->total);
     print_param_row("norms", p->norms, p->total);
@@ -439,6 +477,23 @@ static void print_decode(const model_args *a, const model_run *run)
         printf("  does not fit: the weights (or one sequence's KV cache) exceed the device memory\n");
 }
 
+static void print_moe(const model_args *a, const model_run *run)
+{
+    uint64_t total, active;
+    tfb_model_moe_memory(&run->config, a->dtype, &total, &active);
+    printf("\nMixture of experts: memory %.2f GB (every expert), active %.2f GB per token\n", (double)total / 1e9,
+           (double)active / 1e9);
+    printf("  expected experts per layer at batch B, uniform routing: E (1 - (1 - k/E)^B)\n");
+    printf("  %5s %8s %14s %14s %14s %14s\n", "B", "experts", "layer GB", "step GB", "GB/token", "tokens/s");
+    for (int i = 0; i < TFB_MODEL_MOE_CURVE; i++) {
+        tfb_model_moe_point pt;
+        tfb_model_moe_point_at(&run->config, a->seq, tfb_model_moe_batches[i], a->dtype, a->kv_dtype,
+                               run->device.bandwidth_gbps, &pt);
+        printf("  %5" PRIu64 " %8.3f %14.4f %14.3f %14.4f %14.1f\n", pt.batch, pt.experts, pt.layer_bytes / 1e9,
+               pt.step_bytes / 1e9, pt.bytes_per_token / 1e9, pt.tokens_per_second);
+    }
+}
+
 int tfb_cmd_model(int argc, char **argv)
 {
     model_args a;
@@ -462,5 +517,6 @@ int tfb_cmd_model(int argc, char **argv)
     print_params(&run);
     print_flops(&a, &run);
     print_decode(&a, &run);
+    if (run.config.n_experts > 1) print_moe(&a, &run);
     return 0;
 }

@@ -33,6 +33,7 @@ void tfb_options_usage(FILE *out)
           "       tfbench compare BASE.json CUR.json  regression check (tfbench compare --help)\n"
           "       tfbench report RESULTS.json       redraw roofline.svg and report.html (tfbench report --help)\n"
           "       tfbench fleet-report DIR          the fleet file from a fleet folder's rank files\n"
+          "       tfbench history add|list|changes|report ...  runs across commits (tfbench history --help)\n"
           "\n"
           "options:\n"
           "  --list               list OpenCL platforms and devices, with their index\n"

@@ -1,6 +1,9 @@
 #define _DEFAULT_SOURCE  /* madvise */
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/mman.h>
 #include "tfbench/context.h"
@@ -57,6 +60,16 @@ void tfb_context_close(tfb_context *ctx)
     ctx->context = NULL;
     tfb_host_arena_destroy(ctx->arena);  /* after the context: the driver has released every buffer */
     ctx->arena = NULL;
+}
+
+void tfb_context_trim_host_memory(tfb_context *ctx, size_t keep)
+{
+    if (ctx->arena) tfb_host_arena_trim(ctx->arena, keep);
+#ifdef __GLIBC__
+    /* the driver's buffers under 2 MiB come from malloc: a suite's thousands of them (decode's rotating caches)
+     * leave free heap that glibc keeps */
+    malloc_trim(0);
+#endif
 }
 
 static double gib(double bytes)

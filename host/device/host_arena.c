@@ -97,6 +97,18 @@ void tfb_host_arena_give(tfb_host_arena *a, void *memory, size_t bytes)
     pthread_mutex_unlock(&a->lock);
 }
 
+void tfb_host_arena_trim(tfb_host_arena *a, size_t keep)
+{
+    pthread_mutex_lock(&a->lock);
+    for (size_t i = 0; i < a->count; i++) {
+        size_t kept = granules(keep) < a->ranges[i].bytes ? granules(keep) : a->ranges[i].bytes;
+        keep = keep > kept ? keep - kept : 0;
+        if (kept < a->ranges[i].bytes)
+            (void)madvise(a->base + a->ranges[i].offset + kept, a->ranges[i].bytes - kept, MADV_DONTNEED);
+    }
+    pthread_mutex_unlock(&a->lock);
+}
+
 void tfb_host_arena_destroy(tfb_host_arena *a)
 {
     if (!a) return;

@@ -15,6 +15,10 @@ tfb_host_arena *tfb_host_arena_create(size_t bytes);
 void *tfb_host_arena_take(tfb_host_arena *arena, size_t bytes);
 /* Gives back what take returned (`bytes` as passed to it); its pages stay with the process. */
 void tfb_host_arena_give(tfb_host_arena *arena, void *memory, size_t bytes);
+/* Keeps the pages of the lowest `keep` bytes of free ranges (first fit takes those first) and returns the pages of
+ * the others to the system (MADV_DONTNEED: the addresses stay reserved, touched again they come back zeroed). For a
+ * run whose first step touched more than its suites will hold at once (the read ladder). */
+void tfb_host_arena_trim(tfb_host_arena *arena, size_t keep);
 void tfb_host_arena_destroy(tfb_host_arena *arena);
 
 #endif

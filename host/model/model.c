@@ -6,18 +6,24 @@
 /* Published architectures. Llama 2 70B and Llama 3 405B use grouped-query attention with 8 KV heads; the lecture's
  * tables treat every model as MHA, which --mha reproduces. Vocabulary sizes are the real tokenizers' (Llama 3: 128,256;
  * the lecture rounds to 128,000, which changes none of its printed figures). */
+#define LLAMA_STYLE TFB_NORM_RMS, 0, TFB_POSITIONS_ROPE, 0, TFB_GELU_TANH, 0
 static const tfb_model_config BUILTINS[] = {
-    {"Llama 2 7B", 4096, 32, 32, 32, 11008, 32000, TFB_FFN_SWIGLU, 0, 1, 1},
-    {"Llama 2 13B", 5120, 40, 40, 40, 13824, 32000, TFB_FFN_SWIGLU, 0, 1, 1},
-    {"Llama 2 70B", 8192, 80, 64, 8, 28672, 32000, TFB_FFN_SWIGLU, 0, 1, 1},
-    {"Llama 3 405B", 16384, 126, 128, 8, 53248, 128256, TFB_FFN_SWIGLU, 0, 1, 1},
-    {"GPT-3 175B", 12288, 96, 96, 96, 49152, 50257, TFB_FFN_GELU, 1, 1, 1},
-    {"BERT-base", 768, 12, 12, 12, 3072, 30522, TFB_FFN_GELU, 1, 1, 1},
-    {"Mixtral 8x7B", 4096, 32, 32, 8, 14336, 32000, TFB_FFN_SWIGLU, 0, 8, 2},
+    {"Llama 2 7B", 4096, 32, 32, 32, 11008, 32000, TFB_FFN_SWIGLU, 0, 1, 1, LLAMA_STYLE},
+    {"Llama 2 13B", 5120, 40, 40, 40, 13824, 32000, TFB_FFN_SWIGLU, 0, 1, 1, LLAMA_STYLE},
+    {"Llama 2 70B", 8192, 80, 64, 8, 28672, 32000, TFB_FFN_SWIGLU, 0, 1, 1, LLAMA_STYLE},
+    {"Llama 3 405B", 16384, 126, 128, 8, 53248, 128256, TFB_FFN_SWIGLU, 0, 1, 1, LLAMA_STYLE},
+    {"GPT-3 175B", 12288, 96, 96, 96, 49152, 50257, TFB_FFN_GELU, 1, 1, 1, TFB_NORM_LAYER, 1, TFB_POSITIONS_LEARNED,
+     2048, TFB_GELU_TANH, 0},
+    {"BERT-base", 768, 12, 12, 12, 3072, 30522, TFB_FFN_GELU, 1, 1, 1, TFB_NORM_LAYER, 1, TFB_POSITIONS_LEARNED, 512,
+     TFB_GELU_ERF, 1},
+    {"Mixtral 8x7B", 4096, 32, 32, 8, 14336, 32000, TFB_FFN_SWIGLU, 0, 8, 2, LLAMA_STYLE},
+    {"GPT-2 XL", 1600, 48, 25, 25, 6400, 50257, TFB_FFN_GELU, 1, 1, 1, TFB_NORM_LAYER, 1, TFB_POSITIONS_LEARNED, 1024,
+     TFB_GELU_TANH, 0},
 };
+#undef LLAMA_STYLE
 /* Same order as BUILTINS: the short names the CLI prints. */
 static const char *const BUILTIN_IDS[] = {
-    "llama2-7b", "llama2-13b", "llama2-70b", "llama3-405b", "gpt3-175b", "bert-base", "mixtral-8x7b",
+    "llama2-7b", "llama2-13b", "llama2-70b", "llama3-405b", "gpt3-175b", "bert-base", "mixtral-8x7b", "gpt2-xl",
 };
 enum { BUILTIN_COUNT = sizeof BUILTINS / sizeof BUILTINS[0] };
 
@@ -121,11 +127,33 @@ static uint64_t router_params(const tfb_model_config *config)
     return config->n_experts > 1 ? config->d_model * config->n_experts : 0;
 }
 
-static uint64_t attention_params_per_layer(const tfb_model_config *config, tfb_model_mode mode)
+/* The weights of Q, K, V and O (what the 2*m*n*k FLOPs multiply). */
+static uint64_t attention_matrix_params(const tfb_model_config *config, tfb_model_mode mode)
 {
     uint64_t d = config->d_model;
     uint64_t kv_width = tfb_model_kv_heads(config, mode) * tfb_model_d_head(config);
     return 2 * d * d + 2 * d * kv_width;  /* Q and O are d x d; K and V are d x (kv_heads * d_head) */
+}
+
+/* The same with a bias per output feature when the config has biases. */
+static uint64_t attention_params_per_layer(const tfb_model_config *config, tfb_model_mode mode)
+{
+    uint64_t kv_width = tfb_model_kv_heads(config, mode) * tfb_model_d_head(config);
+    uint64_t biases = config->bias ? 2 * config->d_model + 2 * kv_width : 0;
+    return attention_matrix_params(config, mode) + biases;
+}
+
+/* One expert: its matrices, and with biases one per output feature (d_ff per gate or up matrix, d_model for down). */
+static uint64_t expert_params(const tfb_model_config *config)
+{
+    uint64_t matrices = ffn_matrices(config), d = config->d_model;
+    return matrices * d * config->d_ff + (config->bias ? (matrices - 1) * config->d_ff + d : 0);
+}
+
+/* One norm: RMSNorm has a gain per feature, LayerNorm a gain and a bias. */
+static uint64_t norm_params(const tfb_model_config *config)
+{
+    return config->norm == TFB_NORM_LAYER ? 2 * config->d_model : config->d_model;
 }
 
 void tfb_model_count_params(const tfb_model_config *config, tfb_model_mode mode, tfb_model_params *out)
@@ -133,13 +161,14 @@ void tfb_model_count_params(const tfb_model_config *config, tfb_model_mode mode,
     uint64_t d = config->d_model, layers = config->n_layers;
     int head_untied = mode == TFB_MODEL_LECTURE || !config->tied_embeddings;
     memset(out, 0, sizeof *out);
-    out->expert = ffn_matrices(config) * d * config->d_ff;
+    out->expert = expert_params(config);
     out->embedding = config->vocab_size * d;
+    out->positions = config->positions == TFB_POSITIONS_LEARNED ? config->max_positions * d : 0;
     out->attention = layers * attention_params_per_layer(config, mode);
     out->ffn = layers * (config->n_experts * out->expert + router_params(config));
-    out->norms = (2 * layers + 1) * d;
+    out->norms = (2 * layers + 1) * norm_params(config);
     out->output_head = head_untied ? config->vocab_size * d : 0;
-    out->total = out->embedding + out->attention + out->ffn + out->norms + out->output_head;
+    out->total = out->embedding + out->positions + out->attention + out->ffn + out->norms + out->output_head;
     out->active = out->total - layers * (config->n_experts - config->experts_per_token) * out->expert;
 }
 
@@ -153,17 +182,19 @@ uint64_t tfb_model_layer_kv_elements(const tfb_model_config *config, tfb_model_m
 static void layer_work(const tfb_model_config *config, tfb_model_mode mode, uint64_t tokens, uint64_t pairs,
                        uint64_t routed, tfb_model_layer *out)
 {
-    uint64_t d = config->d_model, expert = ffn_matrices(config) * d * config->d_ff;
+    uint64_t expert = expert_params(config);
     uint64_t query_width = config->n_heads * tfb_model_d_head(config);
     memset(out, 0, sizeof *out);
     out->tokens = tokens;
     out->pairs_per_head = pairs;
-    out->flops_projections = tokens * 2 * attention_params_per_layer(config, mode);
+    out->flops_projections = tokens * 2 * attention_matrix_params(config, mode);  /* biases left out, as norms */
     out->flops_attention = 4 * pairs * query_width;  /* every query head scores and mixes its pairs */
-    out->flops_ffn = tokens * 2 * (config->experts_per_token * expert + router_params(config));
+    out->flops_ffn = tokens * 2 * (config->experts_per_token * ffn_matrices(config) * config->d_model * config->d_ff +
+                                   router_params(config));
     out->flops_total = out->flops_projections + out->flops_attention + out->flops_ffn;
     uint64_t experts = routed < config->n_experts ? routed : config->n_experts;
-    out->weight_elements = attention_params_per_layer(config, mode) + router_params(config) + experts * expert + 2 * d;
+    out->weight_elements = attention_params_per_layer(config, mode) + router_params(config) + experts * expert +
+                           2 * norm_params(config);
 }
 
 static void layer_bytes(const tfb_model_config *config, tfb_model_mode mode, uint64_t kv_read_tokens,

@@ -28,7 +28,8 @@ static const size_key SIZE_KEYS[] = {
     {"n_experts", offsetof(tfb_model_config, n_experts), 0, 1},
     {"experts_per_token", offsetof(tfb_model_config, experts_per_token), 0, 1},
 };
-static const char *const OTHER_KEYS[] = {"name", "ffn", "tied_embeddings"};
+static const char *const OTHER_KEYS[] = {"name", "ffn", "tied_embeddings", "norm", "bias", "positions",
+                                         "max_positions", "gelu", "norm_placement"};
 
 static int is_known_key(const char *key)
 {
@@ -102,13 +103,54 @@ static int read_tied(const cJSON *root, tfb_model_config *out, tfb_error *err)
     return TFB_OK;
 }
 
+/* An optional key naming one of two choices: absent, choice 0 (the Llama-style value). */
+static int read_choice(const cJSON *root, const char *key, const char *zero, const char *one, int *out, tfb_error *err)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(root, key);
+    *out = 0;
+    if (!item) return TFB_OK;
+    if (cJSON_IsString(item) && strcmp(item->valuestring, zero) == 0) return TFB_OK;
+    if (cJSON_IsString(item) && strcmp(item->valuestring, one) == 0) {
+        *out = 1;
+        return TFB_OK;
+    }
+    return tfb_fail(err, "config key \"%s\" must be \"%s\" or \"%s\"", key, zero, one);
+}
+
+/* The classic block's keys; learned positions need the table's size. */
+static int read_classic_keys(const cJSON *root, tfb_model_config *out, tfb_error *err)
+{
+    int norm, positions, gelu, post;
+    const cJSON *bias = cJSON_GetObjectItemCaseSensitive(root, "bias");
+    if (bias && !cJSON_IsBool(bias))
+        return tfb_fail(err, "config key \"bias\" must be true or false, not %s", json_type_name(bias));
+    out->bias = cJSON_IsTrue(bias);
+    if (read_choice(root, "norm", "rmsnorm", "layernorm", &norm, err) ||
+        read_choice(root, "positions", "rope", "learned", &positions, err) ||
+        read_choice(root, "gelu", "tanh", "erf", &gelu, err) ||
+        read_choice(root, "norm_placement", "pre", "post", &post, err))
+        return TFB_ERROR;
+    out->norm = norm ? TFB_NORM_LAYER : TFB_NORM_RMS;
+    out->positions = positions ? TFB_POSITIONS_LEARNED : TFB_POSITIONS_ROPE;
+    out->gelu = gelu ? TFB_GELU_ERF : TFB_GELU_TANH;
+    out->post_norm = post;
+    const cJSON *table = cJSON_GetObjectItemCaseSensitive(root, "max_positions");
+    if (!positions && table) return tfb_fail(err, "config key \"max_positions\" needs \"positions\": \"learned\"");
+    if (!positions) return TFB_OK;
+    if (!table) return tfb_fail(err, "config key \"max_positions\" is missing (learned positions need it)");
+    size_key key = {"max_positions", offsetof(tfb_model_config, max_positions), 1, 0};
+    return read_size(root, &key, out, err);
+}
+
 static int read_config_object(const cJSON *root, tfb_model_config *out, tfb_error *err)
 {
     if (!cJSON_IsObject(root)) return tfb_fail(err, "config must be a JSON object, not %s", json_type_name(root));
     for (const cJSON *item = root->child; item; item = item->next)
         if (!is_known_key(item->string)) return tfb_fail(err, "unknown config key \"%s\"", item->string);
     memset(out, 0, sizeof *out);
-    if (read_name(root, out, err) || read_ffn(root, out, err) || read_tied(root, out, err)) return TFB_ERROR;
+    if (read_name(root, out, err) || read_ffn(root, out, err) || read_tied(root, out, err) ||
+        read_classic_keys(root, out, err))
+        return TFB_ERROR;
     for (size_t i = 0; i < sizeof SIZE_KEYS / sizeof SIZE_KEYS[0]; i++)
         if (read_size(root, &SIZE_KEYS[i], out, err)) return TFB_ERROR;
     return tfb_model_validate(out, err);
@@ -140,8 +182,10 @@ int tfb_model_load_json(const char *path, tfb_model_config *out, tfb_error *err)
 static double estimated_params(const tfb_model_config *c)
 {
     double d = (double)c->d_model;
-    double per_layer = 4.0 * d * d + 3.0 * d * (double)c->d_ff * (double)c->n_experts + d * (double)c->n_experts;
-    return (double)c->n_layers * per_layer + 2.0 * (double)c->vocab_size * d + 2.0 * (double)c->n_layers * d;
+    double per_layer = 4.0 * d * d + 3.0 * d * (double)c->d_ff * (double)c->n_experts + d * (double)c->n_experts +
+                       4.0 * d + (double)c->n_experts * (3.0 * (double)c->d_ff + d);  /* + biases */
+    return (double)c->n_layers * per_layer + 2.0 * (double)c->vocab_size * d + 4.0 * (double)c->n_layers * d +
+           (double)c->max_positions * d;
 }
 
 int tfb_model_validate(const tfb_model_config *c, tfb_error *err)

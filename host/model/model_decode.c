@@ -28,8 +28,10 @@ static void decode_terms_init(const tfb_model_config *config, uint64_t seq, tfb_
     t->flops_per_token = flops.total;
     t->n_layers = config->n_layers;
     t->vocab_size = config->vocab_size;
-    t->embedding_row = config->d_model;
-    t->outside_layers = config->d_model + config->vocab_size * config->d_model;
+    /* a token's embedding row, and its position's row when positions are learned */
+    t->embedding_row = config->d_model * (config->positions == TFB_POSITIONS_LEARNED ? 2 : 1);
+    t->outside_layers = config->d_model * (config->norm == TFB_NORM_LAYER ? 2 : 1) +  /* the final norm */
+                        config->vocab_size * config->d_model;
     t->kv_elements_per_seq = config->n_layers * tfb_model_layer_kv_elements(config, TFB_MODEL_EXACT) * seq;
     t->dtype = dtype;
     t->kv_dtype = kv_dtype;

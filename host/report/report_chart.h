@@ -68,5 +68,7 @@ void chart_key(chart *c);
 
 /* report_layer.c: the decoder-layer section of the HTML report (nothing when the results hold no layer case). */
 void report_layer_section(FILE *out, const tfb_report_data *d);
+/* report_moe.c: the mixture-of-experts batch curve (nothing without MoE decode cases). */
+void report_moe_section(FILE *out, const tfb_report_data *d);
 
 #endif

@@ -336,6 +336,7 @@ int tfb_report_html(const tfb_report_data *data, const char *svg, char **html, t
     devices_section(out, data);
     prediction_section(out, data);
     report_layer_section(out, data);
+    report_moe_section(out, data);
     results_section(out, data, &colors);
     system_section(out, data);
     fputs("</body>\n</html>\n", out);

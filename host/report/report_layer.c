@@ -94,6 +94,12 @@ void report_layer_section(FILE *out, const tfb_report_data *d)
     if (!cJSON_IsArray(cases) || cJSON_GetArraySize(cases) == 0) return;
     fputs("<h2>Decoder layer: ", out);
     put_text(out, layer, "model");
+    const cJSON *family = cJSON_GetObjectItemCaseSensitive(layer, "family");  /* llama, classic or moe */
+    const char *kind = !cJSON_IsString(family)                          ? NULL
+                       : strcmp(family->valuestring, "classic") == 0 ? "classic"
+                       : strcmp(family->valuestring, "moe") == 0     ? "mixture-of-experts"
+                                                                     : "Llama-style";
+    if (kind) fprintf(out, " (%s block)", kind);
     fputs("</h2>\n<p class=\"note\">One whole layer per case (time per layer of a stack of distinct layers out of "
           "cache), against its bound (decode: bytes / the read bandwidth measured just before and after its own "
           "timing; prefill: the roofline of this run's ceilings), and where its time goes (profiling events of every "

@@ -13,6 +13,7 @@ tfb_timing_policy run_steps_policy(const tfb_options *opt, const tfb_device_info
     if (opt->max_noise >= 0) policy.max_noise = opt->max_noise;
     if (opt->min_time >= 0) policy.min_seconds = opt->min_time;
     if (opt->max_time >= 0) policy.max_seconds = opt->max_time;
+    if (opt->max_time >= 0) policy.wide_seconds = 0.0;  /* the budget given is the budget */
     if (opt->repetitions > 0) {  /* a fixed count: no stopping rule, no minimum time */
         policy.min_reps = policy.max_reps = (unsigned)opt->repetitions;
         policy.min_seconds = 0.0;

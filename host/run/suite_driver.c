@@ -257,7 +257,8 @@ void tfb_case_list_free(tfb_case_list *list)
 double tfb_case_expected_seconds(const tfb_timing_policy *policy, double checked_s, double execution_s)
 {
     double sample = execution_s > policy->sample_seconds ? execution_s : policy->sample_seconds;
-    return 2.0 * checked_s + policy->max_seconds + (policy->warmup + policy->min_reps + 2.0) * sample;
+    double budget = policy->wide_seconds > policy->max_seconds ? policy->wide_seconds : policy->max_seconds;
+    return 2.0 * checked_s + budget + (policy->warmup + policy->min_reps + 2.0) * sample;
 }
 
 static void release_shared(tfb_run *run, const tfb_suite *suite)
@@ -290,6 +291,12 @@ void tfb_suite_finish(tfb_run *run, const tfb_suite *suite)
     clear_progress(run);
     release_shared(run, suite);
     if (suite->finish) suite->finish(run);
+    tfb_run_trim_host_memory(run);
+}
+
+void tfb_run_trim_host_memory(tfb_run *run)
+{
+    if (run->ctx) tfb_context_trim_host_memory(run->ctx, (size_t)(2 * run->sizing.target_bytes));
 }
 
 void tfb_case_template(const tfb_suite *suite, const tfb_case *c, tfb_result *r)

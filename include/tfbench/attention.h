@@ -8,6 +8,7 @@
 #include "tfbench/context.h"
 #include "tfbench/kv_dtype.h"
 #include "tfbench/reference.h"
+#include "tfbench/verify.h"
 #include "tfbench/suite.h"
 
 /* Pairs (query, key) one head computes. Causal prefill counts n_q * n_kv / 2, the lecture's convention ("half
@@ -70,8 +71,7 @@ int tfb_attention_check_kv(const char *what, const tfb_attention_shape *s, int c
 /* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
 typedef struct tfb_attention_io {
     cl_mem q, k, v, out;
-    float *verified;          /* host copy of the last output that passed tfb_attention_io_check (owned), or NULL */
-    double verified_worst;    /* that check's largest error / tolerance */
+    tfb_passed_output passed; /* the last output that passed tfb_attention_io_check */
 } tfb_attention_io;
 
 /* TFB_SKIP (with the size) when a tensor exceeds the device's allocation limit. */
@@ -189,14 +189,16 @@ int tfb_decode_attention_plan_kv(tfb_context *ctx, const tfb_attention_shape *s,
 /* Bytes of that blocked cache (16-key blocks, padded), and of one of its slices. */
 uint64_t tfb_decode_cache_bytes(const tfb_attention_shape *s, tfb_kv_dtype dtype);
 uint64_t tfb_decode_slice_bytes(const tfb_attention_shape *s, tfb_kv_dtype dtype);
-/* The check's source of a blocked cache: reads the plan's cache slice by slice (tfb_attention_kv_source). */
+/* The check's source of a blocked cache: reads the plan's cache slice by slice (tfb_attention_kv_source). Its reads
+ * share nothing mutable, so the check's threads may call them at once. */
 typedef struct tfb_decode_cache_reader {
     tfb_context *ctx;
     const tfb_attention_shape *shape;
     const tfb_attention_plan *plan;
-    unsigned char *bytes;     /* one slice, owned */
     double *halves;           /* every fp16 bit pattern's value, owned */
 } tfb_decode_cache_reader;
+int tfb_decode_cache_reader_init(tfb_decode_cache_reader *reader, tfb_context *ctx, const tfb_attention_shape *s,
+                                 const tfb_attention_plan *plan, tfb_error *err);
 tfb_attention_kv_source tfb_decode_cache_source(tfb_decode_cache_reader *reader);
 void tfb_decode_cache_reader_release(tfb_decode_cache_reader *reader);
 void tfb_attention_plan_release(tfb_attention_plan *plan);

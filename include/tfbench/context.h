@@ -27,6 +27,9 @@ int tfb_context_open(tfb_context *ctx, const tfb_device_entry *entry, const char
 /* Enumerates the devices and opens the one `spec` names (an index or a name substring, as --device takes). */
 int tfb_context_open_spec(tfb_context *ctx, const char *spec, const char *kernel_dir, tfb_error *err);
 void tfb_context_close(tfb_context *ctx);
+/* Returns the host pages of freed large buffers beyond the first `keep` bytes to the system (tfb_host_arena_trim;
+ * none without an arena), and the C library's free heap (glibc's malloc_trim). */
+void tfb_context_trim_host_memory(tfb_context *ctx, size_t keep);
 
 /* Buffers with the error turned into a message; TFB_SKIP when the size exceeds the device's limits. */
 int tfb_buffer_create(tfb_context *ctx, cl_mem_flags flags, size_t bytes, const void *host, cl_mem *out, tfb_error *err);

@@ -8,6 +8,9 @@
 #include "tfbench/error.h"
 
 typedef enum { TFB_FFN_SWIGLU = 0, TFB_FFN_GELU = 1 } tfb_ffn_kind;
+typedef enum { TFB_NORM_RMS = 0, TFB_NORM_LAYER = 1 } tfb_norm_kind;     /* LayerNorm: a gain and a bias per feature */
+typedef enum { TFB_POSITIONS_ROPE = 0, TFB_POSITIONS_LEARNED = 1 } tfb_positions_kind;
+typedef enum { TFB_GELU_TANH = 0, TFB_GELU_ERF = 1 } tfb_gelu_form;      /* GPT-2's tanh form, BERT's exact erf */
 
 typedef struct tfb_model_config {
     char name[64];
@@ -16,6 +19,13 @@ typedef struct tfb_model_config {
     int tied_embeddings;         /* output head shares the embedding matrix */
     uint64_t n_experts;          /* 1 = dense FFN */
     uint64_t experts_per_token;  /* routed experts each token uses (1 for dense) */
+    /* The classic (GPT-2/GPT-3/BERT) block's keys; all zero is the Llama-style block. */
+    tfb_norm_kind norm;
+    int bias;                    /* every projection has a bias (Q, K, V, O, up (and gate), down) */
+    tfb_positions_kind positions;
+    uint64_t max_positions;      /* learned positions: rows of the position table (0 with RoPE) */
+    tfb_gelu_form gelu;
+    int post_norm;               /* BERT: the norm after each residual add, not before each sublayer */
 } tfb_model_config;
 
 /* EXACT counts K/V projections and KV cache by n_kv_heads, counts the output head only when untied and the head's
@@ -32,7 +42,9 @@ const tfb_model_config *tfb_model_builtin(const char *name);
 const char *tfb_model_builtin_id(const tfb_model_config *config);
 
 /* User config: keys name, d_model, n_layers, n_heads, n_kv_heads, d_ff, vocab_size, ffn, tied_embeddings, n_experts,
- * experts_per_token. The error names the offending key. */
+ * experts_per_token, and the classic block's norm (rmsnorm|layernorm), bias (true|false), positions (rope|learned),
+ * max_positions (required with learned positions), gelu (tanh|erf), norm_placement (pre|post); absent, they take
+ * the Llama-style values (rmsnorm, no bias, rope, tanh, pre). The error names the offending key. */
 int tfb_model_parse_json(const char *text, tfb_model_config *out, tfb_error *err);
 int tfb_model_load_json(const char *path, tfb_model_config *out, tfb_error *err);
 /* Checks sizes are positive, divide evenly and are small enough that every count fits 64 bits. */
@@ -54,13 +66,14 @@ uint64_t tfb_model_kv_heads(const tfb_model_config *config, tfb_model_mode mode)
 
 typedef struct tfb_model_params {
     uint64_t embedding;    /* vocab x d_model */
-    uint64_t attention;    /* Q, K, V, O of all layers */
-    uint64_t ffn;          /* all experts of all layers, plus the MoE routers */
-    uint64_t norms;        /* two per layer plus the final one, d_model each (RMSNorm gains) */
+    uint64_t positions;    /* learned position table: max_positions x d_model (0 with RoPE) */
+    uint64_t attention;    /* Q, K, V, O of all layers, with their biases */
+    uint64_t ffn;          /* all experts of all layers (with their biases), plus the MoE routers */
+    uint64_t norms;        /* two per layer plus the final one: d_model gains each, and as many biases for LayerNorm */
     uint64_t output_head;  /* vocab x d_model when untied (always in LECTURE mode), else 0 */
     uint64_t total;
     uint64_t active;       /* used by one token: total minus the experts it does not route to */
-    uint64_t expert;       /* one expert of one layer */
+    uint64_t expert;       /* one expert of one layer, biases included */
 } tfb_model_params;
 
 void tfb_model_count_params(const tfb_model_config *config, tfb_model_mode mode, tfb_model_params *out);
@@ -151,6 +164,30 @@ void tfb_model_analyze_decode(const tfb_model_config *config, tfb_model_mode mod
 void tfb_model_analyze_decode_kv(const tfb_model_config *config, tfb_model_mode mode, uint64_t seq, uint64_t batch,
                                  tfb_model_dtype weights, tfb_model_dtype kv, const tfb_model_device *device,
                                  tfb_model_decode *out);
+
+/* Mixture of experts at batch B (host/model/model_moe.c). With uniform, independent routing each of the E experts
+ * escapes all B tokens' k picks with probability (1 - k/E)^B, so E (1 - (1 - k/E)^B) distinct experts are expected
+ * (k at B = 1, E as B grows). Dense models: 1. */
+double tfb_model_expected_experts(const tfb_model_config *config, uint64_t batch);
+
+typedef struct tfb_model_moe_point {
+    uint64_t batch;
+    double experts;               /* expected distinct experts per layer */
+    double layer_bytes;           /* one layer's weights read: attention, router, norms, the expected experts */
+    double step_bytes;            /* a decode step: every layer, the outside weights, every sequence's KV cache */
+    double bytes_per_token;       /* step_bytes / batch */
+    double tokens_per_second;     /* aggregate, bandwidth bound: batch x bandwidth / step_bytes */
+} tfb_model_moe_point;
+
+/* The expected-experts decode step at `batch`, context `seq` (exact mode), on `bandwidth_gbps`. */
+void tfb_model_moe_point_at(const tfb_model_config *config, uint64_t seq, uint64_t batch, tfb_model_dtype weights,
+                            tfb_model_dtype kv, double bandwidth_gbps, tfb_model_moe_point *out);
+/* Bytes of every weight stored (memory) and of those one token uses (active), in `dtype`. */
+void tfb_model_moe_memory(const tfb_model_config *config, tfb_model_dtype dtype, uint64_t *total_bytes,
+                          uint64_t *active_bytes);
+/* The batch curve's batches: 1, 2, 4, 8, 16, 32. */
+enum { TFB_MODEL_MOE_CURVE = 6 };
+extern const uint64_t tfb_model_moe_batches[TFB_MODEL_MOE_CURVE];
 
 /* Lecture's rule of thumb: bandwidth / bytes per token. */
 double tfb_model_tokens_per_second(double bytes_per_token, double bandwidth_gbps);

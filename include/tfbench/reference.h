@@ -28,6 +28,18 @@ int tfb_reference_attention_mh(const double *q, const double *k, const double *v
 void tfb_reference_attention_rows(const double *q, const double *k, const double *v, double *out, double *scores,
                                   size_t first, size_t rows, size_t n_q, size_t n_kv, size_t d, int causal,
                                   double scale);
+/* What a per-element error bound needs besides the output (the layer's attention step): with the same softmax
+ * weights p_j of each row, largest[i] = the largest scale * sum_c |q_ic k_jc| over row i's visible keys, and
+ * weighted[i][c] = sum_j p_j |v_jc| / sum_j p_j. k_abs and v_abs hold |K| and |V| [n_kv][d]; q_abs is a [rows][d]
+ * workspace. Two more matrix products per block. */
+typedef struct tfb_attention_magnitudes {
+    const double *k_abs, *v_abs;
+    double *q_abs, *largest, *weighted;
+} tfb_attention_magnitudes;
+/* tfb_reference_attention_rows, and the magnitudes of the same rows into *m. */
+void tfb_reference_attention_rows_bounded(const double *q, const double *k, const double *v, double *out,
+                                          double *scores, size_t first, size_t rows, size_t n_q, size_t n_kv,
+                                          size_t d, int causal, double scale, const tfb_attention_magnitudes *m);
 /* "openblas" or "loops": how tfb_reference_attention_rows multiplies. */
 const char *tfb_reference_backend(void);
 

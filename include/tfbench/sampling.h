@@ -30,6 +30,13 @@ typedef struct tfb_timing_policy {
      * that ran out is marked unstable. max_noise 0: off (a fixed count, as --repetitions). */
     double max_noise;
     double max_seconds;
+    /* Two extensions of the stopping rule for the regression gate (tfb_keep_sampling): samples that are bursty
+     * (slowest - fastest over 25% of the median) are taken for at least burst_seconds, so a short kernel's
+     * samples span more than one of a shared machine's slow phases; and past max_seconds, sampling goes on up to
+     * wide_seconds while the median's interval is still wider than +-TFB_GATE_NOISE (what a 15% change needs
+     * to be told from a 10% threshold). 0: off. */
+    double burst_seconds;
+    double wide_seconds;
     /* Long cases (tfb_timing_long_case): before_last, when set, runs just before the last sample (the suite driver
      * poisons the outputs there), so the check after timing verifies the last timed execution itself instead of
      * costing one more execution. */
@@ -45,6 +52,12 @@ typedef struct tfb_timing_policy {
  * phases of ~0.3 s, 0.4 / 0.1 s left a phase covering half of a benchmark's samples (a 15% slowdown was within
  * noise on 3-6% of benchmarks), 1 / 0.5 s dilute it (none), at the same run time. */
 #define TFB_MAX_NOISE_CPU 0.02
+/* The gate flags a change when the Hodges-Lehmann interval of the shift between two runs lies beyond the 10%
+ * threshold; that interval is about sqrt(2) times as wide as each run's interval of its median, so a 15% slowdown
+ * is flagged when each median is known to within +-5% / sqrt(2), i.e. +-3.5%; 3% leaves a margin. */
+#define TFB_GATE_NOISE 0.03
+/* (slowest - fastest) / median above which samples count as bursty. */
+#define TFB_BURSTY_SPREAD 0.25
 #define TFB_MAX_NOISE_GPU 0.01
 /* Sample targets: 1 ms on a CPU device (PoCL's launch jitter is tens of microseconds), 0.1 ms on a GPU (a few). */
 #define TFB_SAMPLE_SECONDS_CPU 1e-3
@@ -73,6 +86,13 @@ tfb_timing_policy tfb_timing_default(int quick);
 /* Executions per sample so that one lasts at least sample_seconds: ceil(sample / execution), 1 .. TFB_MAX_EXECUTIONS;
  * 1 when sample_seconds is 0, the maximum when an execution is too short to measure. */
 unsigned long tfb_executions_per_sample(double sample_seconds, double execution_seconds);
+
+/* The stopping rule, on the samples so far (reps of them, `total` seconds of device time, `elapsed` seconds of
+ * wall time since the first): 1 to take another sample. In order: the minimum count and time; max_reps; bursty
+ * samples until burst_seconds; with max_noise, until the median is known to +-max_noise, within max_seconds, then
+ * while it is wider than +-TFB_GATE_NOISE within wide_seconds. Past 64 samples the interval is tested every ~3%
+ * more samples, not after each. */
+int tfb_keep_sampling(const tfb_timing_policy *p, const double *samples, size_t reps, double total, double elapsed);
 
 /* Runs `executions` executions back to back, numbered from `first` (the number picks the rotating set), and
  * measures them as one sample: *seconds is the time of them all. */

@@ -49,7 +49,8 @@ typedef struct tfb_sizing {
     tfb_ladder_point ladder[TFB_LADDER_MAX];
     size_t ladder_count;
     uint64_t topology_bytes;
-    int ladder_short;         /* --quick's two rungs (half the floor, the floor) agreed: the full ladder never ran */
+    int ladder_short;         /* --quick's two rungs (half the floor, the floor) agreed: the full ladder never ran,
+                               * and the first rung is the out-of-cache size */
 } tfb_sizing;
 
 #define TFB_SIZING_FLOOR (512ull << 20)
@@ -74,8 +75,9 @@ size_t tfb_sizing_ladder(const tfb_sizing *sizing, uint64_t *bytes, size_t max);
  * smallest such rung under the measured rule. A rung without a figure stops the search below it. */
 void tfb_sizing_apply_ladder(tfb_sizing *sizing, const tfb_ladder_point *points, size_t count);
 /* --quick's short ladder, tried first when tfb_sizing_ladder has rungs: half the floor and the floor, read inside
- * one floor-sized buffer. When the two agree (tfb_plateau_agrees) the floor already reads at the final plateau: it
- * is recorded and becomes the out-of-cache size under the measured rule, and 1 is returned; otherwise nothing is
+ * one floor-sized buffer. When the two agree (tfb_plateau_agrees) half the floor, the first rung, already reads at
+ * the plateau: it is recorded and becomes the out-of-cache size under the measured rule (a quick run's rotating
+ * working sets, and with them its peak memory, halve), and 1 is returned; otherwise nothing is
  * recorded, 0 is returned and the full ladder runs (its top rung first-touches 4x the cache: 1.88 GiB on a VM whose
  * hwloc reports a 480 MiB L3, which a quick run does not need when 512 MiB already reads at DRAM speed). */
 size_t tfb_sizing_quick_ladder(const tfb_sizing *sizing, uint64_t *bytes, size_t max);

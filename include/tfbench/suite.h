@@ -162,6 +162,10 @@ int tfb_suite_run(tfb_run *run, const tfb_suite *suite, const tfb_case_list *cas
  * case its shared state released and its finish hook. */
 int tfb_suite_run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_error *err);
 void tfb_suite_finish(tfb_run *run, const tfb_suite *suite);
+/* After the read ladder and after each suite: the host keeps the freed pages of twice the out-of-cache size (a
+ * rotating working set and a read probe beside it) and returns the rest (tfb_context_trim_host_memory), so the
+ * run's peak memory is its largest step's, not the sum of what its steps touched. */
+void tfb_run_trim_host_memory(tfb_run *run);
 /* The result a case starts from (names, shape, flops, bytes; nothing measured): what a lost case is recorded as. */
 void tfb_case_template(const tfb_suite *suite, const tfb_case *c, tfb_result *r);
 /* How long a case should take, known once its first execution is checked: twice that first part (setup, the

@@ -38,6 +38,24 @@ int tfb_product_check(const char *what, const tfb_product *p, double *worst, tfb
 /* "full_reference" or "freivalds": what tfb_product_check does for this shape. */
 const char *tfb_product_method(const tfb_product *p);
 
+/* The last output that passed its check, known by a 64-bit fingerprint of its bytes. The check after timing runs a
+ * deterministic kernel on the same inputs again: an output bit-identical to one that passed needs no reference
+ * again, and any other output is checked in full (a changed output escapes only by a 2^-64 fingerprint collision). */
+typedef struct tfb_passed_output {
+    int valid;
+    uint64_t fingerprint;
+    double worst;             /* that check's largest error / tolerance */
+} tfb_passed_output;
+#define TFB_FINGERPRINT_START 0x243f6a8885a308d3ull
+/* hash with `bytes` more bytes folded in, 8 at a time (multiply, xor-shift; a last partial word zero-padded), so
+ * folding a buffer in pieces whose sizes are multiples of 8 gives the fingerprint of the whole. */
+uint64_t tfb_fingerprint_fold(uint64_t hash, const void *data, size_t bytes);
+/* The one place of the shortcut: an output of `fingerprint` equal to last's passes (*worst = last's); any other runs
+ * check(user, worst, err), and last remembers it when it passed (forgets the last one when it failed). */
+typedef int (*tfb_full_check)(void *user, double *worst, tfb_error *err);
+int tfb_check_unless_unchanged(tfb_passed_output *last, uint64_t fingerprint, tfb_full_check check, void *user,
+                               double *worst, tfb_error *err);
+
 /* What a check compared, into a result's extra fields: "verification": {"method", "rows", "cols", "elements",
  * "fraction"} (fraction of the `output_elements` the output holds), for both checks (first run, after the timed
  * runs). method: "freivalds" (then also "vectors": random vectors per side), "full_reference" (every element

@@ -1,6 +1,11 @@
 /* Verification of attention outputs against the float64 reference (include/tfbench/reference.h): every query row of
- * every head, a block of rows at a time (two matrix products per block, tfb_reference_attention_rows). */
+ * every head, a block of rows at a time (two matrix products per block, tfb_reference_attention_rows), the blocks
+ * shared among one thread per core. */
+#define _GNU_SOURCE  /* sched_getaffinity, CPU_COUNT */
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +13,7 @@
 #include "tfbench/fill.h"
 #include "tfbench/verify.h"
 
+#define TFB_CHECK_MAX_THREADS 16
 
 static double bound_of(float lo, float hi)
 {
@@ -114,6 +120,53 @@ static size_t block_rows(const tfb_attention_shape *s, int causal, size_t row)
     return span < TFB_REFERENCE_BLOCK_ROWS ? span : TFB_REFERENCE_BLOCK_ROWS;
 }
 
+/* One thread's share of the blocks: every `stride`-th block from block `start`, with its own buffers; it stops at
+ * its first wrong block. */
+typedef struct check_share {
+    const tfb_attention_shape *s;
+    int causal;
+    const tfb_attention_inputs *in;
+    const tfb_attention_kv_source *source;
+    const float *out;
+    size_t start, stride;
+    double worst;
+    int rc;
+    size_t failed_row;
+    tfb_error err;
+} check_share;
+
+static void *check_blocks(void *user)
+{
+    check_share *w = user;
+    const tfb_attention_shape *s = w->s;
+    check_buffers b;
+    w->rc = buffers_alloc(s, &b) == TFB_OK ? TFB_OK : tfb_fail(&w->err, "out of memory for the reference");
+    w->worst = 0.0;
+    w->failed_row = SIZE_MAX;
+    size_t total = s->batch * s->heads * s->n_q;
+    for (size_t row = 0, rows, block = 0; w->rc == TFB_OK && row < total; row += rows, block++) {
+        rows = block_rows(s, w->causal, row);
+        if (block % w->stride != w->start) continue;
+        w->rc = check_block(s, w->causal, w->in, w->source, w->out, row, rows, &b, &w->worst, &w->err);
+        if (w->rc != TFB_OK) w->failed_row = row;
+    }
+    buffers_free(&b);
+    return NULL;
+}
+
+/* Threads for the check: the device is idle while it runs (between executions), so every CPU this process may
+ * use works on it. */
+static size_t check_threads(const tfb_attention_shape *s)
+{
+    cpu_set_t mask;
+    int usable = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : 1;
+    size_t threads = usable > 1 ? (size_t)usable : 1, rows = s->batch * s->heads * s->n_q;
+    if (threads > TFB_CHECK_MAX_THREADS) threads = TFB_CHECK_MAX_THREADS;
+    /* short checks stay on one thread: starting threads costs more than they save */
+    if ((double)rows * (double)s->n_kv * (double)s->d < 1e8) threads = 1;
+    return threads;
+}
+
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
                         const float *out, double *worst, tfb_error *err)
 {
@@ -125,15 +178,26 @@ int tfb_attention_check_kv(const char *what, const tfb_attention_shape *s, int c
 {
     if (!s->heads || !s->kv_heads || s->heads % s->kv_heads || s->n_q > s->n_kv)
         return tfb_fail(err, "%s: invalid attention shape", what);
-    check_buffers b;
-    int rc = buffers_alloc(s, &b) == TFB_OK ? TFB_OK : tfb_fail(err, "%s: out of memory for the reference", what);
-    *worst = 0.0;
-    size_t total = s->batch * s->heads * s->n_q;
-    for (size_t row = 0, rows; rc == TFB_OK && row < total; row += rows) {
-        rows = block_rows(s, causal, row);
-        rc = check_block(s, causal, in, source, out, row, rows, &b, worst, err);
+    check_share shares[TFB_CHECK_MAX_THREADS];
+    pthread_t threads[TFB_CHECK_MAX_THREADS];
+    int started[TFB_CHECK_MAX_THREADS] = {0};
+    size_t count = check_threads(s);
+    for (size_t t = 0; t < count; t++) {
+        shares[t] = (check_share){.s = s, .causal = causal, .in = in, .source = source, .out = out, .start = t,
+                                  .stride = count};
+        started[t] = t > 0 && pthread_create(&threads[t], NULL, check_blocks, &shares[t]) == 0;
     }
-    if (rc != TFB_OK) prefix_error(err, "%s", what);
-    buffers_free(&b);
-    return rc;
+    for (size_t t = 0; t < count; t++)  /* share 0, and any whose thread did not start, on this thread */
+        if (!started[t]) check_blocks(&shares[t]);
+    const check_share *first_wrong = NULL;
+    *worst = 0.0;
+    for (size_t t = 0; t < count; t++) {
+        if (started[t]) pthread_join(threads[t], NULL);
+        if (shares[t].worst > *worst) *worst = shares[t].worst;
+        if (shares[t].rc != TFB_OK && (!first_wrong || shares[t].failed_row < first_wrong->failed_row))
+            first_wrong = &shares[t];
+    }
+    if (!first_wrong) return TFB_OK;
+    *err = first_wrong->err;
+    return prefix_error(err, "%s", what);
 }

@@ -116,8 +116,22 @@ void tfb_attention_io_release(tfb_attention_io *io)
     tfb_buffer_release(&io->k);
     tfb_buffer_release(&io->v);
     tfb_buffer_release(&io->out);
-    free(io->verified);
-    io->verified = NULL;
+    io->passed.valid = 0;
+}
+
+typedef struct attention_full_check {
+    const char *what;
+    const tfb_attention_shape *s;
+    int causal;
+    const tfb_attention_inputs *in;
+    const tfb_attention_kv_source *source;
+    const float *out;
+} attention_full_check;
+
+static int check_rows(void *user, double *worst, tfb_error *err)
+{
+    const attention_full_check *a = user;
+    return tfb_attention_check_kv(a->what, a->s, a->causal, a->in, a->source, a->out, worst, err);
 }
 
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
@@ -134,16 +148,12 @@ int tfb_attention_io_check_kv(tfb_context *ctx, const char *what, const tfb_atte
     float *out = malloc(count * sizeof *out);
     if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
     int rc = tfb_buffer_read(ctx, io->out, count * sizeof *out, out, err);
-    if (rc == TFB_OK && io->verified && memcmp(out, io->verified, count * sizeof *out) == 0) {
-        *worst = io->verified_worst;
-        free(out);
-        return TFB_OK;
-    }
-    if (rc == TFB_OK) rc = tfb_attention_check_kv(what, s, causal, in, source, out, worst, err);
-    free(io->verified);
-    io->verified = rc == TFB_OK ? out : NULL;
-    io->verified_worst = *worst;
-    if (rc != TFB_OK) free(out);
+    attention_full_check full = {what, s, causal, in, source, out};
+    if (rc == TFB_OK)
+        rc = tfb_check_unless_unchanged(&io->passed, tfb_fingerprint_fold(TFB_FINGERPRINT_START, out,
+                                                                          count * sizeof *out),
+                                        check_rows, &full, worst, err);
+    free(out);
     return rc;
 }
 

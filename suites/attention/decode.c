@@ -273,10 +273,12 @@ static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error
         double worst = 0.0;
         char what[96];
         snprintf(what, sizeof what, "decode output (KV cache %zu of %zu)", i + 1, st->sets);
-        tfb_decode_cache_reader reader = {run->ctx, &st->shape, &st->plan[i], NULL, NULL};
+        tfb_decode_cache_reader reader = {0};
         tfb_attention_kv_source source = tfb_decode_cache_source(&reader);
-        rc = tfb_attention_io_check_kv(run->ctx, what, &st->shape, 0, &st->inputs[i],
-                                       st->plan[i].kv_blocked ? &source : NULL, &st->io[i], &worst, err);
+        if (st->plan[i].kv_blocked) rc = tfb_decode_cache_reader_init(&reader, run->ctx, &st->shape, &st->plan[i], err);
+        if (rc == TFB_OK)
+            rc = tfb_attention_io_check_kv(run->ctx, what, &st->shape, 0, &st->inputs[i],
+                                           st->plan[i].kv_blocked ? &source : NULL, &st->io[i], &worst, err);
         tfb_decode_cache_reader_release(&reader);
         if (worst > *max_error) *max_error = worst;
     }

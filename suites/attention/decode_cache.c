@@ -84,23 +84,16 @@ static int take_row(tfb_kv_dtype dtype, const char *what, size_t slice, size_t k
     return TFB_OK;
 }
 
-static int read_slice(void *state, size_t slice, double *k, double *v, tfb_error *err)
+/* Decodes the slice's bytes into its K and V rows, each checked against its input (take_row). */
+static int decode_slice(const tfb_decode_cache_reader *r, size_t slice, const unsigned char *bytes, double *k,
+                        double *v, tfb_error *err)
 {
-    tfb_decode_cache_reader *r = state;
     const tfb_attention_shape *s = r->shape;
     tfb_kv_dtype dtype = r->plan->kv_dtype;
-    size_t bytes = tfb_decode_slice_bytes(s, dtype), part = part_bytes(s->d, dtype);
-    if (!r->bytes && !(r->bytes = malloc(bytes))) return tfb_fail(err, "out of memory reading the KV cache");
-    if (!r->halves) {
-        if (!(r->halves = malloc(65536 * sizeof *r->halves)))
-            return tfb_fail(err, "out of memory reading the KV cache");
-        for (uint32_t bits = 0; bits < 65536; bits++) r->halves[bits] = tfb_half_to_double((uint16_t)bits);
-    }
-    TFB_CL_CHECK(err, "clEnqueueReadBuffer", clEnqueueReadBuffer(r->ctx->queue, r->plan->scratch[2], CL_TRUE,
-                                                                  slice * bytes, bytes, r->bytes, 0, NULL, NULL));
+    size_t part = part_bytes(s->d, dtype);
     double stored_k[TFB_MAX_HEAD_DIM], stored_v[TFB_MAX_HEAD_DIM];
     for (size_t key = 0; key < s->n_kv; key++) {
-        const unsigned char *kpart = r->bytes + key / BLOCK_KEYS * 2 * part, *vpart = kpart + part;
+        const unsigned char *kpart = bytes + key / BLOCK_KEYS * 2 * part, *vpart = kpart + part;
         size_t j = key % BLOCK_KEYS;
         double k_scale = 0.0, v_scale = 0.0;
         for (size_t i = 0; i < s->d; i++) {
@@ -120,6 +113,31 @@ static int read_slice(void *state, size_t slice, double *k, double *v, tfb_error
     return TFB_OK;
 }
 
+/* One slice read into a buffer of its own: the check's threads read slices at once (OpenCL's enqueues are
+ * thread-safe). */
+static int read_slice(void *state, size_t slice, double *k, double *v, tfb_error *err)
+{
+    const tfb_decode_cache_reader *r = state;
+    size_t bytes = tfb_decode_slice_bytes(r->shape, r->plan->kv_dtype);
+    unsigned char *host = malloc(bytes);
+    if (!host) return tfb_fail(err, "out of memory reading the KV cache");
+    cl_int status = clEnqueueReadBuffer(r->ctx->queue, r->plan->scratch[2], CL_TRUE, slice * bytes, bytes, host, 0,
+                                        NULL, NULL);
+    int rc = status == CL_SUCCESS ? decode_slice(r, slice, host, k, v, err)
+                                  : tfb_fail(err, "clEnqueueReadBuffer of the KV cache failed (%d)", (int)status);
+    free(host);
+    return rc;
+}
+
+int tfb_decode_cache_reader_init(tfb_decode_cache_reader *reader, tfb_context *ctx, const tfb_attention_shape *s,
+                                 const tfb_attention_plan *plan, tfb_error *err)
+{
+    *reader = (tfb_decode_cache_reader){ctx, s, plan, malloc(65536 * sizeof(double))};
+    if (!reader->halves) return tfb_fail(err, "out of memory reading the KV cache");
+    for (uint32_t bits = 0; bits < 65536; bits++) reader->halves[bits] = tfb_half_to_double((uint16_t)bits);
+    return TFB_OK;
+}
+
 tfb_attention_kv_source tfb_decode_cache_source(tfb_decode_cache_reader *reader)
 {
     return (tfb_attention_kv_source){read_slice, reader};
@@ -127,8 +145,6 @@ tfb_attention_kv_source tfb_decode_cache_source(tfb_decode_cache_reader *reader)
 
 void tfb_decode_cache_reader_release(tfb_decode_cache_reader *reader)
 {
-    free(reader->bytes);
     free(reader->halves);
-    reader->bytes = NULL;
     reader->halves = NULL;
 }

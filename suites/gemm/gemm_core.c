@@ -22,8 +22,7 @@ struct gemm_state {
     tfb_launch launches[GEMM_MAX_SETS];
     double pack_seconds;            /* device time to pack one matrix */
     double check_seconds;           /* wall time of the checks so far */
-    float *verified;                /* the last output that passed the check (host copy), or NULL */
-    double verified_worst;
+    tfb_passed_output passed;       /* the last output that passed the check */
     size_t next_set;                /* CLBlast: the set its next call uses */
 };
 
@@ -323,7 +322,6 @@ void gemm_release(gemm_state *s)
     }
     tfb_buffer_release(&s->a);
     tfb_buffer_release(&s->c);
-    free(s->verified);
     free(s);
 }
 
@@ -411,9 +409,22 @@ static tfb_product product_of(const gemm_config *cfg, const float *c)
                          .seed = cfg->seed + 7u};
 }
 
-/* Every element of C: Freivalds' projections in float64 (directly for GEMV's few rows), see tfb_product_check. An
- * output bit-identical to the last one that passed (the check after timing, a deterministic kernel on the same
- * inputs) passes without the reference again. */
+typedef struct gemm_full_check {
+    const gemm_config *cfg;
+    const float *c;
+} gemm_full_check;
+
+static int check_product(void *user, double *worst, tfb_error *err)
+{
+    const gemm_full_check *g = user;
+    char what[64];
+    snprintf(what, sizeof what, "C[%zux%zu]", g->cfg->m, g->cfg->n);
+    tfb_product p = product_of(g->cfg, g->c);
+    return tfb_product_check(what, &p, worst, err);
+}
+
+/* Every element of C: Freivalds' projections in float64 (directly for GEMV's few rows), see tfb_product_check;
+ * unless C is bit-identical to the last output that passed (tfb_check_unless_unchanged). */
 int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
 {
     const gemm_config *cfg = &s->cfg;
@@ -422,18 +433,10 @@ int gemm_check(gemm_state *s, double *max_error, tfb_error *err)
     float *c = malloc(bytes);
     int rc = c ? TFB_OK : tfb_fail(err, "out of memory for the reference");
     if (rc == TFB_OK) rc = tfb_buffer_read(s->ctx, s->c, bytes, c, err);
-    if (rc == TFB_OK && s->verified && memcmp(c, s->verified, bytes) == 0) {
-        *max_error = s->verified_worst;
-    } else if (rc == TFB_OK) {
-        char what[64];
-        snprintf(what, sizeof what, "C[%zux%zu]", cfg->m, cfg->n);
-        tfb_product p = product_of(cfg, c);
-        rc = tfb_product_check(what, &p, max_error, err);
-        free(s->verified);
-        s->verified = rc == TFB_OK ? c : NULL;
-        s->verified_worst = *max_error;
-        if (rc == TFB_OK) c = NULL;
-    }
+    gemm_full_check full = {cfg, c};
+    if (rc == TFB_OK)
+        rc = tfb_check_unless_unchanged(&s->passed, tfb_fingerprint_fold(TFB_FINGERPRINT_START, c, bytes),
+                                        check_product, &full, max_error, err);
     free(c);
     s->check_seconds += tfb_now_seconds() - started;
     return rc;

@@ -68,6 +68,8 @@ static void layer_sweep_for(const tfb_workload *w, layer_sweep *s)
     copy_axis(w, &BATCH, s->batches, &s->batch_count);
     copy_axis(w, &CONTEXT, s->contexts, &s->context_count);
     copy_axis(w, &PROMPT, s->prompts, &s->prompt_count);
+    static const size_t MOE_CURVE[] = {1, 2, 4, 8, 16, 32};  /* a mixture of experts' full sweep: its batch curve */
+    if (w->model.n_experts > 1 && s->batch_count > 1) copy_list(s->batches, &s->batch_count, MOE_CURVE, 6);
     if (w->batch_count) copy_list(s->batches, &s->batch_count, w->batches, w->batch_count);
     if (w->seq_count) {
         copy_list(s->contexts, &s->context_count, w->seqs, w->seq_count);
@@ -221,6 +223,9 @@ static void layer_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_res
     r->extra = layer_breakdown_json(s, &run->workload->model);
     if (s->bracket_gbps[0] > 0 && s->bracket_gbps[1] > 0)  /* the point on the chart against its own bracket */
         r->own_read_gbps = 0.5 * (s->bracket_gbps[0] + s->bracket_gbps[1]);
+    tfb_error err;
+    if (s->dims.experts && layer_moe_annotate(run, s, &run->workload->model, r, &err) != TFB_OK)
+        tfb_run_note(run, "layer: experts touched not read back: %s\n", err.message);
 }
 
 static void layer_teardown(void *state)

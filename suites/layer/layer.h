@@ -11,14 +11,18 @@
 
 enum { LAYER_DECODE, LAYER_PREFILL, LAYER_HEAD };
 /* A model too small to reach the out-of-cache size in 16 layers gets 16, labelled cache-resident. */
-enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 11 };
+enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 13 };
 /* The op breakdown's groups: Q/K/V and O projections, attention, the FFN's projections, the small kernels. */
 enum { GROUP_PROJECTIONS, GROUP_ATTENTION, GROUP_FFN, GROUP_SMALL, GROUP_COUNT };
-/* The weights of one layer, each with its own seed: the fused Q/K/V and gate/up products, O, down, two norm gains. */
-enum { W_QKV, W_O, W_GATE_UP, W_DOWN, W_NORM1, W_NORM2, W_COUNT };
+/* The weights of one layer, each with its own seed: the fused Q/K/V and gate/up products (the classic block: up
+ * alone), O, down, two norm gains; the classic block's biases and LayerNorm biases (betas) after them. */
+enum { W_QKV, W_O, W_GATE_UP, W_DOWN, W_NORM1, W_NORM2, W_BIAS_QKV, W_BIAS_O, W_BIAS_UP, W_BIAS_DOWN, W_BETA1, W_BETA2,
+       W_COUNT };
 #define LAYER_RMS_EPS 1e-5f
 #define LAYER_ROPE_BASE 10000.0
 #define LAYER_NORM_WG 64
+#define LAYER_NORM_EPS 1e-5f      /* the classic block's LayerNorm */
+#define LAYER_BIAS_RANGE 0.25f    /* biases and betas: uniform in [-0.25, 0.25) */
 
 typedef struct layer_params {
     int phase;                /* LAYER_DECODE, LAYER_PREFILL or LAYER_HEAD */
@@ -33,6 +37,10 @@ TFB_CASE_PARAMS(layer_params, layer)
 /* The model's shape as the layer uses it. */
 typedef struct layer_dims {
     size_t d, heads, kv_heads, dh, f, slots;  /* slots: heads + 2 kv_heads, the fused QKV row in heads */
+    int classic;              /* the GPT-2/GPT-3 block (layer_classic.c): LayerNorm, biases, GELU, no RoPE */
+    int gelu_erf;             /* classic: GELU's erf form (else tanh) */
+    int post_norm;            /* classic: BERT's post-norm (no norm before attention; a LayerNorm after each add) */
+    size_t experts, top_k;    /* a mixture of experts (layer_moe.c): E and k; 0 for a dense FFN */
 } layer_dims;
 
 /* One layer of the stack: its weights, activations (x is the previous layer's y, or the stack's input) and
@@ -41,6 +49,9 @@ typedef struct layer_dims {
 typedef struct layer_unit {
     tfb_linear qkv, o, gate_up, down;
     cl_mem gain1, gain2;
+    cl_mem bias[W_COUNT];     /* classic: the biases and betas, indexed by their W_ number */
+    cl_mem post_sum;          /* classic post-norm: the last residual sum, before the output's LayerNorm */
+    struct layer_moe *moe;    /* a mixture of experts: the router, the experts and their kernels (layer_moe.c) */
     cl_mem x, h, qkv_out, o_out, x2, h2, gu, a, dn, y;  /* x is not owned */
     tfb_attention_io io;
     tfb_attention_plan plan;
@@ -72,9 +83,7 @@ typedef struct layer_state {
     layer_breakdown profiled, executed;  /* a profiled pass after the timing; the last execute() */
     size_t checked_rows, checked_cols;
     double check_seconds;     /* wall time of the checks so far */
-    int verified;             /* the last check passed, on device state of fingerprint verified_hash */
-    uint64_t verified_hash;
-    double verified_worst;
+    tfb_passed_output passed; /* the last check that passed, by the fingerprint of the device state it read */
     /* Decode: read bandwidth measured just before and just after the timed repetitions (the case's own roof,
      * not one measured minutes earlier); bracket_gbps[0] = 0 when the probe found no room. */
     tfb_read_probe probe;
@@ -95,12 +104,63 @@ int layer_build(tfb_run *run, layer_state *s, tfb_error *err);
 void layer_release(layer_state *s);
 /* The host mirror of weight `matrix` of layer `layer` (as the device holds it: fp16-rounded for fp16 weights). */
 float layer_weight(const layer_state *s, size_t layer, int matrix, size_t index);
+uint32_t layer_weight_seed(const layer_state *s, size_t layer, int matrix);
+/* Row `row` of a random weight matrix of `cols` inputs and seed `seed` as stored (fp16-rounded when half), and the
+ * whole matrix's `count` fp32 values written on the device: how every projection's weights are made. */
+void layer_grid_row(uint32_t seed, size_t row, size_t cols, int half, double *out);
+int layer_grid_fill(tfb_context *ctx, cl_mem staging, size_t count, uint32_t seed, size_t cols, tfb_error *err);
 size_t layer_weight_cols(const layer_dims *dims, int matrix);
 /* Row `row` of projection `matrix` (layer_weight_cols values), as the device holds it. */
 void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out);
 float layer_input_value(const layer_state *s, size_t index);
+/* Binds the kernel in u->rope (rope_append/rope_scatter, or the classic block's bias_append/bias_scatter) to the
+ * fused QKV row, `table` (the rotary table, or the Q/K/V bias) and attention's Q, K and V. */
+int layer_set_qkv_args(const layer_state *s, layer_unit *u, cl_mem table, tfb_error *err);
 /* The appended cache slot of every sequence and KV head set to `value` (decode). */
 int layer_poison_slot(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err);
+
+/* layer_classic.c: the classic block's parts, called where the Llama-style block has its own. */
+/* TFB_SKIP unless the config is a classic block this suite builds (LayerNorm, biases, GELU, learned positions);
+ * fills dims->classic, gelu_erf and post_norm. */
+int layer_classic_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err);
+/* Floats of bias or beta `matrix` (W_BIAS_QKV .. W_BETA2). */
+size_t layer_classic_width(const layer_dims *dims, int matrix);
+int layer_classic_build(tfb_context *ctx, const layer_state *s, size_t layer, tfb_error *err);
+/* The small kernels (in the Llama-style block's slots: norm, rope, add_norm, silu, add, poison) with their
+ * arguments bound. */
+int layer_classic_kernels(tfb_context *ctx, const layer_state *s, layer_unit *u, tfb_error *err);
+void layer_classic_release(layer_unit *u);
+/* References of one row in float64, with their bounds (layer_check.c's rules): LayerNorm of x with gain `gain`
+ * and beta `beta`; GELU(up + bias). */
+void layer_classic_norm_row(const layer_state *s, size_t layer, int gain, int beta, const float *x, double *want,
+                            double *bound);
+/* The kernels of one layer in launch order (as layer_summary names them), and the fusions. */
+const char *const *layer_classic_kernel_names(const layer_dims *dims, int phase);
+const char *const *layer_classic_fusions(size_t *count);
+void layer_classic_gelu_row(const layer_state *s, size_t layer, const float *up, double *want, double *bound);
+
+/* layer_moe.c: the Mixtral-style block's FFN, in place of gate_up, silu, down and add (decode only). */
+int layer_moe_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err);
+/* Device bytes of the MoE FFN of one layer: the router, every expert (all are stored), the routing and slot rows. */
+uint64_t layer_moe_bytes(const layer_dims *dims, int half, size_t rows);
+int layer_moe_build(tfb_run *run, const layer_state *s, size_t layer, cl_mem staging, tfb_error *err);
+/* Appends the FFN's launches (router, top-k, gate/up, SiLU, down, weighted sum) at l[n], g[n]; the new count. */
+size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch *l, int *g, size_t n);
+int layer_moe_repoison(tfb_context *ctx, const layer_state *s, layer_unit *u, tfb_error *err);
+void layer_moe_release(layer_unit *u);
+/* Routing (in float64) and every element of the routed slots and the output, from the layer's h2 and x2 rows. */
+int layer_moe_check(tfb_context *ctx, const layer_state *s, size_t layer, const float *h2, const float *x2,
+                    double *worst, tfb_error *err);
+const char *const *layer_moe_kernel_names(void);
+const char *const *layer_moe_fusions(size_t *count);
+int layer_moe_touched(tfb_context *ctx, const layer_state *s, size_t layer, size_t *touched, tfb_error *err);
+/* experts_touched per layer, the formula's expectation, and the result's bytes from the experts touched. */
+int layer_moe_annotate(tfb_run *run, const layer_state *s, const tfb_model_config *model, tfb_result *r,
+                       tfb_error *err);
+
+/* context.ceilings.layer.moe_batch_curve: each verified MoE decode case's tokens/s and bytes per token. */
+void layer_moe_curve(cJSON *root, const tfb_results *all, const tfb_model_config *model);
+void layer_moe_print_curve(const cJSON *layer, FILE *out);
 
 /* layer_run.c */
 int layer_execute(tfb_run *run, layer_state *s, tfb_error *err);

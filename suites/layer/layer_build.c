@@ -17,18 +17,16 @@ static const float GRID_LO = -1.0f + 0x1p-23f, GRID_HI = 1.0f + 0x1p-23f;
 
 int layer_dims_of(const tfb_model_config *m, layer_dims *out, tfb_error *err)
 {
-    if (m->ffn != TFB_FFN_SWIGLU)
-        return tfb_skip(err, "the layer suite builds Llama-style layers (SwiGLU FFN); %s has a GELU FFN", m->name);
-    if (m->n_experts > 1)
-        return tfb_skip(err, "the layer suite builds dense layers; %s is a mixture of experts", m->name);
     uint64_t dh = tfb_model_d_head(m);
-    if (dh % 2 || dh > TFB_MAX_HEAD_DIM)
-        return tfb_skip(err, "head dim %llu: rotary pairs need an even head dim of at most %d",
-                        (unsigned long long)dh, TFB_MAX_HEAD_DIM);
     *out = (layer_dims){.d = (size_t)m->d_model, .heads = (size_t)m->n_heads, .kv_heads = (size_t)m->n_kv_heads,
                         .dh = (size_t)dh, .f = (size_t)m->d_ff};
     out->slots = out->heads + 2 * out->kv_heads;
-    return TFB_OK;
+    if (m->norm == TFB_NORM_LAYER || m->ffn == TFB_FFN_GELU || m->bias || m->positions == TFB_POSITIONS_LEARNED)
+        return layer_classic_dims(m, out, err);
+    if (dh % 2 || dh > TFB_MAX_HEAD_DIM)
+        return tfb_skip(err, "head dim %llu: rotary pairs need an even head dim of at most %d",
+                        (unsigned long long)dh, TFB_MAX_HEAD_DIM);
+    return m->n_experts > 1 ? layer_moe_dims(m, out, err) : TFB_OK;
 }
 
 /* Weight matrix shapes: rows (output features) and columns (input features). */
@@ -36,7 +34,7 @@ static size_t weight_rows(const layer_dims *dims, int matrix)
 {
     switch (matrix) {
     case W_QKV: return dims->slots * dims->dh;
-    case W_GATE_UP: return 2 * dims->f;
+    case W_GATE_UP: return dims->classic ? dims->f : 2 * dims->f;  /* the classic block: up alone */
     case W_O: case W_DOWN: return dims->d;
     default: return 1;
     }
@@ -87,14 +85,15 @@ static uint64_t staging_bytes(const layer_dims *dims)
 void layer_device_bytes(const layer_dims *dims, const layer_params *p, uint64_t *kept, uint64_t *transient)
 {
     uint64_t weights = 0, staging = staging_bytes(dims), attention_kept, attention_transient;
-    for (int w = W_QKV; w <= W_DOWN; w++)
+    for (int w = W_QKV; w <= (dims->experts ? W_O : W_DOWN); w++)
         weights += tfb_linear_packed_bytes(weight_rows(dims, w), layer_weight_cols(dims, w), p->half);
+    if (dims->experts) weights += layer_moe_bytes(dims, p->half, p->rows);
     attention_bytes(dims, p, &attention_kept, &attention_transient);
     *kept = weights + 8ull * dims->d + 4ull * activation_floats(dims, p->rows) + attention_kept;
     *transient = staging > attention_transient ? staging : attention_transient;
 }
 
-static uint32_t weight_seed(const layer_state *s, size_t layer, int matrix)
+uint32_t layer_weight_seed(const layer_state *s, size_t layer, int matrix)
 {
     return s->seed + 7001u + 16u * (uint32_t)layer + (uint32_t)matrix;
 }
@@ -109,19 +108,29 @@ static float weight_scale(size_t cols)
 
 float layer_weight(const layer_state *s, size_t layer, int matrix, size_t index)
 {
-    uint32_t seed = weight_seed(s, layer, matrix);
+    uint32_t seed = layer_weight_seed(s, layer, matrix);
     if (matrix == W_NORM1 || matrix == W_NORM2) return tfb_hash_uniform(seed, index, 0.5f, 1.5f);
+    if (matrix >= W_BIAS_QKV) return tfb_hash_uniform(seed, index, -LAYER_BIAS_RANGE, LAYER_BIAS_RANGE);
     float scale = weight_scale(layer_weight_cols(&s->dims, matrix));
     return tfb_linear_stored(tfb_hash_grid(seed, index, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS), s->p.half);
 }
 
-void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out)
+void layer_grid_row(uint32_t seed, size_t row, size_t cols, int half, double *out)
 {
-    uint32_t seed = weight_seed(s, layer, matrix);
-    size_t cols = layer_weight_cols(&s->dims, matrix);
     float scale = weight_scale(cols);
     tfb_hash_grid_range(seed, (uint64_t)row * cols, cols, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS, out);
-    for (size_t k = 0; k < cols; k++) out[k] = tfb_linear_stored((float)out[k], s->p.half);  /* out[k] is a float */
+    for (size_t k = 0; k < cols; k++) out[k] = tfb_linear_stored((float)out[k], half);  /* out[k] is a float */
+}
+
+int layer_grid_fill(tfb_context *ctx, cl_mem staging, size_t count, uint32_t seed, size_t cols, tfb_error *err)
+{
+    float scale = weight_scale(cols);
+    return tfb_device_fill_grid(ctx, staging, count, seed, scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS, err);
+}
+
+void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out)
+{
+    layer_grid_row(layer_weight_seed(s, layer, matrix), row, layer_weight_cols(&s->dims, matrix), s->p.half, out);
 }
 
 float layer_input_value(const layer_state *s, size_t index)
@@ -134,9 +143,7 @@ static int build_linear(tfb_run *run, layer_state *s, size_t layer, int matrix, 
                         tfb_linear *out, tfb_error *err)
 {
     size_t rows = weight_rows(&s->dims, matrix), cols = layer_weight_cols(&s->dims, matrix);
-    float scale = weight_scale(cols);
-    int rc = tfb_device_fill_grid(run->ctx, staging, rows * cols, weight_seed(s, layer, matrix), scale * GRID_LO,
-                                  scale * GRID_HI, WEIGHT_BITS, err);
+    int rc = layer_grid_fill(run->ctx, staging, rows * cols, layer_weight_seed(s, layer, matrix), cols, err);
     if (rc != TFB_OK) return rc;
     return tfb_linear_create(run->ctx, &run->sizing, s->p.rows, rows, cols, s->p.half, staging, x, y, out, err);
 }
@@ -163,16 +170,19 @@ static int build_gain(tfb_context *ctx, const layer_state *s, size_t layer, int 
 {
     int rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, s->dims.d * sizeof(float), NULL, out, err);
     if (rc != TFB_OK) return rc;
-    return tfb_device_fill_uniform(ctx, *out, s->dims.d, weight_seed(s, layer, matrix), 0.5f, 1.5f, err);
+    return tfb_device_fill_uniform(ctx, *out, s->dims.d, layer_weight_seed(s, layer, matrix), 0.5f, 1.5f, err);
 }
 
 static int build_weights(tfb_run *run, layer_state *s, size_t layer, cl_mem staging, tfb_error *err)
 {
     layer_unit *u = &s->units[layer];
-    int rc = build_linear(run, s, layer, W_QKV, staging, u->h, u->qkv_out, &u->qkv, err);
+    cl_mem qkv_in = s->dims.post_norm ? u->x : u->h;  /* post-norm: no norm before attention */
+    int rc = build_linear(run, s, layer, W_QKV, staging, qkv_in, u->qkv_out, &u->qkv, err);
     if (rc == TFB_OK) rc = build_linear(run, s, layer, W_O, staging, u->io.out, u->o_out, &u->o, err);
-    if (rc == TFB_OK) rc = build_linear(run, s, layer, W_GATE_UP, staging, u->h2, u->gu, &u->gate_up, err);
-    if (rc == TFB_OK) rc = build_linear(run, s, layer, W_DOWN, staging, u->a, u->dn, &u->down, err);
+    if (rc == TFB_OK && s->dims.experts) rc = layer_moe_build(run, s, layer, staging, err);
+    if (rc == TFB_OK && !s->dims.experts)
+        rc = build_linear(run, s, layer, W_GATE_UP, staging, u->h2, u->gu, &u->gate_up, err);
+    if (rc == TFB_OK && !s->dims.experts) rc = build_linear(run, s, layer, W_DOWN, staging, u->a, u->dn, &u->down, err);
     if (rc == TFB_OK) rc = build_gain(run->ctx, s, layer, W_NORM1, &u->gain1, err);
     if (rc == TFB_OK) rc = build_gain(run->ctx, s, layer, W_NORM2, &u->gain2, err);
     return rc;
@@ -223,15 +233,15 @@ static int create_small_kernels(tfb_context *ctx, const layer_state *s, layer_un
     return TFB_OK;
 }
 
-static int set_rope_args(const layer_state *s, layer_unit *u, tfb_error *err)
+int layer_set_qkv_args(const layer_state *s, layer_unit *u, cl_mem table, tfb_error *err)
 {
     const layer_dims *dm = &s->dims;
     cl_uint heads = (cl_uint)dm->heads, kv_heads = (cl_uint)dm->kv_heads, rows = (cl_uint)s->p.rows;
     if (s->p.phase == LAYER_PREFILL)
-        return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(s->rope), TFB_MEM(u->io.q), TFB_MEM(u->io.k),
+        return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q), TFB_MEM(u->io.k),
                             TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(rows));
     cl_uint n_kv = (cl_uint)s->p.context, n_pad = (cl_uint)round_up(s->p.context, 16), pos = n_kv - 1;
-    return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(s->rope), TFB_MEM(u->io.q),
+    return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q),
                         TFB_MEM(u->plan.scratch[2]), TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads),
                         TFB_VAL(n_pad), TFB_VAL(n_kv), TFB_VAL(pos));
 }
@@ -242,7 +252,7 @@ static int set_small_args(const layer_state *s, layer_unit *u, tfb_error *err)
     cl_ulong count = (cl_ulong)s->p.rows * s->dims.d;
     float eps = LAYER_RMS_EPS;
     int rc = TFB_SET_ARGS(u->norm, err, TFB_MEM(u->x), TFB_MEM(u->gain1), TFB_MEM(u->h), TFB_VAL(d), TFB_VAL(eps));
-    if (rc == TFB_OK) rc = set_rope_args(s, u, err);
+    if (rc == TFB_OK) rc = layer_set_qkv_args(s, u, s->rope, err);
     if (rc == TFB_OK)
         rc = TFB_SET_ARGS(u->add_norm, err, TFB_MEM(u->x), TFB_MEM(u->o_out), TFB_MEM(u->x2), TFB_MEM(u->gain2),
                           TFB_MEM(u->h2), TFB_VAL(d), TFB_VAL(eps));
@@ -259,16 +269,23 @@ static void assemble_launches(layer_state *s, size_t layer)
     size_t rows = s->p.rows, wg = LAYER_NORM_WG, n = 0;
     tfb_launch *l = &s->launches[layer * s->per_layer];
     int *g = s->groups;
-    l[n] = (tfb_launch){u->norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
+    if (!s->dims.post_norm) l[n] = (tfb_launch){u->norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
     l[n] = u->qkv.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->rope, 2, {s->dims.slots, rows}, {0}}, g[n++] = GROUP_SMALL;
     for (size_t i = 0; i < u->plan.steps; i++) l[n] = u->plan.launches[i], g[n++] = GROUP_ATTENTION;
     l[n] = u->o.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->add_norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
+    if (s->dims.experts) {
+        s->per_layer = layer_moe_launches(s, u, l, g, n);
+        return;
+    }
     l[n] = u->gate_up.launch, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){u->silu, 2, {round_up(s->dims.f, 64), rows}, {0}}, g[n++] = GROUP_SMALL;
     l[n] = u->down.launch, g[n++] = GROUP_FFN;
-    l[n] = (tfb_launch){u->add, 1, {round_up(rows * s->dims.d, 256)}, {0}}, g[n++] = GROUP_SMALL;
+    if (s->dims.post_norm)  /* the last add fused with the output's LayerNorm: one group per row */
+        l[n] = (tfb_launch){u->add, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
+    else
+        l[n] = (tfb_launch){u->add, 1, {round_up(rows * s->dims.d, 256)}, {0}}, g[n++] = GROUP_SMALL;
     s->per_layer = n;
 }
 
@@ -318,8 +335,10 @@ static int build_unit(tfb_run *run, layer_state *s, size_t layer, cl_mem staging
     int rc = build_activations(run->ctx, s, u, err);
     if (rc == TFB_OK) rc = build_attention(run, s, layer, err);
     if (rc == TFB_OK) rc = build_weights(run, s, layer, staging, err);
-    if (rc == TFB_OK) rc = create_small_kernels(run->ctx, s, u, err);
-    if (rc == TFB_OK) rc = set_small_args(s, u, err);
+    if (rc == TFB_OK && s->dims.classic) rc = layer_classic_build(run->ctx, s, layer, err);
+    if (rc == TFB_OK && s->dims.classic) rc = layer_classic_kernels(run->ctx, s, u, err);
+    if (rc == TFB_OK && !s->dims.classic) rc = create_small_kernels(run->ctx, s, u, err);
+    if (rc == TFB_OK && !s->dims.classic) rc = set_small_args(s, u, err);
     if (rc == TFB_OK && s->p.phase == LAYER_DECODE) rc = layer_poison_slot(run->ctx, s, u, NAN, err);
     if (rc == TFB_OK) assemble_launches(s, layer);
     return rc;
@@ -351,6 +370,8 @@ int layer_build(tfb_run *run, layer_state *s, tfb_error *err)
 {
     if (layer_dims_of(&run->workload->model, &s->dims, err) != TFB_OK || stack_fits(run, s, err) != TFB_OK)
         return TFB_SKIP;
+    if (s->dims.experts && s->p.phase != LAYER_DECODE)
+        return tfb_skip(err, "the mixture-of-experts block is measured in decode (its routing is what a step reads)");
     s->units = calloc(s->p.layers, sizeof *s->units);
     if (!s->units) return tfb_fail(err, "out of memory");
     cl_mem staging = NULL;
@@ -372,6 +393,8 @@ static void release_unit(layer_unit *u)
     cl_mem *buffers[] = {&u->gain1, &u->gain2, &u->h, &u->qkv_out, &u->o_out, &u->x2, &u->h2, &u->gu, &u->a, &u->dn,
                          &u->y};
     for (size_t i = 0; i < sizeof buffers / sizeof *buffers; i++) tfb_buffer_release(buffers[i]);
+    layer_classic_release(u);
+    layer_moe_release(u);
     tfb_attention_io_release(&u->io);
     tfb_attention_plan_release(&u->plan);
     cl_kernel *kernels[] = {&u->norm, &u->rope, &u->add_norm, &u->silu, &u->add, &u->poison};

@@ -98,7 +98,11 @@ static int check_norm(checker *c, const char *step, int matrix, const float *x, 
                       double *bound, tfb_error *err)
 {
     size_t d = c->s->dims.d;
-    for (size_t r = 0; r < c->rows.count; r++) {
+    for (size_t r = 0; c->s->dims.classic && r < c->rows.count; r++) {  /* LayerNorm: layer_classic.c */
+        layer_classic_norm_row(c->s, c->layer, matrix, matrix == W_NORM1 ? W_BETA1 : W_BETA2, x + r * d, want, bound);
+        if (compare(c, step, c->rows.index[r], 0, y + r * d, want, bound, d, err) != TFB_OK) return TFB_ERROR;
+    }
+    for (size_t r = 0; !c->s->dims.classic && r < c->rows.count; r++) {
         double sum = 0.0;
         for (size_t i = 0; i < d; i++) sum += (double)x[r * d + i] * x[r * d + i];
         double inv = 1.0 / sqrt(sum / (double)d + (double)LAYER_RMS_EPS);
@@ -111,14 +115,16 @@ static int check_norm(checker *c, const char *step, int matrix, const float *x, 
     return TFB_OK;
 }
 
-static int check_add(checker *c, const char *step, const float *a, const float *b, const float *sum, double *want,
-                     double *bound, tfb_error *err)
+/* sum = a + b, and the classic block's bias `bias` (-1: none) added in the same pass: two roundings. */
+static int check_add(checker *c, const char *step, const float *a, const float *b, int bias, const float *sum,
+                     double *want, double *bound, tfb_error *err)
 {
     size_t d = c->s->dims.d;
     for (size_t r = 0; r < c->rows.count; r++) {
         for (size_t i = 0; i < d; i++) {
-            want[i] = (double)a[r * d + i] + b[r * d + i];
-            bound[i] = 2 * UNIT * (fabs((double)a[r * d + i]) + fabs((double)b[r * d + i])) + TINY;
+            double extra = bias < 0 ? 0.0 : layer_weight(c->s, c->layer, bias, i);
+            want[i] = (double)a[r * d + i] + b[r * d + i] + extra;
+            bound[i] = 2 * UNIT * (fabs((double)a[r * d + i]) + fabs((double)b[r * d + i]) + fabs(extra)) + TINY;
         }
         if (compare(c, step, c->rows.index[r], 0, sum + r * d, want, bound, d, err) != TFB_OK) return TFB_ERROR;
     }
@@ -198,20 +204,32 @@ static int check_rope(checker *c, size_t r, const float *got, double *want, doub
         for (size_t i = 0; i < dm->dh; i += 2) {
             size_t at = slot * dm->dh + i;
             double x0 = qkv[at], x1 = qkv[at + 1], cosine = cs[i], sine = cs[i + 1];
-            int rotated = slot < dm->heads + dm->kv_heads;
+            int rotated = slot < dm->heads + dm->kv_heads && !dm->classic;
+            if (dm->classic) {  /* no rotation: the Q/K/V bias, one rounding */
+                want[at] = (double)(float)(qkv[at] + layer_weight(c->s, c->layer, W_BIAS_QKV, at));
+                want[at + 1] = (double)(float)(qkv[at + 1] + layer_weight(c->s, c->layer, W_BIAS_QKV, at + 1));
+                bound[at] = bound[at + 1] = TINY;  /* the same float sum on both sides */
+                continue;
+            }
             want[at] = rotated ? x0 * cosine - x1 * sine : x0;
             want[at + 1] = rotated ? x0 * sine + x1 * cosine : x1;
             bound[at] = rotated ? 4 * UNIT * (fabs(x0 * cosine) + fabs(x1 * sine)) + TINY : 0.0;
             bound[at + 1] = rotated ? 4 * UNIT * (fabs(x0 * sine) + fabs(x1 * cosine)) + TINY : 0.0;
         }
-    return compare(c, "rotary embedding and cache append (Q, K, V in the fused order)", c->rows.index[r], 0, got, want,
-                   bound, dm->slots * dm->dh, err);
+    return compare(c, dm->classic ? "Q/K/V bias and cache append (Q, K, V in the fused order)"
+                                  : "rotary embedding and cache append (Q, K, V in the fused order)",
+                   c->rows.index[r], 0, got, want, bound, dm->slots * dm->dh, err);
 }
 
 static int check_silu(checker *c, double *want, double *bound, tfb_error *err)
 {
     size_t f = c->s->dims.f;
-    for (size_t r = 0; r < c->rows.count; r++) {
+    for (size_t r = 0; c->s->dims.classic && r < c->rows.count; r++) {  /* GELU(up + bias): layer_classic.c */
+        layer_classic_gelu_row(c->s, c->layer, c->rows.gu + r * f, want, bound);
+        if (compare(c, "GELU(up + bias)", c->rows.index[r], 0, c->rows.a + r * f, want, bound, f, err) != TFB_OK)
+            return TFB_ERROR;
+    }
+    for (size_t r = 0; !c->s->dims.classic && r < c->rows.count; r++) {
         const float *gu = c->rows.gu + r * 2 * f;
         for (size_t i = 0; i < f; i++) {
             double g = gu[i];
@@ -224,91 +242,125 @@ static int check_silu(checker *c, double *want, double *bound, tfb_error *err)
     return TFB_OK;
 }
 
-/* The keys and values one row attends to: decode, its sequence's cache (K key-blocked); prefill, the prompt's. */
-typedef struct kv_view {
-    float *k, *v;
-    size_t n, n_pad;          /* tokens per KV head (and padded to whole blocks of 16 for the key-blocked K) */
-    int blocked;
-} kv_view;
+/* One KV head's keys and values in float64 with their magnitudes, and a block of query rows' workspace: the
+ * inputs and outputs of the attention family's reference (tfb_reference_attention_rows_bounded). */
+typedef struct attention_work {
+    double *k, *v, *k_abs, *v_abs;          /* [n][dh] */
+    double *q, *q_abs, *want, *weighted;    /* [TFB_REFERENCE_BLOCK_ROWS][dh] */
+    double *scores;                         /* [TFB_REFERENCE_BLOCK_ROWS][n] */
+    double largest[TFB_REFERENCE_BLOCK_ROWS];
+    size_t n;
+} attention_work;
 
-static double key_at(const kv_view *kv, size_t dh, size_t head, size_t j, size_t i)
+static void work_free(attention_work *w)
 {
-    if (kv->blocked) return kv->k[(head * kv->n_pad + j / 16 * 16) * dh + i * 16 + j % 16];
-    return kv->k[(head * kv->n + j) * dh + i];
+    double *all[] = {w->k, w->v, w->k_abs, w->v_abs, w->q, w->q_abs, w->want, w->weighted, w->scores};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) free(all[i]);
 }
 
-/* One query head against `keys` keys of KV head `head`, in float64, with the bound of the file's comment. */
-static void attend(const kv_view *kv, size_t dh, size_t head, size_t keys, const float *q, double *scores,
-                   double *want, double *bound)
+static int work_alloc(attention_work *w, size_t n, size_t dh, tfb_error *err)
 {
-    double scale = 1.0 / sqrt((double)dh), top = -INFINITY, largest = 0.0, total = 0.0;
-    for (size_t j = 0; j < keys; j++) {
-        double dot = 0.0, magnitude = 0.0;
+    size_t block = TFB_REFERENCE_BLOCK_ROWS * dh * sizeof(double), head = n * dh * sizeof(double);
+    *w = (attention_work){malloc(head), malloc(head), malloc(head), malloc(head), malloc(block), malloc(block),
+                          malloc(block), malloc(block), malloc(TFB_REFERENCE_BLOCK_ROWS * n * sizeof(double)), {0}, n};
+    if (w->k && w->v && w->k_abs && w->v_abs && w->q && w->q_abs && w->want && w->weighted && w->scores) return TFB_OK;
+    return tfb_fail(err, "out of memory for the attention reference");
+}
+
+/* Key j of KV head `head`: decode's cache is key-blocked ([n_pad / 16][dh][16]), the prompt's K token-major. */
+static void set_kv(attention_work *w, const float *k, const float *v, size_t dh, int blocked)
+{
+    for (size_t j = 0; j < w->n; j++)
         for (size_t i = 0; i < dh; i++) {
-            double term = (double)q[i] * key_at(kv, dh, head, j, i);
-            dot += term;
-            magnitude += fabs(term);
+            w->k[j * dh + i] = blocked ? k[(j / 16 * 16) * dh + i * 16 + j % 16] : k[j * dh + i];
+            w->v[j * dh + i] = v[j * dh + i];
+            w->k_abs[j * dh + i] = fabs(w->k[j * dh + i]);
+            w->v_abs[j * dh + i] = fabs(w->v[j * dh + i]);
         }
-        scores[j] = dot * scale;
-        top = fmax(top, scores[j]);
-        largest = fmax(largest, magnitude * scale);
-    }
-    for (size_t j = 0; j < keys; j++) total += scores[j] = exp(scores[j] - top);
-    double relative = 2 * (tfb_dot_tolerance_f32(dh) + UNIT) * largest + tfb_dot_tolerance_f32(keys) + 8 * UNIT;
-    for (size_t i = 0; i < dh; i++) {
-        double sum = 0.0, magnitude = 0.0;
-        for (size_t j = 0; j < keys; j++) {
-            double v = kv->v[(head * kv->n + j) * dh + i];
-            sum += scores[j] * v;
-            magnitude += scores[j] * fabs(v);
-        }
-        want[i] = sum / total;
-        bound[i] = relative * magnitude / total + TINY;
-    }
 }
 
-/* Decode: the row's sequence's whole cache; prefill: the prompt's K and V, read once per layer. */
-static int load_kv(checker *c, const layer_unit *u, size_t row, kv_view *kv, tfb_error *err)
+/* Query rows q[rows][dh], the first of them row `first` of n_q, against the KV head in w; compared with the
+ * device's rows (`stride` floats apart, its columns from `col` on) within the bound of the file's comment.
+ * row_names[i]: the sequence or token query i belongs to, for the message. */
+static int attend_block(checker *c, attention_work *w, const float *q, size_t first, size_t rows, size_t n_q,
+                        int causal, const float *got, size_t stride, size_t col, const size_t *row_names,
+                        tfb_error *err)
 {
-    const layer_dims *dm = &c->s->dims;
-    size_t dh = dm->dh, g = dm->kv_heads;
-    if (c->s->p.phase == LAYER_PREFILL && kv->k) return TFB_OK;
-    kv->n = c->s->p.context;
-    kv->n_pad = (kv->n + 15) / 16 * 16;
-    kv->blocked = c->s->p.phase == LAYER_DECODE;
-    if (!kv->k) kv->k = malloc(g * kv->n_pad * dh * sizeof *kv->k);
-    if (!kv->v) kv->v = malloc(g * kv->n * dh * sizeof *kv->v);
-    if (!kv->k || !kv->v) return tfb_fail(err, "out of memory for the reference's KV cache");
-    size_t first = kv->blocked ? row * g : 0;
-    if (read_floats(c->ctx, kv->blocked ? u->plan.scratch[2] : u->io.k, first * (kv->blocked ? kv->n_pad : kv->n) * dh,
-                    g * (kv->blocked ? kv->n_pad : kv->n) * dh, kv->k, err) != TFB_OK)
-        return TFB_ERROR;
-    return read_floats(c->ctx, u->io.v, first * kv->n * dh, g * kv->n * dh, kv->v, err);
+    size_t dh = c->s->dims.dh;
+    for (size_t i = 0; i < rows * dh; i++) w->q[i] = q[i];
+    tfb_attention_magnitudes m = {w->k_abs, w->v_abs, w->q_abs, w->largest, w->weighted};
+    tfb_reference_attention_rows_bounded(w->q, w->k, w->v, w->want, w->scores, first, rows, n_q, w->n, dh, causal,
+                                         1.0 / sqrt((double)dh), &m);
+    for (size_t i = 0; i < rows; i++) {
+        size_t keys = causal ? first + i + 1 + (w->n - n_q) : w->n;
+        double relative = 2 * (tfb_dot_tolerance_f32(dh) + UNIT) * w->largest[i] + tfb_dot_tolerance_f32(keys) +
+                          8 * UNIT;
+        for (size_t e = 0; e < dh; e++) w->weighted[i * dh + e] = relative * w->weighted[i * dh + e] + TINY;
+        if (compare(c, "attention output", row_names[i], col, got + i * stride, w->want + i * dh, w->weighted + i * dh,
+                    dh, err) != TFB_OK)
+            return TFB_ERROR;
+    }
+    return TFB_OK;
 }
 
-/* Every query head of row r: decode sees the whole cache, prefill token t the keys 0..t. */
-static int check_attention(checker *c, const layer_unit *u, size_t r, const float *q, kv_view *kv, double *want,
-                           double *bound, tfb_error *err)
+/* Prefill: every query head's tokens, causal, in blocks, against the prompt's K and V (the device's own). */
+static int attend_prompt(checker *c, const size_t *tokens, tfb_error *err)
 {
     const layer_dims *dm = &c->s->dims;
-    size_t row = c->rows.index[r], keys = c->s->p.phase == LAYER_DECODE ? c->s->p.context : row + 1;
-    double *scores = malloc(c->s->p.context * sizeof *scores);
-    int rc = scores ? load_kv(c, u, row, kv, err) : tfb_fail(err, "out of memory for the reference");
-    for (size_t h = 0; rc == TFB_OK && h < dm->heads; h++)
-        attend(kv, dm->dh, h / (dm->heads / dm->kv_heads), keys, q + h * dm->dh, scores, want + h * dm->dh,
-               bound + h * dm->dh);
-    if (rc == TFB_OK) rc = compare(c, "attention output", row, 0, c->rows.attn + r * dm->d, want, bound, dm->d, err);
-    free(scores);
+    size_t n = c->s->p.rows, group = dm->heads / dm->kv_heads;
+    attention_work w;
+    int rc = work_alloc(&w, n, dm->dh, err);
+    for (size_t g = 0; rc == TFB_OK && g < dm->kv_heads; g++) {
+        set_kv(&w, c->prompt_qkv[1] + g * n * dm->dh, c->prompt_qkv[2] + g * n * dm->dh, dm->dh, 0);
+        for (size_t h = g * group; rc == TFB_OK && h < (g + 1) * group; h++)
+            for (size_t t = 0, rows; rc == TFB_OK && t < n; t += rows) {
+                rows = n - t < TFB_REFERENCE_BLOCK_ROWS ? n - t : TFB_REFERENCE_BLOCK_ROWS;
+                rc = attend_block(c, &w, c->prompt_qkv[0] + (h * n + t) * dm->dh, t, rows, n, 1,
+                                  c->rows.attn + t * dm->d + h * dm->dh, dm->d, h * dm->dh, tokens + t, err);
+            }
+    }
+    work_free(&w);
     return rc;
 }
 
-/* Q, K, V and the attention of every sampled row (the cache append checked before the attention reads it). */
+/* Decode: each sequence's query heads of a KV group at once (one query each, every key of its cache). q holds the
+ * device's rotated queries [rows][heads][dh]. */
+static int attend_cache(checker *c, const layer_unit *u, const float *q, const size_t *sequences, tfb_error *err)
+{
+    const layer_dims *dm = &c->s->dims;
+    size_t n = c->s->p.context, n_pad = (n + 15) / 16 * 16, dh = dm->dh, group = dm->heads / dm->kv_heads;
+    float *k = malloc(n_pad * dh * sizeof *k), *v = malloc(n * dh * sizeof *v);
+    attention_work w;
+    int rc = work_alloc(&w, n, dh, err);
+    if (rc == TFB_OK && (!k || !v)) rc = tfb_fail(err, "out of memory for the reference's KV cache");
+    for (size_t r = 0; rc == TFB_OK && r < c->rows.count; r++)
+        for (size_t g = 0; rc == TFB_OK && g < dm->kv_heads; g++) {
+            size_t slice = r * dm->kv_heads + g;
+            rc = read_floats(c->ctx, u->plan.scratch[2], slice * n_pad * dh, n_pad * dh, k, err);
+            if (rc == TFB_OK) rc = read_floats(c->ctx, u->io.v, slice * n * dh, n * dh, v, err);
+            if (rc != TFB_OK) break;
+            set_kv(&w, k, v, dh, 1);
+            for (size_t h = g * group, rows; rc == TFB_OK && h < (g + 1) * group; h += rows) {
+                rows = (g + 1) * group - h < TFB_REFERENCE_BLOCK_ROWS ? (g + 1) * group - h : TFB_REFERENCE_BLOCK_ROWS;
+                size_t names[TFB_REFERENCE_BLOCK_ROWS];
+                for (size_t i = 0; i < rows; i++) names[i] = sequences[r];
+                rc = attend_block(c, &w, q + (r * dm->heads + h) * dh, 0, rows, rows, 0,
+                                  c->rows.attn + r * dm->d + h * dh, dh, h * dh, names, err);
+            }
+        }
+    free(k);
+    free(v);
+    work_free(&w);
+    return rc;
+}
+
+/* Q, K, V of every row (the cache append checked before the attention reads it), then every row's attention. */
 static int check_attention_rows(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
 {
     const layer_dims *dm = &c->s->dims;
     float *got = malloc(dm->slots * dm->dh * sizeof *got);
-    kv_view kv = {0};
-    int rc = got ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    float *q = malloc(c->rows.count * dm->heads * dm->dh * sizeof *q);
+    int rc = got && q ? TFB_OK : tfb_fail(err, "out of memory for the reference");
     if (rc == TFB_OK && c->s->p.phase == LAYER_PREFILL) {  /* one read per tensor, not one per token and head */
         cl_mem tensors[3] = {u->io.q, u->io.k, u->io.v};
         size_t heads[3] = {dm->heads, dm->kv_heads, dm->kv_heads};
@@ -322,12 +374,28 @@ static int check_attention_rows(checker *c, const layer_unit *u, double *want, d
     for (size_t r = 0; rc == TFB_OK && r < c->rows.count; r++) {
         rc = gather_qkv(c, u, c->rows.index[r], got, err);
         if (rc == TFB_OK) rc = check_rope(c, r, got, want, bound, err);
-        if (rc == TFB_OK) rc = check_attention(c, u, r, got, &kv, want, bound, err);
+        if (rc == TFB_OK) memcpy(q + r * dm->heads * dm->dh, got, dm->heads * dm->dh * sizeof *q);
     }
+    if (rc == TFB_OK)
+        rc = c->s->p.phase == LAYER_PREFILL ? attend_prompt(c, c->rows.index, err)
+                                            : attend_cache(c, u, q, c->rows.index, err);
     free(got);
-    free(kv.k);
-    free(kv.v);
+    free(q);
     for (size_t t = 0; t < 3; t++) free(c->prompt_qkv[t]);
+    return rc;
+}
+
+/* Post-norm (BERT): the layer's output is LayerNorm(h2 + (down + bias)), the sum kept in post_sum. */
+static int check_post_norm_output(checker *c, const layer_unit *u, double *want, double *bound, tfb_error *err)
+{
+    const row_set *r = &c->rows;
+    float *sum = NULL;
+    int rc = read_rows(c, u->post_sum, c->s->dims.d, &sum, err);
+    if (rc == TFB_OK)
+        rc = check_add(c, "down bias and residual add after the FFN", r->h2, r->dn, W_BIAS_DOWN, sum, want, bound, err);
+    if (rc == TFB_OK) rc = check_norm(c, "LayerNorm after the FFN (the layer's output)", W_NORM2, sum, r->y, want,
+                                      bound, err);
+    free(sum);
     return rc;
 }
 
@@ -335,17 +403,28 @@ static int check_steps(checker *c, const layer_unit *u, double *want, double *bo
 {
     const layer_dims *dm = &c->s->dims;
     const row_set *r = &c->rows;
-    int rc = check_norm(c, "RMSNorm before attention", W_NORM1, r->x, r->h, want, bound, err);
-    if (rc == TFB_OK) rc = check_linear(c, "fused QKV projection", W_QKV, dm->slots * dm->dh, r->h, r->qkv, err);
+    int classic = dm->classic, post = dm->post_norm;  /* post-norm: no norm before attention, Q/K/V from x */
+    int rc = post ? TFB_OK : check_norm(c, classic ? "LayerNorm before attention" : "RMSNorm before attention",
+                                        W_NORM1, r->x, r->h, want, bound, err);
+    if (rc == TFB_OK)
+        rc = check_linear(c, "fused QKV projection", W_QKV, dm->slots * dm->dh, post ? r->x : r->h, r->qkv, err);
     if (rc == TFB_OK) rc = check_attention_rows(c, u, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "O projection", W_O, dm->d, r->attn, r->o, err);
-    if (rc == TFB_OK) rc = check_add(c, "residual add after attention", r->x, r->o, r->x2, want, bound, err);
-    if (rc == TFB_OK) rc = check_norm(c, "RMSNorm before the FFN", W_NORM2, r->x2, r->h2, want, bound, err);
-    if (rc == TFB_OK) rc = check_linear(c, "fused gate/up projection", W_GATE_UP, 2 * dm->f, r->h2, r->gu, err);
+    if (rc == TFB_OK) rc = check_add(c, classic ? "O bias and residual add after attention"
+                                                : "residual add after attention",
+                                     r->x, r->o, classic ? W_BIAS_O : -1, r->x2, want, bound, err);
+    if (rc == TFB_OK)
+        rc = check_norm(c, post ? "LayerNorm after attention" : classic ? "LayerNorm before the FFN"
+                                                                        : "RMSNorm before the FFN",
+                        post ? W_NORM1 : W_NORM2, r->x2, r->h2, want, bound, err);
+    if (rc == TFB_OK && dm->experts) return layer_moe_check(c->ctx, c->s, c->layer, r->h2, r->x2, &c->worst, err);
+    if (rc == TFB_OK) rc = check_linear(c, classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
+                                        (classic ? 1 : 2) * dm->f, r->h2, r->gu, err);
     if (rc == TFB_OK) rc = check_silu(c, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "down projection", W_DOWN, dm->d, r->a, r->dn, err);
-    if (rc == TFB_OK) rc = check_add(c, "residual add after the FFN (the layer's output)", r->x2, r->dn, r->y, want,
-                                     bound, err);
+    if (rc == TFB_OK && post) return check_post_norm_output(c, u, want, bound, err);
+    if (rc == TFB_OK) rc = check_add(c, "residual add after the FFN (the layer's output)", r->x2, r->dn,
+                                     classic ? W_BIAS_DOWN : -1, r->y, want, bound, err);
     return rc;
 }
 
@@ -367,8 +446,7 @@ static int check_layer(tfb_run *run, const layer_state *s, size_t layer, const s
     return rc;
 }
 
-/* A 64-bit fingerprint of `buffer` (whole), folded into *hash: the words mixed one by one (multiply, xor-shift),
- * so any changed bit changes it but by chance (2^-64). */
+/* `buffer` (whole) folded into *hash (tfb_fingerprint_fold), a chunk at a time. */
 static int fold_buffer(tfb_context *ctx, cl_mem buffer, uint64_t *hash, uint64_t *chunk, tfb_error *err)
 {
     enum { CHUNK_WORDS = 1 << 20 };
@@ -377,13 +455,9 @@ static int fold_buffer(tfb_context *ctx, cl_mem buffer, uint64_t *hash, uint64_t
     TFB_CL_CHECK(err, "clGetMemObjectInfo", clGetMemObjectInfo(buffer, CL_MEM_SIZE, sizeof bytes, &bytes, NULL));
     for (size_t at = 0; at < bytes; at += CHUNK_WORDS * sizeof *chunk) {
         size_t part = bytes - at < CHUNK_WORDS * sizeof *chunk ? bytes - at : CHUNK_WORDS * sizeof *chunk;
-        memset(chunk, 0, (part + 7) / 8 * 8);
         TFB_CL_CHECK(err, "clEnqueueReadBuffer",
                      clEnqueueReadBuffer(ctx->queue, buffer, CL_TRUE, at, part, chunk, 0, NULL, NULL));
-        for (size_t i = 0; i < (part + 7) / 8; i++) {
-            *hash = (*hash ^ chunk[i]) * 0x9e3779b97f4a7c15ull;
-            *hash ^= *hash >> 29;
-        }
+        *hash = tfb_fingerprint_fold(*hash, chunk, part);
     }
     return TFB_OK;
 }
@@ -393,7 +467,7 @@ static int fingerprint(tfb_context *ctx, const layer_state *s, uint64_t *hash, t
 {
     uint64_t *chunk = malloc((1 << 20) * sizeof *chunk);
     int rc = chunk ? TFB_OK : tfb_fail(err, "out of memory for the output's fingerprint");
-    *hash = 0x243f6a8885a308d3ull;
+    *hash = TFB_FINGERPRINT_START;
     for (size_t l = 0; rc == TFB_OK && l < s->p.layers; l++) {
         const layer_unit *u = &s->units[l];
         cl_mem read[] = {u->x, u->h, u->qkv_out, u->io.out, u->o_out, u->x2, u->h2, u->gu, u->a, u->dn, u->y,
@@ -405,28 +479,34 @@ static int fingerprint(tfb_context *ctx, const layer_state *s, uint64_t *hash, t
     return rc;
 }
 
-/* Every row of every layer. Device state bit-identical to that of the last check that passed (the check after
- * timing, a deterministic stack on the same inputs) passes without the reference again. */
+typedef struct stack_check {
+    tfb_run *run;
+    const layer_state *s;
+} stack_check;
+
+static int check_stack(void *user, double *worst, tfb_error *err)
+{
+    const stack_check *k = user;
+    const layer_state *s = k->s;
+    size_t *index = malloc(s->p.rows * sizeof *index);
+    int rc = index ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    for (size_t i = 0; rc == TFB_OK && i < s->p.rows; i++) index[i] = i;
+    *worst = 0.0;
+    for (size_t layer = 0; rc == TFB_OK && layer < s->p.layers; layer++)
+        rc = check_layer(k->run, s, layer, index, worst, err);
+    free(index);
+    return rc;
+}
+
+/* Every row of every layer, unless the device state is bit-identical to that of the last check that passed (the
+ * check after timing: a deterministic stack on the same inputs; tfb_check_unless_unchanged). */
 int layer_verify(tfb_run *run, layer_state *s, double *max_error, tfb_error *err)
 {
     double started = tfb_now_seconds();
     uint64_t hash = 0;
+    stack_check full = {run, s};
     int rc = fingerprint(run->ctx, s, &hash, err);
-    if (rc == TFB_OK && s->verified && hash == s->verified_hash) {
-        *max_error = s->verified_worst;
-        s->check_seconds += tfb_now_seconds() - started;
-        return TFB_OK;
-    }
-    size_t *index = rc == TFB_OK ? malloc(s->p.rows * sizeof *index) : NULL;
-    if (rc == TFB_OK && !index) rc = tfb_fail(err, "out of memory for the reference");
-    for (size_t i = 0; rc == TFB_OK && i < s->p.rows; i++) index[i] = i;
-    *max_error = 0.0;
-    for (size_t layer = 0; rc == TFB_OK && layer < s->p.layers; layer++)
-        rc = check_layer(run, s, layer, index, max_error, err);
-    s->verified = rc == TFB_OK;
-    s->verified_hash = hash;
-    s->verified_worst = *max_error;
-    free(index);
+    if (rc == TFB_OK) rc = tfb_check_unless_unchanged(&s->passed, hash, check_stack, &full, max_error, err);
     s->checked_rows = s->p.rows;
     s->checked_cols = s->dims.d;
     s->check_seconds += tfb_now_seconds() - started;

@@ -133,6 +133,7 @@ static int poison_unit(tfb_context *ctx, const layer_state *s, layer_unit *u, tf
         size_t bytes = (i < 11 ? rows * floats[i] : kv) * sizeof(float);
         if (tfb_device_poison_finite(ctx, buffers[i], bytes, err) != TFB_OK) return TFB_ERROR;
     }
+    if (u->moe && layer_moe_repoison(ctx, s, u, err) != TFB_OK) return TFB_ERROR;
     if (s->p.phase == LAYER_PREFILL) return TFB_OK;
     uint32_t bits = TFB_FINITE_POISON_BITS;
     float value;

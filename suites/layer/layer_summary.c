@@ -21,11 +21,14 @@ static const char *const FUSIONS[] = {
     "for the O projection (prefill)",
 };
 
-static void add_fusions(cJSON *object)
+static void add_fusions(cJSON *object, const layer_dims *dims)
 {
     cJSON *fusions = cJSON_AddArrayToObject(object, "fusions");
-    for (size_t i = 0; i < sizeof FUSIONS / sizeof *FUSIONS; i++)
-        cJSON_AddItemToArray(fusions, cJSON_CreateString(FUSIONS[i]));
+    size_t count = sizeof FUSIONS / sizeof *FUSIONS;
+    const char *const *list = dims->classic   ? layer_classic_fusions(&count)
+                              : dims->experts ? layer_moe_fusions(&count)
+                                              : FUSIONS;
+    for (size_t i = 0; i < count; i++) cJSON_AddItemToArray(fusions, cJSON_CreateString(list[i]));
 }
 
 static void add_kernels(cJSON *extra, const layer_state *s)
@@ -37,16 +40,19 @@ static void add_kernels(cJSON *extra, const layer_state *s)
     cJSON *list = cJSON_AddArrayToObject(extra, "kernels");
     for (size_t i = 0; i < s->per_layer; i++) {
         cJSON *k = cJSON_CreateObject();
-        cJSON_AddStringToObject(k, "name", (s->p.phase == LAYER_DECODE ? DECODE : PREFILL)[i]);
+        const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
+        if (s->dims.classic) names = layer_classic_kernel_names(&s->dims, s->p.phase);
+        if (s->dims.experts) names = layer_moe_kernel_names();
+        cJSON_AddStringToObject(k, "name", names[i]);
         cJSON_AddStringToObject(k, "group", GROUP_NAMES[s->groups[i]]);
         cJSON_AddItemToArray(list, k);
     }
-    add_fusions(extra);
+    add_fusions(extra, &s->dims);
     const layer_unit *u = &s->units[0];
     cJSON *tiles = cJSON_AddObjectToObject(extra, "tiles");
     cJSON_AddStringToObject(tiles, "qkv", u->qkv.tile);
     cJSON_AddStringToObject(tiles, "o", u->o.tile);
-    cJSON_AddStringToObject(tiles, "gate_up", u->gate_up.tile);
+    cJSON_AddStringToObject(tiles, s->dims.classic ? "up" : "gate_up", u->gate_up.tile);
     cJSON_AddStringToObject(tiles, "down", u->down.tile);
     cJSON_AddStringToObject(tiles, "tuning", u->down.tuning);
 }
@@ -88,6 +94,7 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     else tfb_model_layer_prefill(model, TFB_MODEL_EXACT, s->p.rows, weights, TFB_MODEL_FP32, &cost);
     cJSON_AddStringToObject(extra, "phase", s->p.phase == LAYER_DECODE ? "decode" : "prefill");
     cJSON_AddStringToObject(extra, "model", model->name);
+    cJSON_AddStringToObject(extra, "family", s->dims.classic ? "classic" : s->dims.experts ? "moe" : "llama");
     cJSON_AddNumberToObject(extra, "rows", (double)s->p.rows);
     cJSON_AddNumberToObject(extra, "context_tokens", (double)s->p.context);
     cJSON_AddNumberToObject(extra, "layers_in_stack", (double)s->p.layers);
@@ -249,7 +256,11 @@ void layer_finish(tfb_run *run)
     cJSON_AddStringToObject(root, "model", m->name);
     cJSON_AddNumberToObject(root, "model_layers", (double)m->n_layers);
     cJSON *cases = cJSON_AddArrayToObject(root, "cases"), *models = cJSON_AddArrayToObject(root, "models");
-    add_fusions(root);
+    layer_dims dims = {0};
+    tfb_error ignored;
+    layer_dims_of(m, &dims, &ignored);
+    add_fusions(root, &dims);
+    cJSON_AddStringToObject(root, "family", dims.classic ? "classic" : dims.experts ? "moe" : "llama");
     for (size_t i = 0; i < all->count; i++) {
         const tfb_result *r = &all->items[i];
         int decode = layer_point(r, "decode");
@@ -258,6 +269,7 @@ void layer_finish(tfb_run *run)
         cJSON *model = model_entry(all, m, r, decode);
         if (model) cJSON_AddItemToArray(models, model);
     }
+    layer_moe_curve(root, all, m);
     if (!all->ceilings.extra) all->ceilings.extra = cJSON_CreateObject();
     cJSON_DeleteItemFromObjectCaseSensitive(all->ceilings.extra, "layer");
     cJSON_AddItemToObject(all->ceilings.extra, "layer", root);
@@ -364,8 +376,17 @@ void layer_summarize(const tfb_results *results, FILE *out)
     fprintf(out, "\nDecoder layer of %s, per layer against its bound (decode: bytes / the read bandwidth measured "
                  "just\nbefore and after its timing; prefill: the roofline of this run's ceilings):\n",
             text(root, "model"));
-    fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
-                 "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
+    if (strcmp(text(root, "family"), "classic") == 0)
+        fprintf(out, "  classic block; fusions: QKV one product; Q/K/V biases with the KV append; O bias and residual "
+                     "add with\n           LayerNorm; up bias in GELU; down bias with the residual; flash-decoding / "
+                     "flash attention\n");
+    else if (strcmp(text(root, "family"), "moe") == 0)
+        fprintf(out, "  mixture of experts; fusions: QKV one product; RoPE with the KV append; residual add with "
+                     "RMSNorm;\n           top-k with its softmax; each touched expert read once for its tokens; "
+                     "weighted sum with the residual\n");
+    else
+        fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
+                     "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
     fprintf(out, "  %-20s %-4s %5s %10s %10s %7s  %s\n", "case", "", "stack", "per layer", "bound", "of it",
             "proj attn  ffn small other");
     cJSON_ArrayForEach(o, cases) print_case(o, out);
@@ -376,4 +397,5 @@ void layer_summarize(const tfb_results *results, FILE *out)
     cJSON_ArrayForEach(o, models) print_model(o, out);
     fprintf(out, "Decode batching, aggregate tokens/s:\n");
     print_batching(models, out);
+    layer_moe_print_curve(root, out);
 }

@@ -72,7 +72,7 @@ static int measure(tfb_run *run, ladder *l, size_t tries, tfb_ladder_point *poin
 
 /* --quick first reads half the floor and the floor: when they agree the full ladder (up to 4x the cache) is not
  * needed, and the run's peak memory stays near the floor. */
-int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
+static int measure_ladders(tfb_run *run, tfb_error *err)
 {
     tfb_ladder_point points[TFB_LADDER_MAX];
     if (run->workload->quick) {
@@ -91,6 +91,14 @@ int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
     if (l.rungs == 0) return TFB_OK;
     int rc = measure(run, &l, 1, points, err);
     if (rc == TFB_OK) tfb_sizing_apply_ladder(&run->sizing, points, l.rungs);
+    return rc;
+}
+
+/* The ladder touched up to 4x the cache; the suites after it hold less (tfb_run_trim_host_memory). */
+int tfb_run_measure_ladder(tfb_run *run, tfb_error *err)
+{
+    int rc = measure_ladders(run, err);
+    tfb_run_trim_host_memory(run);
     return rc;
 }
 

@@ -84,7 +84,39 @@ set(TFB_PLANT_decode-sequence "decode --filter b2-h8-n1000")
 set(TFB_WRONG_decode-sequence "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 1, head 0, query 0 of 1")
 set(TFB_PLANT_decode-head "decode --filter b2-h8-n1000")
 set(TFB_WRONG_decode-head "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1")
-foreach(plant flash-token flash-head attention-token decode-sequence decode-head)
+# One element and one column of every attention family (one lane of one output row, one lane of every row).
+tfb_planted_kernel(flash-element flash.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);
+        if (bh == 1 && first + r == 100) orow[5] *= 1.01f;  // planted]=])
+tfb_planted_kernel(flash-column flash.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[r][c] * inv, c, orow);
+        orow[7] *= 1.01f;  // planted]=])
+tfb_planted_kernel(attention-element attention.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);
+    if (bh == 1 && i == 100) orow[5] *= 1.01f;  // planted]=])
+tfb_planted_kernel(attention-column attention.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c], c, orow);
+    orow[7] *= 1.01f;  // planted]=])
+tfb_planted_kernel(decode-element decode.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);
+    if (row == 5) out[(size_t)row * D + 5] *= 1.01f;  // planted]=])
+tfb_planted_kernel(decode-column decode.cl [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);]=]
+  [=[for (uint c = 0; c < NV; c++) DSTORE(o[c] * inv, c, out + (size_t)row * D);
+    out[(size_t)row * D + 7] *= 1.01f;  // planted]=])
+set(TFB_PLANT_flash-element "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-element "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 1, query 100 of 257: attention output\\[5\\]")
+set(TFB_PLANT_flash-column "flash --seq 257 --filter n257-d64/")
+set(TFB_WRONG_flash-column "flash/tfbench/b1-h4-n257-d64/fp32: verification FAILED: flash attention output: batch 0, head 0, query 0 of 257: attention output\\[7\\]")
+set(TFB_PLANT_attention-element "attention --seq 257 --filter n257-d64-causal")
+set(TFB_WRONG_attention-element "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 1, query 100 of 257: attention output\\[5\\]")
+set(TFB_PLANT_attention-column "attention --seq 257 --filter n257-d64-causal")
+set(TFB_WRONG_attention-column "attention/tfbench/b1-h4-n257-d64-causal/fp32: verification FAILED: .*batch 0, head 0, query 0 of 257: attention output\\[7\\]")
+set(TFB_PLANT_decode-element "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-element "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 5, query 0 of 1: attention output\\[5\\]")
+set(TFB_PLANT_decode-column "decode --filter b2-h8-n1000")
+set(TFB_WRONG_decode-column "decode/tfbench/b2-h8-n1000-d64/fp32: verification FAILED: decode output .KV cache 1 of [0-9]+.: batch 0, head 0, query 0 of 1: attention output\\[7\\]")
+foreach(plant flash-token flash-head attention-token decode-sequence decode-head flash-element flash-column
+               attention-element attention-column decode-element decode-column)
   separate_arguments(suite_args UNIX_COMMAND "${TFB_PLANT_${plant}}")
   tfb_cli_test(wrong_${plant}
     ARGS --suite ${suite_args} --quick --kernel-dir ${TFB_BROKEN}/${plant} --json @WORKDIR@/r.json
@@ -141,4 +173,45 @@ tfb_cli_test(layer_late_append
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --kernel-dir ${TFB_BROKEN}/layer-late-append
        --json @WORKDIR@/r.json
   EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: after the timed repetitions: layer 1 of [0-9]+, sequence 0: rotary embedding and cache append"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# The layer's own attention step: one token of a prefill (flash), one head of a decode.
+tfb_planted_kernel(flash-token-20 flash.cl [=[float inv = 1.0f / l[r];]=]
+  [=[float inv = (bh == 1 && first + r == 20 ? 1.01f : 1.0f) / l[r];]=])
+tfb_cli_test(layer_wrong_attention_token
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/flash-token-20
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, token 20: attention output\\[16\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# (the combine row the plant picks is head 3 in the layer decode's row order: its 16 outputs from [48] on)
+tfb_cli_test(layer_wrong_attention_head
+  ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter decode --kernel-dir ${TFB_BROKEN}/decode-head
+       --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 0: attention output\\[48\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# The classic block (tiny GPT config): one element of GELU loses its bias; the check of that step names it.
+tfb_planted_kernel(layer-classic-gelu layer_classic.cl [=[    const float g = up[(size_t)row * f + i] + bias[i];]=]
+  [=[    const float g = up[(size_t)row * f + i] + (i == 5 ? 0.0f : bias[i]);  // planted]=])
+tfb_cli_test(layer_wrong_classic_gelu
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-gpt.json --seq 37 --filter decode
+       --kernel-dir ${TFB_BROKEN}/layer-classic-gelu --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, sequence 0: GELU\\(up \\+ bias\\)\\[5\\]"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# The MoE block (tiny MoE config): the last routing slot takes the expert after the right one; and the down pass
+# skipped once its output holds a number (right on the first run, caught after the timed ones).
+tfb_planted_kernel(moe-route moe.cl [=[        chosen[t * K + j] = best;]=]
+  [=[        chosen[t * K + j] = j == K - 1 ? (best + 1) % E : best;  // planted]=])
+tfb_cli_test(layer_wrong_moe_route
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter decode
+       --kernel-dir ${TFB_BROKEN}/moe-route --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/decode-b1-n37/fp16: verification FAILED: layer 1, sequence 0: routing slot 1 chose expert [0-9]+; the top-2 of the device's own logits"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_planted_kernel(moe-late-down moe.cl [=[    for (uint e = 0; e < E; e++)
+        expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);]=]
+  [=[    if (!isnan(dn[panel * 16])) return;  // planted
+    for (uint e = 0; e < E; e++)
+        expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);]=])
+tfb_cli_test(layer_late_moe_down
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter decode
+       --kernel-dir ${TFB_BROKEN}/moe-late-down --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: after the timed repetitions: layer 1 of [0-9]+, sequence 0: expert down x routing weight"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)

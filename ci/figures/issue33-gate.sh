@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Issue 33's gate figures, for a quiet rerun (not run by CI): 5 A/A pairs of `tfbench --device 0 --quick` (the same
+# build twice, one pair after the other, about 40 s a run on a 2-core VM), then for each pair
+#   - false regressions: `tfbench compare A B` (nothing changed, so every REGRESSION is false);
+#   - power: `tfbench compare A B*1.15`, B with every sample and time 15% longer (ci/figures/scale-results.py):
+#     how many of the benchmarks measured in both are flagged REGRESSION (goal >= 95%).
+# Each run's wall time is printed too: the gate's sampling must stay in the budget of the build before it.
+# Environment: TFB_BIN [build/tfbench], TFB_GATE_PAIRS [5], TFB_GATE_ARGS [none: the whole --quick run], TFB_FIGURES_DIR [a new mktemp -d folder].
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=${TFB_BIN:-build/tfbench}
+PAIRS=${TFB_GATE_PAIRS:-5}
+read -r -a EXTRA <<<"${TFB_GATE_ARGS:-}"  # more run options (a smoke test: --suite flash --filter n257)
+DIR=${TFB_FIGURES_DIR:-$(mktemp -d)}
+[ -x "$BIN" ] || { echo "ci/figures/issue33-gate.sh: no $BIN (build first)" >&2; exit 2; }
+
+# verdicts A.json B.json: "regressions measured" of `tfbench compare` (exit 1 on a regression is expected here)
+verdicts() {
+  "$BIN" compare "$1" "$2" --json-file "$DIR/cmp.json" >/dev/null || [ $? -eq 1 ]
+  python3 - "$DIR/cmp.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]
+measured = sum(s.get(k, 0) for k in ("same", "noise", "regression", "improvement"))
+print(s.get("regression", 0), measured)
+PY
+}
+
+false_total=0 flagged_total=0 measured_total=0
+for i in $(seq 1 "$PAIRS"); do
+  echo "pair $i: $(uptime)"
+  started=$(date +%s.%N)
+  "$BIN" --device 0 --quick --quiet "${EXTRA[@]}" --json "$DIR/a$i.json" >/dev/null
+  middle=$(date +%s.%N)
+  "$BIN" --device 0 --quick --quiet "${EXTRA[@]}" --json "$DIR/b$i.json" >/dev/null
+  echo "  run times: $(python3 -c "import sys; a, b, c = map(float, sys.argv[1:]); print(f'{b - a:.1f} s, {c - b:.1f} s')" \
+    "$started" "$middle" "$(date +%s.%N)") (the budget: compare with the same script on the parent commit)"
+  python3 ci/figures/scale-results.py "$DIR/b$i.json" 1.15 "$DIR/b$i-x1.15.json"
+  read -r false measured < <(verdicts "$DIR/a$i.json" "$DIR/b$i.json")
+  read -r flagged measured_slow < <(verdicts "$DIR/a$i.json" "$DIR/b$i-x1.15.json")
+  echo "  A/A: $false false regression(s) of $measured; x1.15: $flagged of $measured_slow flagged"
+  "$BIN" compare "$DIR/a$i.json" "$DIR/b$i.json" | grep REGRESSION || true
+  false_total=$((false_total + false)) flagged_total=$((flagged_total + flagged))
+  measured_total=$((measured_total + measured_slow))
+done
+echo "false regressions in $PAIRS A/A pairs: $false_total (goal 0)"
+echo "x1.15 flagged: $flagged_total of $measured_total" \
+     "($(python3 -c "print(round(100 * $flagged_total / max($measured_total, 1), 1))")%; goal >= 95%)"
+echo "outputs: $DIR"
