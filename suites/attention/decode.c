@@ -112,10 +112,9 @@ static double decode_bytes(const tfb_case *c)
     return decode_kv_bytes(&s, decode_case_params(c).kv_dtype) + 2.0 * tfb_attention_written_bytes(&s);
 }
 
-/* Device memory of one step's cache, Q and O as timed (the fp32 K and V it is converted from are freed). */
+/* Device memory of one step's cache, Q and O as timed (the K and V it is converted from are freed). */
 static uint64_t decode_step_bytes(const tfb_attention_shape *s, tfb_kv_dtype dtype)
 {
-    if (dtype == TFB_KV_FP32) return tfb_attention_io_device_bytes(s);
     return tfb_add_size(tfb_decode_cache_bytes(s, dtype), tfb_mul_size(2 * sizeof(float), tfb_attention_q_count(s)));
 }
 
@@ -247,9 +246,9 @@ static int decode_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
         st->inputs[i] = tfb_attention_inputs_for((uint32_t)(run->seed + 7919 * i));
         rc = tfb_attention_io_create(run->ctx, s, &st->inputs[i], &st->io[i], err);
         if (rc == TFB_OK)
-            rc = tfb_decode_attention_plan_kv(run->ctx, s, &st->io[i], 0, st->kv_dtype, 0, &st->plan[i], err);
-        if (rc == TFB_OK) tfb_buffer_release(&st->io[i].k); /* the plan holds the key-blocked copy */
-        if (rc == TFB_OK && st->plan[i].kv_blocked) tfb_buffer_release(&st->io[i].v); /* and V */
+            rc = tfb_decode_attention_plan_kv(run->ctx, s, &st->io[i], 0, st->kv_dtype, 1, &st->plan[i], err);
+        if (rc == TFB_OK) tfb_buffer_release(&st->io[i].k); /* the plan holds the cache in its own layout */
+        if (rc == TFB_OK) tfb_buffer_release(&st->io[i].v);
         if (rc == TFB_OK) memcpy(&st->launches[2 * i], st->plan[i].launches, 2 * sizeof(tfb_launch));
     }
     return rc;
@@ -275,7 +274,8 @@ static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error
         snprintf(what, sizeof what, "decode output (KV cache %zu of %zu)", i + 1, st->sets);
         tfb_decode_cache_reader reader = {0};
         tfb_attention_kv_source source = tfb_decode_cache_source(&reader);
-        if (st->plan[i].kv_blocked) rc = tfb_decode_cache_reader_init(&reader, run->ctx, &st->shape, &st->plan[i], err);
+        if (st->plan[i].kv_blocked)
+            rc = tfb_decode_cache_reader_init(&reader, run->ctx, &st->shape, &st->plan[i], err);
         if (rc == TFB_OK)
             rc = tfb_attention_io_check_kv(run->ctx, what, &st->shape, 0, &st->inputs[i],
                                            st->plan[i].kv_blocked ? &source : NULL, &st->io[i], &worst, err);
