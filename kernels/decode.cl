@@ -16,9 +16,11 @@
 
 /* The cache's format (KV_FORMAT): 0 fp32, 1 fp16 (IEEE half, read with vload_half: no cl_khr_fp16 needed), 2 q8_0
  * (llama.cpp's blocks of 32 values along d: an fp16 scale and 32 int8, value = q x scale; D a multiple of 32).
- * Layouts: without KV_BLOCKED (fp32 only) K is the key-blocked buffer above and V its own [n_kv][D] buffer; with
- * KV_BLOCKED one buffer holds, per slice, blocks of 16 keys, each its K part then its V part, so a work-item reads
- * one sequential stream. A part is its values then (q8_0) its scales: K values [D][16] and K scales [D/32][16] (a
+ * Layouts: without KV_BLOCKED (fp32 only: the layer's cache) K is the key-blocked buffer above and V its own
+ * [n_kv][D] buffer; with KV_BLOCKED (the decode suite, every format) one buffer holds, per slice, blocks of 16 keys,
+ * each its K part then its V part, so a work-item reads one sequential stream (two buffers in 2 MiB pages put a
+ * work-item's K and V blocks at the same offsets: the same cache sets and DRAM banks). A part is its values then
+ * (q8_0) its scales: K values [D][16] and K scales [D/32][16] (a
  * group's 16 scales are one vector), V values [16][D] and V scales [D/32][16] (so the 16 rows' weights of a group
  * are one product of vectors). Pointers into the cache are bytes. */
 #ifndef KV_FORMAT
