@@ -19,7 +19,7 @@ set(TFB_MAY_INCLUDE_native base device results run)
 # The public headers stay flat in include/tfbench/ (one include path for every user); each belongs to one folder,
 # the one that implements it. A new header must be listed here.
 set(TFB_HEADERS_base error.h checked.h stats.h random.h half.h verify.h reference.h roofline_fit.h sizing.h
-    file_io.h parse.h process.h sampling.h)
+    file_io.h parse.h process.h sampling.h kv_dtype.h)
 set(TFB_HEADERS_model model.h)
 set(TFB_HEADERS_device device.h context.h kernels.h launch.h host.h datasheet.h fill.h)
 set(TFB_HEADERS_results results.h results_read.h results_schema.h native.h)

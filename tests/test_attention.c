@@ -134,6 +134,71 @@ static void decode_matches_reference(void **state)
     }
 }
 
+/* A converted cache (fp16, q8_0) against the reference from the cache as stored. */
+static void check_cache_format(fixture *f, const tfb_attention_shape *s, tfb_kv_dtype dtype, size_t chunk)
+{
+    tfb_error err = {{0}};
+    tfb_attention_inputs in = tfb_attention_inputs_for(7);
+    tfb_attention_io io = {0};
+    tfb_attention_plan plan;
+    assert_int_equal(tfb_attention_io_create(&f->ctx, s, &in, &io, &err), TFB_OK);
+    if (tfb_decode_attention_plan_kv(&f->ctx, s, &io, chunk, dtype, 0, &plan, &err) != TFB_OK)
+        fail_msg("decode plan (%s): %s", tfb_kv_dtype_name(dtype), err.message);
+    tfb_buffer_release(&io.k);  /* the plan reads only its converted cache */
+    tfb_buffer_release(&io.v);
+    assert_int_equal(tfb_attention_plan_run(&f->ctx, &plan, &err), TFB_OK);
+    tfb_decode_cache_reader reader;
+    assert_int_equal(tfb_decode_cache_reader_init(&reader, &f->ctx, s, &plan, &err), TFB_OK);
+    tfb_attention_kv_source source = tfb_decode_cache_source(&reader);
+    double worst = 0.0;
+    char what[160];
+    tfb_attention_label(s, 0, what, sizeof what);
+    if (tfb_attention_io_check_kv(&f->ctx, what, s, 0, &in, &source, &io, &worst, &err) != TFB_OK)
+        fail_msg("decode %s (%s): %s", what, tfb_kv_dtype_name(dtype), err.message);
+    assert_true(worst <= 1.0);
+    tfb_decode_cache_reader_release(&reader);
+    tfb_attention_plan_release(&plan);
+    tfb_attention_io_release(&io);
+}
+
+/* fp16 and q8_0 caches (and fp32 in their blocked layout) at odd lengths, MHA/GQA/MQA, one and many splits; q8_0
+ * refuses a head dim that is not a multiple of 32; the sizes are exact. */
+static void decode_cache_formats(void **state)
+{
+    const size_t kv_heads[] = {8, 2, 1}, lengths[] = {1, 17, 300};
+    const tfb_kv_dtype formats[] = {TFB_KV_FP16, TFB_KV_Q8_0};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t n = 0; n < 3; n++)
+            for (size_t kv = 0; kv < 3; kv++) {
+                tfb_attention_shape s = {2, 8, kv_heads[kv], 1, lengths[n], 64};
+                check_cache_format(*state, &s, formats[f], n == 2 ? 16 : 0);
+            }
+    tfb_attention_shape wide = {1, 32, 8, 1, 777, 128}, odd = {1, 8, 2, 1, 100, 80};
+    for (size_t f = 0; f < 2; f++) check_cache_format(*state, &wide, formats[f], 48);
+    check_cache_format(*state, &odd, TFB_KV_FP16, 0);
+    fixture *fx = *state;
+    tfb_error err = {{0}};
+    tfb_attention_inputs in = tfb_attention_inputs_for(7);
+    tfb_attention_io io = {0};
+    tfb_attention_plan plan;
+    assert_int_equal(tfb_attention_io_create(&fx->ctx, &odd, &in, &io, &err), TFB_OK);
+    assert_int_equal(tfb_decode_attention_plan_kv(&fx->ctx, &odd, &io, 0, TFB_KV_Q8_0, 0, &plan, &err), TFB_SKIP);
+    assert_non_null(strstr(err.message, "multiple of 32"));
+    tfb_attention_plan_release(&plan);
+    tfb_attention_io_release(&io);
+    /* b4-h32-n8192-d128: 128 slices of 512 blocks; a block's two parts are 16 x 128 values (+ 16 x 4 fp16 scales) */
+    tfb_attention_shape mha = {4, 32, 32, 1, 8192, 128};
+    assert_true(tfb_decode_cache_bytes(&mha, TFB_KV_FP16) == 128ull * 512 * 2 * 16 * 128 * 2);
+    assert_true(tfb_decode_cache_bytes(&mha, TFB_KV_Q8_0) == 128ull * 512 * 2 * (16 * 128 + 16 * 4 * 2));
+    assert_true(tfb_kv_dtype_bytes(TFB_KV_Q8_0, 32.0 * 1000) == 34.0 * 1000);
+    size_t list[TFB_MAX_LIST], count = 0;
+    assert_int_equal(tfb_kv_dtype_parse_list("q8_0,fp32", list, TFB_MAX_LIST, &count, &err), TFB_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(list[0], TFB_KV_Q8_0);
+    assert_int_equal(tfb_kv_dtype_parse_list("fp16,", list, TFB_MAX_LIST, &count, &err), TFB_ERROR);
+    assert_int_equal(tfb_kv_dtype_parse_list("fp8", list, TFB_MAX_LIST, &count, &err), TFB_ERROR);
+}
+
 static void expect_axes(const tfb_attention_axes *axes, size_t heads, size_t kv_count, size_t kv_at, size_t kv,
                         size_t dim_count, size_t dim_at, size_t dim)
 {
@@ -313,6 +378,7 @@ int main(void)
         cmocka_unit_test(flash_tiles_and_head_dims),
         cmocka_unit_test(prefill_chunk_after_a_prefix),
         cmocka_unit_test(decode_matches_reference),
+        cmocka_unit_test(decode_cache_formats),
         cmocka_unit_test(unwritten_output_fails_the_check),
         cmocka_unit_test(naive_too_big_is_a_skip),
         cmocka_unit_test(decode_needs_one_query),

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "tfbench/kv_dtype.h"
 #include "tfbench/options_parse.h"
 #include "tfbench/parse.h"
 
@@ -65,6 +66,7 @@ void tfb_options_usage(FILE *out)
           "  --head-dim 64,128    head dimensions for the attention suites (at most 512)\n"
           "  --sweep batch|seq    the layer suite's serving curves: decode tokens/s against the batch up to the\n"
           "                       memory wall, or attention's share against the context (docs/serving.md)\n"
+          "  --kv-dtype fp32,fp16,q8_0  KV-cache formats of decode attention\n"
           "  --native FILE        tfbench-native results to show beside ours\n"
           "  --seed N             seed of the random inputs (default 42)\n"
           "  --quiet, --verbose   less or more on stderr\n"
@@ -112,7 +114,14 @@ static int set_list_flag(tfb_options *opt, const char *flag, const char *value, 
     else if (strcmp(flag, "--kv-heads") == 0) list = opt->kv_heads, count = &opt->kv_head_count;
     else if (strcmp(flag, "--seq") == 0) list = opt->seqs, count = &opt->seq_count;
     else if (strcmp(flag, "--head-dim") == 0) list = opt->head_dims, count = &opt->head_dim_count;
-    else return 0;
+    else if (strcmp(flag, "--kv-dtype") == 0) {
+        if (tfb_kv_dtype_parse_list(value, opt->kv_dtypes, TFB_MAX_LIST, &opt->kv_dtype_count, err) == TFB_OK)
+            return 1;
+        char reason[sizeof err->message];
+        snprintf(reason, sizeof reason, "%s", err->message);
+        tfb_fail(err, "--kv-dtype: %s", reason);
+        return -1;
+    } else return 0;
     if (tfb_parse_size_list(value, list, TFB_MAX_LIST, count, err) != TFB_OK) {
         char reason[sizeof err->message];
         snprintf(reason, sizeof reason, "%s", err->message);
@@ -168,7 +177,7 @@ static int set_timing_flag(tfb_options *opt, const char *flag, const char *value
 
 int tfb_options_takes_value(const char *flag)
 {
-    static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--seed",
+    static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--kv-dtype", "--seed",
                                              "--repetitions", "--min-time", "--max-time", "--max-noise",
                                              "--case-timeout"};
     for (size_t i = 0; i < sizeof STRING_FLAGS / sizeof *STRING_FLAGS; i++)

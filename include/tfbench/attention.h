@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "tfbench/context.h"
+#include "tfbench/kv_dtype.h"
 #include "tfbench/reference.h"
 #include "tfbench/verify.h"
 #include "tfbench/suite.h"
@@ -56,6 +57,16 @@ double tfb_attention_score_bound(const tfb_attention_shape *s, const tfb_attenti
  * of query rows of one head at a time. *worst: largest error / tolerance seen. */
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
                         const float *out, double *worst, tfb_error *err);
+/* Where a check's K and V come from when the kernel reads a converted cache (fp16, q8_0): `read` gets one KV slice
+ * (batch * kv_heads + KV head) of the fp32 inputs in k and v ([n_kv][d] each) and replaces them with the values the
+ * kernel reads (the dequantized cache), after checking that they are the inputs within the format's rounding. */
+typedef struct tfb_attention_kv_source {
+    int (*read)(void *state, size_t slice, double *k, double *v, tfb_error *err);
+    void *state;
+} tfb_attention_kv_source;
+/* tfb_attention_check against the reference from `source`'s cache (NULL: the fp32 inputs). */
+int tfb_attention_check_kv(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
+                           const tfb_attention_kv_source *source, const float *out, double *worst, tfb_error *err);
 
 /* The device tensors of one attention call: Q, K, V random (tfb_attention_fill), O poisoned. */
 typedef struct tfb_attention_io {
@@ -75,6 +86,9 @@ int tfb_attention_io_repoison(tfb_context *ctx, const tfb_attention_shape *s, co
  * passes without the reference being computed again; any other is checked in full. */
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
                            const tfb_attention_inputs *in, tfb_attention_io *io, double *worst, tfb_error *err);
+int tfb_attention_io_check_kv(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
+                              const tfb_attention_inputs *in, const tfb_attention_kv_source *source,
+                              tfb_attention_io *io, double *worst, tfb_error *err);
 
 /* An attention case: its shape and whether it is causal (the case's typed parameters); n = n_kv, k = d. */
 typedef struct tfb_attention_case {
@@ -131,6 +145,8 @@ typedef struct tfb_attention_plan {
     tfb_flash_tile tile;      /* flash */
     size_t chunk, splits;     /* decode: keys per split, splits per sequence */
     size_t group;             /* decode: work-items per work-group */
+    tfb_kv_dtype kv_dtype;    /* decode: the cache's format */
+    int kv_blocked;           /* decode: K and V in one buffer of 16-key blocks (kernels/decode.cl, KV_BLOCKED) */
 } tfb_attention_plan;
 
 /* suites/attention/attention.c: TFB_SKIP "needs X GiB ..." when the score matrix does not fit. */
@@ -164,6 +180,27 @@ int tfb_flash_tile_for(tfb_run *run, size_t d, tfb_flash_tile *tile, tfb_error *
  * the plan no longer reads io->k, which the caller may release. */
 int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
                               size_t chunk, tfb_attention_plan *plan, tfb_error *err);
+/* The same with a cache of format `dtype`: fp32 in the layout above, or (fp16, q8_0, and fp32 with `blocked`) K
+ * and V converted from io->k and io->v into one buffer of 16-key blocks (scratch[2]), after which the plan reads
+ * neither. q8_0 needs d a multiple of 32 (TFB_SKIP otherwise). */
+int tfb_decode_attention_plan_kv(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                                 size_t chunk, tfb_kv_dtype dtype, int blocked, tfb_attention_plan *plan,
+                                 tfb_error *err);
+/* Bytes of that blocked cache (16-key blocks, padded), and of one of its slices. */
+uint64_t tfb_decode_cache_bytes(const tfb_attention_shape *s, tfb_kv_dtype dtype);
+uint64_t tfb_decode_slice_bytes(const tfb_attention_shape *s, tfb_kv_dtype dtype);
+/* The check's source of a blocked cache: reads the plan's cache slice by slice (tfb_attention_kv_source). Its reads
+ * share nothing mutable, so the check's threads may call them at once. */
+typedef struct tfb_decode_cache_reader {
+    tfb_context *ctx;
+    const tfb_attention_shape *shape;
+    const tfb_attention_plan *plan;
+    double *halves;           /* every fp16 bit pattern's value, owned */
+} tfb_decode_cache_reader;
+int tfb_decode_cache_reader_init(tfb_decode_cache_reader *reader, tfb_context *ctx, const tfb_attention_shape *s,
+                                 const tfb_attention_plan *plan, tfb_error *err);
+tfb_attention_kv_source tfb_decode_cache_source(tfb_decode_cache_reader *reader);
+void tfb_decode_cache_reader_release(tfb_decode_cache_reader *reader);
 void tfb_attention_plan_release(tfb_attention_plan *plan);
 /* Runs the plan's launches once and waits. */
 int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);

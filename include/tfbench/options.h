@@ -26,6 +26,7 @@ typedef struct tfb_options {
     size_t kv_heads[TFB_MAX_LIST], kv_head_count;  /* --kv-heads 32,8,1 */
     size_t seqs[TFB_MAX_LIST], seq_count;          /* --seq 128,1024 */
     size_t head_dims[TFB_MAX_LIST], head_dim_count; /* --head-dim 64,128 */
+    size_t kv_dtypes[TFB_MAX_LIST], kv_dtype_count; /* --kv-dtype fp32,fp16,q8_0 (tfb_kv_dtype values) */
     int quick;
     /* The timing's stopping rule (tfb_timing_policy); < 0: the default. --repetitions N fixes the sample count. */
     double repetitions;       /* --repetitions N */

@@ -78,6 +78,7 @@ enum {
     TFB_USES_KV_HEADS = 1u << 4,  /* --kv-heads */
     TFB_USES_HEAD_DIM = 1u << 5,  /* --head-dim */
     TFB_USES_SWEEP = 1u << 6,     /* --sweep */
+    TFB_USES_KV_DTYPE = 1u << 7,  /* --kv-dtype */
 };
 
 /* The values of one sweep axis, in order. TFB_AXIS_LIST(1, 16, 128) writes one in a table entry. */

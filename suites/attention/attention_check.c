@@ -79,21 +79,26 @@ static int buffers_alloc(const tfb_attention_shape *s, check_buffers *b)
 /* Flat rows row0 .. row0 + rows - 1 (row = head * n_q + query, head = batch * heads + h), which see one KV head:
  * queries first.. of one head, or (single-query decode, not causal) one query of each head of a GQA group, whose
  * reference is then one matrix product against the group's K and V instead of one per head. */
-static int check_block(const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in, const float *out,
-                       size_t row0, size_t rows, check_buffers *b, double *worst, tfb_error *err)
+static int check_block(const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
+                       const tfb_attention_kv_source *source, const float *out, size_t row0, size_t rows,
+                       check_buffers *b, double *worst, tfb_error *err)
 {
     size_t head = row0 / s->n_q, first = row0 % s->n_q;
     size_t slice = head / s->heads * s->kv_heads + head % s->heads / (s->heads / s->kv_heads);
     if (slice != b->slice) {
         mirror(in, TFB_ATTN_K, slice * s->n_kv * s->d, s->n_kv * s->d, b->k);
         mirror(in, TFB_ATTN_V, slice * s->n_kv * s->d, s->n_kv * s->d, b->v);
+        b->slice = SIZE_MAX;
+        if (source && source->read(source->state, slice, b->k, b->v, err) != TFB_OK) return TFB_ERROR;
         b->slice = slice;
     }
     mirror(in, TFB_ATTN_Q, row0 * s->d, rows * s->d, b->q);
     tfb_reference_attention_rows(b->q, b->k, b->v, b->want, b->scores, first, rows, s->n_q, s->n_kv, s->d, causal,
                                  1.0 / sqrt((double)s->d));
     double atol, rtol;
-    tfb_attention_tolerance(s, tfb_attention_score_bound(s, in), &atol, &rtol);
+    /* a converted cache's keys may exceed the inputs' largest |k| by their rounding: 2^-11 relative (fp16, and
+     * q8_0's fp16 scale times at most 127) */
+    tfb_attention_tolerance(s, tfb_attention_score_bound(s, in) * (source ? 1.0 + 0x1p-10 : 1.0), &atol, &rtol);
     for (size_t i = 0; i < rows; i++) {
         double row_worst = 0.0;
         size_t row = row0 + i, h = row / s->n_q;
@@ -121,6 +126,7 @@ typedef struct check_share {
     const tfb_attention_shape *s;
     int causal;
     const tfb_attention_inputs *in;
+    const tfb_attention_kv_source *source;
     const float *out;
     size_t start, stride;
     double worst;
@@ -141,7 +147,7 @@ static void *check_blocks(void *user)
     for (size_t row = 0, rows, block = 0; w->rc == TFB_OK && row < total; row += rows, block++) {
         rows = block_rows(s, w->causal, row);
         if (block % w->stride != w->start) continue;
-        w->rc = check_block(s, w->causal, w->in, w->out, row, rows, &b, &w->worst, &w->err);
+        w->rc = check_block(s, w->causal, w->in, w->source, w->out, row, rows, &b, &w->worst, &w->err);
         if (w->rc != TFB_OK) w->failed_row = row;
     }
     buffers_free(&b);
@@ -164,6 +170,12 @@ static size_t check_threads(const tfb_attention_shape *s)
 int tfb_attention_check(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
                         const float *out, double *worst, tfb_error *err)
 {
+    return tfb_attention_check_kv(what, s, causal, in, NULL, out, worst, err);
+}
+
+int tfb_attention_check_kv(const char *what, const tfb_attention_shape *s, int causal, const tfb_attention_inputs *in,
+                           const tfb_attention_kv_source *source, const float *out, double *worst, tfb_error *err)
+{
     if (!s->heads || !s->kv_heads || s->heads % s->kv_heads || s->n_q > s->n_kv)
         return tfb_fail(err, "%s: invalid attention shape", what);
     check_share shares[TFB_CHECK_MAX_THREADS];
@@ -171,7 +183,8 @@ int tfb_attention_check(const char *what, const tfb_attention_shape *s, int caus
     int started[TFB_CHECK_MAX_THREADS] = {0};
     size_t count = check_threads(s);
     for (size_t t = 0; t < count; t++) {
-        shares[t] = (check_share){.s = s, .causal = causal, .in = in, .out = out, .start = t, .stride = count};
+        shares[t] = (check_share){.s = s, .causal = causal, .in = in, .source = source, .out = out, .start = t,
+                                  .stride = count};
         started[t] = t > 0 && pthread_create(&threads[t], NULL, check_blocks, &shares[t]) == 0;
     }
     for (size_t t = 0; t < count; t++)  /* share 0, and any whose thread did not start, on this thread */

@@ -124,23 +124,31 @@ typedef struct attention_full_check {
     const tfb_attention_shape *s;
     int causal;
     const tfb_attention_inputs *in;
+    const tfb_attention_kv_source *source;
     const float *out;
 } attention_full_check;
 
 static int check_rows(void *user, double *worst, tfb_error *err)
 {
     const attention_full_check *a = user;
-    return tfb_attention_check(a->what, a->s, a->causal, a->in, a->out, worst, err);
+    return tfb_attention_check_kv(a->what, a->s, a->causal, a->in, a->source, a->out, worst, err);
 }
 
 int tfb_attention_io_check(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
                            const tfb_attention_inputs *in, tfb_attention_io *io, double *worst, tfb_error *err)
 {
+    return tfb_attention_io_check_kv(ctx, what, s, causal, in, NULL, io, worst, err);
+}
+
+int tfb_attention_io_check_kv(tfb_context *ctx, const char *what, const tfb_attention_shape *s, int causal,
+                              const tfb_attention_inputs *in, const tfb_attention_kv_source *source,
+                              tfb_attention_io *io, double *worst, tfb_error *err)
+{
     size_t count = tfb_attention_q_count(s);
     float *out = malloc(count * sizeof *out);
     if (!out) return tfb_fail(err, "%s: out of memory reading the output", what);
     int rc = tfb_buffer_read(ctx, io->out, count * sizeof *out, out, err);
-    attention_full_check full = {what, s, causal, in, out};
+    attention_full_check full = {what, s, causal, in, source, out};
     if (rc == TFB_OK)
         rc = tfb_check_unless_unchanged(&io->passed, tfb_fingerprint_fold(TFB_FINGERPRINT_START, out,
                                                                           count * sizeof *out),

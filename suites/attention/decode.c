@@ -21,8 +21,16 @@
 #define GPU_MIN_CHUNK BLOCK_KEYS
 #define GPU_GROUP 32
 
+/* A decode case: the attention case first (tfb_attention_case_shape reads it), then the cache's format. */
+typedef struct decode_case {
+    tfb_attention_case attention;
+    tfb_kv_dtype kv_dtype;
+} decode_case;
+TFB_CASE_PARAMS(decode_case, decode)
+
 typedef struct decode_state {
     tfb_attention_shape shape;
+    tfb_kv_dtype kv_dtype;
     size_t sets;
     tfb_attention_inputs inputs[MAX_SETS];
     tfb_attention_io io[MAX_SETS];
@@ -42,13 +50,30 @@ static const tfb_axis KV_HEADS = {"kv_heads", "KV heads without a model (--kv-he
                                   TFB_AXIS_LIST(32, 8, 1), TFB_AXIS_LIST(8, 2, 1), {0}};
 static const tfb_axis HEAD_DIM = {"head_dim", "d without a model (--head-dim, --model replace it)",
                                   TFB_AXIS_LIST(128), TFB_AXIS_LIST(64), {0}};
-static const tfb_axis *const DECODE_AXES[] = {&BATCH, &SEQ, &HEADS, &KV_HEADS, &HEAD_DIM};
+/* The cache's format (tfb_kv_dtype): fp32 in the default run and --quick (the names the gates compare); a run that
+ * names the suite adds fp16 and q8_0. */
+static const tfb_axis KV_DTYPE = {"kv_dtype", "KV-cache format, 0 fp32, 1 fp16, 2 q8_0 (--kv-dtype replaces it)",
+                                  TFB_AXIS_LIST(TFB_KV_FP32), TFB_AXIS_LIST(TFB_KV_FP32),
+                                  TFB_AXIS_LIST(TFB_KV_FP32, TFB_KV_FP16, TFB_KV_Q8_0)};
+static const tfb_axis *const DECODE_AXES[] = {&BATCH, &SEQ, &HEADS, &KV_HEADS, &HEAD_DIM, &KV_DTYPE};
+
+/* fp32 keeps its name ("fp32"); the other formats are named for the cache: "kv-fp16", "kv-q8_0". */
+static void decode_case_init(tfb_case *c, const tfb_attention_shape *s, tfb_kv_dtype dtype)
+{
+    static const char *const NAMES[TFB_KV_DTYPE_COUNT] = {"fp32", "kv-fp16", "kv-q8_0"};
+    tfb_attention_case_init(c, "decode", s, 0);
+    decode_set_case_params(c, (decode_case){{*s, 0}, dtype});
+    c->dtype = NAMES[dtype];
+    tfb_case_name(c, "decode");
+}
 
 static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     const tfb_workload *w = run->workload;
     tfb_axis_list default_seqs = tfb_axis_values(w, &SEQ), default_batches = tfb_axis_values(w, &BATCH);
     tfb_axis_list kv = tfb_axis_values(w, &KV_HEADS), dims = tfb_axis_values(w, &HEAD_DIM);
+    tfb_axis_list formats = w->kv_dtype_count ? (tfb_axis_list){w->kv_dtypes, w->kv_dtype_count}
+                                              : tfb_axis_values(w, &KV_DTYPE);
     const size_t *seqs = w->seq_count ? w->seqs : default_seqs.values;
     const size_t *batches = w->batch_count ? w->batches : default_batches.values;
     size_t seq_count = w->seq_count ? w->seq_count : default_seqs.count;
@@ -60,11 +85,12 @@ static size_t decode_cases(const tfb_run *run, tfb_case *out, size_t max)
     for (size_t b = 0; b < batch_count; b++)
         for (size_t h = 0; h < axes.kv_count; h++)
             for (size_t di = 0; di < axes.dim_count; di++)
-                for (size_t si = 0; si < seq_count; si++) {
-                    tfb_attention_shape s = {batches[b], axes.heads, axes.kv[h], 1, seqs[si], axes.dims[di]};
-                    if (n < max) tfb_attention_case_init(&out[n], "decode", &s, 0);
-                    n++;
-                }
+                for (size_t si = 0; si < seq_count; si++)
+                    for (size_t f = 0; f < formats.count; f++) {
+                        tfb_attention_shape s = {batches[b], axes.heads, axes.kv[h], 1, seqs[si], axes.dims[di]};
+                        if (n < max) decode_case_init(&out[n], &s, (tfb_kv_dtype)formats.values[f]);
+                        n++;
+                    }
     return n;
 }
 
@@ -72,6 +98,24 @@ static double decode_flops(const tfb_case *c)
 {
     tfb_attention_shape s = tfb_attention_case_shape(c);
     return tfb_attention_flops(&s, 0);
+}
+
+/* The KV cache once in its format (exact, scales included; padding keys not counted) plus Q and O in fp32. */
+static double decode_kv_bytes(const tfb_attention_shape *s, tfb_kv_dtype dtype)
+{
+    return 2.0 * tfb_kv_dtype_bytes(dtype, (double)tfb_attention_kv_count(s));
+}
+
+static double decode_bytes(const tfb_case *c)
+{
+    tfb_attention_shape s = tfb_attention_case_shape(c);
+    return decode_kv_bytes(&s, decode_case_params(c).kv_dtype) + 2.0 * tfb_attention_written_bytes(&s);
+}
+
+/* Device memory of one step's cache, Q and O as timed (the K and V it is converted from are freed). */
+static uint64_t decode_step_bytes(const tfb_attention_shape *s, tfb_kv_dtype dtype)
+{
+    return tfb_add_size(tfb_decode_cache_bytes(s, dtype), tfb_mul_size(2 * sizeof(float), tfb_attention_q_count(s)));
 }
 
 
@@ -102,21 +146,21 @@ tfb_decode_split tfb_decode_geometry(const tfb_device_info *info, const tfb_atte
 }
 
 /* KV caches to rotate over so one repetition's cache is out of the last-level cache when timed back to back. */
-static size_t plan_sets(const tfb_run *run, const tfb_attention_shape *s)
+static size_t plan_sets(const tfb_run *run, const tfb_attention_shape *s, tfb_kv_dtype dtype)
 {
-    return tfb_sizing_sets(&run->sizing, tfb_attention_io_device_bytes(s), MAX_SETS);
+    return tfb_sizing_sets(&run->sizing, decode_step_bytes(s, dtype), MAX_SETS);
 }
 
 static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *s, const tfb_attention_io *io,
                            tfb_error *err)
 {
+    cl_mem values = plan->kv_blocked ? plan->scratch[2] : io->v;
     cl_uint n_kv = (cl_uint)s->n_kv, chunk = (cl_uint)plan->chunk, splits = (cl_uint)plan->splits;
     cl_uint slices = (cl_uint)(s->batch * s->kv_heads), rows = (cl_uint)(s->batch * s->heads);
     float scale = tfb_attention_scale_log2(s->d);
-    if (TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(plan->scratch[2]), TFB_MEM(io->v),
-                     TFB_MEM(plan->scratch[0]),
-                     TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk), TFB_VAL(splits), TFB_VAL(slices),
-                     TFB_VAL(scale)) != TFB_OK)
+    if (TFB_SET_ARGS(plan->kernels[0], err, TFB_MEM(io->q), TFB_MEM(plan->scratch[2]), TFB_MEM(values),
+                     TFB_MEM(plan->scratch[0]), TFB_MEM(plan->scratch[1]), TFB_VAL(n_kv), TFB_VAL(chunk),
+                     TFB_VAL(splits), TFB_VAL(slices), TFB_VAL(scale)) != TFB_OK)
         return TFB_ERROR;
     size_t group = plan->group;
     plan->launches[0] = (tfb_launch){plan->kernels[0], 1, {round_up(plan->splits * slices, group)}, {group}};
@@ -126,19 +170,23 @@ static int set_decode_args(tfb_attention_plan *plan, const tfb_attention_shape *
                         TFB_MEM(io->out), TFB_VAL(rows), TFB_VAL(splits));
 }
 
-/* The cache's K in the kernel's key-blocked layout (scratch[2]): written once, as an engine appends each token's K
- * to its cache, so it is setup, not part of the timed step. */
+/* The cache in the kernel's layout (scratch[2]): K key-blocked, or with kv_blocked K and V converted into blocks.
+ * Written once, as an engine appends each token's K and V to its cache, so it is setup, not part of the timed step. */
 static int pack_keys(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
                      tfb_attention_plan *plan, tfb_error *err)
 {
     size_t slices = s->batch * s->kv_heads, n_pad = round_up(s->n_kv, BLOCK_KEYS);
-    int rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, slices * n_pad * s->d * sizeof(float), NULL, &plan->scratch[2],
-                               err);
+    size_t bytes = plan->kv_blocked ? tfb_decode_cache_bytes(s, plan->kv_dtype) : slices * n_pad * s->d * sizeof(float);
+    int rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, bytes, NULL, &plan->scratch[2], err);
     if (rc != TFB_OK) return rc;
     cl_uint n_kv = (cl_uint)s->n_kv, padded = (cl_uint)n_pad, count = (cl_uint)slices;
-    if (TFB_SET_ARGS(plan->kernels[2], err, TFB_MEM(io->k), TFB_MEM(plan->scratch[2]), TFB_VAL(n_kv), TFB_VAL(padded),
-                     TFB_VAL(count)) != TFB_OK)
-        return TFB_ERROR;
+    if (plan->kv_blocked)
+        rc = TFB_SET_ARGS(plan->kernels[2], err, TFB_MEM(io->k), TFB_MEM(io->v), TFB_MEM(plan->scratch[2]),
+                          TFB_VAL(n_kv), TFB_VAL(padded), TFB_VAL(count));
+    else
+        rc = TFB_SET_ARGS(plan->kernels[2], err, TFB_MEM(io->k), TFB_MEM(plan->scratch[2]), TFB_VAL(n_kv),
+                          TFB_VAL(padded), TFB_VAL(count));
+    if (rc != TFB_OK) return TFB_ERROR;
     tfb_launch pack = {plan->kernels[2], 1, {round_up(slices * n_pad, plan->group)}, {plan->group}};
     tfb_work work = {&pack, 1, 1};
     return tfb_work_run_once(ctx, &work, err);
@@ -147,8 +195,19 @@ static int pack_keys(tfb_context *ctx, const tfb_attention_shape *s, const tfb_a
 int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
                               size_t chunk, tfb_attention_plan *plan, tfb_error *err)
 {
+    return tfb_decode_attention_plan_kv(ctx, s, io, chunk, TFB_KV_FP32, 0, plan, err);
+}
+
+int tfb_decode_attention_plan_kv(tfb_context *ctx, const tfb_attention_shape *s, const tfb_attention_io *io,
+                                 size_t chunk, tfb_kv_dtype dtype, int blocked, tfb_attention_plan *plan,
+                                 tfb_error *err)
+{
     memset(plan, 0, sizeof *plan);
     if (s->n_q != 1) return tfb_fail(err, "decode attention takes one query token per head, not %zu", s->n_q);
+    if (dtype == TFB_KV_Q8_0 && s->d % TFB_KV_Q8_GROUP)
+        return tfb_skip(err, "a q8_0 cache needs a head dim that is a multiple of %d, not %zu", TFB_KV_Q8_GROUP, s->d);
+    plan->kv_dtype = dtype;
+    plan->kv_blocked = blocked || dtype != TFB_KV_FP32;
     tfb_decode_split split = tfb_decode_geometry(&ctx->info, s);
     plan->group = split.group;
     plan->chunk = round_up(chunk ? chunk : split.chunk, BLOCK_KEYS);
@@ -159,12 +218,14 @@ int tfb_decode_attention_plan(tfb_context *ctx, const tfb_attention_shape *s, co
     if (rc == TFB_OK)
         rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, partials * 2 * sizeof(float), NULL, &plan->scratch[1], err);
     if (rc != TFB_OK) return rc;
-    char options[128];
+    char options[160];
     /* CPUs: PREFETCH is the hint of the L2 stage (prefetcht1, measured best on PoCL; the kernel adds an L1 stage
      * for GQA, not for MHA, see kernels/decode.cl); GPUs stream without help */
-    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu%s", s->d, tfb_attention_vector_width(s->d),
-             s->heads / s->kv_heads, ctx->info.gpu_kernels ? "" : " -DPREFETCH=2");
-    const char *names[3] = {"decode_partial", "decode_combine", "decode_pack_keys"};
+    snprintf(options, sizeof options, "-DD=%zu -DDV=%u -DG=%zu%s -DKV_FORMAT=%d%s", s->d,
+             tfb_attention_vector_width(s->d), s->heads / s->kv_heads, ctx->info.gpu_kernels ? "" : " -DPREFETCH=2",
+             (int)dtype, plan->kv_blocked ? " -DKV_BLOCKED" : "");
+    const char *pack = plan->kv_blocked ? "decode_pack_kv" : "decode_pack_keys";
+    const char *names[3] = {"decode_partial", "decode_combine", pack};
     for (int i = 0; i < 3; i++)
         if (tfb_kernel_create(ctx, "decode.cl", options, names[i], &plan->kernels[i], err) != TFB_OK) return TFB_ERROR;
     rc = pack_keys(ctx, s, io, plan, err);
@@ -177,14 +238,17 @@ static int decode_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error
     if (!st) return tfb_fail(err, "out of memory");
     *state = st;
     st->shape = tfb_attention_case_shape(c);
+    st->kv_dtype = decode_case_params(c).kv_dtype;
     const tfb_attention_shape *s = &st->shape;
     int rc = tfb_attention_fits(run->ctx, tfb_attention_io_device_bytes(s), "Q, the KV cache and O", err);
-    size_t wanted = plan_sets(run, s);
+    size_t wanted = plan_sets(run, s, st->kv_dtype);
     for (size_t i = 0; rc == TFB_OK && i < wanted; i++, st->sets++) {
         st->inputs[i] = tfb_attention_inputs_for((uint32_t)(run->seed + 7919 * i));
         rc = tfb_attention_io_create(run->ctx, s, &st->inputs[i], &st->io[i], err);
-        if (rc == TFB_OK) rc = tfb_decode_attention_plan(run->ctx, s, &st->io[i], 0, &st->plan[i], err);
-        if (rc == TFB_OK) tfb_buffer_release(&st->io[i].k); /* the plan holds the key-blocked copy */
+        if (rc == TFB_OK)
+            rc = tfb_decode_attention_plan_kv(run->ctx, s, &st->io[i], 0, st->kv_dtype, 1, &st->plan[i], err);
+        if (rc == TFB_OK) tfb_buffer_release(&st->io[i].k); /* the plan holds the cache in its own layout */
+        if (rc == TFB_OK) tfb_buffer_release(&st->io[i].v);
         if (rc == TFB_OK) memcpy(&st->launches[2 * i], st->plan[i].launches, 2 * sizeof(tfb_launch));
     }
     return rc;
@@ -208,7 +272,14 @@ static int decode_verify(tfb_run *run, void *state, double *max_error, tfb_error
         double worst = 0.0;
         char what[96];
         snprintf(what, sizeof what, "decode output (KV cache %zu of %zu)", i + 1, st->sets);
-        rc = tfb_attention_io_check(run->ctx, what, &st->shape, 0, &st->inputs[i], &st->io[i], &worst, err);
+        tfb_decode_cache_reader reader = {0};
+        tfb_attention_kv_source source = tfb_decode_cache_source(&reader);
+        if (st->plan[i].kv_blocked)
+            rc = tfb_decode_cache_reader_init(&reader, run->ctx, &st->shape, &st->plan[i], err);
+        if (rc == TFB_OK)
+            rc = tfb_attention_io_check_kv(run->ctx, what, &st->shape, 0, &st->inputs[i],
+                                           st->plan[i].kv_blocked ? &source : NULL, &st->io[i], &worst, err);
+        tfb_decode_cache_reader_release(&reader);
         if (worst > *max_error) *max_error = worst;
     }
     st->check_seconds += tfb_now_seconds() - started;
@@ -234,18 +305,22 @@ static void decode_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_re
 {
     decode_state *st = state;
     const tfb_attention_shape *s = &st->shape;
-    uint64_t step = tfb_attention_io_device_bytes(s);
+    uint64_t step = decode_step_bytes(s, st->kv_dtype);
     r->working_set_bytes = step * st->sets;
     r->cache_resident = tfb_run_cache_resident(run, r->working_set_bytes);
     r->extra = tfb_attention_extra(s, 0, r->working_set_bytes);
-    double kv_bytes = 2.0 * sizeof(float) * (double)tfb_attention_kv_count(s);
+    double kv_bytes = decode_kv_bytes(s, st->kv_dtype);
     const tfb_attention_plan *plan = &st->plan[0];
+    cJSON_AddStringToObject(r->extra, "kv_dtype", tfb_kv_dtype_name(st->kv_dtype));
+    if (st->kv_dtype != TFB_KV_FP32) /* tfb_attention_extra's minimum is the fp32 one */
+        cJSON_ReplaceItemInObject(r->extra, "min_bytes", cJSON_CreateNumber(r->bytes));
     double partial_bytes = 2.0 * sizeof(float) * (double)(s->batch * s->heads * plan->splits * (s->d + 2));
     cJSON_AddNumberToObject(r->extra, "kv_cache_bytes", kv_bytes);
     cJSON_AddNumberToObject(r->extra, "kv_caches_rotated", (double)st->sets);
     tfb_attention_add_verification(r->extra, s, st->sets, st->check_seconds);
     cJSON_AddNumberToObject(r->extra, "splits", (double)plan->splits);
-    cJSON_AddStringToObject(r->extra, "k_layout", "key-blocked, 16 keys x d per block");
+    cJSON_AddStringToObject(r->extra, "k_layout", plan->kv_blocked ? "blocks of 16 keys: K [d][16] then V [16][d]"
+                                                                    : "key-blocked, 16 keys x d per block");
     cJSON_AddNumberToObject(r->extra, "keys_per_split", (double)plan->chunk);
     cJSON_AddNumberToObject(r->extra, "work_group", (double)plan->group);
     cJSON_AddNumberToObject(r->extra, "actual_bytes", r->bytes + partial_bytes);
@@ -261,6 +336,7 @@ static int decode_point(const tfb_result *r)
 static int same_shape_but_kv_heads(const tfb_result *a, const tfb_result *b)
 {
     static const char *const keys[] = {"batch", "heads", "kv_tokens", "head_dim"};
+    if (strcmp(a->dtype, b->dtype) != 0) return 0; /* the same cache format */
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (tfb_json_number(a->extra, keys[i], -1) != tfb_json_number(b->extra, keys[i], -2)) return 0;
     return 1;
@@ -341,7 +417,7 @@ const tfb_suite tfb_suite_decode = {
     .in_default_run = 1,
     .cases = decode_cases,
     .flops = decode_flops,
-    .bytes = tfb_attention_case_bytes,
+    .bytes = decode_bytes,
     .bytes_written = tfb_attention_case_bytes_written,
     .setup = decode_setup,
     .execute = decode_execute,
@@ -352,6 +428,7 @@ const tfb_suite tfb_suite_decode = {
     .finish = decode_finish,
     .summarize = decode_summarize,
     .repoison = decode_repoison,
-    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_KV_HEADS | TFB_USES_HEAD_DIM |
+                    TFB_USES_KV_DTYPE,
     TFB_SUITE_AXES(DECODE_AXES),
 };

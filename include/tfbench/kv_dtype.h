@@ -1,0 +1,21 @@
+/* The formats of a decode KV cache (--kv-dtype): their names and their exact bytes per cached value (scales
+ * included), shared by the option parser and the attention suites. */
+#ifndef TFBENCH_KV_DTYPE_H
+#define TFBENCH_KV_DTYPE_H
+
+#include <stddef.h>
+#include "tfbench/error.h"
+
+/* fp32 (4 bytes), fp16 (IEEE half, 2 bytes), q8_0 (llama.cpp's blocks of 32 values along the head dimension: one
+ * fp16 scale and 32 int8 codes, value = code x scale: 34 bytes per 32 values). */
+typedef enum tfb_kv_dtype { TFB_KV_FP32, TFB_KV_FP16, TFB_KV_Q8_0, TFB_KV_DTYPE_COUNT } tfb_kv_dtype;
+
+#define TFB_KV_Q8_GROUP 32 /* values per q8_0 scale */
+
+const char *tfb_kv_dtype_name(tfb_kv_dtype dtype);
+/* Bytes of `values` cached values of one head dimension d (a multiple of 32 for q8_0): exact, scales included. */
+double tfb_kv_dtype_bytes(tfb_kv_dtype dtype, double values);
+/* "fp32,fp16,q8_0" into out[] (up to max, no repeats); a bad or repeated name is an error naming it. */
+int tfb_kv_dtype_parse_list(const char *text, size_t *out, size_t max, size_t *count, tfb_error *err);
+
+#endif

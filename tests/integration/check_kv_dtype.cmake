@@ -1,0 +1,26 @@
+# Asserts on the JSON of `--suite decode --quick --seq 100 --kv-heads 8,2 --kv-dtype fp32,fp16,q8_0`: six verified
+# benchmarks, named by format (fp32 keeps its name), each with bytes = the cache in its format (4, 2 and 34/32 bytes
+# a value: q8_0's fp16 scale per 32 values included) + Q and O in fp32.
+include(${CMAKE_CURRENT_LIST_DIR}/check_benchmarks_common.cmake)
+tfb_read_benchmarks(6 "2 KV layouts x 3 cache formats")
+set(suffix_fp32 fp32)
+set(suffix_fp16 kv-fp16)
+set(suffix_q8_0 kv-q8_0)
+foreach(i RANGE ${last})
+  tfb_require_keys(${i} TRUE kv_dtype bytes kv_heads)
+  string(JSON format GET "${json}" benchmarks ${i} kv_dtype)
+  string(JSON bytes GET "${json}" benchmarks ${i} bytes)
+  string(JSON kv_heads GET "${json}" benchmarks ${i} kv_heads)
+  math(EXPR values "2 * ${kv_heads} * 100 * 64")  # batch 2, n 100, d 64: K (and V) values
+  math(EXPR q_and_o "2 * 2 * 8 * 64 * 4")
+  if(format STREQUAL "fp32")
+    math(EXPR want "2 * ${values} * 4 + ${q_and_o}")
+  elseif(format STREQUAL "fp16")
+    math(EXPR want "2 * ${values} * 2 + ${q_and_o}")
+  else()
+    math(EXPR want "2 * ${values} / 32 * 34 + ${q_and_o}")
+  endif()
+  if(NOT name MATCHES "/${suffix_${format}}$" OR NOT bytes EQUAL want)
+    message(FATAL_ERROR "${name}: format ${format}, bytes ${bytes} (want ${want})")
+  endif()
+endforeach()
