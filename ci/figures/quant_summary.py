@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Summarizes ci/figures/35.sh's files: each format's GEMV fraction of the run's read roof, its dequantization-only
+"""Summarizes ci/figures/issue35.sh's files: each format's GEMV fraction of the run's read roof, its dequantization-only
 rate, the layer's seven projections composed (bytes over summed GEMV times), and llama-bench's effective GB/s.
    quant_summary.py OUT_DIR [LAYERS]"""
 import json

@@ -2,12 +2,12 @@
 # The figures of issue 35 (docs/quantization.md), for a quiet machine: the quantized GEMVs against the read roof of
 # the same run, their dequantization-only variants, and, when a llama.cpp build is given, llama-bench's token
 # generation at Q8_0 and Q4_0 in the same minute as tfbench's GEMVs at the same format, both as effective GB/s.
-#   ci/figures/35.sh OUT_DIR [LLAMA_BIN_DIR GGUF_Q8_0 GGUF_Q4_0 LAYERS]
+#   ci/figures/issue35.sh OUT_DIR [LLAMA_BIN_DIR GGUF_Q8_0 GGUF_Q4_0 LAYERS]
 # LLAMA_BIN_DIR holds llama-bench; the GGUFs are the random-weight Llama-2-7B-shaped models of LAYERS layers that
 # docs/quantization.md's recipe writes (never part of this repository). Needs a build ($TFB_BUILD_DIR, default build/).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out="${1:?usage: ci/figures/35.sh OUT_DIR [LLAMA_BIN_DIR GGUF_Q8_0 GGUF_Q4_0 LAYERS]}"
+out="${1:?usage: ci/figures/issue35.sh OUT_DIR [LLAMA_BIN_DIR GGUF_Q8_0 GGUF_Q4_0 LAYERS]}"
 tfbench="${TFB_BUILD_DIR:-build}/tfbench"
 [ -x "$tfbench" ] || { echo "35.sh: $tfbench not found: build first (ci/build.sh)" >&2; exit 2; }
 mkdir -p "$out"
