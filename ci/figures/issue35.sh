@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="${1:?usage: ci/figures/issue35.sh OUT_DIR [LLAMA_BIN_DIR GGUF_Q8_0 GGUF_Q4_0 LAYERS]}"
 tfbench="${TFB_BUILD_DIR:-build}/tfbench"
-[ -x "$tfbench" ] || { echo "35.sh: $tfbench not found: build first (ci/build.sh)" >&2; exit 2; }
+[ -x "$tfbench" ] || { echo "issue35.sh: $tfbench not found: build first (ci/build.sh)" >&2; exit 2; }
 mkdir -p "$out"
 uptime | tee "$out/load.txt"
 shapes='(4096x4096|11008x4096|4096x11008)'
