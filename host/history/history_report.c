@@ -1,6 +1,6 @@
 /* The trend report: report.html in the look of a run's report (its style sheet, tfb_report_style), the changes at
- * the top, then one chart per benchmark: the median of each run with its interval, a line per machine, the change
- * points as dashed lines. One self-contained file; the search box is the only script, and the page reads the same
+ * the top, then one chart per benchmark: per commit the median of its runs and their range, each run's median and
+ * interval faintly behind, a line per machine, the change points as dashed lines. One self-contained file; the search box is the only script, and the page reads the same
  * without it. */
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include "tfbench/report.h"
 #include "tfbench/report_columns.h"
 #include "tfbench/results.h"
+#include "tfbench/stats.h"
 
 #define CHART_W 900.0
 #define CHART_H 200.0
@@ -45,6 +46,7 @@ typedef struct report_ctx {
     size_t *by_name;           /* series indices ordered by benchmark name (then machine) */
     const char **machines;     /* machine ids in order of first appearance: their colors */
     size_t machine_count;
+    double *scratch;           /* room for the longest series' medians */
 } report_ctx;
 
 static int by_name(const void *a, const void *b)
@@ -107,23 +109,61 @@ static void axes(FILE *out, const chart_range *g)
                  "%.0f</text>\n", LEFT, CHART_H - 8, g->x_lo, CHART_W - RIGHT, CHART_H - 8, g->x_hi);
 }
 
-static void series_marks(const report_ctx *r, const tfb_history_series *s, const chart_range *g)
+/* The runs [first, end) of a series that share first's commit (runs of one commit are added one after another). */
+static size_t commit_end(const tfb_history_series *s, size_t first)
+{
+    size_t end = first + 1;
+    while (end < s->count && strcmp(s->points[end].commit, s->points[first].commit) == 0) end++;
+    return end;
+}
+
+/* A commit's figure: the median of its runs' medians, and their range as its interval (lo, hi). */
+static double commit_median(const tfb_history_series *s, size_t first, size_t end, double *scratch, double *lo,
+                            double *hi)
+{
+    size_t n = end - first;
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        scratch[i] = s->points[first + i].median_s;
+        *lo = fmin(*lo, scratch[i]);
+        *hi = fmax(*hi, scratch[i]);
+    }
+    return tfb_median(scratch, n);
+}
+
+/* Each run faintly (its median and interval), then each commit: the median of its runs joined by the series' line,
+ * the range of its runs' medians as a bar. */
+static void series_marks(const report_ctx *r, const tfb_history_series *s, const chart_range *g, double *scratch)
 {
     FILE *out = r->out;
     const char *color = machine_color(r, s->machine.id);
-    fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-opacity=\"0.5\" points=\"", color);
-    for (size_t i = 0; i < s->count; i++)
-        fprintf(out, "%.1f,%.1f ", px(g, (double)s->points[i].run_id), py(g, s->points[i].median_s));
-    fputs("\"/>\n", out);
     for (size_t i = 0; i < s->count; i++) {
         const tfb_history_point *p = &s->points[i];
         double x = px(g, (double)p->run_id);
         if (p->ci_low_s > 0 && p->ci_high_s > 0)
-            fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", x, x,
-                    py(g, p->ci_low_s), py(g, p->ci_high_s), color);
-        fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>run %lld, commit %.40s: %.4g ms"
-                "</title></circle>\n", x, py(g, p->median_s), color, p->run_id, p->commit[0] ? p->commit : "-",
-                p->median_s * 1e3);
+            fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                    "stroke-opacity=\"0.35\"/>", x, x, py(g, p->ci_low_s), py(g, p->ci_high_s), color);
+        fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\" fill-opacity=\"0.45\"><title>run %lld, "
+                "commit %.40s: %.4g ms</title></circle>\n", x, py(g, p->median_s), color, p->run_id,
+                p->commit[0] ? p->commit : "-", p->median_s * 1e3);
+    }
+    fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", color);
+    for (size_t i = 0; i < s->count; i = commit_end(s, i)) {
+        size_t end = commit_end(s, i);
+        double lo, hi, x = px(g, (s->points[i].run_id + s->points[end - 1].run_id) / 2.0);
+        fprintf(out, "%.1f,%.1f ", x, py(g, commit_median(s, i, end, scratch, &lo, &hi)));
+    }
+    fputs("\"/>\n", out);
+    for (size_t i = 0; i < s->count; i = commit_end(s, i)) {
+        size_t end = commit_end(s, i);
+        double lo, hi, x = px(g, (s->points[i].run_id + s->points[end - 1].run_id) / 2.0);
+        double median = commit_median(s, i, end, scratch, &lo, &hi);
+        fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>"
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"7\" height=\"7\" fill=\"%s\"><title>commit %.40s: %.4g ms, "
+                "median of %zu run(s) (%.4g .. %.4g ms)</title></rect>\n", x, x, py(g, lo), py(g, hi), color,
+                x - 3.5, py(g, median) - 3.5, color, s->points[i].commit[0] ? s->points[i].commit : "-",
+                median * 1e3, end - i, lo * 1e3, hi * 1e3);
     }
 }
 
@@ -159,7 +199,7 @@ static void chart(const report_ctx *r, size_t first, size_t last)
             " viewBox=\"0 0 %.0f %.0f\">\n", CHART_W, CHART_H, CHART_W, CHART_H);
     axes(out, &g);
     for (size_t k = first; k < last; k++) {
-        series_marks(r, &r->set->series[r->by_name[k]], &g);
+        series_marks(r, &r->set->series[r->by_name[k]], &g, r->scratch);
         change_marks(r, r->by_name[k], &g);
     }
     fputs("</svg></div></section>\n", out);
@@ -260,7 +300,10 @@ int tfb_history_write_report(const tfb_history_set *set, const tfb_change_list *
         return tfb_fail(err, "report folder path too long: %.200s", dir);
     r.by_name = malloc((set->count + 1) * sizeof *r.by_name);
     const tfb_history_series **sorted = malloc((set->count + 1) * sizeof *sorted);
-    int rc = r.by_name && sorted ? collect_machines(&r, err) : tfb_fail(err, "out of memory");
+    size_t longest = 1;
+    for (size_t i = 0; i < set->count; i++) longest = set->series[i].count > longest ? set->series[i].count : longest;
+    r.scratch = malloc(longest * sizeof *r.scratch);
+    int rc = r.by_name && sorted && r.scratch ? collect_machines(&r, err) : tfb_fail(err, "out of memory");
     if (rc == TFB_OK) {
         for (size_t i = 0; i < set->count; i++) sorted[i] = &set->series[i];
         qsort(sorted, set->count, sizeof *sorted, by_name);
@@ -277,5 +320,6 @@ int tfb_history_write_report(const tfb_history_set *set, const tfb_change_list *
     free(sorted);
     free(r.by_name);
     free(r.machines);
+    free(r.scratch);
     return rc;
 }

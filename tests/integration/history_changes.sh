@@ -32,6 +32,8 @@ grep -q '"failing":	1' changes.json || fail "JSON: $(cat changes.json)"
 [ $? -eq 2 ] || fail "--since of an unknown commit is not bad input"
 "$tfbench" history report --db planted.db --out report >/dev/null || fail "report failed"
 grep -q 'class="no">+20.0%' report/report.html || fail "the report does not list the change"
+# one mark per commit: the median of its 8 runs (all equal here) and their range; 3 benchmarks x 2 commits
+[ "$(grep -c 'median of 8 run(s)' report/report.html)" -eq 6 ] || fail "the charts do not mark each commit's 8 runs"
 if command -v xmllint >/dev/null; then xmllint --noout report/report.html || fail "report.html is not well-formed"; fi
 
 # CI's case: 3 runs a commit, the slowdown in the last commit's 3 runs only (the exact rank test of 3 against 27)
