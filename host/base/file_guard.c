@@ -75,7 +75,7 @@ int tfb_check_private_dir(const char *path, const char *what, tfb_error *err)
     return check_ancestors(path, what, err);
 }
 
-int tfb_make_private_dir(const char *path, const char *what, tfb_error *err)
+int tfb_make_dirs(const char *path, unsigned leaf_mode, const char *what, tfb_error *err)
 {
     char copy[4096];
     if (!path[0]) return tfb_fail(err, "%s is empty", what);
@@ -88,8 +88,14 @@ int tfb_make_private_dir(const char *path, const char *what, tfb_error *err)
         *p = '/';
         if (failed) return tfb_fail(err, "%s %.3000s: cannot create %.3000s: %s", what, path, copy, strerror(errno));
     }
-    if (mkdir(copy, 0700) != 0 && errno != EEXIST)
+    if (mkdir(copy, (mode_t)leaf_mode) != 0 && errno != EEXIST)
         return tfb_fail(err, "%s %.3000s: cannot create it: %s", what, path, strerror(errno));
+    return TFB_OK;
+}
+
+int tfb_make_private_dir(const char *path, const char *what, tfb_error *err)
+{
+    if (tfb_make_dirs(path, 0700, what, err) != TFB_OK) return TFB_ERROR;
     return tfb_check_private_dir(path, what, err);
 }
 

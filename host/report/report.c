@@ -5,22 +5,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "tfbench/file_io.h"
 #include "tfbench/report.h"
 #include "tfbench/results_read.h"
 
 static int ensure_dir(const char *dir, tfb_error *err)
 {
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path)
-        return tfb_fail(err, "path too long (%zu bytes): %.200s...", strlen(dir), dir);
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(path, 0755) != 0 && errno != EEXIST) return tfb_fail(err, "cannot create %s: %s", path, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(path, 0755) != 0 && errno != EEXIST) return tfb_fail(err, "cannot create %s: %s", path, strerror(errno));
-    return TFB_OK;
+    return tfb_make_dirs(dir, 0755, "report folder", err);
 }
 
 /* dir/file in path, or an error: a cut path would be another file. */

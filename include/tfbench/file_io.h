@@ -22,7 +22,9 @@ int tfb_create_fresh(const char *path, mode_t mode, tfb_error *err);
 /* A folder fit to keep files whose contents this process trusts (caches of compiled code, tuning): owned by this
  * user and not writable by group or others. `what` names it in the message ("POCL_CACHE_DIR"). */
 int tfb_check_private_dir(const char *path, const char *what, tfb_error *err);
-/* The same, creating the folder (mode 0700) and its missing parents first. */
+/* mkdir -p: the parents 0755, the leaf leaf_mode; an existing folder is fine. */
+int tfb_make_dirs(const char *path, unsigned leaf_mode, const char *what, tfb_error *err);
+/* The same as tfb_check_private_dir, creating the folder (mode 0700) and its missing parents first. */
 int tfb_make_private_dir(const char *path, const char *what, tfb_error *err);
 /* "<home>/.cache/<sub>" of this user's home from the password database (for when HOME is unset), when that home
  * is a private folder (tfb_check_private_dir); TFB_ERROR otherwise. */

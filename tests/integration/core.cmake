@@ -48,9 +48,9 @@ tfb_cli_test(json_in_proc ARGS --suite stream --quick --json /proc/forbidden/r.j
   REGEX "cannot write /proc/forbidden/r.json: folder /proc/forbidden is not writable or missing")
 string(REPEAT "n" 100000 TFB_LONG_NAME)
 tfb_cli_test(csv_name_too_long ARGS --suite stream --quick --csv @WORKDIR@/${TFB_LONG_NAME} EXIT 2 REGEX "path too long")
-tfb_cli_test(out_in_proc ARGS --suite stream --quick --out /proc/zz EXIT 2 REGEX "cannot create /proc/zz")
+tfb_cli_test(out_in_proc ARGS --suite stream --quick --out /proc/zz EXIT 2 REGEX "/proc/zz: cannot create it")
 tfb_cli_test(report_out_in_proc ARGS report ${PROJECT_SOURCE_DIR}/tests/data/report-synthetic.json --out /proc/zz
-  EXIT 2 REGEX "cannot create /proc/zz")
+  EXIT 2 REGEX "/proc/zz: cannot create it")
 # Ignored input is never silent (issue 19): a missing --kernel-dir is an error, not the embedded kernels; a suite
 # named twice runs once; --kv-heads values that leave no case say why (exit 2); --suite has no length limit.
 tfb_cli_test(kernel_dir_missing ARGS --suite stream --quick --kernel-dir /nonexistent-tfb-kernels EXIT 2
