@@ -294,9 +294,9 @@ static int check_freivalds(const char *what, const tfb_product *p, double *worst
     return rc;
 }
 
-const char *tfb_product_method(const tfb_product *p)
+const char *tfb_product_method(size_t rows)
 {
-    return p->m <= DIRECT_MAX_ROWS ? "full_reference" : "freivalds";
+    return rows <= DIRECT_MAX_ROWS ? "full_reference" : "freivalds";
 }
 
 int tfb_product_check(const char *what, const tfb_product *p, double *worst, tfb_error *err)

@@ -35,8 +35,8 @@ typedef struct tfb_product {
  * Fails on the first unwritten (NaN) element, or names the first wrong row and column. *worst: the largest
  * |error| / bound seen. */
 int tfb_product_check(const char *what, const tfb_product *p, double *worst, tfb_error *err);
-/* "full_reference" or "freivalds": what tfb_product_check does for this shape. */
-const char *tfb_product_method(const tfb_product *p);
+/* "full_reference" or "freivalds": what tfb_product_check does for a product of this many output rows. */
+const char *tfb_product_method(size_t rows);
 
 /* The last output that passed its check, known by a 64-bit fingerprint of its bytes. The check after timing runs a
  * deterministic kernel on the same inputs again: an output bit-identical to one that passed needs no reference

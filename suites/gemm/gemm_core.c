@@ -472,6 +472,6 @@ double gemm_check_seconds(const gemm_state *s)
 const char *gemm_check_method(const gemm_state *s)
 {
     tfb_product p = product_of(&s->cfg, NULL);
-    return tfb_product_method(&p);
+    return tfb_product_method(p.m);
 }
 

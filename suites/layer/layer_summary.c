@@ -123,8 +123,8 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     }
     tfb_add_verification(extra, s->checked_rows, s->checked_cols, (double)s->p.rows * (double)s->dims.d,
                          "full_reference");
-    tfb_product rows = {.m = s->p.rows};  /* how layer_check's projections cover their outputs */
-    cJSON_AddStringToObject(cJSON_GetObjectItem(extra, "verification"), "projections", tfb_product_method(&rows));
+    cJSON_AddStringToObject(cJSON_GetObjectItem(extra, "verification"), "projections",
+                            tfb_product_method(s->p.rows));
     tfb_add_verification_seconds(extra, s->check_seconds);
     return extra;
 }
