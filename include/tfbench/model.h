@@ -244,6 +244,16 @@ double tfb_model_crossover_bytes(const tfb_model_config *config, tfb_model_dtype
 /* attention / (attention + ffn) of those bytes at context `seq`. */
 double tfb_model_attention_share_bytes(const tfb_model_config *config, uint64_t seq, tfb_model_dtype weights,
                                        tfb_model_dtype kv);
+/* The crossover in roofline time on `device`: each op of a batch-1 decode step takes max(bytes / bandwidth, FLOPs /
+ * peak), the projections and the FFN for their weights (2 FLOPs per weight), the scores per cached token for K and V
+ * (2 x kv_heads x d_head values) against 4 x n_heads x d_head FLOPs. Where the scores' FLOP per cache byte passes the
+ * ridge (MQA, a deep GQA group, a wide cache) attention is compute-bound and crosses before its bytes say:
+ * (ffn time - projections time) / the time per cached token. 0 without both ceilings or when attention leads. */
+double tfb_model_crossover_roofline(const tfb_model_config *config, tfb_model_dtype weights, tfb_model_dtype kv,
+                                    const tfb_model_device *device);
+/* attention / (attention + ffn) of those roofline times at context `seq` (0 without both ceilings). */
+double tfb_model_attention_share_roofline(const tfb_model_config *config, uint64_t seq, tfb_model_dtype weights,
+                                          tfb_model_dtype kv, const tfb_model_device *device);
 /* The lecture's share: attention / (attention + ffn) FLOPs, every layer MHA (its crossover is
  * tfb_model_crossover_context with TFB_MODEL_LECTURE). */
 double tfb_model_attention_share_lecture(const tfb_model_config *config, uint64_t seq);
