@@ -650,6 +650,34 @@ static void serving_batch_bound(void **state)
     assert_true(tfb_model_batch_bound(builtin("llama2-7b"), 2048, 8, TFB_MODEL_FP16, TFB_MODEL_FP16, &d) == 0.0);
 }
 
+/* Past the weights' ridge the step's ops bind differently: the bound is the sum of their roofline times. Llama 2 7B,
+ * n 4096, batch 8, fp16 weights, fp32 cache, W = 50 GB/s, P = 200 GFLOP/s (ridge 4; the weights do 8 FLOP/byte):
+ *   projections: 67,108,864 weights, 134,217,728 bytes (2.68435456 ms) for 8 x 2 x 67,108,864 FLOPs (5.36870912 ms):
+ *     2.68435456 ms over;
+ *   FFN: 135,266,304 weights and the two norm gains (8192 at 2 bytes), 270,548,992 bytes (5.41097984 ms) for
+ *     8 x 2 x 135,266,304 FLOPs (10.82130432 ms): 5.41032448 ms over;
+ *   scores: 8 x 4096 x 32768 bytes (21.5 ms) for about 0.54 GFLOP (2.7 ms): none; one layer 8.09467904 ms;
+ *   head: 32000 x 4096 weights, 262,144,000 bytes (5.24288 ms) for twice that x 8 FLOPs (10.48576 ms): 5.24288 ms.
+ *   The step: its bytes / W + 32 x 8.09467904 + 5.24288 = bytes / W + 264.27260928 ms. */
+static void serving_batch_bound_per_op(void **state)
+{
+    (void)state;
+    const tfb_model_config *llama = builtin("llama2-7b");
+    tfb_model_device cpu = {"cpu", 50.0, 200.0, 0.0};
+    double layer = tfb_model_decode_layer_excess(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu);
+    assert_true(fabs(layer / 8.09467904e-3 - 1) < 1e-12);
+    assert_true(fabs(tfb_model_head_excess(262144000.0, 2097152000.0, &cpu) / 5.24288e-3 - 1) < 1e-12);
+    tfb_model_decode d;
+    tfb_model_analyze_decode_kv(llama, TFB_MODEL_EXACT, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu, &d);
+    double want = 8.0 / ((double)d.bytes_per_step / 50e9 + 264.27260928e-3);
+    assert_true(fabs(tfb_model_batch_bound(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) / want - 1) < 1e-12);
+    /* tighter than the roofline of the step's sums, which lets the KV reads' spare FLOPs pay for the weights' */
+    assert_true(tfb_model_batch_bound(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) <
+                8.0 * d.tokens_per_second_roofline);
+    cpu.peak_gflops = 0.0;  /* no peak: bytes alone */
+    assert_true(tfb_model_decode_layer_excess(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) == 0.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -667,7 +695,7 @@ int main(void)
         cmocka_unit_test(json_classic_keys),
         cmocka_unit_test(serving_memory_wall),
         cmocka_unit_test(serving_crossovers),      cmocka_unit_test(serving_batch_bound),
-        cmocka_unit_test(serving_crossover_roofline),
+        cmocka_unit_test(serving_crossover_roofline), cmocka_unit_test(serving_batch_bound_per_op),
         cmocka_unit_test(block_format_sizes),
         cmocka_unit_test(exact_decode_quantized),  cmocka_unit_test(block_format_refusals),
     };

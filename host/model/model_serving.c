@@ -129,11 +129,41 @@ double tfb_model_attention_share_lecture(const tfb_model_config *config, uint64_
     return tfb_model_attention_fraction(&flops);
 }
 
+/* How much longer than its bytes an op takes where its FLOPs bind: max(0, FLOPs / P - bytes / W). */
+static double compute_excess(double bytes, double flops, double w, double p)
+{
+    return p > 0 ? fmax(0.0, flops / p - bytes / w) : 0.0;
+}
+
+double tfb_model_decode_layer_excess(const tfb_model_config *config, uint64_t seq, uint64_t batch,
+                                     tfb_model_dtype weights, tfb_model_dtype kv, const tfb_model_device *device)
+{
+    double w = device->bandwidth_gbps * 1e9, p = device->peak_gflops * 1e9;
+    if (!(w > 0) || !(p > 0)) return 0.0;
+    tfb_model_layer layer;
+    tfb_model_layer_decode(config, TFB_MODEL_EXACT, seq, batch, weights, kv, &layer);
+    double projection_bytes = bytes_of((double)layer.flops_projections / 2.0 / (double)batch, weights);
+    double ffn_bytes = (double)layer.weight_bytes - projection_bytes;  /* the experts read (and the norm gains) */
+    return compute_excess(projection_bytes, (double)layer.flops_projections, w, p) +
+           compute_excess((double)layer.kv_read_bytes, (double)layer.flops_attention, w, p) +
+           compute_excess(ffn_bytes, (double)layer.flops_ffn, w, p);
+}
+
+double tfb_model_head_excess(double bytes, double flops, const tfb_model_device *device)
+{
+    double w = device->bandwidth_gbps * 1e9, p = device->peak_gflops * 1e9;
+    return w > 0 ? compute_excess(bytes, flops, w, p) : 0.0;
+}
+
 double tfb_model_batch_bound(const tfb_model_config *config, uint64_t seq, uint64_t batch, tfb_model_dtype weights,
                              tfb_model_dtype kv, const tfb_model_device *device)
 {
     tfb_model_decode d;
     if (!(device->bandwidth_gbps > 0)) return 0.0;
     tfb_model_analyze_decode_kv(config, TFB_MODEL_EXACT, seq, batch, weights, kv, device, &d);
-    return (double)batch * d.tokens_per_second_roofline;
+    double head = (double)config->d_model * (double)config->vocab_size;
+    double seconds = (double)d.bytes_per_step / (device->bandwidth_gbps * 1e9) +
+                     (double)config->n_layers * tfb_model_decode_layer_excess(config, seq, batch, weights, kv, device) +
+                     tfb_model_head_excess(bytes_of(head, weights), 2.0 * head * (double)batch, device);
+    return (double)batch / seconds;
 }
