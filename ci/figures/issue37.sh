@@ -74,4 +74,18 @@ for path in sorted(out.glob("*/results.json")):
         walls = ", ".join(f'{w["device"]} {w["max_batch"]}' for w in s["memory_wall"])
         print(f"{name}: ridge batch {ridge}; fraction of bound {fractions}; below 0.8 up to the ridge: "
               f"{', '.join(low) or 'none'}; walls at n {s['memory_wall'][0]['seq']:.0f}: {walls}")
+        # what each B loses, op by op: bytes / profiled time against the point's read bracket (W), FLOPs / time
+        # against the run's fp32 peak (P); the small kernels and the gaps as a share of the step
+        peak = s["peak_gflops"] * 1e9 or float("nan")
+        runs = {b["name"]: b for b in json.loads(path.read_text())["benchmarks"]}
+        for q in s["batch_curve"]:
+            r = runs[q["name"]]
+            b, m, batch = r["breakdown"], r["layer_model"], r["rows"]
+            w = q["read_gbps"] * 1e9
+            projection_bytes = m["flops_projections"] / batch  # fp16: 2 bytes and 2 FLOPs per weight and row
+            ops = [("proj", projection_bytes, m["flops_projections"], b["projections_s"]),
+                   ("attn", m["kv_read_bytes"], m["flops_attention"], b["attention_s"]),
+                   ("ffn", m["weight_bytes"] - projection_bytes, m["flops_ffn"], b["ffn_s"])]
+            cells = "  ".join(f"{op} {by / t / w:4.2f} W {fl / t / peak:4.2f} P" for op, by, fl, t in ops)
+            print(f"  b{batch:<3d} W {w / 1e9:5.1f} GB/s  {cells}  small+gaps {(b['small_s'] + b['other_s']) / b['span_s']:.0%}")
 PY
