@@ -139,7 +139,7 @@ double tfb_model_decode_layer_excess(const tfb_model_config *config, uint64_t se
                                      tfb_model_dtype weights, tfb_model_dtype kv, const tfb_model_device *device)
 {
     double w = device->bandwidth_gbps * 1e9, p = device->peak_gflops * 1e9;
-    if (!(w > 0) || !(p > 0)) return 0.0;
+    if (!(w > 0) || !(p > 0) || batch == 0) return 0.0;
     tfb_model_layer layer;
     tfb_model_layer_decode(config, TFB_MODEL_EXACT, seq, batch, weights, kv, &layer);
     double projection_bytes = bytes_of((double)layer.flops_projections / 2.0 / (double)batch, weights);
