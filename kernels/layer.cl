@@ -70,13 +70,21 @@ static void copy_head(__global const float *src, __global float *dst)
     for (uint j = 0; j < D; j++) dst[j] = src[j];
 }
 
+// The decode cache: per sequence and KV head, n_pad / 16 blocks of 16 keys, each its K part [D][16] then its V part
+// [16][D] (decode attention's KV_BLOCKED layout, kernels/decode.cl): a work-item of the attention reads one
+// sequential stream. Two buffers, K and V, put a block's K and V at the same offsets of their 2 MiB pages (the same
+// cache sets and DRAM banks); the batched decode step read them at half the read bandwidth. Float offset of
+// position `pos`'s block:
+static size_t cache_block(size_t slice, uint n_pad, uint pos)
+{
+    return (slice * (n_pad / 16) + pos / 16) * 32 * D;
+}
+
 // Decode, one item per (sequence, head slot) of the fused QKV row: Q heads rotated into q [batch][heads][D] (what
-// decode attention reads), K rotated and appended at position `pos` of the key-blocked cache (per sequence and KV
-// head, blocks of 16 keys laid out [D][16], n_pad keys), V appended at `pos` of [batch][kv_heads][n_kv][D]. Every
-// sequence is at the same position, so `cs` is one row of the table.
+// decode attention reads), K rotated and V copied into position `pos` of the cache above. Every sequence is at the
+// same position, so `cs` is one row of the table.
 __kernel void rope_append(__global const float *qkv, __global const float *cs, __global float *q,
-                          __global float *k_cache, __global float *v_cache, uint heads, uint kv_heads, uint n_pad,
-                          uint n_kv, uint pos)
+                          __global float *cache, uint heads, uint kv_heads, uint n_pad, uint pos)
 {
     const uint slot = get_global_id(0), b = get_global_id(1), slots = heads + 2 * kv_heads;
     if (slot >= slots) return;
@@ -85,10 +93,10 @@ __kernel void rope_append(__global const float *qkv, __global const float *cs, _
         rotate_head(src, cs, q + ((size_t)b * heads + slot) * D, 1);
     } else if (slot < heads + kv_heads) {
         const size_t slice = (size_t)b * kv_heads + slot - heads;
-        rotate_head(src, cs, k_cache + (slice * n_pad + pos / 16 * 16) * D + pos % 16, 16);
+        rotate_head(src, cs, cache + cache_block(slice, n_pad, pos) + pos % 16, 16);
     } else {
         const size_t slice = (size_t)b * kv_heads + slot - heads - kv_heads;
-        copy_head(src, v_cache + (slice * n_kv + pos) * D);
+        copy_head(src, cache + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);
     }
 }
 
@@ -108,13 +116,13 @@ __kernel void rope_scatter(__global const float *qkv, __global const float *cs, 
 
 // The check after timing: the appended slot of every sequence and KV head set to `value`, so a kernel that stops
 // appending fails (the rest of the cache is the past, which the step only reads). One item per (slice, element).
-__kernel void poison_slot(__global float *k_cache, __global float *v_cache, uint slices, uint n_pad, uint n_kv,
-                          uint pos, float value)
+__kernel void poison_slot(__global float *cache, uint slices, uint n_pad, uint pos, float value)
 {
     const uint j = get_global_id(0), slice = get_global_id(1);
     if (j >= D || slice >= slices) return;
-    k_cache[((size_t)slice * n_pad + pos / 16 * 16) * D + (size_t)j * 16 + pos % 16] = value;
-    v_cache[((size_t)slice * n_kv + pos) * D + j] = value;
+    const size_t block = cache_block(slice, n_pad, pos);
+    cache[block + (size_t)j * 16 + pos % 16] = value;
+    cache[block + 16 * D + pos % 16 * D + j] = value;
 }
 #endif
 

@@ -601,6 +601,42 @@ static void serving_crossovers(void **state)
     assert_true(tfb_model_attention_share_lecture(llama, 8320) == 0.5);
 }
 
+/* The crossover in roofline time: each op takes max(bytes / W, FLOPs / P); on W = 40 GB/s and P = 200 GFLOP/s
+ * (ridge 5 FLOP/byte), fp16 weights (1 FLOP/byte: the projections and the FFN stay memory-bound) and an fp32 cache.
+ *   MQA Llama 2 7B (1 KV head): a cached token's K and V are 2 x 128 x 4 = 1024 bytes (25.6 ns) against
+ *     4 x 32 x 128 = 16384 FLOPs (81.92 ns): compute-bound. Attention weights 2 x 4096^2 + 2 x 4096 x 128 =
+ *     34,603,008, FFN 135,266,304: their bytes differ by 201,326,592 (5.0331648 ms), / 81.92 ns = 61440; the bytes
+ *     say 201,326,592 / 1024 = 196608.
+ *   Llama 2 7B (MHA): 32768 bytes (819.2 ns) against 16384 FLOPs (81.92 ns): memory-bound, so the bytes' 4160.
+ *   Llama 2 70B (8 of 64 heads): 8192 bytes (204.8 ns) against 32768 FLOPs (163.84 ns): the bytes' 135168; at
+ *     P = 100 (327.68 ns, compute) 1,107,296,256 bytes of gap (27.6824064 ms) / 327.68 ns = 84480.
+ *   With P = 20 every op is compute-bound and the MHA crossover is the lecture's FLOPs: (270,532,608 - 134,217,728)
+ *     / 16384 = 8320. Shares: MQA at 61440 is 0.5; at 0, 1.7301504 / (1.7301504 + 6.7633152) ms. */
+static void serving_crossover_roofline(void **state)
+{
+    (void)state;
+    tfb_model_config mqa = *builtin("llama2-7b");
+    mqa.n_kv_heads = 1;
+    tfb_model_device cpu = {"cpu", 40.0, 200.0, 0.0};
+    const double tolerance = 1e-12;
+    assert_true(tfb_model_crossover_bytes(&mqa, TFB_MODEL_FP16, TFB_MODEL_FP32) == 196608.0);
+    assert_true(fabs(tfb_model_crossover_roofline(&mqa, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) / 61440.0 - 1) < tolerance);
+    assert_true(fabs(tfb_model_attention_share_roofline(&mqa, 61440, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) - 0.5) <
+                tolerance);
+    assert_true(fabs(tfb_model_attention_share_roofline(&mqa, 0, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) -
+                     1.7301504 / (1.7301504 + 6.7633152)) < tolerance);
+    const tfb_model_config *llama = builtin("llama2-7b"), *big = builtin("llama2-70b");
+    assert_true(fabs(tfb_model_crossover_roofline(llama, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) / 4160.0 - 1) < tolerance);
+    assert_true(fabs(tfb_model_crossover_roofline(big, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) / 135168.0 - 1) < tolerance);
+    cpu.peak_gflops = 100.0;
+    assert_true(fabs(tfb_model_crossover_roofline(big, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) / 84480.0 - 1) < tolerance);
+    cpu.peak_gflops = 20.0;
+    assert_true(fabs(tfb_model_crossover_roofline(llama, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) / 8320.0 - 1) < tolerance);
+    cpu.peak_gflops = 0.0;  /* a ceiling missing: no prediction */
+    assert_true(tfb_model_crossover_roofline(llama, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) == 0.0);
+    assert_true(tfb_model_attention_share_roofline(llama, 4096, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) == 0.0);
+}
+
 /* The batch curve's bound: batch / max(step bytes / bandwidth, step FLOPs / peak), tfb_model_analyze_decode's. */
 static void serving_batch_bound(void **state)
 {
@@ -612,6 +648,34 @@ static void serving_batch_bound(void **state)
     assert_true(bound == 8 * one.tokens_per_second_roofline);
     d.bandwidth_gbps = 0;
     assert_true(tfb_model_batch_bound(builtin("llama2-7b"), 2048, 8, TFB_MODEL_FP16, TFB_MODEL_FP16, &d) == 0.0);
+}
+
+/* Past the weights' ridge the step's ops bind differently: the bound is the sum of their roofline times. Llama 2 7B,
+ * n 4096, batch 8, fp16 weights, fp32 cache, W = 50 GB/s, P = 200 GFLOP/s (ridge 4; the weights do 8 FLOP/byte):
+ *   projections: 67,108,864 weights, 134,217,728 bytes (2.68435456 ms) for 8 x 2 x 67,108,864 FLOPs (5.36870912 ms):
+ *     2.68435456 ms over;
+ *   FFN: 135,266,304 weights and the two norm gains (8192 at 2 bytes), 270,548,992 bytes (5.41097984 ms) for
+ *     8 x 2 x 135,266,304 FLOPs (10.82130432 ms): 5.41032448 ms over;
+ *   scores: 8 x 4096 x 32768 bytes (21.5 ms) for about 0.54 GFLOP (2.7 ms): none; one layer 8.09467904 ms;
+ *   head: 32000 x 4096 weights, 262,144,000 bytes (5.24288 ms) for twice that x 8 FLOPs (10.48576 ms): 5.24288 ms.
+ *   The step: its bytes / W + 32 x 8.09467904 + 5.24288 = bytes / W + 264.27260928 ms. */
+static void serving_batch_bound_per_op(void **state)
+{
+    (void)state;
+    const tfb_model_config *llama = builtin("llama2-7b");
+    tfb_model_device cpu = {"cpu", 50.0, 200.0, 0.0};
+    double layer = tfb_model_decode_layer_excess(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu);
+    assert_true(fabs(layer / 8.09467904e-3 - 1) < 1e-12);
+    assert_true(fabs(tfb_model_head_excess(262144000.0, 2097152000.0, &cpu) / 5.24288e-3 - 1) < 1e-12);
+    tfb_model_decode d;
+    tfb_model_analyze_decode_kv(llama, TFB_MODEL_EXACT, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu, &d);
+    double want = 8.0 / ((double)d.bytes_per_step / 50e9 + 264.27260928e-3);
+    assert_true(fabs(tfb_model_batch_bound(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) / want - 1) < 1e-12);
+    /* tighter than the roofline of the step's sums, which lets the KV reads' spare FLOPs pay for the weights' */
+    assert_true(tfb_model_batch_bound(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) <
+                8.0 * d.tokens_per_second_roofline);
+    cpu.peak_gflops = 0.0;  /* no peak: bytes alone */
+    assert_true(tfb_model_decode_layer_excess(llama, 4096, 8, TFB_MODEL_FP16, TFB_MODEL_FP32, &cpu) == 0.0);
 }
 
 int main(void)
@@ -631,6 +695,7 @@ int main(void)
         cmocka_unit_test(json_classic_keys),
         cmocka_unit_test(serving_memory_wall),
         cmocka_unit_test(serving_crossovers),      cmocka_unit_test(serving_batch_bound),
+        cmocka_unit_test(serving_crossover_roofline), cmocka_unit_test(serving_batch_bound_per_op),
         cmocka_unit_test(block_format_sizes),
         cmocka_unit_test(exact_decode_quantized),  cmocka_unit_test(block_format_refusals),
     };

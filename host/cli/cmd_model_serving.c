@@ -56,10 +56,14 @@ cJSON *tfb_model_serving_json(const tfb_model_serving_args *a)
         cJSON_AddNumberToObject(p, "seq", (double)n);
         cJSON_AddNumberToObject(p, "attention_share", tfb_model_attention_share_bytes(a->config, n, a->weights, a->kv));
         cJSON_AddNumberToObject(p, "lecture_attention_share", tfb_model_attention_share_lecture(a->config, n));
+        cJSON_AddNumberToObject(p, "roofline_attention_share",
+                                tfb_model_attention_share_roofline(a->config, n, a->weights, a->kv, a->device));
         cJSON_AddItemToArray(contexts, p);
     }
     cJSON_AddNumberToObject(o, "crossover_seq_predicted", tfb_model_crossover_bytes(a->config, a->weights, a->kv));
     cJSON_AddNumberToObject(o, "crossover_seq_lecture", tfb_model_crossover_context(a->config, TFB_MODEL_LECTURE));
+    cJSON_AddNumberToObject(o, "crossover_seq_roofline",
+                            tfb_model_crossover_roofline(a->config, a->weights, a->kv, a->device));
     return o;
 }
 
@@ -98,4 +102,7 @@ void tfb_model_serving_print(const tfb_model_serving_args *a)
     printf("\nCrossover: context %.0f in bytes (%s weights, %s KV cache); %.0f in the lecture's FLOPs\n",
            tfb_model_crossover_bytes(a->config, a->weights, a->kv), tfb_model_dtype_name(a->weights),
            tfb_model_dtype_name(a->kv), tfb_model_crossover_context(a->config, TFB_MODEL_LECTURE));
+    printf("  in roofline time on %s (per op max(bytes / %.4g GB/s, FLOPs / %.4g GFLOP/s)): %.0f\n", a->device->name,
+           a->device->bandwidth_gbps, a->device->peak_gflops,
+           tfb_model_crossover_roofline(a->config, a->weights, a->kv, a->device));
 }

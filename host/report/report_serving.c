@@ -190,13 +190,17 @@ static void context_chart(FILE *out, const cJSON *s)
     range_of(curve, "seq", &lo, &hi);
     lo = fmin(lo, 256);
     hi = fmax(hi, fmax(num(s, "crossover_seq_predicted"), num(s, "crossover_seq_lecture")) * 2);
+    double roofline = num(s, "crossover_seq_roofline");  /* 0 (null) without the run's fp32 peak */
     plot p = {.out = out, .lx0 = floor(log2(lo)), .lx1 = ceil(log2(hi)), .y0 = 0, .y1 = 1};
-    svg_open(out, 4);
+    svg_open(out, roofline > 0 ? 5 : 4);
     axes(&p, "context n (tokens in the KV cache), batch 1", "attention / (attention + FFN)", 1);
     fprintf(out, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"2 2\"/>\n",
             P_LEFT, py(&p, 0.5), P_LEFT + P_W, py(&p, 0.5));
     line_of(&p, predicted, "seq", "attention_share", "stroke=\"#1f77b4\" stroke-width=\"2\"");
     line_of(&p, predicted, "seq", "lecture_attention_share", "stroke=\"#ff7f0e\" stroke-dasharray=\"5 3\"");
+    if (roofline > 0)
+        line_of(&p, predicted, "seq", "roofline_attention_share", "stroke=\"#2ca02c\" stroke-dasharray=\"1 2\" "
+                                                                  "stroke-width=\"2\"");
     points_of(&p, curve, "seq", "attention_share", "#d62728");
     char label[64];
     snprintf(label, sizeof label, "measured %.0f", num(s, "crossover_seq_measured"));
@@ -209,7 +213,12 @@ static void context_chart(FILE *out, const cJSON *s)
               "measured: (Q/K/V/O projections + attention) time / (that + the FFN's), profiling events");
     key_entry(out, 1, "#1f77b4", "none", "predicted in bytes: weights and KV cache read (GQA-aware), the run's dtypes");
     key_entry(out, 2, "#ff7f0e", "5 3", "the lecture's FLOPs (8d^2 + 4nd against 6 d d_ff, every layer MHA)");
+    snprintf(label, sizeof label, "roofline %.0f", roofline);
+    vertical(&p, roofline, "stroke=\"#2ca02c\" stroke-dasharray=\"1 2\"", label, 3);
     key_entry(out, 3, NULL, "", "vertical lines: where each passes 50% (the crossover)");
+    if (roofline > 0)
+        key_entry(out, 4, "#2ca02c", "1 2", "predicted in roofline time: per op max(bytes / read bandwidth, FLOPs / "
+                                            "fp32 peak), this run's ceilings");
     fputs("</svg></div>\n", out);
 }
 

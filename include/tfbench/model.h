@@ -244,10 +244,28 @@ double tfb_model_crossover_bytes(const tfb_model_config *config, tfb_model_dtype
 /* attention / (attention + ffn) of those bytes at context `seq`. */
 double tfb_model_attention_share_bytes(const tfb_model_config *config, uint64_t seq, tfb_model_dtype weights,
                                        tfb_model_dtype kv);
+/* The crossover in roofline time on `device`: each op of a batch-1 decode step takes max(bytes / bandwidth, FLOPs /
+ * peak), the projections and the FFN for their weights (2 FLOPs per weight), the scores per cached token for K and V
+ * (2 x kv_heads x d_head values) against 4 x n_heads x d_head FLOPs. Where the scores' FLOP per cache byte passes the
+ * ridge (MQA, a deep GQA group, a wide cache) attention is compute-bound and crosses before its bytes say:
+ * (ffn time - projections time) / the time per cached token. 0 without both ceilings or when attention leads. */
+double tfb_model_crossover_roofline(const tfb_model_config *config, tfb_model_dtype weights, tfb_model_dtype kv,
+                                    const tfb_model_device *device);
+/* attention / (attention + ffn) of those roofline times at context `seq` (0 without both ceilings). */
+double tfb_model_attention_share_roofline(const tfb_model_config *config, uint64_t seq, tfb_model_dtype weights,
+                                          tfb_model_dtype kv, const tfb_model_device *device);
 /* The lecture's share: attention / (attention + ffn) FLOPs, every layer MHA (its crossover is
  * tfb_model_crossover_context with TFB_MODEL_LECTURE). */
 double tfb_model_attention_share_lecture(const tfb_model_config *config, uint64_t seq);
-/* Aggregate tokens/s bound of a decode step of `batch` sequences: batch / max(bytes / bandwidth, FLOPs / peak). */
+/* A decode step runs its ops one after another, so its bound is the sum of their roofline times, not the roofline of
+ * its sums (which lets an op's spare bandwidth pay for another's FLOPs): step bytes / W plus, for each op whose FLOPs
+ * bind, max(0, FLOPs / P - bytes / W). These are the excesses in seconds (0 without a peak): one layer's Q/K/V/O
+ * projections, scores and FFN at `batch` sequences of context `seq`, and the output head's. */
+double tfb_model_decode_layer_excess(const tfb_model_config *config, uint64_t seq, uint64_t batch,
+                                     tfb_model_dtype weights, tfb_model_dtype kv, const tfb_model_device *device);
+double tfb_model_head_excess(double bytes, double flops, const tfb_model_device *device);
+/* Aggregate tokens/s bound of a decode step of `batch` sequences: batch / (bytes / bandwidth + every layer's
+ * excess + the head's, d_model x vocab weights at 2 x batch FLOPs each). */
 double tfb_model_batch_bound(const tfb_model_config *config, uint64_t seq, uint64_t batch, tfb_model_dtype weights,
                              tfb_model_dtype kv, const tfb_model_device *device);
 

@@ -56,8 +56,8 @@ static size_t activation_floats(const layer_dims *dims, size_t rows)
     return rows * (7 * dims->d + dims->slots * dims->dh + 3 * dims->f);
 }
 
-/* The attention state: decode keeps the cache (K key-blocked and V) and the partial results of its splits;
- * prefill keeps Q, K, V and O of the prompt. */
+/* The attention state: decode keeps the cache (K and V blocked, both padded to whole blocks) and the partial results
+ * of its splits; prefill keeps Q, K, V and O of the prompt. */
 static void attention_bytes(const layer_dims *dims, const layer_params *p, uint64_t *kept, uint64_t *transient)
 {
     size_t kv_width = dims->kv_heads * dims->dh;
@@ -67,8 +67,8 @@ static void attention_bytes(const layer_dims *dims, const layer_params *p, uint6
         return;
     }
     uint64_t v = 4ull * p->rows * kv_width * p->context, k = 4ull * p->rows * kv_width * round_up(p->context, 16);
-    *kept = k + v + 8ull * p->rows * dims->d + 4ull * p->rows * dims->heads * (p->context / 256 + 1) * (dims->dh + 2);
-    *transient = v;  /* the row-major K the key-blocked copy is made from */
+    *kept = 2 * k + 8ull * p->rows * dims->d + 4ull * p->rows * dims->heads * (p->context / 256 + 1) * (dims->dh + 2);
+    *transient = 2 * v;  /* the row-major K and V the blocked copy is made from */
 }
 
 /* The fp32 row-major copy of the largest weight matrix, which the packing reads. */
@@ -196,8 +196,8 @@ static tfb_attention_shape attention_shape(const layer_state *s)
     return (tfb_attention_shape){1, dm->heads, dm->kv_heads, s->p.rows, s->p.rows, dm->dh};
 }
 
-/* Decode: a random past cache (the attention suites' inputs), its K copied into the key-blocked layout the decode
- * kernel reads; the appended slot and the query are poisoned. Prefill: Q, K, V come from the layer, all poisoned;
+/* Decode: a random past cache (the attention suites' inputs), copied into the blocked layout the decode kernel
+ * reads (K and V of 16 keys together, kernels/layer.cl); the appended slot and the query are poisoned. Prefill: Q, K, V come from the layer, all poisoned;
  * flash writes token-major rows for the O projection. */
 static int build_attention(tfb_run *run, layer_state *s, size_t layer, tfb_error *err)
 {
@@ -208,8 +208,9 @@ static int build_attention(tfb_run *run, layer_state *s, size_t layer, tfb_error
     if (rc == TFB_OK) rc = tfb_device_poison(run->ctx, u->io.q, tfb_attention_q_count(&shape) * sizeof(float), err);
     if (rc != TFB_OK) return rc;
     if (s->p.phase == LAYER_DECODE) {
-        rc = tfb_decode_attention_plan(run->ctx, &shape, &u->io, 0, &u->plan, err);
-        tfb_buffer_release(&u->io.k);  /* the plan holds the key-blocked copy: the cache */
+        rc = tfb_decode_attention_plan_kv(run->ctx, &shape, &u->io, 0, TFB_KV_FP32, 1, &u->plan, err);
+        tfb_buffer_release(&u->io.k);  /* the plan holds the blocked copy of both (kernels/layer.cl): the cache */
+        tfb_buffer_release(&u->io.v);
         return rc;
     }
     size_t kv_bytes = tfb_attention_kv_count(&shape) * sizeof(float);
@@ -240,10 +241,9 @@ int layer_set_qkv_args(const layer_state *s, layer_unit *u, cl_mem table, tfb_er
     if (s->p.phase == LAYER_PREFILL)
         return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q), TFB_MEM(u->io.k),
                             TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(rows));
-    cl_uint n_kv = (cl_uint)s->p.context, n_pad = (cl_uint)round_up(s->p.context, 16), pos = n_kv - 1;
+    cl_uint n_pad = (cl_uint)round_up(s->p.context, 16), pos = (cl_uint)s->p.context - 1;
     return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q),
-                        TFB_MEM(u->plan.scratch[2]), TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads),
-                        TFB_VAL(n_pad), TFB_VAL(n_kv), TFB_VAL(pos));
+                        TFB_MEM(u->plan.scratch[2]), TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(n_pad), TFB_VAL(pos));
 }
 
 static int set_small_args(const layer_state *s, layer_unit *u, tfb_error *err)
@@ -319,10 +319,10 @@ static int build_input(tfb_context *ctx, layer_state *s, tfb_error *err)
  * number before the check after timing). */
 int layer_poison_slot(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err)
 {
-    cl_uint slices = (cl_uint)(s->p.rows * s->dims.kv_heads), n_kv = (cl_uint)s->p.context;
-    cl_uint n_pad = (cl_uint)round_up(s->p.context, 16), pos = n_kv - 1;
-    int rc = TFB_SET_ARGS(u->poison, err, TFB_MEM(u->plan.scratch[2]), TFB_MEM(u->io.v), TFB_VAL(slices),
-                          TFB_VAL(n_pad), TFB_VAL(n_kv), TFB_VAL(pos), TFB_VAL(value));
+    cl_uint slices = (cl_uint)(s->p.rows * s->dims.kv_heads);
+    cl_uint n_pad = (cl_uint)round_up(s->p.context, 16), pos = (cl_uint)s->p.context - 1;
+    int rc = TFB_SET_ARGS(u->poison, err, TFB_MEM(u->plan.scratch[2]), TFB_VAL(slices), TFB_VAL(n_pad), TFB_VAL(pos),
+                          TFB_VAL(value));
     tfb_launch launch = {u->poison, 2, {s->dims.dh, slices}, {0}};
     tfb_work work = {&launch, 1, 1};
     return rc == TFB_OK ? tfb_work_run_once(ctx, &work, err) : rc;
@@ -349,7 +349,7 @@ static int stack_fits(const tfb_run *run, const layer_state *s, tfb_error *err)
 {
     uint64_t kept, transient;
     layer_device_bytes(&s->dims, &s->p, &kept, &transient);
-    uint64_t k_cache = 4ull * s->p.rows * s->dims.kv_heads * s->dims.dh * round_up(s->p.context, 16);
+    uint64_t k_cache = 8ull * s->p.rows * s->dims.kv_heads * s->dims.dh * round_up(s->p.context, 16);
     uint64_t largest = s->p.phase == LAYER_DECODE && k_cache > transient ? k_cache : transient;
     uint64_t total = kept * s->p.layers + transient, usable = run->ctx->info.global_mem_bytes / 4 * 3;
     char need[32], limit[32], one[32];

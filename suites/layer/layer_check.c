@@ -174,21 +174,20 @@ static int gather_qkv(checker *c, const layer_unit *u, size_t row, float *got, t
     const layer_dims *dm = &c->s->dims;
     size_t dh = dm->dh, n = c->s->p.context, n_pad = (n + 15) / 16 * 16, pos = n - 1;
     int rc = TFB_OK;
-    float block[16 * TFB_MAX_HEAD_DIM];
+    float block[32 * TFB_MAX_HEAD_DIM];
     for (size_t slot = 0; rc == TFB_OK && slot < dm->slots; slot++) {
         size_t head = slot < dm->heads ? slot : (slot - dm->heads) % dm->kv_heads;
-        cl_mem buffer = slot < dm->heads ? u->io.q : slot < dm->heads + dm->kv_heads ? u->io.k : u->io.v;
         if (c->s->p.phase == LAYER_PREFILL) {
             const float *all = c->prompt_qkv[slot < dm->heads ? 0 : slot < dm->heads + dm->kv_heads ? 1 : 2];
             memcpy(got + slot * dh, all + (head * c->s->p.rows + row) * dh, dh * sizeof *got);
         } else if (slot < dm->heads) {
-            rc = read_floats(c->ctx, buffer, (row * dm->heads + slot) * dh, dh, got + slot * dh, err);
-        } else if (slot < dm->heads + dm->kv_heads) {  /* one key of a block of 16, laid out [dh][16] */
-            size_t slice = row * dm->kv_heads + head;
-            rc = read_floats(c->ctx, u->plan.scratch[2], (slice * n_pad + pos / 16 * 16) * dh, 16 * dh, block, err);
-            for (size_t j = 0; j < dh; j++) got[slot * dh + j] = block[j * 16 + pos % 16];
-        } else {
-            rc = read_floats(c->ctx, buffer, ((row * dm->kv_heads + head) * n + pos) * dh, dh, got + slot * dh, err);
+            rc = read_floats(c->ctx, u->io.q, (row * dm->heads + slot) * dh, dh, got + slot * dh, err);
+        } else {  /* one key of a block of 16: K laid out [dh][16], then V [16][dh] (kernels/layer.cl) */
+            size_t slice = row * dm->kv_heads + head, at = (slice * (n_pad / 16) + pos / 16) * 32 * dh;
+            int key = slot < dm->heads + dm->kv_heads;
+            rc = read_floats(c->ctx, u->plan.scratch[2], at, 32 * dh, block, err);
+            for (size_t j = 0; j < dh; j++)
+                got[slot * dh + j] = key ? block[j * 16 + pos % 16] : block[16 * dh + pos % 16 * dh + j];
         }
     }
     return rc;
@@ -267,13 +266,15 @@ static int work_alloc(attention_work *w, size_t n, size_t dh, tfb_error *err)
     return tfb_fail(err, "out of memory for the attention reference");
 }
 
-/* Key j of KV head `head`: decode's cache is key-blocked ([n_pad / 16][dh][16]), the prompt's K token-major. */
+/* Key j of KV head `head`: decode's cache is blocked (k holds both: per 16 keys their K [dh][16] then their V
+ * [16][dh], kernels/layer.cl), the prompt's K and V token-major. */
 static void set_kv(attention_work *w, const float *k, const float *v, size_t dh, int blocked)
 {
     for (size_t j = 0; j < w->n; j++)
         for (size_t i = 0; i < dh; i++) {
-            w->k[j * dh + i] = blocked ? k[(j / 16 * 16) * dh + i * 16 + j % 16] : k[j * dh + i];
-            w->v[j * dh + i] = v[j * dh + i];
+            size_t block = j / 16 * 32 * dh;
+            w->k[j * dh + i] = blocked ? k[block + i * 16 + j % 16] : k[j * dh + i];
+            w->v[j * dh + i] = blocked ? k[block + 16 * dh + j % 16 * dh + i] : v[j * dh + i];
             w->k_abs[j * dh + i] = fabs(w->k[j * dh + i]);
             w->v_abs[j * dh + i] = fabs(w->v[j * dh + i]);
         }
@@ -329,17 +330,16 @@ static int attend_cache(checker *c, const layer_unit *u, const float *q, const s
 {
     const layer_dims *dm = &c->s->dims;
     size_t n = c->s->p.context, n_pad = (n + 15) / 16 * 16, dh = dm->dh, group = dm->heads / dm->kv_heads;
-    float *k = malloc(n_pad * dh * sizeof *k), *v = malloc(n * dh * sizeof *v);
+    float *kv = malloc(2 * n_pad * dh * sizeof *kv);
     attention_work w;
     int rc = work_alloc(&w, n, dh, err);
-    if (rc == TFB_OK && (!k || !v)) rc = tfb_fail(err, "out of memory for the reference's KV cache");
+    if (rc == TFB_OK && !kv) rc = tfb_fail(err, "out of memory for the reference's KV cache");
     for (size_t r = 0; rc == TFB_OK && r < c->rows.count; r++)
         for (size_t g = 0; rc == TFB_OK && g < dm->kv_heads; g++) {
             size_t slice = r * dm->kv_heads + g;
-            rc = read_floats(c->ctx, u->plan.scratch[2], slice * n_pad * dh, n_pad * dh, k, err);
-            if (rc == TFB_OK) rc = read_floats(c->ctx, u->io.v, slice * n * dh, n * dh, v, err);
+            rc = read_floats(c->ctx, u->plan.scratch[2], slice * 2 * n_pad * dh, 2 * n_pad * dh, kv, err);
             if (rc != TFB_OK) break;
-            set_kv(&w, k, v, dh, 1);
+            set_kv(&w, kv, NULL, dh, 1);
             for (size_t h = g * group, rows; rc == TFB_OK && h < (g + 1) * group; h += rows) {
                 rows = (g + 1) * group - h < TFB_REFERENCE_BLOCK_ROWS ? (g + 1) * group - h : TFB_REFERENCE_BLOCK_ROWS;
                 size_t names[TFB_REFERENCE_BLOCK_ROWS];
@@ -348,8 +348,7 @@ static int attend_cache(checker *c, const layer_unit *u, const float *q, const s
                                   c->rows.attn + r * dm->d + h * dh, dh, h * dh, names, err);
             }
         }
-    free(k);
-    free(v);
+    free(kv);
     work_free(&w);
     return rc;
 }

@@ -170,8 +170,13 @@ static cJSON *batch_entry(const serving_ctx *s, const serving_point *p)
     double bytes = layers * r->bytes + (h ? h->bytes : 0.0), flops = layers * r->flops + (h ? h->flops : 0.0);
     double gbps = r->own_read_gbps > 0 ? r->own_read_gbps : s->device.bandwidth_gbps;
     double memory_s = gbps > 0 ? bytes / (gbps * 1e9) : 0.0;
-    double compute_s = s->device.peak_gflops > 0 ? flops / (s->device.peak_gflops * 1e9) : 0.0;
-    double bound_s = fmax(memory_s, compute_s);
+    /* the ops run one after another: each op whose FLOPs bind adds its excess over its bytes (docs/serving.md) */
+    tfb_model_device point = s->device;
+    point.bandwidth_gbps = gbps;
+    double compute_s = layers * tfb_model_decode_layer_excess(s->model, (uint64_t)p->seq, (uint64_t)p->batch,
+                                                               s->weights, s->kv, &point) +
+                       (h ? tfb_model_head_excess(h->bytes, h->flops, &point) : 0.0);
+    double bound_s = memory_s + compute_s;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "batch", p->batch);
     cJSON_AddNumberToObject(o, "seq", p->seq);
@@ -185,7 +190,9 @@ static cJSON *batch_entry(const serving_ctx *s, const serving_point *p)
     cJSON_AddNumberToObject(o, "read_gbps", gbps);
     if (bound_s > 0) {
         cJSON_AddNumberToObject(o, "bound_tokens_per_s", p->batch / bound_s);
-        cJSON_AddStringToObject(o, "bound_roof", compute_s > memory_s ? "compute (fp32 peak)" : "read, bracketed");
+        cJSON_AddStringToObject(o, "bound_roof", compute_s > 0 ? "read, bracketed, and fp32 peak where an op is "
+                                                                 "compute-bound" : "read, bracketed");
+        cJSON_AddNumberToObject(o, "compute_excess_s", compute_s);
         cJSON_AddNumberToObject(o, "fraction_of_bound", bound_s / seconds);
     } else {
         cJSON_AddNullToObject(o, "bound_tokens_per_s");
@@ -205,6 +212,12 @@ static double measured_share(const serving_point *p)
     return both > 0 ? attention / both : 0.0;
 }
 
+static void add_or_null(cJSON *o, const char *key, double value)
+{
+    if (value > 0) cJSON_AddNumberToObject(o, key, value);
+    else cJSON_AddNullToObject(o, key);
+}
+
 static cJSON *context_entry(const serving_ctx *s, const serving_point *p)
 {
     cJSON *o = cJSON_CreateObject();
@@ -218,6 +231,8 @@ static cJSON *context_entry(const serving_ctx *s, const serving_point *p)
                             tfb_model_attention_share_bytes(s->model, (uint64_t)p->seq, s->weights, s->kv));
     cJSON_AddNumberToObject(o, "lecture_attention_share",
                             tfb_model_attention_share_lecture(s->model, (uint64_t)p->seq));
+    add_or_null(o, "roofline_attention_share",
+                tfb_model_attention_share_roofline(s->model, (uint64_t)p->seq, s->weights, s->kv, &s->device));
     cJSON *b = cJSON_AddObjectToObject(o, "breakdown");
     double kernels = 0.0;
     for (int g = 0; g < GROUP_COUNT; g++) {
@@ -239,12 +254,6 @@ double layer_serving_crossover(const double *seq, const double *share, size_t n)
         return exp(log(seq[i - 1]) + t * (log(seq[i]) - log(seq[i - 1])));
     }
     return 0.0;
-}
-
-static void add_or_null(cJSON *o, const char *key, double value)
-{
-    if (value > 0) cJSON_AddNumberToObject(o, key, value);
-    else cJSON_AddNullToObject(o, key);
 }
 
 static cJSON *wall_entry(const serving_ctx *s, const char *device, double memory_bytes, const char *source)
@@ -300,6 +309,8 @@ static void add_predicted_lines(cJSON *root, const serving_ctx *s, double max_ba
         cJSON_AddNumberToObject(o, "attention_share", tfb_model_attention_share_bytes(s->model, (uint64_t)n,
                                                                                       s->weights, s->kv));
         cJSON_AddNumberToObject(o, "lecture_attention_share", tfb_model_attention_share_lecture(s->model, (uint64_t)n));
+        add_or_null(o, "roofline_attention_share",
+                    tfb_model_attention_share_roofline(s->model, (uint64_t)n, s->weights, s->kv, &s->device));
         cJSON_AddItemToArray(contexts, o);
     }
 }
@@ -344,12 +355,20 @@ static double add_context_curve(cJSON *root, const serving_ctx *s, const serving
     double measured = layer_serving_crossover(seq, share, count);
     double predicted = tfb_model_crossover_bytes(s->model, s->weights, s->kv);
     double lecture = tfb_model_crossover_context(s->model, TFB_MODEL_LECTURE);
+    double roofline = tfb_model_crossover_roofline(s->model, s->weights, s->kv, &s->device);
     add_or_null(root, "crossover_seq_measured", measured);
     add_or_null(root, "crossover_seq_predicted", predicted);
     add_or_null(root, "crossover_seq_lecture", lecture);
+    add_or_null(root, "crossover_seq_roofline", roofline);
+    cJSON_AddStringToObject(root, "crossover_roofline_rule",
+                            roofline > 0 ? "per op max(bytes / bracketed read bandwidth, FLOPs / fp32 peak)"
+                            : s->device.peak_gflops > 0 ? "none: attention leads the FFN at every context"
+                                                        : "none: this run measured no fp32 peak (add --suite peak)");
     if (measured > 0 && predicted > 0) cJSON_AddNumberToObject(root, "crossover_measured_over_predicted",
                                                               measured / predicted);
-    return fmax(max_seq, fmax(measured, fmax(predicted, lecture)));
+    if (measured > 0 && roofline > 0) cJSON_AddNumberToObject(root, "crossover_measured_over_roofline",
+                                                             measured / roofline);
+    return fmax(max_seq, fmax(measured, fmax(predicted, fmax(lecture, roofline))));
 }
 
 void layer_serving_finish(tfb_run *run)
@@ -422,14 +441,17 @@ static void print_context_curve(const cJSON *root, FILE *out)
     const cJSON *o, *curve = cJSON_GetObjectItemCaseSensitive(root, "context_curve");
     if (cJSON_GetArraySize(curve) == 0) return;
     fprintf(out, "\nServing, context curve at batch 1: attention (Q/K/V/O + scores) / (attention + FFN) time:\n");
-    fprintf(out, "  %8s %10s %9s %9s %9s   %s\n", "context", "per layer", "measured", "bytes", "FLOPs",
-            "proj / attn / ffn / small ms");
+    fprintf(out, "  %8s %10s %9s %9s %9s %9s   %s\n", "context", "per layer", "measured", "bytes", "FLOPs",
+            "roofline", "proj / attn / ffn / small ms");
     cJSON_ArrayForEach(o, curve)
     {
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "breakdown");
-        fprintf(out, "  %8.0f %8.2f ms %8.0f%% %8.0f%% %8.0f%%   %.2f / %.2f / %.2f / %.2f\n", num(o, "seq"),
+        char roofline[16] = "-";
+        if (num(o, "roofline_attention_share") > 0)
+            snprintf(roofline, sizeof roofline, "%.0f%%", 100 * num(o, "roofline_attention_share"));
+        fprintf(out, "  %8.0f %8.2f ms %8.0f%% %8.0f%% %8.0f%% %9s   %.2f / %.2f / %.2f / %.2f\n", num(o, "seq"),
                 1e3 * num(o, "time_per_layer_s"), 100 * num(o, "attention_share"),
-                100 * num(o, "predicted_attention_share"), 100 * num(o, "lecture_attention_share"),
+                100 * num(o, "predicted_attention_share"), 100 * num(o, "lecture_attention_share"), roofline,
                 1e3 * num(b, "projections_s"), 1e3 * num(b, "attention_s"), 1e3 * num(b, "ffn_s"),
                 1e3 * num(b, "small_s"));
     }
@@ -442,6 +464,13 @@ static void print_context_curve(const cJSON *root, FILE *out)
             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "weight_dtype")),
             cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "kv_dtype")),
             num(root, "crossover_seq_lecture"));
+    if (num(root, "crossover_seq_roofline") > 0)
+        fprintf(out, "  roofline time (per op max(bytes / W, FLOPs / P)): %.0f", num(root, "crossover_seq_roofline"));
+    else
+        fprintf(out, "  roofline time: %s", cJSON_GetStringValue(cJSON_GetObjectItem(root, "crossover_roofline_rule")));
+    if (num(root, "crossover_measured_over_roofline") > 0)
+        fprintf(out, " (measured x%.2f of it)", num(root, "crossover_measured_over_roofline"));
+    fputc('\n', out);
 }
 
 void layer_serving_summarize(const tfb_results *results, FILE *out)
