@@ -176,6 +176,72 @@ __kernel SHAPE void expert_down(__global const WEIGHT *w, __global const float *
         expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);
 }
 
+// Prefill: the slots grouped by expert (a counting sort in one item; a few thousand slots): expert e's slots are
+// order[start[e]] .. order[start[e + 1] - 1], in ascending order. A slot routed nowhere valid is left out (its rows
+// stay unwritten, and the check finds them).
+__kernel void route_group(__global const int *chosen, __global int *start, __global int *order, uint slots)
+{
+    if (get_global_id(0) != 0) return;
+    int at[E + 1];
+    for (uint e = 0; e <= E; e++) at[e] = 0;
+    for (uint s = 0; s < slots; s++)
+        if (chosen[s] >= 0 && chosen[s] < E) at[chosen[s] + 1]++;
+    for (uint e = 0; e < E; e++) at[e + 1] += at[e];
+    for (uint e = 0; e <= E; e++) start[e] = at[e];
+    for (uint s = 0; s < slots; s++)
+        if (chosen[s] >= 0 && chosen[s] < E) order[at[chosen[s]]++] = (int)s;
+}
+
+// Slots of one expert taken together against one panel: each weight loaded and converted once for TB of them.
+#define TB 8
+
+// Panel `panel` of expert e's matrix (`panels` panels of n inputs) times every slot routed to e, TB slots a pass:
+// a GEMM tile of 16 output rows x TB slots, the panel read from memory once for all of them (it stays in cache
+// between passes). Slot s reads x_base + (s / per_row) n and writes out_base + s width + 16 panel, scaled by
+// weight[s] (weight may be 0: no scale). A last pass of fewer than TB slots repeats its last slot and stores once.
+static void grouped_panel(__global const WEIGHT *w, uint e, uint panel, uint panels, uint n,
+                          __global const float *x_base, uint per_row, __global const int *start,
+                          __global const int *order, __global const float *weight, __global float *out_base,
+                          uint width)
+{
+    __global const WEIGHT *p = w + ((size_t)e * panels + panel) * n * 16;
+    const int first = start[e], last = start[e + 1];
+    for (int b = first; b < last; b += TB) {
+        const int count = min(TB, last - b);
+        __global const float *x[TB];
+        float16 acc[TB];
+        for (int i = 0; i < TB; i++) {
+            x[i] = x_base + (size_t)(order[b + min(i, count - 1)] / per_row) * n;
+            acc[i] = (float16)(0.0f);
+        }
+        for (uint k = 0; k < n; k++) {
+            const float16 wk = LOAD16(k, p);
+            for (int i = 0; i < TB; i++) acc[i] = fma(wk, (float16)(x[i][k]), acc[i]);
+        }
+        for (int i = 0; i < count; i++) {
+            const int slot = order[b + i];
+            store_panel(acc[i], weight ? weight[slot] : 1.0f, out_base + (size_t)slot * width, panel * 16, width);
+        }
+    }
+}
+
+// Prefill's gate/up: gu[slot][16 panel + j] = W_gate_up[e][16 panel + j] . h[token], one item per (panel, expert).
+__kernel void expert_gemm_gate_up(__global const WEIGHT *w, __global const float *h, __global const int *start,
+                                  __global const int *order, __global float *gu, uint d, uint f2)
+{
+    const uint panel = get_global_id(0), e = get_global_id(1);
+    grouped_panel(w, e, panel, (f2 + 15) / 16, d, h, K, start, order, 0, gu, f2);
+}
+
+// Prefill's down: dn[slot][r] = weight[slot] x (W_down[e][r] . a[slot]), one item per (panel, expert).
+__kernel void expert_gemm_down(__global const WEIGHT *w, __global const float *a, __global const int *start,
+                               __global const int *order, __global const float *weight, __global float *dn, uint d,
+                               uint f)
+{
+    const uint panel = get_global_id(0), e = get_global_id(1);
+    grouped_panel(w, e, panel, (d + 15) / 16, f, a, 1, start, order, weight, dn, d);
+}
+
 // y[t] = x2[t] + the sum of its K slots' outputs, in slot order.
 __kernel void expert_combine(__global const float *x2, __global const float *dn, __global float *y, uint d,
                              uint rows)

@@ -42,7 +42,7 @@ static void add_kernels(cJSON *extra, const layer_state *s)
         cJSON *k = cJSON_CreateObject();
         const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
         if (s->dims.classic) names = layer_classic_kernel_names(&s->dims, s->p.phase);
-        if (s->dims.experts) names = layer_moe_kernel_names();
+        if (s->dims.experts) names = layer_moe_kernel_names(s->p.phase);
         cJSON_AddStringToObject(k, "name", names[i]);
         cJSON_AddStringToObject(k, "group", GROUP_NAMES[s->groups[i]]);
         cJSON_AddItemToArray(list, k);
