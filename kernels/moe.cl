@@ -192,13 +192,31 @@ __kernel void route_group(__global const int *chosen, __global int *start, __glo
         if (chosen[s] >= 0 && chosen[s] < E) order[at[chosen[s]]++] = (int)s;
 }
 
-// Slots of one expert taken together against one panel: each weight loaded and converted once for TB of them.
-#define TB 8
+// Eight slots of one expert against one panel (a GEMM tile of 16 rows x 8 slots): each weight loaded and converted
+// once for the eight, the accumulators named so they stay in registers.
+static void panel_dot8(__global const WEIGHT *p, __global const float *const x[8], uint n, float16 out[8])
+{
+    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    __global const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5], *x6 = x[6],
+                         *x7 = x[7];
+    for (uint k = 0; k < n; k++) {
+        const float16 w = LOAD16(k, p);
+        a0 = fma(w, (float16)(x0[k]), a0);
+        a1 = fma(w, (float16)(x1[k]), a1);
+        a2 = fma(w, (float16)(x2[k]), a2);
+        a3 = fma(w, (float16)(x3[k]), a3);
+        a4 = fma(w, (float16)(x4[k]), a4);
+        a5 = fma(w, (float16)(x5[k]), a5);
+        a6 = fma(w, (float16)(x6[k]), a6);
+        a7 = fma(w, (float16)(x7[k]), a7);
+    }
+    out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3, out[4] = a4, out[5] = a5, out[6] = a6, out[7] = a7;
+}
 
-// Panel `panel` of expert e's matrix (`panels` panels of n inputs) times every slot routed to e, TB slots a pass:
-// a GEMM tile of 16 output rows x TB slots, the panel read from memory once for all of them (it stays in cache
-// between passes). Slot s reads x_base + (s / per_row) n and writes out_base + s width + 16 panel, scaled by
-// weight[s] (weight may be 0: no scale). A last pass of fewer than TB slots repeats its last slot and stores once.
+// Panel `panel` of expert e's matrix (`panels` panels of n inputs) times every slot routed to e, eight slots a
+// pass: the panel comes from memory once for all of them (it stays in cache between passes). Slot s reads
+// x_base + (s / per_row) n and writes out_base + s width + 16 panel, scaled by weight[s] (weight may be 0: no
+// scale). A last pass of fewer than eight repeats its last slot and stores each once.
 static void grouped_panel(__global const WEIGHT *w, uint e, uint panel, uint panels, uint n,
                           __global const float *x_base, uint per_row, __global const int *start,
                           __global const int *order, __global const float *weight, __global float *out_base,
@@ -206,21 +224,15 @@ static void grouped_panel(__global const WEIGHT *w, uint e, uint panel, uint pan
 {
     __global const WEIGHT *p = w + ((size_t)e * panels + panel) * n * 16;
     const int first = start[e], last = start[e + 1];
-    for (int b = first; b < last; b += TB) {
-        const int count = min(TB, last - b);
-        __global const float *x[TB];
-        float16 acc[TB];
-        for (int i = 0; i < TB; i++) {
-            x[i] = x_base + (size_t)(order[b + min(i, count - 1)] / per_row) * n;
-            acc[i] = (float16)(0.0f);
-        }
-        for (uint k = 0; k < n; k++) {
-            const float16 wk = LOAD16(k, p);
-            for (int i = 0; i < TB; i++) acc[i] = fma(wk, (float16)(x[i][k]), acc[i]);
-        }
+    for (int b = first; b < last; b += 8) {
+        const int count = min(8, last - b);
+        __global const float *x[8];
+        float16 v[8];
+        for (int i = 0; i < 8; i++) x[i] = x_base + (size_t)(order[b + min(i, count - 1)] / per_row) * n;
+        panel_dot8(p, x, n, v);
         for (int i = 0; i < count; i++) {
             const int slot = order[b + i];
-            store_panel(acc[i], weight ? weight[slot] : 1.0f, out_base + (size_t)slot * width, panel * 16, width);
+            store_panel(v[i], weight ? weight[slot] : 1.0f, out_base + (size_t)slot * width, panel * 16, width);
         }
     }
 }

@@ -61,6 +61,7 @@ typedef struct layer_unit {
 /* Device time per group, from profiling events of every launch of `executions` executions. */
 typedef struct layer_breakdown {
     double group_s[GROUP_COUNT];
+    double kernel_s[LAYER_MAX_LAUNCHES];  /* each launch of a layer, summed over the stack's layers */
     double span_s;            /* first START to last END, per execution */
     size_t executions;
     int before_timing;        /* a long case's warm execution (else the profiled pass after the timing) */

@@ -186,9 +186,9 @@ size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch 
     l[n] = (tfb_launch){m->route, 1, {rows}, {0}}, g[n++] = GROUP_SMALL;
     if (grouped(s)) {
         l[n] = (tfb_launch){m->group, 1, {1}, {0}}, g[n++] = GROUP_SMALL;
-        l[n] = (tfb_launch){m->gate_up, 2, {panel_rows(2 * dm->f) / PANEL, dm->experts}, {0}}, g[n++] = GROUP_FFN;
+        l[n] = (tfb_launch){m->gate_up, 2, {panel_rows(2 * dm->f) / PANEL, dm->experts}, {1, 1}}, g[n++] = GROUP_FFN;
         l[n] = (tfb_launch){m->silu, 2, {(dm->f + 63) / 64 * 64, slots}, {0}}, g[n++] = GROUP_SMALL;
-        l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL, dm->experts}, {0}}, g[n++] = GROUP_FFN;
+        l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL, dm->experts}, {1, 1}}, g[n++] = GROUP_FFN;
         l[n] = (tfb_launch){m->combine, 2, {(dm->d + 63) / 64 * 64, rows}, {0}}, g[n++] = GROUP_SMALL;
         return n;
     }

@@ -217,8 +217,8 @@ tfb_cli_test(layer_late_moe_down
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # MoE prefill (tiny MoE config, 37 tokens, about 18 slots per expert: Freivalds' projections): each pass of the
 # grouped GEMM takes its second slot's input from the third (the right expert, the wrong token).
-tfb_planted_kernel(moe-gemm-input moe.cl [=[            x[i] = x_base + (size_t)(order[b + min(i, count - 1)] / per_row) * n;]=]
-  [=[            x[i] = x_base + (size_t)(order[b + min(i == 1 ? 2 : i, count - 1)] / per_row) * n;  // planted]=])
+tfb_planted_kernel(moe-gemm-input moe.cl [=[        for (int i = 0; i < 8; i++) x[i] = x_base + (size_t)(order[b + min(i, count - 1)] / per_row) * n;]=]
+  [=[        for (int i = 0; i < 8; i++) x[i] = x_base + (size_t)(order[b + min(i == 1 ? 2 : i, count - 1)] / per_row) * n;  // planted]=])
 tfb_cli_test(layer_wrong_moe_prefill_gemm
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter prefill
        --kernel-dir ${TFB_BROKEN}/moe-gemm-input --json @WORKDIR@/r.json
