@@ -1,6 +1,7 @@
 # Asserts on the JSON of `--suite layer --quick --config tiny-moe --seq 37,64 --filter prefill`: two verified
 # prefill cases of the mixture-of-experts block, with the grouped kernels named in launch order, the FLOPs of the
-# analytical model, and the experts touched (37 or 64 tokens x 2 slots over 4 experts: all 4) with the bytes they give.
+# analytical model, each kernel's time within the layer's span, and the experts touched (37 or 64 tokens x 2 slots
+# over 4 experts: all 4) with the bytes they give.
 include(${CMAKE_CURRENT_LIST_DIR}/check_benchmarks_common.cmake)
 tfb_read_benchmarks(2 "2 prefill benchmarks")
 # per layer at n tokens: projections n x 2 x (2 x 512^2 + 2 x 512 x 128), attention 4 x n(n+1)/2 x 512,
@@ -20,6 +21,11 @@ foreach(i RANGE ${last})
   math(EXPR last_kernel "${kernels} - 1")
   foreach(k RANGE ${last_kernel})
     string(JSON kernel GET "${json}" benchmarks ${i} kernels ${k} name)
+    string(JSON seconds GET "${json}" benchmarks ${i} kernels ${k} seconds)
+    string(JSON span GET "${json}" benchmarks ${i} breakdown span_s)
+    if(seconds LESS 0 OR seconds GREATER span OR (kernel MATCHES "^expert_gemm" AND NOT seconds GREATER 0))
+      message(FATAL_ERROR "${name}: ${kernel} took ${seconds} s of a ${span} s span per layer")
+    endif()
     list(APPEND names ${kernel})
   endforeach()
   set(want "rms_norm;qkv;rope_scatter;flash_attention;o;add_rms_norm;router;route_top_k;route_group;\
