@@ -5,7 +5,8 @@
 // expert, for every (token, slot) routed to that expert, four slots per pass over the panel, so each touched
 // expert's weights are read from memory once per step and an untouched expert's not at all. Weights are packed in
 // panels of 16 output rows, [E][panel][k][16] (gate rows, then up rows: 2 f of them over k < d; down: d rows over
-// k < f), as our GEMV packs its weights.
+// k < f), as our GEMV packs its weights. Prefill groups the slots by expert first (route_group) and runs each
+// expert's products as a GEMM over its slots, eight per pass over a panel (expert_gemm_gate_up, expert_gemm_down).
 // Build options: K (experts per token), E (experts), HALF (fp16 weights).
 
 #ifdef HALF

@@ -3,7 +3,8 @@
  * experts' gate/up products grouped over the tokens routed to each expert (each touched expert's weights read once,
  * an untouched one's not at all), SiLU(gate) x up, the down products scaled by the routing weights, and their sum
  * added to the residual (kernels/moe.cl). Routing is real: the router's output on the random inputs picks the
- * experts, and the check routes in float64. Decode only. */
+ * experts, and the check routes in float64. Prefill (and any phase that sets grouped()) first groups the slots by
+ * expert on the device, then runs each expert's gate/up and down as a GEMM over its slots. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
