@@ -185,11 +185,12 @@ size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch 
     size_t rows = s->p.rows, slots = rows * dm->top_k, group = s->ctx->info.gpu_kernels ? GPU_WG : 1;
     l[n] = m->router.launch, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->route, 1, {rows}, {0}}, g[n++] = GROUP_SMALL;
-    if (grouped(s)) {
+    if (grouped(s)) {  /* a CPU runs one item per work-group, as the scanning kernels; a GPU the driver's choice */
+        size_t one = s->ctx->info.gpu_kernels ? 0 : 1, up_panels = panel_rows(2 * dm->f) / PANEL;
         l[n] = (tfb_launch){m->group, 1, {1}, {0}}, g[n++] = GROUP_SMALL;
-        l[n] = (tfb_launch){m->gate_up, 2, {panel_rows(2 * dm->f) / PANEL, dm->experts}, {1, 1}}, g[n++] = GROUP_FFN;
+        l[n] = (tfb_launch){m->gate_up, 2, {up_panels, dm->experts}, {one, one}}, g[n++] = GROUP_FFN;
         l[n] = (tfb_launch){m->silu, 2, {(dm->f + 63) / 64 * 64, slots}, {0}}, g[n++] = GROUP_SMALL;
-        l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL, dm->experts}, {1, 1}}, g[n++] = GROUP_FFN;
+        l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL, dm->experts}, {one, one}}, g[n++] = GROUP_FFN;
         l[n] = (tfb_launch){m->combine, 2, {(dm->d + 63) / 64 * 64, rows}, {0}}, g[n++] = GROUP_SMALL;
         return n;
     }
