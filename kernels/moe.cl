@@ -5,7 +5,8 @@
 // expert, for every (token, slot) routed to that expert, four slots per pass over the panel, so each touched
 // expert's weights are read from memory once per step and an untouched expert's not at all. Weights are packed in
 // panels of 16 output rows, [E][panel][k][16] (gate rows, then up rows: 2 f of them over k < d; down: d rows over
-// k < f), as our GEMV packs its weights.
+// k < f), as our GEMV packs its weights. Prefill groups the slots by expert first (route_group) and runs each
+// expert's products as a GEMM over its slots, eight per pass over a panel (expert_gemm_gate_up, expert_gemm_down).
 // Build options: K (experts per token), E (experts), HALF (fp16 weights).
 
 #ifdef HALF
@@ -174,6 +175,84 @@ __kernel SHAPE void expert_down(__global const WEIGHT *w, __global const float *
     const uint panel = PANEL_ITEM, panels = (d + 15) / 16;
     for (uint e = 0; e < E; e++)
         expert_panel(w, e, panel, panels, f, a, 1, chosen, weight, dn, d, rows * K LOCAL_PART);
+}
+
+// Prefill: the slots grouped by expert (a counting sort in one item; a few thousand slots): expert e's slots are
+// order[start[e]] .. order[start[e + 1] - 1], in ascending order. A slot routed nowhere valid is left out (its rows
+// stay unwritten, and the check finds them).
+__kernel void route_group(__global const int *chosen, __global int *start, __global int *order, uint slots)
+{
+    if (get_global_id(0) != 0) return;
+    int at[E + 1];
+    for (uint e = 0; e <= E; e++) at[e] = 0;
+    for (uint s = 0; s < slots; s++)
+        if (chosen[s] >= 0 && chosen[s] < E) at[chosen[s] + 1]++;
+    for (uint e = 0; e < E; e++) at[e + 1] += at[e];
+    for (uint e = 0; e <= E; e++) start[e] = at[e];
+    for (uint s = 0; s < slots; s++)
+        if (chosen[s] >= 0 && chosen[s] < E) order[at[chosen[s]]++] = (int)s;
+}
+
+// Eight slots of one expert against one panel (a GEMM tile of 16 rows x 8 slots): each weight loaded and converted
+// once for the eight, the accumulators named so they stay in registers.
+static void panel_dot8(__global const WEIGHT *p, __global const float *const x[8], uint n, float16 out[8])
+{
+    float16 a0 = (float16)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    __global const float *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *x4 = x[4], *x5 = x[5], *x6 = x[6],
+                         *x7 = x[7];
+    for (uint k = 0; k < n; k++) {
+        const float16 w = LOAD16(k, p);
+        a0 = fma(w, (float16)(x0[k]), a0);
+        a1 = fma(w, (float16)(x1[k]), a1);
+        a2 = fma(w, (float16)(x2[k]), a2);
+        a3 = fma(w, (float16)(x3[k]), a3);
+        a4 = fma(w, (float16)(x4[k]), a4);
+        a5 = fma(w, (float16)(x5[k]), a5);
+        a6 = fma(w, (float16)(x6[k]), a6);
+        a7 = fma(w, (float16)(x7[k]), a7);
+    }
+    out[0] = a0, out[1] = a1, out[2] = a2, out[3] = a3, out[4] = a4, out[5] = a5, out[6] = a6, out[7] = a7;
+}
+
+// Panel `panel` of expert e's matrix (`panels` panels of n inputs) times every slot routed to e, eight slots a
+// pass: the panel comes from memory once for all of them (it stays in cache between passes). Slot s reads
+// x_base + (s / per_row) n and writes out_base + s width + 16 panel, scaled by weight[s] (weight may be 0: no
+// scale). A last pass of fewer than eight repeats its last slot and stores each once.
+static void grouped_panel(__global const WEIGHT *w, uint e, uint panel, uint panels, uint n,
+                          __global const float *x_base, uint per_row, __global const int *start,
+                          __global const int *order, __global const float *weight, __global float *out_base,
+                          uint width)
+{
+    __global const WEIGHT *p = w + ((size_t)e * panels + panel) * n * 16;
+    const int first = start[e], last = start[e + 1];
+    for (int b = first; b < last; b += 8) {
+        const int count = min(8, last - b);
+        __global const float *x[8];
+        float16 v[8];
+        for (int i = 0; i < 8; i++) x[i] = x_base + (size_t)(order[b + min(i, count - 1)] / per_row) * n;
+        panel_dot8(p, x, n, v);
+        for (int i = 0; i < count; i++) {
+            const int slot = order[b + i];
+            store_panel(v[i], weight ? weight[slot] : 1.0f, out_base + (size_t)slot * width, panel * 16, width);
+        }
+    }
+}
+
+// Prefill's gate/up: gu[slot][16 panel + j] = W_gate_up[e][16 panel + j] . h[token], one item per (panel, expert).
+__kernel void expert_gemm_gate_up(__global const WEIGHT *w, __global const float *h, __global const int *start,
+                                  __global const int *order, __global float *gu, uint d, uint f2)
+{
+    const uint panel = get_global_id(0), e = get_global_id(1);
+    grouped_panel(w, e, panel, (f2 + 15) / 16, d, h, K, start, order, 0, gu, f2);
+}
+
+// Prefill's down: dn[slot][r] = weight[slot] x (W_down[e][r] . a[slot]), one item per (panel, expert).
+__kernel void expert_gemm_down(__global const WEIGHT *w, __global const float *a, __global const int *start,
+                               __global const int *order, __global const float *weight, __global float *dn, uint d,
+                               uint f)
+{
+    const uint panel = get_global_id(0), e = get_global_id(1);
+    grouped_panel(w, e, panel, (d + 15) / 16, f, a, 1, start, order, weight, dn, d);
 }
 
 // y[t] = x2[t] + the sum of its K slots' outputs, in slot order.

@@ -17,9 +17,16 @@ run gpt2xl-decode --suite layer --quick --model gpt2-xl --seq 1024 --batch 1
 # classic prefill n = 512 (fp32 weights) against the roofline of the same run's peak (goal >= 0.5)
 run gpt2xl-prefill --suite stream,peak,layer --quick --model gpt2-xl --seq 512 --batch 1
 # MoE decode B = 1 (Mixtral 8x7B shapes, fp16): fraction of the bound from the experts touched (goal >= 0.80)
-run mixtral-decode --suite layer --quick --model mixtral-8x7b --seq 4096 --batch 1
+# (--filter: --seq also sets the prompt length, and a Mixtral prefill of 4096 tokens takes minutes per execution here)
+run mixtral-decode --suite layer --quick --model mixtral-8x7b --seq 4096 --batch 1 --filter 'decode|head'
 # the MoE batch curve B = 1 .. 32 (tokens/s, bytes per token, both bounds), and its chart in the report
-run mixtral-curve --suite layer --quick --model mixtral-8x7b --seq 4096 --batch 1,2,4,8,16,32
+run mixtral-curve --suite layer --quick --model mixtral-8x7b --seq 4096 --batch 1,2,4,8,16,32 --filter 'decode|head'
+# MoE prefill n = 512 (fp32, the slots grouped by expert, each expert a GEMM over its slots) against the roofline of
+# the same run's measured peak
+run mixtral-prefill --suite peak,layer --quick --model mixtral-8x7b --seq 512 --filter 'peak/|prefill'
+# the op breakdown kernel by kernel (time per layer, share of the span, launch gaps) of every layer case above
+python3 "$(dirname "$0")/layer_kernels.py" "$out"/gpt2xl-*.json "$out"/mixtral-*.json >"$out/kernels.txt"
+echo "$out/kernels.txt"
 "$build/tfbench" report "$out/mixtral-curve.json" --out "$out/mixtral-curve-report"
 # the analytical side: parameter counts and the expected-experts curve
 "$build/tfbench" model gpt2-xl >"$out/model-gpt2xl.txt"

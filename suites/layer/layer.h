@@ -61,6 +61,7 @@ typedef struct layer_unit {
 /* Device time per group, from profiling events of every launch of `executions` executions. */
 typedef struct layer_breakdown {
     double group_s[GROUP_COUNT];
+    double kernel_s[LAYER_MAX_LAUNCHES];  /* each launch of a layer, summed over the stack's layers */
     double span_s;            /* first START to last END, per execution */
     size_t executions;
     int before_timing;        /* a long case's warm execution (else the profiled pass after the timing) */
@@ -139,7 +140,8 @@ const char *const *layer_classic_kernel_names(const layer_dims *dims, int phase)
 const char *const *layer_classic_fusions(size_t *count);
 void layer_classic_gelu_row(const layer_state *s, size_t layer, const float *up, double *want, double *bound);
 
-/* layer_moe.c: the Mixtral-style block's FFN, in place of gate_up, silu, down and add (decode only). */
+/* layer_moe.c: the Mixtral-style block's FFN, in place of gate_up, silu, down and add (decode; prefill groups the
+ * slots by expert first). */
 int layer_moe_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err);
 /* Device bytes of the MoE FFN of one layer: the router, every expert (all are stored), the routing and slot rows. */
 uint64_t layer_moe_bytes(const layer_dims *dims, int half, size_t rows);
@@ -151,7 +153,7 @@ void layer_moe_release(layer_unit *u);
 /* Routing (in float64) and every element of the routed slots and the output, from the layer's h2 and x2 rows. */
 int layer_moe_check(tfb_context *ctx, const layer_state *s, size_t layer, const float *h2, const float *x2,
                     double *worst, tfb_error *err);
-const char *const *layer_moe_kernel_names(void);
+const char *const *layer_moe_kernel_names(int phase);
 const char *const *layer_moe_fusions(size_t *count);
 int layer_moe_touched(tfb_context *ctx, const layer_state *s, size_t layer, size_t *touched, tfb_error *err);
 /* experts_touched per layer, the formula's expectation, and the result's bytes from the experts touched. */

@@ -370,8 +370,6 @@ int layer_build(tfb_run *run, layer_state *s, tfb_error *err)
 {
     if (layer_dims_of(&run->workload->model, &s->dims, err) != TFB_OK || stack_fits(run, s, err) != TFB_OK)
         return TFB_SKIP;
-    if (s->dims.experts && s->p.phase != LAYER_DECODE)
-        return tfb_skip(err, "the mixture-of-experts block is measured in decode (its routing is what a step reads)");
     s->units = calloc(s->p.layers, sizeof *s->units);
     if (!s->units) return tfb_fail(err, "out of memory");
     cl_mem staging = NULL;

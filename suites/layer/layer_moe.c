@@ -3,7 +3,8 @@
  * experts' gate/up products grouped over the tokens routed to each expert (each touched expert's weights read once,
  * an untouched one's not at all), SiLU(gate) x up, the down products scaled by the routing weights, and their sum
  * added to the residual (kernels/moe.cl). Routing is real: the router's output on the random inputs picks the
- * experts, and the check routes in float64. Decode only. */
+ * experts, and the check routes in float64. Prefill (and any phase that sets grouped()) first groups the slots by
+ * expert on the device, then runs each expert's gate/up and down as a GEMM over its slots. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,15 @@ enum { PANEL = 16, MAX_EXPERTS = 32, GPU_WG = 64 };
 struct layer_moe {
     tfb_linear router;
     cl_mem logits, chosen, weight, w_gate_up, w_down, gu, a, dn;  /* per slot: [rows][k][...] */
-    cl_kernel route, gate_up, silu, down, combine, store;
+    cl_mem start, order;      /* prefill: the slots grouped by expert (route_group) */
+    cl_kernel route, gate_up, silu, down, combine, store, group;
 };
+
+/* Prefill runs the experts as GEMMs over the slots grouped by expert; decode scans the few slots per panel. */
+static int grouped(const layer_state *s)
+{
+    return s->p.phase == LAYER_PREFILL;
+}
 
 int layer_moe_dims(const tfb_model_config *m, layer_dims *dims, tfb_error *err)
 {
@@ -96,11 +104,30 @@ static int create_kernels(tfb_context *ctx, const layer_state *s, struct layer_m
     if (ctx->info.gpu_kernels && n > 0 && (size_t)n < sizeof options)  /* a work-group per panel (moe.cl) */
         snprintf(options + n, sizeof options - (size_t)n, " -DGPU_WG=%d", GPU_WG);
     const char *names[] = {"route_top_k", "expert_gate_up", "expert_silu", "expert_down", "expert_combine",
-                           "pack_expert"};
-    cl_kernel *kernels[] = {&m->route, &m->gate_up, &m->silu, &m->down, &m->combine, &m->store};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+                           "pack_expert", "route_group"};
+    cl_kernel *kernels[] = {&m->route, &m->gate_up, &m->silu, &m->down, &m->combine, &m->store, &m->group};
+    if (grouped(s)) names[1] = "expert_gemm_gate_up", names[3] = "expert_gemm_down";
+    for (size_t i = 0; i < sizeof names / sizeof *names - !grouped(s); i++)
         if (tfb_kernel_create(ctx, "moe.cl", options, names[i], kernels[i], err) != TFB_OK) return TFB_ERROR;
     return TFB_OK;
+}
+
+static int set_grouped_args(const layer_state *s, layer_unit *u, tfb_error *err)
+{
+    struct layer_moe *m = u->moe;
+    cl_uint d = (cl_uint)s->dims.d, f = (cl_uint)s->dims.f, f2 = 2 * f, rows = (cl_uint)s->p.rows;
+    cl_uint slots = rows * (cl_uint)s->dims.top_k;
+    int rc = TFB_SET_ARGS(m->group, err, TFB_MEM(m->chosen), TFB_MEM(m->start), TFB_MEM(m->order), TFB_VAL(slots));
+    if (rc == TFB_OK)
+        rc = TFB_SET_ARGS(m->gate_up, err, TFB_MEM(m->w_gate_up), TFB_MEM(u->h2), TFB_MEM(m->start), TFB_MEM(m->order),
+                          TFB_MEM(m->gu), TFB_VAL(d), TFB_VAL(f2));
+    if (rc == TFB_OK) rc = TFB_SET_ARGS(m->silu, err, TFB_MEM(m->gu), TFB_MEM(m->a), TFB_VAL(f));
+    if (rc == TFB_OK)
+        rc = TFB_SET_ARGS(m->down, err, TFB_MEM(m->w_down), TFB_MEM(m->a), TFB_MEM(m->start), TFB_MEM(m->order),
+                          TFB_MEM(m->weight), TFB_MEM(m->dn), TFB_VAL(d), TFB_VAL(f));
+    if (rc == TFB_OK)
+        rc = TFB_SET_ARGS(m->combine, err, TFB_MEM(u->x2), TFB_MEM(m->dn), TFB_MEM(u->y), TFB_VAL(d), TFB_VAL(rows));
+    return rc;
 }
 
 static int set_args(const layer_state *s, layer_unit *u, tfb_error *err)
@@ -108,6 +135,7 @@ static int set_args(const layer_state *s, layer_unit *u, tfb_error *err)
     struct layer_moe *m = u->moe;
     cl_uint d = (cl_uint)s->dims.d, f = (cl_uint)s->dims.f, f2 = 2 * f, rows = (cl_uint)s->p.rows;
     int rc = TFB_SET_ARGS(m->route, err, TFB_MEM(m->logits), TFB_MEM(m->chosen), TFB_MEM(m->weight), TFB_VAL(rows));
+    if (rc == TFB_OK && grouped(s)) return set_grouped_args(s, u, err);
     if (rc == TFB_OK)
         rc = TFB_SET_ARGS(m->gate_up, err, TFB_MEM(m->w_gate_up), TFB_MEM(u->h2), TFB_MEM(m->chosen), TFB_MEM(m->gu),
                           TFB_VAL(d), TFB_VAL(f2), TFB_VAL(rows));
@@ -133,6 +161,8 @@ int layer_moe_build(tfb_run *run, const layer_state *s, size_t layer, cl_mem sta
     if (rc == TFB_OK) rc = create(run->ctx, slots * 2 * dm->f * sizeof(float), &m->gu, err);
     if (rc == TFB_OK) rc = create(run->ctx, slots * dm->f * sizeof(float), &m->a, err);
     if (rc == TFB_OK) rc = create(run->ctx, slots * dm->d * sizeof(float), &m->dn, err);
+    if (rc == TFB_OK && grouped(s)) rc = create(run->ctx, (dm->experts + 1) * sizeof(cl_int), &m->start, err);
+    if (rc == TFB_OK && grouped(s)) rc = create(run->ctx, slots * sizeof(cl_int), &m->order, err);
     if (rc == TFB_OK) rc = create(run->ctx, dm->experts * panel_rows(2 * dm->f) * dm->d * w, &m->w_gate_up, err);
     if (rc == TFB_OK) rc = create(run->ctx, dm->experts * panel_rows(dm->d) * dm->f * w, &m->w_down, err);
     if (rc == TFB_OK) rc = create_kernels(run->ctx, s, m, err);
@@ -155,6 +185,15 @@ size_t layer_moe_launches(const layer_state *s, const layer_unit *u, tfb_launch 
     size_t rows = s->p.rows, slots = rows * dm->top_k, group = s->ctx->info.gpu_kernels ? GPU_WG : 1;
     l[n] = m->router.launch, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->route, 1, {rows}, {0}}, g[n++] = GROUP_SMALL;
+    if (grouped(s)) {  /* a CPU runs one item per work-group, as the scanning kernels; a GPU the driver's choice */
+        size_t one = s->ctx->info.gpu_kernels ? 0 : 1, up_panels = panel_rows(2 * dm->f) / PANEL;
+        l[n] = (tfb_launch){m->group, 1, {1}, {0}}, g[n++] = GROUP_SMALL;
+        l[n] = (tfb_launch){m->gate_up, 2, {up_panels, dm->experts}, {one, one}}, g[n++] = GROUP_FFN;
+        l[n] = (tfb_launch){m->silu, 2, {(dm->f + 63) / 64 * 64, slots}, {0}}, g[n++] = GROUP_SMALL;
+        l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL, dm->experts}, {one, one}}, g[n++] = GROUP_FFN;
+        l[n] = (tfb_launch){m->combine, 2, {(dm->d + 63) / 64 * 64, rows}, {0}}, g[n++] = GROUP_SMALL;
+        return n;
+    }
     l[n] = (tfb_launch){m->gate_up, 2, {panel_rows(2 * dm->f) / PANEL * group, 1}, {group, 1}}, g[n++] = GROUP_FFN;
     l[n] = (tfb_launch){m->silu, 2, {(dm->f + 63) / 64 * 64, slots}, {0}}, g[n++] = GROUP_SMALL;
     l[n] = (tfb_launch){m->down, 2, {panel_rows(dm->d) / PANEL * group, 1}, {group, 1}}, g[n++] = GROUP_FFN;
@@ -171,7 +210,10 @@ int layer_moe_repoison(tfb_context *ctx, const layer_state *s, layer_unit *u, tf
                        slots * s->dims.d};
     for (size_t i = 0; i < sizeof floats / sizeof *floats; i++)
         if (tfb_device_poison_finite(ctx, buffers[i], floats[i] * sizeof(float), err) != TFB_OK) return TFB_ERROR;
-    return tfb_device_poison(ctx, m->chosen, slots * sizeof(cl_int), err);  /* no expert: nothing routed */
+    int rc = tfb_device_poison(ctx, m->chosen, slots * sizeof(cl_int), err);  /* no expert: nothing routed */
+    if (rc == TFB_OK && m->order) rc = tfb_device_poison(ctx, m->order, slots * sizeof(cl_int), err);
+    if (rc == TFB_OK && m->start) rc = tfb_device_poison(ctx, m->start, (s->dims.experts + 1) * sizeof(cl_int), err);
+    return rc;
 }
 
 void layer_moe_release(layer_unit *u)
@@ -179,9 +221,10 @@ void layer_moe_release(layer_unit *u)
     struct layer_moe *m = u->moe;
     if (!m) return;
     tfb_linear_release(&m->router);
-    cl_mem *buffers[] = {&m->logits, &m->chosen, &m->weight, &m->w_gate_up, &m->w_down, &m->gu, &m->a, &m->dn};
+    cl_mem *buffers[] = {&m->logits, &m->chosen, &m->weight, &m->w_gate_up, &m->w_down, &m->gu, &m->a, &m->dn,
+                         &m->start, &m->order};
     for (size_t i = 0; i < sizeof buffers / sizeof *buffers; i++) tfb_buffer_release(buffers[i]);
-    cl_kernel *kernels[] = {&m->route, &m->gate_up, &m->silu, &m->down, &m->combine, &m->store};
+    cl_kernel *kernels[] = {&m->route, &m->gate_up, &m->silu, &m->down, &m->combine, &m->store, &m->group};
     for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) tfb_kernel_release(kernels[i]);
     free(m);
     u->moe = NULL;
@@ -306,34 +349,61 @@ static int check_routing(moe_checker *c, size_t t, tfb_error *err)
     return TFB_OK;
 }
 
-/* Matrix `which` of expert e, row by row, against every slot routed to it: gate/up from the slot's token's h2,
- * down (scaled by the slot's routing weight) from the slot's SiLU output. */
+/* Row sources of one expert's product: the slots routed to it (their token's h2 row for gate/up; for down their
+ * SiLU row times their routing weight, so the weight rides in the product), and the expert's rows as stored. */
+typedef struct expert_rows {
+    const moe_checker *c;
+    size_t e, cols, count;
+    int which;
+    size_t *slots;            /* the slots routed to e, ascending */
+} expert_rows;
+
+static void expert_input_row(void *user, size_t i, double *out)
+{
+    const expert_rows *x = user;
+    const layer_dims *dm = &x->c->s->dims;
+    size_t slot = x->slots[i];
+    double scale = x->which ? x->c->got.weight[slot] : 1.0;
+    const float *in = x->which ? x->c->got.a + slot * dm->f : x->c->h2 + slot / dm->top_k * dm->d;
+    for (size_t k = 0; k < x->cols; k++) out[k] = scale * in[k];
+}
+
+static void expert_weight_row(void *user, size_t row, double *out)
+{
+    const expert_rows *x = user;
+    layer_grid_row(expert_seed(x->c->s, x->c->layer, x->e, x->which), row, x->cols, x->c->s->p.half, out);
+}
+
+/* Matrix `which` of expert e against every slot routed to it, as one product (tfb_product_check: every element,
+ * directly for a handful of slots, by Freivalds' projections past that): gate/up rows from the slot's token's h2,
+ * down rows from its SiLU output, scaled by its routing weight (one more rounding: 2u on top of dot(f)). */
 static int check_expert(moe_checker *c, size_t e, int which, tfb_error *err)
 {
     const layer_dims *dm = &c->s->dims;
-    size_t rows = which ? dm->d : 2 * dm->f, cols = which ? dm->f : dm->d, slots = c->s->p.rows * dm->top_k;
-    for (size_t r = 0; r < rows; r++) {
-        int loaded = 0;
-        for (size_t slot = 0; slot < slots; slot++) {
-            if ((size_t)c->got.chosen[slot] != e) continue;
-            if (!loaded) layer_grid_row(expert_seed(c->s, c->layer, e, which), r, cols, c->s->p.half, c->row);
-            loaded = 1;
-            double bound, want;
-            if (which == 0) {
-                want = dot(c->row, c->h2 + slot / dm->top_k * dm->d, cols, &bound);
-                if (check_value(c, "expert gate/up", slot / dm->top_k, r, c->got.gu[slot * rows + r], want, bound,
-                                err))
-                    return TFB_ERROR;
-            } else {
-                double w = c->got.weight[slot];
-                want = w * dot(c->row, c->got.a + slot * dm->f, cols, &bound);
-                if (check_value(c, "expert down x routing weight", slot / dm->top_k, r, c->got.dn[slot * rows + r],
-                                want, fabs(w) * bound * (1 + 2 * UNIT) + fabs(want) * 2 * UNIT + TINY, err))
-                    return TFB_ERROR;
-            }
-        }
-    }
-    return TFB_OK;
+    size_t width = which ? dm->d : 2 * dm->f, slots = c->s->p.rows * dm->top_k;
+    const float *device = which ? c->got.dn : c->got.gu;
+    expert_rows x = {.c = c, .e = e, .cols = which ? dm->f : dm->d, .which = which,
+                     .slots = malloc(slots * sizeof(size_t))};
+    if (!x.slots) return tfb_fail(err, "out of memory for the reference");
+    for (size_t slot = 0; slot < slots; slot++)
+        if ((size_t)c->got.chosen[slot] == e) x.slots[x.count++] = slot;
+    float *got = x.count ? malloc(x.count * width * sizeof *got) : NULL;
+    int rc = x.count == 0 || got ? TFB_OK : tfb_fail(err, "out of memory for the reference");
+    for (size_t i = 0; rc == TFB_OK && i < x.count; i++)
+        memcpy(got + i * width, device + x.slots[i] * width, width * sizeof *got);
+    double rtol = tfb_dot_tolerance_f32(x.cols) * (1 + 2 * UNIT) + (which ? 2 * UNIT : 0.0), worst = 0.0;
+    tfb_product p = {.m = x.count, .n = width, .k = x.cols, .c = got, .a_row = expert_input_row,
+                     .w_row = expert_weight_row, .a_user = &x, .w_user = &x, .rtol = rtol, .atol = TINY,
+                     .seed = c->s->seed + 131u * (uint32_t)e + (uint32_t)which};
+    char what[200];
+    snprintf(what, sizeof what, "layer %zu of %zu, expert %zu: %s (row i: the i-th slot routed to it, slots in "
+             "token order)", c->layer + 1, c->s->p.layers, e, which ? "expert down x routing weight" :
+             "expert gate/up");
+    if (rc == TFB_OK && x.count) rc = tfb_product_check(what, &p, &worst, err);
+    if (worst > c->worst) c->worst = worst;
+    free(got);
+    free(x.slots);
+    return rc;
 }
 
 static int check_silu_and_sum(moe_checker *c, tfb_error *err)
@@ -402,7 +472,10 @@ int layer_moe_annotate(tfb_run *run, const layer_state *s, const tfb_model_confi
     tfb_model_layer cost;
     tfb_model_dtype weights = s->p.half ? TFB_MODEL_FP16 : TFB_MODEL_FP32;
     tfb_model_count_params(model, TFB_MODEL_EXACT, &params);
-    tfb_model_layer_decode(model, TFB_MODEL_EXACT, s->p.context, s->p.rows, weights, TFB_MODEL_FP32, &cost);
+    if (s->p.phase == LAYER_DECODE)
+        tfb_model_layer_decode(model, TFB_MODEL_EXACT, s->p.context, s->p.rows, weights, TFB_MODEL_FP32, &cost);
+    else  /* prefill: its tokens x k routed experts, at most E, as the case counted them */
+        tfb_model_layer_prefill(model, TFB_MODEL_EXACT, s->p.rows, weights, TFB_MODEL_FP32, &cost);
     double expert_bytes = (double)tfb_model_bytes(params.expert, weights), mean = 0.0;
     size_t counted = s->p.rows * s->dims.top_k < s->dims.experts ? s->p.rows * s->dims.top_k : s->dims.experts;
     cJSON *list = cJSON_AddArrayToObject(r->extra, "experts_touched");
@@ -429,12 +502,15 @@ int layer_moe_annotate(tfb_run *run, const layer_state *s, const tfb_model_confi
     return TFB_OK;
 }
 
-const char *const *layer_moe_kernel_names(void)
+const char *const *layer_moe_kernel_names(int phase)
 {
     static const char *const DECODE[] = {"rms_norm", "qkv", "rope_append", "decode_partial", "decode_combine", "o",
                                          "add_rms_norm", "router", "route_top_k", "expert_gate_up", "expert_silu",
                                          "expert_down", "expert_combine"};
-    return DECODE;
+    static const char *const PREFILL[] = {"rms_norm", "qkv", "rope_scatter", "flash_attention", "o", "add_rms_norm",
+                                          "router", "route_top_k", "route_group", "expert_gemm_gate_up",
+                                          "expert_silu", "expert_gemm_down", "expert_combine"};
+    return phase == LAYER_PREFILL ? PREFILL : DECODE;
 }
 
 const char *const *layer_moe_fusions(size_t *count)
@@ -482,8 +558,10 @@ void layer_moe_curve(cJSON *root, const tfb_results *all, const tfb_model_config
     cJSON *curve = NULL;
     for (size_t i = 0; model->n_experts > 1 && i < all->count; i++) {
         const tfb_result *r = &all->items[i];
+        const cJSON *phase = cJSON_GetObjectItemCaseSensitive(r->extra, "phase");
         if (strcmp(r->suite, "layer") != 0 || r->skipped[0] || r->verified != 1 || !(r->time.median > 0) ||
-            !cJSON_GetObjectItemCaseSensitive(r->extra, "experts_touched_mean"))
+            !cJSON_GetObjectItemCaseSensitive(r->extra, "experts_touched_mean") || !cJSON_IsString(phase) ||
+            strcmp(phase->valuestring, "decode") != 0)
             continue;
         if (!curve) curve = cJSON_AddArrayToObject(root, "moe_batch_curve");
         cJSON_AddItemToArray(curve, curve_point(r, (double)model->n_layers));

@@ -26,12 +26,14 @@ static int collect(const layer_state *s, cl_event *events, size_t count, layer_b
 {
     cl_ulong first = 0, last = 0;
     memset(out->group_s, 0, sizeof out->group_s);
+    memset(out->kernel_s, 0, sizeof out->kernel_s);
     for (size_t i = 0; i < count; i++) {
         cl_ulong start, end;
         if (event_times(events[i], &start, &end, err) != TFB_OK) return TFB_ERROR;
         if (i == 0) first = start;
         if (end > last) last = end;
         if (end > start) out->group_s[s->groups[i % s->per_layer]] += 1e-9 * (double)(end - start);
+        if (end > start) out->kernel_s[i % s->per_layer] += 1e-9 * (double)(end - start);
     }
     out->span_s = last > first ? 1e-9 * (double)(last - first) : 0.0;
     return TFB_OK;
@@ -52,6 +54,7 @@ static int run_profiled(tfb_context *ctx, layer_state *s, size_t executions, lay
     free(events);
     if (rc != TFB_OK) return rc;
     for (int g = 0; g < GROUP_COUNT; g++) out->group_s[g] /= (double)executions;
+    for (size_t k = 0; k < s->per_layer; k++) out->kernel_s[k] /= (double)executions;
     out->span_s /= (double)executions;
     out->executions = executions;
     return TFB_OK;

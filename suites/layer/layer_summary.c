@@ -33,6 +33,7 @@ static void add_fusions(cJSON *object, const layer_dims *dims)
 
 static void add_kernels(cJSON *extra, const layer_state *s)
 {
+    const layer_breakdown *b = s->profiled.executions ? &s->profiled : &s->executed;  /* as add_breakdown */
     static const char *const DECODE[] = {"rms_norm", "qkv", "rope_append", "decode_partial", "decode_combine", "o",
                                          "add_rms_norm", "gate_up", "silu_mul", "down", "add"};
     static const char *const PREFILL[] = {"rms_norm", "qkv", "rope_scatter", "flash_attention", "o", "add_rms_norm",
@@ -42,9 +43,10 @@ static void add_kernels(cJSON *extra, const layer_state *s)
         cJSON *k = cJSON_CreateObject();
         const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
         if (s->dims.classic) names = layer_classic_kernel_names(&s->dims, s->p.phase);
-        if (s->dims.experts) names = layer_moe_kernel_names();
+        if (s->dims.experts) names = layer_moe_kernel_names(s->p.phase);
         cJSON_AddStringToObject(k, "name", names[i]);
         cJSON_AddStringToObject(k, "group", GROUP_NAMES[s->groups[i]]);
+        cJSON_AddNumberToObject(k, "seconds", b->kernel_s[i] / (double)s->p.layers);  /* per layer */
         cJSON_AddItemToArray(list, k);
     }
     add_fusions(extra, &s->dims);

@@ -33,11 +33,20 @@ tfb_cli_test(layer_tiny_moe
        --json @WORKDIR@/r.json
   REGEX "Mixture of experts by batch"
   FAIL_REGEX "FAILED|decode-b[0-9]+-n37/fp16: skipped|mismatch" TIMEOUT 600)
-# The experts' GPU shape (a work-group per panel, partial sums reduced in local memory), verified on PoCL.
+# MoE prefill on the tiny config: the slots grouped by expert on the device, each expert a GEMM over its slots,
+# routing and every expert's product against float64 (Freivalds past a handful of slots), kernels and breakdown named.
+tfb_cli_test(layer_tiny_moe_prefill
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37,64 --filter prefill
+       --json @WORKDIR@/r.json
+  REGEX "prefill-n64 +fp32 +1 .*%"
+  FAIL_REGEX "FAILED|skipped|mismatch" TIMEOUT 600
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_layer_moe_prefill.cmake)
+# The experts' GPU shape (a work-group per panel, partial sums reduced in local memory), verified on PoCL; and
+# prefill's grouped GEMMs with the driver's work-group size.
 tfb_cli_test(layer_tiny_moe_gpu_shape
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 20 --batch 3
-       --filter decode --json @WORKDIR@/r.json
-  REGEX "decode-b3-n20 +fp16"
+       --filter "decode|prefill" --json @WORKDIR@/r.json
+  REGEX "decode-b3-n20 +fp16.*prefill-n20 +fp32"
   FAIL_REGEX "FAILED|skipped|mismatch" TIMEOUT 600)
 set_tests_properties(cli/layer_tiny_moe_gpu_shape PROPERTIES ENVIRONMENT
   "${TFB_TEST_ENV};TFB_GPU_KERNELS=1;TFB_CACHE_DIR=${CMAKE_CURRENT_BINARY_DIR}/cli_layer_tiny_moe_gpu_shape/cache")

@@ -213,5 +213,14 @@ tfb_planted_kernel(moe-late-down moe.cl [=[    for (uint e = 0; e < E; e++)
 tfb_cli_test(layer_late_moe_down
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter decode
        --kernel-dir ${TFB_BROKEN}/moe-late-down --json @WORKDIR@/r.json
-  EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: after the timed repetitions: layer 1 of [0-9]+, sequence 0: expert down x routing weight"
+  EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: after the timed repetitions: layer 1 of [0-9]+, expert [0-9]+: expert down x routing weight \\(row i: the i-th slot routed to it[^)]*\\): row 0, column [0-9]+ = "
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# MoE prefill (tiny MoE config, 37 tokens, about 18 slots per expert: Freivalds' projections): each pass of the
+# grouped GEMM takes its second slot's input from the third (the right expert, the wrong token).
+tfb_planted_kernel(moe-gemm-input moe.cl [=[        for (int i = 0; i < 8; i++) x[i] = x_base + (size_t)(order[b + min(i, count - 1)] / per_row) * n;]=]
+  [=[        for (int i = 0; i < 8; i++) x[i] = x_base + (size_t)(order[b + min(i == 1 ? 2 : i, count - 1)] / per_row) * n;  // planted]=])
+tfb_cli_test(layer_wrong_moe_prefill_gemm
+  ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter prefill
+       --kernel-dir ${TFB_BROKEN}/moe-gemm-input --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of 1, expert [0-9]+: expert gate/up \\(row i: the i-th slot routed to it[^)]*\\): wrong in [0-9]+ rows? \\(first 1\\)"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
