@@ -138,29 +138,49 @@ void gemv_quant(const __global float *x, const __global uchar *W, __global float
 #define XBLOCK 32
 #define XSUBS (QBLOCK / XBLOCK)
 
-static float lanes_max(float16 v)
+static uint lanes_max_bits(uint16 v)
 {
-    float8 a = fmax(v.lo, v.hi);
-    float4 b = fmax(a.lo, a.hi);
-    float2 c = fmax(b.lo, b.hi);
-    return fmax(c.lo, c.hi);
+    uint8 a = max(v.lo, v.hi);
+    uint4 b = max(a.lo, a.hi);
+    uint2 c = max(b.lo, b.hi);
+    return max(c.lo, c.hi);
 }
+
+// 16 values times up, rounded to nearest even (adding and taking away 1.5 x 2^23 leaves an integer for anything
+// below 2^22 in magnitude, in IEEE arithmetic: PoCL's rint() was a long library sequence), clamped to [-127, 127].
+static int16 codes16(float16 v, float up)
+{
+    const float16 rounded = (v * up + 0x1.8p23f) - 0x1.8p23f;
+    return clamp(convert_int16(rounded), -127, 127);
+}
+
+// Stores to local memory (PoCL's vstore16 of chars went byte by byte): unaligned vector stores through clang's
+// aligned(1) types on x86, vstore elsewhere.
+#if X86_INTEGER_DOT
+typedef char16 char16_unaligned __attribute__((aligned(1)));
+typedef short8 short8_unaligned __attribute__((aligned(1)));
+static void store_codes(char16 v, uint i, __local char *p) { *(__local char16_unaligned *)(p + 16 * i) = v; }
+static void store_pairs(short8 v, uint i, __local short *p) { *(__local short8_unaligned *)(p + 8 * i) = v; }
+#else
+static void store_codes(char16 v, uint i, __local char *p) { vstore16(v, i, p); }
+static void store_pairs(short8 v, uint i, __local short *p) { vstore8(v, i, p); }
+#endif
 
 // Block b of x (32 values) into codes xq, the zero point's pair terms xp (4-bit formats) and the scale xd.
 static void quantize_x_block(const __global float *x, uint b, __local char *xq, __local short *xp, __local float *xd)
 {
     const float16 v0 = vload16(2 * b, x), v1 = vload16(2 * b + 1, x);
-    const float amax = lanes_max(fmax(fabs(v0), fabs(v1)));
-    const int e = max((int)(as_uint(amax) >> 23) - 127, -100);  // its exponent; zero and tiny blocks take -100
-    const float up = as_float((uint)(133 - e) << 23);             // 2^(6 - e): |x| x up lies in [0, 128)
-    const char16 q0 = convert_char16(clamp(rint(v0 * up), -127.0f, 127.0f));
-    const char16 q1 = convert_char16(clamp(rint(v1 * up), -127.0f, 127.0f));
-    vstore16(q0, 2 * b, xq);
-    vstore16(q1, 2 * b + 1, xq);
-    xd[b] = as_float((uint)(121 + e) << 23);                      // 2^(e - 6)
+    // the largest |x| by its bits: for non-negative floats the integer order is the numeric order
+    const uint amax = lanes_max_bits(max(as_uint16(v0) & 0x7fffffffu, as_uint16(v1) & 0x7fffffffu));
+    const int e = max((int)(amax >> 23) - 127, -100);    // its exponent; zero and tiny blocks take -100
+    const float up = as_float((uint)(133 - e) << 23);     // 2^(6 - e): |x| x up lies in [0, 128)
+    const int16 c0 = codes16(v0, up), c1 = codes16(v1, up);
+    store_codes(convert_char16(c0), 2 * b, xq);
+    store_codes(convert_char16(c1), 2 * b + 1, xq);
+    xd[b] = as_float((uint)(121 + e) << 23);              // 2^(e - 6)
 #ifndef Q8_0
-    vstore8((short8)(-8) * (convert_short8(q0.even) + convert_short8(q0.odd)), 2 * b, xp);
-    vstore8((short8)(-8) * (convert_short8(q1.even) + convert_short8(q1.odd)), 2 * b + 1, xp);
+    store_pairs(convert_short8((int8)(-8) * (c0.even + c0.odd)), 2 * b, xp);
+    store_pairs(convert_short8((int8)(-8) * (c1.even + c1.odd)), 2 * b + 1, xp);
 #endif
 }
 

@@ -211,7 +211,8 @@ int gemm_quant_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a,
     int gemv = cfg->kind == GEMM_KIND_GEMV, act_int8 = gemv && cfg->act_int8;
     int used = gemv ? snprintf(options, sizeof options, "%s -DROWS=%u -DWG=%u", f->define, p->streams, p->wg)
                     : snprintf(options, sizeof options, "%s -DROWS=%u -DTM=%u", f->define, p->streams, p->tm);
-    if (gemv && cfg->window) used += snprintf(options + used, sizeof options - (size_t)used, " -DWINDOW=%u", cfg->window);
+    if (gemv && cfg->window)
+        used += snprintf(options + used, sizeof options - (size_t)used, " -DWINDOW=%u", cfg->window);
     if (act_int8) snprintf(options + used, sizeof options - (size_t)used, " -DACT_INT8");
     if (tfb_kernel_create(ctx, "quant.cl", options, gemv ? "gemv_quant" : "gemm_quant", kernel, err) != TFB_OK)
         return TFB_ERROR;

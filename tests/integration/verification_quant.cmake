@@ -10,7 +10,7 @@ tfb_planted_kernel(quant-zero-point quant.cl [=[        v[c] = convert_float16(a
 # The GEMV on a CPU runs on int8 activations (gemv_quant under ACT_INT8): its own plants, the same two faults.
 tfb_planted_kernel(quant-i8-nibbles quant.cl [=[    v16s pairs = __builtin_ia32_pmaddubsw256(__builtin_astype(join16(lo, hi), v32c), x);]=]
   [=[    v16s pairs = __builtin_ia32_pmaddubsw256(__builtin_astype(join16(hi, lo), v32c), x);  // planted: swapped]=])
-tfb_planted_kernel(quant-i8-zero-point quant.cl [=[vstore8((short8)(-8) *]=] [=[vstore8((short8)(-7) * /* planted */]=])
+tfb_planted_kernel(quant-i8-zero-point quant.cl [=[convert_short8((int8)(-8) *]=] [=[convert_short8((int8)(-7) * /* planted */]=])
 # The same kernel on the portable path (no x86 builtins): it must verify too.
 tfb_planted_kernel(quant-portable quant.cl [=[#define X86_INTEGER_DOT 1]=]
   [=[#define X86_INTEGER_DOT 0  /* planted: the portable path */]=])
