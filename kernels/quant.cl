@@ -84,6 +84,22 @@ static float lanes_sum(float16 v)
     return c.lo + c.hi;
 }
 
+// The first block of weight row `row`; rows past N are clamped to the last (their results are never stored).
+static const __global uchar *row_start(const __global uchar *W, uint row, uint N, uint blocks)
+{
+    return W + (size_t)min(row, N - 1) * blocks * QBYTES;
+}
+
+// Block b of a row; the dequantization-only variant reads block b % WINDOW, which stays in the cache.
+static const __global uchar *row_block(const __global uchar *row, uint b)
+{
+#ifdef WINDOW
+    return row + (size_t)(b % WINDOW) * QBYTES;
+#else
+    return row + (size_t)b * QBYTES;
+#endif
+}
+
 #if defined(WG) && !defined(ACT_INT8)
 // GEMV (M = 1): work-item i computes rows i * ROWS .. i * ROWS + ROWS - 1 of y, walking its rows' blocks side by
 // side (ROWS memory streams in flight per item); x's block is loaded once for all of them. Each block's dot
@@ -97,7 +113,7 @@ void gemv_quant(const __global float *x, const __global uchar *W, __global float
     float16 acc[ROWS];
     #pragma unroll
     for (uint r = 0; r < ROWS; r++) {
-        w[r] = W + (size_t)min(row0 + r, N - 1) * blocks * QBYTES;
+        w[r] = row_start(W, row0 + r, N, blocks);
         acc[r] = (float16)(0.0f);
     }
     for (uint b = 0; b < blocks; b++) {
@@ -106,11 +122,7 @@ void gemv_quant(const __global float *x, const __global uchar *W, __global float
         for (uint c = 0; c < CHUNKS; c++) xv[c] = vload16(b * CHUNKS + c, x);
         #pragma unroll
         for (uint r = 0; r < ROWS; r++) {
-#ifdef WINDOW
-            const __global uchar *block = w[r] + (size_t)(b % WINDOW) * QBYTES;
-#else
-            const __global uchar *block = w[r] + (size_t)b * QBYTES;
-#endif
+            const __global uchar *block = row_block(w[r], b);
             float16 v[CHUNKS];
             block_values(block, v);
             float16 sum = v[0] * xv[0];
@@ -294,17 +306,13 @@ void gemv_quant(const __global float *x, const __global uchar *W, __global float
     acc_lanes acc[ROWS];
     #pragma unroll
     for (uint r = 0; r < ROWS; r++) {
-        w[r] = W + (size_t)min(row0 + r, N - 1) * blocks * QBYTES;
+        w[r] = row_start(W, row0 + r, N, blocks);
         acc[r] = (acc_lanes)(0.0f);
     }
     for (uint b = 0; b < blocks; b++) {
         #pragma unroll
         for (uint r = 0; r < ROWS; r++) {
-#ifdef WINDOW
-            const __global uchar *block = w[r] + (size_t)(b % WINDOW) * QBYTES;
-#else
-            const __global uchar *block = w[r] + (size_t)b * QBYTES;
-#endif
+            const __global uchar *block = row_block(w[r], b);
             const acc_lanes d = block_scale_lanes(block);
             #pragma unroll
             for (uint s = 0; s < XSUBS; s++) {
