@@ -20,11 +20,12 @@ ceilings='^stream/tfbench/read-|^peak/tfbench/fma-chains/fp32'
 "$tfbench" --suite stream,peak,gemv \
   --filter "${ceilings}|gemv/tfbench/${shapes}(-dequant-only)?/(fp32|fp16|q8_0|q4_0|int4-g128)\$" \
   --json "$out/gemv.json" | tee "$out/gemv.txt"
-# 1b. The same quantized GEMVs with fp32 activations (the kernel GPUs run; TFB_GPU_KERNELS=1 selects it on a CPU),
-#     with the read roof of their own run: what the int8 activations buy, and what limits the fp32 kernel.
+# 1b. The same quantized GEMVs with fp32 activations (the kernel GPUs run; TFB_GPU_KERNELS=1 selects it on a CPU):
+#     what the int8 activations buy, and what limits the fp32 kernel. No roof in this run (TFB_GPU_KERNELS=1 gives
+#     the stream suite its GPU kernels too): GB/s only, to read beside run 1's.
 uptime | tee -a "$out/load.txt"
-TFB_GPU_KERNELS=1 "$tfbench" --suite stream,gemv \
-  --filter "^stream/tfbench/read-|gemv/tfbench/${shapes}(-dequant-only)?/(q8_0|q4_0|int4-g128)\$" \
+TFB_GPU_KERNELS=1 "$tfbench" --suite gemv \
+  --filter "gemv/tfbench/${shapes}(-dequant-only)?/(q8_0|q4_0|int4-g128)\$" \
   --json "$out/gemv-fp32-activations.json" | tee "$out/gemv-fp32-activations.txt"
 # 2. Beside llama.cpp: each format's llama-bench run right after tfbench's GEMVs of the same format.
 if [ $# -ge 5 ]; then
