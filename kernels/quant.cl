@@ -196,22 +196,30 @@ static void quantize_x_block(const __global float *x, uint b, __local char *xq, 
 #endif
 }
 
+// 16 weight bytes in one load: PoCL's vload16 of bytes made two 8-byte loads and a shuffle.
+#if X86_INTEGER_DOT
+typedef uchar16 uchar16_unaligned __attribute__((aligned(1)));
+static uchar16 load_bytes16(const __global uchar *p) { return *(const __global uchar16_unaligned *)p; }
+#else
+static uchar16 load_bytes16(const __global uchar *p) { return vload16(0, p); }
+#endif
+
 // The stored codes of weights 32s .. 32s + 15 (lo) and 32s + 16 .. 32s + 31 (hi) of a block: nibbles 0..15 for the
 // 4-bit formats (zero point not removed), the int8 bytes for q8_0.
 static void sub_codes(const __global uchar *block, uint s, uchar16 *lo, uchar16 *hi)
 {
 #if defined(Q8_0)
-    *lo = vload16(0, block + 2);
-    *hi = vload16(1, block + 2);
+    *lo = load_bytes16(block + 2);
+    *hi = load_bytes16(block + 18);
 #elif defined(Q4_0)
-    const uchar16 q = vload16(0, block + 2);
+    const uchar16 q = load_bytes16(block + 2);
     *lo = q & (uchar16)(15);       // low nibbles: weights 0-15
     *hi = q >> (uchar16)(4);       // high nibbles: weights 16-31
 #else
     // int4-g128: byte j holds weights j (low nibble) and j + 64 (high), so sub-blocks 0, 1 are the low nibbles of
     // bytes 0-31 and 32-63, sub-blocks 2, 3 their high nibbles
     const __global uchar *part = block + 2 + 32 * (s & 1);
-    const uchar16 a = vload16(0, part), b = vload16(1, part);
+    const uchar16 a = load_bytes16(part), b = load_bytes16(part + 16);
     *lo = s < 2 ? a & (uchar16)(15) : a >> (uchar16)(4);
     *hi = s < 2 ? b & (uchar16)(15) : b >> (uchar16)(4);
 #endif
@@ -231,21 +239,38 @@ static uchar32 join16(uchar16 a, uchar16 b)
                                    21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
 }
 
+// Sub-block s's 32 stored codes in weight order. q4_0 with AVX-512 BW/VL: its 16 bytes in both halves, the upper
+// half shifted down 4 bits (vpsrlvw), all masked: three instructions where the split halves took five.
+#if defined(Q4_0) && defined(__AVX512BW__) && defined(__AVX512VL__)
+static uchar32 sub_codes32(const __global uchar *block, uint s)
+{
+    const uchar16 q = load_bytes16(block + 2);
+    const v16s shifts = {0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4};  // low nibbles: weights 0-15; high: 16-31
+    return __builtin_astype(__builtin_ia32_psrlv16hi(__builtin_astype(join16(q, q), v16s), shifts), uchar32) &
+           (uchar32)(15);
+}
+#else
+static uchar32 sub_codes32(const __global uchar *block, uint s)
+{
+    uchar16 lo, hi;
+    sub_codes(block, s, &lo, &hi);
+    return join16(lo, hi);
+}
+#endif
+
 // Sub-block s's dot product with the 32 codes at xq (pair terms at xp), in 8 lanes of 4 products each. Unsigned
 // times signed bytes: nibbles times codes (pairs <= 2 x 15 x 127: no saturation), and for q8_0 |w| times the code
 // with w's sign (pairs <= 2 x 127 x 127 < 32767).
 static int8 sub_dot(const __global uchar *block, uint s, const __local char *xq, const __local short *xp)
 {
-    uchar16 lo, hi;
-    sub_codes(block, s, &lo, &hi);
     const v32c x = __builtin_astype(join16(vload16(0, (const __local uchar *)xq),
                                            vload16(1, (const __local uchar *)xq)), v32c);
 #if defined(Q8_0)
-    const v32c w = __builtin_astype(join16(lo, hi), v32c);
+    const v32c w = __builtin_astype(sub_codes32(block, s), v32c);
     // |w| as w with its own sign (one instruction; PoCL's abs() went element by element, a select took four)
     v16s pairs = __builtin_ia32_pmaddubsw256(__builtin_ia32_psignb256(w, w), __builtin_ia32_psignb256(x, w));
 #else
-    v16s pairs = __builtin_ia32_pmaddubsw256(__builtin_astype(join16(lo, hi), v32c), x);
+    v16s pairs = __builtin_ia32_pmaddubsw256(__builtin_astype(sub_codes32(block, s), v32c), x);
     pairs += __builtin_astype(vload16(0, xp), v16s);
 #endif
     return __builtin_astype(__builtin_ia32_pmaddwd256(pairs, __builtin_astype((short16)(1), v16s)), int8);

@@ -8,8 +8,16 @@ tfb_planted_kernel(quant-nibbles quant.cl [=[        v[c] = convert_float16(as_c
 tfb_planted_kernel(quant-zero-point quant.cl [=[        v[c] = convert_float16(as_char16((q & (uchar16)(15)) - (uchar16)(8)));]=]
   [=[        v[c] = convert_float16(as_char16((q & (uchar16)(15)) - (uchar16)(7)));  // planted: zero point off by one]=])
 # The GEMV on a CPU runs on int8 activations (gemv_quant under ACT_INT8): its own plants, the same two faults.
-tfb_planted_kernel(quant-i8-nibbles quant.cl [=[    v16s pairs = __builtin_ia32_pmaddubsw256(__builtin_astype(join16(lo, hi), v32c), x);]=]
-  [=[    v16s pairs = __builtin_ia32_pmaddubsw256(__builtin_astype(join16(hi, lo), v32c), x);  // planted: swapped]=])
+tfb_planted_kernel(quant-i8-nibbles quant.cl [=[    return join16(lo, hi);]=]
+  [=[    return join16(hi, lo);  /* planted: swapped */]=])
+# q4_0 takes its nibbles apart on a path of its own where the CPU has AVX-512 BW/VL: planted in the same copy.
+file(READ ${TFB_BROKEN}/quant-i8-nibbles/quant.cl swapped)
+string(REPLACE "{0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4};"
+  "{4, 4, 4, 4, 4, 4, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0};  /* planted: swapped */" swapped_both "${swapped}")
+if(swapped_both STREQUAL swapped)
+  message(FATAL_ERROR "tests/integration/verification_quant.cmake: kernels/quant.cl changed; update quant-i8-nibbles")
+endif()
+file(WRITE ${TFB_BROKEN}/quant-i8-nibbles/quant.cl "${swapped_both}")
 tfb_planted_kernel(quant-i8-zero-point quant.cl [=[convert_short8((int8)(-8) *]=] [=[convert_short8((int8)(-7) * /* planted */]=])
 # The same kernel on the portable path (no x86 builtins): it must verify too.
 tfb_planted_kernel(quant-portable quant.cl [=[#define X86_INTEGER_DOT 1]=]
