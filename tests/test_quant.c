@@ -109,6 +109,26 @@ static void exact_bytes(void **state)
     assert_null(gemm_quant_format_of(GEMM_QUANT_COUNT));
 }
 
+/* The int8-activation GEMV's codes (gemm_quant_activation_row): scale 2^(e - 6) for a block whose largest |x| is
+ * 2^e x [1, 2), codes rint(x / scale) within [-127, 127]; a zero block stays zero. */
+static void activation_codes(void **state)
+{
+    (void)state;
+    double row[64] = {0};
+    row[0] = 1.5;          /* e = 0: scale 1/64 */
+    row[1] = 0.3;          /* 19.2 -> 19 */
+    row[2] = -0.5078125;   /* -32.5 -> -32 (to even) */
+    row[3] = 0x1p-8;       /* 0.25 -> 0 */
+    row[32] = 1.999;       /* e = 0: 127.936 -> 128, clamped to 127 */
+    row[33] = -1.0;        /* -64 */
+    gemm_quant_activation_row(row, 64);
+    assert_true(row[0] == 96.0 / 64 && row[1] == 19.0 / 64 && row[2] == -32.0 / 64 && row[3] == 0.0);
+    assert_true(row[32] == 127.0 / 64 && row[33] == -1.0 && row[34] == 0.0);
+    double small[32] = {3e-3, -1e-3};  /* e = -9: scale 2^-15, 98.304 -> 98, -32.768 -> -33 */
+    gemm_quant_activation_row(small, 32);
+    assert_true(small[0] == 98.0 * 0x1p-15 && small[1] == -33.0 * 0x1p-15 && small[2] == 0.0);
+}
+
 static void check_all_candidates(tfb_context *ctx, gemm_config cfg)
 {
     gemm_params candidates[16];
@@ -149,6 +169,24 @@ static void dequant_only_window(void **state)
                                                 .k = 32 * 20, .sets = 1, .seed = 8, .window = 8});
 }
 
+/* The int8-activation GEMV (the CPU variant: PoCL picks it) against the reference on the same activation codes:
+ * every format and candidate, rows no candidate divides, and its dequantization-only form. */
+static void gemv_int8_activations(void **state)
+{
+    fixture *f = *state;
+    gemm_config cfg = {.kind = GEMM_KIND_GEMV, .quant = GEMM_QUANT_Q4_0, .m = 1, .n = 64, .k = 256};
+    assert_true(gemm_quant_act_int8_suits(&f->ctx.info, &cfg));
+    cfg.kind = GEMM_KIND_GEMM;
+    assert_false(gemm_quant_act_int8_suits(&f->ctx.info, &cfg));
+    static const size_t SHAPES[][2] = {{7, 256}, {259, 384}};  /* (kept to two: the test's time limit) */
+    for (int q = GEMM_QUANT_Q8_0; q < GEMM_QUANT_COUNT; q++)
+        for (size_t i = 0; i < sizeof SHAPES / sizeof *SHAPES; i++)
+            check_all_candidates(&f->ctx, (gemm_config){.kind = GEMM_KIND_GEMV, .quant = q, .act_int8 = 1, .m = 1,
+                                                        .n = SHAPES[i][0], .k = SHAPES[i][1], .sets = 2, .seed = 12});
+    check_all_candidates(&f->ctx, (gemm_config){.kind = GEMM_KIND_GEMV, .quant = GEMM_QUANT_INT4_G128, .act_int8 = 1,
+                                                .m = 1, .n = 100, .k = 128 * 10, .sets = 1, .seed = 9, .window = 8});
+}
+
 /* K not a multiple of the block is a skip that says why; CLBlast has no quantized path. */
 static void refusals(void **state)
 {
@@ -173,11 +211,13 @@ int main(void)
         cmocka_unit_test(q4_0_nibble_order),
         cmocka_unit_test(int4_g128_layout),
         cmocka_unit_test(exact_bytes),
+        cmocka_unit_test(activation_codes),
     };
     const struct CMUnitTest device[] = {
         cmocka_unit_test(gemv_every_format),
         cmocka_unit_test(gemm_every_format),
         cmocka_unit_test(dequant_only_window),
+        cmocka_unit_test(gemv_int8_activations),
         cmocka_unit_test(refusals),
     };
     int failed = cmocka_run_group_tests(host, NULL, NULL);

@@ -16,9 +16,17 @@ shapes='(4096x4096|11008x4096|4096x11008)'
 # The read roof (stream's read cases) and the fp32 peak in the same run, so each GEMV has its roof fraction.
 ceilings='^stream/tfbench/read-|^peak/tfbench/fma-chains/fp32'
 # 1. Every format's GEMV on the layer's shapes, out of cache, and the dequantization-only variants, in one run.
+#    On a CPU the quantized GEMVs run on int8 activations (JSON "activations"; docs/quantization.md).
 "$tfbench" --suite stream,peak,gemv \
   --filter "${ceilings}|gemv/tfbench/${shapes}(-dequant-only)?/(fp32|fp16|q8_0|q4_0|int4-g128)\$" \
   --json "$out/gemv.json" | tee "$out/gemv.txt"
+# 1b. The same quantized GEMVs with fp32 activations (the kernel GPUs run; TFB_GPU_KERNELS=1 selects it on a CPU):
+#     what the int8 activations buy, and what limits the fp32 kernel. No roof in this run (TFB_GPU_KERNELS=1 gives
+#     the stream suite its GPU kernels too): GB/s only, to read beside run 1's.
+uptime | tee -a "$out/load.txt"
+TFB_GPU_KERNELS=1 "$tfbench" --suite gemv \
+  --filter "gemv/tfbench/${shapes}(-dequant-only)?/(q8_0|q4_0|int4-g128)\$" \
+  --json "$out/gemv-fp32-activations.json" | tee "$out/gemv-fp32-activations.txt"
 # 2. Beside llama.cpp: each format's llama-bench run right after tfbench's GEMVs of the same format.
 if [ $# -ge 5 ]; then
   bin="$2" layers="$5"

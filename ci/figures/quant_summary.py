@@ -49,17 +49,26 @@ def llama_step_bytes(fmt, layers):
     return matrix_bytes(fmt, matrices) + 4 * (2 * layers + 1) * D
 
 
+def print_gemvs(rows):
+    for (shape, fmt), b in sorted(rows.items()):
+        fraction = b.get("roofline_fraction")
+        best = b["bytes"] / b["time_min_s"] / 1e9
+        activations = " int8 act." if b.get("activations", "").startswith("int8") else ""
+        where = ("in cache: the arithmetic's own rate" if b.get("cache_resident")
+                 else f"{fraction:5.2f}x of the read roof" if fraction else "out of cache")
+        print(f"  {fmt:10} {shape:28} {b['gbytes_per_second']:7.1f} GB/s ({best:5.1f})  {where}{activations}")
+
+
 def main():
     out = sys.argv[1]
     layers = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     rows = gemv_table(load(os.path.join(out, "gemv.json")))
     print("GEMV (one run): format, shape, GB/s at the median (and at the fastest sample), fraction of the read roof")
-    for (shape, fmt), b in sorted(rows.items()):
-        fraction = b.get("roofline_fraction")
-        best = b["bytes"] / b["time_min_s"] / 1e9
-        print(f"  {fmt:10} {shape:28} {b['gbytes_per_second']:7.1f} GB/s ({best:5.1f})  "
-              + (f"{fraction:5.2f}x of the read roof" if fraction and not b.get("cache_resident")
-                 else "in cache: the arithmetic's own rate"))
+    print_gemvs(rows)
+    fp32_activations = os.path.join(out, "gemv-fp32-activations.json")
+    if os.path.exists(fp32_activations):
+        print("The quantized GEMVs with fp32 activations (TFB_GPU_KERNELS=1, the next run, no roof of its own)")
+        print_gemvs(gemv_table(load(fp32_activations)))
     for fmt in ("fp32", "fp16", "q8_0", "q4_0", "int4-g128"):
         rate = composed_layer(rows, fmt)
         if rate:

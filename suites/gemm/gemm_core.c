@@ -415,6 +415,7 @@ static void a_row(void *user, size_t m, double *row)
 {
     const gemm_config *cfg = user;
     tfb_hash_uniform_range(cfg->seed + 1u, (uint64_t)m * cfg->k, cfg->k, A_LO, A_HI, row);
+    if (cfg->act_int8 && cfg->kind == GEMM_KIND_GEMV) gemm_quant_activation_row(row, cfg->k);  /* as the kernel */
 }
 
 static void last_weight_row(void *user, size_t n, double *row)

@@ -42,6 +42,8 @@ typedef struct gemm_config {
     int kind, impl, half;     /* half: weights stored as fp16, float accumulation */
     int quant;                /* GEMM_QUANT_* (gemm_quant.h): block-quantized weights, kernels/quant.cl; 0: none */
     unsigned window;          /* quantized GEMV only: > 0 reads block b of a row from block b % window (in cache) */
+    int act_int8;             /* quantized GEMV only: activations quantized to int8 on the device, integer dot
+                               * products (gemm_quant_act_int8_suits); the reference uses the same codes */
     size_t m, n, k;
     size_t sets;              /* distinct weight matrices the timed runs rotate over */
     gemm_params params;       /* tfbench kernels only */

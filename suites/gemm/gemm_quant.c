@@ -90,6 +90,35 @@ void gemm_dequant_block(const gemm_quant_format *f, const unsigned char *block, 
     }
 }
 
+/* Local memory of the int8-activation GEMV: K codes, K / 2 pair terms (shorts) and K / 32 float scales. */
+static size_t act_int8_local_bytes(size_t k)
+{
+    return 2 * k + k / 32 * sizeof(float);
+}
+
+int gemm_quant_act_int8_suits(const tfb_device_info *info, const gemm_config *cfg)
+{
+    return cfg->quant != GEMM_QUANT_NONE && cfg->kind == GEMM_KIND_GEMV && !info->gpu_kernels &&
+           act_int8_local_bytes(cfg->k) <= info->local_mem_bytes;
+}
+
+/* What the kernel's quantize_x_block computes, in double: every step is exact (a float times a power of two, a
+ * rounding to an integer), so the codes are the device's. ilogb of a subnormal or zero block is below -100, where
+ * the kernel's exponent clamps too. */
+void gemm_quant_activation_row(double *row, size_t k)
+{
+    for (size_t b = 0; b + 32 <= k; b += 32) {
+        double amax = 0.0;
+        for (size_t j = 0; j < 32; j++) amax = fmax(amax, fabs(row[b + j]));
+        int e = amax > 0.0 ? ilogb(amax) : -100;
+        if (e < -100) e = -100;
+        for (size_t j = 0; j < 32; j++) {
+            double code = fmin(fmax(rint(ldexp(row[b + j], 6 - e)), -127.0), 127.0);
+            row[b + j] = ldexp(code, e - 6);
+        }
+    }
+}
+
 /* Derivation: every dequantized weight d x q is exact in fp32 (an 11-bit scale times an integer of at most 8
  * bits), so the only errors are the kernels' roundings, each at most u = 2^-24 times a partial sum no larger than
  * S = sum |a_i w_i| (all terms have one sign). gemv_quant rounds each product or FMA of a block (k), each block's
@@ -179,16 +208,19 @@ int gemm_quant_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a,
     const gemm_quant_format *f = gemm_quant_format_of(cfg->quant);
     const gemm_params *p = &cfg->params;
     char options[96];
-    int gemv = cfg->kind == GEMM_KIND_GEMV;
+    int gemv = cfg->kind == GEMM_KIND_GEMV, act_int8 = gemv && cfg->act_int8;
+    int used = gemv ? snprintf(options, sizeof options, "%s -DROWS=%u -DWG=%u", f->define, p->streams, p->wg)
+                    : snprintf(options, sizeof options, "%s -DROWS=%u -DTM=%u", f->define, p->streams, p->tm);
     if (gemv && cfg->window)
-        snprintf(options, sizeof options, "%s -DROWS=%u -DWG=%u -DWINDOW=%u", f->define, p->streams, p->wg,
-                 cfg->window);
-    else if (gemv) snprintf(options, sizeof options, "%s -DROWS=%u -DWG=%u", f->define, p->streams, p->wg);
-    else snprintf(options, sizeof options, "%s -DROWS=%u -DTM=%u", f->define, p->streams, p->tm);
+        used += snprintf(options + used, sizeof options - (size_t)used, " -DWINDOW=%u", cfg->window);
+    if (act_int8) snprintf(options + used, sizeof options - (size_t)used, " -DACT_INT8");
     if (tfb_kernel_create(ctx, "quant.cl", options, gemv ? "gemv_quant" : "gemm_quant", kernel, err) != TFB_OK)
         return TFB_ERROR;
     cl_uint m = (cl_uint)cfg->m, n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
     *launch = quant_launch(cfg, *kernel);
+    if (act_int8)  /* the codes, the pair terms, the scales (kernels/quant.cl) */
+        return TFB_SET_ARGS(*kernel, err, TFB_MEM(a), TFB_MEM(weights), TFB_MEM(c), TFB_VAL(n), TFB_VAL(k),
+                            TFB_LOCAL(cfg->k), TFB_LOCAL(cfg->k), TFB_LOCAL(cfg->k / 32 * sizeof(float)));
     if (gemv) return TFB_SET_ARGS(*kernel, err, TFB_MEM(a), TFB_MEM(weights), TFB_MEM(c), TFB_VAL(n), TFB_VAL(k));
     return TFB_SET_ARGS(*kernel, err, TFB_MEM(a), TFB_MEM(weights), TFB_MEM(c), TFB_VAL(m), TFB_VAL(n), TFB_VAL(k));
 }
@@ -201,11 +233,15 @@ size_t gemm_quant_candidates(const gemm_config *cfg, gemm_params *out, size_t ma
      * no longer fits L1: one row an item read it from L2 per row and ran 4096 x 11008 at a quarter of 4096 x 4096's
      * rate (q8_0, q4_0 on the 2-core Zen 4), though it won the search on 4096 x 4096. */
     static const unsigned GEMV[][2] = {{2, 8}, {4, 4}, {4, 1}, {8, 1}, {8, 2}, {16, 1}};
+    /* int8 activations: a work-group quantizes x once for its WG x ROWS rows, so at least 32 rows a group */
+    static const unsigned GEMV_INT8[][2] = {{2, 16}, {4, 8}, {4, 16}, {8, 4}, {8, 8}, {16, 2}};
     static const unsigned GEMM_ROWS[] = {1, 2, 4};
     size_t count = 0;
     if (cfg->kind == GEMM_KIND_GEMV) {
-        for (size_t i = 0; i < sizeof GEMV / sizeof *GEMV && count < max; i++)
-            out[count++] = (gemm_params){.tn = 16, .streams = GEMV[i][0], .wg = GEMV[i][1]};
+        const unsigned(*list)[2] = cfg->act_int8 ? GEMV_INT8 : GEMV;
+        size_t size = cfg->act_int8 ? sizeof GEMV_INT8 / sizeof *GEMV_INT8 : sizeof GEMV / sizeof *GEMV;
+        for (size_t i = 0; i < size && count < max; i++)
+            out[count++] = (gemm_params){.tn = 16, .streams = list[i][0], .wg = list[i][1]};
         return count;
     }
     unsigned tm = cfg->m <= 1 ? 1 : cfg->m <= 2 ? 2 : cfg->m <= 4 ? 4 : 8;

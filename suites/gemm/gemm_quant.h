@@ -12,7 +12,7 @@
  * 0 fp32, 1 fp16, then these. */
 enum { GEMM_QUANT_NONE, GEMM_QUANT_Q8_0, GEMM_QUANT_Q4_0, GEMM_QUANT_INT4_G128, GEMM_QUANT_COUNT };
 /* Bump when kernels/quant.cl or the quantized candidates change: part of their tuning cache key. */
-#define GEMM_QUANT_KERNEL_VERSION 2
+#define GEMM_QUANT_KERNEL_VERSION 3
 
 typedef struct gemm_quant_format {
     const char *name;         /* "q8_0": the dtype part of a benchmark name */
@@ -30,6 +30,13 @@ size_t gemm_quant_matrix_bytes(int quant, size_t n, size_t k);
 void gemm_quant_block(const gemm_quant_format *f, const float *weights, unsigned char *out);
 /* The weights a packed block holds (d x q, exact), as doubles. */
 void gemm_dequant_block(const gemm_quant_format *f, const unsigned char *block, double *out);
+/* The int8-activation GEMV (gemm_config.act_int8, kernels/quant.cl): 1 where this device should run it: a CPU (the
+ * kernels' layout, not the GPU ones) with local memory for the codes of K activations. */
+int gemm_quant_act_int8_suits(const tfb_device_info *info, const gemm_config *cfg);
+/* The activations as that kernel sees them: each block of 32 (k a multiple of 32) replaced by scale x code, the
+ * scale the power of two 2^(e - 6) of the block's largest |value| 2^e x [1, 2), codes rint(value / scale) clamped
+ * to [-127, 127] (exact in double; the values must be floats). */
+void gemm_quant_activation_row(double *row, size_t k);
 /* Relative tolerance of the quantized kernels' dot products of length k (derivation in gemm_quant.c). */
 double gemm_quant_tolerance(size_t k);
 

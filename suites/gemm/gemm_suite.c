@@ -139,6 +139,7 @@ int gemm_suite_setup(tfb_run *run, const tfb_case *c, void **state, tfb_error *e
     if (shape != TFB_OK) return shape;
     /* At batch 1 a GEMM is a GEMV: our GEMV kernel runs it (CLBlast keeps its GEMM routine). */
     if (s->cfg.kind == GEMM_KIND_GEMM && s->cfg.m == 1 && s->cfg.impl == GEMM_IMPL_TFBENCH) s->cfg.kind = GEMM_KIND_GEMV;
+    s->cfg.act_int8 = gemm_quant_act_int8_suits(&run->ctx->info, &s->cfg);  /* docs/quantization.md */
     s->cfg.sets = weight_sets(run, &s->cfg);
     int fits = gemm_fits(run->ctx, &s->cfg, err);  /* before tuning, which would fail on it instead */
     if (fits != TFB_OK) return fits;
@@ -224,6 +225,9 @@ void gemm_suite_annotate(tfb_run *run, const tfb_case *c, void *state, tfb_resul
         cJSON_AddStringToObject(extra, "weight_layout", layout);
         cJSON_AddNumberToObject(extra, "weight_bits", 8.0 * f->block_bytes / f->block);
         cJSON_AddNumberToObject(extra, "quantize_seconds", gemm_pack_seconds(s->gemm));
+        /* which GEMV ran (docs/quantization.md): the CPU's quantizes the activations to int8 on the device */
+        cJSON_AddStringToObject(extra, "activations", s->cfg.act_int8 ? "int8, blocks of 32, quantized on the device"
+                                                                        : "fp32");
         add_params(extra, s);
         cJSON_AddStringToObject(extra, "timing", "device events");
     } else if (s->cfg.impl == GEMM_IMPL_TFBENCH) {

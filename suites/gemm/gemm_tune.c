@@ -72,7 +72,8 @@ int gemm_cache_path(const tfb_device_info *info, const gemm_config *cfg, char *p
     if (tfb_make_private_dir(dir, "the tuning cache folder", err) != TFB_OK) return TFB_ERROR;
     char name[512];
     char quant_version[16] = "";  /* the quantized kernels keep a version of their own */
-    if (cfg->quant) snprintf(quant_version, sizeof quant_version, "q%d", GEMM_QUANT_KERNEL_VERSION);
+    if (cfg->quant)  /* i8: the int8-activation GEMV, a kernel and candidates of its own */
+        snprintf(quant_version, sizeof quant_version, "q%d%s", GEMM_QUANT_KERNEL_VERSION, cfg->act_int8 ? "i8" : "");
     snprintf(name, sizeof name, "%s-v%d%s-%s-%s-%s%s", kind_name(cfg), GEMM_KERNEL_VERSION, quant_version,
              weights_name(cfg), batch_class(cfg), size_class(cfg), info->gpu_kernels ? "gpu-" : "");
     append_safe(name, sizeof name, info->name);
