@@ -85,7 +85,11 @@ __kernel void rope_append(__global const float *qkv, __global const float *cs, _
         rotate_head(src, cs, q + ((size_t)b * heads + slot) * D, 1);
     } else if (slot < heads + kv_heads) {
         const size_t slice = (size_t)b * kv_heads + slot - heads;
+#ifdef KV_STAGED  // a converted cache (fp16, q8_0): fp32 rows [slice][D] that decode_append_kv stores
+        rotate_head(src, cs, k_cache + slice * D, 1);
+#else
         rotate_head(src, cs, k_cache + (slice * n_pad + pos / 16 * 16) * D + pos % 16, 16);
+#endif
     } else {
         const size_t slice = (size_t)b * kv_heads + slot - heads - kv_heads;
         copy_head(src, v_cache + (slice * n_kv + pos) * D);

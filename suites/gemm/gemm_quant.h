@@ -30,6 +30,10 @@ size_t gemm_quant_matrix_bytes(int quant, size_t n, size_t k);
 void gemm_quant_block(const gemm_quant_format *f, const float *weights, unsigned char *out);
 /* The weights a packed block holds (d x q, exact), as doubles. */
 void gemm_dequant_block(const gemm_quant_format *f, const unsigned char *block, double *out);
+/* A row of k weights (floats, as doubles) quantized into k / block packed blocks. */
+void gemm_quant_pack_row(const gemm_quant_format *f, size_t k, const double *row, unsigned char *packed);
+/* A row of k weights (floats, as doubles) replaced block by block by its quantized values, dequantized. */
+void gemm_quant_round_row(const gemm_quant_format *f, size_t k, double *row);
 /* Relative tolerance of the quantized kernels' dot products of length k (derivation in gemm_quant.c). */
 double gemm_quant_tolerance(size_t k);
 

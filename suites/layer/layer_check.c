@@ -157,7 +157,7 @@ static int check_linear(checker *c, const char *step, int matrix, size_t n, cons
 {
     linear_rows rows = {c, matrix, in, layer_weight_cols(&c->s->dims, matrix)};
     tfb_product p = {.m = c->rows.count, .n = n, .k = rows.k, .c = out, .a_row = input_row, .w_row = weight_row,
-                     .a_user = &rows, .w_user = &rows, .rtol = tfb_dot_tolerance_f32(rows.k), .atol = TINY,
+                     .a_user = &rows, .w_user = &rows, .rtol = c->s->p.quant ? tfb_linear_quant_tolerance(rows.k) : tfb_dot_tolerance_f32(rows.k), .atol = TINY,
                      .seed = c->s->seed + 11u * (uint32_t)(matrix + 1)};
     char what[160];
     snprintf(what, sizeof what, "layer %zu of %zu, %s (rows are %ss)", c->layer + 1, c->s->p.layers, step,
@@ -183,6 +183,9 @@ static int gather_qkv(checker *c, const layer_unit *u, size_t row, float *got, t
             memcpy(got + slot * dh, all + (head * c->s->p.rows + row) * dh, dh * sizeof *got);
         } else if (slot < dm->heads) {
             rc = read_floats(c->ctx, buffer, (row * dm->heads + slot) * dh, dh, got + slot * dh, err);
+        } else if (u->kv_append) {  /* a converted cache: the fp32 rows it stores (layer_kv_read_slice checks that) */
+            cl_mem staged = u->kv_new[slot < dm->heads + dm->kv_heads ? 0 : 1];
+            rc = read_floats(c->ctx, staged, (row * dm->kv_heads + head) * dh, dh, got + slot * dh, err);
         } else if (slot < dm->heads + dm->kv_heads) {  /* one key of a block of 16, laid out [dh][16] */
             size_t slice = row * dm->kv_heads + head;
             rc = read_floats(c->ctx, u->plan.scratch[2], (slice * n_pad + pos / 16 * 16) * dh, 16 * dh, block, err);
@@ -279,6 +282,15 @@ static void set_kv(attention_work *w, const float *k, const float *v, size_t dh,
         }
 }
 
+/* The magnitudes of keys and values already in w (a converted cache's, dequantized). */
+static void set_magnitudes(attention_work *w, size_t dh)
+{
+    for (size_t i = 0; i < w->n * dh; i++) {
+        w->k_abs[i] = fabs(w->k[i]);
+        w->v_abs[i] = fabs(w->v[i]);
+    }
+}
+
 /* Query rows q[rows][dh], the first of them row `first` of n_q, against the KV head in w; compared with the
  * device's rows (`stride` floats apart, its columns from `col` on) within the bound of the file's comment.
  * row_names[i]: the sequence or token query i belongs to, for the message. */
@@ -325,7 +337,8 @@ static int attend_prompt(checker *c, const size_t *tokens, tfb_error *err)
 
 /* Decode: each sequence's query heads of a KV group at once (one query each, every key of its cache). q holds the
  * device's rotated queries [rows][heads][dh]. */
-static int attend_cache(checker *c, const layer_unit *u, const float *q, const size_t *sequences, tfb_error *err)
+static int attend_cache(checker *c, const layer_unit *u, const float *q, const size_t *sequences,
+                        tfb_decode_cache_reader *reader, tfb_error *err)
 {
     const layer_dims *dm = &c->s->dims;
     size_t n = c->s->p.context, n_pad = (n + 15) / 16 * 16, dh = dm->dh, group = dm->heads / dm->kv_heads;
@@ -336,10 +349,12 @@ static int attend_cache(checker *c, const layer_unit *u, const float *q, const s
     for (size_t r = 0; rc == TFB_OK && r < c->rows.count; r++)
         for (size_t g = 0; rc == TFB_OK && g < dm->kv_heads; g++) {
             size_t slice = r * dm->kv_heads + g;
-            rc = read_floats(c->ctx, u->plan.scratch[2], slice * n_pad * dh, n_pad * dh, k, err);
-            if (rc == TFB_OK) rc = read_floats(c->ctx, u->io.v, slice * n * dh, n * dh, v, err);
+            rc = u->kv_append ? layer_kv_read_slice(reader, c->s, c->layer, slice, w.k, w.v, err)
+                              : read_floats(c->ctx, u->plan.scratch[2], slice * n_pad * dh, n_pad * dh, k, err);
+            if (rc == TFB_OK && !u->kv_append) rc = read_floats(c->ctx, u->io.v, slice * n * dh, n * dh, v, err);
             if (rc != TFB_OK) break;
-            set_kv(&w, k, v, dh, 1);
+            if (u->kv_append) set_magnitudes(&w, dh);
+            else set_kv(&w, k, v, dh, 1);
             for (size_t h = g * group, rows; rc == TFB_OK && h < (g + 1) * group; h += rows) {
                 rows = (g + 1) * group - h < TFB_REFERENCE_BLOCK_ROWS ? (g + 1) * group - h : TFB_REFERENCE_BLOCK_ROWS;
                 size_t names[TFB_REFERENCE_BLOCK_ROWS];
@@ -376,9 +391,13 @@ static int check_attention_rows(checker *c, const layer_unit *u, double *want, d
         if (rc == TFB_OK) rc = check_rope(c, r, got, want, bound, err);
         if (rc == TFB_OK) memcpy(q + r * dm->heads * dm->dh, got, dm->heads * dm->dh * sizeof *q);
     }
+    tfb_attention_shape shape = {c->s->p.rows, dm->heads, dm->kv_heads, 1, c->s->p.context, dm->dh};
+    tfb_decode_cache_reader reader = {0};
+    if (rc == TFB_OK && u->kv_append) rc = tfb_decode_cache_reader_init(&reader, c->ctx, &shape, &u->plan, err);
     if (rc == TFB_OK)
         rc = c->s->p.phase == LAYER_PREFILL ? attend_prompt(c, c->rows.index, err)
-                                            : attend_cache(c, u, q, c->rows.index, err);
+                                            : attend_cache(c, u, q, c->rows.index, &reader, err);
+    tfb_decode_cache_reader_release(&reader);
     free(got);
     free(q);
     for (size_t t = 0; t < 3; t++) free(c->prompt_qkv[t]);
@@ -471,7 +490,7 @@ static int fingerprint(tfb_context *ctx, const layer_state *s, uint64_t *hash, t
     for (size_t l = 0; rc == TFB_OK && l < s->p.layers; l++) {
         const layer_unit *u = &s->units[l];
         cl_mem read[] = {u->x, u->h, u->qkv_out, u->io.out, u->o_out, u->x2, u->h2, u->gu, u->a, u->dn, u->y,
-                         u->io.q, u->io.k, u->io.v, u->plan.scratch[2]};
+                         u->io.q, u->io.k, u->io.v, u->plan.scratch[2], u->kv_new[0], u->kv_new[1]};
         for (size_t i = 0; rc == TFB_OK && i < sizeof read / sizeof *read; i++)
             rc = fold_buffer(ctx, read[i], hash, chunk, err);
     }

@@ -87,10 +87,10 @@ static void add_breakdown(cJSON *extra, const layer_state *s)
 cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
 {
     cJSON *extra = cJSON_CreateObject();
-    tfb_model_dtype weights = s->p.half ? TFB_MODEL_FP16 : TFB_MODEL_FP32;
+    tfb_model_dtype weights = layer_weight_dtype(&s->p);
     tfb_model_layer cost;
     if (s->p.phase == LAYER_DECODE) tfb_model_layer_decode(model, TFB_MODEL_EXACT, s->p.context, s->p.rows, weights,
-                                                           TFB_MODEL_FP32, &cost);
+                                                           layer_kv_model_dtype(&s->p), &cost);
     else tfb_model_layer_prefill(model, TFB_MODEL_EXACT, s->p.rows, weights, TFB_MODEL_FP32, &cost);
     cJSON_AddStringToObject(extra, "phase", s->p.phase == LAYER_DECODE ? "decode" : "prefill");
     cJSON_AddStringToObject(extra, "model", model->name);
@@ -99,8 +99,8 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     cJSON_AddNumberToObject(extra, "context_tokens", (double)s->p.context);
     cJSON_AddNumberToObject(extra, "layers_in_stack", (double)s->p.layers);
     cJSON_AddNumberToObject(extra, "model_layers", (double)model->n_layers);
-    cJSON_AddStringToObject(extra, "weight_dtype", s->p.half ? "fp16" : "fp32");
-    cJSON_AddStringToObject(extra, "kv_dtype", "fp32");
+    cJSON_AddStringToObject(extra, "weight_dtype", tfb_model_dtype_name(weights));
+    cJSON_AddStringToObject(extra, "kv_dtype", tfb_model_dtype_name(layer_kv_model_dtype(&s->p)));
     cJSON_AddStringToObject(extra, "accumulate", "fp32");
     cJSON *m = cJSON_AddObjectToObject(extra, "layer_model");
     cJSON_AddNumberToObject(m, "flops_projections", (double)cost.flops_projections);
