@@ -37,7 +37,7 @@ size_t tfb_linear_packed_bytes(size_t n, size_t k, int half);
 enum { TFB_LINEAR_FLOAT, TFB_LINEAR_Q8_0, TFB_LINEAR_Q4_0, TFB_LINEAR_INT4_G128, TFB_LINEAR_QUANT_COUNT };
 typedef void (*tfb_linear_row_fn)(void *user, size_t row, double *out);
 /* tfb_linear_create for a quantized format: row(user, r, out) writes row r of the [N x K] weights (K values that
- * are floats). TFB_SKIP when K is no multiple of the format's block. */
+ * are floats; called from several threads at once). TFB_SKIP when K is no multiple of the format's block. */
 int tfb_linear_create_quantized(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int quant,
                                 tfb_linear_row_fn row, void *user, cl_mem x, cl_mem y, tfb_linear *out,
                                 tfb_error *err);

@@ -1,5 +1,8 @@
 /* tfbench/gemm.h's quantized projections: the caller's weight rows quantized on the host with the gemm suite's
  * codec (gemm_quant.c), uploaded once, and run by its tuned kernels/quant.cl kernel on the caller's buffers. */
+#define _GNU_SOURCE  /* sched_getaffinity, CPU_COUNT */
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,21 +37,65 @@ void tfb_linear_dequantized(int quant, size_t k, double *row)
     if (f) gemm_quant_round_row(f, k, row);
 }
 
+enum { MAX_THREADS = 16 };
+
+/* Rows start, start + stride, ... of the matrix generated and quantized into `host`. */
+typedef struct quant_share {
+    const gemm_config *cfg;
+    tfb_linear_row_fn row;
+    void *user;
+    unsigned char *host;
+    size_t start, stride;
+    int failed;
+} quant_share;
+
+static void *quantize_rows(void *arg)
+{
+    quant_share *q = arg;
+    const gemm_quant_format *f = gemm_quant_format_of(q->cfg->quant);
+    size_t k = q->cfg->k, row_bytes = k / f->block * f->block_bytes;
+    double *values = malloc(k * sizeof *values);
+    q->failed = !values;
+    for (size_t n = q->start; values && n < q->cfg->n; n += q->stride) {
+        q->row(q->user, n, values);
+        gemm_quant_pack_row(f, k, values, q->host + n * row_bytes);
+    }
+    free(values);
+    return NULL;
+}
+
+/* Every CPU this process may use quantizes (the device is idle meanwhile: a 7B layer is 200M weights). */
+static size_t quant_threads(const gemm_config *cfg)
+{
+    cpu_set_t mask;
+    int usable = sched_getaffinity(0, sizeof mask, &mask) == 0 ? CPU_COUNT(&mask) : 1;
+    size_t threads = usable > 1 ? (size_t)usable : 1;
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    return (double)cfg->n * (double)cfg->k < 1e6 ? 1 : threads;  /* small matrices: one thread */
+}
+
 /* Every row generated and quantized on the host, then one write: the packed matrix is what the kernel streams. */
 static int upload(tfb_context *ctx, const gemm_config *cfg, tfb_linear_row_fn row, void *user, cl_mem packed,
                   tfb_error *err)
 {
-    const gemm_quant_format *f = gemm_quant_format_of(cfg->quant);
-    size_t row_bytes = cfg->k / f->block * f->block_bytes, bytes = gemm_quant_matrix_bytes(cfg->quant, cfg->n, cfg->k);
+    size_t bytes = gemm_quant_matrix_bytes(cfg->quant, cfg->n, cfg->k), count = quant_threads(cfg);
     unsigned char *host = malloc(bytes);
-    double *values = malloc(cfg->k * sizeof *values);
-    int rc = host && values ? TFB_OK : tfb_fail(err, "out of memory quantizing %zu x %zu weights", cfg->n, cfg->k);
-    for (size_t n = 0; rc == TFB_OK && n < cfg->n; n++) {
-        row(user, n, values);
-        gemm_quant_pack_row(f, cfg->k, values, host + n * row_bytes);
+    if (!host) return tfb_fail(err, "out of memory quantizing %zu x %zu weights", cfg->n, cfg->k);
+    quant_share shares[MAX_THREADS];
+    pthread_t threads[MAX_THREADS];
+    int started[MAX_THREADS] = {0}, failed = 0;
+    for (size_t t = 0; t < count; t++) {
+        shares[t] = (quant_share){cfg, row, user, host, t, count, 0};
+        started[t] = t > 0 && pthread_create(&threads[t], NULL, quantize_rows, &shares[t]) == 0;
     }
-    if (rc == TFB_OK) rc = tfb_buffer_write(ctx, packed, bytes, host, err);
-    free(values);
+    for (size_t t = 0; t < count; t++)  /* share 0, and any whose thread did not start, on this thread */
+        if (!started[t]) quantize_rows(&shares[t]);
+    for (size_t t = 0; t < count; t++) {
+        if (started[t]) pthread_join(threads[t], NULL);
+        failed |= shares[t].failed;
+    }
+    int rc = failed ? tfb_fail(err, "out of memory quantizing %zu x %zu weights", cfg->n, cfg->k)
+                    : tfb_buffer_write(ctx, packed, bytes, host, err);
     free(host);
     return rc;
 }

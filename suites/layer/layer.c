@@ -184,6 +184,7 @@ static size_t quantized_step(const tfb_run *run, const layer_sweep *s, tfb_case 
     layer_case(run, out, LAYER_DECODE, TFB_WEIGHTS_Q4_0, TFB_KV_FP16, 1, s->contexts[0]);
     layer_params p = layer_case_params(out);
     p.layers = 1;
+    p.light = 1;
     layer_set_case_params(out, p);
     return 1;
 }

@@ -30,6 +30,7 @@ typedef struct layer_params {
     int half;                 /* fp16-stored weights (fp32 activations and accumulation) */
     int quant;                /* TFB_LINEAR_Q8_0 ..: block-quantized projection weights (layer_formats.c); 0: none */
     int kv_dtype;             /* decode: the cache's format (tfb_kv_dtype; fp32 is the layout of layer_unit) */
+    int light;                /* the default run's quantized step: one layer, few samples (layer_run.c) */
     size_t rows;              /* decode: sequences; prefill: prompt tokens; head: rows of its GEMV/GEMM */
     size_t context;           /* decode: tokens in each cache with the new one appended; prefill: = rows */
     size_t layers;            /* distinct layers one execution runs through, in sequence */
@@ -143,6 +144,10 @@ int layer_kv_poison(tfb_context *ctx, const layer_state *s, layer_unit *u, float
  * row from the staging rows, each checked against what the cache stores and replaced by it (dequantized). */
 int layer_kv_read_slice(tfb_decode_cache_reader *reader, const layer_state *s, size_t layer, size_t slice,
                         double *k, double *v, tfb_error *err);
+
+/* layer_formats_table.c: context.ceilings.layer.formats, what each weight and cache format buys. */
+void layer_formats_table(cJSON *layer);
+void layer_formats_print(const cJSON *layer, FILE *out);
 
 /* layer_classic.c: the classic block's parts, called where the Llama-style block has its own. */
 /* TFB_SKIP unless the config is a classic block this suite builds (LayerNorm, biases, GELU, learned positions);

@@ -200,6 +200,15 @@ static cJSON *case_entry(const tfb_ceilings *c, const tfb_result *r)
     return o;
 }
 
+/* A case's weight or cache format as its extra names it (fp32 if absent). */
+static tfb_model_dtype extra_dtype(const tfb_result *r, const char *key)
+{
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->extra, key));
+    tfb_model_dtype dtype = TFB_MODEL_FP32;
+    if (name) tfb_model_dtype_parse(name, &dtype);
+    return dtype;
+}
+
 /* The prediction `tfbench model --measured` makes from this run's file: its bandwidth is the read-write ceiling. */
 static int model_prediction(const tfb_results *all, const tfb_model_config *m, const tfb_result *r,
                             tfb_model_decode *out)
@@ -209,9 +218,9 @@ static int model_prediction(const tfb_results *all, const tfb_model_config *m, c
     tfb_model_device device = {.bandwidth_gbps = c->bandwidth_gbps, .peak_gflops = c->peak_gflops_fp32,
                                .memory_bytes = (double)all->device.global_mem_bytes};
     snprintf(device.name, sizeof device.name, "%.127s", all->device.name);
-    tfb_model_dtype weights = strcmp(r->dtype, "fp16") == 0 ? TFB_MODEL_FP16 : TFB_MODEL_FP32;
     tfb_model_analyze_decode_kv(m, TFB_MODEL_EXACT, (uint64_t)tfb_json_number(r->extra, "context_tokens", 1),
-                                (uint64_t)tfb_json_number(r->extra, "rows", 1), weights, TFB_MODEL_FP32, &device, out);
+                                (uint64_t)tfb_json_number(r->extra, "rows", 1), extra_dtype(r, "weight_dtype"),
+                                extra_dtype(r, "kv_dtype"), &device, out);
     return 1;
 }
 
@@ -235,6 +244,7 @@ static cJSON *model_entry(const tfb_results *all, const tfb_model_config *m, con
     cJSON_AddNumberToObject(o, "rows", rows);
     cJSON_AddNumberToObject(o, "context_tokens", tfb_json_number(r->extra, "context_tokens", 0));
     cJSON_AddNumberToObject(o, "seconds", seconds);
+    cJSON_AddNumberToObject(o, "bytes_per_step", layers * r->bytes + head->bytes);
     cJSON_AddNumberToObject(o, "tokens_per_second", tokens / seconds);
     if (decode) cJSON_AddNumberToObject(o, "tokens_per_second_per_sequence", 1.0 / seconds);
     if (bound > 0) cJSON_AddNumberToObject(o, "bound_tokens_per_second", tokens / bound);
@@ -270,6 +280,7 @@ void layer_finish(tfb_run *run)
         if (model) cJSON_AddItemToArray(models, model);
     }
     layer_moe_curve(root, all, m);
+    layer_formats_table(root);
     if (!all->ceilings.extra) all->ceilings.extra = cJSON_CreateObject();
     cJSON_DeleteItemFromObjectCaseSensitive(all->ceilings.extra, "layer");
     cJSON_AddItemToObject(all->ceilings.extra, "layer", root);
@@ -398,5 +409,6 @@ void layer_summarize(const tfb_results *results, FILE *out)
     cJSON_ArrayForEach(o, models) print_model(o, out);
     fprintf(out, "Decode batching, aggregate tokens/s:\n");
     print_batching(models, out);
+    layer_formats_print(root, out);
     layer_moe_print_curve(root, out);
 }
