@@ -305,7 +305,8 @@ static void format_time(double seconds, char *out, size_t size)
     else snprintf(out, size, "%.1f us", seconds * 1e6);
 }
 
-static void print_case(const cJSON *o, FILE *out)
+/* width: of the dtype column (4, or the longest format name of the run) */
+static void print_case(const cJSON *o, int width, FILE *out)
 {
     char per_layer[24], bound[24], share[64] = "";
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "breakdown");
@@ -316,10 +317,10 @@ static void print_case(const cJSON *o, FILE *out)
                  100 * number(b, "attention"), 100 * number(b, "ffn"), 100 * number(b, "small"),
                  100 * number(b, "other"));
     if (number(o, "bound_s") > 0)
-        fprintf(out, "  %-20.20s %-4s %5.0f %10s %10s %6.0f%%  %s\n", text(o, "shape"), text(o, "dtype"),
+        fprintf(out, "  %-20.20s %-*s %5.0f %10s %10s %6.0f%%  %s\n", text(o, "shape"), width, text(o, "dtype"),
                 number(o, "layers_in_stack"), per_layer, bound, 100 * number(o, "fraction_of_bound"), share);
     else
-        fprintf(out, "  %-20.20s %-4s %5.0f %10s %10s %7s  %s\n", text(o, "shape"), text(o, "dtype"),
+        fprintf(out, "  %-20.20s %-*s %5.0f %10s %10s %7s  %s\n", text(o, "shape"), width, text(o, "dtype"),
                 number(o, "layers_in_stack"), per_layer, "-", "-", share);
     const cJSON *bracket = cJSON_GetObjectItemCaseSensitive(o, "read_bracket");
     if (!bracket) return;
@@ -399,9 +400,11 @@ void layer_summarize(const tfb_results *results, FILE *out)
     else
         fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
                      "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
-    fprintf(out, "  %-20s %-4s %5s %10s %10s %7s  %s\n", "case", "", "stack", "per layer", "bound", "of it",
+    int width = 4;
+    cJSON_ArrayForEach(o, cases) if ((int)strlen(text(o, "dtype")) > width) width = (int)strlen(text(o, "dtype"));
+    fprintf(out, "  %-20s %-*s %5s %10s %10s %7s  %s\n", "case", width, "", "stack", "per layer", "bound", "of it",
             "proj attn  ffn small other");
-    cJSON_ArrayForEach(o, cases) print_case(o, out);
+    cJSON_ArrayForEach(o, cases) print_case(o, width, out);
     const cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
     if (cJSON_GetArraySize(models) == 0) return;
     fprintf(out, "Whole model (%.0f layers x time per layer + the output head), against the same bound and tfbench "
