@@ -385,9 +385,9 @@ int layer_build(tfb_run *run, layer_state *s, tfb_error *err)
         return TFB_SKIP;
     if (s->dims.experts && s->p.phase != LAYER_DECODE)
         return tfb_skip(err, "the mixture-of-experts block is measured in decode (its routing is what a step reads)");
-    if ((s->p.quant && s->dims.experts) || (s->p.kv_dtype != TFB_KV_FP32 && s->dims.classic))
-        return tfb_skip(err, "%s: quantized weights are built for dense blocks, converted caches for the Llama-style "
-                        "one", layer_format_name(&s->p));
+    if ((s->p.quant && s->dims.experts) || (s->p.kv_dtype != TFB_KV_FP32 && (s->dims.classic || s->dims.experts)))
+        return tfb_skip(err, "%s: quantized weights are built for dense blocks, converted caches for the dense "
+                        "Llama-style one", layer_format_name(&s->p));
     s->units = calloc(s->p.layers, sizeof *s->units);
     if (!s->units) return tfb_fail(err, "out of memory");
     cl_mem staging = NULL;

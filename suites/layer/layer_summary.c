@@ -37,10 +37,14 @@ static void add_kernels(cJSON *extra, const layer_state *s)
                                          "add_rms_norm", "gate_up", "silu_mul", "down", "add"};
     static const char *const PREFILL[] = {"rms_norm", "qkv", "rope_scatter", "flash_attention", "o", "add_rms_norm",
                                           "gate_up", "silu_mul", "down", "add"};
+    static const char *const DECODE_CONVERTED[] = {"rms_norm", "qkv", "rope_append", "decode_append_kv",
+                                                   "decode_partial", "decode_combine", "o", "add_rms_norm", "gate_up",
+                                                   "silu_mul", "down", "add"};  /* an fp16 or q8_0 cache */
     cJSON *list = cJSON_AddArrayToObject(extra, "kernels");
     for (size_t i = 0; i < s->per_layer; i++) {
         cJSON *k = cJSON_CreateObject();
-        const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
+        const char *const *names = s->p.phase == LAYER_DECODE ? (s->units[0].kv_append ? DECODE_CONVERTED : DECODE)
+                                                              : PREFILL;
         if (s->dims.classic) names = layer_classic_kernel_names(&s->dims, s->p.phase);
         if (s->dims.experts) names = layer_moe_kernel_names();
         cJSON_AddStringToObject(k, "name", names[i]);
