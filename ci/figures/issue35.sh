@@ -21,6 +21,11 @@ ceilings='^stream/tfbench/read-|^peak/tfbench/fma-chains/fp32'
 "$tfbench" --suite stream,peak,gemv \
   --filter "${ceilings}|gemv/tfbench/${shapes}(-dequant-only)?/(fp32|fp16|q8_0|q4_0|int4-g128)\$" \
   --json "$out/gemv.json" | tee "$out/gemv.txt"
+# 1b. The layer's formats table: the whole decode step at b1 n512 in fp16, q8_0 and q4_0 weights, fp32 and fp16
+# caches, each a stack out of cache, with the fp16 head for the whole model's tokens/s (docs/layer.md).
+"$tfbench" --suite layer --weights fp16,q8_0,q4_0 --kv-dtype fp32,fp16 --batch 1 --seq 512 \
+  --filter '^layer/tfbench/(decode-b1-n512/|head-b1-32000x4096/fp16$)' --json "$out/layer-formats.json" \
+  | tee "$out/layer-formats.txt"
 # 2. Beside llama.cpp: each format's llama-bench run right after tfbench's GEMVs of the same format.
 if [ $# -ge 5 ]; then
   bin="$2" layers="$5"
