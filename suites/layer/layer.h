@@ -62,6 +62,7 @@ typedef struct layer_unit {
     cl_kernel norm, rope, add_norm, silu, add, poison;
     cl_mem kv_new[2];         /* a converted cache (fp16, q8_0): the new K and V rows in fp32, [rows * kv_heads][dh] */
     cl_kernel kv_append;      /* stores them into the cache (plan.scratch[2], blocked), after the rotary kernel */
+    tfb_launch kv_launch;     /* its launch */
 } layer_unit;
 
 /* Device time per group, from profiling events of every launch of `executions` executions. */

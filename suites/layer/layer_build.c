@@ -283,7 +283,7 @@ static void assemble_launches(layer_state *s, size_t layer)
     if (!s->dims.post_norm) l[n] = (tfb_launch){u->norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
     l[n] = u->qkv.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->rope, 2, {s->dims.slots, rows}, {0}}, g[n++] = GROUP_SMALL;
-    if (u->kv_append) l[n] = (tfb_launch){u->kv_append, 1, {rows * s->dims.kv_heads}, {0}}, g[n++] = GROUP_SMALL;
+    if (u->kv_append) l[n] = u->kv_launch, g[n++] = GROUP_SMALL;
     for (size_t i = 0; i < u->plan.steps; i++) l[n] = u->plan.launches[i], g[n++] = GROUP_ATTENTION;
     l[n] = u->o.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->add_norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;

@@ -73,10 +73,9 @@ int layer_kv_build(tfb_context *ctx, const layer_state *s, layer_unit *u, const 
         rc = tfb_buffer_create(ctx, CL_MEM_READ_WRITE, bytes, NULL, &u->kv_new[i], err);
         if (rc == TFB_OK) rc = tfb_device_poison(ctx, u->kv_new[i], bytes, err);
     }
-    tfb_launch ignored;
     if (rc == TFB_OK)
         rc = tfb_decode_append_create(&u->plan, shape, u->kv_new[0], u->kv_new[1], s->p.context - 1, &u->kv_append,
-                                      &ignored, err);
+                                      &u->kv_launch, err);
     return rc;
 }
 
@@ -90,8 +89,7 @@ int layer_kv_poison(tfb_context *ctx, const layer_state *s, layer_unit *u, float
     for (size_t i = 0; rc == TFB_OK && i < count; i++) row[i] = value;
     for (int i = 0; rc == TFB_OK && i < 2; i++) rc = tfb_buffer_write(ctx, u->kv_new[i], count * sizeof *row, row, err);
     free(row);
-    tfb_launch append = {u->kv_append, 1, {s->p.rows * s->dims.kv_heads}, {0}};
-    tfb_work work = {&append, 1, 1};
+    tfb_work work = {&u->kv_launch, 1, 1};
     return rc == TFB_OK ? tfb_work_run_once(ctx, &work, err) : rc;
 }
 
