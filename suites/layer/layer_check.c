@@ -14,6 +14,7 @@
  *                row's keys: a score error e changes a softmax weight by a factor e^(+-e), twice with the
  *                normalization, and the sum over the n keys adds dot(n). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,9 +152,10 @@ static void weight_row(void *user, size_t row, double *out)
     layer_weight_row(l->c->s, l->c->layer, l->matrix, row, out);
 }
 
-/* out[r][col] = sum_k W[col][k] in[r][k], every element (tfb_product_check), the weights regenerated on the host. */
-static int check_linear(checker *c, const char *step, int matrix, size_t n, const float *in, const float *out,
-                        tfb_error *err)
+/* out[r][col] = sum_k W[col][k] in[r][k], every element (tfb_product_check), the weights regenerated on the host;
+ * *worst: its largest error / bound (reads c, writes nothing of it: the FFN's check runs on a thread of its own). */
+static int check_linear_worst(const checker *c, const char *step, int matrix, size_t n, const float *in,
+                              const float *out, double *worst, tfb_error *err)
 {
     linear_rows rows = {c, matrix, in, layer_weight_cols(&c->s->dims, matrix)};
     tfb_product p = {.m = c->rows.count, .n = n, .k = rows.k, .c = out, .a_row = input_row, .w_row = weight_row,
@@ -162,10 +164,48 @@ static int check_linear(checker *c, const char *step, int matrix, size_t n, cons
     char what[160];
     snprintf(what, sizeof what, "layer %zu of %zu, %s (rows are %ss)", c->layer + 1, c->s->p.layers, step,
              c->s->p.phase == LAYER_DECODE ? "sequence" : "token");
+    *worst = 0.0;
+    return tfb_product_check(what, &p, worst, err);
+}
+
+static int check_linear(checker *c, const char *step, int matrix, size_t n, const float *in, const float *out,
+                        tfb_error *err)
+{
     double worst = 0.0;
-    int rc = tfb_product_check(what, &p, &worst, err);
+    int rc = check_linear_worst(c, step, matrix, n, in, out, &worst, err);
     if (worst > c->worst) c->worst = worst;
     return rc;
+}
+
+/* The gate/up (classic: up) projection's check, the largest of the layer (2f x d of its weights), beside the
+ * others: regenerating the weights on the host is most of a check, and the device is idle meanwhile. */
+typedef struct ffn_check {
+    const checker *c;
+    pthread_t thread;
+    int started, rc;
+    double worst;
+    tfb_error err;
+} ffn_check;
+
+static void *run_ffn_check(void *arg)
+{
+    ffn_check *f = arg;
+    const layer_dims *dm = &f->c->s->dims;
+    f->rc = check_linear_worst(f->c, dm->classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
+                               (dm->classic ? 1 : 2) * dm->f, f->c->rows.h2, f->c->rows.gu, &f->worst, &f->err);
+    return NULL;
+}
+
+/* Joins the FFN check (or runs it here when no thread started) and merges its verdict in step order: a step
+ * before it that failed (before_ffn) is reported first. */
+static int finish_ffn_check(checker *c, ffn_check *f, int rc, int before_ffn, tfb_error *err)
+{
+    if (f->started) pthread_join(f->thread, NULL);
+    else if (rc == TFB_OK || !before_ffn) run_ffn_check(f);
+    if (f->worst > c->worst) c->worst = f->worst;
+    if ((rc != TFB_OK && before_ffn) || f->rc == TFB_OK) return rc;
+    *err = f->err;
+    return f->rc;
 }
 
 /* The device's rotated Q, and the K and V this step appended, of one row, in the fused row's order. */
@@ -423,6 +463,8 @@ static int check_steps(checker *c, const layer_unit *u, double *want, double *bo
     const layer_dims *dm = &c->s->dims;
     const row_set *r = &c->rows;
     int classic = dm->classic, post = dm->post_norm;  /* post-norm: no norm before attention, Q/K/V from x */
+    ffn_check ffn = {.c = c, .rc = TFB_OK};
+    if (!dm->experts) ffn.started = pthread_create(&ffn.thread, NULL, run_ffn_check, &ffn) == 0;
     int rc = post ? TFB_OK : check_norm(c, classic ? "LayerNorm before attention" : "RMSNorm before attention",
                                         W_NORM1, r->x, r->h, want, bound, err);
     if (rc == TFB_OK)
@@ -437,8 +479,8 @@ static int check_steps(checker *c, const layer_unit *u, double *want, double *bo
                                                                         : "RMSNorm before the FFN",
                         post ? W_NORM1 : W_NORM2, r->x2, r->h2, want, bound, err);
     if (rc == TFB_OK && dm->experts) return layer_moe_check(c->ctx, c->s, c->layer, r->h2, r->x2, &c->worst, err);
-    if (rc == TFB_OK) rc = check_linear(c, classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
-                                        (classic ? 1 : 2) * dm->f, r->h2, r->gu, err);
+    if (dm->experts) return rc;
+    rc = finish_ffn_check(c, &ffn, rc, rc != TFB_OK, err);
     if (rc == TFB_OK) rc = check_silu(c, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "down projection", W_DOWN, dm->d, r->a, r->dn, err);
     if (rc == TFB_OK && post) return check_post_norm_output(c, u, want, bound, err);

@@ -28,3 +28,12 @@ tfb_cli_test(layer_weights_bad ARGS --suite layer --weights fp16,q5_0 EXIT 2
 tfb_cli_test(layer_weights_twice ARGS --suite layer --weights q4_0,q4_0 EXIT 2 REGEX "--weights: q4_0 is named twice")
 tfb_cli_test(layer_weights_unused ARGS --suite peak --quick --weights q4_0 --repetitions 2
   REGEX "warning: --weights is not used by the selected suites")
+# The gate/up projection's check runs on a thread of its own beside the others (layer_check.c): a GEMV that doubles
+# 16 outputs of the 512-row gate/up product alone fails there, and is named.
+tfb_planted_kernel(layer-gate-up gemm.cl [=[        vstore16(v, 0, c + n0);]=]
+  [=[        vstore16(N == 512 && n0 == 64 ? 2.0f * v : v, 0, c + n0);  // planted]=])
+tfb_cli_test(layer_wrong_gate_up
+  ARGS --suite layer --quick --config ${TFB_TINY_Q} --seq 37 --batch 1 --weights fp16
+       --kernel-dir ${TFB_BROKEN}/layer-gate-up --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode-b1-n37/fp16: verification FAILED: layer 1 of [0-9]+, fused gate/up projection"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
