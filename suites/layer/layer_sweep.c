@@ -129,7 +129,8 @@ static size_t collect(const tfb_results *all, serving_point *out, size_t max)
         p->layer = r;
         p->batch = tfb_json_number(r->extra, "rows", 0);
         p->seq = tfb_json_number(r->extra, "context_tokens", 0);
-        p->head = head_at(all, r->dtype, p->batch);
+        const char *weights = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->extra, "weight_dtype"));
+        p->head = head_at(all, weights ? weights : r->dtype, p->batch);  /* a "fp16-kv-fp16" point: the fp16 head */
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->extra, "breakdown");
         for (int g = 0; g < GROUP_COUNT; g++) p->group_s[g] = tfb_json_number(b, GROUP_KEYS[g], 0);
         p->span_s = tfb_json_number(b, "span_s", 0);
