@@ -175,6 +175,21 @@ __kernel void decode_pack_kv(__global const float *k, __global const float *v, _
     store_row(v + src, vpart, (size_t)j * D, 1, (__global half *)(vpart + BLOCK * D * VALUE_BYTES) + j, BLOCK);
 }
 
+/* The layer's append (suites/layer) into a KV_BLOCKED cache: one new key and value per slice, fp32 rows [slices][D]
+ * as its rotary kernel leaves them, stored at position `pos` as decode_pack_kv stores every key. One item per
+ * slice. Timed: it is the step's own cache write. */
+__kernel void decode_append_kv(__global const float *k, __global const float *v, __global uchar *packed, uint n_pad,
+                               uint pos, uint slices)
+{
+    const uint slice = get_global_id(0), j = pos % BLOCK;
+    if (slice >= slices) return;
+    __global uchar *kpart = packed + ((size_t)slice * (n_pad / BLOCK) + pos / BLOCK) * 2 * PART_BYTES;
+    __global uchar *vpart = kpart + PART_BYTES;
+    store_row(k + (size_t)slice * D, kpart, j, BLOCK, (__global half *)(kpart + BLOCK * D * VALUE_BYTES) + j, BLOCK);
+    store_row(v + (size_t)slice * D, vpart, (size_t)j * D, 1, (__global half *)(vpart + BLOCK * D * VALUE_BYTES) + j,
+              BLOCK);
+}
+
 /* On a CPU the block's computation (G heads' scores, softmax and V sums) runs without touching memory for long
  * enough that the hardware prefetcher stops running ahead, so memory and compute take turns. So the next block's
  * lines are prefetched a few at a time from each of the 32 * G slots of this block (16 in the scores and 16 in the

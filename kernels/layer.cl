@@ -81,10 +81,12 @@ static size_t cache_block(size_t slice, uint n_pad, uint pos)
 }
 
 // Decode, one item per (sequence, head slot) of the fused QKV row: Q heads rotated into q [batch][heads][D] (what
-// decode attention reads), K rotated and V copied into position `pos` of the cache above. Every sequence is at the
-// same position, so `cs` is one row of the table.
+// decode attention reads), K rotated and V copied into position `pos` of the cache above (k_dst = v_dst = the
+// cache). Built with KV_STAGED (a converted cache: fp16, q8_0), K and V go to fp32 rows [slice][D] of k_dst and
+// v_dst instead, which decode_append_kv converts into the cache. Every sequence is at the same position, so `cs` is
+// one row of the table.
 __kernel void rope_append(__global const float *qkv, __global const float *cs, __global float *q,
-                          __global float *cache, uint heads, uint kv_heads, uint n_pad, uint pos)
+                          __global float *k_dst, __global float *v_dst, uint heads, uint kv_heads, uint n_pad, uint pos)
 {
     const uint slot = get_global_id(0), b = get_global_id(1), slots = heads + 2 * kv_heads;
     if (slot >= slots) return;
@@ -93,10 +95,18 @@ __kernel void rope_append(__global const float *qkv, __global const float *cs, _
         rotate_head(src, cs, q + ((size_t)b * heads + slot) * D, 1);
     } else if (slot < heads + kv_heads) {
         const size_t slice = (size_t)b * kv_heads + slot - heads;
-        rotate_head(src, cs, cache + cache_block(slice, n_pad, pos) + pos % 16, 16);
+#ifdef KV_STAGED
+        rotate_head(src, cs, k_dst + slice * D, 1);
+#else
+        rotate_head(src, cs, k_dst + cache_block(slice, n_pad, pos) + pos % 16, 16);
+#endif
     } else {
         const size_t slice = (size_t)b * kv_heads + slot - heads - kv_heads;
-        copy_head(src, cache + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);
+#ifdef KV_STAGED
+        copy_head(src, v_dst + slice * D);
+#else
+        copy_head(src, v_dst + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);
+#endif
     }
 }
 

@@ -74,7 +74,8 @@ static void biased_head(__global const float *src, __global const float *bias, _
 // [batch][heads][D], K and V appended at `pos` of the blocked cache (kernels/layer.cl: per 16 keys their K [D][16],
 // then their V [16][D]).
 __kernel void bias_append(__global const float *qkv, __global const float *bias, __global float *q,
-                          __global float *cache, uint heads, uint kv_heads, uint n_pad, uint pos)
+                          __global float *k_dst, __global float *v_dst, uint heads, uint kv_heads, uint n_pad,
+                          uint pos)
 {
     const uint slot = get_global_id(0), b = get_global_id(1), slots = heads + 2 * kv_heads;
     if (slot >= slots) return;
@@ -84,10 +85,10 @@ __kernel void bias_append(__global const float *qkv, __global const float *bias,
         biased_head(src, row_bias, q + ((size_t)b * heads + slot) * D, 1);
     } else if (slot < heads + kv_heads) {
         const size_t slice = (size_t)b * kv_heads + slot - heads;
-        biased_head(src, row_bias, cache + (slice * (n_pad / 16) + pos / 16) * 32 * D + pos % 16, 16);
+        biased_head(src, row_bias, k_dst + (slice * (n_pad / 16) + pos / 16) * 32 * D + pos % 16, 16);
     } else {
         const size_t slice = (size_t)b * kv_heads + slot - heads - kv_heads;
-        biased_head(src, row_bias, cache + (slice * (n_pad / 16) + pos / 16) * 32 * D + 16 * D + pos % 16 * D, 1);
+        biased_head(src, row_bias, v_dst + (slice * (n_pad / 16) + pos / 16) * 32 * D + 16 * D + pos % 16 * D, 1);
     }
 }
 

@@ -267,7 +267,7 @@ static void rope_append_odd_sizes(void **state)
     cl_kernel rope = layer_kernel(f, "rope_append", DH);
     cl_uint heads = HEADS, kv = KV, n_pad = NPAD, pos = N - 1;
     assert_int_equal(TFB_SET_ARGS(rope, &err, TFB_MEM(dqkv), TFB_MEM(dcs), TFB_MEM(dq), TFB_MEM(dcache),
-                                  TFB_VAL(heads), TFB_VAL(kv), TFB_VAL(n_pad), TFB_VAL(pos)), TFB_OK);
+                                  TFB_MEM(dcache), TFB_VAL(heads), TFB_VAL(kv), TFB_VAL(n_pad), TFB_VAL(pos)), TFB_OK);
     run_launch(f, rope, 2, SLOTS, B, 0);
     float *q = host_floats(f, dq, B * HEADS * DH), *cache = host_floats(f, dcache, CACHE);
     static double want_q[B * HEADS * DH], want_c[CACHE], mag_q[B * HEADS * DH], mag_c[CACHE];

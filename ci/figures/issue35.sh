@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The figures of issue 35 (docs/quantization.md), for a quiet machine: the quantized GEMVs against the read roof of
 # the same run, their dequantization-only variants, and, when a llama.cpp build is given, llama-bench's token
-# generation at Q8_0 and Q4_0 in the same minute as tfbench's GEMVs at the same format, both as effective GB/s.
+# generation at Q8_0 and Q4_0 in the same minute as tfbench's GEMVs at the same format, both as effective GB/s;
+# then the layer's decode step b1 at each format with an fp16 cache (its fraction of the bracketed bound, the goal
+# figure at q4_0) and llama-bench -t 2 right after it.
 #   ci/figures/issue35.sh OUT_DIR [LLAMA_BIN_DIR GGUF_Q8_0 GGUF_Q4_0 LAYERS]
 # LLAMA_BIN_DIR holds llama-bench; the GGUFs are the random-weight Llama-2-7B-shaped models of LAYERS layers that
 # docs/quantization.md's recipe writes (never part of this repository). Needs a build ($TFB_BUILD_DIR, default build/).
@@ -27,6 +29,11 @@ uptime | tee -a "$out/load.txt"
 TFB_GPU_KERNELS=1 "$tfbench" --suite gemv \
   --filter "gemv/tfbench/${shapes}(-dequant-only)?/(q8_0|q4_0|int4-g128)\$" \
   --json "$out/gemv-fp32-activations.json" | tee "$out/gemv-fp32-activations.txt"
+# 1b. The layer's formats table: the whole decode step at b1 n512 in fp16, q8_0 and q4_0 weights, fp32 and fp16
+# caches, each a stack out of cache, with the fp16 head for the whole model's tokens/s (docs/layer.md).
+"$tfbench" --suite layer --weights fp16,q8_0,q4_0 --kv-dtype fp32,fp16 --batch 1 --seq 512 \
+  --filter '^layer/tfbench/(decode-b1-n512/|head-b1-32000x4096/fp16$)' --json "$out/layer-formats.json" \
+  | tee "$out/layer-formats.txt"
 # 2. Beside llama.cpp: each format's llama-bench run right after tfbench's GEMVs of the same format.
 if [ $# -ge 5 ]; then
   bin="$2" layers="$5"
@@ -41,6 +48,17 @@ if [ $# -ge 5 ]; then
     "$bin/llama-bench" -m "$gguf" -p 0 -n 32 -t "1,$(nproc)" -o json > "$out/llama-$format.json"
   done
   python3 ci/figures/quant_summary.py "$out" "$layers" | tee "$out/summary.txt"
+  # 3. The layer's decode step (context 32, as llama-bench's 32 tokens; a stack of layers out of cache) beside
+  # llama-bench at two threads, the same minute, each format.
+  for pair in "q8_0:$3" "q4_0:$4"; do
+    format="${pair%%:*}" gguf="${pair#*:}"
+    uptime | tee -a "$out/load.txt"
+    "$tfbench" --suite layer --weights "$format" --kv-dtype fp16 --batch 1 --seq 32 \
+      --filter "^layer/tfbench/decode-b1-n32/${format}-kv-fp16\$" --json "$out/layer-$format.json" \
+      | tee "$out/layer-$format.txt"
+    "$bin/llama-bench" -m "$gguf" -p 0 -n 32 -t 2 -o json > "$out/llama-layer-$format.json"
+  done
+  python3 ci/figures/layer_vs_llama.py "$out" "$layers" | tee "$out/layer-summary.txt"
 else
   python3 ci/figures/quant_summary.py "$out" | tee "$out/summary.txt"
 fi

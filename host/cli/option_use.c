@@ -37,6 +37,7 @@ size_t tfb_cli_warn_unused_options(const tfb_options *opt, const tfb_suite *cons
         {"--head-dim", TFB_USES_HEAD_DIM, opt->head_dim_count > 0},
         {"--sweep", TFB_USES_SWEEP, opt->sweep != NULL},
         {"--kv-dtype", TFB_USES_KV_DTYPE, opt->kv_dtype_count > 0},
+        {"--weights", TFB_USES_WEIGHTS, opt->weight_format_count > 0},
     };
     unsigned read = options_read(suites, count);
     size_t warned = 0;

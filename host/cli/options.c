@@ -66,7 +66,8 @@ void tfb_options_usage(FILE *out)
           "  --head-dim 64,128    head dimensions for the attention suites (at most 512)\n"
           "  --sweep batch|seq    the layer suite's serving curves: decode tokens/s against the batch up to the\n"
           "                       memory wall, or attention's share against the context (docs/serving.md)\n"
-          "  --kv-dtype fp32,fp16,q8_0  KV-cache formats of decode attention\n"
+          "  --kv-dtype fp32,fp16,q8_0  KV-cache formats of decode attention and the layer's decode step\n"
+          "  --weights fp32,fp16,q8_0,q4_0,int4-g128  weight formats of the layer's decode step\n"
           "  --native FILE        tfbench-native results to show beside ours\n"
           "  --seed N             seed of the random inputs (default 42)\n"
           "  --quiet, --verbose   less or more on stderr\n"
@@ -114,12 +115,15 @@ static int set_list_flag(tfb_options *opt, const char *flag, const char *value, 
     else if (strcmp(flag, "--kv-heads") == 0) list = opt->kv_heads, count = &opt->kv_head_count;
     else if (strcmp(flag, "--seq") == 0) list = opt->seqs, count = &opt->seq_count;
     else if (strcmp(flag, "--head-dim") == 0) list = opt->head_dims, count = &opt->head_dim_count;
-    else if (strcmp(flag, "--kv-dtype") == 0) {
-        if (tfb_kv_dtype_parse_list(value, opt->kv_dtypes, TFB_MAX_LIST, &opt->kv_dtype_count, err) == TFB_OK)
+    else if (strcmp(flag, "--kv-dtype") == 0 || strcmp(flag, "--weights") == 0) {
+        int kv = flag[2] == 'k';
+        if ((kv ? tfb_kv_dtype_parse_list(value, opt->kv_dtypes, TFB_MAX_LIST, &opt->kv_dtype_count, err)
+                : tfb_weight_format_parse_list(value, opt->weight_formats, TFB_MAX_LIST, &opt->weight_format_count,
+                                               err)) == TFB_OK)
             return 1;
         char reason[sizeof err->message];
         snprintf(reason, sizeof reason, "%s", err->message);
-        tfb_fail(err, "--kv-dtype: %s", reason);
+        tfb_fail(err, "%s: %s", flag, reason);
         return -1;
     } else return 0;
     if (tfb_parse_size_list(value, list, TFB_MAX_LIST, count, err) != TFB_OK) {
@@ -178,7 +182,7 @@ static int set_timing_flag(tfb_options *opt, const char *flag, const char *value
 int tfb_options_takes_value(const char *flag)
 {
     static const char *const with_value[] = {"--batch", "--kv-heads", "--seq", "--head-dim", "--kv-dtype", "--seed",
-                                             "--repetitions", "--min-time", "--max-time", "--max-noise",
+                                             "--weights", "--repetitions", "--min-time", "--max-time", "--max-noise",
                                              "--case-timeout"};
     for (size_t i = 0; i < sizeof STRING_FLAGS / sizeof *STRING_FLAGS; i++)
         if (strcmp(flag, STRING_FLAGS[i].name) == 0) return 1;

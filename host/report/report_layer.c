@@ -86,6 +86,37 @@ static void model_row(FILE *out, const cJSON *o)
     fputs("</tr>\n", out);
 }
 
+/* context.ceilings.layer.formats (suites/layer/layer_formats_table.c): what each weight and cache format buys. */
+static void formats_table(FILE *out, const cJSON *layer)
+{
+    const cJSON *formats = cJSON_GetObjectItemCaseSensitive(layer, "formats"), *o;
+    if (!cJSON_IsArray(formats) || cJSON_GetArraySize(formats) == 0) return;
+    fputs("<h3>Weight and KV-cache formats: the whole model's decode step</h3>\n<table>\n<tr><th class=\"l\">point"
+          "</th><th class=\"l\">format</th><th>bytes per step</th><th>tokens/s measured</th><th>bound</th>"
+          "<th>of bound</th><th>speed-up over fp16</th><th>bytes predict</th></tr>\n", out);
+    cJSON_ArrayForEach(o, formats)
+    {
+        if (!cJSON_IsObject(o)) continue;
+        double bound = tfb_json_number(o, "bound_tokens_per_second", 0);
+        double speedup = tfb_json_number(o, "speedup_over_fp16", 0);
+        fprintf(out, "<tr><td class=\"l\">b%.0f n%.0f</td><td class=\"l\">", tfb_json_number(o, "rows", 0),
+                tfb_json_number(o, "context_tokens", 0));
+        put_text(out, o, "dtype");
+        fprintf(out, "</td><td>%.4g</td><td class=\"big\">%.3g</td>", tfb_json_number(o, "bytes_per_step", 0),
+                tfb_json_number(o, "tokens_per_second", 0));
+        if (bound > 0)
+            fprintf(out, "<td>%.3g</td><td>%.0f%%</td>", bound, 100 * tfb_json_number(o, "fraction_of_bound", 0));
+        else fputs("<td>-</td><td>-</td>", out);
+        if (speedup > 0)
+            fprintf(out, "<td>x%.2f</td><td>x%.2f</td>", speedup, tfb_json_number(o, "byte_ratio_over_fp16", 0));
+        else fputs("<td>-</td><td>-</td>", out);
+        fputs("</tr>\n", out);
+    }
+    fputs("</table>\n<p class=\"note\">Speed-up: tokens/s over those of fp16 weights with an fp32 cache at the same "
+          "point; bytes predict: the ratio of their bytes per step, the speed-up of a step bound by bandwidth alone "
+          "(docs/quantization.md).</p>\n", out);
+}
+
 void report_layer_section(FILE *out, const tfb_report_data *d)
 {
     const cJSON *ceilings = cJSON_GetObjectItemCaseSensitive(d->context, TFB_KEY_CEILINGS);
@@ -118,4 +149,5 @@ void report_layer_section(FILE *out, const tfb_report_data *d)
     fputs("</table>\n<p class=\"note\">Decode: tokens/s of the batch (one per sequence per step); prefill: the "
           "prompt's tokens over its pass plus the next token's head. tfbench model --measured uses the read-write "
           "bandwidth of the stream suite; the bound here, decode's bracketed read bandwidth.</p>\n", out);
+    formats_table(out, layer);
 }

@@ -25,6 +25,8 @@ int tfb_workload_resolve(const tfb_options *opt, tfb_workload *out, tfb_error *e
     memcpy(out->seqs, opt->seqs, sizeof out->seqs), out->seq_count = opt->seq_count;
     memcpy(out->head_dims, opt->head_dims, sizeof out->head_dims), out->head_dim_count = opt->head_dim_count;
     memcpy(out->kv_dtypes, opt->kv_dtypes, sizeof out->kv_dtypes), out->kv_dtype_count = opt->kv_dtype_count;
+    memcpy(out->weight_formats, opt->weight_formats, sizeof out->weight_formats);
+    out->weight_format_count = opt->weight_format_count;
     out->quick = opt->quick;
     if (opt->sweep) out->sweep = strcmp(opt->sweep, "seq") == 0 ? TFB_SWEEP_SEQ : TFB_SWEEP_BATCH;
     if (opt->filter) {

@@ -201,6 +201,10 @@ int tfb_decode_cache_reader_init(tfb_decode_cache_reader *reader, tfb_context *c
                                  const tfb_attention_plan *plan, tfb_error *err);
 tfb_attention_kv_source tfb_decode_cache_source(tfb_decode_cache_reader *reader);
 void tfb_decode_cache_reader_release(tfb_decode_cache_reader *reader);
+/* An append into the plan's blocked cache (a decoder layer's new token): the fp32 rows k_rows and v_rows
+ * ([batch * kv_heads][d] each) stored at key `pos` of every slice in the cache's format; the launch runs it. */
+int tfb_decode_append_create(const tfb_attention_plan *plan, const tfb_attention_shape *s, cl_mem k_rows,
+                             cl_mem v_rows, size_t pos, cl_kernel *kernel, tfb_launch *launch, tfb_error *err);
 void tfb_attention_plan_release(tfb_attention_plan *plan);
 /* Runs the plan's launches once and waits. */
 int tfb_attention_plan_run(tfb_context *ctx, const tfb_attention_plan *plan, tfb_error *err);

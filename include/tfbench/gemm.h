@@ -10,6 +10,7 @@
 typedef struct tfb_linear {
     size_t m, n, k;
     int half;                 /* weights stored as fp16, fp32 activations and accumulation */
+    int quant;                /* TFB_LINEAR_Q8_0 .. TFB_LINEAR_INT4_G128: block-quantized weights; 0: fp32/fp16 */
     cl_mem packed;            /* the weights in the kernel's panels (owned) */
     cl_kernel kernel;         /* bound to x, the packed weights and y (owned) */
     tfb_launch launch;        /* one launch computes y */
@@ -29,6 +30,24 @@ void tfb_linear_release(tfb_linear *linear);
 float tfb_linear_stored(float w, int half);
 /* Bytes of the packed weights (the last panel zero-padded) of such a projection, before it exists. */
 size_t tfb_linear_packed_bytes(size_t n, size_t k, int half);
+
+/* Block-quantized weights (docs/quantization.md: llama.cpp's q8_0 and q4_0, int4 with a scale per 128), in the
+ * gemm suite's order. A quantized projection's rows come from the caller on the host (fp32 values as doubles),
+ * are quantized there with the gemm suite's codec and run by its kernels/quant.cl kernels. */
+enum { TFB_LINEAR_FLOAT, TFB_LINEAR_Q8_0, TFB_LINEAR_Q4_0, TFB_LINEAR_INT4_G128, TFB_LINEAR_QUANT_COUNT };
+typedef void (*tfb_linear_row_fn)(void *user, size_t row, double *out);
+/* tfb_linear_create for a quantized format: row(user, r, out) writes row r of the [N x K] weights (K values that
+ * are floats; called from several threads at once). TFB_SKIP when K is no multiple of the format's block. */
+int tfb_linear_create_quantized(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int quant,
+                                tfb_linear_row_fn row, void *user, cl_mem x, cl_mem y, tfb_linear *out,
+                                tfb_error *err);
+/* A row of K weights replaced by what the quantized kernels multiply: each block quantized and dequantized. */
+void tfb_linear_dequantized(int quant, size_t k, double *row);
+/* Exact bytes of an N x K matrix in the format (scales included); the relative tolerance of its dot products. */
+size_t tfb_linear_quant_bytes(int quant, size_t n, size_t k);
+double tfb_linear_quant_tolerance(size_t k);
+/* Weights per block along K of a format (K must be a multiple). */
+unsigned tfb_linear_quant_block(int quant);
 
 /* A case of the `gemm` suite (ours, M = 1 runs the GEMV kernel) for suite `suite`: run it with that suite's
  * callbacks (tfb_suite_gemm), which read the parameters this writes. */

@@ -12,7 +12,16 @@ typedef enum tfb_kv_dtype { TFB_KV_FP32, TFB_KV_FP16, TFB_KV_Q8_0, TFB_KV_DTYPE_
 
 #define TFB_KV_Q8_GROUP 32 /* values per q8_0 scale */
 
+/* Weight formats of a run (--weights): fp32, fp16, then docs/quantization.md's block formats, in the gemv suite's
+ * order. */
+typedef enum tfb_weight_format {
+    TFB_WEIGHTS_FP32, TFB_WEIGHTS_FP16, TFB_WEIGHTS_Q8_0, TFB_WEIGHTS_Q4_0, TFB_WEIGHTS_INT4_G128, TFB_WEIGHTS_COUNT
+} tfb_weight_format;
+
 const char *tfb_kv_dtype_name(tfb_kv_dtype dtype);
+const char *tfb_weight_format_name(tfb_weight_format format);
+/* "fp16,q4_0" into out[] as tfb_kv_dtype_parse_list does. */
+int tfb_weight_format_parse_list(const char *text, size_t *out, size_t max, size_t *count, tfb_error *err);
 /* Bytes of `values` cached values of one head dimension d (a multiple of 32 for q8_0): exact, scales included. */
 double tfb_kv_dtype_bytes(tfb_kv_dtype dtype, double values);
 /* "fp32,fp16,q8_0" into out[] (up to max, no repeats); a bad or repeated name is an error naming it. */

@@ -12,7 +12,7 @@ typedef struct tfb_result {
     char name[192];           /* "suite/impl/shape/dtype", unique in a run */
     char suite[32];
     char impl[16];            /* "tfbench", "clblast", "openblas" */
-    char dtype[16];           /* "fp32", "fp16", "fp64", "int4-g128" */
+    char dtype[24];           /* "fp32", "fp16", "fp64", "int4-g128", "int4-g128-kv-q8_0" */
     char shape[96];           /* human label of the shape */
     char series[128];         /* points sharing a series are drawn connected (e.g. a batch sweep) */
     long long m, n, k;        /* 0 where not applicable */

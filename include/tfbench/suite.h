@@ -79,6 +79,7 @@ enum {
     TFB_USES_HEAD_DIM = 1u << 5,  /* --head-dim */
     TFB_USES_SWEEP = 1u << 6,     /* --sweep */
     TFB_USES_KV_DTYPE = 1u << 7,  /* --kv-dtype */
+    TFB_USES_WEIGHTS = 1u << 8,   /* --weights */
 };
 
 /* The values of one sweep axis, in order. TFB_AXIS_LIST(1, 16, 128) writes one in a table entry. */

@@ -23,6 +23,7 @@ typedef struct tfb_workload {
     size_t seqs[TFB_MAX_LIST], seq_count;
     size_t head_dims[TFB_MAX_LIST], head_dim_count;
     size_t kv_dtypes[TFB_MAX_LIST], kv_dtype_count;  /* tfb_kv_dtype values */
+    size_t weight_formats[TFB_MAX_LIST], weight_format_count;  /* tfb_weight_format values (--weights) */
     int quick;                /* --quick: every suite's short sweep */
     tfb_sweep_kind sweep;     /* --sweep batch|seq (the options checked the word) */
     const char *filter;       /* --filter: a valid POSIX extended regex of benchmark names, or NULL */

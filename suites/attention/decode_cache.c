@@ -55,13 +55,14 @@ static double stored_value(tfb_kv_dtype dtype, const double *halves, const unsig
     return scale * (int8_t)values[index];
 }
 
-/* How far a stored value may be from its input x: 0 for fp32, half an fp16 ulp (2^-11 relative), and for q8_0
- * half a step of the group's scale amax / 127 plus the scale's own fp16 rounding times the largest code, 127. */
+/* How far a stored value may be from its input x: 0 for fp32, half an fp16 ulp (2^-11 relative, and 2^-25 below
+ * 2^-14, where fp16 steps by 2^-24: a decoder layer's rotated keys get there), and for q8_0 half a step of the
+ * group's scale amax / 127 plus the scale's own fp16 rounding (the same two terms) times the largest code, 127. */
 static double allowed(tfb_kv_dtype dtype, double x, double group_max)
 {
     if (dtype == TFB_KV_FP32) return 0.0;
-    if (dtype == TFB_KV_FP16) return fabs(x) * 0x1p-11;
-    return group_max / 127.0 * (0.5 + 127.0 * 0x1p-11) * (1.0 + 1e-6);
+    if (dtype == TFB_KV_FP16) return fmax(fabs(x) * 0x1p-11, 0x1p-25);
+    return (group_max / 127.0 * (0.5 + 127.0 * 0x1p-11) + 127.0 * 0x1p-25) * (1.0 + 1e-6);
 }
 
 /* Replaces the inputs in `x` (one key or value row) by the stored values, checking each. */
@@ -147,4 +148,21 @@ void tfb_decode_cache_reader_release(tfb_decode_cache_reader *reader)
 {
     free(reader->halves);
     reader->halves = NULL;
+}
+
+/* From the program of the plan's packing kernel: the same build options (head dim, format, layout). */
+int tfb_decode_append_create(const tfb_attention_plan *plan, const tfb_attention_shape *s, cl_mem k_rows,
+                             cl_mem v_rows, size_t pos, cl_kernel *kernel, tfb_launch *launch, tfb_error *err)
+{
+    cl_program program = NULL;
+    cl_int status;
+    TFB_CL_CHECK(err, "clGetKernelInfo",
+                 clGetKernelInfo(plan->kernels[2], CL_KERNEL_PROGRAM, sizeof program, &program, NULL));
+    *kernel = clCreateKernel(program, "decode_append_kv", &status);
+    TFB_CL_CHECK(err, "clCreateKernel(decode_append_kv)", status);
+    cl_uint n_pad = (cl_uint)((s->n_kv + BLOCK_KEYS - 1) / BLOCK_KEYS * BLOCK_KEYS), at = (cl_uint)pos;
+    cl_uint slices = (cl_uint)(s->batch * s->kv_heads);
+    *launch = (tfb_launch){*kernel, 1, {slices}, {0}};
+    return TFB_SET_ARGS(*kernel, err, TFB_MEM(k_rows), TFB_MEM(v_rows), TFB_MEM(plan->scratch[2]), TFB_VAL(n_pad),
+                        TFB_VAL(at), TFB_VAL(slices));
 }

@@ -141,30 +141,40 @@ int gemm_quant_check_shape(const gemm_config *cfg, tfb_error *err)
     return TFB_OK;
 }
 
+void gemm_quant_pack_row(const gemm_quant_format *f, size_t k, const double *row, unsigned char *packed)
+{
+    float block[MAX_BLOCK];
+    for (size_t b = 0; b < k / f->block; b++) {
+        for (unsigned j = 0; j < f->block; j++) block[j] = (float)row[b * f->block + j];  /* floats already */
+        gemm_quant_block(f, block, packed + b * f->block_bytes);
+    }
+}
+
 /* Row n of the matrix of `seed` quantized into `packed` (k / block blocks); `scratch` holds k doubles. */
 static void quantize_row(const gemm_quant_format *f, const gemm_config *cfg, uint32_t seed, float lo, float hi,
                          size_t n, double *scratch, unsigned char *packed)
 {
     tfb_hash_uniform_range(seed, (uint64_t)n * cfg->k, cfg->k, lo, hi, scratch);
-    float block[MAX_BLOCK];
-    for (size_t b = 0; b < cfg->k / f->block; b++) {
-        for (unsigned j = 0; j < f->block; j++) block[j] = (float)scratch[b * f->block + j];  /* floats already */
-        gemm_quant_block(f, block, packed + b * f->block_bytes);
+    gemm_quant_pack_row(f, cfg->k, scratch, packed);
+}
+
+void gemm_quant_round_row(const gemm_quant_format *f, size_t k, double *row)
+{
+    unsigned char block[MAX_BLOCK];
+    float values[MAX_BLOCK];
+    for (size_t b = 0; b < k / f->block; b++) {
+        double *part = row + b * f->block;
+        for (unsigned j = 0; j < f->block; j++) values[j] = (float)part[j];
+        gemm_quant_block(f, values, block);
+        gemm_dequant_block(f, block, part);
     }
 }
 
 void gemm_quant_weight_row(const gemm_config *cfg, uint32_t seed, float lo, float hi, size_t n, double *row)
 {
     const gemm_quant_format *f = gemm_quant_format_of(cfg->quant);
-    unsigned char block[MAX_BLOCK];
-    float values[MAX_BLOCK];
     tfb_hash_uniform_range(seed, (uint64_t)n * cfg->k, cfg->k, lo, hi, row);
-    for (size_t b = 0; b < cfg->k / f->block; b++) {
-        double *part = row + b * f->block;
-        for (unsigned j = 0; j < f->block; j++) values[j] = (float)part[j];
-        gemm_quant_block(f, values, block);
-        gemm_dequant_block(f, block, part);
-    }
+    gemm_quant_round_row(f, cfg->k, row);
     for (size_t b = cfg->window; cfg->window && b < cfg->k / f->block; b++)  /* the window's repeats */
         memcpy(row + b * f->block, row + b % cfg->window * f->block, f->block * sizeof *row);
 }

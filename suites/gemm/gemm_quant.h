@@ -37,6 +37,10 @@ int gemm_quant_act_int8_suits(const tfb_device_info *info, const gemm_config *cf
  * scale the power of two 2^(e - 6) of the block's largest |value| 2^e x [1, 2), codes rint(value / scale) clamped
  * to [-127, 127] (exact in double; the values must be floats). */
 void gemm_quant_activation_row(double *row, size_t k);
+/* A row of k weights (floats, as doubles) quantized into k / block packed blocks. */
+void gemm_quant_pack_row(const gemm_quant_format *f, size_t k, const double *row, unsigned char *packed);
+/* A row of k weights (floats, as doubles) replaced block by block by its quantized values, dequantized. */
+void gemm_quant_round_row(const gemm_quant_format *f, size_t k, double *row);
 /* Relative tolerance of the quantized kernels' dot products of length k (derivation in gemm_quant.c). */
 double gemm_quant_tolerance(size_t k);
 

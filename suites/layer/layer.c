@@ -23,21 +23,32 @@ static const tfb_axis CONTEXT = {"context", "decode: n, tokens in the KV cache (
                                  TFB_AXIS_LIST(4096), TFB_AXIS_LIST(4096), TFB_AXIS_LIST(512, 4096)};
 static const tfb_axis PROMPT = {"prompt", "prefill: n, prompt tokens (--seq replaces it)", TFB_AXIS_LIST(512),
                                 TFB_AXIS_LIST(128), TFB_AXIS_LIST(128, 512, 2048)};
-static const tfb_axis DECODE_WEIGHTS = {"decode_weight_bits", "decode: weight storage, fp16 or fp32",
-                                        TFB_AXIS_LIST(16), TFB_AXIS_LIST(16), TFB_AXIS_LIST(16, 32)};
+static const tfb_axis DECODE_WEIGHTS = {"decode_weights", "decode: weight formats, 0 fp32, 1 fp16, 2 q8_0, 3 q4_0, "
+                                        "4 int4-g128 (--weights replaces it)", TFB_AXIS_LIST(TFB_WEIGHTS_FP16),
+                                        TFB_AXIS_LIST(TFB_WEIGHTS_FP16),
+                                        TFB_AXIS_LIST(TFB_WEIGHTS_FP16, TFB_WEIGHTS_FP32)};
+static const tfb_axis DECODE_KV = {"decode_kv_dtype", "decode: KV-cache formats, 0 fp32, 1 fp16, 2 q8_0 (--kv-dtype "
+                                   "replaces it)", TFB_AXIS_LIST(TFB_KV_FP32), TFB_AXIS_LIST(TFB_KV_FP32),
+                                   TFB_AXIS_LIST(TFB_KV_FP32)};
+/* The step as deployed (docs/quantization.md): decode at batch 1 and the first context with q4_0 weights and an fp16
+ * cache beside the fp16 step, what 4 bits buy on this device; cheap: one layer (113 MB at 7B, under the 512 MiB
+ * out-of-cache floor, so marked cache-resident; --weights q4_0 --kv-dtype fp16 measures the stack) and few samples. */
+static const tfb_axis QUANTIZED_STEP = {"quantized_step", "1: also decode b1 at q4_0 weights and an fp16 cache",
+                                        TFB_AXIS_LIST(1), TFB_AXIS_LIST(0), TFB_AXIS_LIST(1)};
 static const tfb_axis PREFILL_WEIGHTS = {"prefill_weight_bits", "prefill: weight storage, fp16 or fp32",
                                          TFB_AXIS_LIST(32), TFB_AXIS_LIST(32), TFB_AXIS_LIST(16, 32)};
 static const tfb_axis HEAD_WEIGHTS = {"head_weight_bits", "the output head at batch 1: weight storage",
                                       TFB_AXIS_LIST(16), TFB_AXIS_LIST(16), TFB_AXIS_LIST(16, 32)};
-static const tfb_axis *const LAYER_AXES[] = {&BATCH, &CONTEXT, &PROMPT, &DECODE_WEIGHTS, &PREFILL_WEIGHTS,
-                                             &HEAD_WEIGHTS};
+static const tfb_axis *const LAYER_AXES[] = {&BATCH, &CONTEXT, &PROMPT, &DECODE_WEIGHTS, &DECODE_KV, &QUANTIZED_STEP,
+                                             &PREFILL_WEIGHTS, &HEAD_WEIGHTS};
 
-/* Index 0 of decode/prefill/heads is fp16 weights, 1 fp32. */
+/* Index 0 of prefill/heads is fp16 weights, 1 fp32; decode: weight formats (tfb_weight_format) and caches. */
 typedef struct layer_sweep {
     size_t batches[TFB_MAX_LIST], batch_count;
     size_t contexts[TFB_MAX_LIST], context_count;
     size_t prompts[TFB_MAX_LIST], prompt_count;
-    int decode[2], prefill[2], heads[2];
+    size_t weights[TFB_MAX_LIST], weight_count, kvs[TFB_MAX_LIST], kv_count;
+    int prefill[2], heads[2], quantized_step;
 } layer_sweep;
 
 static void copy_list(size_t *out, size_t *count, const size_t *from, size_t n)
@@ -65,7 +76,8 @@ static void serving_sweep(const tfb_run *run, layer_sweep *s)
     layer_serving_plan plan;
     layer_serving_points(run, &plan);
     memset(s, 0, sizeof *s);
-    s->decode[0] = 1;
+    s->weights[s->weight_count++] = TFB_WEIGHTS_FP16;
+    s->kvs[s->kv_count++] = layer_serving_kv_dtype(run);
     s->heads[0] = plan.heads;
     copy_list(s->batches, &s->batch_count, plan.batches, plan.batch_count);
     copy_list(s->contexts, &s->context_count, plan.contexts, plan.context_count);
@@ -79,7 +91,11 @@ static void layer_sweep_for(const tfb_run *run, layer_sweep *s)
         return;
     }
     memset(s, 0, sizeof *s);
-    weight_kinds(w, &DECODE_WEIGHTS, s->decode);
+    copy_axis(w, &DECODE_WEIGHTS, s->weights, &s->weight_count);
+    copy_axis(w, &DECODE_KV, s->kvs, &s->kv_count);
+    if (w->weight_format_count) copy_list(s->weights, &s->weight_count, w->weight_formats, w->weight_format_count);
+    if (w->kv_dtype_count) copy_list(s->kvs, &s->kv_count, w->kv_dtypes, w->kv_dtype_count);
+    s->quantized_step = (int)tfb_axis_value(w, &QUANTIZED_STEP);
     weight_kinds(w, &PREFILL_WEIGHTS, s->prefill);
     weight_kinds(w, &HEAD_WEIGHTS, s->heads);
     copy_axis(w, &BATCH, s->batches, &s->batch_count);
@@ -92,11 +108,6 @@ static void layer_sweep_for(const tfb_run *run, layer_sweep *s)
         copy_list(s->contexts, &s->context_count, w->seqs, w->seq_count);
         copy_list(s->prompts, &s->prompt_count, w->seqs, w->seq_count);
     }
-}
-
-static tfb_model_dtype weight_dtype(int half)
-{
-    return half ? TFB_MODEL_FP16 : TFB_MODEL_FP32;
 }
 
 /* Decode stacks enough distinct layers to reach the run's out-of-cache size within the device's memory. */
@@ -112,20 +123,24 @@ static size_t stack_layers(const tfb_run *run, const layer_params *p)
     return layers;
 }
 
-static void layer_case(const tfb_run *run, tfb_case *c, int phase, int half, size_t rows, size_t context)
+/* weights: a tfb_weight_format; kv: a tfb_kv_dtype (decode). */
+static void layer_case(const tfb_run *run, tfb_case *c, int phase, size_t weights, size_t kv, size_t rows,
+                       size_t context)
 {
     const tfb_model_config *m = &run->workload->model;
     tfb_model_layer cost;
-    layer_params p = {.phase = phase, .half = half, .rows = rows, .context = context};
+    layer_params p = {.phase = phase, .rows = rows, .context = context};
+    layer_set_formats(&p, weights, kv);
     if (phase == LAYER_DECODE)
-        tfb_model_layer_decode(m, TFB_MODEL_EXACT, context, rows, weight_dtype(half), TFB_MODEL_FP32, &cost);
+        tfb_model_layer_decode(m, TFB_MODEL_EXACT, context, rows, layer_weight_dtype(&p), layer_kv_model_dtype(&p),
+                               &cost);
     else
-        tfb_model_layer_prefill(m, TFB_MODEL_EXACT, rows, weight_dtype(half), TFB_MODEL_FP32, &cost);
+        tfb_model_layer_prefill(m, TFB_MODEL_EXACT, rows, layer_weight_dtype(&p), TFB_MODEL_FP32, &cost);
     p.flops = (double)cost.flops_total;
     p.bytes = (double)cost.bytes;
     p.bytes_written = (double)(cost.kv_write_bytes + cost.activation_bytes / 2);
     p.layers = stack_layers(run, &p);
-    tfb_case_reset(c, half ? "fp16" : "fp32");
+    tfb_case_reset(c, layer_format_name(&p));
     c->m = rows, c->n = context, c->k = (size_t)m->d_model;
     if (phase == LAYER_DECODE) snprintf(c->shape, sizeof c->shape, "decode-b%zu-n%zu", rows, context);
     else snprintf(c->shape, sizeof c->shape, "prefill-n%zu", rows);
@@ -159,21 +174,43 @@ static int listed(const size_t *list, size_t count, size_t value)
     return 0;
 }
 
+/* The step as deployed (QUANTIZED_STEP), unless the sweep has it already: one layer. */
+static size_t quantized_step(const tfb_run *run, const layer_sweep *s, tfb_case *out)
+{
+    if (!s->quantized_step || !s->context_count || (listed(s->weights, s->weight_count, TFB_WEIGHTS_Q4_0) &&
+                                                    listed(s->kvs, s->kv_count, TFB_KV_FP16) &&
+                                                    listed(s->batches, s->batch_count, 1)))
+        return 0;
+    if (!out) return 1;
+    layer_case(run, out, LAYER_DECODE, TFB_WEIGHTS_Q4_0, TFB_KV_FP16, 1, s->contexts[0]);
+    layer_params p = layer_case_params(out);
+    p.layers = 1;
+    p.light = 1;
+    layer_set_case_params(out, p);
+    return 1;
+}
+
 static size_t layer_cases(const tfb_run *run, tfb_case *out, size_t max)
 {
     layer_sweep s;
     size_t n = 0;
     layer_sweep_for(run, &s);
+    for (size_t f = 0; f < s.weight_count; f++)
+        for (size_t kv = 0; kv < s.kv_count; kv++)
+            for (size_t i = 0; i < s.context_count; i++)
+                for (size_t b = 0; b < s.batch_count; b++, n++)
+                    if (n < max)
+                        layer_case(run, &out[n], LAYER_DECODE, s.weights[f], s.kvs[kv], s.batches[b], s.contexts[i]);
+    n += quantized_step(run, &s, n < max ? &out[n] : NULL);
     for (int h = 0; h < 2; h++) {
         int half = h == 0;
         size_t heads[TFB_MAX_LIST + 1], head_count = 0;
-        for (size_t i = 0; s.decode[h] && i < s.context_count; i++)
-            for (size_t b = 0; b < s.batch_count; b++, n++)
-                if (n < max) layer_case(run, &out[n], LAYER_DECODE, half, s.batches[b], s.contexts[i]);
         for (size_t i = 0; s.prefill[h] && i < s.prompt_count; i++, n++)
-            if (n < max) layer_case(run, &out[n], LAYER_PREFILL, half, s.prompts[i], s.prompts[i]);
+            if (n < max)
+                layer_case(run, &out[n], LAYER_PREFILL, half ? TFB_WEIGHTS_FP16 : TFB_WEIGHTS_FP32, TFB_KV_FP32,
+                           s.prompts[i], s.prompts[i]);
         heads[head_count++] = 1;  /* prefill's next token, and decode at batch 1 */
-        for (size_t b = 0; s.decode[h] && b < s.batch_count; b++)
+        for (size_t b = 0; s.weight_count && b < s.batch_count; b++)
             if (!listed(heads, head_count, s.batches[b])) heads[head_count++] = s.batches[b];
         for (size_t i = 0; s.heads[h] && i < head_count; i++, n++)
             if (n < max) head_case(run, &out[n], half, heads[i]);
@@ -278,6 +315,6 @@ const tfb_suite tfb_suite_layer = {
     .summarize = layer_summarize_all,
     .repoison = layer_suite_repoison,
     /* heads and head dim: the model's */
-    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_SWEEP,
+    .options_used = TFB_USES_MODEL | TFB_USES_BATCH | TFB_USES_SEQ | TFB_USES_SWEEP | TFB_USES_KV_DTYPE | TFB_USES_WEIGHTS,
     TFB_SUITE_AXES(LAYER_AXES),
 };

@@ -5,13 +5,14 @@
 
 #include "tfbench/attention.h"
 #include "tfbench/gemm.h"
+#include "tfbench/kv_dtype.h"
 #include "tfbench/model.h"
 #include "tfbench/read_probe.h"
 #include "tfbench/suite.h"
 
 enum { LAYER_DECODE, LAYER_PREFILL, LAYER_HEAD };
 /* A model too small to reach the out-of-cache size in 16 layers gets 16, labelled cache-resident. */
-enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 13 };
+enum { LAYER_MAX_STACK = 16, LAYER_MAX_LAUNCHES = 14 };
 /* The op breakdown's groups: Q/K/V and O projections, attention, the FFN's projections, the small kernels. */
 enum { GROUP_PROJECTIONS, GROUP_ATTENTION, GROUP_FFN, GROUP_SMALL, GROUP_COUNT };
 /* The weights of one layer, each with its own seed: the fused Q/K/V and gate/up products (the classic block: up
@@ -27,6 +28,9 @@ enum { W_QKV, W_O, W_GATE_UP, W_DOWN, W_NORM1, W_NORM2, W_BIAS_QKV, W_BIAS_O, W_
 typedef struct layer_params {
     int phase;                /* LAYER_DECODE, LAYER_PREFILL or LAYER_HEAD */
     int half;                 /* fp16-stored weights (fp32 activations and accumulation) */
+    int quant;                /* TFB_LINEAR_Q8_0 ..: block-quantized projection weights (layer_formats.c); 0: none */
+    int kv_dtype;             /* decode: the cache's format (tfb_kv_dtype; fp32 is the layout of layer_unit) */
+    int light;                /* the default run's quantized step: one layer, few samples (layer_run.c) */
     size_t rows;              /* decode: sequences; prefill: prompt tokens; head: rows of its GEMV/GEMM */
     size_t context;           /* decode: tokens in each cache with the new one appended; prefill: = rows */
     size_t layers;            /* distinct layers one execution runs through, in sequence */
@@ -56,6 +60,9 @@ typedef struct layer_unit {
     tfb_attention_io io;
     tfb_attention_plan plan;
     cl_kernel norm, rope, add_norm, silu, add, poison;
+    cl_mem kv_new[2];         /* a converted cache (fp16, q8_0): the new K and V rows in fp32, [rows * kv_heads][dh] */
+    cl_kernel kv_append;      /* stores them into the cache (plan.scratch[2], blocked), after the rotary kernel */
+    tfb_launch kv_launch;     /* its launch */
 } layer_unit;
 
 /* Device time per group, from profiling events of every launch of `executions` executions. */
@@ -119,6 +126,30 @@ float layer_input_value(const layer_state *s, size_t index);
 int layer_set_qkv_args(const layer_state *s, layer_unit *u, cl_mem table, tfb_error *err);
 /* The appended cache slot of every sequence and KV head set to `value` (decode). */
 int layer_poison_slot(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err);
+
+/* layer_formats.c: quantized weights and converted KV caches (docs/quantization.md). */
+/* The case's formats from the axes' values: weights 0 fp32, 1 fp16, 2 q8_0, 3 q4_0, 4 int4-g128 (the gemv suite's
+ * order); kv a tfb_kv_dtype. */
+void layer_set_formats(layer_params *p, size_t weights, size_t kv);
+tfb_model_dtype layer_weight_dtype(const layer_params *p);
+tfb_model_dtype layer_kv_model_dtype(const layer_params *p);
+/* The case's dtype name: the weights' ("fp16", "q4_0"), with "-kv-fp16" or "-kv-q8_0" for a converted cache. */
+const char *layer_format_name(const layer_params *p);
+/* Projection `matrix` of `layer` (rows x cols) quantized on the host from the same random rows as fp32. */
+int layer_linear_quantized(tfb_run *run, const layer_state *s, size_t layer, int matrix, size_t rows, cl_mem x,
+                           cl_mem y, tfb_linear *out, tfb_error *err);
+/* A converted cache: the plan in the cache's format, the fp32 staging rows and the append kernel. */
+int layer_kv_build(tfb_context *ctx, const layer_state *s, layer_unit *u, const tfb_attention_shape *shape,
+                   tfb_error *err);
+int layer_kv_poison(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err);
+/* The check's K and V of one slice (sequence r, KV head g): the past from the attention inputs and the appended
+ * row from the staging rows, each checked against what the cache stores and replaced by it (dequantized). */
+int layer_kv_read_slice(tfb_decode_cache_reader *reader, const layer_state *s, size_t layer, size_t slice,
+                        double *k, double *v, tfb_error *err);
+
+/* layer_formats_table.c: context.ceilings.layer.formats, what each weight and cache format buys. */
+void layer_formats_table(cJSON *layer);
+void layer_formats_print(const cJSON *layer, FILE *out);
 
 /* layer_classic.c: the classic block's parts, called where the Llama-style block has its own. */
 /* TFB_SKIP unless the config is a classic block this suite builds (LayerNorm, biases, GELU, learned positions);
@@ -190,6 +221,8 @@ typedef struct layer_serving_plan {
 /* The decode points (fp16 weights) of the run's --sweep: batch 1, 2, 4, ... while one layer fits at one context,
  * or contexts 512, 1024, ... at batch 1. */
 void layer_serving_points(const tfb_run *run, layer_serving_plan *plan);
+/* The serving points' KV cache: the run's first --kv-dtype, else fp32 (a tfb_kv_dtype). */
+size_t layer_serving_kv_dtype(const tfb_run *run);
 /* context.serving from the run's decode points (after the suite). */
 void layer_serving_finish(tfb_run *run);
 void layer_serving_summarize(const tfb_results *results, FILE *out);

@@ -67,8 +67,13 @@ static void attention_bytes(const layer_dims *dims, const layer_params *p, uint6
         return;
     }
     uint64_t v = 4ull * p->rows * kv_width * p->context, k = 4ull * p->rows * kv_width * round_up(p->context, 16);
-    *kept = 2 * k + 8ull * p->rows * dims->d + 4ull * p->rows * dims->heads * (p->context / 256 + 1) * (dims->dh + 2);
+    uint64_t partials = 8ull * p->rows * dims->d + 4ull * p->rows * dims->heads * (p->context / 256 + 1) * (dims->dh + 2);
+    *kept = 2 * k + partials;
     *transient = 2 * v;  /* the row-major K and V the blocked copy is made from */
+    if (p->kv_dtype == TFB_KV_FP32) return;
+    /* converted from fp32 K and V (both transient) into one blocked buffer, beside the new token's staging rows */
+    tfb_attention_shape shape = {p->rows, dims->heads, dims->kv_heads, 1, p->context, dims->dh};
+    *kept = tfb_decode_cache_bytes(&shape, (tfb_kv_dtype)p->kv_dtype) + 8ull * p->rows * kv_width + partials;
 }
 
 /* The fp32 row-major copy of the largest weight matrix, which the packing reads. */
@@ -86,7 +91,8 @@ void layer_device_bytes(const layer_dims *dims, const layer_params *p, uint64_t 
 {
     uint64_t weights = 0, staging = staging_bytes(dims), attention_kept, attention_transient;
     for (int w = W_QKV; w <= (dims->experts ? W_O : W_DOWN); w++)
-        weights += tfb_linear_packed_bytes(weight_rows(dims, w), layer_weight_cols(dims, w), p->half);
+        weights += p->quant ? tfb_linear_quant_bytes(p->quant, weight_rows(dims, w), layer_weight_cols(dims, w))
+                            : tfb_linear_packed_bytes(weight_rows(dims, w), layer_weight_cols(dims, w), p->half);
     if (dims->experts) weights += layer_moe_bytes(dims, p->half, p->rows);
     attention_bytes(dims, p, &attention_kept, &attention_transient);
     *kept = weights + 8ull * dims->d + 4ull * activation_floats(dims, p->rows) + attention_kept;
@@ -131,6 +137,7 @@ int layer_grid_fill(tfb_context *ctx, cl_mem staging, size_t count, uint32_t see
 void layer_weight_row(const layer_state *s, size_t layer, int matrix, size_t row, double *out)
 {
     layer_grid_row(layer_weight_seed(s, layer, matrix), row, layer_weight_cols(&s->dims, matrix), s->p.half, out);
+    if (s->p.quant) tfb_linear_dequantized(s->p.quant, layer_weight_cols(&s->dims, matrix), out);
 }
 
 float layer_input_value(const layer_state *s, size_t index)
@@ -143,6 +150,7 @@ static int build_linear(tfb_run *run, layer_state *s, size_t layer, int matrix, 
                         tfb_linear *out, tfb_error *err)
 {
     size_t rows = weight_rows(&s->dims, matrix), cols = layer_weight_cols(&s->dims, matrix);
+    if (s->p.quant) return layer_linear_quantized(run, s, layer, matrix, rows, x, y, out, err);
     int rc = layer_grid_fill(run->ctx, staging, rows * cols, layer_weight_seed(s, layer, matrix), cols, err);
     if (rc != TFB_OK) return rc;
     return tfb_linear_create(run->ctx, &run->sizing, s->p.rows, rows, cols, s->p.half, staging, x, y, out, err);
@@ -207,6 +215,7 @@ static int build_attention(tfb_run *run, layer_state *s, size_t layer, tfb_error
     int rc = tfb_attention_io_create(run->ctx, &shape, &inputs, &u->io, err);
     if (rc == TFB_OK) rc = tfb_device_poison(run->ctx, u->io.q, tfb_attention_q_count(&shape) * sizeof(float), err);
     if (rc != TFB_OK) return rc;
+    if (s->p.phase == LAYER_DECODE && s->p.kv_dtype != TFB_KV_FP32) return layer_kv_build(run->ctx, s, u, &shape, err);
     if (s->p.phase == LAYER_DECODE) {
         rc = tfb_decode_attention_plan_kv(run->ctx, &shape, &u->io, 0, TFB_KV_FP32, 1, &u->plan, err);
         tfb_buffer_release(&u->io.k);  /* the plan holds the blocked copy of both (kernels/layer.cl): the cache */
@@ -225,7 +234,7 @@ static int build_attention(tfb_run *run, layer_state *s, size_t layer, tfb_error
 static int create_small_kernels(tfb_context *ctx, const layer_state *s, layer_unit *u, tfb_error *err)
 {
     char options[64];
-    snprintf(options, sizeof options, "-DWG=%d -DD=%zu", LAYER_NORM_WG, s->dims.dh);
+    snprintf(options, sizeof options, "-DWG=%d -DD=%zu%s", LAYER_NORM_WG, s->dims.dh, u->kv_append ? " -DKV_STAGED" : "");
     const char *names[] = {"rms_norm", s->p.phase == LAYER_DECODE ? "rope_append" : "rope_scatter", "add_rms_norm",
                            "silu_mul", "add", "poison_slot"};
     cl_kernel *kernels[] = {&u->norm, &u->rope, &u->add_norm, &u->silu, &u->add, &u->poison};
@@ -242,8 +251,10 @@ int layer_set_qkv_args(const layer_state *s, layer_unit *u, cl_mem table, tfb_er
         return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q), TFB_MEM(u->io.k),
                             TFB_MEM(u->io.v), TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(rows));
     cl_uint n_pad = (cl_uint)round_up(s->p.context, 16), pos = (cl_uint)s->p.context - 1;
-    return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q),
-                        TFB_MEM(u->plan.scratch[2]), TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(n_pad), TFB_VAL(pos));
+    /* a converted cache: K and V to the staging rows (KV_STAGED); fp32: both into the blocked cache */
+    cl_mem k = u->kv_append ? u->kv_new[0] : u->plan.scratch[2], v = u->kv_append ? u->kv_new[1] : u->plan.scratch[2];
+    return TFB_SET_ARGS(u->rope, err, TFB_MEM(u->qkv_out), TFB_MEM(table), TFB_MEM(u->io.q), TFB_MEM(k), TFB_MEM(v),
+                        TFB_VAL(heads), TFB_VAL(kv_heads), TFB_VAL(n_pad), TFB_VAL(pos));
 }
 
 static int set_small_args(const layer_state *s, layer_unit *u, tfb_error *err)
@@ -272,6 +283,7 @@ static void assemble_launches(layer_state *s, size_t layer)
     if (!s->dims.post_norm) l[n] = (tfb_launch){u->norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
     l[n] = u->qkv.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->rope, 2, {s->dims.slots, rows}, {0}}, g[n++] = GROUP_SMALL;
+    if (u->kv_append) l[n] = u->kv_launch, g[n++] = GROUP_SMALL;
     for (size_t i = 0; i < u->plan.steps; i++) l[n] = u->plan.launches[i], g[n++] = GROUP_ATTENTION;
     l[n] = u->o.launch, g[n++] = GROUP_PROJECTIONS;
     l[n] = (tfb_launch){u->add_norm, 1, {rows * wg}, {wg}}, g[n++] = GROUP_SMALL;
@@ -319,6 +331,7 @@ static int build_input(tfb_context *ctx, layer_state *s, tfb_error *err)
  * number before the check after timing). */
 int layer_poison_slot(tfb_context *ctx, const layer_state *s, layer_unit *u, float value, tfb_error *err)
 {
+    if (u->kv_append) return layer_kv_poison(ctx, s, u, value, err);
     cl_uint slices = (cl_uint)(s->p.rows * s->dims.kv_heads);
     cl_uint n_pad = (cl_uint)round_up(s->p.context, 16), pos = (cl_uint)s->p.context - 1;
     int rc = TFB_SET_ARGS(u->poison, err, TFB_MEM(u->plan.scratch[2]), TFB_VAL(slices), TFB_VAL(n_pad), TFB_VAL(pos),
@@ -370,6 +383,9 @@ int layer_build(tfb_run *run, layer_state *s, tfb_error *err)
 {
     if (layer_dims_of(&run->workload->model, &s->dims, err) != TFB_OK || stack_fits(run, s, err) != TFB_OK)
         return TFB_SKIP;
+    if ((s->p.quant && s->dims.experts) || (s->p.kv_dtype != TFB_KV_FP32 && (s->dims.classic || s->dims.experts)))
+        return tfb_skip(err, "%s: quantized weights are built for dense blocks, converted caches for the dense "
+                        "Llama-style one", layer_format_name(&s->p));
     s->units = calloc(s->p.layers, sizeof *s->units);
     if (!s->units) return tfb_fail(err, "out of memory");
     cl_mem staging = NULL;
@@ -389,13 +405,13 @@ static void release_unit(layer_unit *u)
     tfb_linear_release(&u->gate_up);
     tfb_linear_release(&u->down);
     cl_mem *buffers[] = {&u->gain1, &u->gain2, &u->h, &u->qkv_out, &u->o_out, &u->x2, &u->h2, &u->gu, &u->a, &u->dn,
-                         &u->y};
+                         &u->y, &u->kv_new[0], &u->kv_new[1]};
     for (size_t i = 0; i < sizeof buffers / sizeof *buffers; i++) tfb_buffer_release(buffers[i]);
     layer_classic_release(u);
     layer_moe_release(u);
     tfb_attention_io_release(&u->io);
     tfb_attention_plan_release(&u->plan);
-    cl_kernel *kernels[] = {&u->norm, &u->rope, &u->add_norm, &u->silu, &u->add, &u->poison};
+    cl_kernel *kernels[] = {&u->norm, &u->rope, &u->add_norm, &u->silu, &u->add, &u->poison, &u->kv_append};
     for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) tfb_kernel_release(kernels[i]);
 }
 

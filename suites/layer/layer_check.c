@@ -14,6 +14,7 @@
  *                row's keys: a score error e changes a softmax weight by a factor e^(+-e), twice with the
  *                normalization, and the sum over the n keys adds dot(n). */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,21 +152,60 @@ static void weight_row(void *user, size_t row, double *out)
     layer_weight_row(l->c->s, l->c->layer, l->matrix, row, out);
 }
 
-/* out[r][col] = sum_k W[col][k] in[r][k], every element (tfb_product_check), the weights regenerated on the host. */
-static int check_linear(checker *c, const char *step, int matrix, size_t n, const float *in, const float *out,
-                        tfb_error *err)
+/* out[r][col] = sum_k W[col][k] in[r][k], every element (tfb_product_check), the weights regenerated on the host;
+ * *worst: its largest error / bound (reads c, writes nothing of it: the FFN's check runs on a thread of its own). */
+static int check_linear_worst(const checker *c, const char *step, int matrix, size_t n, const float *in,
+                              const float *out, double *worst, tfb_error *err)
 {
     linear_rows rows = {c, matrix, in, layer_weight_cols(&c->s->dims, matrix)};
     tfb_product p = {.m = c->rows.count, .n = n, .k = rows.k, .c = out, .a_row = input_row, .w_row = weight_row,
-                     .a_user = &rows, .w_user = &rows, .rtol = tfb_dot_tolerance_f32(rows.k), .atol = TINY,
+                     .a_user = &rows, .w_user = &rows, .rtol = c->s->p.quant ? tfb_linear_quant_tolerance(rows.k) : tfb_dot_tolerance_f32(rows.k), .atol = TINY,
                      .seed = c->s->seed + 11u * (uint32_t)(matrix + 1)};
     char what[160];
     snprintf(what, sizeof what, "layer %zu of %zu, %s (rows are %ss)", c->layer + 1, c->s->p.layers, step,
              c->s->p.phase == LAYER_DECODE ? "sequence" : "token");
+    *worst = 0.0;
+    return tfb_product_check(what, &p, worst, err);
+}
+
+static int check_linear(checker *c, const char *step, int matrix, size_t n, const float *in, const float *out,
+                        tfb_error *err)
+{
     double worst = 0.0;
-    int rc = tfb_product_check(what, &p, &worst, err);
+    int rc = check_linear_worst(c, step, matrix, n, in, out, &worst, err);
     if (worst > c->worst) c->worst = worst;
     return rc;
+}
+
+/* The gate/up (classic: up) projection's check, the largest of the layer (2f x d of its weights), beside the
+ * others: regenerating the weights on the host is most of a check, and the device is idle meanwhile. */
+typedef struct ffn_check {
+    const checker *c;
+    pthread_t thread;
+    int started, rc;
+    double worst;
+    tfb_error err;
+} ffn_check;
+
+static void *run_ffn_check(void *arg)
+{
+    ffn_check *f = arg;
+    const layer_dims *dm = &f->c->s->dims;
+    f->rc = check_linear_worst(f->c, dm->classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
+                               (dm->classic ? 1 : 2) * dm->f, f->c->rows.h2, f->c->rows.gu, &f->worst, &f->err);
+    return NULL;
+}
+
+/* Joins the FFN check (or runs it here when no thread started) and merges its verdict in step order: a step
+ * before it that failed (before_ffn) is reported first. */
+static int finish_ffn_check(checker *c, ffn_check *f, int rc, int before_ffn, tfb_error *err)
+{
+    if (f->started) pthread_join(f->thread, NULL);
+    else if (rc == TFB_OK || !before_ffn) run_ffn_check(f);
+    if (f->worst > c->worst) c->worst = f->worst;
+    if ((rc != TFB_OK && before_ffn) || f->rc == TFB_OK) return rc;
+    *err = f->err;
+    return f->rc;
 }
 
 /* The device's rotated Q, and the K and V this step appended, of one row, in the fused row's order. */
@@ -182,6 +222,9 @@ static int gather_qkv(checker *c, const layer_unit *u, size_t row, float *got, t
             memcpy(got + slot * dh, all + (head * c->s->p.rows + row) * dh, dh * sizeof *got);
         } else if (slot < dm->heads) {
             rc = read_floats(c->ctx, u->io.q, (row * dm->heads + slot) * dh, dh, got + slot * dh, err);
+        } else if (u->kv_append) {  /* a converted cache: the fp32 rows it stores (layer_kv_read_slice checks that) */
+            cl_mem staged = u->kv_new[slot < dm->heads + dm->kv_heads ? 0 : 1];
+            rc = read_floats(c->ctx, staged, (row * dm->kv_heads + head) * dh, dh, got + slot * dh, err);
         } else {  /* one key of a block of 16: K laid out [dh][16], then V [16][dh] (kernels/layer.cl) */
             size_t slice = row * dm->kv_heads + head, at = (slice * (n_pad / 16) + pos / 16) * 32 * dh;
             int key = slot < dm->heads + dm->kv_heads;
@@ -280,6 +323,15 @@ static void set_kv(attention_work *w, const float *k, const float *v, size_t dh,
         }
 }
 
+/* The magnitudes of keys and values already in w (a converted cache's, dequantized). */
+static void set_magnitudes(attention_work *w, size_t dh)
+{
+    for (size_t i = 0; i < w->n * dh; i++) {
+        w->k_abs[i] = fabs(w->k[i]);
+        w->v_abs[i] = fabs(w->v[i]);
+    }
+}
+
 /* Query rows q[rows][dh], the first of them row `first` of n_q, against the KV head in w; compared with the
  * device's rows (`stride` floats apart, its columns from `col` on) within the bound of the file's comment.
  * row_names[i]: the sequence or token query i belongs to, for the message. */
@@ -326,7 +378,8 @@ static int attend_prompt(checker *c, const size_t *tokens, tfb_error *err)
 
 /* Decode: each sequence's query heads of a KV group at once (one query each, every key of its cache). q holds the
  * device's rotated queries [rows][heads][dh]. */
-static int attend_cache(checker *c, const layer_unit *u, const float *q, const size_t *sequences, tfb_error *err)
+static int attend_cache(checker *c, const layer_unit *u, const float *q, const size_t *sequences,
+                        tfb_decode_cache_reader *reader, tfb_error *err)
 {
     const layer_dims *dm = &c->s->dims;
     size_t n = c->s->p.context, n_pad = (n + 15) / 16 * 16, dh = dm->dh, group = dm->heads / dm->kv_heads;
@@ -337,9 +390,11 @@ static int attend_cache(checker *c, const layer_unit *u, const float *q, const s
     for (size_t r = 0; rc == TFB_OK && r < c->rows.count; r++)
         for (size_t g = 0; rc == TFB_OK && g < dm->kv_heads; g++) {
             size_t slice = r * dm->kv_heads + g;
-            rc = read_floats(c->ctx, u->plan.scratch[2], slice * 2 * n_pad * dh, 2 * n_pad * dh, kv, err);
+            rc = u->kv_append ? layer_kv_read_slice(reader, c->s, c->layer, slice, w.k, w.v, err)
+                              : read_floats(c->ctx, u->plan.scratch[2], slice * 2 * n_pad * dh, 2 * n_pad * dh, kv, err);
             if (rc != TFB_OK) break;
-            set_kv(&w, kv, NULL, dh, 1);
+            if (u->kv_append) set_magnitudes(&w, dh);
+            else set_kv(&w, kv, NULL, dh, 1);
             for (size_t h = g * group, rows; rc == TFB_OK && h < (g + 1) * group; h += rows) {
                 rows = (g + 1) * group - h < TFB_REFERENCE_BLOCK_ROWS ? (g + 1) * group - h : TFB_REFERENCE_BLOCK_ROWS;
                 size_t names[TFB_REFERENCE_BLOCK_ROWS];
@@ -375,9 +430,13 @@ static int check_attention_rows(checker *c, const layer_unit *u, double *want, d
         if (rc == TFB_OK) rc = check_rope(c, r, got, want, bound, err);
         if (rc == TFB_OK) memcpy(q + r * dm->heads * dm->dh, got, dm->heads * dm->dh * sizeof *q);
     }
+    tfb_attention_shape shape = {c->s->p.rows, dm->heads, dm->kv_heads, 1, c->s->p.context, dm->dh};
+    tfb_decode_cache_reader reader = {0};
+    if (rc == TFB_OK && u->kv_append) rc = tfb_decode_cache_reader_init(&reader, c->ctx, &shape, &u->plan, err);
     if (rc == TFB_OK)
         rc = c->s->p.phase == LAYER_PREFILL ? attend_prompt(c, c->rows.index, err)
-                                            : attend_cache(c, u, q, c->rows.index, err);
+                                            : attend_cache(c, u, q, c->rows.index, &reader, err);
+    tfb_decode_cache_reader_release(&reader);
     free(got);
     free(q);
     for (size_t t = 0; t < 3; t++) free(c->prompt_qkv[t]);
@@ -403,6 +462,8 @@ static int check_steps(checker *c, const layer_unit *u, double *want, double *bo
     const layer_dims *dm = &c->s->dims;
     const row_set *r = &c->rows;
     int classic = dm->classic, post = dm->post_norm;  /* post-norm: no norm before attention, Q/K/V from x */
+    ffn_check ffn = {.c = c, .rc = TFB_OK};
+    if (!dm->experts) ffn.started = pthread_create(&ffn.thread, NULL, run_ffn_check, &ffn) == 0;
     int rc = post ? TFB_OK : check_norm(c, classic ? "LayerNorm before attention" : "RMSNorm before attention",
                                         W_NORM1, r->x, r->h, want, bound, err);
     if (rc == TFB_OK)
@@ -417,8 +478,8 @@ static int check_steps(checker *c, const layer_unit *u, double *want, double *bo
                                                                         : "RMSNorm before the FFN",
                         post ? W_NORM1 : W_NORM2, r->x2, r->h2, want, bound, err);
     if (rc == TFB_OK && dm->experts) return layer_moe_check(c->ctx, c->s, c->layer, r->h2, r->x2, &c->worst, err);
-    if (rc == TFB_OK) rc = check_linear(c, classic ? "up projection" : "fused gate/up projection", W_GATE_UP,
-                                        (classic ? 1 : 2) * dm->f, r->h2, r->gu, err);
+    if (dm->experts) return rc;
+    rc = finish_ffn_check(c, &ffn, rc, rc != TFB_OK, err);
     if (rc == TFB_OK) rc = check_silu(c, want, bound, err);
     if (rc == TFB_OK) rc = check_linear(c, "down projection", W_DOWN, dm->d, r->a, r->dn, err);
     if (rc == TFB_OK && post) return check_post_norm_output(c, u, want, bound, err);
@@ -470,7 +531,7 @@ static int fingerprint(tfb_context *ctx, const layer_state *s, uint64_t *hash, t
     for (size_t l = 0; rc == TFB_OK && l < s->p.layers; l++) {
         const layer_unit *u = &s->units[l];
         cl_mem read[] = {u->x, u->h, u->qkv_out, u->io.out, u->o_out, u->x2, u->h2, u->gu, u->a, u->dn, u->y,
-                         u->io.q, u->io.k, u->io.v, u->plan.scratch[2]};
+                         u->io.q, u->io.k, u->io.v, u->plan.scratch[2], u->kv_new[0], u->kv_new[1]};
         for (size_t i = 0; rc == TFB_OK && i < sizeof read / sizeof *read; i++)
             rc = fold_buffer(ctx, read[i], hash, chunk, err);
     }

@@ -98,6 +98,16 @@ static int bracket(tfb_run *run, layer_state *s, int which, tfb_error *err)
     return rc;
 }
 
+/* A case added to the default run beside the others (layer.c's QUANTIZED_STEP): at most LIGHT_REPS samples. */
+static void layer_light_policy(tfb_timing_policy *policy)
+{
+    enum { LIGHT_REPS = 10 };
+    if (policy->min_reps > LIGHT_REPS) policy->min_reps = LIGHT_REPS;
+    if (!policy->max_reps || policy->max_reps > LIGHT_REPS) policy->max_reps = LIGHT_REPS;
+    policy->min_seconds = 0;
+    policy->burst_seconds = policy->wide_seconds = 0;
+}
+
 int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)
 {
     double warm_s = 0.0;
@@ -107,6 +117,7 @@ int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)
         warm_s = s->profiled.span_s;
     }
     tfb_timing_policy policy = tfb_timing_for_case(run->policy, s->first_run_s, warm_s);
+    if (s->p.light) layer_light_policy(&policy);
     int long_case = policy.check_last;
     s->profiled.before_timing = long_case;
     tfb_sample_record own = {NULL, 0};
@@ -119,7 +130,7 @@ int layer_measure(tfb_run *run, layer_state *s, tfb_stats *time, tfb_error *err)
     free(own.values);
     if (rc != TFB_OK || long_case) return rc;  /* long cases: the breakdown of the warm execution before timing */
     double pass = time->median * (double)s->p.layers;
-    double wanted = pass > 0 ? ceil(PROFILE_S / pass) : 64;
+    double wanted = s->p.light ? 3 : pass > 0 ? ceil(PROFILE_S / pass) : 64;
     return run_profiled(run->ctx, s, wanted < 3 ? 3 : wanted > 64 ? 64 : (size_t)wanted, &s->profiled, err);
 }
 

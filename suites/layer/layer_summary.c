@@ -38,10 +38,14 @@ static void add_kernels(cJSON *extra, const layer_state *s)
                                          "add_rms_norm", "gate_up", "silu_mul", "down", "add"};
     static const char *const PREFILL[] = {"rms_norm", "qkv", "rope_scatter", "flash_attention", "o", "add_rms_norm",
                                           "gate_up", "silu_mul", "down", "add"};
+    static const char *const DECODE_CONVERTED[] = {"rms_norm", "qkv", "rope_append", "decode_append_kv",
+                                                   "decode_partial", "decode_combine", "o", "add_rms_norm", "gate_up",
+                                                   "silu_mul", "down", "add"};  /* an fp16 or q8_0 cache */
     cJSON *list = cJSON_AddArrayToObject(extra, "kernels");
     for (size_t i = 0; i < s->per_layer; i++) {
         cJSON *k = cJSON_CreateObject();
-        const char *const *names = s->p.phase == LAYER_DECODE ? DECODE : PREFILL;
+        const char *const *names = s->p.phase == LAYER_DECODE ? (s->units[0].kv_append ? DECODE_CONVERTED : DECODE)
+                                                              : PREFILL;
         if (s->dims.classic) names = layer_classic_kernel_names(&s->dims, s->p.phase);
         if (s->dims.experts) names = layer_moe_kernel_names(s->p.phase);
         cJSON_AddStringToObject(k, "name", names[i]);
@@ -89,10 +93,10 @@ static void add_breakdown(cJSON *extra, const layer_state *s)
 cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
 {
     cJSON *extra = cJSON_CreateObject();
-    tfb_model_dtype weights = s->p.half ? TFB_MODEL_FP16 : TFB_MODEL_FP32;
+    tfb_model_dtype weights = layer_weight_dtype(&s->p);
     tfb_model_layer cost;
     if (s->p.phase == LAYER_DECODE) tfb_model_layer_decode(model, TFB_MODEL_EXACT, s->p.context, s->p.rows, weights,
-                                                           TFB_MODEL_FP32, &cost);
+                                                           layer_kv_model_dtype(&s->p), &cost);
     else tfb_model_layer_prefill(model, TFB_MODEL_EXACT, s->p.rows, weights, TFB_MODEL_FP32, &cost);
     cJSON_AddStringToObject(extra, "phase", s->p.phase == LAYER_DECODE ? "decode" : "prefill");
     cJSON_AddStringToObject(extra, "model", model->name);
@@ -101,8 +105,8 @@ cJSON *layer_breakdown_json(const layer_state *s, const tfb_model_config *model)
     cJSON_AddNumberToObject(extra, "context_tokens", (double)s->p.context);
     cJSON_AddNumberToObject(extra, "layers_in_stack", (double)s->p.layers);
     cJSON_AddNumberToObject(extra, "model_layers", (double)model->n_layers);
-    cJSON_AddStringToObject(extra, "weight_dtype", s->p.half ? "fp16" : "fp32");
-    cJSON_AddStringToObject(extra, "kv_dtype", "fp32");
+    cJSON_AddStringToObject(extra, "weight_dtype", tfb_model_dtype_name(weights));
+    cJSON_AddStringToObject(extra, "kv_dtype", tfb_model_dtype_name(layer_kv_model_dtype(&s->p)));
     cJSON_AddStringToObject(extra, "accumulate", "fp32");
     cJSON *m = cJSON_AddObjectToObject(extra, "layer_model");
     cJSON_AddNumberToObject(m, "flops_projections", (double)cost.flops_projections);
@@ -202,6 +206,15 @@ static cJSON *case_entry(const tfb_ceilings *c, const tfb_result *r)
     return o;
 }
 
+/* A case's weight or cache format as its extra names it (fp32 if absent). */
+static tfb_model_dtype extra_dtype(const tfb_result *r, const char *key)
+{
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->extra, key));
+    tfb_model_dtype dtype = TFB_MODEL_FP32;
+    if (name) tfb_model_dtype_parse(name, &dtype);
+    return dtype;
+}
+
 /* The prediction `tfbench model --measured` makes from this run's file: its bandwidth is the read-write ceiling. */
 static int model_prediction(const tfb_results *all, const tfb_model_config *m, const tfb_result *r,
                             tfb_model_decode *out)
@@ -211,9 +224,9 @@ static int model_prediction(const tfb_results *all, const tfb_model_config *m, c
     tfb_model_device device = {.bandwidth_gbps = c->bandwidth_gbps, .peak_gflops = c->peak_gflops_fp32,
                                .memory_bytes = (double)all->device.global_mem_bytes};
     snprintf(device.name, sizeof device.name, "%.127s", all->device.name);
-    tfb_model_dtype weights = strcmp(r->dtype, "fp16") == 0 ? TFB_MODEL_FP16 : TFB_MODEL_FP32;
     tfb_model_analyze_decode_kv(m, TFB_MODEL_EXACT, (uint64_t)tfb_json_number(r->extra, "context_tokens", 1),
-                                (uint64_t)tfb_json_number(r->extra, "rows", 1), weights, TFB_MODEL_FP32, &device, out);
+                                (uint64_t)tfb_json_number(r->extra, "rows", 1), extra_dtype(r, "weight_dtype"),
+                                extra_dtype(r, "kv_dtype"), &device, out);
     return 1;
 }
 
@@ -237,6 +250,7 @@ static cJSON *model_entry(const tfb_results *all, const tfb_model_config *m, con
     cJSON_AddNumberToObject(o, "rows", rows);
     cJSON_AddNumberToObject(o, "context_tokens", tfb_json_number(r->extra, "context_tokens", 0));
     cJSON_AddNumberToObject(o, "seconds", seconds);
+    cJSON_AddNumberToObject(o, "bytes_per_step", layers * r->bytes + head->bytes);
     cJSON_AddNumberToObject(o, "tokens_per_second", tokens / seconds);
     if (decode) cJSON_AddNumberToObject(o, "tokens_per_second_per_sequence", 1.0 / seconds);
     if (bound > 0) cJSON_AddNumberToObject(o, "bound_tokens_per_second", tokens / bound);
@@ -272,6 +286,7 @@ void layer_finish(tfb_run *run)
         if (model) cJSON_AddItemToArray(models, model);
     }
     layer_moe_curve(root, all, m);
+    layer_formats_table(root);
     if (!all->ceilings.extra) all->ceilings.extra = cJSON_CreateObject();
     cJSON_DeleteItemFromObjectCaseSensitive(all->ceilings.extra, "layer");
     cJSON_AddItemToObject(all->ceilings.extra, "layer", root);
@@ -296,7 +311,8 @@ static void format_time(double seconds, char *out, size_t size)
     else snprintf(out, size, "%.1f us", seconds * 1e6);
 }
 
-static void print_case(const cJSON *o, FILE *out)
+/* width: of the dtype column (4, or the longest format name of the run) */
+static void print_case(const cJSON *o, int width, FILE *out)
 {
     char per_layer[24], bound[24], share[64] = "";
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(o, "breakdown");
@@ -307,10 +323,10 @@ static void print_case(const cJSON *o, FILE *out)
                  100 * number(b, "attention"), 100 * number(b, "ffn"), 100 * number(b, "small"),
                  100 * number(b, "other"));
     if (number(o, "bound_s") > 0)
-        fprintf(out, "  %-20.20s %-4s %5.0f %10s %10s %6.0f%%  %s\n", text(o, "shape"), text(o, "dtype"),
+        fprintf(out, "  %-20.20s %-*s %5.0f %10s %10s %6.0f%%  %s\n", text(o, "shape"), width, text(o, "dtype"),
                 number(o, "layers_in_stack"), per_layer, bound, 100 * number(o, "fraction_of_bound"), share);
     else
-        fprintf(out, "  %-20.20s %-4s %5.0f %10s %10s %7s  %s\n", text(o, "shape"), text(o, "dtype"),
+        fprintf(out, "  %-20.20s %-*s %5.0f %10s %10s %7s  %s\n", text(o, "shape"), width, text(o, "dtype"),
                 number(o, "layers_in_stack"), per_layer, "-", "-", share);
     const cJSON *bracket = cJSON_GetObjectItemCaseSensitive(o, "read_bracket");
     if (!bracket) return;
@@ -390,9 +406,11 @@ void layer_summarize(const tfb_results *results, FILE *out)
     else
         fprintf(out, "  fusions: QKV one product; gate/up one product; RoPE with the KV append; residual add with "
                      "RMSNorm;\n           SiLU x up; flash-decoding / flash attention writing token-major rows\n");
-    fprintf(out, "  %-20s %-4s %5s %10s %10s %7s  %s\n", "case", "", "stack", "per layer", "bound", "of it",
+    int width = 4;
+    cJSON_ArrayForEach(o, cases) if ((int)strlen(text(o, "dtype")) > width) width = (int)strlen(text(o, "dtype"));
+    fprintf(out, "  %-20s %-*s %5s %10s %10s %7s  %s\n", "case", width, "", "stack", "per layer", "bound", "of it",
             "proj attn  ffn small other");
-    cJSON_ArrayForEach(o, cases) print_case(o, out);
+    cJSON_ArrayForEach(o, cases) print_case(o, width, out);
     const cJSON *models = cJSON_GetObjectItemCaseSensitive(root, "models");
     if (cJSON_GetArraySize(models) == 0) return;
     fprintf(out, "Whole model (%.0f layers x time per layer + the output head), against the same bound and tfbench "
@@ -400,5 +418,6 @@ void layer_summarize(const tfb_results *results, FILE *out)
     cJSON_ArrayForEach(o, models) print_model(o, out);
     fprintf(out, "Decode batching, aggregate tokens/s:\n");
     print_batching(models, out);
+    layer_formats_print(root, out);
     layer_moe_print_curve(root, out);
 }

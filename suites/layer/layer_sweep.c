@@ -10,10 +10,16 @@
 enum { BATCH_SWEEP_CONTEXT = 4096, BATCH_LIMIT = 32, BATCH_LIMIT_QUICK = 8, SEQ_FIRST = 512, SEQ_SPAN = 32768,
        SEQ_QUICK_POINTS = 5, SEQ_LOWEST = 16 };
 
-/* The cache layer_build.c keeps: the sweep's reach is planned with it (the curves read each point's own). */
-static tfb_model_dtype suite_kv_dtype(void)
+size_t layer_serving_kv_dtype(const tfb_run *run)
 {
-    return TFB_MODEL_FP32;
+    return run->workload->kv_dtype_count ? run->workload->kv_dtypes[0] : TFB_KV_FP32;
+}
+
+/* The cache the points keep: the sweep's reach is planned with it (the curves read each point's own). */
+static tfb_model_dtype suite_kv_dtype(const tfb_run *run)
+{
+    layer_params p = {.kv_dtype = (int)layer_serving_kv_dtype(run)};
+    return layer_kv_model_dtype(&p);
 }
 
 /* One layer of this decode point (the sweep measures per layer) fits the run's usable memory. */
@@ -22,7 +28,8 @@ static int layer_fits(const tfb_run *run, size_t batch, size_t context)
     layer_dims dims;
     tfb_error ignored;
     if (layer_dims_of(&run->workload->model, &dims, &ignored) != TFB_OK) return batch == 1 && context == SEQ_FIRST;
-    layer_params p = {.phase = LAYER_DECODE, .half = 1, .rows = batch, .context = context, .layers = 1};
+    layer_params p = {.phase = LAYER_DECODE, .half = 1, .kv_dtype = (int)layer_serving_kv_dtype(run), .rows = batch,
+                      .context = context, .layers = 1};
     uint64_t kept, transient;
     layer_device_bytes(&dims, &p, &kept, &transient);
     return kept + transient <= run->sizing.usable_bytes;
@@ -57,7 +64,7 @@ static void plan_contexts(const tfb_run *run, layer_serving_plan *plan)
         plan->context_count = w->seq_count;
         return;
     }
-    double crossover = tfb_model_crossover_bytes(&w->model, TFB_MODEL_FP16, suite_kv_dtype());
+    double crossover = tfb_model_crossover_bytes(&w->model, TFB_MODEL_FP16, suite_kv_dtype(run));
     double last = w->quick ? 0.0 : fmax(SEQ_SPAN, 2.0 * crossover);
     size_t step = w->quick ? 4 : 2, first = SEQ_FIRST;
     while (first > SEQ_LOWEST && 2.0 * (double)first > crossover) first /= 2;  /* a small model's early crossover */
@@ -122,7 +129,8 @@ static size_t collect(const tfb_results *all, serving_point *out, size_t max)
         p->layer = r;
         p->batch = tfb_json_number(r->extra, "rows", 0);
         p->seq = tfb_json_number(r->extra, "context_tokens", 0);
-        p->head = head_at(all, r->dtype, p->batch);
+        const char *weights = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r->extra, "weight_dtype"));
+        p->head = head_at(all, weights ? weights : r->dtype, p->batch);  /* a "fp16-kv-fp16" point: the fp16 head */
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(r->extra, "breakdown");
         for (int g = 0; g < GROUP_COUNT; g++) p->group_s[g] = tfb_json_number(b, GROUP_KEYS[g], 0);
         p->span_s = tfb_json_number(b, "span_s", 0);

@@ -166,9 +166,9 @@ tfb_cli_test(layer_wrong_projection_row
   EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, fused QKV projection .rows are tokens.: wrong in 1 row .first 20."
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # The V append skipped once the cache slot holds a number: right on the first run, caught after the timed ones.
-tfb_planted_kernel(layer-late-append layer.cl [=[        copy_head(src, cache + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);]=]
-  [=[        if (!isnan(cache[cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D])) return;  // planted
-        copy_head(src, cache + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);]=])
+tfb_planted_kernel(layer-late-append layer.cl [=[        copy_head(src, v_dst + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);]=]
+  [=[        if (!isnan(v_dst[cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D])) return;  // planted
+        copy_head(src, v_dst + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);]=])
 tfb_cli_test(layer_late_append
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --kernel-dir ${TFB_BROKEN}/layer-late-append
        --json @WORKDIR@/r.json

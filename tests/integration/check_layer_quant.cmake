@@ -1,0 +1,41 @@
+# Asserts on the JSON of verification_layer_quant.cmake's layer_quant_formats: 4 weight formats x 3 caches at b3 n37
+# (named weights[-kv-cache]), the heads at b1 and b3, the prefill; each decode case verified with its formats in its
+# extra and its exact bytes: weights = the packed matrices (QKV 256 x 128, O 128 x 128, gate/up 512 x 128, down
+# 128 x 256: 147456 weights; q8_0 34 bytes a 32, q4_0 18 a 32, int4-g128 66 a 128, fp16 2 a weight) + the two
+# norm gains of 128 (fp32 beside block formats: 1024 bytes; fp16 with fp16 weights, as tfbench model counts them); KV read = 2 (K, V) x 3 sequences x 2 KV heads x 32 x 37 values in the cache's format.
+include(${CMAKE_CURRENT_LIST_DIR}/check_benchmarks_common.cmake)
+tfb_read_benchmarks(15 "12 decode cases, 2 heads and a prefill")
+set(weights_fp16 295424)
+set(weights_q8_0 157696)
+set(weights_q4_0 83968)
+set(weights_int4-g128 77056)
+set(kv_fp32 56832)
+set(kv_fp16 28416)
+set(kv_q8_0 15096)
+set(decode 0)
+foreach(i RANGE ${last})
+  tfb_require_keys(${i} TRUE phase)
+  string(JSON phase GET "${json}" benchmarks ${i} phase)
+  if(NOT phase STREQUAL "decode")
+    continue()
+  endif()
+  math(EXPR decode "${decode} + 1")
+  string(JSON weights GET "${json}" benchmarks ${i} weight_dtype)
+  string(JSON kv GET "${json}" benchmarks ${i} kv_dtype)
+  string(JSON weight_bytes GET "${json}" benchmarks ${i} layer_model weight_bytes)
+  string(JSON kv_bytes GET "${json}" benchmarks ${i} layer_model kv_read_bytes)
+  string(JSON dtype GET "${json}" benchmarks ${i} dtype)
+  set(want_weights ${weights_${weights}})
+  set(want_dtype ${weights})
+  if(NOT kv STREQUAL "fp32")
+    set(want_dtype ${weights}-kv-${kv})
+  endif()
+  if(NOT name STREQUAL "layer/tfbench/decode-b3-n37/${want_dtype}" OR NOT dtype STREQUAL want_dtype OR
+     NOT weight_bytes EQUAL want_weights OR NOT kv_bytes EQUAL kv_${kv})
+    message(FATAL_ERROR "${name} (${dtype}): weights ${weights} ${weight_bytes} bytes (want ${want_weights}), cache "
+                        "${kv} ${kv_bytes} (want ${kv_${kv}})")
+  endif()
+endforeach()
+if(NOT decode EQUAL 12)
+  message(FATAL_ERROR "expected 12 decode cases, got ${decode}")
+endif()
