@@ -11,6 +11,7 @@ typedef struct tfb_linear {
     size_t m, n, k;
     int half;                 /* weights stored as fp16, fp32 activations and accumulation */
     int quant;                /* TFB_LINEAR_Q8_0 .. TFB_LINEAR_INT4_G128: block-quantized weights; 0: fp32/fp16 */
+    int act_int8;             /* a quantized GEMV on a CPU: x quantized to int8 per block of 32 on the device */
     cl_mem packed;            /* the weights in the kernel's panels (owned) */
     cl_kernel kernel;         /* bound to x, the packed weights and y (owned) */
     tfb_launch launch;        /* one launch computes y */
@@ -41,6 +42,8 @@ typedef void (*tfb_linear_row_fn)(void *user, size_t row, double *out);
 int tfb_linear_create_quantized(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int quant,
                                 tfb_linear_row_fn row, void *user, cl_mem x, cl_mem y, tfb_linear *out,
                                 tfb_error *err);
+/* An input row of K activations replaced by what an act_int8 kernel multiplies (scale x code per block of 32). */
+void tfb_linear_int8_activations(size_t k, double *row);
 /* A row of K weights replaced by what the quantized kernels multiply: each block quantized and dequantized. */
 void tfb_linear_dequantized(int quant, size_t k, double *row);
 /* Exact bytes of an N x K matrix in the format (scales included); the relative tolerance of its dot products. */

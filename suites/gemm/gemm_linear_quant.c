@@ -31,6 +31,11 @@ unsigned tfb_linear_quant_block(int quant)
     return f ? f->block : 1;
 }
 
+void tfb_linear_int8_activations(size_t k, double *row)
+{
+    gemm_quant_activation_row(row, k);
+}
+
 void tfb_linear_dequantized(int quant, size_t k, double *row)
 {
     const gemm_quant_format *f = gemm_quant_format_of(quant);
@@ -110,13 +115,16 @@ int tfb_linear_create_quantized(tfb_context *ctx, const tfb_sizing *sizing, size
                        .m = m, .n = n, .k = k, .sets = 1};
     int rc = gemm_quant_check_shape(&cfg, err);
     if (rc != TFB_OK) return rc;
+    /* as the gemv suite runs it (docs/quantization.md); the GEMM keeps fp32 activations */
+    cfg.act_int8 = cfg.kind == GEMM_KIND_GEMV && gemm_quant_act_int8_suits(&ctx->info, &cfg);
+    out->act_int8 = cfg.act_int8;
     if (cfg.kind == GEMM_KIND_GEMV || m <= GEMM_ROTATE_MAX_M)  /* tuned as the gemv and gemm suites run it */
         cfg.sets = tfb_sizing_sets(sizing, gemm_quant_matrix_bytes(quant, n, k), GEMM_MAX_SETS);
     rc = gemm_tuned_params(ctx, &cfg, &cfg.params, out->tuning, sizeof out->tuning, err);
     if (rc != TFB_OK) return rc;
     cfg.sets = 1;
-    snprintf(out->tile, sizeof out->tile, "%s %s rows %u %s %u", gemm_quant_format_of(quant)->name,
-             cfg.kind == GEMM_KIND_GEMV ? "gemv" : "gemm", cfg.params.streams,
+    snprintf(out->tile, sizeof out->tile, "%s %s%s rows %u %s %u", gemm_quant_format_of(quant)->name,
+             cfg.kind == GEMM_KIND_GEMV ? "gemv" : "gemm", cfg.act_int8 ? " int8-activations" : "", cfg.params.streams,
              cfg.kind == GEMM_KIND_GEMV ? "wg" : "tm", cfg.kind == GEMM_KIND_GEMV ? cfg.params.wg : cfg.params.tm);
     double started = tfb_now_seconds();
     rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, gemm_quant_matrix_bytes(quant, n, k), NULL, &out->packed, err);

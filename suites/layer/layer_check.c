@@ -138,12 +138,19 @@ typedef struct linear_rows {
     int matrix;
     const float *in;
     size_t k;
+    int act_int8;  /* the kernel quantized its input rows: the reference multiplies the same values */
 } linear_rows;
 
 static void input_row(void *user, size_t row, double *out)
 {
     const linear_rows *l = user;
     for (size_t i = 0; i < l->k; i++) out[i] = l->in[row * l->k + i];
+    if (l->act_int8) tfb_linear_int8_activations(l->k, out);
+}
+
+static const tfb_linear *unit_linear(const layer_unit *u, int matrix)
+{
+    return matrix == W_QKV ? &u->qkv : matrix == W_O ? &u->o : matrix == W_GATE_UP ? &u->gate_up : &u->down;
 }
 
 static void weight_row(void *user, size_t row, double *out)
@@ -157,7 +164,8 @@ static void weight_row(void *user, size_t row, double *out)
 static int check_linear_worst(const checker *c, const char *step, int matrix, size_t n, const float *in,
                               const float *out, double *worst, tfb_error *err)
 {
-    linear_rows rows = {c, matrix, in, layer_weight_cols(&c->s->dims, matrix)};
+    linear_rows rows = {c, matrix, in, layer_weight_cols(&c->s->dims, matrix),
+                        unit_linear(&c->s->units[c->layer], matrix)->act_int8};
     tfb_product p = {.m = c->rows.count, .n = n, .k = rows.k, .c = out, .a_row = input_row, .w_row = weight_row,
                      .a_user = &rows, .w_user = &rows, .rtol = c->s->p.quant ? tfb_linear_quant_tolerance(rows.k) : tfb_dot_tolerance_f32(rows.k), .atol = TINY,
                      .seed = c->s->seed + 11u * (uint32_t)(matrix + 1)};

@@ -17,11 +17,23 @@ foreach(format fp16 q8_0)
     EXIT 1 REGEX "decode-b1-n37/fp16-kv-${format}: verification FAILED: K cache .${format}. of slice 0, key 36, dim 0 holds"
     CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 endforeach()
-# q4_0 weights read with the nibbles swapped: the first projection fails against the dequantized weights.
+# At batch 1 the projections are the GEMV, which on a CPU runs on int8 activations: every format verified
+# against the reference that quantizes the same input rows.
+tfb_cli_test(layer_quant_b1
+  ARGS --suite layer --quick --config ${TFB_TINY_Q} --seq 37 --batch 1 --weights q8_0,q4_0,int4-g128 --kv-dtype fp16
+       --filter decode --json @WORKDIR@/r.json
+  FAIL_REGEX "FAILED" REGEX "decode-b1-n37/int4-g128-kv-fp.* ok")
+# q4_0 weights read with the nibbles swapped: the first projection fails against the dequantized weights, in the
+# int8-activation GEMV (batch 1) and in the GEMM (batch 3).
 tfb_cli_test(layer_wrong_quant_weights
   ARGS --suite layer --quick --config ${TFB_TINY_Q} --seq 37 --batch 1 --weights q4_0
-       --kernel-dir ${TFB_BROKEN}/quant-nibbles --json @WORKDIR@/r.json
+       --kernel-dir ${TFB_BROKEN}/quant-i8-nibbles --json @WORKDIR@/r.json
   EXIT 1 REGEX "decode-b1-n37/q4_0: verification FAILED: layer 1 of [0-9]+, fused QKV projection"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+tfb_cli_test(layer_wrong_quant_weights_gemm
+  ARGS --suite layer --quick --config ${TFB_TINY_Q} --seq 37 --batch 3 --weights q4_0 --filter decode
+       --kernel-dir ${TFB_BROKEN}/quant-nibbles --json @WORKDIR@/r.json
+  EXIT 1 REGEX "decode-b3-n37/q4_0: verification FAILED: layer 1 of [0-9]+, fused QKV projection"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 tfb_cli_test(layer_weights_bad ARGS --suite layer --weights fp16,q5_0 EXIT 2
   REGEX "--weights: \"q5_0\" is not a weight format \\(fp32, fp16, q8_0, q4_0, int4-g128\\)")
