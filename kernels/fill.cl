@@ -13,10 +13,13 @@ uint tfb_hash(uint x)
 
 // Uniform in [lo, hi) on a grid of 2^bits steps (bits <= 24), so every value is exactly representable in fp32;
 // step = 2^-bits.
-__kernel void fill_uniform(__global float *out, uint seed, float lo, float hi, ulong count, uint bits, float step)
+// out[j] holds element first + j of the generated sequence, so a matrix can be made a few rows at a time.
+__kernel void fill_uniform(__global float *out, uint seed, float lo, float hi, ulong count, uint bits, float step,
+                           ulong first)
 {
-    size_t i = get_global_id(0);
-    if (i >= count) return;
+    size_t j = get_global_id(0);
+    if (j >= count) return;
+    ulong i = first + j;
     uint u = tfb_hash((uint)i ^ tfb_hash(seed ^ (uint)(i >> 32))) >> (32 - bits);
-    out[i] = lo + (hi - lo) * ((float)u * step);
+    out[j] = lo + (hi - lo) * ((float)u * step);
 }

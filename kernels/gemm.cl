@@ -27,16 +27,17 @@
 #endif
 
 // One work-item per (panel, block of 16 k): reads the panel's TN rows x 16 k of the row-major W as vectors, and
-// writes them transposed, TN weights per k (zero past N and K).
-__kernel void pack_weights(const __global float *W, __global WTYPE *Wp, uint N, uint K)
+// writes them transposed, TN weights per k (zero past N and K). W holds rows first_panel * TN onwards (a few panels
+// staged at a time, or all of them from 0); each panel is written at its place in Wp.
+__kernel void pack_weights(const __global float *W, __global WTYPE *Wp, uint N, uint K, uint first_panel)
 {
-    const uint panel = get_global_id(0);
+    const uint panel = first_panel + get_global_id(0);
     const uint k0 = get_global_id(1) * 16;
     if (k0 >= K) return;
     float tile[TN][16];
     for (uint j = 0; j < TN; j++) {
         const uint n = panel * TN + j;
-        const __global float *row = W + (size_t)n * K + k0;
+        const __global float *row = W + (size_t)(n - first_panel * TN) * K + k0;
         if (n < N && k0 + 16 <= K) {
             vstore16(vload16(0, row), 0, tile[j]);
         } else {

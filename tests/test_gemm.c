@@ -254,6 +254,62 @@ static void packed_weights_are_padded_to_panels(void **state)
     assert_int_equal(gemm_weight_bytes(&cfg), 1000 * 7 * sizeof(float));    /* CLBlast: row-major, unpadded */
 }
 
+/* Packed `bytes` of cfg's matrix made by gemm_pack_grid through a staging buffer of `staging_rows` rows. */
+static void *pack_through_staging(tfb_context *ctx, const gemm_config *cfg, const tfb_grid_spec *grid,
+                                  size_t staging_rows, size_t bytes)
+{
+    tfb_error err = {{0}};
+    cl_mem staging, packed;
+    double seconds;
+    void *host = malloc(bytes);
+    assert_non_null(host);
+    assert_int_equal(tfb_buffer_create(ctx, CL_MEM_READ_WRITE, staging_rows * cfg->k * sizeof(float), NULL, &staging,
+                                       &err), TFB_OK);
+    assert_int_equal(tfb_buffer_create(ctx, CL_MEM_READ_WRITE, bytes, NULL, &packed, &err), TFB_OK);
+    assert_int_equal(gemm_pack_grid(ctx, cfg, grid, staging, staging_rows, packed, &seconds, &err), TFB_OK);
+    assert_int_equal(tfb_buffer_read(ctx, packed, bytes, host, &err), TFB_OK);
+    tfb_buffer_release(&staging);
+    tfb_buffer_release(&packed);
+    return host;
+}
+
+/* Weights made and packed a few panels at a time hold, bit for bit, what one fill of the whole row-major matrix
+ * packed at once holds: one panel per round, three, and all of them (the last panel partial, zero-padded), fp32 and
+ * fp16, and a staging buffer smaller than one panel is refused. */
+static void panel_staging_packs_what_a_full_copy_packs(void **state)
+{
+    fixture *f = *state;
+    tfb_error err = {{0}};
+    gemm_config cfg = {.kind = GEMM_KIND_GEMV, .m = 1, .n = 300, .k = 37, .params = {32, 0, 0, 4, 2}};
+    tfb_grid_spec grid = {77u, -0.75f, 1.25f, 21};
+    cl_mem rows, packed;
+    assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, cfg.n * cfg.k * sizeof(float), NULL, &rows, &err),
+                     TFB_OK);
+    assert_int_equal(tfb_device_fill_grid(&f->ctx, rows, cfg.n * cfg.k, grid.seed, grid.lo, grid.hi, grid.bits, &err),
+                     TFB_OK);
+    for (int half = 0; half <= 1; half++) {
+        cfg.half = half;
+        size_t bytes = gemm_weight_bytes(&cfg);
+        double seconds;
+        void *whole = malloc(bytes);
+        assert_non_null(whole);
+        assert_int_equal(tfb_buffer_create(&f->ctx, CL_MEM_READ_WRITE, bytes, NULL, &packed, &err), TFB_OK);
+        assert_int_equal(gemm_pack(&f->ctx, &cfg, rows, packed, &seconds, &err), TFB_OK);
+        assert_int_equal(tfb_buffer_read(&f->ctx, packed, bytes, whole, &err), TFB_OK);
+        const size_t staging_rows[] = {32, 3 * 32 + 5, 320};
+        for (size_t i = 0; i < sizeof staging_rows / sizeof *staging_rows; i++) {
+            void *panels = pack_through_staging(&f->ctx, &cfg, &grid, staging_rows[i], bytes);
+            assert_memory_equal(panels, whole, bytes);
+            free(panels);
+        }
+        assert_int_equal(gemm_pack_grid(&f->ctx, &cfg, &grid, rows, 31, packed, &seconds, &err), TFB_ERROR);
+        assert_non_null(strstr(err.message, "holds no panel"));
+        tfb_buffer_release(&packed);
+        free(whole);
+    }
+    tfb_buffer_release(&rows);
+}
+
 static void pack_time_is_reported(void **state)
 {
     fixture *f = *state;
@@ -295,6 +351,7 @@ int main(void)
         cmocka_unit_test(tuning_is_cached_and_bad_files_ignored),
         cmocka_unit_test(small_problems_have_their_own_tuning),
         cmocka_unit_test(packed_weights_are_padded_to_panels),
+        cmocka_unit_test(panel_staging_packs_what_a_full_copy_packs),
         cmocka_unit_test(pack_time_is_reported),
         cmocka_unit_test(shape_parsing),
     };

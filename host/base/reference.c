@@ -1,5 +1,6 @@
 #include <math.h>
 #include "tfbench/reference.h"
+#include "reference_exp.h"
 
 static double dot(const double *a, const double *b, size_t d)
 {
@@ -139,12 +140,11 @@ void tfb_reference_attention_rows_bounded(const double *q, const double *k, cons
     scores_of(q, k, scores, rows, keys, n_kv, d, scale);
     double sums[TFB_REFERENCE_BLOCK_ROWS];
     for (size_t i = 0; i < rows; i++) {
-        double *s = scores + i * n_kv, largest = -INFINITY, sum = 0.0;
+        double *s = scores + i * n_kv, largest = -INFINITY;
         size_t visible = visible_keys(first, i, n_q, n_kv, causal, keys);
-        for (size_t j = 0; j < visible; j++) largest = fmax(largest, s[j]);
-        for (size_t j = 0; j < visible; j++) sum += s[j] = exp(s[j] - largest);
+        for (size_t j = 0; j < visible; j++) largest = s[j] > largest ? s[j] : largest;  /* fmax: a call per score */
+        sums[i] = tfb_exp_shifted_sum(s, visible, largest);
         for (size_t j = visible; j < keys; j++) s[j] = 0.0;
-        sums[i] = sum;
     }
     weighted_values(scores, v, out, rows, keys, n_kv, d);
     if (m) weighted_values(scores, m->v_abs, m->weighted, rows, keys, n_kv, d);

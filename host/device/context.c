@@ -65,6 +65,10 @@ void tfb_context_close(tfb_context *ctx)
 void tfb_context_trim_host_memory(tfb_context *ctx, size_t keep)
 {
     if (ctx->arena) tfb_host_arena_trim(ctx->arena, keep);
+    /* the built programs: each holds its binaries and the driver's compile state on the heap (tens of MB over a
+     * run); live kernels keep theirs, and the next suite rebuilds what it needs from the driver's kernel cache */
+    for (size_t i = 0; i < ctx->program_count; i++) clReleaseProgram(ctx->programs[i].program);
+    ctx->program_count = 0;
 #ifdef __GLIBC__
     /* the driver's buffers under 2 MiB come from malloc: a suite's thousands of them (decode's rotating caches)
      * leave free heap that glibc keeps */

@@ -5,14 +5,20 @@
 int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
                          unsigned bits, tfb_error *err)
 {
+    return tfb_device_fill_grid_at(ctx, buffer, 0, count, seed, lo, hi, bits, err);
+}
+
+int tfb_device_fill_grid_at(tfb_context *ctx, cl_mem buffer, uint64_t first, size_t count, uint32_t seed, float lo,
+                            float hi, unsigned bits, tfb_error *err)
+{
     cl_kernel kernel;
-    cl_ulong n = count;
+    cl_ulong n = count, from = first;
     cl_uint s = seed, b = bits;
     float step = ldexpf(1.0f, -(int)bits);
     if (bits < 1 || bits > 24) return tfb_fail(err, "fill: %u random bits (1 to 24 fit a float exactly)", bits);
     if (tfb_kernel_create(ctx, "fill.cl", "", "fill_uniform", &kernel, err) != TFB_OK) return TFB_ERROR;
     int rc = TFB_SET_ARGS(kernel, err, TFB_MEM(buffer), TFB_VAL(s), TFB_VAL(lo), TFB_VAL(hi), TFB_VAL(n), TFB_VAL(b),
-                          TFB_VAL(step));
+                          TFB_VAL(step), TFB_VAL(from));
     const size_t group = 256;
     tfb_launch launch = {kernel, 1, {(count + group - 1) / group * group}, {group}};
     if (rc == TFB_OK) rc = tfb_enqueue(ctx, &launch, NULL, err);

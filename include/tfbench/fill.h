@@ -25,6 +25,16 @@ int tfb_device_fill_uniform(tfb_context *ctx, cl_mem buffer, size_t count, uint3
  * to 43690 such values is exact in fp32 whatever the order, so a reduction can be checked for equality. */
 int tfb_device_fill_grid(tfb_context *ctx, cl_mem buffer, size_t count, uint32_t seed, float lo, float hi,
                          unsigned bits, tfb_error *err);
+/* Such a generated sequence: its seed, range and grid bits. */
+typedef struct tfb_grid_spec {
+    uint32_t seed;
+    float lo, hi;
+    unsigned bits;
+} tfb_grid_spec;
+/* Elements first .. first + count - 1 of that same sequence into buffer[0 .. count - 1]: a large matrix made a few
+ * rows at a time through a small buffer holds the values one call over all of it would. */
+int tfb_device_fill_grid_at(tfb_context *ctx, cl_mem buffer, uint64_t first, size_t count, uint32_t seed, float lo,
+                            float hi, unsigned bits, tfb_error *err);
 /* The grid point of an element: hash(low word of the index ^ hashed high word) >> (32 - bits), as fill.cl has it. */
 static inline uint32_t tfb_grid_index(uint32_t mixed, unsigned bits)
 {

@@ -5,6 +5,7 @@
 #ifndef TFBENCH_GEMM_H
 #define TFBENCH_GEMM_H
 
+#include "tfbench/fill.h"
 #include "tfbench/suite.h"
 
 typedef struct tfb_linear {
@@ -25,6 +26,14 @@ typedef struct tfb_linear {
  * x [M x K] and y [M x N]. TFB_SKIP when the packed weights exceed the device's allocation limit. */
 int tfb_linear_create(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int half, cl_mem rows,
                       cl_mem x, cl_mem y, tfb_linear *out, tfb_error *err);
+/* The same for weights generated on the device (element i of the row-major [N x K] matrix as tfb_device_fill_grid
+ * makes it with `grid`), made and packed a few panels at a time through `staging` (staging_bytes, at least
+ * tfb_linear_staging_bytes(k)), so the projection never holds an fp32 copy of the whole matrix. */
+int tfb_linear_create_grid(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int half,
+                           const tfb_grid_spec *grid, cl_mem staging, size_t staging_bytes, cl_mem x, cl_mem y,
+                           tfb_linear *out, tfb_error *err);
+/* Bytes of the staging buffer tfb_linear_create_grid needs for K columns: whole panels of the widest tile. */
+size_t tfb_linear_staging_bytes(size_t k);
 void tfb_linear_release(tfb_linear *linear);
 /* The value the kernels hold for a weight generated as w: w itself, or w rounded to fp16 (to nearest even) as the
  * packing stores fp16 weights. */

@@ -148,25 +148,65 @@ int gemm_params_valid(const gemm_config *cfg, const gemm_params *p)
     return p->tm >= 1 && p->tm <= 16 && p->mb >= p->tm && p->mb % p->tm == 0 && p->prefetch <= 3;
 }
 
+/* Packs panels first .. first + count - 1, whose rows `rows` holds from row first x TN on, into their places in
+ * `packed`; adds the device time of the packing kernel to *seconds. */
+static int pack_panels(tfb_context *ctx, const gemm_config *cfg, cl_kernel kernel, cl_mem rows, size_t first,
+                       size_t count, cl_mem packed, double *seconds, tfb_error *err)
+{
+    cl_uint n = (cl_uint)cfg->n, k = (cl_uint)cfg->k, from = (cl_uint)first;
+    /* Small explicit groups: each work-item holds a TN x 16 tile in private memory, which PoCL allocates per item
+     * of a group (a driver-chosen group of thousands would overflow its stack). */
+    size_t k_blocks = ((cfg->k + 15) / 16 + 3) / 4 * 4;
+    tfb_launch launch = {kernel, 2, {count, k_blocks}, {1, 4}};
+    tfb_work work = {&launch, 1, 1};
+    tfb_timing_policy once = {.warmup = 0, .min_reps = 1, .max_reps = 1, .min_seconds = 0};
+    tfb_stats time;
+    int rc = TFB_SET_ARGS(kernel, err, TFB_MEM(rows), TFB_MEM(packed), TFB_VAL(n), TFB_VAL(k), TFB_VAL(from));
+    if (rc == TFB_OK) rc = tfb_work_time(ctx, &work, &once, &time, err);
+    if (rc == TFB_OK) *seconds += time.median;
+    return rc;
+}
+
+static int pack_kernel(tfb_context *ctx, const gemm_config *cfg, cl_kernel *kernel, tfb_error *err)
+{
+    char options[160];
+    build_options(ctx, cfg, options, sizeof options);
+    return tfb_kernel_create(ctx, "gemm.cl", options, "pack_weights", kernel, err);
+}
+
 /* Packs the row-major matrix in `rows` into `packed` and returns the device time of the packing kernel. */
 static int pack_matrix(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl_mem packed, double *seconds,
                        tfb_error *err)
 {
-    char options[160];
-    build_options(ctx, cfg, options, sizeof options);
     cl_kernel kernel;
-    if (tfb_kernel_create(ctx, "gemm.cl", options, "pack_weights", &kernel, err) != TFB_OK) return TFB_ERROR;
-    cl_uint n = (cl_uint)cfg->n, k = (cl_uint)cfg->k;
-    /* Small explicit groups: each work-item holds a TN x 16 tile in private memory, which PoCL allocates per item
-     * of a group (a driver-chosen group of thousands would overflow its stack). */
-    size_t k_blocks = ((cfg->k + 15) / 16 + 3) / 4 * 4;
-    tfb_launch launch = {kernel, 2, {panels(cfg), k_blocks}, {1, 4}};
-    tfb_work work = {&launch, 1, 1};
-    tfb_timing_policy once = {.warmup = 0, .min_reps = 1, .max_reps = 1, .min_seconds = 0};
-    tfb_stats time;
-    int rc = TFB_SET_ARGS(kernel, err, TFB_MEM(rows), TFB_MEM(packed), TFB_VAL(n), TFB_VAL(k));
-    if (rc == TFB_OK) rc = tfb_work_time(ctx, &work, &once, &time, err);
-    if (rc == TFB_OK) *seconds = time.median;
+    if (pack_kernel(ctx, cfg, &kernel, err) != TFB_OK) return TFB_ERROR;
+    *seconds = 0.0;
+    int rc = pack_panels(ctx, cfg, kernel, rows, 0, panels(cfg), packed, seconds, err);
+    tfb_kernel_release(&kernel);
+    return rc;
+}
+
+size_t gemm_staging_bytes(size_t k)
+{
+    return tfb_mul3_size(GEMM_STAGING_ROWS, k, sizeof(float));
+}
+
+int gemm_pack_grid(tfb_context *ctx, const gemm_config *cfg, const tfb_grid_spec *grid, cl_mem staging,
+                   size_t staging_rows, cl_mem packed, double *seconds, tfb_error *err)
+{
+    size_t tn = cfg->params.tn, batch = staging_rows / tn, total = panels(cfg);
+    if (batch == 0) return tfb_fail(err, "pack: a staging buffer of %zu rows holds no panel of %zu", staging_rows, tn);
+    cl_kernel kernel;
+    if (pack_kernel(ctx, cfg, &kernel, err) != TFB_OK) return TFB_ERROR;
+    *seconds = 0.0;
+    int rc = TFB_OK;
+    for (size_t first = 0; rc == TFB_OK && first < total; first += batch) {
+        size_t count = total - first < batch ? total - first : batch, row = first * tn;
+        size_t rows = cfg->n - row < count * tn ? cfg->n - row : count * tn;  /* the pack zero-pads past N */
+        rc = tfb_device_fill_grid_at(ctx, staging, (uint64_t)row * cfg->k, rows * cfg->k, grid->seed, grid->lo,
+                                     grid->hi, grid->bits, err);
+        if (rc == TFB_OK) rc = pack_panels(ctx, cfg, kernel, staging, first, count, packed, seconds, err);
+    }
     tfb_kernel_release(&kernel);
     return rc;
 }
@@ -196,14 +236,15 @@ static int create_weights(gemm_state *s, tfb_error *err)
         s->pack_seconds = tfb_now_seconds() - started;  /* host quantization and upload, wall time */
         return rc;
     }
-    cl_mem rows = NULL;
-    int rc = tfb_buffer_create(s->ctx, CL_MEM_READ_WRITE, count * sizeof(float), NULL, &rows, err);
+    cl_mem rows = NULL;  /* a few panels of rows at a time (gemm_pack_grid): no fp32 copy of a whole matrix */
+    int rc = tfb_buffer_create(s->ctx, CL_MEM_READ_WRITE, gemm_staging_bytes(cfg->k), NULL, &rows, err);
     double total = 0.0;
     for (size_t set = 0; rc == TFB_OK && set < cfg->sets; set++) {
         double seconds = 0.0;
+        tfb_grid_spec grid = {weight_seed(cfg, set), W_LO, W_HI, 24};  /* tfb_device_fill_uniform's values */
         rc = tfb_buffer_create(s->ctx, CL_MEM_READ_ONLY, gemm_weight_bytes(cfg), NULL, &s->weights[set], err);
-        if (rc == TFB_OK) rc = tfb_device_fill_uniform(s->ctx, rows, count, weight_seed(cfg, set), W_LO, W_HI, err);
-        if (rc == TFB_OK) rc = pack_matrix(s->ctx, cfg, rows, s->weights[set], &seconds, err);
+        if (rc == TFB_OK)
+            rc = gemm_pack_grid(s->ctx, cfg, &grid, rows, GEMM_STAGING_ROWS, s->weights[set], &seconds, err);
         total += seconds;
     }
     s->pack_seconds = cfg->sets ? total / (double)cfg->sets : 0.0;
@@ -285,9 +326,9 @@ int gemm_repoison(gemm_state *s, tfb_error *err)
  * of the run and the driver keep); the message says which limit and what needs it. */
 int gemm_fits(const tfb_context *ctx, const gemm_config *cfg, tfb_error *err)
 {
-    const char *what[] = {"A", "C", "one weight matrix", "the fp32 staging copy of one weight matrix (packed after)"};
+    const char *what[] = {"A", "C", "one weight matrix", "the fp32 staging rows of the packing"};
     size_t bytes[] = {tfb_mul3_size(cfg->m, cfg->k, 4), tfb_mul3_size(cfg->m, cfg->n, 4), gemm_weight_bytes(cfg),
-                      cfg->impl == GEMM_IMPL_TFBENCH && !cfg->quant ? tfb_mul3_size(cfg->n, cfg->k, 4) : 0};
+                      cfg->impl == GEMM_IMPL_TFBENCH && !cfg->quant ? gemm_staging_bytes(cfg->k) : 0};
     char need[32], limit[32];
     for (size_t i = 0; i < 4; i++) {
         if (bytes[i] <= ctx->info.max_alloc_bytes) continue;

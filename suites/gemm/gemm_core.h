@@ -6,6 +6,7 @@
 #define TFBENCH_GEMM_CORE_H
 
 #include "tfbench/suite.h"
+#include "tfbench/fill.h"
 
 enum { GEMM_KIND_GEMV, GEMM_KIND_GEMM };
 enum { GEMM_IMPL_TFBENCH, GEMM_IMPL_CLBLAST };
@@ -75,6 +76,14 @@ int gemm_launch_create(tfb_context *ctx, const gemm_config *cfg, cl_mem a, cl_me
                        cl_kernel *kernel, tfb_launch *launch, tfb_error *err);
 /* Packs a row-major fp32 [N x K] device matrix into `packed` (gemm_weight_bytes(cfg)); *seconds: device time. */
 int gemm_pack(tfb_context *ctx, const gemm_config *cfg, cl_mem rows, cl_mem packed, double *seconds, tfb_error *err);
+/* Rows of the staging buffer a generated matrix is made and packed through: one panel of the widest tile (128), a
+ * few of the narrower ones, so the buffer stays small (5.6 MB at K = 11008) against the packed weights. */
+enum { GEMM_STAGING_ROWS = 128 };
+size_t gemm_staging_bytes(size_t k);  /* GEMM_STAGING_ROWS x K floats */
+/* The same for a matrix generated on the device (tfb_device_fill_grid over all N x K), made and packed a few panels
+ * at a time through `staging` (staging_rows x K floats, at least one panel): no full fp32 copy ever exists. */
+int gemm_pack_grid(tfb_context *ctx, const gemm_config *cfg, const tfb_grid_spec *grid, cl_mem staging,
+                   size_t staging_rows, cl_mem packed, double *seconds, tfb_error *err);
 size_t gemm_working_set_bytes(const gemm_state *s);
 size_t gemm_weight_bytes(const gemm_config *cfg);
 

@@ -38,19 +38,44 @@ static gemm_config linear_config(const tfb_sizing *sizing, size_t m, size_t n, s
     return cfg;
 }
 
-int tfb_linear_create(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int half, cl_mem rows,
-                      cl_mem x, cl_mem y, tfb_linear *out, tfb_error *err)
+/* The tuned configuration, its description and the (empty) packed buffer: what both ways of filling it share. */
+static int linear_begin(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int half,
+                        gemm_config *cfg, tfb_linear *out, tfb_error *err)
 {
     memset(out, 0, sizeof *out);
     *out = (tfb_linear){.m = m, .n = n, .k = k, .half = half};
-    gemm_config cfg = linear_config(sizing, m, n, k, half);
-    int rc = gemm_tuned_params(ctx, &cfg, &cfg.params, out->tuning, sizeof out->tuning, err);
+    *cfg = linear_config(sizing, m, n, k, half);
+    int rc = gemm_tuned_params(ctx, cfg, &cfg->params, out->tuning, sizeof out->tuning, err);
     if (rc != TFB_OK) return rc;
-    cfg.sets = 1;
-    describe_tile(&cfg, out->tile, sizeof out->tile);
-    size_t bytes = gemm_weight_bytes(&cfg);
-    rc = tfb_buffer_create(ctx, CL_MEM_READ_ONLY, bytes, NULL, &out->packed, err);
+    cfg->sets = 1;
+    describe_tile(cfg, out->tile, sizeof out->tile);
+    return tfb_buffer_create(ctx, CL_MEM_READ_ONLY, gemm_weight_bytes(cfg), NULL, &out->packed, err);
+}
+
+int tfb_linear_create(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int half, cl_mem rows,
+                      cl_mem x, cl_mem y, tfb_linear *out, tfb_error *err)
+{
+    gemm_config cfg;
+    int rc = linear_begin(ctx, sizing, m, n, k, half, &cfg, out, err);
     if (rc == TFB_OK) rc = gemm_pack(ctx, &cfg, rows, out->packed, &out->pack_seconds, err);
+    if (rc == TFB_OK) rc = gemm_launch_create(ctx, &cfg, x, out->packed, y, &out->kernel, &out->launch, err);
+    return rc;
+}
+
+size_t tfb_linear_staging_bytes(size_t k)
+{
+    return gemm_staging_bytes(k);
+}
+
+int tfb_linear_create_grid(tfb_context *ctx, const tfb_sizing *sizing, size_t m, size_t n, size_t k, int half,
+                           const tfb_grid_spec *grid, cl_mem staging, size_t staging_bytes, cl_mem x, cl_mem y,
+                           tfb_linear *out, tfb_error *err)
+{
+    gemm_config cfg;
+    int rc = linear_begin(ctx, sizing, m, n, k, half, &cfg, out, err);
+    if (rc == TFB_OK)
+        rc = gemm_pack_grid(ctx, &cfg, grid, staging, staging_bytes / (k * sizeof(float)), out->packed,
+                            &out->pack_seconds, err);
     if (rc == TFB_OK) rc = gemm_launch_create(ctx, &cfg, x, out->packed, y, &out->kernel, &out->launch, err);
     return rc;
 }

@@ -76,15 +76,18 @@ static void attention_bytes(const layer_dims *dims, const layer_params *p, uint6
     *kept = tfb_decode_cache_bytes(&shape, (tfb_kv_dtype)p->kv_dtype) + 8ull * p->rows * kv_width + partials;
 }
 
-/* The fp32 row-major copy of the largest weight matrix, which the packing reads. */
+/* The buffer weights are generated in before packing: a few panels of rows of the widest matrix, made and packed
+ * through it in turn (tfb_linear_create_grid); the experts' packing reads a whole fp32 row-major copy of the largest. */
 static uint64_t staging_bytes(const layer_dims *dims)
 {
     uint64_t largest = 0;
+    size_t widest = 0;
     for (int w = W_QKV; w <= W_DOWN; w++) {
         uint64_t bytes = 4ull * weight_rows(dims, w) * layer_weight_cols(dims, w);
         if (bytes > largest) largest = bytes;
+        if (layer_weight_cols(dims, w) > widest) widest = layer_weight_cols(dims, w);
     }
-    return largest;
+    return dims->experts ? largest : tfb_linear_staging_bytes(widest);
 }
 
 void layer_device_bytes(const layer_dims *dims, const layer_params *p, uint64_t *kept, uint64_t *transient)
@@ -145,15 +148,17 @@ float layer_input_value(const layer_state *s, size_t index)
     return tfb_hash_grid(s->seed + 7000u, index, GRID_LO, GRID_HI, WEIGHT_BITS);
 }
 
-/* One projection: its random row-major fp32 weights in the staging buffer, packed and bound to x and y. */
+/* One projection: its random row-major fp32 weights made a few panels at a time in the staging buffer, packed and
+ * bound to x and y. */
 static int build_linear(tfb_run *run, layer_state *s, size_t layer, int matrix, cl_mem staging, cl_mem x, cl_mem y,
                         tfb_linear *out, tfb_error *err)
 {
     size_t rows = weight_rows(&s->dims, matrix), cols = layer_weight_cols(&s->dims, matrix);
     if (s->p.quant) return layer_linear_quantized(run, s, layer, matrix, rows, x, y, out, err);
-    int rc = layer_grid_fill(run->ctx, staging, rows * cols, layer_weight_seed(s, layer, matrix), cols, err);
-    if (rc != TFB_OK) return rc;
-    return tfb_linear_create(run->ctx, &run->sizing, s->p.rows, rows, cols, s->p.half, staging, x, y, out, err);
+    float scale = weight_scale(cols);
+    tfb_grid_spec grid = {layer_weight_seed(s, layer, matrix), scale * GRID_LO, scale * GRID_HI, WEIGHT_BITS};
+    return tfb_linear_create_grid(run->ctx, &run->sizing, s->p.rows, rows, cols, s->p.half, &grid, staging,
+                                  (size_t)staging_bytes(&s->dims), x, y, out, err);
 }
 
 static int create_poisoned(tfb_context *ctx, size_t floats, cl_mem *out, tfb_error *err)
