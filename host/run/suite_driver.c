@@ -171,6 +171,31 @@ static int measure_recorded(tfb_run *run, const tfb_suite *suite, void *state, t
     return rc;
 }
 
+/* One side of the case's local roof (tfb_run.local_roof): 0 when the run has none or the probe could not read; a
+ * probe that has no room stops for the rest of the run (a note says why), as the bracket is an aid, never a failure. */
+static double local_roof(tfb_run *run)
+{
+    tfb_error err = {{0}};
+    double gbps = 0.0;
+    if (!run->local_roof) return 0.0;
+    int rc = run->local_roof(run, &gbps, &err);
+    if (rc == TFB_OK) return gbps;
+    tfb_run_note(run, "local roof: %s%s\n", err.message, rc == TFB_SKIP ? " (no bracket for the rest of the run)" : "");
+    if (rc == TFB_SKIP) run->local_roof = NULL;
+    return 0.0;
+}
+
+/* extra.local_roof: {before_gbps, after_gbps}, when both sides read (docs/json-format.md). */
+static void record_local_roof(tfb_result *r, const double roof[2])
+{
+    if (!(roof[0] > 0 && roof[1] > 0)) return;
+    if (!r->extra) r->extra = cJSON_CreateObject();
+    cJSON *o = r->extra ? cJSON_AddObjectToObject(r->extra, "local_roof") : NULL;
+    if (!o) return;
+    cJSON_AddNumberToObject(o, "before_gbps", roof[0]);
+    cJSON_AddNumberToObject(o, "after_gbps", roof[1]);
+}
+
 /* Returns 1 when the case failed (error or wrong result), 0 when measured or skipped. */
 static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_result *r)
 {
@@ -192,11 +217,15 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
         run->on_checked(run->on_checked_user, tfb_case_expected_seconds(&run->policy, tfb_now_seconds() - began,
                                                                         executed));
     last_sample last;
+    double roof[2] = {0.0, 0.0};
+    if (rc == TFB_OK) roof[0] = local_roof(run);
     if (rc == TFB_OK) rc = measure_recorded(run, suite, state, r, &last, &err);
+    if (rc == TFB_OK) roof[1] = local_roof(run);
     if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, last.poisoned, r, &err);
     if (rc == TFB_OK) {
         tfb_result_derive(r);
         if (suite->annotate) suite->annotate(run, c, state, r);
+        record_local_roof(r, roof);
     } else if (rc == TFB_SKIP) {
         snprintf(r->skipped, sizeof r->skipped, "%.191s", err.message);
         tfb_run_note(run, "%s: skipped: %s\n", c->name, err.message);

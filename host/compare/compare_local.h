@@ -1,0 +1,16 @@
+/* The local roof's reading inside host/compare (compare_local.c): the reader takes it from each benchmark object. */
+#ifndef TFBENCH_COMPARE_LOCAL_H
+#define TFBENCH_COMPARE_LOCAL_H
+#include <cjson/cJSON.h>
+#include "tfbench/compare.h"
+
+#define TFB_COMPARE_KEY_LOCAL_ROOF "local_roof"
+#define TFB_COMPARE_LOCAL_ROOF_EPS 1e-6  /* a roof this close to the peak is the peak */
+
+/* local_roof {before_gbps, after_gbps} into gbps; both 0 when absent; bad input (not an object, a side missing,
+   not a positive finite number) fails naming the benchmark and the field. */
+int tfb_compare_read_local_roof(const cJSON *bench, const char *name, double gbps[2], tfb_error *err);
+/* Its roof is a bandwidth: bytes without FLOPs, or a roof_gflops under the peak of its dtype in the file's ceilings. */
+int tfb_compare_is_memory_bound(const tfb_compare_entry *e, const tfb_compare_ceilings *c);
+
+#endif
