@@ -39,8 +39,8 @@ static double dtype_peak(const tfb_compare_ceilings *c, const char *name)
 int tfb_compare_is_memory_bound(const tfb_compare_entry *e, const tfb_compare_ceilings *c)
 {
     if (!(e->gflops > 0)) return e->gbps > 0;  /* a copy or a read: bytes only */
-    double peak = dtype_peak(c, e->name);
-    return e->roof_gflops > 0 && peak > 0 && e->roof_gflops < peak * (1.0 - TFB_COMPARE_LOCAL_ROOF_EPS);
+    double peak = dtype_peak(c, e->name);  /* no peak measured: a roof can only be the bandwidth's */
+    return e->roof_gflops > 0 && (!(peak > 0) || e->roof_gflops < peak * (1.0 - TFB_COMPARE_LOCAL_ROOF_EPS));
 }
 
 static double geometric_mean(const double gbps[2])

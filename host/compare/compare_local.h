@@ -10,7 +10,8 @@
 /* local_roof {before_gbps, after_gbps} into gbps; both 0 when absent; bad input (not an object, a side missing,
    not a positive finite number) fails naming the benchmark and the field. */
 int tfb_compare_read_local_roof(const cJSON *bench, const char *name, double gbps[2], tfb_error *err);
-/* Its roof is a bandwidth: bytes without FLOPs, or a roof_gflops under the peak of its dtype in the file's ceilings. */
+/* Its roof is a bandwidth: bytes without FLOPs, or a roof_gflops under the peak of its dtype in the file's ceilings
+   (any roof_gflops when the file has no peak). */
 int tfb_compare_is_memory_bound(const tfb_compare_entry *e, const tfb_compare_ceilings *c);
 
 #endif

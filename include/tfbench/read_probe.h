@@ -68,7 +68,7 @@ int tfb_run_measure_ladder(tfb_run *run, tfb_error *err);
 int tfb_run_recheck_read_ceiling(tfb_run *run, tfb_error *err);
 /* The local roof (docs/compare.md#the-local-roof): read bandwidth right before and right after a case's samples, for
  * `tfbench compare` to judge the case against the bandwidth of its own minutes (a VM's memory changes speed inside a
- * run). One warm-up and three reads of one buffer (the out-of-cache size, at most 256 MiB) with the widest read kernel,
+ * run). One warm-up and three reads of one buffer (the out-of-cache size, at most 128 MiB) with the widest read kernel,
  * checked; the buffer is kept in run->local_roof_state until tfb_local_roof_release. TFB_SKIP: no room for it. */
 int tfb_local_roof_measure(tfb_run *run, double *gbps, tfb_error *err);
 void tfb_local_roof_release(tfb_run *run);

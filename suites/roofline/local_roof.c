@@ -5,7 +5,7 @@
 #include "tfbench/read_probe.h"
 
 #define LOCAL_ROOF_READS 3           /* timed reads per side (after one warm-up); their median is the figure */
-#define LOCAL_ROOF_MAX_BYTES (256ull << 20)  /* the buffer stays allocated all run: bounded, whatever the cache */
+#define LOCAL_ROOF_MAX_BYTES (128ull << 20)  /* the buffer stays allocated all run: bounded, whatever the cache */
 
 static int open_probe(tfb_run *run, tfb_read_probe **out, tfb_error *err)
 {
