@@ -18,13 +18,13 @@
 
 /* One benchmark: its samples are `seconds` x a +-1% pattern, the first `slow_first` of them x FAST/SLOW (a phase
    flip inside the samples); memory-bound (roof 50 GFLOP/s < PEAK) or compute-bound (roof = PEAK); local_roof
-   {before, after} unless before is 0. */
+   {before_gbps, after_gbps} unless before_gbps is 0, and {before_gflops, after_gflops} unless before_gflops is 0. */
 typedef struct bench {
     const char *name;
     double seconds;
     size_t slow_first;
     int compute_bound;
-    double before_gbps, after_gbps;
+    double before_gbps, after_gbps, before_gflops, after_gflops;
 } bench;
 
 static double sample(const bench *b, size_t i)
@@ -53,11 +53,19 @@ static size_t write_bench(char *out, size_t size, const bench *b)
     double median = 0.5 * (sorted[SAMPLES / 2 - 1] + sorted[SAMPLES / 2]);
     used += (size_t)snprintf(out + used, size - used,
                              "],\"time_median_s\":%.17g,\"time_min_s\":%.17g,\"time_max_s\":%.17g,\"gflops\":%.17g,"
-                             "\"roof_gflops\":%g",
-                             median, sorted[0], sorted[SAMPLES - 1], 1e-3 / median, b->compute_bound ? PEAK : 50.0);
-    if (b->before_gbps > 0)
-        used += (size_t)snprintf(out + used, size - used, ",\"local_roof\":{\"before_gbps\":%g,\"after_gbps\":%g}",
-                                 b->before_gbps, b->after_gbps);
+                             "\"gbytes_per_second\":%.17g,\"roof_gflops\":%g",
+                             median, sorted[0], sorted[SAMPLES - 1], 1e-3 / median, 2e-3 / median,
+                             b->compute_bound ? PEAK : 50.0);
+    if (b->before_gbps > 0 || b->before_gflops > 0) {
+        used += (size_t)snprintf(out + used, size - used, ",\"local_roof\":{");
+        if (b->before_gbps > 0)
+            used += (size_t)snprintf(out + used, size - used, "\"before_gbps\":%g,\"after_gbps\":%g%s", b->before_gbps,
+                                     b->after_gbps, b->before_gflops > 0 ? "," : "");
+        if (b->before_gflops > 0)
+            used += (size_t)snprintf(out + used, size - used, "\"before_gflops\":%g,\"after_gflops\":%g",
+                                     b->before_gflops, b->after_gflops);
+        used += (size_t)snprintf(out + used, size - used, "}");
+    }
     return used + (size_t)snprintf(out + used, size - used, "}");
 }
 
@@ -122,10 +130,12 @@ static void release(judged *j)
 static void a_phase_change_between_runs_is_no_regression(void **state)
 {
     (void)state;
-    const bench base[] = {{"gemv/a", 1e-3, 0, 0, FAST_GBPS, FAST_GBPS}, {"stream/b", 2e-3, 0, 0, 59.0, 61.0}};
-    const bench slow[] = {{"gemv/a", 1e-3, SAMPLES, 0, SLOW_GBPS, SLOW_GBPS},
-                          {"stream/b", 2e-3, SAMPLES, 0, 34.5, 35.5}};
-    const bench slow_unbracketed[] = {{"gemv/a", 1e-3, SAMPLES, 0, 0, 0}, {"stream/b", 2e-3, SAMPLES, 0, 0, 0}};
+    const bench base[] = {{"gemv/a", 1e-3, 0, 0, FAST_GBPS, FAST_GBPS, 0, 0},
+                          {"stream/b", 2e-3, 0, 0, 59.0, 61.0, 0, 0}};
+    const bench slow[] = {{"gemv/a", 1e-3, SAMPLES, 0, SLOW_GBPS, SLOW_GBPS, 0, 0},
+                          {"stream/b", 2e-3, SAMPLES, 0, 34.5, 35.5, 0, 0}};
+    const bench slow_unbracketed[] = {{"gemv/a", 1e-3, SAMPLES, 0, 0, 0, 0, 0},
+                                      {"stream/b", 2e-3, SAMPLES, 0, 0, 0, 0, 0}};
     judged j;
     judge(base, slow, 2, &j);
     assert_int_equal(j.scaled, 2);
@@ -142,9 +152,9 @@ static void a_phase_change_between_runs_is_no_regression(void **state)
 static void a_slowdown_across_a_phase_change_is_flagged(void **state)
 {
     (void)state;
-    const bench base[] = {{"gemv/a", 1e-3, 0, 0, FAST_GBPS, FAST_GBPS}};
-    const bench slower[] = {{"gemv/a", 1.15e-3, SAMPLES, 0, SLOW_GBPS, SLOW_GBPS}};
-    const bench faster_phase[] = {{"gemv/a", 1.15e-3, 0, 0, FAST_GBPS, FAST_GBPS}};
+    const bench base[] = {{"gemv/a", 1e-3, 0, 0, FAST_GBPS, FAST_GBPS, 0, 0}};
+    const bench slower[] = {{"gemv/a", 1.15e-3, SAMPLES, 0, SLOW_GBPS, SLOW_GBPS, 0, 0}};
+    const bench faster_phase[] = {{"gemv/a", 1.15e-3, 0, 0, FAST_GBPS, FAST_GBPS, 0, 0}};
     judged j;
     judge(base, slower, 1, &j);
     const tfb_compare_pair *p = expect(&j.r, "gemv/a", TFB_VERDICT_REGRESSION);
@@ -166,8 +176,8 @@ static void a_slowdown_across_a_phase_change_is_flagged(void **state)
 static void a_phase_flip_inside_the_samples_is_doubt(void **state)
 {
     (void)state;
-    const bench base[] = {{"gemv/a", 1e-3, 5, 0, SLOW_GBPS, FAST_GBPS}};
-    const bench current[] = {{"gemv/a", 1e-3, SAMPLES, 0, SLOW_GBPS, SLOW_GBPS}};
+    const bench base[] = {{"gemv/a", 1e-3, 5, 0, SLOW_GBPS, FAST_GBPS, 0, 0}};
+    const bench current[] = {{"gemv/a", 1e-3, SAMPLES, 0, SLOW_GBPS, SLOW_GBPS, 0, 0}};
     judged j;
     judge(base, current, 1, &j);
     const tfb_compare_pair *p = expect(&j.r, "gemv/a", TFB_VERDICT_NOISE);
@@ -178,15 +188,25 @@ static void a_phase_flip_inside_the_samples_is_doubt(void **state)
     release(&j);
 }
 
-/* Compute-bound benchmarks (roof_gflops at the peak) are not scaled by a read bandwidth: a compute kernel does not
-   slow with the memory. */
-static void compute_bound_benchmarks_keep_their_times(void **state)
+/* Compute-bound benchmarks (roof_gflops at the peak) are judged at the local fp32 peak, never at a read bandwidth:
+   a run that had half the cores (peak 200 -> 100 GFLOP/s, times x 2) is the same; 15% slower on top, a regression;
+   with a read bracket only, it is compared as measured. */
+static void compute_bound_benchmarks_are_judged_at_the_local_peak(void **state)
 {
     (void)state;
-    const bench base[] = {{"gemm/c", 1e-3, 0, 1, FAST_GBPS, FAST_GBPS}};
-    const bench current[] = {{"gemm/c", 1.15e-3, 0, 1, SLOW_GBPS, SLOW_GBPS}};
+    const bench base[] = {{"gemm/c", 1e-3, 0, 1, FAST_GBPS, FAST_GBPS, PEAK, PEAK}};
+    const bench halved[] = {{"gemm/c", 2e-3, 0, 1, SLOW_GBPS, SLOW_GBPS, PEAK / 2, PEAK / 2}};
+    const bench halved_slower[] = {{"gemm/c", 2.3e-3, 0, 1, FAST_GBPS, FAST_GBPS, PEAK / 2, PEAK / 2}};
+    const bench read_only[] = {{"gemm/c", 1.15e-3, 0, 1, SLOW_GBPS, SLOW_GBPS, 0, 0}};
     judged j;
-    judge(base, current, 1, &j);
+    judge(base, halved, 1, &j);
+    assert_int_equal(j.scaled, 1);
+    assert_true(fabs(expect(&j.r, "gemm/c", TFB_VERDICT_SAME)->change) < 1e-9);
+    release(&j);
+    judge(base, halved_slower, 1, &j);
+    assert_true(fabs(expect(&j.r, "gemm/c", TFB_VERDICT_REGRESSION)->change - 0.15) < 1e-9);
+    release(&j);
+    judge(base, read_only, 1, &j);
     assert_int_equal(j.scaled, 0);
     assert_true(fabs(expect(&j.r, "gemm/c", TFB_VERDICT_REGRESSION)->change - 0.15) < 1e-9);
     release(&j);
@@ -196,8 +216,8 @@ static void compute_bound_benchmarks_keep_their_times(void **state)
 static void the_interval_must_clear_half_the_threshold(void **state)
 {
     (void)state;
-    const bench base[] = {{"gemv/a", 1e-3, 0, 0, FAST_GBPS, FAST_GBPS}};
-    const bench current[] = {{"gemv/a", 1.15e-3, 0, 0, 64.0, 56.25}};
+    const bench base[] = {{"gemv/a", 1e-3, 0, 0, FAST_GBPS, FAST_GBPS, 0, 0}};
+    const bench current[] = {{"gemv/a", 1.15e-3, 0, 0, 64.0, 56.25, 0, 0}};
     judged j;
     judge(base, current, 1, &j);
     const tfb_compare_pair *p = expect(&j.r, "gemv/a", TFB_VERDICT_REGRESSION);
@@ -217,12 +237,13 @@ static void expect_refused(const char *roof, const char *message_part)
     if (!strstr(err.message, message_part)) fail_msg("message \"%s\" lacks \"%s\"", err.message, message_part);
 }
 
-/* The field is read strictly: both sides, positive finite GB/s; null or absent is no local roof. */
+/* The field is read strictly: both sides of a pair, positive and finite; null or absent is no local roof. */
 static void local_roof_field_is_read_strictly(void **state)
 {
     (void)state;
     expect_refused("[1,2]", "benchmark \"g\": field \"local_roof\" must be an object");
-    expect_refused("{\"before_gbps\":30}", "field \"local_roof.after_gbps\" must be a positive number of GB/s");
+    expect_refused("{\"before_gflops\":100}", "field \"local_roof.after_gflops\" must be a positive number");
+    expect_refused("{\"before_gbps\":30}", "field \"local_roof.after_gbps\" must be a positive number");
     expect_refused("{\"before_gbps\":0,\"after_gbps\":30}", "\"local_roof.before_gbps\" must be a positive");
     expect_refused("{\"before_gbps\":\"30\",\"after_gbps\":30}", "\"local_roof.before_gbps\" must be a positive");
     expect_refused("{\"before_gbps\":1e300,\"after_gbps\":30}", "\"local_roof.before_gbps\" must be a positive");
@@ -243,7 +264,7 @@ int main(void)
         cmocka_unit_test(a_phase_change_between_runs_is_no_regression),
         cmocka_unit_test(a_slowdown_across_a_phase_change_is_flagged),
         cmocka_unit_test(a_phase_flip_inside_the_samples_is_doubt),
-        cmocka_unit_test(compute_bound_benchmarks_keep_their_times),
+        cmocka_unit_test(compute_bound_benchmarks_are_judged_at_the_local_peak),
         cmocka_unit_test(the_interval_must_clear_half_the_threshold),
         cmocka_unit_test(local_roof_field_is_read_strictly),
     };

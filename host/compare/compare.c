@@ -270,8 +270,8 @@ static size_t rescale_each(const tfb_compare_doc *base, tfb_compare_doc *current
     for (size_t i = 0; index && i < current->count; i++) {
         tfb_compare_entry *e = &current->entries[i];
         const tfb_compare_entry *b = find(index, base->count, e->name);
-        double scale = b && !b->skipped && !e->skipped && !(rates && e->local_normalized) ? factor_of(base, current, b, e)
-                                                                                         : 0.0;
+        int judged_locally = rates && e->local_normalized;  /* --normalize roof: the local roof came first */
+        double scale = b && !b->skipped && !e->skipped && !judged_locally ? factor_of(base, current, b, e) : 0.0;
         if (!(scale > 0) || (!rates && scale == 1.0)) continue;
         scale_times(e, scale);
         if (rates) {

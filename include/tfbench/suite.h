@@ -39,7 +39,7 @@ typedef struct tfb_run {
     void *on_checked_user;
     /* Optional: the local roof bracketing each case's samples (tfb_local_roof_measure; the worker sets it from the
      * catalog), its probe's state; NULL: no bracket. */
-    int (*local_roof)(struct tfb_run *run, double *gbps, tfb_error *err);
+    int (*local_roof)(struct tfb_run *run, double *read_gbps, double *peak_gflops, tfb_error *err);
     void *local_roof_state;
 } tfb_run;
 
