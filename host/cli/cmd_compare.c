@@ -177,8 +177,8 @@ static void print_report(FILE *out, const compare_run *run)
                      "peak suite sizes its loop to a time; sizes that follow device memory): their times are compared "
                      "per unit of the baseline's work\n", run->work_rescaled);
     if (run->local_normalized)
-        fprintf(out, "local roof: %zu memory-bound benchmark(s) judged at the read bandwidth measured around their own "
-                     "samples in each file\n", run->local_normalized);
+        fprintf(out, "local roof: %zu benchmark(s) judged at the read bandwidth (memory-bound) or the fp32 peak "
+                     "(compute-bound) measured around their own samples in each file\n", run->local_normalized);
     if (run->rounds > 1)
         fprintf(out, "rounds: %zu per side, samples pooled; a change counts only when every round shows it\n",
                 run->rounds);
