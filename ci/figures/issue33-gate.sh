@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 33's gate figures, for a quiet rerun (not run by CI): 5 A/A pairs of `tfbench --device 0 --quick` (the same
 # build twice, one pair after the other, about 40 s a run on a 2-core VM), then for each pair
-#   - false regressions: `tfbench compare A B` (nothing changed, so every REGRESSION is false);
+#   - false regressions: `tfbench compare A B` (nothing changed, so every REGRESSION is false), with how many
+#     benchmarks compare judged at their local roof (docs/compare.md#the-local-roof);
 #   - power: `tfbench compare A B*1.15`, B with every sample and time 15% longer (ci/figures/scale-results.py):
 #     how many of the benchmarks measured in both are flagged REGRESSION (goal >= 95%).
 # Each run's wall time is printed too: the gate's sampling must stay in the budget of the build before it.
@@ -21,7 +22,7 @@ verdicts() {
 import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
 measured = sum(s.get(k, 0) for k in ("same", "noise", "regression", "improvement"))
-print(s.get("regression", 0), measured)
+print(s.get("regression", 0), measured, json.load(open(sys.argv[1])).get("local_roof_benchmarks", 0))
 PY
 }
 
@@ -35,9 +36,10 @@ for i in $(seq 1 "$PAIRS"); do
   echo "  run times: $(python3 -c "import sys; a, b, c = map(float, sys.argv[1:]); print(f'{b - a:.1f} s, {c - b:.1f} s')" \
     "$started" "$middle" "$(date +%s.%N)") (the budget: compare with the same script on the parent commit)"
   python3 ci/figures/scale-results.py "$DIR/b$i.json" 1.15 "$DIR/b$i-x1.15.json"
-  read -r false measured < <(verdicts "$DIR/a$i.json" "$DIR/b$i.json")
-  read -r flagged measured_slow < <(verdicts "$DIR/a$i.json" "$DIR/b$i-x1.15.json")
-  echo "  A/A: $false false regression(s) of $measured; x1.15: $flagged of $measured_slow flagged"
+  read -r false measured local < <(verdicts "$DIR/a$i.json" "$DIR/b$i.json")
+  read -r flagged measured_slow _ < <(verdicts "$DIR/a$i.json" "$DIR/b$i-x1.15.json")
+  echo "  A/A: $false false regression(s) of $measured ($local judged at their local roof);" \
+       "x1.15: $flagged of $measured_slow flagged"
   "$BIN" compare "$DIR/a$i.json" "$DIR/b$i.json" | grep REGRESSION || true
   false_total=$((false_total + false)) flagged_total=$((flagged_total + flagged))
   measured_total=$((measured_total + measured_slow))

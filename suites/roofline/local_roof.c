@@ -5,7 +5,8 @@
 #include "tfbench/fill.h"
 #include "tfbench/read_probe.h"
 
-#define LOCAL_ROOF_READS 3           /* timed executions per side (after one warm-up); their median is the figure */
+#define LOCAL_ROOF_READS 3           /* timed executions per side; their median is the figure (one slow first of them
+                                      * after the case's own kernels does not move it) */
 #define LOCAL_ROOF_MAX_BYTES (128ull << 20)  /* the buffer stays allocated all run: bounded, whatever the cache */
 #define LOCAL_PEAK_SECONDS 0.002     /* one FMA execution of the peak probe */
 
@@ -38,7 +39,7 @@ static void open_peak(tfb_run *run, local_roof *l)
 
 static int measure_read(tfb_run *run, tfb_read_probe *p, double *gbps, tfb_error *err)
 {
-    tfb_timing_policy policy = {.warmup = 1, .min_reps = LOCAL_ROOF_READS, .max_reps = LOCAL_ROOF_READS};
+    tfb_timing_policy policy = {.min_reps = LOCAL_ROOF_READS, .max_reps = LOCAL_ROOF_READS};
     tfb_work work = {&p->launches[p->variants - 1], 1, 1};
     tfb_stats time;
     if (tfb_device_poison(run->ctx, p->partial, p->items * sizeof(float), err) != TFB_OK ||

@@ -299,7 +299,7 @@ int tfb_peak_probe_measure(tfb_run *run, void *state, unsigned reps, double *gfl
     peak_state *s = state;
     tfb_launch launch = peak_launch(s);
     tfb_work work = {&launch, 1, 1};
-    tfb_timing_policy policy = {.warmup = 1, .min_reps = reps, .max_reps = reps};
+    tfb_timing_policy policy = {.min_reps = reps, .max_reps = reps};
     tfb_stats time;
     *gflops = 0.0;
     if (tfb_work_time(run->ctx, &work, &policy, &time, err) != TFB_OK) return TFB_ERROR;
