@@ -1,5 +1,6 @@
 /* The local roof in `tfbench compare`: its reading from a benchmark (extra.local_roof, written by the run's suite
- * driver) and the rescaling of memory-bound benchmarks to the baseline's local roof (docs/compare.md). */
+ * driver) and the rescaling of each benchmark to the baseline's local roof: read bandwidth for the memory-bound,
+ * fp32 peak for the compute-bound (docs/compare.md#the-local-roof). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,10 +77,9 @@ static const double *local_figures(const tfb_compare_entry *e, tfb_bound bound)
 }
 
 /* current local roof / baseline local roof of one benchmark; 0 when it has none on either side. */
-static double local_scale(const tfb_compare_doc *base, const tfb_compare_entry *b, const tfb_compare_entry *e)
+static double local_scale(const tfb_compare_entry *b, const tfb_compare_entry *e, tfb_bound bound)
 {
     if (b->skipped || e->skipped) return 0.0;
-    tfb_bound bound = tfb_compare_bound(b, &base->ceilings);
     const double *then = local_figures(b, bound), *now = local_figures(e, bound);
     if (!then || !now) return 0.0;
     double g_then = geometric_mean(then), g_now = geometric_mean(now);
@@ -97,7 +97,8 @@ size_t tfb_compare_normalize_local(const tfb_compare_doc *base, tfb_compare_doc 
         tfb_compare_entry *e = &current->entries[i];
         tfb_compare_entry key = {.name = e->name};
         const tfb_compare_entry *wanted = &key, **hit = bsearch(&wanted, index, base->count, sizeof *index, by_name);
-        double scale = hit ? local_scale(base, *hit, e) : 0.0;  /* a faster machine now: the times count as longer */
+        tfb_bound bound = hit ? tfb_compare_bound(*hit, &base->ceilings) : TFB_BOUND_UNKNOWN;
+        double scale = hit ? local_scale(*hit, e, bound) : 0.0;  /* a faster machine now: the times count as longer */
         if (!(scale > 0)) continue;
         e->time_median *= scale;
         e->time_min *= scale;
@@ -105,7 +106,7 @@ size_t tfb_compare_normalize_local(const tfb_compare_doc *base, tfb_compare_doc 
         for (size_t s = 0; s < e->sample_count; s++) e->samples[s] *= scale;
         e->gflops /= scale;
         e->gbps /= scale;
-        e->local_normalized = hit && tfb_compare_bound(*hit, &base->ceilings) == TFB_BOUND_MEMORY ? 1 : 2;
+        e->local_normalized = bound == TFB_BOUND_MEMORY ? 1 : 2;
         scaled++;
     }
     free(index);
