@@ -68,7 +68,7 @@ int tfb_run_measure_ladder(tfb_run *run, tfb_error *err);
 int tfb_run_recheck_read_ceiling(tfb_run *run, tfb_error *err);
 /* The local roof (docs/compare.md#the-local-roof): read bandwidth and fp32 peak right before and right after a case's
  * samples, for `tfbench compare` to judge the case against the machine of its own seconds (a VM's memory changes
- * speed inside a run). Read: three reads of one buffer (the out-of-cache size, at most 128 MiB) with the widest read
+ * speed inside a run). Read: three reads of one buffer (the out-of-cache size, at most 64 MiB) with the widest read
  * kernel, checked. Peak: the peak suite's fp32 FMA chains sized to ~2 ms, three executions. The median of each. Both are kept in run->local_roof_state until tfb_local_roof_release; a figure that cannot be measured
  * (no room for the buffer) is 0 and the other still counts. */
 int tfb_local_roof_measure(tfb_run *run, double *read_gbps, double *peak_gflops, tfb_error *err);
