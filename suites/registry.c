@@ -24,7 +24,7 @@ TFB_SUITES(TFB_DECLARE_SUITE)
 static const tfb_suite *const SUITES[] = {TFB_SUITES(TFB_SUITE_ENTRY)};
 
 static const tfb_catalog CATALOG = {SUITES, sizeof SUITES / sizeof SUITES[0], tfb_run_measure_ladder,
-                                    tfb_run_recheck_read_ceiling};
+                                    tfb_run_recheck_read_ceiling, tfb_local_roof_measure, tfb_local_roof_release};
 
 const tfb_catalog *tfb_suites_catalog(void)
 {

@@ -32,6 +32,7 @@ typedef struct compare_run {
     size_t normalized;        /* benchmarks rescaled to the baseline's roof */
     size_t work_rescaled;     /* benchmarks rescaled to the baseline's work per execution (counted once a name) */
     size_t rounds;            /* files per side (the fewer of the two) */
+    size_t local_normalized;  /* benchmarks judged at their own local roof (counted once a name) */
 } compare_run;
 
 static const char USAGE[] =
@@ -175,6 +176,9 @@ static void print_report(FILE *out, const compare_run *run)
         fprintf(out, "work: %zu benchmark(s) did a different amount of work per execution than in the baseline (the "
                      "peak suite sizes its loop to a time; sizes that follow device memory): their times are compared "
                      "per unit of the baseline's work\n", run->work_rescaled);
+    if (run->local_normalized)
+        fprintf(out, "local roof: %zu benchmark(s) judged at the read bandwidth (memory-bound) or the fp32 peak "
+                     "(compute-bound) measured around their own samples in each file\n", run->local_normalized);
     if (run->rounds > 1)
         fprintf(out, "rounds: %zu per side, samples pooled; a change counts only when every round shows it\n",
                 run->rounds);
@@ -220,6 +224,7 @@ static cJSON *report_json(const compare_run *run)
                                      .warning_count = run->warning_count};
     cJSON *root = tfb_compare_report_json(&run->report, &about);
     if (run->args->normalize_roof) cJSON_AddItemToObject(root, "normalize", normalization_json(run));
+    cJSON_AddNumberToObject(root, "local_roof_benchmarks", (double)run->local_normalized);
     return root;
 }
 
@@ -328,6 +333,16 @@ static void equalize_rounds(compare_run *run, tfb_compare_doc *base, size_t nb, 
     run->work_rescaled = most;
 }
 
+/* The local roof, always: every round but the baseline's first is scaled to that one's local roofs. */
+static void local_rounds(compare_run *run, tfb_compare_doc *base, size_t nb, tfb_compare_doc *cur, size_t nc)
+{
+    for (size_t i = 1; i < nb; i++) tfb_compare_normalize_local(&base[0], &base[i]);
+    for (size_t i = 0; i < nc; i++) {
+        size_t n = tfb_compare_normalize_local(&base[0], &cur[i]);
+        run->local_normalized = n > run->local_normalized ? n : run->local_normalized;
+    }
+}
+
 /* --normalize roof: every round but the baseline's first is scaled to that one's roofs (the drift is then said once,
    from the pooled ceilings). */
 static void normalize_rounds(compare_run *run, tfb_compare_doc *base, size_t nb, tfb_compare_doc *cur, size_t nc)
@@ -366,6 +381,7 @@ static int load_both(compare_run *run)
     int rc = load_rounds(run->args->base_path, base, &nb);
     if (!rc) rc = load_rounds(run->args->current_path, current, &nc);
     if (!rc) equalize_rounds(run, base, nb, current, nc);
+    if (!rc) local_rounds(run, base, nb, current, nc);
     if (!rc && run->args->normalize_roof) normalize_rounds(run, base, nb, current, nc);
     if (!rc) rc = pool_side(base, nb, &run->base);
     if (!rc) rc = pool_side(current, nc, &run->current);

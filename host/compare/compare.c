@@ -67,7 +67,8 @@ static int time_ratio(const tfb_compare_entry *b, const tfb_compare_entry *c, do
     return 0;
 }
 
-/* Samples on both sides: significant (U test), beyond the threshold, and its interval beyond it too. */
+/* Samples on both sides: significant (U test), the change beyond the threshold, and its interval (widened by the
+   doubt in the local roofs it was scaled by) beyond TFB_COMPARE_INTERVAL_FLOOR of it. */
 static int classify_u_test(tfb_compare_pair *p, tfb_metric metric, double threshold, double alpha)
 {
     tfb_mann_whitney test;
@@ -77,6 +78,9 @@ static int classify_u_test(tfb_compare_pair *p, tfb_metric metric, double thresh
                            &test) ||
         time_ratio(p->base, p->current, alpha, &ratio, &lo, &hi))
         return 0;
+    double roof_doubt = exp(tfb_compare_local_doubt(p->base, p->current));  /* 1 without local roofs */
+    lo /= roof_doubt;
+    hi *= roof_doubt;
     if (tfb_metric_higher_is_better(metric)) {  /* throughput is work / time: the ratio inverts */
         double inverted_lo = 1.0 / hi;
         hi = 1.0 / lo;
@@ -89,7 +93,8 @@ static int classify_u_test(tfb_compare_pair *p, tfb_metric metric, double thresh
     p->change_lo = lo - 1.0;
     p->change_hi = hi - 1.0;
     int worse = tfb_metric_higher_is_better(metric) ? p->change < 0 : p->change > 0;
-    int beyond = p->change_lo > threshold || p->change_hi < -threshold;
+    double floor = threshold * TFB_COMPARE_INTERVAL_FLOOR;
+    int beyond = p->change_lo > floor || p->change_hi < -floor;
     if (fabs(p->change) <= threshold) p->verdict = TFB_VERDICT_SAME;
     else if (test.p_value >= alpha || !beyond) p->verdict = TFB_VERDICT_NOISE;
     else p->verdict = worse ? TFB_VERDICT_REGRESSION : TFB_VERDICT_IMPROVEMENT;
@@ -265,7 +270,8 @@ static size_t rescale_each(const tfb_compare_doc *base, tfb_compare_doc *current
     for (size_t i = 0; index && i < current->count; i++) {
         tfb_compare_entry *e = &current->entries[i];
         const tfb_compare_entry *b = find(index, base->count, e->name);
-        double scale = b && !b->skipped && !e->skipped ? factor_of(base, current, b, e) : 0.0;
+        int judged_locally = rates && e->local_normalized;  /* --normalize roof: the local roof came first */
+        double scale = b && !b->skipped && !e->skipped && !judged_locally ? factor_of(base, current, b, e) : 0.0;
         if (!(scale > 0) || (!rates && scale == 1.0)) continue;
         scale_times(e, scale);
         if (rates) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "compare_check.h"
+#include "compare_local.h"
 #include "tfbench/compare.h"
 #include "tfbench/results_read.h"
 #include "tfbench/results_schema.h"
@@ -26,6 +27,7 @@ typedef struct record {
     int skipped, has_spread;
     int failed;          /* verified: false (a wrong result, not a skip) */
     double time, time_min, time_max, gflops, gbps, roof_gflops;
+    double local_roof[2], local_peak[2];  /* local_roof's before and after GB/s and GFLOP/s; 0: none */
     const cJSON *samples;/* samples_s, checked (points into the cJSON tree); NULL when absent */
 } record;
 
@@ -271,7 +273,8 @@ static int read_record(const cJSON *bench, size_t index, record *r, tfb_error *e
     if (read_times(bench, r->key, r, err) || (r->kind == KIND_ITERATION && read_samples(bench, r->key, r, err)) ||
         read_rate(bench, r->key, TFB_KEY_B_GFLOPS, TFB_KEY_B_ITEMS_PER_SECOND, &r->gflops, err) ||
         read_rate(bench, r->key, TFB_KEY_B_GBYTES_PER_SECOND, TFB_KEY_B_BYTES_PER_SECOND, &r->gbps, err) ||
-        read_rate(bench, r->key, TFB_KEY_B_ROOF_GFLOPS, TFB_KEY_B_ROOF_GFLOPS, &r->roof_gflops, err))
+        read_rate(bench, r->key, TFB_KEY_B_ROOF_GFLOPS, TFB_KEY_B_ROOF_GFLOPS, &r->roof_gflops, err) ||
+        tfb_compare_read_local_roof(bench, r->key, r->local_roof, r->local_peak, err))
         return TFB_ERROR;
     if (r->kind == KIND_ITERATION && tfb_compare_check_consistency(bench, r->key, r->time, err)) return TFB_ERROR;
     return TFB_OK;
@@ -437,7 +440,11 @@ static int summarise_group(const record *group, size_t n, double *scratch, tfb_c
     }
     for (size_t i = 0; i < n; i++)
         if (group[i].failed) e->skipped = e->failed = 1;  /* one wrong repetition makes the benchmark wrong */
-    if (n == 1 && !e->skipped) e->roof_gflops = group[0].roof_gflops;
+    if (n == 1 && !e->skipped) {
+        e->roof_gflops = group[0].roof_gflops;
+        memcpy(e->local_roof_gbps, group[0].local_roof, sizeof e->local_roof_gbps);
+        memcpy(e->local_peak_gflops, group[0].local_peak, sizeof e->local_peak_gflops);
+    }
     e->name = strdup(group[0].key);
     if (!e->name || (!e->skipped && copy_samples(group, n, e) != TFB_OK)) {
         entry_free(e);

@@ -77,7 +77,8 @@ void tfb_compare_print_rule(FILE *out, const tfb_compare_report *r)
             100 * r->threshold);
     if (r->method_counts[TFB_METHOD_U_TEST])
         fprintf(out, "  u-test (%zu benchmark(s), samples in both files): Mann-Whitney U p < %g and the change's "
-                     "interval beyond the threshold\n", r->method_counts[TFB_METHOD_U_TEST], r->alpha);
+                     "interval beyond %.1f%%\n", r->method_counts[TFB_METHOD_U_TEST], r->alpha,
+                100 * TFB_COMPARE_INTERVAL_FLOOR * r->threshold);
     if (r->method_counts[TFB_METHOD_SPREAD] || !r->method_counts[TFB_METHOD_U_TEST])
         fprintf(out, "  spread (%zu benchmark(s), no samples): the [min, max] spreads of the two runs do not overlap\n",
                 r->method_counts[TFB_METHOD_SPREAD]);

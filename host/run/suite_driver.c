@@ -171,6 +171,45 @@ static int measure_recorded(tfb_run *run, const tfb_suite *suite, void *state, t
     return rc;
 }
 
+/* One side of a case's local roof (tfb_run.local_roof): read GB/s and fp32 GFLOP/s, 0 where the run has none or its
+ * probe could not measure; probes that cannot be set up stop for the rest of the run (a note says why), as the
+ * bracket is an aid, never a failure. */
+typedef struct roof_side {
+    double gbps, gflops;
+} roof_side;
+
+static roof_side local_roof(tfb_run *run)
+{
+    tfb_error err = {{0}};
+    roof_side side = {0.0, 0.0};
+    if (!run->local_roof) return side;
+    int rc = run->local_roof(run, &side.gbps, &side.gflops, &err);
+    if (rc == TFB_OK) return side;
+    tfb_run_note(run, "local roof: %s%s\n", err.message, rc == TFB_SKIP ? " (no bracket for the rest of the run)" : "");
+    if (rc == TFB_SKIP) run->local_roof = NULL;
+    return (roof_side){0.0, 0.0};
+}
+
+static void add_pair(cJSON *o, const char *before_key, double before, const char *after_key, double after)
+{
+    if (!(before > 0 && after > 0)) return;
+    cJSON_AddNumberToObject(o, before_key, before);
+    cJSON_AddNumberToObject(o, after_key, after);
+}
+
+/* extra.local_roof: {before_gbps, after_gbps, before_gflops, after_gflops}, each pair when both sides measured it
+ * (docs/json-format.md). */
+static void record_local_roof(tfb_result *r, const roof_side roof[2])
+{
+    int read = roof[0].gbps > 0 && roof[1].gbps > 0, peak = roof[0].gflops > 0 && roof[1].gflops > 0;
+    if (!read && !peak) return;
+    if (!r->extra) r->extra = cJSON_CreateObject();
+    cJSON *o = r->extra ? cJSON_AddObjectToObject(r->extra, "local_roof") : NULL;
+    if (!o) return;
+    add_pair(o, "before_gbps", roof[0].gbps, "after_gbps", roof[1].gbps);
+    add_pair(o, "before_gflops", roof[0].gflops, "after_gflops", roof[1].gflops);
+}
+
 /* Returns 1 when the case failed (error or wrong result), 0 when measured or skipped. */
 static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb_result *r)
 {
@@ -192,11 +231,15 @@ static int run_case(tfb_run *run, const tfb_suite *suite, const tfb_case *c, tfb
         run->on_checked(run->on_checked_user, tfb_case_expected_seconds(&run->policy, tfb_now_seconds() - began,
                                                                         executed));
     last_sample last;
+    roof_side roof[2] = {{0.0, 0.0}, {0.0, 0.0}};
+    if (rc == TFB_OK) roof[0] = local_roof(run);
     if (rc == TFB_OK) rc = measure_recorded(run, suite, state, r, &last, &err);
+    if (rc == TFB_OK) roof[1] = local_roof(run);
     if (rc == TFB_OK) rc = verify_after_timing(run, suite, state, last.poisoned, r, &err);
     if (rc == TFB_OK) {
         tfb_result_derive(r);
         if (suite->annotate) suite->annotate(run, c, state, r);
+        record_local_roof(r, roof);
     } else if (rc == TFB_SKIP) {
         snprintf(r->skipped, sizeof r->skipped, "%.191s", err.message);
         tfb_run_note(run, "%s: skipped: %s\n", c->name, err.message);

@@ -174,8 +174,8 @@ static int open_device(worker *w, tfb_error *err)
     w->run = (tfb_run){.ctx = &w->ctx, .opt = opt, .workload = w->s->workload, .host = &w->host,
                        .results = &w->results, .policy = run_steps_policy(opt, &w->ctx.info), .seed = opt->seed,
                        .log = stderr, .progress.started = w->run.progress.started, .on_checked = tell_checked,
-                       .on_checked_user = w};
-    tfb_run_resolve_sizing(&w->run);
+                       .on_checked_user = w, .local_roof = opt->kernel_dir ? NULL : w->s->catalog->local_roof};
+    tfb_run_resolve_sizing(&w->run);  /* no local roof with --kernel-dir: the probes would run its planted kernels */
     return TFB_OK;
 }
 
@@ -300,6 +300,7 @@ int tfb_session_worker(const tfb_session *s, const char *fd_text)
     int rc = work(w, &err);
     if (rc != TFB_OK) fprintf(stderr, "tfbench: worker: %s\n", err.message);
     for (size_t i = 0; i < s->suite_count; i++) tfb_case_list_free(&w->lists[i]);
+    if (w->run.local_roof_state) s->catalog->local_roof_release(&w->run);
     if (w->run.ctx) tfb_context_close(&w->ctx);
     tfb_results_free(&w->results);
     free(w);

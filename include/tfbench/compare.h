@@ -31,6 +31,10 @@ typedef struct tfb_compare_entry {
     double roof_gflops;        /* the roof its roofline_fraction was taken against; 0 when the file does not say */
     int normalized;            /* tfb_compare_normalize_roof scaled it to the baseline's roof */
     int work_rescaled;         /* tfb_compare_equalize_work scaled its times to the baseline's work per execution */
+    double local_roof_gbps[2]; /* the read bandwidth right before and after its samples (local_roof); 0: none */
+    double local_peak_gflops[2];/* the fp32 peak right before and after them (local_roof); 0: none */
+    int local_normalized;      /* tfb_compare_normalize_local scaled it to the baseline's local roof: 1 the read
+                                  bandwidth (memory-bound), 2 the fp32 peak (compute-bound); 0 not */
     double *round_medians;     /* pooled rounds (tfb_compare_pool): each round's median time, NAN where that round
                                   did not measure it (owned); NULL for a single file */
     size_t round_count;
@@ -74,6 +78,9 @@ typedef enum tfb_verdict {
 typedef enum tfb_compare_method { TFB_METHOD_SPREAD, TFB_METHOD_U_TEST } tfb_compare_method;
 #define TFB_COMPARE_ALPHA 0.05     /* default significance level of the U test */
 #define TFB_COMPARE_MIN_SAMPLES 2  /* per side, for the U test */
+/* A change beyond the threshold counts when its interval clears this fraction of the threshold (a 15% slowdown
+   against 10% counts when it is known to be over 5%); the median change itself must still exceed the threshold. */
+#define TFB_COMPARE_INTERVAL_FLOOR 0.5
 
 typedef struct tfb_compare_pair {
     const char *name;        /* points into one of the documents */
@@ -146,6 +153,15 @@ size_t tfb_compare_normalize_roof(const tfb_compare_doc *base, tfb_compare_doc *
    how many were rescaled (work_rescaled); throughputs are per unit of work already and stay as measured. */
 #define TFB_COMPARE_WORK_TOLERANCE 1e-6
 size_t tfb_compare_equalize_work(const tfb_compare_doc *base, tfb_compare_doc *current);
+/* The local roof (docs/compare.md#the-local-roof), always on: a current benchmark whose two files both carry
+   local_roof has its times scaled by its current local roof / its baseline local roof, each the geometric mean of
+   the figures before and after its samples: the read bandwidth for a memory-bound benchmark, the fp32 peak for a
+   compute-bound one. A machine whose memory or cores changed speed between the two runs (a VM's phases) is so
+   judged at what each run had in those seconds. Returns how many were scaled (local_normalized). */
+size_t tfb_compare_normalize_local(const tfb_compare_doc *base, tfb_compare_doc *current);
+/* The doubt that scaling leaves, as a log ratio: half of |log(after / before)| on each side, added (the memory may
+   have changed speed during the samples); the change's interval widens by exp of it. 0 when it was not scaled. */
+double tfb_compare_local_doubt(const tfb_compare_entry *base, const tfb_compare_entry *current);
 /* How far each ceiling moved from base to current, (current - base) / base; NAN where either file lacks it. */
 tfb_compare_ceilings tfb_compare_ceilings_change(const tfb_compare_doc *base, const tfb_compare_doc *current);
 

@@ -66,5 +66,17 @@ int tfb_run_measure_ladder(tfb_run *run, tfb_error *err);
  * the stream suite and 35.0 in the layer suite's bracket a minute later), and a ceiling from a slow minute put the
  * GEMVs at 105-108% of it. */
 int tfb_run_recheck_read_ceiling(tfb_run *run, tfb_error *err);
+/* The local roof (docs/compare.md#the-local-roof): read bandwidth and fp32 peak right before and right after a case's
+ * samples, for `tfbench compare` to judge the case against the machine of its own seconds (a VM's memory changes
+ * speed inside a run). Read: three reads of one buffer (the out-of-cache size, at most 64 MiB) with the widest read
+ * kernel, checked. Peak: the peak suite's fp32 FMA chains sized to ~2 ms, three executions. The median of each. Both are kept in run->local_roof_state until tfb_local_roof_release; a figure that cannot be measured
+ * (no room for the buffer) is 0 and the other still counts. */
+int tfb_local_roof_measure(tfb_run *run, double *read_gbps, double *peak_gflops, tfb_error *err);
+void tfb_local_roof_release(tfb_run *run);
+/* The peak suite's fp32 case as a probe (suites/roofline/peak.c): checked once, executions sized to target_s. */
+int tfb_peak_probe_open(tfb_run *run, double target_s, void **state, tfb_error *err);
+/* GFLOP/s of the median of `reps` executions (no warm-up: the median drops one slow first). */
+int tfb_peak_probe_measure(tfb_run *run, void *state, unsigned reps, double *gflops, tfb_error *err);
+void tfb_peak_probe_close(void *state);
 
 #endif

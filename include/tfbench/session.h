@@ -16,6 +16,8 @@ typedef struct tfb_catalog {
     size_t count;
     int (*measure_ladder)(tfb_run *run, tfb_error *err);
     int (*recheck_read_ceiling)(tfb_run *run, tfb_error *err);
+    int (*local_roof)(tfb_run *run, double *read_gbps, double *peak_gflops, tfb_error *err);  /* and its release: */
+    void (*local_roof_release)(tfb_run *run);
 } tfb_catalog;
 
 const tfb_suite *tfb_catalog_find(const tfb_catalog *catalog, const char *name);

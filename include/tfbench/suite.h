@@ -37,6 +37,10 @@ typedef struct tfb_run {
      * supervised worker passes it on to its watchdog (host/run/worker.c). */
     void (*on_checked)(void *user, double expected_seconds);
     void *on_checked_user;
+    /* Optional: the local roof bracketing each case's samples (tfb_local_roof_measure; the worker sets it from the
+     * catalog), its probe's state; NULL: no bracket. */
+    int (*local_roof)(struct tfb_run *run, double *read_gbps, double *peak_gflops, tfb_error *err);
+    void *local_roof_state;
 } tfb_run;
 
 /* Room for a suite's own parameters of one case (see TFB_CASE_PARAMS). */

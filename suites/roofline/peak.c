@@ -6,6 +6,7 @@
 #include <string.h>
 #include "tfbench/half.h"
 #include "tfbench/fill.h"
+#include "tfbench/read_probe.h"
 #include "tfbench/suite.h"
 #include "tfbench/verify.h"
 
@@ -271,6 +272,45 @@ static void peak_finish(tfb_run *run)
             if (strcmp(r->dtype, DTYPES[p]) == 0 && r->gflops > *slots[p]) *slots[p] = r->gflops;
     }
     tfb_ceilings_derive(ceil);
+}
+
+/* The local roof's compute side (tfbench/read_probe.h): the fp32 case, checked once at the suite's verification
+ * length, then sized to `target_s` an execution. */
+int tfb_peak_probe_open(tfb_run *run, double target_s, void **state, tfb_error *err)
+{
+    tfb_case c;
+    double max_error = 0.0;
+    tfb_case_reset(&c, DTYPES[PEAK_FP32]);
+    peak_set_case_params(&c, (peak_params){.precision = PEAK_FP32});
+    *state = NULL;
+    int rc = peak_setup(run, &c, state, err);
+    if (rc == TFB_OK) rc = peak_execute(run, *state, err);
+    if (rc == TFB_OK) rc = peak_verify(run, *state, &max_error, err);
+    if (rc == TFB_OK) rc = calibrate(run, *state, target_s, err);
+    if (rc != TFB_OK) {
+        peak_teardown(*state);
+        *state = NULL;
+    }
+    return rc;
+}
+
+int tfb_peak_probe_measure(tfb_run *run, void *state, unsigned reps, double *gflops, tfb_error *err)
+{
+    peak_state *s = state;
+    tfb_launch launch = peak_launch(s);
+    tfb_work work = {&launch, 1, 1};
+    tfb_timing_policy policy = {.min_reps = reps, .max_reps = reps};
+    tfb_stats time;
+    *gflops = 0.0;
+    if (tfb_work_time(run->ctx, &work, &policy, &time, err) != TFB_OK) return TFB_ERROR;
+    double flops = 2.0 * (double)s->items * s->vec * CHAINS * (double)s->iterations;
+    *gflops = time.median > 0 ? flops / time.median * 1e-9 : 0.0;
+    return TFB_OK;
+}
+
+void tfb_peak_probe_close(void *state)
+{
+    peak_teardown(state);
 }
 
 const tfb_suite tfb_suite_peak = {

@@ -1,0 +1,26 @@
+# Asserts on cli/local_roof: every measured benchmark carries local_roof {before_gbps, after_gbps, before_gflops,
+# after_gflops}, all positive,
+# and `tfbench compare` of the file against itself judges both (a read, a GEMV: memory-bound) at their local roofs.
+file(READ ${WORKDIR}/r.json json)
+string(JSON count LENGTH "${json}" benchmarks)
+if(NOT count EQUAL 2)
+  message(FATAL_ERROR "${count} benchmarks, expected the read and the GEMV")
+endif()
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON name GET "${json}" benchmarks ${i} name)
+  string(JSON before GET "${json}" benchmarks ${i} local_roof before_gbps)
+  string(JSON after GET "${json}" benchmarks ${i} local_roof after_gbps)
+  string(JSON before_peak GET "${json}" benchmarks ${i} local_roof before_gflops)
+  string(JSON after_peak GET "${json}" benchmarks ${i} local_roof after_gflops)
+  if(NOT before GREATER 0 OR NOT after GREATER 0 OR NOT before_peak GREATER 0 OR NOT after_peak GREATER 0)
+    message(FATAL_ERROR "${name}: local_roof ${before} / ${after} GB/s, ${before_peak} / ${after_peak} GFLOP/s")
+  endif()
+endforeach()
+execute_process(COMMAND ${BIN} compare ${WORKDIR}/r.json ${WORKDIR}/r.json --json
+                RESULT_VARIABLE rc OUTPUT_VARIABLE report)
+string(JSON judged GET "${report}" local_roof_benchmarks)
+string(JSON same GET "${report}" summary same)
+if(NOT rc EQUAL 0 OR NOT judged EQUAL 2 OR NOT same EQUAL 2)
+  message(FATAL_ERROR "compare of the file with itself: exit ${rc}, ${judged} judged at the local roof, ${same} same")
+endif()
