@@ -7,12 +7,12 @@
 #   - power: `tfbench compare A B*1.15`, B with every sample and time 15% longer (ci/figures/scale-results.py):
 #     how many of the benchmarks measured in both are flagged REGRESSION (goal >= 95%).
 # Each run's wall time is printed too: the gate's sampling must stay in the budget of the build before it.
-# Environment: TFB_BIN [build/tfbench], TFB_GATE_PAIRS [5], TFB_GATE_ARGS [none: the whole --quick run], TFB_FIGURES_DIR [a new mktemp -d folder].
+# Environment: TFB_BIN [build/tfbench], TFB_GATE_PAIRS [5], TFB_GATE_ARGS [--local-roof: the whole --quick run with the local roof], TFB_FIGURES_DIR [a new mktemp -d folder].
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${TFB_BIN:-build/tfbench}
 PAIRS=${TFB_GATE_PAIRS:-5}
-read -r -a EXTRA <<<"${TFB_GATE_ARGS:-}"  # more run options (a smoke test: --suite flash --filter n257)
+read -r -a EXTRA <<<"${TFB_GATE_ARGS:---local-roof}"  # run options (default --local-roof; a smoke test: --local-roof --suite flash --filter n257)
 DIR=${TFB_FIGURES_DIR:-$(mktemp -d)}
 [ -x "$BIN" ] || { echo "ci/figures/issue33-gate.sh: no $BIN (build first)" >&2; exit 2; }
 

@@ -43,6 +43,8 @@ void tfb_options_usage(FILE *out)
           "  --list-suites        list the suites (with --verbose: each one's sweep axes and their values)\n"
           "  --filter REGEX       only the benchmarks whose name matches REGEX (POSIX extended)\n"
           "  --quick              short run (small sizes, fewer repetitions), for CI\n"
+          "  --local-roof         probe read bandwidth and fp32 peak around every case's samples, so that\n"
+          "                       compare judges two runs at their own roofs (docs/compare.md)\n"
           "  --max-noise PCT      sample until the median's 95% interval is within +-PCT% (default 2 on a\n"
           "                       CPU, 1 on a GPU; 0: off); a benchmark that runs out of time is unstable\n"
           "  --min-time S         sample at least S seconds per benchmark (default 0.3; 0.05 with --quick)\n"
@@ -145,6 +147,7 @@ static int set_switch(tfb_options *opt, const char *flag)
     if (strcmp(flag, "--list") == 0) opt->list = 1;
     else if (strcmp(flag, "--list-suites") == 0) opt->list = 2;
     else if (strcmp(flag, "--quick") == 0) opt->quick = 1;
+    else if (strcmp(flag, "--local-roof") == 0) opt->local_roof = 1;
     else if (strcmp(flag, "--quiet") == 0 || strcmp(flag, "-q") == 0) opt->verbose = -1;
     else if (strcmp(flag, "--verbose") == 0 || strcmp(flag, "-v") == 0) opt->verbose = 1;
     else if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) opt->help = 1;

@@ -174,7 +174,7 @@ static int open_device(worker *w, tfb_error *err)
     w->run = (tfb_run){.ctx = &w->ctx, .opt = opt, .workload = w->s->workload, .host = &w->host,
                        .results = &w->results, .policy = run_steps_policy(opt, &w->ctx.info), .seed = opt->seed,
                        .log = stderr, .progress.started = w->run.progress.started, .on_checked = tell_checked,
-                       .on_checked_user = w, .local_roof = opt->kernel_dir ? NULL : w->s->catalog->local_roof};
+                       .on_checked_user = w, .local_roof = opt->local_roof && !opt->kernel_dir ? w->s->catalog->local_roof : NULL};
     tfb_run_resolve_sizing(&w->run);  /* no local roof with --kernel-dir: the probes would run its planted kernels */
     return TFB_OK;
 }

@@ -29,6 +29,7 @@ typedef struct tfb_options {
     size_t kv_dtypes[TFB_MAX_LIST], kv_dtype_count; /* --kv-dtype fp32,fp16,q8_0 (tfb_kv_dtype values) */
     size_t weight_formats[TFB_MAX_LIST], weight_format_count; /* --weights fp32,...,int4-g128 (tfb_weight_format) */
     int quick;
+    int local_roof;           /* --local-roof: a read and a peak probe around every case's samples (docs/compare.md) */
     /* The timing's stopping rule (tfb_timing_policy); < 0: the default. --repetitions N fixes the sample count. */
     double repetitions;       /* --repetitions N */
     double min_time;          /* --min-time S */
