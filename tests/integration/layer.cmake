@@ -38,7 +38,7 @@ tfb_cli_test(layer_tiny_moe
 tfb_cli_test(layer_tiny_moe_prefill
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37,64 --filter prefill
        --json @WORKDIR@/r.json
-  REGEX "prefill-n64 +fp32 +1 .*%"
+  REGEX "prefill-n64 +fp16 +1 .*%"
   FAIL_REGEX "FAILED|skipped|mismatch" TIMEOUT 600
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_layer_moe_prefill.cmake)
 # The experts' GPU shape (a work-group per panel, partial sums reduced in local memory), verified on PoCL; and
@@ -46,7 +46,7 @@ tfb_cli_test(layer_tiny_moe_prefill
 tfb_cli_test(layer_tiny_moe_gpu_shape
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 20 --batch 3
        --filter "decode|prefill" --json @WORKDIR@/r.json
-  REGEX "decode-b3-n20 +fp16.*prefill-n20 +fp32"
+  REGEX "decode-b3-n20 +fp16.*prefill-n20 +fp16"
   FAIL_REGEX "FAILED|skipped|mismatch" TIMEOUT 600)
 set_tests_properties(cli/layer_tiny_moe_gpu_shape PROPERTIES ENVIRONMENT
   "${TFB_TEST_ENV};TFB_GPU_KERNELS=1;TFB_CACHE_DIR=${CMAKE_CURRENT_BINARY_DIR}/cli_layer_tiny_moe_gpu_shape/cache")

@@ -153,7 +153,7 @@ tfb_planted_kernel(gemm-row-20 gemm.cl [=[store_row(C + (size_t)(m0 + i) * N, ac
 tfb_cli_test(layer_wrong_prefill_token
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/layer-token
        --json @WORKDIR@/r.json
-  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, token 29: SiLU\\(gate\\) x up\\[0\\]"
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp16: verification FAILED: layer 1 of [0-9]+, token 29: SiLU\\(gate\\) x up\\[0\\]"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 tfb_cli_test(layer_wrong_decode_sequence
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --batch 2 --filter decode
@@ -163,7 +163,7 @@ tfb_cli_test(layer_wrong_decode_sequence
 tfb_cli_test(layer_wrong_projection_row
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/gemm-row-20
        --json @WORKDIR@/r.json
-  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, fused QKV projection .rows are tokens.: wrong in 1 row .first 20."
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp16: verification FAILED: layer 1 of [0-9]+, fused QKV projection .rows are tokens.: wrong in 1 row .first 20."
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # The V append skipped once the cache slot holds a number: right on the first run, caught after the timed ones.
 tfb_planted_kernel(layer-late-append layer.cl [=[        copy_head(src, v_dst + cache_block(slice, n_pad, pos) + 16 * D + pos % 16 * D);]=]
@@ -180,7 +180,7 @@ tfb_planted_kernel(flash-token-20 flash.cl [=[float inv = 1.0f / l[r];]=]
 tfb_cli_test(layer_wrong_attention_token
   ARGS --suite layer --quick --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --kernel-dir ${TFB_BROKEN}/flash-token-20
        --json @WORKDIR@/r.json
-  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, token 20: attention output\\[16\\]"
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp16: verification FAILED: layer 1 of [0-9]+, token 20: attention output\\[16\\]"
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
 # (the combine row the plant picks is head 3 in the layer decode's row order: its 16 outputs from [48] on)
 tfb_cli_test(layer_wrong_attention_head
@@ -222,5 +222,15 @@ tfb_planted_kernel(moe-gemm-input moe.cl [=[        for (int i = 0; i < 8; i++) 
 tfb_cli_test(layer_wrong_moe_prefill_gemm
   ARGS --suite layer --quick --config ${PROJECT_SOURCE_DIR}/tests/data/model-tiny-moe.json --seq 37 --filter prefill
        --kernel-dir ${TFB_BROKEN}/moe-gemm-input --json @WORKDIR@/r.json
-  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of 1, expert [0-9]+: expert gate/up \\(row i: the i-th slot routed to it[^)]*\\): wrong in [0-9]+ rows? \\(first 1\\)"
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp16: verification FAILED: layer 1 of 1, expert [0-9]+: expert gate/up \\(row i: the i-th slot routed to it[^)]*\\): wrong in [0-9]+ rows? \\(first 1\\)"
+  CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
+# --quick stores the prefill's weights in fp16 (its 1 GiB budget); the default run's fp32 prefill, verified and with
+# a planted wrong row caught, on the tiny config.
+tfb_cli_test(layer_prefill_fp32
+  ARGS --suite layer --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --max-time 0.1 --json @WORKDIR@/r.json
+  FAIL_REGEX "FAILED" REGEX "layer/tfbench/prefill-n37/fp32 .* ok")
+tfb_cli_test(layer_wrong_projection_row_fp32
+  ARGS --suite layer --config ${TFB_TINY_LLAMA} --seq 37 --filter prefill --max-time 0.1
+       --kernel-dir ${TFB_BROKEN}/gemm-row-20 --json @WORKDIR@/r.json
+  EXIT 1 REGEX "layer/tfbench/prefill-n37/fp32: verification FAILED: layer 1 of [0-9]+, fused QKV projection .rows are tokens.: wrong in 1 row .first 20."
   CHECK ${CMAKE_CURRENT_SOURCE_DIR}/integration/check_wrong_result.cmake)
