@@ -56,7 +56,8 @@ cp ci/gpu_summary.py "$root/gpu_summary.py"
 # than a bundle may be, and a GPU node has the CUDA libraries its driver matches).
 system_library() {
   case "$1" in
-    linux-vdso.so.*|ld-linux*|libc.so.*|libm.so.*|libdl.so.*|libpthread.so.*|librt.so.*|libresolv.so.*) return 0 ;;
+    linux-vdso.so.*|ld-linux*|libc.so.*|libm.so.*|libmvec.so.*|libdl.so.*|libpthread.so.*|librt.so.*|libresolv.so.*)
+      return 0 ;;  # glibc: libmvec (the vector exp of the reference) is tied to its libc
     libstdc++.so.*|libgcc_s.so.*) return 0 ;;
     libcuda.so.*|libcudart.so.*|libcublas.so.*|libcublasLt.so.*|libnvidia-*) return 0 ;;
   esac

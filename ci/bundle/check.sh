@@ -21,7 +21,7 @@ fail() { echo "ci/bundle/check.sh: $*" >&2; exit 1; }
 allowed() {
   case "$1" in
     "$root"/lib/*) return 0 ;;
-    */libc.so.*|*/libm.so.*|*/libdl.so.*|*/libpthread.so.*|*/librt.so.*|*/libresolv.so.*|*/ld-linux*) return 0 ;;
+    */libc.so.*|*/libm.so.*|*/libmvec.so.*|*/libdl.so.*|*/libpthread.so.*|*/librt.so.*|*/libresolv.so.*|*/ld-linux*) return 0 ;;
     */libstdc++.so.*|*/libgcc_s.so.*) return 0 ;;
   esac
   [ "$2" = tfbench-native-cuda ] && case "$1" in */libcublas.so.*|*/libcublasLt.so.*) return 0 ;; esac
