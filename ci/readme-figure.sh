@@ -5,7 +5,7 @@
 # Needs a build (ci/build.sh; $TFB_BUILD_DIR, default build/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-results="${1:-reports/measurements/amd-epyc-zen4-2core-vm/2026-12-06/quick.json}"
+results="${1:-reports/measurements/amd-epyc-zen4-2core-vm/readme-sample/quick.json}"
 tfbench="${TFB_BUILD_DIR:-build}/tfbench"
 if [ ! -x "$tfbench" ]; then
   echo "readme-figure.sh: $tfbench not found: build first (ci/build.sh)" >&2
