@@ -370,7 +370,7 @@ __kernel void gemm_quant(const __global float *A, const __global uchar *W, __glo
     for (uint b = 0; b < blocks; b++) {
         #pragma unroll
         for (uint r = 0; r < ROWS; r++) {
-            const __global uchar *block = W + ((size_t)min(row0 + r, N - 1) * blocks + b) * QBYTES;
+            const __global uchar *block = row_start(W, row0 + r, N, blocks) + (size_t)b * QBYTES;
             float16 v[CHUNKS];
             block_values(block, v);
             const float16 d = (float16)(block_scale(block));

@@ -115,8 +115,7 @@ int tfb_linear_create_quantized(tfb_context *ctx, const tfb_sizing *sizing, size
                        .m = m, .n = n, .k = k, .sets = 1};
     int rc = gemm_quant_check_shape(&cfg, err);
     if (rc != TFB_OK) return rc;
-    /* as the gemv suite runs it (docs/quantization.md); the GEMM keeps fp32 activations */
-    cfg.act_int8 = cfg.kind == GEMM_KIND_GEMV && gemm_quant_act_int8_suits(&ctx->info, &cfg);
+    cfg.act_int8 = gemm_quant_act_int8_suits(&ctx->info, &cfg);  /* as the gemv suite decides it */
     out->act_int8 = cfg.act_int8;
     if (cfg.kind == GEMM_KIND_GEMV || m <= GEMM_ROTATE_MAX_M)  /* tuned as the gemv and gemm suites run it */
         cfg.sets = tfb_sizing_sets(sizing, gemm_quant_matrix_bytes(quant, n, k), GEMM_MAX_SETS);
